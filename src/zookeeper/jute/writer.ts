@@ -1,0 +1,80 @@
+/** Appends jute primitives to a growing buffer. */
+export class JuteWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initialBytes = 256) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  int(v: number): void {
+    this.ensure(4);
+    this.pos = this.buf.writeInt32BE(v | 0, this.pos);
+  }
+
+  long(v: bigint): void {
+    this.ensure(8);
+    this.pos = this.buf.writeBigInt64BE(BigInt.asIntN(64, v), this.pos);
+  }
+
+  byte(v: number): void {
+    this.ensure(1);
+    this.pos = this.buf.writeInt8(v, this.pos);
+  }
+
+  boolean(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  buffer(v: Buffer | Uint8Array | null | undefined): void {
+    if (v == null) return this.int(-1);
+    this.int(v.length);
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  ustring(v: string | null | undefined): void {
+    if (v == null) return this.int(-1);
+    const len = Buffer.byteLength(v, 'utf8');
+    this.int(len);
+    this.ensure(len);
+    this.pos += this.buf.write(v, this.pos, len, 'utf8');
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Reserves a 4-byte length prefix; call endFrame(mark) once the frame body is written. */
+  beginFrame(): number {
+    const mark = this.pos;
+    this.int(0);
+    return mark;
+  }
+
+  endFrame(mark: number): void {
+    this.buf.writeInt32BE(this.pos - mark - 4, mark);
+  }
+
+  /** The bytes written so far (a view, valid until the next write). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+}
