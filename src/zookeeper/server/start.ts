@@ -1,4 +1,19 @@
+// Starts a standalone ZooKeeper server from a parsed zoo.cfg: recover the data dir, take a snapshot,
+// open the txn log, listen on the client port.
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import type { ZooKeeperConfig } from '../../config/zookeeper-config.js';
+import { DataNode } from '../tree/data-node.js';
+import type { Txn } from '../tree/txn.js';
+import { startAutopurge } from '../storage/purge.js';
+import { recover } from '../storage/recovery.js';
+import { randomSnapThreshold } from '../storage/snap-count.js';
+import { writeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
+import { TxnLog } from '../storage/txn-log.js';
+import { ServerConnection } from './connection.js';
+import { startContainerReaper } from './container-reaper.js';
+import { runFourLetterWord } from './four-letter-words.js';
+import { ZooKeeperServer } from './zookeeper-server.js';
 
 export interface StartOptions {
   log: (line: string) => void;
@@ -7,12 +22,129 @@ export interface StartOptions {
 export interface RunningZooKeeperServer {
   address: { host: string; port: number };
   dataDir: string;
+  server: ZooKeeperServer;
   close(): Promise<void>;
   closed: Promise<void>;
 }
 
+export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
+
+function snapshotSource(server: ZooKeeperServer): SnapshotSource {
+  const nodes: SnapshotNode[] = [];
+  for (const [path, node] of server.tree.preorder()) nodes.push({ path, data: node.data, acl: node.acl, stat: node.persistedStat() });
+  const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
+  return { zxid: server.tree.lastProcessedZxid, sessions, nodes };
+}
+
 export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartOptions): Promise<RunningZooKeeperServer> {
-  void config;
-  void opts;
-  throw new Error('not implemented');
+  const log = opts.log;
+  const snapDir = join(config.dataDir, 'version-2');
+  const logDir = join(config.dataLogDir, 'version-2');
+  const startedMs = Date.now();
+
+  const txnLog = await TxnLog.open(logDir, {
+    preAllocSizeBytes: config.preAllocSizeKb * 1024,
+    forceSync: config.forceSync,
+    fsyncWarningThresholdMs: config.fsyncWarningThresholdMs,
+    log,
+  });
+  let snapThreshold = randomSnapThreshold(config.snapCount, Math.random);
+  let txnsSinceSnapshot = 0;
+  let snapshotInFlight: Promise<unknown> = Promise.resolve();
+  const server: ZooKeeperServer = new ZooKeeperServer(
+    {
+      tickTimeMs: config.tickTimeMs,
+      minSessionTimeoutMs: config.minSessionTimeoutMs,
+      maxSessionTimeoutMs: config.maxSessionTimeoutMs,
+      juteMaxBufferBytes: config.juteMaxBufferBytes,
+      globalOutstandingLimit: config.globalOutstandingLimit,
+      skipACL: config.skipACL,
+      extendedTypesEnabled: config.extendedTypesEnabled,
+      reconfigEnabled: config.reconfigEnabled,
+      superDigest: config.superDigest,
+      serverId: 1,
+    },
+    txnLog,
+    {
+      log,
+      fourLetterWord: (word, conn, rest) => runFourLetterWord(word, conn, rest, context),
+      onApplied: (txn: Txn) => {
+        void txn;
+        if (++txnsSinceSnapshot < snapThreshold && (config.snapSizeLimitKb <= 0 || txnLog.currentFileBytes < config.snapSizeLimitKb * 1024)) return;
+        txnsSinceSnapshot = 0;
+        snapThreshold = randomSnapThreshold(config.snapCount, Math.random);
+        txnLog.roll();
+        const src = snapshotSource(server);
+        snapshotInFlight = snapshotInFlight.then(() => writeSnapshot(snapDir, src)).then(
+          (file) => log(`Snapshot written: ${file}`),
+          (err: Error) => log(`Snapshot failed: ${err.message}`),
+        );
+      },
+    },
+  );
+
+  const result = recover(snapDir, logDir, {
+    onSnapshot(s) {
+      server.tree.clear();
+      for (const n of s.nodes) server.tree.loadNode(n.path, DataNode.fromPersisted(n.data, n.acl, n.stat));
+      server.tree.lastProcessedZxid = s.zxid;
+      for (const [id, timeoutMs] of s.sessions) server.sessions.add(id, timeoutMs, Date.now());
+    },
+    onTxn: (txn) => server.replay(txn),
+  }, log);
+  log(`Recovered ${result.snapshot ? `snapshot 0x${result.snapshot.zxid.toString(16)} and ` : ''}${result.txnsReplayed} txns, last zxid 0x${result.lastZxid.toString(16)}${result.truncatedBytes ? `, truncated ${result.truncatedBytes} bytes of a torn log tail` : ''}`);
+  await writeSnapshot(snapDir, snapshotSource(server));
+  server.startServing();
+
+  const reaper = startContainerReaper(server, config.containerCheckIntervalMs, config.containerMaxPerMinute, config.containerMaxNeverUsedIntervalMs);
+  const purger = config.autopurgePurgeIntervalHours > 0
+    ? startAutopurge(snapDir, logDir, config.autopurgeSnapRetainCount, config.autopurgePurgeIntervalHours, log)
+    : null;
+
+  const perIp = new Map<string, number>();
+  const listener: Server = createServer({ noDelay: true }, (socket) => {
+    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const count = (perIp.get(ip) ?? 0) + 1;
+    if ((config.maxClientCnxns > 0 && count > config.maxClientCnxns) || (config.maxCnxns > 0 && server.connections.size >= config.maxCnxns)) {
+      log(`Too many connections from /${ip} - max is ${config.maxClientCnxns}`);
+      socket.destroy();
+      return;
+    }
+    perIp.set(ip, count);
+    socket.once('close', () => {
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) perIp.delete(ip);
+      else perIp.set(ip, n);
+    });
+    server.addConnection(new ServerConnection(socket, server));
+  });
+  const port = config.clientPort ?? 2181;
+  const host = config.clientPortAddress ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ port, host, backlog: config.clientPortListenBacklog > 0 ? config.clientPortListenBacklog : undefined }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = listener.address();
+  const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host, port };
+  const context = { server, config, version: ZOOKEEPER_VERSION, startedMs, address, listener, snapDir, logDir };
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      listener.close();
+      reaper.stop();
+      purger?.stop();
+      await server.shutdown();
+      await snapshotInFlight;
+      await txnLog.close();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  return { address, dataDir: snapDir, server, close, closed };
 }

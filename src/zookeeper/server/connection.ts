@@ -1,0 +1,335 @@
+// One client connection: framing, the connect handshake, auth packets, and ordered replies.
+// Everything else goes to the server's request pipeline.
+import type { Socket } from 'node:net';
+import { codecOf, type RecordName } from '../jute/codec.js';
+import { Err, KeeperState, OpCode, Xid } from '../jute/constants.js';
+import { MarshallingError } from '../jute/errors.js';
+import { MULTI_OPS, REQUEST_RECORD, decodeMultiRequest, isKnownOpcode } from '../jute/protocol-frames.js';
+import { JuteReader } from '../jute/reader.js';
+import type { ConnectRequest, Id } from '../jute/records.generated.js';
+import { JuteWriter } from '../jute/writer.js';
+import type { Watcher } from '../tree/watch-manager.js';
+import { isFourLetterWord } from './four-letter-words.js';
+import type { Request } from './request.js';
+import type { Session } from './session-tracker.js';
+import type { ZooKeeperServer } from './zookeeper-server.js';
+
+const replyHeader = codecOf('ReplyHeader');
+const requestHeader = codecOf('RequestHeader');
+const connectResponse = codecOf('ConnectResponse');
+const watcherEvent = codecOf('WatcherEvent');
+const authPacket = codecOf('AuthPacket');
+
+/** Stop reading from a client whose unsent replies pass this many bytes, until its socket drains. */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
+export interface ConnectionStats {
+  packetsReceived: number;
+  packetsSent: number;
+  minLatencyMs: number;
+  maxLatencyMs: number;
+  totalLatencyMs: number;
+  requestCount: number;
+  lastOp: string;
+  lastCxid: number;
+  lastZxid: bigint;
+  lastResponseMs: number;
+  lastLatencyMs: number;
+  establishedMs: number;
+}
+
+function freshStats(nowMs: number): ConnectionStats {
+  return {
+    packetsReceived: 0, packetsSent: 0, minLatencyMs: Number.MAX_SAFE_INTEGER, maxLatencyMs: 0, totalLatencyMs: 0, requestCount: 0,
+    lastOp: 'NA', lastCxid: -1, lastZxid: -1n, lastResponseMs: 0, lastLatencyMs: 0, establishedMs: nowMs,
+  };
+}
+
+let nextConnectionId = 1;
+
+export class ServerConnection implements Watcher {
+  readonly id = nextConnectionId++;
+  session: Session | null = null;
+  readonly auth: Id[];
+  readonly clientIp: string;
+  readonly remote: string;
+  stats: ConnectionStats;
+  /** Requests submitted and not yet answered. */
+  outstanding = 0;
+  closed = false;
+
+  private partial: Buffer | null = null;
+  private sawFirstBytes = false;
+  private connectRequested = false;
+  /** Frames that arrived while the session was being set up. */
+  private held: Buffer[] | null = null;
+  private readOnlyByte: boolean | undefined;
+  private out = new JuteWriter(4096);
+  private flushQueued = false;
+  private readingPaused = false;
+
+  constructor(readonly socket: Socket, readonly server: ZooKeeperServer) {
+    this.clientIp = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.remote = `/${this.clientIp}:${socket.remotePort}`;
+    this.auth = [{ scheme: 'ip', id: this.clientIp }];
+    this.stats = freshStats(Date.now());
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  resetStats(): void {
+    this.stats = { ...freshStats(this.stats.establishedMs) };
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let buf = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+    this.partial = null;
+    if (!this.sawFirstBytes) {
+      if (buf.length < 4) {
+        this.partial = buf;
+        return;
+      }
+      this.sawFirstBytes = true;
+      const word = buf.toString('latin1', 0, 4);
+      if (isFourLetterWord(word)) {
+        this.server.runFourLetterWord(word, this, buf.subarray(4));
+        return;
+      }
+    }
+    const max = this.server.juteMaxBufferBytes;
+    let pos = 0;
+    while (buf.length - pos >= 4) {
+      const len = buf.readInt32BE(pos);
+      if (len < 0 || len > max) {
+        this.server.log(`Len error ${len} from ${this.remote}: malformed or too large, closing`);
+        this.close();
+        return;
+      }
+      if (buf.length - pos - 4 < len) break;
+      const payload = buf.subarray(pos + 4, pos + 4 + len);
+      pos += 4 + len;
+      this.onFrame(payload);
+      if (this.closed) return;
+    }
+    if (pos < buf.length) this.partial = Buffer.from(buf.subarray(pos));
+  }
+
+  private onFrame(payload: Buffer): void {
+    if (this.held) {
+      this.held.push(Buffer.from(payload));
+      return;
+    }
+    if (!this.connectRequested) return this.onConnectFrame(payload);
+    this.onRequestFrame(payload);
+  }
+
+  private onConnectFrame(payload: Buffer): void {
+    this.connectRequested = true;
+    let req: ConnectRequest;
+    try {
+      req = codecOf('ConnectRequest').read(new JuteReader(payload));
+    } catch {
+      this.server.log(`Malformed ConnectRequest from ${this.remote}, closing`);
+      return this.close();
+    }
+    this.readOnlyByte = req.readOnly;
+    this.stats.packetsReceived++;
+    this.server.stats.packetsReceived++;
+    this.held = [];
+    this.server.connect(this, req);
+  }
+
+  /** Sends the ConnectResponse (timeoutMs 0 = session invalid, then closes) and releases held frames. */
+  finishHandshake(session: Session | null, timeoutMs: number): void {
+    if (this.closed) return;
+    this.session = session;
+    const w = this.out;
+    const mark = w.beginFrame();
+    connectResponse.write(w, {
+      protocolVersion: 0,
+      timeOut: session ? timeoutMs : 0,
+      sessionId: session ? session.id : 0n,
+      passwd: session ? session.password : Buffer.alloc(16),
+      readOnly: this.readOnlyByte === undefined ? undefined : false,
+    });
+    w.endFrame(mark);
+    this.sent();
+    if (!session) {
+      this.flush();
+      return this.close();
+    }
+    const held = this.held ?? [];
+    this.held = null;
+    for (const frame of held) {
+      if (this.closed) return;
+      this.onRequestFrame(frame);
+    }
+  }
+
+  private onRequestFrame(payload: Buffer): void {
+    if (payload.length < 8) return this.close();
+    const r = new JuteReader(payload);
+    const header = requestHeader.read(r);
+    const { xid, type } = header;
+    this.stats.packetsReceived++;
+    this.server.stats.packetsReceived++;
+    if (this.session) this.server.touch(this.session);
+    if (type === OpCode.auth) return this.onAuth(xid, r);
+    if (type === OpCode.sasl) return this.reply(xid, 0n, 0, 'SetSASLResponse', { token: null });
+    if (type === OpCode.check) return; // 3.8 never answers a standalone check; the connection stays open
+    if (type === OpCode.notification || !isKnownOpcode(type)) {
+      this.reply(xid, -1n, Err.UNIMPLEMENTED);
+      this.flush();
+      return this.close();
+    }
+    let body: unknown;
+    try {
+      if (type === OpCode.createSession) throw new MarshallingError('createSession is internal');
+      const multi = MULTI_OPS[type];
+      if (multi) body = decodeMultiRequest(r, (t) => multi.has(t));
+      else {
+        const name = REQUEST_RECORD[type];
+        body = name ? codecOf(name).read(r) : null;
+      }
+    } catch (e) {
+      if (!(e instanceof MarshallingError)) throw e;
+      body = undefined;
+    }
+    const req: Request = {
+      sessionId: this.session!.id, xid, type, body, auth: this.auth, clientIp: this.clientIp, conn: this, receivedAtMs: Date.now(),
+    };
+    this.outstanding++;
+    this.server.submit(req);
+  }
+
+  private onAuth(xid: number, r: JuteReader): void {
+    let scheme: string | null = null;
+    let data: Buffer | null = null;
+    try {
+      const p = authPacket.read(r);
+      scheme = p.scheme;
+      data = p.auth;
+    } catch {
+      /* treated as an unknown scheme below */
+    }
+    const ids = scheme === null ? null : this.server.authenticate(scheme, data ?? Buffer.alloc(0), this);
+    if (ids === null) {
+      this.server.log(`Authentication failed for scheme ${scheme} from ${this.remote}`);
+      this.reply(xid, 0n, Err.AUTHFAILED);
+      this.flush();
+      return this.close();
+    }
+    for (const id of ids) if (!this.auth.some((a) => a.scheme === id.scheme && a.id === id.id)) this.auth.push(id);
+    this.reply(xid, 0n, 0);
+  }
+
+  /** Writes one reply frame (body only when err is 0 and the op has a response record). */
+  reply(xid: number, zxid: bigint, err: number, record?: RecordName | null, value?: unknown): void {
+    if (this.closed) return;
+    const w = this.out;
+    const mark = w.beginFrame();
+    replyHeader.write(w, { xid, zxid, err });
+    if (err === 0 && record) codecOf(record).write(w, value as never);
+    w.endFrame(mark);
+    this.sent();
+  }
+
+  /** Writes a reply whose header and body the caller encoded (multi results). */
+  replyRaw(frameBody: Uint8Array): void {
+    if (this.closed) return;
+    const w = this.out;
+    w.int(frameBody.length);
+    w.raw(frameBody);
+    this.sent();
+  }
+
+  /** Watcher: a notification frame, always state SyncConnected and zxid -1 as 3.8 sends. */
+  process(type: number, path: string): void {
+    if (this.closed) return;
+    const w = this.out;
+    const mark = w.beginFrame();
+    replyHeader.write(w, { xid: Xid.Notification, zxid: -1n, err: 0 });
+    watcherEvent.write(w, { type, state: KeeperState.SyncConnected, path });
+    w.endFrame(mark);
+    this.sent();
+  }
+
+  /** Called by the pipeline when a request of this connection has been answered. */
+  answered(req: Request, zxid: bigint, opName: string): void {
+    this.outstanding--;
+    const now = Date.now();
+    const latency = now - req.receivedAtMs;
+    const s = this.stats;
+    s.lastOp = opName;
+    s.lastCxid = req.xid;
+    s.lastZxid = zxid;
+    s.lastResponseMs = now;
+    s.lastLatencyMs = latency;
+    s.requestCount++;
+    s.totalLatencyMs += latency;
+    if (latency < s.minLatencyMs) s.minLatencyMs = latency;
+    if (latency > s.maxLatencyMs) s.maxLatencyMs = latency;
+  }
+
+  private sent(): void {
+    this.stats.packetsSent++;
+    this.server.stats.packetsSent++;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.flushQueued = false;
+    if (this.out.pos === 0 || this.closed) return;
+    const bytes = this.out.bytes();
+    this.out = new JuteWriter(Math.min(Math.max(4096, bytes.length), 1 << 20));
+    this.socket.write(bytes);
+    if (this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading('output');
+  }
+
+  private pauseReasons = new Set<string>();
+
+  pauseReading(reason: string): void {
+    this.pauseReasons.add(reason);
+    if (!this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  resumeReading(reason: string): void {
+    this.pauseReasons.delete(reason);
+    if (this.readingPaused && this.pauseReasons.size === 0 && !this.closed) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  private maybeResume(): void {
+    if (this.socket.writableLength <= MAX_UNSENT_BYTES) this.resumeReading('output');
+  }
+
+  /** Writes raw text (four-letter words) and closes once it is sent. */
+  writeTextAndClose(text: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end(text, 'latin1');
+    this.server.connectionClosed(this);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.socket.end();
+    this.socket.destroySoon?.();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.server.connectionClosed(this);
+  }
+}

@@ -1,0 +1,384 @@
+// The standalone ZooKeeper server: request pipeline prep → sync (txn log, group commit) → final (apply, answer).
+// Replies leave in arrival order across all sessions; a write is answered only after its transaction is fsynced.
+import { codecOf } from '../jute/codec.js';
+import { Err, OP_NAMES, OpCode } from '../jute/constants.js';
+import { encodeMultiResponse, type MultiResult } from '../jute/protocol-frames.js';
+import type { ConnectRequest, Id } from '../jute/records.generated.js';
+import { JuteWriter } from '../jute/writer.js';
+import { generateDigest } from '../tree/acl.js';
+import { DataTree, type TxnResult } from '../tree/data-tree.js';
+import type { Txn } from '../tree/txn.js';
+import type { ServerConnection } from './connection.js';
+import { PendingChanges } from './pending-changes.js';
+import { WRITE_OPS, prepDeleteContainer, prepWrite, type PrepContext } from './prep.js';
+import { executeRead, type ReadContext } from './reads.js';
+import type { Request } from './request.js';
+import { SessionTracker, type Session } from './session-tracker.js';
+
+/** Where transactions go before they are applied: the txn log (or nothing, for in-memory tests). */
+export interface TxnSink {
+  append(txn: Txn): void;
+  /** Resolves once everything appended before the call is durable. */
+  flush(): Promise<void>;
+}
+
+export interface ServerSettings {
+  tickTimeMs: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  juteMaxBufferBytes: number;
+  globalOutstandingLimit: number;
+  skipACL: boolean;
+  extendedTypesEnabled: boolean;
+  reconfigEnabled: boolean;
+  superDigest?: string;
+  serverId: number;
+}
+
+export interface ServerStats {
+  packetsReceived: number;
+  packetsSent: number;
+  minLatencyMs: number;
+  maxLatencyMs: number;
+  totalLatencyMs: number;
+  requestCount: number;
+  startedMs: number;
+}
+
+export interface ServerHooks {
+  log(line: string): void;
+  /** Called after each transaction is applied (snapshot scheduling, audit). */
+  onApplied?(txn: Txn): void;
+  fourLetterWord?(word: string, conn: ServerConnection, rest: Buffer): void;
+}
+
+interface QueuedRequest {
+  req: Request;
+  txn: Txn | null;
+}
+
+function freshStats(): ServerStats {
+  return { packetsReceived: 0, packetsSent: 0, minLatencyMs: Number.MAX_SAFE_INTEGER, maxLatencyMs: 0, totalLatencyMs: 0, requestCount: 0, startedMs: Date.now() };
+}
+
+export class ZooKeeperServer {
+  readonly tree = new DataTree();
+  readonly pending = new PendingChanges(this.tree);
+  readonly sessions: SessionTracker;
+  readonly connections = new Set<ServerConnection>();
+  stats = freshStats();
+  /** Highest zxid handed out by prep. */
+  private lastZxid = 0n;
+  /** Highest zxid known to be on disk. */
+  private durableZxid = 0n;
+  private readonly queue: QueuedRequest[] = [];
+  private queueHead = 0;
+  private flushScheduled = false;
+  private throttled = false;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  readonly prepCtx: PrepContext;
+  readonly readCtx: ReadContext;
+
+  constructor(readonly settings: ServerSettings, private readonly sink: TxnSink, readonly hooks: ServerHooks) {
+    this.sessions = new SessionTracker(settings.tickTimeMs, settings.serverId, Date.now());
+    this.prepCtx = {
+      pending: this.pending,
+      skipACL: settings.skipACL,
+      extendedTypesEnabled: settings.extendedTypesEnabled,
+      reconfigEnabled: settings.reconfigEnabled,
+      ephemeralsOf: (id) => this.tree.ephemerals.get(id) ?? [],
+    };
+    this.readCtx = { tree: this.tree, skipACL: settings.skipACL };
+  }
+
+  get juteMaxBufferBytes(): number {
+    return this.settings.juteMaxBufferBytes;
+  }
+
+  get lastProcessedZxid(): bigint {
+    return this.tree.lastProcessedZxid;
+  }
+
+  get outstandingRequests(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  log(line: string): void {
+    this.hooks.log(line);
+  }
+
+  /** After recovery: continue zxids from the last applied transaction. */
+  startServing(): void {
+    this.lastZxid = this.durableZxid = this.tree.lastProcessedZxid;
+    this.scheduleExpiry();
+  }
+
+  /** Applies a logged transaction during recovery (the same path as live traffic, without replies). */
+  replay(txn: Txn): void {
+    this.tree.applyTxn(txn);
+    this.applySessionEffects(txn, Date.now());
+  }
+
+  private applySessionEffects(txn: Txn, nowMs: number): void {
+    if (txn.body.type === OpCode.createSession) this.sessions.add(txn.hdr.clientId, txn.body.record.timeOut, nowMs);
+    else if (txn.body.type === OpCode.closeSession) this.sessions.remove(txn.hdr.clientId);
+  }
+
+  // ---- connections and sessions ----
+
+  addConnection(conn: ServerConnection): void {
+    this.connections.add(conn);
+  }
+
+  connectionClosed(conn: ServerConnection): void {
+    if (!this.connections.delete(conn)) return;
+    this.tree.watches.removeWatcher(conn);
+  }
+
+  touch(s: Session): void {
+    this.sessions.touch(s, Date.now());
+  }
+
+  connect(conn: ServerConnection, req: ConnectRequest): void {
+    if (req.lastZxidSeen > this.tree.lastProcessedZxid) {
+      this.log(`Refusing session request for client ${conn.remote} as it has seen zxid 0x${req.lastZxidSeen.toString(16)} our last zxid is 0x${this.tree.lastProcessedZxid.toString(16)} client must try another server`);
+      return conn.close();
+    }
+    const { minSessionTimeoutMs, maxSessionTimeoutMs } = this.settings;
+    const timeoutMs = Math.min(Math.max(req.timeOut, minSessionTimeoutMs), maxSessionTimeoutMs);
+    if (req.sessionId === 0n) {
+      const id = this.sessions.newSessionId();
+      this.sessions.add(id, timeoutMs, Date.now());
+      this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: timeoutMs }, auth: conn.auth, clientIp: conn.clientIp, conn, receivedAtMs: Date.now() });
+      return;
+    }
+    const s = this.sessions.sessions.get(req.sessionId);
+    if (!s || s.closing || !req.passwd || !s.password.equals(req.passwd)) return conn.finishHandshake(null, 0);
+    for (const other of this.connections) if (other !== conn && other.session === s) other.close();
+    s.timeoutMs = timeoutMs;
+    this.touch(s);
+    conn.finishHandshake(s, timeoutMs);
+  }
+
+  authenticate(scheme: string, data: Buffer, conn: ServerConnection): Id[] | null {
+    if (scheme === 'digest') {
+      const digest = generateDigest(data.toString('utf8'));
+      const ids: Id[] = [];
+      if (this.settings.superDigest !== undefined && digest === this.settings.superDigest) ids.push({ scheme: 'super', id: '' });
+      ids.push({ scheme: 'digest', id: digest });
+      return ids;
+    }
+    if (scheme === 'ip') return [{ scheme: 'ip', id: conn.clientIp }];
+    return null;
+  }
+
+  runFourLetterWord(word: string, conn: ServerConnection, rest: Buffer): void {
+    if (this.hooks.fourLetterWord) this.hooks.fourLetterWord(word, conn, rest);
+    else conn.close();
+  }
+
+  private scheduleExpiry(): void {
+    if (this.stopped) return;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const tick = this.settings.tickTimeMs;
+    const now = Date.now();
+    const delay = Math.max(1, (Math.floor(now / tick) + 1) * tick - now);
+    this.expiryTimer = setTimeout(() => {
+      this.expireSessions();
+      this.scheduleExpiry();
+    }, delay);
+    this.expiryTimer.unref();
+  }
+
+  private expireSessions(): void {
+    for (const s of this.sessions.expire(Date.now())) {
+      this.log(`Expiring session 0x${s.id.toString(16)}, timeout of ${s.timeoutMs}ms exceeded`);
+      let conn: ServerConnection | null = null;
+      for (const c of this.connections) if (c.session === s) conn = c;
+      this.submitInternal(s.id, OpCode.closeSession, conn);
+    }
+  }
+
+  private submitInternal(sessionId: bigint, type: number, conn: ServerConnection | null): void {
+    this.submit({ sessionId, xid: 0, type, body: null, auth: [], clientIp: '', conn, receivedAtMs: Date.now(), internal: true } as Request);
+  }
+
+  // ---- pipeline ----
+
+  submit(req: Request): void {
+    if (WRITE_OPS.has(req.type)) {
+      const txn = prepWrite(this.prepCtx, req, ++this.lastZxid, Date.now());
+      if (req.type === OpCode.closeSession) {
+        const s = this.sessions.sessions.get(req.sessionId);
+        if (s) s.closing = true;
+      }
+      this.enqueueWrite(req, txn);
+    } else if (this.queueHead === this.queue.length) {
+      this.finish(req, null);
+    } else {
+      this.queue.push({ req, txn: null });
+    }
+    if (!this.throttled && this.outstandingRequests > this.settings.globalOutstandingLimit) {
+      this.throttled = true;
+      for (const c of this.connections) c.pauseReading('throttle');
+    }
+  }
+
+  private enqueueWrite(req: Request, txn: Txn): void {
+    this.sink.append(txn);
+    this.queue.push({ req, txn });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** The container reaper's delete (not a client request). */
+  reapContainer(path: string): boolean {
+    const txn = prepDeleteContainer(this.prepCtx, path, this.lastZxid + 1n, Date.now());
+    if (!txn) return false;
+    this.lastZxid++;
+    this.enqueueWrite({ sessionId: 0n, xid: 0, type: OpCode.deleteContainer, body: null, auth: [], clientIp: '', conn: null, receivedAtMs: Date.now() }, txn);
+    return true;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const upTo = this.lastZxid;
+    this.sink.flush().then(
+      () => {
+        if (upTo > this.durableZxid) this.durableZxid = upTo;
+        this.drain();
+      },
+      (err: Error) => {
+        // Apache halts when the log cannot be written: nothing after this point may be acknowledged.
+        this.log(`Severe unrecoverable error writing the transaction log: ${err.message}; exiting`);
+        process.exit(14);
+      },
+    );
+  }
+
+  private drain(): void {
+    const q = this.queue;
+    while (this.queueHead < q.length) {
+      const item = q[this.queueHead];
+      if (item.txn && item.txn.hdr.zxid > this.durableZxid) break;
+      this.queueHead++;
+      this.finish(item.req, item.txn);
+    }
+    if (this.queueHead === q.length) {
+      q.length = 0;
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024) {
+      q.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    if (this.throttled && this.outstandingRequests <= this.settings.globalOutstandingLimit) {
+      this.throttled = false;
+      for (const c of this.connections) c.resumeReading('throttle');
+    }
+  }
+
+  /** Final stage: apply the transaction (writes) or execute the read, then answer. */
+  private finish(req: Request, txn: Txn | null): void {
+    const conn = req.conn;
+    if (txn) {
+      const result = this.tree.applyTxn(txn);
+      this.pending.applied(txn.hdr.zxid);
+      this.applySessionEffects(txn, Date.now());
+      this.hooks.onApplied?.(txn);
+      this.answerWrite(req, txn, result);
+      return;
+    }
+    if (!conn || conn.closed) return;
+    const watcher = conn;
+    const res = executeRead(this.readCtx, req, watcher);
+    const zxid = this.tree.lastProcessedZxid;
+    if (req.type === OpCode.ping) conn.reply(-2, zxid, 0);
+    else if (req.type === OpCode.multiRead && res.err === 0) this.replyMulti(conn, req.xid, zxid, res.value as MultiResult[]);
+    else conn.reply(req.xid, zxid, res.err, res.record, res.value);
+    this.answered(conn, req, zxid);
+  }
+
+  private answerWrite(req: Request, txn: Txn, result: TxnResult): void {
+    const conn = req.conn;
+    const zxid = txn.hdr.zxid;
+    if (req.type === OpCode.createSession) {
+      const s = this.sessions.sessions.get(req.sessionId);
+      if (conn && !conn.closed) conn.finishHandshake(s ?? null, s?.timeoutMs ?? 0);
+      return;
+    }
+    if (!conn || conn.closed) return;
+    if (req.type === OpCode.closeSession) {
+      if ((req as { internal?: boolean }).internal) return conn.close();
+      conn.reply(req.xid, zxid, 0);
+      this.answered(conn, req, zxid);
+      conn.close();
+      return;
+    }
+    if (result.multi) {
+      this.replyMulti(conn, req.xid, zxid, result.multi.map(multiResult));
+    } else if (result.err !== 0) {
+      conn.reply(req.xid, zxid, result.err);
+    } else {
+      switch (result.type) {
+        case OpCode.create: conn.reply(req.xid, zxid, 0, 'CreateResponse', { path: result.path }); break;
+        case OpCode.create2:
+        case OpCode.createContainer:
+        case OpCode.createTTL: conn.reply(req.xid, zxid, 0, 'Create2Response', { path: result.path, stat: result.stat }); break;
+        case OpCode.setData: conn.reply(req.xid, zxid, 0, 'SetDataResponse', { stat: result.stat }); break;
+        case OpCode.setACL: conn.reply(req.xid, zxid, 0, 'SetACLResponse', { stat: result.stat }); break;
+        default: conn.reply(req.xid, zxid, 0);
+      }
+    }
+    this.answered(conn, req, zxid);
+  }
+
+  private replyMulti(conn: ServerConnection, xid: number, zxid: bigint, results: MultiResult[]): void {
+    const w = new JuteWriter(256);
+    codecOf('ReplyHeader').write(w, { xid, zxid, err: 0 });
+    encodeMultiResponse(w, results);
+    conn.replyRaw(w.bytes());
+  }
+
+  private answered(conn: ServerConnection, req: Request, zxid: bigint): void {
+    conn.answered(req, zxid, OP_NAMES[req.type] ?? String(req.type));
+    const latency = Date.now() - req.receivedAtMs;
+    const s = this.stats;
+    s.requestCount++;
+    s.totalLatencyMs += latency;
+    if (latency < s.minLatencyMs) s.minLatencyMs = latency;
+    if (latency > s.maxLatencyMs) s.maxLatencyMs = latency;
+  }
+
+  resetStats(): void {
+    this.stats = { ...freshStats(), startedMs: this.stats.startedMs };
+  }
+
+  /** Stops timers and closes every connection; sessions stay (they are on disk) as Apache does on SIGTERM. */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    // Let everything already accepted reach the disk and be answered.
+    while (this.outstandingRequests > 0) {
+      await this.sink.flush();
+      this.durableZxid = this.lastZxid;
+      this.drain();
+    }
+    for (const c of [...this.connections]) c.close();
+  }
+}
+
+function multiResult(r: TxnResult): MultiResult {
+  switch (r.type) {
+    case OpCode.create: return { type: OpCode.create, err: 0, response: { path: r.path } };
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL: return { type: OpCode.create2, err: 0, response: { path: r.path, stat: r.stat } };
+    case OpCode.setData: return { type: OpCode.setData, err: 0, response: { stat: r.stat } };
+    case OpCode.error: return { type: OpCode.error, err: r.err, response: { err: r.err } };
+    case OpCode.deleteContainer: return { type: OpCode.delete, err: 0 };
+    default: return { type: r.type, err: 0 };
+  }
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { ACL, Id } from '../jute/records.generated.js';
+import { Perms } from '../jute/constants.js';
+
+export const OPEN_ACL_UNSAFE: ACL[] = [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }];
+export const READ_ACL_UNSAFE: ACL[] = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
+
+/** DigestAuthenticationProvider.generateDigest: "user:password" → "user:BASE64(SHA1(user:password))". */
+export function generateDigest(idPassword: string): string {
+  const user = idPassword.split(':')[0];
+  return `${user}:${createHash('sha1').update(idPassword, 'utf8').digest('base64')}`;
+}
+
+export function aclKey(acl: ACL[] | null): string {
+  if (acl === null) return 'null';
+  return acl.map((a) => `${a.perms}:${a.id.scheme}:${a.id.id}`).join(',');
+}
+
+/** Shares identical ACL lists between nodes, as Apache's ReferenceCountedACLCache does. */
+export class AclInterner {
+  private readonly lists = new Map<string, ACL[]>();
+
+  constructor() {
+    this.lists.set(aclKey(OPEN_ACL_UNSAFE), OPEN_ACL_UNSAFE);
+  }
+
+  intern(acl: ACL[] | null): ACL[] | null {
+    if (acl === null) return null;
+    const key = aclKey(acl);
+    let shared = this.lists.get(key);
+    if (!shared) this.lists.set(key, (shared = acl.map((a) => ({ perms: a.perms, id: { scheme: a.id.scheme, id: a.id.id } }))));
+    return shared;
+  }
+}
+
+function ipToBytes(ip: string): number[] | null {
+  if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7);
+  const parts = ip.split('.');
+  if (parts.length !== 4) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    out.push(n);
+  }
+  return out;
+}
+
+/** IPAuthenticationProvider.matches: exact address or a.b.c.d/bits. */
+export function ipMatches(clientIp: string, aclId: string): boolean {
+  const [addr, bitsText] = aclId.split('/');
+  const want = ipToBytes(addr);
+  const have = ipToBytes(clientIp);
+  if (!want || !have) return clientIp === aclId;
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  for (let i = 0; i < 4; i++) {
+    const maskBits = Math.max(0, Math.min(8, bits - i * 8));
+    const mask = maskBits === 0 ? 0 : (0xff << (8 - maskBits)) & 0xff;
+    if ((want[i] & mask) !== (have[i] & mask)) return false;
+  }
+  return true;
+}
+
+export function isValidIpAcl(id: string): boolean {
+  const [addr, bits, extra] = id.split('/');
+  if (extra !== undefined) return false;
+  if (bits !== undefined && !/^\d+$/.test(bits)) return false;
+  return ipToBytes(addr) !== null || /^[0-9a-fA-F:]+$/.test(addr);
+}
+
+/** Whether `auth` (the ids a connection holds) grants `perm` on a node with `acl`. */
+export function aclAllows(acl: ACL[] | null, perm: number, auth: readonly Id[], clientIp: string): boolean {
+  if (acl === null || acl.length === 0) return true;
+  for (const id of auth) if (id.scheme === 'super') return true;
+  for (const a of acl) {
+    if ((a.perms & perm) === 0) continue;
+    const scheme = a.id.scheme;
+    if (scheme === 'world' && a.id.id === 'anyone') return true;
+    if (scheme === 'ip') {
+      if (a.id.id !== null && ipMatches(clientIp, a.id.id)) return true;
+      continue;
+    }
+    for (const id of auth) if (id.scheme === scheme && id.id === a.id.id) return true;
+  }
+  return false;
+}
