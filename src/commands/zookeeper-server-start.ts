@@ -1,4 +1,6 @@
-import { Args, Command, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { loadOrReport, EXIT_CONFIG } from '../cli/config-errors.js';
 import { singleDashToLong } from '../cli/single-dash.js';
 import { startedLine, zooKeeperPidFile } from '../cli/zookeeper-process.js';

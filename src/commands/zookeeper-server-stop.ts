@@ -1,4 +1,5 @@
-import { Args, Command } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { loadOrReport } from '../cli/config-errors.js';
