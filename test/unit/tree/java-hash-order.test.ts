@@ -1,0 +1,29 @@
+// Vectors are children lists Apache ZooKeeper 3.8.0 returned in the recorded exchanges.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DataNode } from '../../../src/zookeeper/tree/data-node.js';
+import { javaHashSetOrder, javaStringHash } from '../../../src/zookeeper/tree/java-hash-order.js';
+
+// Expected hashes printed by Java 17's String.hashCode().
+test('String.hashCode as Java computes it', () => {
+  assert.equal(javaStringHash(''), 0);
+  assert.equal(javaStringHash('zookeeper'), 1600681804);
+  assert.equal(javaStringHash('eseq-0000000005'), -366831656);
+  assert.equal(javaStringHash('hello'), 99162322);
+});
+
+test('children come back in java.util.HashSet order', () => {
+  assert.deepEqual(javaHashSetOrder(['quota', 'config'], 8), ['config', 'quota']);
+  assert.deepEqual(javaHashSetOrder(['zookeeper', 'p'], 8), ['p', 'zookeeper']);
+  assert.deepEqual(javaHashSetOrder(['eph', 'seq-0000000004', 'eseq-0000000005', 'acl'], 8), ['eseq-0000000005', 'seq-0000000004', 'acl', 'eph']);
+  const created = ['e', 's-0000000001', 'es-0000000002', 'cont', 'ttl', 'ttls-0000000005', 'c2', 'c2es-0000000007', 'c2cont', 'c2ttl'];
+  assert.deepEqual(javaHashSetOrder(created, 16).slice(0, 8), ['es-0000000002', 'e', 'c2ttl', 'c2es-0000000007', 's-0000000001', 'cont', 'ttl', 'c2cont']);
+});
+
+test('a node keeps the table size it grew to after children are removed', () => {
+  const n = new DataNode(null, null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
+  for (const c of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) n.addChild(c);
+  for (const c of ['c', 'd', 'e', 'f', 'g']) n.removeChild(c);
+  assert.deepEqual(n.childList(), javaHashSetOrder(['a', 'b'], 16));
+  assert.equal(n.numChildren, 2);
+});
