@@ -1,0 +1,385 @@
+// The transaction log writer: log.<hex zxid> files as Apache's FileTxnLog writes them, with group commit.
+//
+// Appends are encoded at once into an in-memory batch; flush() hands everything queued to a single I/O loop,
+// which writes it with one write() and one fdatasync(), and every flush() call made while that runs shares the
+// next batch. Files are preallocated with real zeros (not a sparse end byte as Apache does): overwriting
+// allocated blocks lets fdatasync skip the block-allocation metadata, which measured ~40% more fsyncs/s here.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JuteWriter } from '../jute/writer.js';
+import { writeTxn, type Txn } from '../tree/txn.js';
+import { adler32 } from './adler32.js';
+import { logFileName } from './data-dir.js';
+
+export const TXNLOG_MAGIC = 0x5a4b4c47; // "ZKLG"
+export const TXNLOG_VERSION = 2;
+export const LOG_FILE_HEADER_BYTES = 16;
+/** checksum (8) + length (4) before the txn bytes, 'B' (1) after them. */
+export const ENTRY_OVERHEAD_BYTES = 13;
+export const END_OF_RECORD = 0x42;
+
+/** Zeros are written ahead of the write position in chunks of this size. */
+const ZERO_CHUNK_BYTES = 512 * 1024;
+const ZEROS = Buffer.alloc(ZERO_CHUNK_BYTES);
+/** Batch writers larger than this are dropped rather than reused. */
+const MAX_REUSED_WRITER_BYTES = 4 * 1024 * 1024;
+
+/** The file operations the log performs; tests replace them to count or fail calls. */
+export interface TxnLogIo {
+  open(file: string): Promise<number>;
+  write(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  fdatasync(fd: number): Promise<void>;
+  close(fd: number): Promise<void>;
+  syncDir(dir: string): Promise<void>;
+}
+
+export interface TxnLogOptions {
+  preAllocSizeBytes: number;
+  forceSync: boolean;
+  fsyncWarningThresholdMs: number;
+  log?: (line: string) => void;
+  io?: Partial<TxnLogIo>;
+}
+
+export interface TxnLogStats {
+  txns: number;
+  batches: number;
+  /** write() calls carrying txns. */
+  dataWrites: number;
+  /** write() calls carrying preallocation zeros. */
+  zeroWrites: number;
+  fsyncs: number;
+  fsyncThresholdExceeded: number;
+  lastFsyncMs: number;
+}
+
+function cb<T>(run: (done: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+export const defaultTxnLogIo: TxnLogIo = {
+  open: (file) => cb<number>((done) => fs.open(file, 'w', 0o644, done)),
+  write: (fd, buf, offset, length, position) => cb<number>((done) => fs.write(fd, buf, offset, length, position, done)),
+  fdatasync: (fd) => cb<void>((done) => fs.fdatasync(fd, done)),
+  close: (fd) => cb<void>((done) => fs.close(fd, done)),
+  async syncDir(dir) {
+    const fd = await cb<number>((done) => fs.open(dir, 'r', done));
+    try {
+      await cb<void>((done) => fs.fsync(fd, done));
+    } finally {
+      await cb<void>((done) => fs.close(fd, done));
+    }
+  },
+};
+
+/** FilePadding.calculateFileSizeWithPadding: grow by preAllocSize once the position is within 4 KiB of the end. */
+export function calculateFileSizeWithPadding(position: number, fileSize: number, preAllocSize: number): number {
+  if (preAllocSize > 0 && position + 4096 >= fileSize) {
+    if (position > fileSize) {
+      fileSize = position + preAllocSize;
+      fileSize -= fileSize % preAllocSize;
+    } else {
+      fileSize += preAllocSize;
+    }
+  }
+  return fileSize;
+}
+
+/** Appended txns bound for one file: a new file starts a new segment. */
+interface Segment {
+  newFile: boolean;
+  firstZxid: bigint;
+  w: JuteWriter;
+  /** Sequence number of the last txn in the segment. */
+  seq: number;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class TxnLogError extends Error {
+  readonly code = 'ZK_TXNLOG_IO';
+}
+
+export class TxnLog {
+  readonly stats: TxnLogStats = {
+    txns: 0, batches: 0, dataWrites: 0, zeroWrites: 0, fsyncs: 0, fsyncThresholdExceeded: 0, lastFsyncMs: -1,
+  };
+  private readonly io: TxnLogIo;
+  private readonly log: (line: string) => void;
+
+  private pending: Segment[] = [];
+  private needNewFile = true;
+  private appendedSeq = 0;
+  private durableSeq = 0;
+  private waiters: Waiter[] = [];
+  private spareWriters: JuteWriter[] = [];
+  private bytesSinceRoll = 0;
+  private lastZxidSeen = 0n;
+
+  // State of the file being written, owned by the I/O loop.
+  private fd: number | null = null;
+  private fileName = '';
+  private filePosition = 0;
+  /** Everything below this offset is txn data or written zeros. */
+  private zeroedEnd = 0;
+  /** The preallocated size Apache's padding rule asks for. */
+  private paddedSize = 0;
+  private dirNeedsSync = false;
+
+  private pumping = false;
+  private idleWaiters: (() => void)[] = [];
+  private failed: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly logDir: string,
+    private readonly opts: TxnLogOptions,
+  ) {
+    this.io = { ...defaultTxnLogIo, ...opts.io };
+    this.log = opts.log ?? (() => {});
+  }
+
+  static async open(logDir: string, opts: TxnLogOptions): Promise<TxnLog> {
+    await fs.promises.mkdir(logDir, { recursive: true });
+    return new TxnLog(logDir, opts);
+  }
+
+  /** Bytes appended to the current file since the last roll. */
+  get currentFileBytes(): number {
+    return this.bytesSinceRoll;
+  }
+
+  /** The file txns are being written to (empty before the first flush). */
+  get currentFile(): string {
+    return this.fileName === '' ? '' : path.join(this.logDir, this.fileName);
+  }
+
+  append(txn: Txn): void {
+    if (this.closed) throw new TxnLogError('transaction log is closed');
+    const zxid = txn.hdr.zxid;
+    if (zxid <= this.lastZxidSeen) {
+      this.log(`Current zxid 0x${zxid.toString(16)} is <= 0x${this.lastZxidSeen.toString(16)} for type ${txn.hdr.type}`);
+    } else {
+      this.lastZxidSeen = zxid;
+    }
+    let seg = this.pending[this.pending.length - 1];
+    if (seg === undefined || this.needNewFile) {
+      seg = { newFile: this.needNewFile, firstZxid: zxid, w: this.takeWriter(), seq: 0 };
+      if (this.needNewFile) {
+        seg.w.int(TXNLOG_MAGIC);
+        seg.w.int(TXNLOG_VERSION);
+        seg.w.long(0n);
+        this.bytesSinceRoll = LOG_FILE_HEADER_BYTES;
+        this.needNewFile = false;
+      }
+      this.pending.push(seg);
+    }
+    const w = seg.w;
+    const entryStart = w.pos;
+    w.long(0n);
+    w.int(0);
+    const txnStart = w.pos;
+    writeTxn(w, txn);
+    const txnLength = w.pos - txnStart;
+    w.byte(END_OF_RECORD);
+    // The checksum is Adler32 of the txn bytes alone; as a Java long its high word is zero.
+    w.buf.writeUInt32BE(0, entryStart);
+    w.buf.writeUInt32BE(adler32(w.buf, txnStart, txnStart + txnLength), entryStart + 4);
+    w.buf.writeInt32BE(txnLength, entryStart + 8);
+    this.bytesSinceRoll += w.pos - entryStart;
+    seg.seq = ++this.appendedSeq;
+    this.stats.txns++;
+  }
+
+  /** Resolves once every txn appended before this call is written and fsynced. */
+  flush(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const seq = this.appendedSeq;
+    if (this.durableSeq >= seq) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject });
+      this.kick();
+    });
+  }
+
+  roll(): void {
+    this.needNewFile = true;
+    this.bytesSinceRoll = 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return this.whenIdle();
+    this.closed = true;
+    try {
+      if (!this.failed) await this.flush();
+    } finally {
+      await this.whenIdle();
+      if (this.fd !== null) {
+        const fd = this.fd;
+        this.fd = null;
+        await this.io.close(fd);
+      }
+    }
+  }
+
+  private takeWriter(): JuteWriter {
+    return this.spareWriters.pop() ?? new JuteWriter(64 * 1024);
+  }
+
+  private recycle(w: JuteWriter): void {
+    if (w.buf.length > MAX_REUSED_WRITER_BYTES || this.spareWriters.length >= 2) return;
+    w.reset();
+    this.spareWriters.push(w);
+  }
+
+  private whenIdle(): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private kick(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.pump();
+  }
+
+  /** The only code that touches the file: batches first, then zeroing ahead while idle. */
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.failed) break;
+        if (this.waiters.length > 0 && this.pending.length > 0) {
+          await this.runBatch();
+          continue;
+        }
+        if (!this.closed && this.fd !== null && this.zeroedEnd < this.paddedSize) {
+          await this.zeroAhead(this.zeroedEnd + ZERO_CHUNK_BYTES, true);
+          continue;
+        }
+        break;
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.pumping = false;
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  private async runBatch(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const seq = batch[batch.length - 1].seq;
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const seg = batch[i];
+        if (seg.newFile) await this.openFile(seg.firstZxid);
+        if (this.fd === null) throw new TxnLogError('no log file open');
+        const bytes = seg.w.bytes();
+        await this.writeFully(bytes, this.filePosition);
+        this.stats.dataWrites++;
+        this.filePosition += bytes.length;
+        if (this.filePosition > this.zeroedEnd) this.zeroedEnd = this.filePosition;
+        await this.padAfterWrite();
+        // A later file must never be durable while an earlier one is not: sync before moving on.
+        if (i === batch.length - 1 || batch[i + 1].newFile) await this.sync();
+      }
+      this.stats.batches++;
+      this.durableSeq = seq;
+      let n = 0;
+      while (n < this.waiters.length && this.waiters[n].seq <= seq) this.waiters[n++].resolve();
+      this.waiters.splice(0, n);
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      for (const seg of batch) this.recycle(seg.w);
+    }
+  }
+
+  private async openFile(firstZxid: bigint): Promise<void> {
+    if (this.fd !== null) {
+      const old = this.fd;
+      this.fd = null;
+      await this.io.close(old);
+    }
+    this.fileName = logFileName(firstZxid);
+    this.log(`Creating new log file: ${this.fileName}`);
+    this.fd = await this.io.open(path.join(this.logDir, this.fileName));
+    this.filePosition = 0;
+    this.zeroedEnd = 0;
+    this.paddedSize = 0;
+    this.dirNeedsSync = true;
+  }
+
+  /** Keeps preallocated zeros at least one chunk ahead of the write position (Apache's padding rule sets the size). */
+  private async padAfterWrite(): Promise<void> {
+    const preAlloc = this.opts.preAllocSizeBytes;
+    if (preAlloc <= 0) return;
+    while (this.filePosition + 4096 >= this.paddedSize) {
+      this.paddedSize = calculateFileSizeWithPadding(this.filePosition, this.paddedSize, preAlloc);
+    }
+    if (this.zeroedEnd - this.filePosition < ZERO_CHUNK_BYTES) {
+      // Carried by this batch's fdatasync; rare (once per chunk of log) and keeps the next batches off the slow path.
+      await this.zeroAhead(this.filePosition + 2 * ZERO_CHUNK_BYTES, false);
+    }
+  }
+
+  private async zeroAhead(target: number, sync: boolean): Promise<void> {
+    const to = Math.min(target, this.paddedSize);
+    if (this.fd === null || to <= this.zeroedEnd) return;
+    let at = this.zeroedEnd;
+    while (at < to) {
+      const n = Math.min(ZERO_CHUNK_BYTES, to - at);
+      await this.writeFully(ZEROS.subarray(0, n), at);
+      this.stats.zeroWrites++;
+      at += n;
+    }
+    this.zeroedEnd = to;
+    if (sync && this.opts.forceSync) await this.io.fdatasync(this.fd);
+  }
+
+  private async writeFully(bytes: Buffer, position: number): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const n = await this.io.write(this.fd!, bytes, done, bytes.length - done, position + done);
+      if (n <= 0) throw new TxnLogError(`short write to ${this.fileName} at ${position + done}`);
+      done += n;
+    }
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.opts.forceSync || this.fd === null) return;
+    const started = process.hrtime.bigint();
+    await this.io.fdatasync(this.fd);
+    const elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+    this.stats.fsyncs++;
+    this.stats.lastFsyncMs = elapsedMs;
+    if (elapsedMs > this.opts.fsyncWarningThresholdMs) {
+      this.stats.fsyncThresholdExceeded++;
+      this.log(
+        `fsync-ing the write ahead log in SyncThread:0 took ${elapsedMs}ms which will adversely effect operation latency.` +
+          `File size is ${this.zeroedEnd} bytes. See the ZooKeeper troubleshooting guide`,
+      );
+    }
+    if (this.dirNeedsSync) {
+      await this.io.syncDir(this.logDir);
+      this.dirNeedsSync = false;
+    }
+  }
+
+  private fail(err: unknown): void {
+    const cause = err instanceof Error ? err : new Error(String(err));
+    const failure = new TxnLogError(`writing ${this.currentFile || this.logDir} failed: ${cause.message}`, { cause });
+    this.failed ??= failure;
+    this.log(`Severe unrecoverable error, ${failure.message}`);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(this.failed);
+  }
+}
