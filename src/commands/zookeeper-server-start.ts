@@ -64,8 +64,10 @@ export default class ZookeeperServerStart extends Command {
       process.exitCode = 1;
       return;
     }
+    // handlers first: whoever reads the started line may signal at once
+    const exit = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
     out(startedLine(config.mode, server.address, server.dataDir));
-    const status = await serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+    const status = await exit;
     removePidFileIfOwned(zooKeeperPidFile(config.dataDir), process.pid);
     process.exit(status);
   }
