@@ -88,6 +88,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
       server.tree.clear();
       for (const n of s.nodes) server.tree.loadNode(n.path, DataNode.fromPersisted(n.data, n.acl, n.stat));
       server.tree.lastProcessedZxid = s.zxid;
+      server.tree.rebuildQuotas();
       for (const [id, timeoutMs] of s.sessions) server.sessions.add(id, timeoutMs, Date.now());
     },
     onTxn: (txn) => server.replay(txn),

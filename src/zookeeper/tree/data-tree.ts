@@ -5,6 +5,7 @@ import type { ACL, Stat, TxnHeader } from '../jute/records.generated.js';
 import { AclInterner, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
 import { CONTAINER_OWNER, DataNode, kindOfOwner, ttlOwner } from './data-node.js';
 import { joinPath, nameOf, parentOf } from './paths.js';
+import { QuotaTracker } from './quota.js';
 import type { Txn, TxnBody } from './txn.js';
 import { WatchManager } from './watch-manager.js';
 
@@ -27,6 +28,7 @@ export class DataTree {
   readonly ttls = new Set<string>();
   readonly watches = new WatchManager();
   readonly acls = new AclInterner();
+  readonly quotas = new QuotaTracker(this);
   lastProcessedZxid = 0n;
   approximateDataSize = 0;
 
@@ -139,8 +141,10 @@ export class DataTree {
         const r = body.record;
         const node = this.nodes.get(r.path!);
         if (!node) return { type, err: Err.NONODE, path: r.path! };
-        this.approximateDataSize += (r.data?.length ?? 0) - node.dataLength;
+        const bytesDiff = (r.data?.length ?? 0) - node.dataLength;
+        this.approximateDataSize += bytesDiff;
         node.data = r.data;
+        this.quotas.onSetData(r.path!, bytesDiff);
         node.version = r.version;
         node.mzxid = zxid;
         node.mtime = time;
@@ -204,6 +208,7 @@ export class DataTree {
     this.nodes.set(path, node);
     this.track(path, node);
     this.approximateDataSize += path.length + node.dataLength;
+    this.quotas.onCreate(path, parentPath, name, node.dataLength);
     this.watches.trigger(path, EventType.NodeCreated);
     this.watches.trigger(parentPath, EventType.NodeChildrenChanged);
     return { type, err: 0, path, stat: node.stat() };
@@ -220,6 +225,7 @@ export class DataTree {
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.untrack(path, node.ephemeralOwner);
     this.approximateDataSize -= path.length + node.dataLength;
+    this.quotas.onDelete(path, parentPath, nameOf(path), node.dataLength);
     this.watches.trigger(path, EventType.NodeDeleted);
     this.watches.trigger(parentPath, EventType.NodeChildrenChanged);
     return 0;
@@ -236,6 +242,25 @@ export class DataTree {
       const kids = node.childList();
       for (let i = kids.length - 1; i >= 0; i--) stack.push(joinPath(path, kids[i]));
     }
+  }
+
+  /** Nodes and data bytes of the subtree at path, itself included (quota stats). */
+  subtreeCounts(path: string): { count: number; bytes: number } {
+    const node = this.nodes.get(path);
+    if (!node) return { count: 0, bytes: 0 };
+    let count = 1;
+    let bytes = node.dataLength;
+    for (const name of node.children ?? []) {
+      const c = this.subtreeCounts(joinPath(path, name));
+      count += c.count;
+      bytes += c.bytes;
+    }
+    return { count, bytes };
+  }
+
+  /** Call once after loading a snapshot: quota paths are derived state. */
+  rebuildQuotas(): void {
+    this.quotas.rebuild(this.nodes.keys());
   }
 
   /** All descendants of path (not counting it), as getAllChildrenNumber reports. */
