@@ -37,11 +37,12 @@ export class DataTree {
     this.nodes.set('/', root);
     this.addSystemNode(ZOOKEEPER_PATH, OPEN_ACL_UNSAFE);
     this.addSystemNode(QUOTA_PATH, OPEN_ACL_UNSAFE);
-    this.addSystemNode(CONFIG_PATH, READ_ACL_UNSAFE);
+    // Apache sets the config node's ACL with setACL(path, READ_ACL_UNSAFE, -1), which leaves aversion at -1.
+    this.addSystemNode(CONFIG_PATH, READ_ACL_UNSAFE, -1);
   }
 
-  private addSystemNode(path: string, acl: ACL[]): void {
-    const node = new DataNode(Buffer.alloc(0), acl, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
+  private addSystemNode(path: string, acl: ACL[], aversion = 0): void {
+    const node = new DataNode(Buffer.alloc(0), acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
     this.nodes.set(path, node);
     this.nodes.get(parentOf(path))!.addChild(nameOf(path));
     this.approximateDataSize += path.length;
