@@ -108,8 +108,8 @@ function readOne(ctx: ReadContext, req: Request, type: number, body: unknown, wa
     case OpCode.exists: {
       const r = body as ExistsRequest;
       if (r.path === null || r.path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS);
+      // Apache's exists checks no ACL: a node's Stat is visible to anyone.
       const n = tree.get(r.path);
-      if (n) checkAcl(ctx, req, n.acl, Perms.READ);
       if (r.watch && watcher) tree.watches.add('data', r.path, watcher);
       if (!n) throw new KeeperError(Err.NONODE, r.path);
       return ok('ExistsResponse', { stat: n.stat() });
