@@ -8,6 +8,7 @@ import { MULTI_OPS, REQUEST_RECORD, decodeMultiRequest, isKnownOpcode } from '..
 import { JuteReader } from '../jute/reader.js';
 import type { ConnectRequest, Id } from '../jute/records.generated.js';
 import { JuteWriter } from '../jute/writer.js';
+import { addAuthId } from '../tree/acl.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import { isFourLetterWord } from './four-letter-words.js';
 import type { Request } from './request.js';
@@ -223,7 +224,7 @@ export class ServerConnection implements Watcher {
       this.flush();
       return this.close();
     }
-    for (const id of ids) if (!this.auth.some((a) => a.scheme === id.scheme && a.id === id.id)) this.auth.push(id);
+    for (const id of ids) addAuthId(this.auth, id);
     this.reply(xid, 0n, 0);
   }
 

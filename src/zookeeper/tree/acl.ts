@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ACL, Id } from '../jute/records.generated.js';
 import { Perms } from '../jute/constants.js';
+import { javaStringHash } from './java-hash-order.js';
 
 export const OPEN_ACL_UNSAFE: ACL[] = [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }];
 export const READ_ACL_UNSAFE: ACL[] = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
@@ -85,4 +86,28 @@ export function aclAllows(acl: ACL[] | null, perm: number, auth: readonly Id[], 
     for (const id of auth) if (id.scheme === scheme && id.id === a.id.id) return true;
   }
   return false;
+}
+
+/** The jute-generated Id.hashCode: 37 * (37 * 17 + scheme.hashCode()) + id.hashCode(). */
+function javaIdHash(id: Id): number {
+  const h = (Math.imul(37, 17) + javaStringHash(id.scheme ?? '')) | 0;
+  return (Math.imul(37, h) + javaStringHash(id.id ?? '')) | 0;
+}
+
+/**
+ * Adds an authenticated id to a connection's list, keeping the order Apache's set of ids iterates in (a
+ * ConcurrentHashMap: 16 bins, doubled at 3/4 full, insertion order within a bin). whoAmI and the expansion of
+ * `auth` ACLs list the ids in that order.
+ */
+export function addAuthId(ids: Id[], id: Id): void {
+  if (ids.some((a) => a.scheme === id.scheme && a.id === id.id)) return;
+  ids.push(id);
+  let capacity = 16;
+  while (ids.length >= capacity * 0.75) capacity *= 2;
+  const bin = (a: Id) => {
+    const h = javaIdHash(a);
+    return (h ^ (h >>> 16)) & (capacity - 1);
+  };
+  const ordered = ids.map((a, i) => ({ a, b: bin(a), i })).sort((x, y) => x.b - y.b || x.i - y.i).map((x) => x.a);
+  ids.splice(0, ids.length, ...ordered);
 }
