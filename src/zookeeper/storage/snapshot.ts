@@ -5,9 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { codecOf } from '../jute/codec.js';
-import { JuteReader } from '../jute/reader.js';
-import { JuteWriter } from '../jute/writer.js';
 import type { ACL, StatPersisted } from '../jute/records.generated.js';
 import { Adler32, adler32 } from './adler32.js';
 import { SNAPSHOT_PREFIX, fsyncDir, listZxidFiles, snapshotFileName, zxidFromName, type ZxidFile } from './data-dir.js';
@@ -51,8 +48,6 @@ export class SnapshotError extends Error {
   }
 }
 
-const aclCodec = codecOf('ACL');
-const statCodec = codecOf('StatPersisted');
 
 /** Gives each distinct ACL list a key 1, 2, ... in order of first use (ReferenceCountedACLCache.convertAcls). */
 class AclKeys {
@@ -76,57 +71,126 @@ class AclKeys {
   }
 }
 
+/** Appends to ~1 MiB buffers, keeping the running Adler32 of everything handed out. */
+class ChunkedOutput {
+  readonly chunks: Buffer[] = [];
+  readonly sum = new Adler32();
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private pos = 0;
+
+  private reset(size: number): void {
+    this.buf = Buffer.allocUnsafe(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.pos = 0;
+  }
+
+  /** Makes room for n more bytes, starting a new chunk when the current one cannot hold them. */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.cut();
+    if (n > this.buf.length) this.reset(n);
+  }
+
+  cut(): void {
+    if (this.pos === 0) return;
+    const bytes = this.buf.subarray(0, this.pos);
+    this.sum.update(bytes);
+    this.chunks.push(bytes);
+    this.reset(CHUNK_BYTES);
+  }
+
+  int(v: number): void {
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
+
+  /** setBigInt64 wraps values outside the signed range, as Java's long would hold them. */
+  long(v: bigint): void {
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+  }
+
+  bytes(b: Buffer | null): void {
+    if (b === null) return this.int(-1);
+    this.int(b.length);
+    this.pos += b.copy(this.buf, this.pos);
+  }
+
+  /** A ustring whose UTF-8 length the caller already measured. */
+  string(v: string, byteLength: number): void {
+    this.int(byteLength);
+    this.pos += this.buf.write(v, this.pos, byteLength, 'utf8');
+  }
+}
+
+const STAT_BYTES = 8 * 4 + 4 * 3 + 8 * 2;
+
+function aclListBytes(list: ACL[]): number {
+  let n = 4;
+  for (const a of list) n += 4 + 8 + Buffer.byteLength(a.id.scheme ?? '') + Buffer.byteLength(a.id.id ?? '');
+  return n;
+}
+
 /** Serializes a consistent copy of the tree, synchronously, as a list of buffers (about 1 MiB each). */
 export function serializeSnapshot(src: SnapshotSource): Buffer[] {
-  const chunks: Buffer[] = [];
-  const sum = new Adler32();
-  let w = new JuteWriter(CHUNK_BYTES + 64 * 1024);
-  const cut = (force: boolean): void => {
-    if (w.pos === 0 || (!force && w.pos < CHUNK_BYTES)) return;
-    const bytes = w.bytes();
-    sum.update(bytes);
-    chunks.push(bytes);
-    w = new JuteWriter(CHUNK_BYTES + 64 * 1024);
-  };
-
-  w.int(SNAP_MAGIC);
-  w.int(SNAP_VERSION);
-  w.long(SNAP_DBID);
+  const out = new ChunkedOutput();
+  out.room(16);
+  out.int(SNAP_MAGIC);
+  out.int(SNAP_VERSION);
+  out.long(SNAP_DBID);
 
   const sessions = Array.isArray(src.sessions) ? (src.sessions as [bigint, number][]) : [...src.sessions];
-  w.int(sessions.length);
+  out.room(4);
+  out.int(sessions.length);
   for (const [id, timeoutMs] of sessions) {
-    w.long(id);
-    w.int(timeoutMs);
-    cut(false);
+    out.room(12);
+    out.long(id);
+    out.int(timeoutMs);
   }
 
   const nodes = Array.isArray(src.nodes) ? (src.nodes as SnapshotNode[]) : [...src.nodes];
   const acls = new AclKeys();
   const keys = nodes.map((n) => acls.keyOf(n.acl));
-  w.int(acls.lists.length);
+  out.room(4);
+  out.int(acls.lists.length);
   acls.lists.forEach((list, i) => {
-    w.long(BigInt(i + 1));
-    w.int(list.length);
-    for (const acl of list) aclCodec.write(w, acl);
-    cut(false);
+    out.room(8 + aclListBytes(list));
+    out.long(BigInt(i + 1));
+    out.int(list.length);
+    for (const acl of list) {
+      out.int(acl.perms);
+      out.string(acl.id.scheme ?? '', Buffer.byteLength(acl.id.scheme ?? ''));
+      out.string(acl.id.id ?? '', Buffer.byteLength(acl.id.id ?? ''));
+    }
   });
 
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i];
-    w.ustring(node.path);
-    w.buffer(node.data);
-    w.long(keys[i]);
-    statCodec.write(w, node.stat);
-    cut(false);
+    const { path: nodePath, data, stat } = nodes[i];
+    const pathBytes = Buffer.byteLength(nodePath);
+    out.room(4 + pathBytes + 4 + (data?.length ?? 0) + 8 + STAT_BYTES);
+    out.string(nodePath, pathBytes);
+    out.bytes(data);
+    out.long(keys[i]);
+    out.long(stat.czxid);
+    out.long(stat.mzxid);
+    out.long(stat.ctime);
+    out.long(stat.mtime);
+    out.int(stat.version);
+    out.int(stat.cversion);
+    out.int(stat.aversion);
+    out.long(stat.ephemeralOwner);
+    out.long(stat.pzxid);
   }
-  w.ustring('/');
-  cut(true);
+  out.room(5);
+  out.string('/', 1);
+  out.cut();
 
-  w.long(BigInt(sum.value));
-  w.ustring('/');
-  cut(true);
-  return chunks;
+  out.room(13);
+  out.long(BigInt(out.sum.value));
+  out.string('/', 1);
+  out.cut();
+  return out.chunks;
 }
 
 let tmpCounter = 0;
@@ -162,7 +226,50 @@ export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promi
   return final;
 }
 
-function readSeal(r: JuteReader, expected: number, file: string): void {
+/** Bounds-checked big-endian reads; DataView's 64-bit reads allocate far less than Buffer.readBigInt64BE. */
+class SnapshotReader {
+  pos = 0;
+  private readonly view: DataView;
+
+  constructor(readonly buf: Buffer) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  private need(n: number): number {
+    const at = this.pos;
+    if (n < 0 || at + n > this.buf.length) throw new RangeError(`truncated: need ${n} bytes at offset ${at}, have ${this.buf.length - at}`);
+    this.pos = at + n;
+    return at;
+  }
+
+  int(): number {
+    return this.view.getInt32(this.need(4));
+  }
+
+  long(): bigint {
+    return this.view.getBigInt64(this.need(8));
+  }
+
+  buffer(): Buffer | null {
+    const len = this.int();
+    if (len === -1) return null;
+    const at = this.need(len);
+    return this.buf.subarray(at, at + len);
+  }
+
+  ustring(): string | null {
+    const len = this.int();
+    if (len === -1) return null;
+    const at = this.need(len);
+    return this.buf.toString('utf8', at, at + len);
+  }
+}
+
+function readSeal(r: SnapshotReader, expected: number, file: string): void {
   const stored = r.long();
   const marker = r.ustring();
   if (stored !== BigInt(expected)) throw new SnapshotError(`CRC corruption in ${file}`, file);
@@ -172,7 +279,7 @@ function readSeal(r: JuteReader, expected: number, file: string): void {
 /** Parses a whole snapshot; throws SnapshotError on a bad magic number, checksum or structure. */
 export function parseSnapshot(raw: Buffer, file: string): LoadedSnapshot {
   const buf = file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw;
-  const r = new JuteReader(buf, 0, buf.length, Number.MAX_SAFE_INTEGER);
+  const r = new SnapshotReader(buf);
   try {
     const magic = r.int();
     r.int();
@@ -191,7 +298,7 @@ export function parseSnapshot(raw: Buffer, file: string): LoadedSnapshot {
       const count = r.int();
       if (count < 0 || count > r.remaining()) throw new SnapshotError(`bad ACL list length ${count} in ${file}`, file);
       const list: ACL[] = [];
-      for (let i = 0; i < count; i++) list.push(aclCodec.read(r));
+      for (let i = 0; i < count; i++) list.push({ perms: r.int(), id: { scheme: r.ustring(), id: r.ustring() } });
       aclByKey.set(key, list);
     }
 
@@ -203,7 +310,10 @@ export function parseSnapshot(raw: Buffer, file: string): LoadedSnapshot {
       if (nodePath === null) throw new SnapshotError(`null node path in ${file}`, file);
       const view = r.buffer();
       const key = r.long();
-      const stat = statCodec.read(r);
+      const stat: StatPersisted = {
+        czxid: r.long(), mzxid: r.long(), ctime: r.long(), mtime: r.long(), version: r.int(), cversion: r.int(),
+        aversion: r.int(), ephemeralOwner: r.long(), pzxid: r.long(),
+      };
       let acl: ACL[] | null = null;
       if (key !== OPEN_UNSAFE_ACL_KEY) {
         const list = aclByKey.get(key);

@@ -282,11 +282,12 @@ export class TxnLog {
         if (seg.newFile) await this.openFile(seg.firstZxid);
         if (this.fd === null) throw new TxnLogError('no log file open');
         const bytes = seg.w.bytes();
-        await this.writeFully(bytes, this.filePosition);
+        const start = this.filePosition;
+        await this.writeFully(bytes, start);
         this.stats.dataWrites++;
         this.filePosition += bytes.length;
         if (this.filePosition > this.zeroedEnd) this.zeroedEnd = this.filePosition;
-        await this.padAfterWrite();
+        await this.padAfterWrite(start);
         // A later file must never be durable while an earlier one is not: sync before moving on.
         if (i === batch.length - 1 || batch[i + 1].newFile) await this.sync();
       }
@@ -313,14 +314,17 @@ export class TxnLog {
     this.fd = await this.io.open(path.join(this.logDir, this.fileName));
     this.filePosition = 0;
     this.zeroedEnd = 0;
-    this.paddedSize = 0;
+    // FileTxnLog sets the padding's current size to the header's end, so files are 16 bytes + n * preAllocSize.
+    this.paddedSize = LOG_FILE_HEADER_BYTES;
     this.dirNeedsSync = true;
   }
 
   /** Keeps preallocated zeros at least one chunk ahead of the write position (Apache's padding rule sets the size). */
-  private async padAfterWrite(): Promise<void> {
+  private async padAfterWrite(batchStart: number): Promise<void> {
     const preAlloc = this.opts.preAllocSizeBytes;
     if (preAlloc <= 0) return;
+    // Apache pads before each entry: apply its rule where the batch started, then make room for where it ended.
+    this.paddedSize = calculateFileSizeWithPadding(batchStart, this.paddedSize, preAlloc);
     while (this.filePosition + 4096 >= this.paddedSize) {
       this.paddedSize = calculateFileSizeWithPadding(this.filePosition, this.paddedSize, preAlloc);
     }
