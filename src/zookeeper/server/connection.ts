@@ -140,6 +140,8 @@ export class ServerConnection implements Watcher {
     this.readOnlyByte = req.readOnly;
     this.stats.packetsReceived++;
     this.server.stats.packetsReceived++;
+    this.server.metrics.onReceived(payload.length + 4);
+    this.server.metrics.count('connection_request_count');
     this.held = [];
     this.server.connect(this, req);
   }
@@ -178,6 +180,7 @@ export class ServerConnection implements Watcher {
     const { xid, type } = header;
     this.stats.packetsReceived++;
     this.server.stats.packetsReceived++;
+    this.server.metrics.onReceived(payload.length + 4);
     if (this.session) this.server.touch(this.session);
     if (type === OpCode.auth) return this.onAuth(xid, r);
     if (type === OpCode.sasl) return this.reply(xid, 0n, 0, 'SetSASLResponse', { token: null });
@@ -220,6 +223,7 @@ export class ServerConnection implements Watcher {
     const ids = scheme === null ? null : this.server.authenticate(scheme, data ?? Buffer.alloc(0), this);
     if (ids === null) {
       this.server.log(`Authentication failed for scheme ${scheme} from ${this.remote}`);
+      this.server.metrics.authFailedCount++;
       this.reply(xid, 0n, Err.AUTHFAILED);
       this.flush();
       return this.close();
@@ -236,6 +240,7 @@ export class ServerConnection implements Watcher {
     replyHeader.write(w, { xid, zxid, err });
     if (err === 0 && record) codecOf(record).write(w, value as never);
     w.endFrame(mark);
+    this.server.metrics.onResponse(w.pos - mark - 4, xid !== Xid.Ping && xid !== Xid.Auth);
     this.sent();
   }
 
@@ -245,6 +250,7 @@ export class ServerConnection implements Watcher {
     const w = this.out;
     w.int(frameBody.length);
     w.raw(frameBody);
+    this.server.metrics.onResponse(frameBody.length, true);
     this.sent();
   }
 
@@ -256,6 +262,7 @@ export class ServerConnection implements Watcher {
     replyHeader.write(w, { xid: Xid.Notification, zxid: -1n, err: 0 });
     watcherEvent.write(w, { type, state: KeeperState.SyncConnected, path });
     w.endFrame(mark);
+    this.server.metrics.onResponse(w.pos - mark - 4, false);
     this.sent();
   }
 

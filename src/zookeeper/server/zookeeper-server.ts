@@ -9,6 +9,8 @@ import { generateDigest } from '../tree/acl.js';
 import { DataTree, type TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ServerConnection } from './connection.js';
+import { ServerMetrics } from './four-letter-words/server-metrics.js';
+import { TreeDigestLog } from './four-letter-words/tree-digest.js';
 import { PendingChanges } from './pending-changes.js';
 import { WRITE_OPS, prepDeleteContainer, prepWrite, type PrepContext } from './prep.js';
 import { executeRead, type ReadContext } from './reads.js';
@@ -67,6 +69,9 @@ export class ZooKeeperServer {
   readonly sessions: SessionTracker;
   readonly connections = new Set<ServerConnection>();
   stats = freshStats();
+  /** Apache's named metrics (`mntr`) and the tree digest history (`hash`). */
+  readonly metrics = new ServerMetrics();
+  readonly digestLog = new TreeDigestLog(this.tree);
   /** Highest zxid handed out by prep. */
   private lastZxid = 0n;
   /** Highest zxid known to be on disk. */
@@ -116,8 +121,16 @@ export class ZooKeeperServer {
 
   /** Applies a logged transaction during recovery (the same path as live traffic, without replies). */
   replay(txn: Txn): void {
-    this.tree.applyTxn(txn);
+    this.applyTxn(txn);
     this.applySessionEffects(txn, Date.now());
+  }
+
+  private applyTxn(txn: Txn): TxnResult {
+    this.digestLog.beforeApply(txn);
+    const result = this.tree.applyTxn(txn);
+    this.digestLog.afterApply(txn);
+    this.metrics.onApplied(txn, result);
+    return result;
   }
 
   private applySessionEffects(txn: Txn, nowMs: number): void {
@@ -284,7 +297,7 @@ export class ZooKeeperServer {
   private finish(req: Request, txn: Txn | null): void {
     const conn = req.conn;
     if (txn) {
-      const result = this.tree.applyTxn(txn);
+      const result = this.applyTxn(txn);
       this.pending.applied(txn.hdr.zxid);
       this.applySessionEffects(txn, Date.now());
       this.hooks.onApplied?.(txn);
@@ -294,6 +307,7 @@ export class ZooKeeperServer {
     if (!conn || conn.closed) return;
     const watcher = conn;
     const res = executeRead(this.readCtx, req, watcher);
+    if (res.err === 0) this.metrics.onRead(req.type, req.body, res.value);
     const zxid = this.tree.lastProcessedZxid;
     if (req.type === OpCode.ping) conn.reply(-2, zxid, 0);
     else if (req.type === OpCode.multiRead && res.err === 0) this.replyMulti(conn, req.xid, zxid, res.value as MultiResult[]);
@@ -350,6 +364,7 @@ export class ZooKeeperServer {
     s.totalLatencyMs += latency;
     if (latency < s.minLatencyMs) s.minLatencyMs = latency;
     if (latency > s.maxLatencyMs) s.maxLatencyMs = latency;
+    this.metrics.onLatency(WRITE_OPS.has(req.type), latency);
   }
 
   resetStats(): void {
