@@ -200,20 +200,28 @@ test('an fsync slower than fsyncWarningThresholdMs is logged and counted', async
   }
 });
 
-test('idle time zero-fills the rest of the preallocated block, which reads as a clean end', async () => {
+test('files are sized in preAllocSize steps but only about 1 MiB ahead is written with zeros (none without forceSync)', async () => {
   const dir = tmpDir();
   try {
-    const log = await TxnLog.open(dir, opts({ preAllocSizeBytes: 4 * 1024 * 1024 }));
+    const allocatedBytes = (f: string): number => fs.statSync(f).blocks * 512;
+    const log = await TxnLog.open(dir, opts({ preAllocSizeBytes: 16 * 1024 * 1024 }));
     log.append(sampleTxn(1n));
     await log.flush();
-    assert.ok(fs.statSync(path.join(dir, 'log.1')).size < 4 * 1024 * 1024, 'the flush itself zeroes only a little ahead');
-    for (let i = 0; i < 200 && fs.statSync(path.join(dir, 'log.1')).size < 16 + 4 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 10));
+    const file = path.join(dir, 'log.1');
+    assert.equal(fs.statSync(file).size, 16 + 16 * 1024 * 1024);
+    for (let i = 0; i < 200 && allocatedBytes(file) < 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 10));
     await log.close();
-    const buf = fs.readFileSync(path.join(dir, 'log.1'));
-    assert.equal(buf.length, 16 + 4 * 1024 * 1024);
-    const scan = scanLogBuffer(buf, 'log.1');
+    assert.ok(allocatedBytes(file) >= 1024 * 1024 && allocatedBytes(file) <= 2 * 1024 * 1024, String(allocatedBytes(file)));
+    const scan = scanLogBuffer(fs.readFileSync(file), 'log.1');
     assert.equal(scan.entries, 1);
     assert.equal(scan.torn, null);
+
+    const unsynced = await TxnLog.open(path.join(dir, 'nosync'), opts({ preAllocSizeBytes: 16 * 1024 * 1024, forceSync: false }));
+    unsynced.append(sampleTxn(1n));
+    await unsynced.close();
+    const sparse = path.join(dir, 'nosync', 'log.1');
+    assert.equal(fs.statSync(sparse).size, 16 + 16 * 1024 * 1024);
+    assert.ok(allocatedBytes(sparse) <= 64 * 1024, String(allocatedBytes(sparse)));
   } finally {
     rmDir(dir);
   }
