@@ -184,7 +184,6 @@ export class ServerConnection implements Watcher {
     if (this.session) this.server.touch(this.session);
     if (type === OpCode.auth) return this.onAuth(xid, r);
     if (type === OpCode.sasl) return this.reply(xid, 0n, 0, 'SetSASLResponse', { token: null });
-    if (type === OpCode.check) return; // 3.8 never answers a standalone check; the connection stays open
     if (type === OpCode.notification || !isKnownOpcode(type)) {
       this.reply(xid, -1n, Err.UNIMPLEMENTED);
       this.flush();

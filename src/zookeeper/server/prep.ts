@@ -26,7 +26,7 @@ const SPECIAL_PATHS = new Set(['/', ZOOKEEPER_PATH, QUOTA_PATH, CONFIG_PATH]);
 
 export const WRITE_OPS: ReadonlySet<number> = new Set([
   OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL, OpCode.delete, OpCode.deleteContainer,
-  OpCode.setData, OpCode.setACL, OpCode.multi, OpCode.reconfig, OpCode.createSession, OpCode.closeSession,
+  OpCode.setData, OpCode.setACL, OpCode.check, OpCode.multi, OpCode.reconfig, OpCode.createSession, OpCode.closeSession,
 ]);
 
 function validatePath(path: string | null, sequential = false): string {

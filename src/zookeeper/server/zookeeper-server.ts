@@ -335,6 +335,8 @@ export class ZooKeeperServer {
       this.replyMulti(conn, req.xid, zxid, result.multi.map(multiResult));
     } else if (result.err !== 0) {
       conn.reply(req.xid, zxid, result.err);
+    } else if (req.type === OpCode.check) {
+      // 3.8.0 logs a standalone check that passes but sends no reply (it fails to serialise one); the connection stays open.
     } else {
       switch (result.type) {
         case OpCode.create: conn.reply(req.xid, zxid, 0, 'CreateResponse', { path: result.path }); break;
