@@ -202,6 +202,8 @@ export function prepWrite(ctx: PrepContext, req: Request, zxid: bigint, timeMs: 
   const hdr: TxnHeader = { clientId: req.sessionId, cxid: req.xid, zxid, time: BigInt(timeMs), type: req.type };
   let body: TxnBody;
   try {
+    // 3.8.0 reads a client's deleteContainer path from the whole packet, header included: never a valid path.
+    if (req.type === OpCode.deleteContainer) throw new KeeperError(Err.BADARGUMENTS);
     if (req.body === undefined) throw new KeeperError(Err.MARSHALLINGERROR);
     switch (req.type) {
       case OpCode.multi:
