@@ -318,7 +318,8 @@ export class ZooKeeperServer {
   private answerWrite(req: Request, txn: Txn, result: TxnResult): void {
     const conn = req.conn;
     const zxid = txn.hdr.zxid;
-    if (req.type === OpCode.createSession) {
+    // A createSession a client sends itself fails in prep (an error txn) and is answered like any failed write.
+    if (req.type === OpCode.createSession && txn.body.type === OpCode.createSession) {
       const s = this.sessions.sessions.get(req.sessionId);
       if (conn && !conn.closed) conn.finishHandshake(s ?? null, s?.timeoutMs ?? 0);
       return;
