@@ -3,6 +3,7 @@
 // zxid in the snapshot's name and the tree must tolerate effects it already has. Torn tails are cut off so
 // that the files read cleanly by this reader and Apache's alike.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Txn } from '../tree/txn.js';
 import { decodeLogEntry, listLogFiles, logFilesFrom, scanLogBuffer, type LogScan } from './txn-log-reader.js';
 import { SnapshotError, findValidSnapshots, loadSnapshotFile, type LoadedSnapshot } from './snapshot.js';
@@ -38,6 +39,21 @@ function newestLoadableSnapshot(snapDir: string, log: (l: string) => void): Load
   return null;
 }
 
+/** Temporary files of snapshots that a crash interrupted (writeSnapshot names them ".snapshot.<zxid>.*.tmp"). */
+function removeInterruptedSnapshots(snapDir: string, log: (l: string) => void): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(snapDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^\.snapshot\.[0-9a-f]+\..*\.tmp$/.test(name)) continue;
+    fs.rmSync(path.join(snapDir, name), { force: true });
+    log(`Removed the temporary file of an interrupted snapshot: ${name}`);
+  }
+}
+
 /** Cuts a torn tail off (or removes a log file that never got its header); returns the bytes dropped. */
 function repair(scan: LogScan, isLast: boolean, log: (l: string) => void): number {
   if (scan.emptyHeader) {
@@ -66,6 +82,7 @@ export function recover(
   handlers: RecoveryHandlers,
   log: (l: string) => void = () => {},
 ): RecoveryResult {
+  removeInterruptedSnapshots(snapDir, log);
   const snapshot = newestLoadableSnapshot(snapDir, log);
   const files = listLogFiles(logDir);
   const result: RecoveryResult = { snapshot, lastZxid: 0n, txnsReplayed: 0, truncatedBytes: 0 };

@@ -30,7 +30,7 @@ export interface LogScan {
   goodEnd: number;
   /** Set when reading stopped on something other than EOF or zero padding: a torn last write. */
   torn: { offset: number; reason: string } | null;
-  /** The file is shorter than a header, or all zeros: created but never written. */
+  /** The file is shorter than a header, or all zeros: created but never written; recovery removes it. */
   emptyHeader: boolean;
   entries: number;
 }
@@ -81,12 +81,10 @@ function validEntryFollows(buf: Buffer, p: number): boolean {
  */
 export function scanLogBuffer(buf: Buffer, file: string, onEntry?: (e: LogEntry) => void): LogScan {
   const scan: LogScan = { file, fileLength: buf.length, goodEnd: 0, torn: null, emptyHeader: false, entries: 0 };
-  if (buf.length < LOG_FILE_HEADER_BYTES || isAllZero(buf, 0, LOG_FILE_HEADER_BYTES)) {
-    if (isAllZero(buf, 0, buf.length)) {
-      scan.emptyHeader = true;
-      return scan;
-    }
-    if (buf.length < LOG_FILE_HEADER_BYTES) throw new LogCorruptionError(`Transaction log: ${file} has a partial header`, file, 0);
+  // Shorter than a header, or nothing but zeros: created, never (durably) written, so it holds no txn.
+  if (buf.length < LOG_FILE_HEADER_BYTES || isAllZero(buf, 0, buf.length)) {
+    scan.emptyHeader = true;
+    return scan;
   }
   const magic = buf.readInt32BE(0);
   if (magic !== TXNLOG_MAGIC) {

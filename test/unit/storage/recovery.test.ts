@@ -144,6 +144,30 @@ test('a torn last entry, cut at every byte (with or without zeros after), is dro
   }
 });
 
+test('a new log file torn anywhere in its header or first entry loses only that entry', async () => {
+  const dir = tmpDir();
+  try {
+    const txns = sampleTxns(1n, 8);
+    const srcDir = path.join(dir, 'src');
+    await writeLog(srcDir, txns, [8n]);
+    await writeSnapshot(srcDir, { zxid: 0n, sessions: [], nodes: sampleTree() });
+    const original = fs.readFileSync(path.join(srcDir, 'log.8'));
+    const { end } = entryOffsets(path.join(srcDir, 'log.8'));
+    const work = path.join(dir, 'work');
+    for (let cut = 0; cut < end; cut++) {
+      rmDir(work);
+      fs.cpSync(srcDir, work, { recursive: true });
+      fs.writeFileSync(path.join(work, 'log.8'), original.subarray(0, cut));
+      const { result, txns: replayed } = run(work);
+      assert.equal(replayed.length, 7, `cut at ${cut}`);
+      assert.equal(result.lastZxid, 7n);
+      assert.equal(run(work).result.truncatedBytes, 0, 'repaired');
+    }
+  } finally {
+    rmDir(dir);
+  }
+});
+
 test('a torn last batch: bad checksum followed by zeros is a torn tail; a missing B marker too', async () => {
   const dir = tmpDir();
   try {
@@ -206,7 +230,22 @@ test('an empty or all-zero last log file (created, never written) is removed', a
     assert.equal(r.result.truncatedBytes, PREALLOC);
     assert.equal(fs.existsSync(path.join(dir, 'log.5')), false);
     fs.writeFileSync(path.join(dir, 'log.5'), Buffer.from('ZK'));
-    assert.throws(() => run(dir), /partial header/);
+    assert.equal(run(dir).txns.length, 4);
+    assert.equal(fs.existsSync(path.join(dir, 'log.5')), false);
+    fs.writeFileSync(path.join(dir, 'log.5'), Buffer.concat([Buffer.from('ZKLX'), Buffer.alloc(100)]));
+    assert.throws(() => run(dir), /invalid magic number/);
+  } finally {
+    rmDir(dir);
+  }
+});
+
+test('temporary files of interrupted snapshots are removed', async () => {
+  const dir = tmpDir();
+  try {
+    await writeSnapshot(dir, { zxid: 0n, sessions: [], nodes: sampleTree() });
+    fs.writeFileSync(path.join(dir, '.snapshot.5.1234.1.tmp'), 'half');
+    assert.equal(run(dir).result.snapshot?.zxid, 0n);
+    assert.deepEqual(fs.readdirSync(dir), ['snapshot.0']);
   } finally {
     rmDir(dir);
   }
