@@ -85,13 +85,8 @@ function setWatches(ctx: ReadContext, r: SetWatches2, w: Watcher): void {
   for (const path of r.persistentRecursiveWatches ?? []) if (path !== null) tree.watches.add('recursive', path, w);
 }
 
-const KINDS_FOR_TYPE: Record<number, readonly ('data' | 'child' | 'persistent' | 'recursive')[]> = {
-  [WatcherType.Children]: ['child', 'persistent', 'recursive'],
-  [WatcherType.Data]: ['data', 'persistent', 'recursive'],
-  [WatcherType.Any]: ['data', 'child', 'persistent', 'recursive'],
-  [WatcherType.Persistent]: ['persistent'],
-  [WatcherType.PersistentRecursive]: ['recursive'],
-};
+/** WatcherType values checkWatches/removeWatches accept (others fail to parse: MarshallingError). */
+const WATCHER_TYPES: ReadonlySet<number> = new Set(Object.values(WatcherType));
 
 function whoAmI(req: Request): ClientInfo[] {
   return req.auth.map((id) => ({
@@ -158,14 +153,10 @@ function readOne(ctx: ReadContext, req: Request, type: number, body: unknown, wa
     case OpCode.checkWatches:
     case OpCode.removeWatches: {
       const r = body as CheckWatchesRequest;
-      const kinds = KINDS_FOR_TYPE[r.type];
-      if (!kinds) throw new KeeperError(Err.MARSHALLINGERROR);
+      if (!WATCHER_TYPES.has(r.type)) throw new KeeperError(Err.MARSHALLINGERROR);
       let found = false;
       if (watcher && r.path !== null) {
-        for (const kind of kinds) {
-          if (type === OpCode.checkWatches) found ||= tree.watches.has(kind, r.path, watcher);
-          else found = tree.watches.remove(kind, r.path, watcher) || found;
-        }
+        found = type === OpCode.checkWatches ? tree.watches.has(r.type, r.path, watcher) : tree.watches.remove(r.type, r.path, watcher);
       }
       if (!found) throw new KeeperError(Err.NOWATCHER, r.path ?? undefined);
       return ok(null);

@@ -1,100 +1,116 @@
-// Watch tables of the data tree. One-shot data/child watches fire once; persistent and persistent-recursive
-// watches stay until removed. One change delivers at most one event per watcher.
-import { EventType } from '../jute/constants.js';
+// Watch tables of the data tree, kept as Apache ZooKeeper 3.8 keeps them: a data table (exists, getData) and a child
+// table (getChildren); addWatch puts its persistent or persistent-recursive watch in both. Each (watcher, path) pair
+// of a table has one mode, and registering again replaces it: a one-shot getData watch on a path that has a
+// persistent watch makes the data-table entry one-shot, so once it fires the path gets no more data events.
+import { EventType, WatcherType } from '../jute/constants.js';
 
 export interface Watcher {
   /** Delivers a notification (the server sends WatcherEvent{type, SyncConnected, path}). */
   process(type: number, path: string): void;
 }
 
+export type WatchMode = 'standard' | 'persistent' | 'recursive';
+/** What a request registers: a one-shot data or child watch, or an addWatch/setWatches2 persistent one. */
 export type WatchKind = 'data' | 'child' | 'persistent' | 'recursive';
-const KINDS: WatchKind[] = ['data', 'child', 'persistent', 'recursive'];
+export type TableName = 'data' | 'child';
 
-type Table = Map<string, Set<Watcher>>;
+/** The path, then (when recursive watches exist) each parent up to the root: PathParentIterator. */
+function* pathAndParents(path: string, withParents: boolean): Iterable<[string, boolean]> {
+  yield [path, false];
+  if (!withParents) return;
+  for (let p = path; p !== '/'; ) {
+    const i = p.lastIndexOf('/');
+    p = i <= 0 ? '/' : p.slice(0, i);
+    yield [p, true];
+  }
+}
 
-export class WatchManager {
-  private readonly tables: Record<WatchKind, Table> = { data: new Map(), child: new Map(), persistent: new Map(), recursive: new Map() };
-  private readonly byWatcher = new Map<Watcher, Record<WatchKind, Set<string>>>();
+/** One of Apache's WatchManager instances: path → watchers, watcher → paths, and the non-standard modes. */
+export class WatchTable {
+  private readonly byPath = new Map<string, Set<Watcher>>();
+  private readonly byWatcher = new Map<Watcher, Set<string>>();
+  private readonly modes = new Map<Watcher, Map<string, WatchMode>>();
+  private recursiveCount = 0;
 
-  add(kind: WatchKind, path: string, w: Watcher): void {
-    let set = this.tables[kind].get(path);
-    if (!set) this.tables[kind].set(path, (set = new Set()));
+  modeOf(w: Watcher, path: string): WatchMode {
+    return this.modes.get(w)?.get(path) ?? 'standard';
+  }
+
+  private setMode(w: Watcher, path: string, mode: WatchMode): void {
+    const old = this.modeOf(w, path);
+    if (old === 'recursive') this.recursiveCount--;
+    if (mode === 'recursive') this.recursiveCount++;
+    let mine = this.modes.get(w);
+    if (mode === 'standard') {
+      mine?.delete(path);
+      if (mine?.size === 0) this.modes.delete(w);
+      return;
+    }
+    if (!mine) this.modes.set(w, (mine = new Map()));
+    mine.set(path, mode);
+  }
+
+  add(path: string, w: Watcher, mode: WatchMode): void {
+    let set = this.byPath.get(path);
+    if (!set) this.byPath.set(path, (set = new Set()));
     set.add(w);
-    let mine = this.byWatcher.get(w);
-    if (!mine) this.byWatcher.set(w, (mine = { data: new Set(), child: new Set(), persistent: new Set(), recursive: new Set() }));
-    mine[kind].add(path);
+    let paths = this.byWatcher.get(w);
+    if (!paths) this.byWatcher.set(w, (paths = new Set()));
+    paths.add(path);
+    this.setMode(w, path, mode);
   }
 
-  has(kind: WatchKind, path: string, w: Watcher): boolean {
-    return this.tables[kind].get(path)?.has(w) ?? false;
+  /**
+   * WatchManager.triggerWatch: standard watches on the path fire and go, persistent ones fire and stay, recursive
+   * ones fire for the path and its descendants (never for NodeChildrenChanged). Watchers in `suppress` are taken
+   * out of the table like the others but not notified. Returns every watcher the change selected.
+   */
+  trigger(path: string, type: number, suppress?: ReadonlySet<Watcher>): Set<Watcher> {
+    const selected = new Set<Watcher>();
+    for (const [local, atParent] of pathAndParents(path, this.recursiveCount > 0)) {
+      const set = this.byPath.get(local);
+      if (!set) continue;
+      for (const w of [...set]) {
+        const mode = this.modeOf(w, local);
+        if (mode === 'recursive') {
+          if (type !== EventType.NodeChildrenChanged) selected.add(w);
+        } else if (!atParent) {
+          selected.add(w);
+          if (mode === 'standard') {
+            set.delete(w);
+            this.byWatcher.get(w)?.delete(local);
+          }
+        }
+      }
+      if (set.size === 0) this.byPath.delete(local);
+    }
+    for (const w of selected) if (!suppress?.has(w)) w.process(type, path);
+    return selected;
   }
 
-  remove(kind: WatchKind, path: string, w: Watcher): boolean {
-    const set = this.tables[kind].get(path);
+  /** Apache 3.8's containsWatcher: true when any watcher watches the path (it does not look for this one). */
+  contains(path: string, w: Watcher): boolean {
+    return this.byPath.has(path) || this.modeOf(w, path) === 'recursive';
+  }
+
+  remove(path: string, w: Watcher): boolean {
+    const paths = this.byWatcher.get(w);
+    if (!paths || !paths.delete(path)) return false;
+    const set = this.byPath.get(path);
     if (!set || !set.delete(w)) return false;
-    if (set.size === 0) this.tables[kind].delete(path);
-    this.byWatcher.get(w)?.[kind].delete(path);
+    if (set.size === 0) this.byPath.delete(path);
+    this.setMode(w, path, 'standard');
     return true;
   }
 
-  /** Drops every watch of a watcher (its connection closed). */
   removeWatcher(w: Watcher): void {
-    const mine = this.byWatcher.get(w);
-    if (!mine) return;
-    for (const kind of KINDS) {
-      for (const path of mine[kind]) {
-        const set = this.tables[kind].get(path);
-        if (set && set.delete(w) && set.size === 0) this.tables[kind].delete(path);
-      }
-    }
+    const paths = this.byWatcher.get(w);
+    if (!paths) return;
     this.byWatcher.delete(w);
-  }
-
-  private take(kind: WatchKind, path: string, out: Set<Watcher>): void {
-    const set = this.tables[kind].get(path);
-    if (!set) return;
-    this.tables[kind].delete(path);
-    for (const w of set) {
-      out.add(w);
-      this.byWatcher.get(w)?.[kind].delete(path);
-    }
-  }
-
-  private collect(kind: WatchKind, path: string, out: Set<Watcher>): void {
-    const set = this.tables[kind].get(path);
-    if (set) for (const w of set) out.add(w);
-  }
-
-  /** Fires the watches a change of `type` on `path` triggers; returns how many watchers were notified. */
-  trigger(path: string, type: number): number {
-    const { data, child, persistent, recursive } = this.tables;
-    if (data.size === 0 && child.size === 0 && persistent.size === 0 && recursive.size === 0) return 0;
-    const out = new Set<Watcher>();
-    if (type === EventType.NodeChildrenChanged) {
-      this.take('child', path, out);
-      this.collect('persistent', path, out);
-    } else {
-      this.take('data', path, out);
-      if (type === EventType.NodeDeleted) this.take('child', path, out);
-      this.collect('persistent', path, out);
-      if (recursive.size > 0) {
-        for (let p = path; ; ) {
-          this.collect('recursive', p, out);
-          if (p === '/') break;
-          const i = p.lastIndexOf('/');
-          p = i === 0 ? '/' : p.slice(0, i);
-        }
-      }
-    }
-    for (const w of out) w.process(type, path);
-    return out.size;
-  }
-
-  /** For 4lw wchs/wchc/wchp: every (watcher, path) pair of one-shot and persistent watches. */
-  *entries(): Iterable<[Watcher, string]> {
-    for (const [w, mine] of this.byWatcher) {
-      const seen = new Set<string>();
-      for (const kind of KINDS) for (const p of mine[kind]) if (!seen.has(p)) (seen.add(p), yield [w, p] as [Watcher, string]);
+    for (const p of paths) {
+      const set = this.byPath.get(p);
+      if (set && set.delete(w) && set.size === 0) this.byPath.delete(p);
+      this.setMode(w, p, 'standard');
     }
   }
 
@@ -102,20 +118,110 @@ export class WatchManager {
     return this.byWatcher.keys();
   }
 
-  pathsOf(w: Watcher, kind: WatchKind): ReadonlySet<string> {
-    return this.byWatcher.get(w)?.[kind] ?? new Set();
+  /** Paths the watcher watches in this table (every mode), as Apache's watch2Paths holds them. */
+  pathsOf(w: Watcher): ReadonlySet<string> {
+    return this.byWatcher.get(w) ?? new Set();
   }
 
-  /** Number of (path, watcher) entries per table, as Apache's wchs counts them. */
-  count(): number {
+  /** Number of (path, watcher) pairs: WatchManager.size(). */
+  size(): number {
     let n = 0;
-    for (const kind of KINDS) for (const set of this.tables[kind].values()) n += set.size;
+    for (const set of this.byPath.values()) n += set.size;
     return n;
   }
 
   pathCount(): number {
-    const paths = new Set<string>();
-    for (const kind of KINDS) for (const p of this.tables[kind].keys()) paths.add(p);
-    return paths.size;
+    return this.byPath.size;
+  }
+}
+
+export class WatchManager {
+  readonly data = new WatchTable();
+  readonly child = new WatchTable();
+
+  add(kind: WatchKind, path: string, w: Watcher): void {
+    if (kind === 'data') this.data.add(path, w, 'standard');
+    else if (kind === 'child') this.child.add(path, w, 'standard');
+    else {
+      this.data.add(path, w, kind);
+      this.child.add(path, w, kind);
+    }
+  }
+
+  /** checkWatches (DataTree.containsWatcher); 3.8 knows only Children, Data and Any here. */
+  has(watcherType: number, path: string, w: Watcher): boolean {
+    switch (watcherType) {
+      case WatcherType.Children: return this.child.contains(path, w);
+      case WatcherType.Data: return this.data.contains(path, w);
+      case WatcherType.Any: return this.child.contains(path, w) || this.data.contains(path, w);
+      default: return false;
+    }
+  }
+
+  /** removeWatches (DataTree.removeWatch); 3.8 knows only Children, Data and Any here. */
+  remove(watcherType: number, path: string, w: Watcher): boolean {
+    switch (watcherType) {
+      case WatcherType.Children: return this.child.remove(path, w);
+      case WatcherType.Data: return this.data.remove(path, w);
+      case WatcherType.Any: {
+        const fromChild = this.child.remove(path, w);
+        const fromData = this.data.remove(path, w);
+        return fromChild || fromData;
+      }
+      default: return false;
+    }
+  }
+
+  /** Drops every watch of a watcher (its connection closed). */
+  removeWatcher(w: Watcher): void {
+    this.data.removeWatcher(w);
+    this.child.removeWatcher(w);
+  }
+
+  /**
+   * Fires what a change triggers, in DataTree's order: created and data-changed use the data table; a delete fires
+   * the data table, then the child table for the same path without notifying anyone twice; children-changed (sent
+   * for the parent) uses the child table.
+   */
+  trigger(path: string, type: number): number {
+    if (type === EventType.NodeChildrenChanged) return this.child.trigger(path, type).size;
+    const fired = this.data.trigger(path, type);
+    if (type !== EventType.NodeDeleted) return fired.size;
+    const more = this.child.trigger(path, type, fired);
+    for (const w of more) fired.add(w);
+    return fired.size;
+  }
+
+  table(name: TableName): WatchTable {
+    return name === 'data' ? this.data : this.child;
+  }
+
+  /** Every watcher with a watch in either table. */
+  watchers(): Iterable<Watcher> {
+    return new Set([...this.data.watchers(), ...this.child.watchers()]);
+  }
+
+  /** Paths by what registered them: one-shot data or child watches, or persistent / recursive ones. */
+  pathsOf(w: Watcher, kind: WatchKind): ReadonlySet<string> {
+    const out = new Set<string>();
+    const collect = (t: WatchTable, mode: WatchMode) => {
+      for (const p of t.pathsOf(w)) if (t.modeOf(w, p) === mode) out.add(p);
+    };
+    if (kind === 'data') collect(this.data, 'standard');
+    else if (kind === 'child') collect(this.child, 'standard');
+    else {
+      collect(this.data, kind);
+      collect(this.child, kind);
+    }
+    return out;
+  }
+
+  /** DataTree.getWatchCount: pairs in the data table plus pairs in the child table. */
+  count(): number {
+    return this.data.size() + this.child.size();
+  }
+
+  pathCount(): number {
+    return this.data.pathCount();
   }
 }
