@@ -6,7 +6,7 @@ import type {
   ACL, AddWatchRequest, CheckWatchesRequest, ClientInfo, ExistsRequest, GetACLRequest, GetAllChildrenNumberRequest,
   GetChildrenRequest, GetDataRequest, GetEphemeralsRequest, SetWatches2, SyncRequest,
 } from '../jute/records.generated.js';
-import { aclAllows } from '../tree/acl.js';
+import { OPEN_ACL_UNSAFE, aclAllows } from '../tree/acl.js';
 import type { DataTree } from '../tree/data-tree.js';
 import { javaHashSetOrder } from '../tree/java-hash-order.js';
 import type { Watcher } from '../tree/watch-manager.js';
@@ -118,7 +118,8 @@ function readOne(ctx: ReadContext, req: Request, type: number, body: unknown, wa
     case OpCode.getACL: {
       const n = node(ctx, (body as GetACLRequest).path);
       checkAcl(ctx, req, n.acl, Perms.READ | Perms.ADMIN);
-      let acl = n.acl ?? [];
+      // A null ACL is what a snapshot's ACL key -1 loads as: Apache reads it as world:anyone:cdrwa.
+      let acl = n.acl ?? OPEN_ACL_UNSAFE;
       if (!ctx.skipACL && !aclAllows(n.acl, Perms.ADMIN, req.auth, req.clientIp)) {
         acl = acl.map((a) => (a.id.scheme === 'digest' ? { perms: a.perms, id: { scheme: 'digest', id: (a.id.id ?? '').replace(/:.*/s, ':x') } } : a));
       }
