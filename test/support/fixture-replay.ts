@@ -280,7 +280,8 @@ export class FixtureReplay {
     const sock = c.sock!;
     if (/no reply came/.test(note) && !replyExpected) {
       const got = await sock.waitForFrame(SILENCE_MS);
-      this.report.closes.push({ seq: line.seq, conn: line.conn, ok: !got, detail: got ? 'a reply came where Apache sent none' : undefined });
+      const detail = got ? 'a reply came where Apache sent none' : sock.closed || sock.closedByPeer ? 'the server closed the connection; Apache kept it open' : undefined;
+      this.report.closes.push({ seq: line.seq, conn: line.conn, ok: detail === undefined, detail });
     }
     if (/the server closed the connection/.test(note)) {
       const closed = await sock.waitForClose(2000);
