@@ -326,7 +326,7 @@ export class ServerConnection implements Watcher {
   writeTextAndClose(text: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.end(text, 'latin1');
+    this.socket.end(text, 'utf8');
     this.server.connectionClosed(this);
   }
 
