@@ -12,12 +12,11 @@ import { Summary, type MetricSink } from './summary.js';
 /** DataTree.STAT_OVERHEAD_BYTES: what Apache adds per read to the bytes of the path and the data. */
 const STAT_OVERHEAD_BYTES = 6 * 8 + 5 * 4;
 
-/** PathUtils.getTopNamespace: the first path component; none for "/". */
+/** PathUtils.getTopNamespace: the first component of a (valid) path; none for "/". */
 function topNamespace(path: string | null | undefined): string | null {
-  if (!path) return null;
-  const parts = path.split('/');
-  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts.length > 1 ? parts[1]! : null;
+  if (!path || path.length < 2) return null;
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
 }
 
 /** ConcurrentHashMap iteration order of keys that were only ever added: 16 slots, doubled at 3/4 full. */

@@ -33,24 +33,25 @@ const crc32: Crc32 = nativeCrc32 ?? ((data, value = 0) => {
   return ~c >>> 0;
 });
 
-const statBytes = Buffer.alloc(60);
+const statBytes = new Uint8Array(60);
+// DataView's setters are several times faster than Buffer's for bigints.
+const stat = new DataView(statBytes.buffer);
 
 /** DigestCalculator.calculateDigest(path, data, stat). "/" counts as "", as Apache keys the root. */
 export function nodeDigest(path: string, node: DataNode): number {
   if (path.startsWith('/zookeeper/')) return 0;
-  const b = statBytes;
-  b.writeBigInt64BE(node.czxid, 0);
-  b.writeBigInt64BE(node.mzxid, 8);
-  b.writeBigInt64BE(node.pzxid, 16);
-  b.writeBigInt64BE(node.ctime, 24);
-  b.writeBigInt64BE(node.mtime, 32);
-  b.writeInt32BE(node.version, 40);
-  b.writeInt32BE(node.cversion, 44);
-  b.writeInt32BE(node.aversion, 48);
-  b.writeBigInt64BE(node.ephemeralOwner, 52);
+  stat.setBigInt64(0, node.czxid);
+  stat.setBigInt64(8, node.mzxid);
+  stat.setBigInt64(16, node.pzxid);
+  stat.setBigInt64(24, node.ctime);
+  stat.setBigInt64(32, node.mtime);
+  stat.setInt32(40, node.version);
+  stat.setInt32(44, node.cversion);
+  stat.setInt32(48, node.aversion);
+  stat.setBigInt64(52, node.ephemeralOwner);
   let crc = crc32(path === '/' ? '' : path);
   if (node.data !== null && node.data.length > 0) crc = crc32(node.data, crc);
-  return crc32(b, crc);
+  return crc32(statBytes, crc);
 }
 
 /** The digest of the whole tree, as a Java long. */
