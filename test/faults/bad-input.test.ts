@@ -14,7 +14,7 @@ import { startServerProcess, tempDir, writeConfig, type ServerProcess } from './
 import { SocketProbe } from './socket-probe.js';
 
 const JUTE_MAX_BUFFER = 0xfffff;
-const ANSWER_MS = 3000;
+const ANSWER_MS = 5000;
 
 const rng = seededRandom(faultSeed());
 const dir = tempDir('zk-bad-input-');
@@ -105,7 +105,7 @@ test('garbage before the handshake is answered or closed', { timeout: 20_000 }, 
     const answered = await probe.answeredOrClosed(ANSWER_MS);
     probe.destroy();
     // Random bytes can be a valid but short length prefix: then the server rightly waits for the rest.
-    const waitsForMore = bytes.length >= 4 && bytes.readInt32BE(0) > bytes.length - 4 && bytes.readInt32BE(0) <= JUTE_MAX_BUFFER;
+    const waitsForMore = bytes.length < 4 || (bytes.readInt32BE(0) > bytes.length - 4 && bytes.readInt32BE(0) <= JUTE_MAX_BUFFER);
     if (!waitsForMore) assert.ok(answered, `neither answered nor closed after ${bytes.subarray(0, 16).toString('hex')}…`);
   }
 });
