@@ -68,6 +68,7 @@ export class ServerConnection implements Watcher {
   private out = new JuteWriter(4096);
   private flushQueued = false;
   private readingPaused = false;
+  private sessionlessTimer: NodeJS.Timeout;
 
   constructor(readonly socket: Socket, readonly server: ZooKeeperServer) {
     this.clientIp = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -79,6 +80,11 @@ export class ServerConnection implements Watcher {
     socket.on('drain', () => this.maybeResume());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+    // Apache's NIOServerCnxnFactory drops connections that have no session after nio.sessionlessCnxnTimeout.
+    this.sessionlessTimer = setTimeout(() => {
+      if (!this.session) this.close();
+    }, server.settings.sessionlessCnxnTimeoutMs);
+    this.sessionlessTimer.unref();
   }
 
   resetStats(): void {
@@ -150,6 +156,7 @@ export class ServerConnection implements Watcher {
   finishHandshake(session: Session | null, timeoutMs: number): void {
     if (this.closed) return;
     this.session = session;
+    if (session) clearTimeout(this.sessionlessTimer);
     const w = this.out;
     const mark = w.beginFrame();
     connectResponse.write(w, {
@@ -334,6 +341,7 @@ export class ServerConnection implements Watcher {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    clearTimeout(this.sessionlessTimer);
     this.socket.end();
     this.socket.destroySoon?.();
     setTimeout(() => this.socket.destroy(), 1000).unref();

@@ -63,6 +63,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
       reconfigEnabled: config.reconfigEnabled,
       superDigest: config.superDigest,
       serverId: 1,
+      sessionlessCnxnTimeoutMs: Number(config.systemProperties['nio.sessionlessCnxnTimeout'] ?? 10_000) || 10_000,
     },
     txnLog,
     {

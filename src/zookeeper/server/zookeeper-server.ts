@@ -35,6 +35,8 @@ export interface ServerSettings {
   reconfigEnabled: boolean;
   superDigest?: string;
   serverId: number;
+  /** A connection without a session is closed after this long. */
+  sessionlessCnxnTimeoutMs: number;
 }
 
 export interface ServerStats {
