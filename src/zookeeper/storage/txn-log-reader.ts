@@ -1,6 +1,6 @@
 // Reading log.<hex zxid> files. Like Apache's FileTxnIterator, reading stops at EOF, at a zero-length entry
 // (the preallocated zeros) and at an entry cut short or missing its 'B' marker (a torn last write). A checksum
-// mismatch is a torn write only when no valid entry follows it; otherwise it is corruption and an error.
+// mismatch or other damage is a torn write only when no valid entry follows it; otherwise it is corruption and an error.
 import * as fs from 'node:fs';
 import { decodeTxn, type Txn } from '../tree/txn.js';
 import { adler32 } from './adler32.js';
@@ -65,14 +65,29 @@ function checkEntry(buf: Buffer, p: number): Check {
   return { kind: 'ok', length };
 }
 
-/** Whether a structurally complete entry with a matching checksum appears at or after p. */
-function validEntryFollows(buf: Buffer, p: number): boolean {
-  for (;;) {
-    const c = checkEntry(buf, p);
-    if (c.kind === 'ok') return true;
-    if (c.kind !== 'crc') return false;
-    p += ENTRY_OVERHEAD_BYTES + c.length;
+/** Whether a complete entry with a matching checksum starts at p (no bounds or zero-run assumptions). */
+function validEntryAt(buf: Buffer, p: number): boolean {
+  if (p < LOG_FILE_HEADER_BYTES || p + ENTRY_OVERHEAD_BYTES > buf.length) return false;
+  const length = buf.readInt32BE(p + 8);
+  if (length <= 0 || length > buf.length - p - ENTRY_OVERHEAD_BYTES || buf[p + 12 + length] !== END_OF_RECORD) return false;
+  return buf.readBigUInt64BE(p) === BigInt(adler32(buf, p + 12, p + 12 + length));
+}
+
+/**
+ * Whether any valid entry starts at or after `from`, wherever it is: after a damaged length we cannot know where
+ * the next entry begins. Zero runs (the preallocated tail) are skipped a word at a time; an entry's first four
+ * bytes are zero (a 32-bit Adler32 stored as a long), so candidates are the 12 offsets before each non-zero byte.
+ */
+function validEntryAfter(buf: Buffer, from: number): boolean {
+  let q = from;
+  while (q < buf.length) {
+    while (q + 8 <= buf.length && buf.readBigUInt64LE(q) === 0n) q += 8;
+    while (q < buf.length && buf[q] === 0) q++;
+    if (q >= buf.length) return false;
+    for (let p = Math.max(from, q - 11); p <= q; p++) if (validEntryAt(buf, p)) return true;
+    q++;
   }
+  return false;
 }
 
 /**
@@ -95,15 +110,14 @@ export function scanLogBuffer(buf: Buffer, file: string, onEntry?: (e: LogEntry)
   for (;;) {
     const c = checkEntry(buf, p);
     if (c.kind === 'end') break;
-    if (c.kind === 'torn') {
-      scan.torn = { offset: p, reason: c.reason };
-      break;
-    }
-    if (c.kind === 'crc') {
-      if (validEntryFollows(buf, p + ENTRY_OVERHEAD_BYTES + c.length)) {
-        throw new LogCorruptionError(`CRC check failed in ${file} at offset ${p}`, file, p);
+    if (c.kind === 'torn' || c.kind === 'crc') {
+      // A torn last write has nothing valid after it; damage with good entries after it is corruption, and
+      // truncating there would drop acknowledged transactions.
+      if (validEntryAfter(buf, p + 1)) {
+        const what = c.kind === 'crc' ? 'CRC check failed' : `unreadable entry (${c.reason})`;
+        throw new LogCorruptionError(`${what} in ${file} at offset ${p}, with valid entries after it`, file, p);
       }
-      scan.torn = { offset: p, reason: 'checksum mismatch in the last write' };
+      scan.torn = { offset: p, reason: c.kind === 'crc' ? 'checksum mismatch in the last write' : c.reason };
       break;
     }
     const txnStart = p + 12;

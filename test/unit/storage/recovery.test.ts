@@ -207,7 +207,7 @@ test('a checksum mismatch with valid entries after it is corruption: an error na
     assert.throws(
       () => run(dir),
       (e: Error & { code?: string; file?: string; offset?: number }) =>
-        e.code === 'ZK_LOG_CORRUPT' && e.file === file && e.offset === offsets[2] && e.message === `CRC check failed in ${file} at offset ${offsets[2]}`,
+        e.code === 'ZK_LOG_CORRUPT' && e.file === file && e.offset === offsets[2] && e.message === `CRC check failed in ${file} at offset ${offsets[2]}, with valid entries after it`,
     );
     assert.equal(fs.readFileSync(file).length, buf.length, 'nothing truncated');
   } finally {
