@@ -2,7 +2,7 @@
 // catch-up share one code path. Replay over a fuzzy snapshot is idempotent: errors are reported, never thrown.
 import { Err, EventType, OpCode } from '../jute/constants.js';
 import type { ACL, Stat, TxnHeader } from '../jute/records.generated.js';
-import { AclInterner, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
+import { AclInterner, READ_ACL_UNSAFE } from './acl.js';
 import { CONTAINER_OWNER, DataNode, kindOfOwner, ttlOwner } from './data-node.js';
 import { joinPath, nameOf, parentOf } from './paths.js';
 import { QuotaTracker } from './quota.js';
@@ -33,15 +33,16 @@ export class DataTree {
   approximateDataSize = 0;
 
   constructor() {
-    const root = new DataNode(Buffer.alloc(0), OPEN_ACL_UNSAFE, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
+    // Apache gives these nodes no ACL list (ACL key -1, read as world:anyone:cdrwa), and snapshots keep it so.
+    const root = new DataNode(Buffer.alloc(0), null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
     this.nodes.set('/', root);
-    this.addSystemNode(ZOOKEEPER_PATH, OPEN_ACL_UNSAFE);
-    this.addSystemNode(QUOTA_PATH, OPEN_ACL_UNSAFE);
+    this.addSystemNode(ZOOKEEPER_PATH, null);
+    this.addSystemNode(QUOTA_PATH, null);
     // Apache sets the config node's ACL with setACL(path, READ_ACL_UNSAFE, -1), which leaves aversion at -1.
     this.addSystemNode(CONFIG_PATH, READ_ACL_UNSAFE, -1);
   }
 
-  private addSystemNode(path: string, acl: ACL[], aversion = 0): void {
+  private addSystemNode(path: string, acl: ACL[] | null, aversion = 0): void {
     const node = new DataNode(Buffer.alloc(0), acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
     this.nodes.set(path, node);
     this.nodes.get(parentOf(path))!.addChild(nameOf(path));
