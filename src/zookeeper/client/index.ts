@@ -1,0 +1,15 @@
+export { ZooKeeperClient, connectZooKeeper, CONFIG_NODE, DEFAULT_SESSION_TIMEOUT_MS } from './client.js';
+export type { ZooKeeperClientOptions, ZooKeeperClientEvents, PersistentWatchMode } from './client.js';
+export type { ClientState } from './session.js';
+export * from './errors.js';
+export { parseConnectString, HostProvider, formatHost, DEFAULT_CLIENT_PORT } from './connect-string.js';
+export type { ConnectString, HostAddress } from './connect-string.js';
+export { validatePath, Chroot } from './paths.js';
+export { WatchedEvent } from './watched-event.js';
+export type { WatchListener, EventTypeName, KeeperStateName } from './watched-event.js';
+export { WatchRegistry, setWatchesPackets } from './watch-registry.js';
+export type { WatchKind, WatcherTypeName } from './watch-registry.js';
+export { Op, Transaction, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, CREATOR_ALL_ACL, MAX_TTL_MS } from './transaction.js';
+export type { OpResult, CreateModeName, Data } from './transaction.js';
+export type { RemoveRecursiveOptions } from './recursive.js';
+export type { ACL, Id, Stat, ClientInfo } from '../jute/records.generated.js';

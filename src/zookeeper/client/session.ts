@@ -1,0 +1,293 @@
+// The session across connections (Java's ClientCnxn.SendThread): pick a host, handshake, re-send auth and
+// watches, send queued requests under the outstanding cap, fail everything on a lost link, reconnect with the
+// same session id and password, and report the states Java reports.
+import { Err, OpCode, Xid } from '../jute/constants.js';
+import type { ConnectResponse, WatcherEvent } from '../jute/records.generated.js';
+import { ClientConnection, type Outgoing } from './connection.js';
+import type { HostAddress, HostProvider } from './connect-string.js';
+import { errorFromCode } from './errors.js';
+import type { SetWatchesPacket } from './watch-registry.js';
+import type { KeeperStateName } from './watched-event.js';
+
+/** Java's ZooKeeper.States. */
+export type ClientState = 'CONNECTING' | 'CONNECTED' | 'CONNECTEDREADONLY' | 'CLOSED' | 'AUTH_FAILED';
+
+export interface SessionOptions {
+  sessionTimeoutMs: number;
+  canBeReadOnly: boolean;
+  /** Resume this session instead of creating one. */
+  sessionId?: bigint;
+  sessionPassword?: Buffer;
+  maxOutstandingRequests: number;
+  maxPacketBytes: number;
+  /** Pause after every host has been tried in turn (Java: 1000). */
+  spinDelayMs: number;
+  /** Upper bound of the random pause before each reconnect (Java: 1000). */
+  reconnectJitterMs: number;
+  random: () => number;
+}
+
+export interface SessionHooks {
+  onState(state: KeeperStateName): void;
+  onNotification(event: WatcherEvent): void;
+  /** The setWatches packets to send on a new connection (empty when nothing is watched). */
+  watchPackets(relativeZxid: bigint): SetWatchesPacket[];
+}
+
+interface AuthEntry {
+  scheme: string;
+  auth: Buffer;
+  waiters: { resolve(): void; reject(err: Error): void }[];
+}
+
+const PASSWORD_BYTES = 16;
+
+export class Session {
+  state: ClientState = 'CONNECTING';
+  sessionId: bigint;
+  password: Buffer;
+  negotiatedTimeoutMs = 0;
+  lastZxid = 0n;
+  server: HostAddress | null = null;
+  readonly done: Promise<void>;
+
+  private conn: ClientConnection | null = null;
+  private queue: Outgoing[] = [];
+  private queueHead = 0;
+  private readonly auth: AuthEntry[] = [];
+  /** Auth packets sent on the current connection, answered in order. */
+  private authSent: AuthEntry[] = [];
+  private closing = false;
+  private seenRwServerBefore = false;
+  private connectTimeoutMs: number;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly hosts: HostProvider,
+    private readonly opts: SessionOptions,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.sessionId = opts.sessionId ?? 0n;
+    this.password = opts.sessionPassword ?? Buffer.alloc(PASSWORD_BYTES);
+    // A resumed session is taken as valid, as Java does when given an id and password.
+    this.seenRwServerBefore = this.sessionId !== 0n;
+    this.connectTimeoutMs = Math.floor(opts.sessionTimeoutMs / hosts.size);
+    this.abort.signal.addEventListener('abort', () => this.conn?.close(new Error('client closed')), { once: true });
+    this.done = this.run();
+  }
+
+  get alive(): boolean {
+    return this.state !== 'CLOSED' && this.state !== 'AUTH_FAILED';
+  }
+
+  get connected(): boolean {
+    return this.state === 'CONNECTED' || this.state === 'CONNECTEDREADONLY';
+  }
+
+  /** The error code for requests that cannot be sent or answered, as Java's conLossPacket picks it. */
+  private lossCode(): number {
+    if (this.state === 'AUTH_FAILED') return Err.AUTHFAILED;
+    if (this.state === 'CLOSED') return Err.SESSIONEXPIRED;
+    return Err.CONNECTIONLOSS;
+  }
+
+  submit(req: Outgoing): void {
+    if (!this.alive || this.closing) {
+      req.complete(this.lossCode(), 0n, null);
+      return;
+    }
+    this.queue.push(req);
+    this.pump();
+  }
+
+  get outstanding(): number {
+    return (this.conn?.outstanding ?? 0) + this.queue.length - this.queueHead;
+  }
+
+  private pump(): void {
+    const conn = this.conn;
+    if (!conn || !this.connected) return;
+    const max = this.opts.maxOutstandingRequests;
+    while (this.queueHead < this.queue.length && conn.outstanding < max) {
+      const req = this.queue[this.queueHead];
+      this.queue[this.queueHead++] = undefined as unknown as Outgoing;
+      conn.send(req);
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    }
+  }
+
+  addAuth(scheme: string, auth: Buffer): Promise<void> {
+    if (!this.alive) return Promise.reject(errorFromCode(this.lossCode()));
+    return new Promise((resolve, reject) => {
+      const entry: AuthEntry = { scheme, auth, waiters: [{ resolve, reject }] };
+      this.auth.push(entry);
+      if (this.conn && this.connected) this.sendAuth(this.conn, entry);
+    });
+  }
+
+  private sendAuth(conn: ClientConnection, entry: AuthEntry): void {
+    conn.sendSpecial(Xid.Auth, OpCode.auth, { type: 0, scheme: entry.scheme, auth: entry.auth });
+    this.authSent.push(entry);
+  }
+
+  /** closeSession and wait for its reply (or the link to drop), then stop. Resolves at once if already closed. */
+  close(): Promise<void> {
+    if (!this.alive || this.closing) return this.done;
+    if (this.connected) {
+      const closeRequest = new Promise<void>((resolve) => {
+        this.submit({ opcode: OpCode.closeSession, body: undefined, xid: 0, complete: () => resolve() });
+      });
+      this.closing = true;
+      void closeRequest.then(() => this.abort.abort());
+    } else {
+      this.closing = true;
+      this.abort.abort();
+    }
+    return this.done;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.abort.signal;
+      if (ms <= 0 || signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async run(): Promise<void> {
+    let firstConnect = true;
+    while (this.alive && !this.closing) {
+      const next = this.hosts.next(this.opts.spinDelayMs);
+      const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * this.opts.reconnectJitterMs);
+      await this.sleep(next.delayMs + jitter);
+      if (!this.alive || this.closing) break;
+      this.state = 'CONNECTING';
+      this.server = { host: next.host, port: next.port };
+      let opened: { conn: ClientConnection; response: ConnectResponse };
+      try {
+        opened = await ClientConnection.open({
+          host: next.host,
+          port: next.port,
+          timeoutMs: this.connectTimeoutMs,
+          maxPacketBytes: this.opts.maxPacketBytes,
+          request: {
+            protocolVersion: 0,
+            lastZxidSeen: this.lastZxid,
+            timeOut: this.opts.sessionTimeoutMs,
+            sessionId: this.seenRwServerBefore ? this.sessionId : 0n,
+            passwd: this.password,
+            readOnly: this.opts.canBeReadOnly,
+          },
+          signal: this.abort.signal,
+          onTcpConnected: () => (firstConnect = false),
+        });
+      } catch {
+        this.linkLost();
+        continue;
+      }
+      const { conn, response } = opened;
+      if (this.closing) {
+        conn.close(new Error('closing'));
+        break;
+      }
+      if (response.timeOut <= 0) {
+        this.state = 'CLOSED';
+        conn.close(new Error('session expired'));
+        this.hooks.onState('Expired');
+        break;
+      }
+      const closed = new Promise<void>((resolve) => this.onConnected(conn, response, resolve));
+      await closed;
+      this.linkLost();
+    }
+    this.finish();
+  }
+
+  private onConnected(conn: ClientConnection, response: ConnectResponse, onClose: () => void): void {
+    const timeoutMs = response.timeOut;
+    const readOnly = response.readOnly === true;
+    this.negotiatedTimeoutMs = timeoutMs;
+    this.connectTimeoutMs = Math.floor(timeoutMs / this.hosts.size);
+    this.hosts.onConnected();
+    this.sessionId = response.sessionId;
+    if (response.passwd) this.password = Buffer.from(response.passwd);
+    this.state = readOnly ? 'CONNECTEDREADONLY' : 'CONNECTED';
+    this.seenRwServerBefore ||= !readOnly;
+    this.conn = conn;
+    this.authSent = [];
+    conn.activate(
+      {
+        onNotification: (event) => this.hooks.onNotification(event),
+        onAuthReply: (err) => this.onAuthReply(err),
+        onZxid: (zxid) => (this.lastZxid = zxid),
+        onDrain: () => this.pump(),
+        onClose: () => onClose(),
+      },
+      Math.floor((timeoutMs * 2) / 3),
+    );
+    if (conn.isClosed) return;
+    // Java's order: auth, then watches, then whatever was queued meanwhile.
+    for (const entry of this.auth) this.sendAuth(conn, entry);
+    for (const packet of this.hooks.watchPackets(this.lastZxid)) {
+      conn.send({ opcode: packet.opcode, body: packet.record, xid: 0, complete: () => {} });
+    }
+    this.pump();
+    this.hooks.onState(readOnly ? 'ConnectedReadOnly' : 'SyncConnected');
+  }
+
+  private onAuthReply(err: number): void {
+    const entry = this.authSent.shift();
+    if (err === 0) {
+      if (entry) for (const w of entry.waiters.splice(0)) w.resolve();
+      return;
+    }
+    if (err === Err.AUTHFAILED) {
+      this.state = 'AUTH_FAILED';
+      this.hooks.onState('AuthFailed');
+      this.conn?.close(new Error('auth failed'));
+      return;
+    }
+    if (entry) for (const w of entry.waiters.splice(0)) w.reject(errorFromCode(err));
+  }
+
+  /** The link is gone (or never came up): fail what was sent and what waits, as Java's cleanup() does. */
+  private linkLost(): void {
+    const wasConnected = this.connected;
+    const failed = this.conn ? this.conn.takePending() : [];
+    this.conn?.close(new Error('link lost'));
+    this.conn = null;
+    this.authSent = [];
+    if (this.alive) this.state = 'CONNECTING';
+    this.failAll(failed);
+    if (wasConnected && this.alive && !this.closing) this.hooks.onState('Disconnected');
+  }
+
+  private failAll(sent: Outgoing[]): void {
+    const waiting = this.queue.slice(this.queueHead);
+    this.queue = [];
+    this.queueHead = 0;
+    const code = this.lossCode();
+    for (const req of sent) req.complete(code, 0n, null);
+    for (const req of waiting) req.complete(code, 0n, null);
+  }
+
+  private finish(): void {
+    if (this.alive) this.state = 'CLOSED';
+    const sent = this.conn ? this.conn.takePending() : [];
+    this.conn?.close(new Error('client closed'));
+    this.conn = null;
+    this.failAll(sent);
+    const authError = errorFromCode(this.lossCode());
+    for (const entry of this.auth) for (const w of entry.waiters.splice(0)) w.reject(authError);
+    this.hooks.onState('Closed');
+  }
+}
