@@ -1,0 +1,16 @@
+// npm run bench — every benchmark in turn, each in its own process; options after `--` go to each of them.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BENCHMARKS = [{ name: 'zookeeper', script: './zk/bench-zk.js' }];
+
+let failed = 0;
+for (const b of BENCHMARKS) {
+  process.stdout.write(`\n=== ${b.name} ===\n`);
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL(b.script, import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    process.stderr.write(`${b.name}: exited with ${r.status ?? r.signal}\n`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
