@@ -147,6 +147,8 @@ export class TcpProxy {
 export interface ZkTarget {
   name: string;
   connectString: string;
+  /** The server itself, bypassing the proxy (for measurements). */
+  readonly directConnectString: string;
   proxy: TcpProxy;
   /** Cuts every connection and ends the server without closing its sessions (Apache: SIGKILL). */
   kill(): Promise<void>;
@@ -174,6 +176,9 @@ export async function startApacheTarget(extraConfig: Record<string, string> = {}
     proxy,
     get running() {
       return zk !== null;
+    },
+    get directConnectString() {
+      return zk ? zk.connectString : proxy.address;
     },
     async kill() {
       proxy.setBackend(null);
@@ -225,6 +230,9 @@ export async function startOurTarget(extraConfig: Record<string, string> = {}): 
     proxy,
     get running() {
       return running !== null;
+    },
+    get directConnectString() {
+      return running ? `127.0.0.1:${running.address.port}` : proxy.address;
     },
     async kill() {
       proxy.setBackend(null);
