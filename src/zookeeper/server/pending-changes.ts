@@ -20,11 +20,13 @@ export interface NodeRecord {
 export class PendingChanges {
   private readonly byPath = new Map<string, NodeRecord>();
   private readonly queue: NodeRecord[] = [];
+  /** Records before this index are applied; the array is compacted now and then rather than shifted per txn. */
+  private head = 0;
 
   constructor(private readonly tree: DataTree) {}
 
   get size(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** The node as it will be, or null if it will not exist. */
@@ -53,29 +55,35 @@ export class PendingChanges {
 
   /** Paths with a pending record (closeSession needs the pending ephemerals of a session). */
   *records(): Iterable<NodeRecord> {
-    yield* this.queue;
+    for (let i = this.head; i < this.queue.length; i++) yield this.queue[i];
   }
 
   /** Forgets records once the tree has applied their transaction. */
   applied(zxid: bigint): void {
-    let n = 0;
-    while (n < this.queue.length && this.queue[n].zxid <= zxid) {
-      const rec = this.queue[n++];
+    const q = this.queue;
+    while (this.head < q.length && q[this.head].zxid <= zxid) {
+      const rec = q[this.head++];
       if (this.byPath.get(rec.path) === rec) this.byPath.delete(rec.path);
     }
-    if (n > 0) this.queue.splice(0, n);
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head >= 4096) {
+      q.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   /** Drops the records of a failed multi, restoring what earlier pending writes said about those paths. */
   rollback(zxid: bigint): void {
     const touched = new Set<string>();
-    for (let i = this.queue.length - 1; i >= 0 && this.queue[i].zxid === zxid; i--) {
+    for (let i = this.queue.length - 1; i >= this.head && this.queue[i].zxid === zxid; i--) {
       touched.add(this.queue[i].path);
       this.queue.pop();
     }
     for (const path of touched) {
       this.byPath.delete(path);
-      for (let i = this.queue.length - 1; i >= 0; i--) {
+      for (let i = this.queue.length - 1; i >= this.head; i--) {
         if (this.queue[i].path === path) {
           this.byPath.set(path, this.queue[i]);
           break;

@@ -29,11 +29,14 @@ export interface RunningZooKeeperServer {
 
 export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 
+/** The live tree as a snapshot source: nodes are read as the writer reaches them (a fuzzy snapshot). */
 function snapshotSource(server: ZooKeeperServer): SnapshotSource {
-  const nodes: SnapshotNode[] = [];
-  for (const [path, node] of server.tree.preorder()) nodes.push({ path, data: node.data, acl: node.acl, stat: node.persistedStat() });
+  const tree = server.tree;
   const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
-  return { zxid: server.tree.lastProcessedZxid, sessions, nodes };
+  function* nodes(): Iterable<SnapshotNode> {
+    for (const [path, node] of tree.preorder()) yield { path, data: node.data, acl: node.acl, stat: node.persistedStat() };
+  }
+  return { zxid: tree.lastProcessedZxid, sessions, nodes: nodes() };
 }
 
 export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartOptions): Promise<RunningZooKeeperServer> {

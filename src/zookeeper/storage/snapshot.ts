@@ -71,10 +71,9 @@ class AclKeys {
   }
 }
 
-/** Appends to ~1 MiB buffers, keeping the running Adler32 of everything handed out. */
+/** Appends to ~1 MiB buffers. */
 class ChunkedOutput {
   readonly chunks: Buffer[] = [];
-  readonly sum = new Adler32();
   private buf = Buffer.allocUnsafe(CHUNK_BYTES);
   private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   private pos = 0;
@@ -94,9 +93,7 @@ class ChunkedOutput {
 
   cut(): void {
     if (this.pos === 0) return;
-    const bytes = this.buf.subarray(0, this.pos);
-    this.sum.update(bytes);
-    this.chunks.push(bytes);
+    this.chunks.push(this.buf.subarray(0, this.pos));
     this.reset(CHUNK_BYTES);
   }
 
@@ -125,6 +122,7 @@ class ChunkedOutput {
 }
 
 const STAT_BYTES = 8 * 4 + 4 * 3 + 8 * 2;
+const NODES_PER_SLICE = 1024;
 
 function aclListBytes(list: ACL[]): number {
   let n = 4;
@@ -132,72 +130,105 @@ function aclListBytes(list: ACL[]): number {
   return n;
 }
 
-/** Serializes a consistent copy of the tree, synchronously, as a list of buffers (about 1 MiB each). */
-export function serializeSnapshot(src: SnapshotSource): Buffer[] {
-  const out = new ChunkedOutput();
-  out.room(16);
-  out.int(SNAP_MAGIC);
-  out.int(SNAP_VERSION);
-  out.long(SNAP_DBID);
-
-  const sessions = Array.isArray(src.sessions) ? (src.sessions as [bigint, number][]) : [...src.sessions];
-  out.room(4);
-  out.int(sessions.length);
-  for (const [id, timeoutMs] of sessions) {
-    out.room(12);
-    out.long(id);
-    out.int(timeoutMs);
-  }
-
-  const nodes = Array.isArray(src.nodes) ? (src.nodes as SnapshotNode[]) : [...src.nodes];
+/**
+ * Encodes a snapshot, yielding after every slice of nodes and checksummed chunk. Nodes are encoded first (the ACL
+ * map that precedes them in the file is only known once every node is seen), then the head, then the Adler32 over
+ * everything in file order. Driven to the end at once it is a consistent copy; driven a slice at a time while
+ * transactions are applied it is a fuzzy snapshot, which log replay from its zxid repairs, as Apache's are.
+ */
+function* encodeSnapshot(src: SnapshotSource): Generator<void, Buffer[]> {
+  const sessions = [...src.sessions];
   const acls = new AclKeys();
-  const keys = nodes.map((n) => acls.keyOf(n.acl));
-  out.room(4);
-  out.int(acls.lists.length);
+  const body = new ChunkedOutput();
+  let count = 0;
+  for (const { path: nodePath, data, acl, stat } of src.nodes) {
+    const key = acls.keyOf(acl);
+    const pathBytes = Buffer.byteLength(nodePath);
+    body.room(4 + pathBytes + 4 + (data?.length ?? 0) + 8 + STAT_BYTES);
+    body.string(nodePath, pathBytes);
+    body.bytes(data);
+    body.long(key);
+    body.long(stat.czxid);
+    body.long(stat.mzxid);
+    body.long(stat.ctime);
+    body.long(stat.mtime);
+    body.int(stat.version);
+    body.int(stat.cversion);
+    body.int(stat.aversion);
+    body.long(stat.ephemeralOwner);
+    body.long(stat.pzxid);
+    if (++count % NODES_PER_SLICE === 0) yield;
+  }
+  body.room(5);
+  body.string('/', 1);
+  body.cut();
+
+  const head = new ChunkedOutput();
+  head.room(20);
+  head.int(SNAP_MAGIC);
+  head.int(SNAP_VERSION);
+  head.long(SNAP_DBID);
+  head.int(sessions.length);
+  for (const [id, timeoutMs] of sessions) {
+    head.room(12);
+    head.long(id);
+    head.int(timeoutMs);
+  }
+  head.room(4);
+  head.int(acls.lists.length);
   acls.lists.forEach((list, i) => {
-    out.room(8 + aclListBytes(list));
-    out.long(BigInt(i + 1));
-    out.int(list.length);
-    for (const acl of list) {
-      out.int(acl.perms);
-      out.string(acl.id.scheme ?? '', Buffer.byteLength(acl.id.scheme ?? ''));
-      out.string(acl.id.id ?? '', Buffer.byteLength(acl.id.id ?? ''));
+    head.room(8 + aclListBytes(list));
+    head.long(BigInt(i + 1));
+    head.int(list.length);
+    for (const a of list) {
+      head.int(a.perms);
+      head.string(a.id.scheme ?? '', Buffer.byteLength(a.id.scheme ?? ''));
+      head.string(a.id.id ?? '', Buffer.byteLength(a.id.id ?? ''));
     }
   });
+  head.cut();
 
-  for (let i = 0; i < nodes.length; i++) {
-    const { path: nodePath, data, stat } = nodes[i];
-    const pathBytes = Buffer.byteLength(nodePath);
-    out.room(4 + pathBytes + 4 + (data?.length ?? 0) + 8 + STAT_BYTES);
-    out.string(nodePath, pathBytes);
-    out.bytes(data);
-    out.long(keys[i]);
-    out.long(stat.czxid);
-    out.long(stat.mzxid);
-    out.long(stat.ctime);
-    out.long(stat.mtime);
-    out.int(stat.version);
-    out.int(stat.cversion);
-    out.int(stat.aversion);
-    out.long(stat.ephemeralOwner);
-    out.long(stat.pzxid);
+  const sum = new Adler32();
+  for (const chunk of head.chunks) sum.update(chunk);
+  for (const chunk of body.chunks) {
+    sum.update(chunk);
+    yield;
   }
-  out.room(5);
-  out.string('/', 1);
-  out.cut();
+  const seal = new ChunkedOutput();
+  seal.room(13);
+  seal.long(BigInt(sum.value));
+  seal.string('/', 1);
+  seal.cut();
+  return [...head.chunks, ...body.chunks, ...seal.chunks];
+}
 
-  out.room(13);
-  out.long(BigInt(out.sum.value));
-  out.string('/', 1);
-  out.cut();
-  return out.chunks;
+/** Serializes the source synchronously, as a list of buffers (about 1 MiB each). */
+export function serializeSnapshot(src: SnapshotSource): Buffer[] {
+  const steps = encodeSnapshot(src);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Serializes the source in slices of about sliceMs, letting the event loop run in between. */
+export async function serializeSnapshotInSlices(src: SnapshotSource, sliceMs = 5): Promise<Buffer[]> {
+  const steps = encodeSnapshot(src);
+  for (;;) {
+    const until = performance.now() + sliceMs;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (performance.now() >= until) break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 let tmpCounter = 0;
 
-/** Writes snapshot.<hex zxid> durably: a temporary file, fsync, rename, fsync of the directory. */
 export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promise<string> {
-  const chunks = serializeSnapshot(src);
+  const chunks = await serializeSnapshotInSlices(src);
   await fs.promises.mkdir(snapDir, { recursive: true });
   const name = snapshotFileName(src.zxid);
   const final = path.join(snapDir, name);

@@ -17,6 +17,14 @@ export interface TxnResult {
   multi?: TxnResult[];
 }
 
+/**
+ * Decoded data is a view into a socket chunk or a whole log/snapshot file; a long-lived node must not keep that
+ * alive, so the tree stores its own copy.
+ */
+function ownCopy(data: Buffer | null): Buffer | null {
+  return data === null ? null : Buffer.from(data);
+}
+
 export const ZOOKEEPER_PATH = '/zookeeper';
 export const QUOTA_PATH = '/zookeeper/quota';
 export const CONFIG_PATH = '/zookeeper/config';
@@ -62,6 +70,7 @@ export class DataTree {
   loadNode(path: string, node: DataNode): void {
     const key = path === '' ? '/' : path;
     node.acl = this.acls.intern(node.acl);
+    node.data = ownCopy(node.data);
     this.nodes.set(key, node);
     if (key !== '/') this.nodes.get(parentOf(key))?.addChild(nameOf(key));
     this.track(key, node);
@@ -145,7 +154,7 @@ export class DataTree {
         if (!node) return { type, err: Err.NONODE, path: r.path! };
         const bytesDiff = (r.data?.length ?? 0) - node.dataLength;
         this.approximateDataSize += bytesDiff;
-        node.data = r.data;
+        node.data = ownCopy(r.data);
         this.quotas.onSetData(r.path!, bytesDiff);
         node.version = r.version;
         node.mzxid = zxid;
@@ -205,7 +214,7 @@ export class DataTree {
       parent.cversion = parentCVersion;
       parent.pzxid = zxid;
     }
-    const node = new DataNode(data, this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    const node = new DataNode(ownCopy(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.addChild(name);
     this.nodes.set(path, node);
     this.track(path, node);
