@@ -177,6 +177,22 @@ function prepOne(ctx: PrepContext, req: Request, type: number, body: unknown, zx
   }
 }
 
+const CREATE_OPS: ReadonlySet<number> = new Set([OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL]);
+
+/**
+ * The type Apache 3.8 gives a create inside a multi: its MultiOperationRecord rebuilds each create with
+ * Op.create(path, data, acl, flags), whose type follows the flags, not the op header. So create2 and createContainer
+ * ops with plain flags are creates (answered without a stat), container flags make a createContainer whatever the
+ * header, and a createTTL op without TTL flags is a create that ignores its ttl. TTL flags on any other create give
+ * a createTTL op that carries a CreateRequest, which Apache's prep fails to cast: null, the whole multi fails.
+ */
+function multiCreateType(opType: number, flags: number): number | null {
+  if (flags === CreateMode.PERSISTENT_WITH_TTL || flags === CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL) {
+    return opType === OpCode.createTTL ? OpCode.createTTL : null;
+  }
+  return flags === CreateMode.CONTAINER ? OpCode.createContainer : OpCode.create;
+}
+
 function prepMulti(ctx: PrepContext, req: Request, ops: MultiOp[], zxid: bigint): TxnBody {
   const txns: TxnBody[] = [];
   let failed = false;
@@ -185,8 +201,17 @@ function prepMulti(ctx: PrepContext, req: Request, ops: MultiOp[], zxid: bigint)
       txns.push({ type: OpCode.error, record: { err: Err.RUNTIMEINCONSISTENCY } });
       continue;
     }
+    let type = op.type;
+    if (CREATE_OPS.has(type)) {
+      const effective = multiCreateType(type, (op.request as CreateRequest).flags);
+      if (effective === null) {
+        ctx.pending.rollback(zxid);
+        throw new KeeperError(Err.MARSHALLINGERROR);
+      }
+      type = effective;
+    }
     try {
-      txns.push(prepOne(ctx, req, op.type, op.request, zxid));
+      txns.push(prepOne(ctx, req, type, op.request, zxid));
     } catch (e) {
       if (!(e instanceof KeeperError)) throw e;
       failed = true;
