@@ -36,6 +36,8 @@ export interface OpenOptions {
   timeoutMs: number;
   maxPacketBytes: number;
   request: ConnectRequest;
+  /** The session's xid counter: Java numbers requests per session, across connections. */
+  nextXid: () => number;
   signal?: AbortSignal;
   onTcpConnected?: () => void;
 }
@@ -78,11 +80,11 @@ export class ClientConnection {
   private lastSendMs = performance.now();
   private lastRecvMs = performance.now();
   private handshake: ((frame: Buffer | Error) => void) | null = null;
-  private nextXid = 1;
 
   private constructor(
     private readonly socket: Socket,
     private readonly maxPacketBytes: number,
+    private readonly nextXid: () => number,
     host: string,
     port: number,
   ) {
@@ -97,7 +99,7 @@ export class ClientConnection {
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(new ConnectionError('aborted'));
       const socket = connect({ host: opts.host, port: opts.port, noDelay: true });
-      const conn = new ClientConnection(socket, opts.maxPacketBytes, opts.host, opts.port);
+      const conn = new ClientConnection(socket, opts.maxPacketBytes, opts.nextXid, opts.host, opts.port);
       const fail = (err: Error) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -152,8 +154,7 @@ export class ClientConnection {
 
   /** Writes an ordinary request with the next xid and expects its reply in FIFO order. */
   send(req: Outgoing): void {
-    if (this.nextXid === 0x7fffffff) this.nextXid = 1;
-    req.xid = this.nextXid++;
+    req.xid = this.nextXid();
     this.writeRequest(req.xid, req.opcode, req.body);
     this.pending.push(req);
   }

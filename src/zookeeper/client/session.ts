@@ -60,6 +60,7 @@ export class Session {
   private closing = false;
   private seenRwServerBefore = false;
   private connectTimeoutMs: number;
+  private xid = 1;
   private readonly abort = new AbortController();
 
   constructor(
@@ -187,6 +188,7 @@ export class Session {
             passwd: this.password,
             readOnly: this.opts.canBeReadOnly,
           },
+          nextXid: () => this.nextXid(),
           signal: this.abort.signal,
           onTcpConnected: () => (firstConnect = false),
         });
@@ -210,6 +212,12 @@ export class Session {
       this.linkLost();
     }
     this.finish();
+  }
+
+  /** Positive xids only, 1 after Integer.MAX_VALUE (the negative ones are special). */
+  private nextXid(): number {
+    if (this.xid === 0x7fffffff) this.xid = 1;
+    return this.xid++;
   }
 
   private onConnected(conn: ClientConnection, response: ConnectResponse, onClose: () => void): void {

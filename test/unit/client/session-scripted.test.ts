@@ -174,10 +174,10 @@ test('after a reconnect: ConnectRequest with lastZxidSeen, then auth, setWatches
   assert.equal(resume.readOnly, false);
   second.accept(0x77n, 3000);
   const sent = await second.requestsArrived(3);
-  assert.deepEqual(sent.map((r) => [r.header.xid, r.header.type]), [[Xid.Auth, OpCode.auth], [1, OpCode.setWatches], [2, OpCode.exists]]);
+  assert.deepEqual(sent.map((r) => [r.header.xid, r.header.type]), [[Xid.Auth, OpCode.auth], [2, OpCode.setWatches], [3, OpCode.exists]]);
   assert.deepEqual(sent[1].body, { relativeZxid: 0x42n, dataWatches: ['/w'], existWatches: [], childWatches: [] });
-  second.socket.write(second.reply(1, 0x42n, 0, OpCode.setWatches));
-  second.socket.write(second.reply(2, 0x42n, -101));
+  second.socket.write(second.reply(2, 0x42n, 0, OpCode.setWatches));
+  second.socket.write(second.reply(3, 0x42n, -101));
   assert.equal(await queued, null);
 });
 
