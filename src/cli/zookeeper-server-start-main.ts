@@ -1,0 +1,73 @@
+// What `zkafka zookeeper-server-start [-daemon] <config>` does, callable without oclif: the binary takes this
+// path directly for the plain invocations, because a server's start-up time is part of the product.
+import { loadOrReport, EXIT_CONFIG } from './config-errors.js';
+import { startedLine, zooKeeperPidFile } from './zookeeper-process.js';
+import { checkDataDir, loadZooKeeperConfig } from '../config/zookeeper-config.js';
+
+const CLOSE_TIMEOUT_MS = 30_000;
+
+export interface ZooKeeperStartArgs {
+  config?: string;
+  daemon: boolean;
+  /** The script path that started us (for -daemon to re-run itself). */
+  entry: string;
+  usageName: string;
+}
+
+/** Returns the exit code, except after serving in the foreground: then the process exits with the server's status. */
+export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise<number> {
+  if (args.config === undefined) {
+    process.stderr.write(`USAGE: ${process.env['ZKAFKA_SCRIPT'] ?? args.usageName} [-daemon] zookeeper.properties\n`);
+    return 1;
+  }
+  const config = loadOrReport(() => loadZooKeeperConfig(args.config!));
+  if (!config) return EXIT_CONFIG;
+  for (const warning of config.warnings) process.stderr.write(`${warning}\n`);
+  if (config.mode === 'replicated') {
+    process.stderr.write(
+      `${config.file}: replicated mode (${config.servers.size} server.N lines) is not available yet; remove the server.N lines to run one standalone server\n`,
+    );
+    return EXIT_CONFIG;
+  }
+  const dirsReady = loadOrReport(() => {
+    checkDataDir(config);
+    return true;
+  });
+  if (!dirsReady) return EXIT_CONFIG;
+
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  if (args.daemon) {
+    const { startZooKeeperDaemon } = await import('./zookeeper-daemon.js');
+    return startZooKeeperDaemon(config, args.config, args.entry, { out, err });
+  }
+
+  const { startZooKeeperServer } = await import('../zookeeper/server/start.js');
+  const { serveUntilSignal } = await import('./foreground.js');
+  const { removePidFileIfOwned } = await import('./daemon.js');
+  let server;
+  try {
+    server = await startZooKeeperServer(config, { log: out });
+  } catch (error) {
+    err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  // handlers first: whoever reads the started line may signal at once
+  const exit = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+  out(startedLine(config.mode, server.address, server.dataDir));
+  const status = await exit;
+  removePidFileIfOwned(zooKeeperPidFile(config.dataDir), process.pid);
+  process.exit(status);
+}
+
+/** argv after the subcommand → args, or null when it needs oclif (help, unknown flags). */
+export function parseZooKeeperStartArgv(argv: readonly string[]): { config?: string; daemon: boolean } | null {
+  let daemon = false;
+  let config: string | undefined;
+  for (const arg of argv) {
+    if (arg === '-daemon' || arg === '--daemon') daemon = true;
+    else if (arg.startsWith('-') || config !== undefined) return null;
+    else config = arg;
+  }
+  return { config, daemon };
+}
