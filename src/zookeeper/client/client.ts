@@ -517,11 +517,11 @@ export class ZooKeeperClient extends EventEmitter<ZooKeeperClientEvents> {
   }
 }
 
-/** Creates a client and waits until it is connected. */
-export async function connectZooKeeper(connectString: string, options: ZooKeeperClientOptions & { connectTimeoutMs?: number } = {}): Promise<ZooKeeperClient> {
+/** Creates a client and waits until it is connected (closing it again if that takes over waitForConnectedMs). */
+export async function connectZooKeeper(connectString: string, options: ZooKeeperClientOptions & { waitForConnectedMs?: number } = {}): Promise<ZooKeeperClient> {
   const client = new ZooKeeperClient(connectString, options);
   try {
-    await client.waitForConnected(options.connectTimeoutMs);
+    await client.waitForConnected(options.waitForConnectedMs);
   } catch (err) {
     await client.close();
     throw err;
