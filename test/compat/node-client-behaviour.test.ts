@@ -306,6 +306,15 @@ async function session(connectString: string, port: number): Promise<string[]> {
     await r.call('create /h/new', (cb) => a.create('/h/new', cb));
     await r.call('getChildren /h watch', (cb) => a.getChildren('/h', r.watcher('children /h 2'), cb));
     await r.call('remove /h/new', (cb) => a.remove('/h/new', -1, cb));
+    // Java's HashMap order through resizes and removals: 150 children in one multi, every third removed, 20 more
+    await r.call('create /many', (cb) => a.create('/many', cb));
+    const many = (names: string[]) => names.reduce((tx, name) => tx.create(`/many/${name}`), a.transaction());
+    const names = Array.from({ length: 150 }, (_, i) => (i % 5 === 0 ? `node-${i}` : i % 5 === 1 ? `${i * 7919}` : i % 5 === 2 ? `k${i}x${i % 13}` : i % 5 === 3 ? `lock-${String(i).padStart(10, '0')}` : `Z${i}`));
+    await r.call('transaction 150 children', (cb) => many(names).commit((err, results) => cb(err, results?.length)));
+    await r.call('transaction remove every third', (cb) =>
+      names.filter((_, i) => i % 3 === 0).reduce((tx, name) => tx.remove(`/many/${name}`), a.transaction()).commit((err, results) => cb(err, results?.length)));
+    await r.call('transaction 20 more', (cb) => many(Array.from({ length: 20 }, (_, i) => `late-${i}`)).commit((err, results) => cb(err, results?.length)));
+    await r.call('getChildren /many', (cb) => a.getChildren('/many', cb));
     await r.call('getChildren /nope', (cb) => a.getChildren('/nope', r.watcher('children /nope'), cb));
     await r.call('getChildren /', (cb) => a.getChildren('/', cb));
     await r.call('listSubTreeBFS /h', (cb) => a.listSubTreeBFS('/h', cb));
