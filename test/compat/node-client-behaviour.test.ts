@@ -63,7 +63,7 @@ interface NzkClient {
   connect(): void;
   close(): void;
   on(event: 'state', listener: (state: { name: string }) => void): void;
-  once(event: 'connected', listener: () => void): void;
+  once(event: 'connected' | 'expired', listener: () => void): void;
   getSessionId(): Buffer;
   getSessionTimeout(): number;
   addAuthInfo(scheme: string, auth: Buffer): void;
@@ -95,6 +95,8 @@ const EVENT_WAIT_MS = 5_000;
 const CALL_TIMEOUT_MS = 5_000;
 /** Apache's container reaper runs every znode.container.checkIntervalMs (1 s in both configs); a few rounds at most. */
 const REAP_WAIT_MS = 8_000;
+/** A 4 s session expires 4-6 s after its last traffic (expiry buckets of one 2 s tick). */
+const EXPIRY_WAIT_MS = 12_000;
 
 const world = (perms: number) => new ACL(perms, new Id('world', 'anyone'));
 const digestAcl = (digest: string, perms: number) => new ACL(perms, new Id('digest', digest));
@@ -209,6 +211,24 @@ class Recorder {
   count(prefix: string): number {
     return this.lines.filter((l) => l.startsWith(prefix)).length;
   }
+}
+
+/** The client's socket (node-zookeeper-client keeps it in its connection manager). */
+function connectionSocket(client: NzkClient): { destroy(): void } {
+  return (client as unknown as { connectionManager: { socket: { destroy(): void } } }).connectionManager.socket;
+}
+
+/** Holds the client's next reconnection until the returned function is called. */
+function holdReconnect(client: NzkClient): () => void {
+  const manager = (client as unknown as { connectionManager: { findNextServer(cb: (server: unknown) => void): void } }).connectionManager;
+  const findNextServer = manager.findNextServer.bind(manager);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  manager.findNextServer = (cb) => {
+    manager.findNextServer = findNextServer;
+    void gate.then(() => findNextServer(cb));
+  };
+  return release;
 }
 
 /** Each client's state changes; they race with other connections' traffic, so only checked at sync points. */
@@ -401,6 +421,46 @@ async function session(connectString: string, port: number): Promise<string[]> {
     second.close();
     await r.waitFor('the two events of b closing', () => r.count('event[') >= events + 2);
     await r.call('a exists /b-eph', (cb) => a.exists('/b-eph', cb));
+
+    // Reconnecting with the same session: the client sends SetWatches with the last zxid it saw, and the server
+    // fires the watches whose nodes changed meanwhile. The client's reconnect is held (a hook on its connection
+    // manager) until another session has made the changes.
+    const re = await open('re');
+    for (const path of ['/sw1', '/sw3', '/sw4', '/sw5']) await r.call(`create ${path}`, (cb) => re.create(path, b('s'), cb));
+    await r.call('re create /sw-eph', (cb) => re.create('/sw-eph', CreateMode.EPHEMERAL, cb));
+    await r.call('re getData /sw1 watch', (cb) => re.getData('/sw1', r.watcher('re data /sw1'), cb));
+    await r.call('re exists /sw2 watch', (cb) => re.exists('/sw2', r.watcher('re exists /sw2'), cb));
+    await r.call('re getChildren /sw3 watch', (cb) => re.getChildren('/sw3', r.watcher('re children /sw3'), cb));
+    await r.call('re getData /sw4 watch', (cb) => re.getData('/sw4', r.watcher('re data /sw4'), cb));
+    await r.call('re getData /sw5 watch', (cb) => re.getData('/sw5', r.otherSessionWatcher('re data /sw5'), cb));
+    const release = holdReconnect(re);
+    connectionSocket(re).destroy();
+    await r.call('a setData /sw1', (cb) => a.setData('/sw1', b('changed'), -1, cb));
+    await r.call('a create /sw2', (cb) => a.create('/sw2', cb));
+    await r.call('a create /sw3/kid', (cb) => a.create('/sw3/kid', cb));
+    await r.call('a remove /sw4', (cb) => a.remove('/sw4', -1, cb));
+    const reconnected = new Promise<void>((resolve) => re.once('connected', resolve));
+    release();
+    await reconnected;
+    await r.waitFor('the four watches fired by SetWatches', () => r.count('event[re ') >= 4);
+    r.note(`re states ${stateLog.get(re)!.join(',')}, session ${rec.session(re.getSessionId().readBigInt64BE(0))}`);
+    await r.call('a setData /sw5', (cb) => a.setData('/sw5', b('later'), -1, cb));
+    await r.settle(1, 'the /sw5 watch, set again by SetWatches');
+    await r.call('re exists /sw-eph', (cb) => re.exists('/sw-eph', cb));
+
+    // Session expiry: a session whose client stays away longer than its timeout loses its ephemerals, and the
+    // client is told its session expired when it comes back.
+    const gone = await open('gone', 4_000);
+    await r.call('gone create /gone-eph', (cb) => gone.create('/gone-eph', CreateMode.EPHEMERAL, cb));
+    await r.call('a exists /gone-eph watch', (cb) => a.exists('/gone-eph', r.watcher('a exists /gone-eph'), cb));
+    const releaseGone = holdReconnect(gone);
+    connectionSocket(gone).destroy();
+    await r.waitFor('the expiry of session gone', () => r.count('event[a exists /gone-eph]') > 0, EXPIRY_WAIT_MS);
+    const expired = new Promise<void>((resolve) => gone.once('expired', resolve));
+    releaseGone();
+    await Promise.race([expired, sleep(EVENT_WAIT_MS)]);
+    r.note(`gone states ${stateLog.get(gone)!.join(',')}`);
+    await r.call('a exists /gone-eph', (cb) => a.exists('/gone-eph', cb));
 
     // A container that loses its last child and an expired TTL node are deleted by the server's reaper. This client
     // can make neither (mode 4 by create is a plain node; in transaction() Apache answers with a create2 result it
