@@ -531,7 +531,7 @@ test('node-zookeeper-client: one scripted session records the same results and e
     console.log(`node-zookeeper-client script: ${apache.length} recorded lines on Apache; ${((performance.now() - started) / 1000).toFixed(1)} s for both`);
     // ZK_COMPAT_DUMP=<file> keeps both transcripts, for reading a difference whole.
     if (process.env.ZK_COMPAT_DUMP) writeFileSync(process.env.ZK_COMPAT_DUMP, `${apache.join('\n')}\n=====\n${ours.join('\n')}\n`);
-    assert.ok(!apache.some((l) => l.startsWith('timed out')), apache.join('\n'));
+    assert.ok(!apache.some((l) => l.startsWith('timed out') || l.includes('-> no answer')), apache.join('\n'));
     assert.ok(apache.includes('create /n1 again -> NODE_EXISTS[-110]'), apache.join('\n'));
     assertSameLines(ours, apache, 'node-zookeeper-client transcript');
   } finally {
