@@ -18,6 +18,7 @@
 // - A bind failure (port taken) logs java.net.BindException and exits 1 within ~1.4 s.
 // - Spawn to first `imok`: 1.0-2.0 s; idle VmRSS 66-73 MiB; a zkCli one-shot ~0.8-1 s; SIGTERM to exit
 //   ~0.35 s, exit code 143 (the JVM's shutdown hooks run, no "signal" reported).
+import { sendFourLetterWord } from '../../src/cli/four-letter-word.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -199,24 +200,7 @@ function systemProps(props: Record<string, string>): string[] {
 
 /** Writes `word`, returns everything the server sends before it closes the connection. */
 export function fourLetterWord(host: string, port: number, word: string, timeoutMs = 5_000): Promise<string> {
-  return new Promise((resolveWord, reject) => {
-    const socket = connect({ host, port });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no answer to ${word} from ${host}:${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => socket.end(word));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolveWord(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return sendFourLetterWord(host, port, word, timeoutMs);
 }
 
 // ---------------------------------------------------------------------------------------------------------
