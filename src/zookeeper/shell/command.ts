@@ -6,6 +6,8 @@ import type { WatchListener, ZooKeeperClient } from '../client/index.js';
 export interface ShellOutput {
   out(text: string): void;
   err(text: string): void;
+  /** stdout without a line break (zkCli prints some messages with print, not println). */
+  write(text: string): void;
 }
 
 export interface ShellContext {

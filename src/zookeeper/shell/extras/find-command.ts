@@ -1,0 +1,50 @@
+// `find path pattern`: the paths below `path` whose node name matches a shell pattern, depth first with children
+// in name order (zk-shell's find, with globs).
+import type { ShellCommand, ShellContext } from '../command.js';
+import { cliErrorMessage, printError, printJson, printLines, printUsage, requireClient } from './cli-output.js';
+import { globToRegExp } from './glob.js';
+import { withProgress } from './progress.js';
+import { readSubtree, type SubtreeNode } from './subtree.js';
+
+/** Descendants of `root` (not `root` itself) whose name matches, in depth-first order. */
+export function findMatches(root: SubtreeNode, pattern: RegExp): string[] {
+  const matches: string[] = [];
+  const visit = (node: SubtreeNode): void => {
+    for (const child of node.children ?? []) {
+      if (pattern.test(child.name)) matches.push(child.path);
+      visit(child);
+    }
+  };
+  visit(root);
+  return matches;
+}
+
+export const findCommand: ShellCommand = {
+  name: 'find',
+  usage: 'path pattern',
+  summary: 'paths below path whose node name matches a pattern (* ? [a-z])',
+  pathArg: 0,
+  async run(args: string[], ctx: ShellContext): Promise<number> {
+    if (args.length !== 2) return printUsage(ctx, findCommand);
+    const [path, glob] = args as [string, string];
+    let pattern: RegExp;
+    try {
+      pattern = globToRegExp(glob);
+    } catch (err) {
+      printError(ctx, (err as Error).message);
+      return 1;
+    }
+    const client = requireClient(ctx);
+    if (client === null) return 1;
+    try {
+      const root = await withProgress(ctx, `Searching ${path}`, (onProgress) => readSubtree(client, path, { onProgress }));
+      const matches = findMatches(root, pattern);
+      if (ctx.json) printJson(ctx, matches);
+      else printLines(ctx, matches);
+      return 0;
+    } catch (err) {
+      printError(ctx, cliErrorMessage(err));
+      return 1;
+    }
+  },
+};
