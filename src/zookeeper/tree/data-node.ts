@@ -26,6 +26,8 @@ export function ttlOfOwner(owner: bigint): bigint {
 /** One znode. `cversion` is the stored counter (child creations); clients see cversion*2 - numChildren. */
 export class DataNode {
   children: Set<string> | null = null;
+  /** This node's tree digest as TreeDigestLog last computed it (int32 bits); 0 = not known. */
+  digest = 0;
   private childCapacity = 8;
   private orderCache: string[] | null = null;
 

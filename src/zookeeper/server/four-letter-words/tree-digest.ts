@@ -1,7 +1,7 @@
 // The tree digest of Apache's DigestCalculator (version 2) and the digest history the `hash` word prints. A node's
 // digest is the CRC32 of its path, data and nine stat fields; the tree's is the sum over nodes, except those under
 // /zookeeper/ (quota nodes change locally). It is kept up to date around each applied transaction by recomputing
-// only the nodes the transaction can touch, so every transaction costs a few CRCs, never a walk of the tree.
+// only the nodes the transaction changes, so every transaction costs a few CRCs, never a walk of the tree.
 import * as zlib from 'node:zlib';
 import { OpCode } from '../../jute/constants.js';
 import type { DataNode } from '../../tree/data-node.js';
@@ -66,56 +66,92 @@ export interface ZxidDigest {
   digest: bigint;
 }
 
+/** The running sum is kept as a number while it stays exact, and folded into the bigint past this. */
+const MAX_EXACT_DELTA = 2 ** 52;
+
 export class TreeDigestLog {
   /** Every 128th zxid with the tree's digest after it, the latest 1024. */
   readonly entries: ZxidDigest[] = [];
   private sum = 0n;
+  /** Not yet folded into `sum`: node digests added and removed since. */
+  private delta = 0;
   private started = false;
-  private touched: string[] = [];
+  private readonly touched = new Set<string>();
 
   constructor(private readonly tree: DataTree) {}
 
-  /** Call right before the tree applies `txn`. The first call takes the digest of the tree as loaded. */
+  /**
+   * Call right before the tree applies `txn`. The first call takes the digest of the tree as loaded. The nodes'
+   * digests before the change are the ones cached on them: every change to a node goes through a transaction, and
+   * afterApply refreshes the cache of every node a transaction touched.
+   */
   beforeApply(txn: Txn): void {
     if (!this.started) {
-      this.sum = treeDigest(this.tree);
+      let sum = 0n;
+      for (const [path, node] of this.tree.nodes) sum += BigInt(this.refresh(path, node));
+      this.sum = BigInt.asIntN(64, sum);
       this.started = true;
     }
-    const paths = new Set<string>();
-    this.collect(txn.hdr.clientId, txn.body, paths);
-    this.touched = [...paths];
-    this.sum -= this.digestOf(this.touched);
+    const touched = this.touched;
+    touched.clear();
+    this.collect(txn.hdr.clientId, txn.body);
+    for (const path of touched) {
+      const node = this.tree.nodes.get(path);
+      if (node) this.add(-(node.digest !== 0 ? node.digest >>> 0 : nodeDigest(path, node)));
+    }
   }
 
   /** Call right after the tree applied `txn`. */
   afterApply(txn: Txn): void {
-    this.sum = BigInt.asIntN(64, this.sum + this.digestOf(this.touched));
-    this.touched = [];
+    for (const path of this.touched) {
+      const node = this.tree.nodes.get(path);
+      if (node) this.add(this.refresh(path, node));
+    }
+    this.touched.clear();
     if (txn.hdr.zxid % DIGEST_LOG_INTERVAL !== 0n) return;
-    this.entries.push({ zxid: txn.hdr.zxid, digest: this.sum });
+    this.entries.push({ zxid: txn.hdr.zxid, digest: this.folded() });
     if (this.entries.length > DIGEST_LOG_LIMIT) this.entries.shift();
   }
 
   get digest(): bigint {
-    return this.started ? this.sum : treeDigest(this.tree);
+    return this.started ? this.folded() : treeDigest(this.tree);
   }
 
-  private digestOf(paths: string[]): bigint {
-    let sum = 0;
-    for (const path of paths) {
-      const node = this.tree.nodes.get(path);
-      if (node) sum += nodeDigest(path, node);
+  private refresh(path: string, node: DataNode): number {
+    const d = nodeDigest(path, node);
+    node.digest = d | 0;
+    return d;
+  }
+
+  private add(d: number): void {
+    const delta = this.delta + d;
+    if (delta > MAX_EXACT_DELTA || delta < -MAX_EXACT_DELTA) {
+      this.sum = BigInt.asIntN(64, this.sum + BigInt(delta));
+      this.delta = 0;
+    } else {
+      this.delta = delta;
     }
-    return BigInt(sum);
   }
 
-  /** The nodes a transaction can change: its paths and their parents (child lists, cversion, pzxid). */
-  private collect(sessionId: bigint, body: TxnBody, out: Set<string>): void {
-    const add = (path: string | null | undefined) => {
-      if (!path) return;
-      out.add(path);
-      out.add(parentOf(path));
-    };
+  private folded(): bigint {
+    if (this.delta !== 0) {
+      this.sum = BigInt.asIntN(64, this.sum + BigInt(this.delta));
+      this.delta = 0;
+    }
+    return this.sum;
+  }
+
+  private touch(path: string | null | undefined): void {
+    if (!path) return;
+    this.touched.add(path);
+    this.touched.add(parentOf(path));
+  }
+
+  /**
+   * The nodes a transaction can change: its paths, and for creates and deletes their parents (child lists,
+   * cversion, pzxid). setData, setACL and reconfig change the node alone.
+   */
+  private collect(sessionId: bigint, body: TxnBody): void {
     switch (body.type) {
       case OpCode.create:
       case OpCode.create2:
@@ -123,16 +159,18 @@ export class TreeDigestLog {
       case OpCode.createTTL:
       case OpCode.delete:
       case OpCode.deleteContainer:
+        this.touch(body.record.path);
+        return;
       case OpCode.setData:
       case OpCode.reconfig:
       case OpCode.setACL:
-        add(body.record.path);
+        if (body.record.path) this.touched.add(body.record.path);
         return;
       case OpCode.closeSession:
-        for (const p of body.record?.paths2Delete ?? this.tree.ephemerals.get(sessionId) ?? []) add(p);
+        for (const p of body.record?.paths2Delete ?? this.tree.ephemerals.get(sessionId) ?? []) this.touch(p);
         return;
       case OpCode.multi:
-        for (const sub of body.record.txns) this.collect(sessionId, sub, out);
+        for (const sub of body.record.txns) this.collect(sessionId, sub);
     }
   }
 }
