@@ -3,6 +3,8 @@ import { MarshallingError } from './errors.js';
 /** Reads jute primitives from a slice of a buffer; any read past the end throws MarshallingError. */
 export class JuteReader {
   pos: number;
+  /** Made on the first long(): DataView's getter is a builtin, Buffer's readBigInt64BE builds the value in JavaScript. */
+  private view: DataView | null = null;
 
   constructor(
     readonly buf: Buffer,
@@ -30,7 +32,9 @@ export class JuteReader {
   }
 
   long(): bigint {
-    return this.buf.readBigInt64BE(this.need(8));
+    const at = this.need(8);
+    const view = (this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length));
+    return view.getBigInt64(at);
   }
 
   byte(): number {

@@ -2,9 +2,12 @@
 export class JuteWriter {
   buf: Buffer;
   pos = 0;
+  /** Over `buf`: DataView's setters are builtins, where Buffer's bigint writers split the value in JavaScript. */
+  private view: DataView;
 
   constructor(initialBytes = 256) {
     this.buf = Buffer.allocUnsafe(initialBytes);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   private ensure(n: number): void {
@@ -14,16 +17,20 @@ export class JuteWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
   int(v: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeInt32BE(v | 0, this.pos);
+    this.view.setInt32(this.pos, v | 0);
+    this.pos += 4;
   }
 
+  /** Wraps to 64 bits (ToBigInt64), as BigInt.asIntN(64, v) does. */
   long(v: bigint): void {
     this.ensure(8);
-    this.pos = this.buf.writeBigInt64BE(BigInt.asIntN(64, v), this.pos);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
   }
 
   byte(v: number): void {
