@@ -95,17 +95,17 @@ export function aclLine(acl: ACL): string {
   return `${idToString(acl.id)}: ${permString(acl.perms)}`;
 }
 
-/** The stat for `--output json`: zxids and session ids as hex strings (64-bit), times as epoch milliseconds. */
+/** The stat for `--output json`, keyed as zkCli labels it: zxids and session ids as hex strings (64-bit), times in epoch ms. */
 export function statJson(stat: Stat): Record<string, string | number> {
   return {
-    czxid: `0x${javaHex(stat.czxid)}`,
-    mzxid: `0x${javaHex(stat.mzxid)}`,
-    pzxid: `0x${javaHex(stat.pzxid)}`,
+    cZxid: `0x${javaHex(stat.czxid)}`,
     ctime: Number(stat.ctime),
+    mZxid: `0x${javaHex(stat.mzxid)}`,
     mtime: Number(stat.mtime),
-    version: stat.version,
+    pZxid: `0x${javaHex(stat.pzxid)}`,
     cversion: stat.cversion,
-    aversion: stat.aversion,
+    dataVersion: stat.version,
+    aclVersion: stat.aversion,
     ephemeralOwner: `0x${javaHex(stat.ephemeralOwner)}`,
     dataLength: stat.dataLength,
     numChildren: stat.numChildren,

@@ -66,6 +66,7 @@ export class Terminal {
   /** A command is running: output goes straight out; otherwise it is printed above the prompt. */
   private busy = true;
   private readonly historyFile: string;
+  private promptText: () => string = () => '';
 
   constructor(private readonly io: TerminalIo) {
     this.historyFile = join(io.homeDir, HISTORY_FILE);
@@ -77,6 +78,8 @@ export class Terminal {
       clearLine(this.io.stdout, 0);
       cursorTo(this.io.stdout, 0);
       stream.write(text);
+      // the prompt shows the connection state, which the event being printed may have changed
+      this.rl.setPrompt(this.promptText());
       this.rl.prompt(true);
     };
     this.output = {
@@ -104,6 +107,7 @@ export class Terminal {
       },
     });
     this.rl = rl;
+    this.promptText = () => shell.prompt();
     const history = (rl as unknown as { history: string[] }).history;
     await new Promise<void>((resolve) => {
       let closed = false;

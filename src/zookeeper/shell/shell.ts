@@ -50,6 +50,8 @@ export class ZkShell implements ShellControl {
   /** zkCli's MyWatcher: every event it is given, connection states included. */
   readonly watcher: WatchListener = (event: WatchedEvent) => {
     if (!this.printWatches) return;
+    // Java's event thread stops at AuthFailed: the Closed that follows is never delivered.
+    if (event.type === 'None' && event.state === 'Closed' && this.client?.state === 'AUTH_FAILED') return;
     if (this.opts.json) {
       if (event.type !== 'None') this.opts.output.out(JSON.stringify({ event: { state: event.state, type: event.type, path: event.path } }));
       return;

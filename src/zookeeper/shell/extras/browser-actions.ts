@@ -8,12 +8,12 @@ import {
   type CreateModeName,
   type ZooKeeperClient,
 } from '../../client/index.js';
-import { cliErrorMessage } from './cli-output.js';
-import type { BrowserWatches, BrowserWatchKind } from './browser-watches.js';
-import { WATCH_KIND_NAMES } from './browser-watches.js';
+import { describeFailure } from '../cli-error.js';
+import { statLines } from '../format.js';
+import { WATCH_KIND_NAMES, type BrowserWatches, type BrowserWatchKind } from './browser-watches.js';
 import type { MenuChoice, Prompter } from './prompter.js';
 import { childPath } from './subtree.js';
-import { asText, dataView, plural, statLines } from './znode-text.js';
+import { asText, dataView, plural } from './znode-text.js';
 
 export interface ActionContext {
   client: ZooKeeperClient;
@@ -73,8 +73,8 @@ export async function editData(ctx: ActionContext): Promise<ActionOutcome> {
       validate: (value) => (form !== 'hex' || /^(\s*[0-9a-fA-F]{2})*\s*$/.test(value) ? true : 'Hex digits, two per byte'),
     });
     if (answer === line) {
-      // inquirer gives back the initial text for an emptied line; one more Backspace on the empty line clears it.
-      ctx.print([`Unchanged: ${ctx.path}`]);
+      // inquirer answers an emptied line with the text it started with, unless Backspace is pressed once more.
+      ctx.print([line === '' ? `Unchanged: ${ctx.path}` : `Unchanged: ${ctx.path} (for empty data, empty the line and press Backspace once more)`]);
       return {};
     }
     const bytes = fromLine(form, answer);
@@ -181,7 +181,7 @@ export async function goToPath(ctx: ActionContext): Promise<ActionOutcome> {
     },
   });
   if ((await ctx.client.exists(target)) === null) {
-    ctx.print([cliErrorMessage(new NoNodeError(target))]);
+    ctx.print([describeFailure(new NoNodeError(target)).line]);
     return {};
   }
   return { moveTo: target };

@@ -3,7 +3,7 @@
 import { NoNodeError, type Stat, type ZooKeeperClient } from '../../client/index.js';
 import { addWatch, createChild, deleteNode, editData, goToPath, parentOf, viewData, type ActionContext, type ActionOutcome } from './browser-actions.js';
 import { BrowserWatches, WATCH_KIND_NAMES } from './browser-watches.js';
-import { cliErrorMessage } from './cli-output.js';
+import { describeFailure } from '../cli-error.js';
 import { INTERRUPTED, PromptClosedError, type MenuEntry, type Prompter } from './prompter.js';
 import { childPath } from './subtree.js';
 import { plural, sizeAndChildren } from './znode-text.js';
@@ -122,7 +122,7 @@ export class ZNodeBrowser {
       else if (outcome.select !== undefined) this.selected = outcome.select;
     } catch (err) {
       if (err instanceof PromptClosedError) throw err;
-      this.io.print([cliErrorMessage(err)]);
+      this.io.print([describeFailure(err).line]);
     }
     return true;
   }
@@ -140,7 +140,7 @@ export class ZNodeBrowser {
   /** The node cannot be listed (no permission, connection lost): say why and offer what still makes sense. */
   private async failedListing(err: unknown): Promise<boolean> {
     this.printEvents();
-    this.io.print([cliErrorMessage(err)]);
+    this.io.print([describeFailure(err).line]);
     const entries: MenuEntry<string>[] = [{ name: 'Retry', value: 'refresh' }];
     if (this.path !== '/') entries.push({ name: `.. (up to ${parentOf(this.path)})`, value: 'up' });
     entries.push({ name: ACTIONS.goto, value: 'goto' }, { name: ACTIONS.quit, value: 'quit' });
@@ -153,7 +153,7 @@ export class ZNodeBrowser {
         if (outcome.moveTo !== undefined) this.select(outcome.moveTo, undefined);
       } catch (gotoErr) {
         if (gotoErr instanceof PromptClosedError) throw gotoErr;
-        this.io.print([cliErrorMessage(gotoErr)]);
+        this.io.print([describeFailure(gotoErr).line]);
       }
     }
     return true;

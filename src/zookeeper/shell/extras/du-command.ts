@@ -1,6 +1,6 @@
 // `du path`: the data bytes held by a node and everything below it, printed as one number (zk-shell's du).
 import type { ShellCommand, ShellContext } from '../command.js';
-import { cliErrorMessage, printError, printJson, printLines, printUsage, requireClient } from './cli-output.js';
+import { clientOf, printJson, printLines, usageError } from './cli-output.js';
 import { withProgress } from './progress.js';
 import { readSubtree, type SubtreeNode } from './subtree.js';
 
@@ -28,18 +28,12 @@ export const duCommand: ShellCommand = {
   summary: 'total data bytes of the subtree at path',
   pathArg: 0,
   async run(args: string[], ctx: ShellContext): Promise<number> {
-    if (args.length !== 1) return printUsage(ctx, duCommand);
-    const client = requireClient(ctx);
-    if (client === null) return 1;
-    try {
-      const root = await withProgress(ctx, `Reading ${args[0]}`, (onProgress) => readSubtree(client, args[0]!, { onProgress }));
-      const usage = diskUsage(root);
-      if (ctx.json) printJson(ctx, usage);
-      else printLines(ctx, [String(usage.dataBytes)]);
-      return 0;
-    } catch (err) {
-      printError(ctx, cliErrorMessage(err));
-      return 1;
-    }
+    if (args.length !== 1) throw usageError(duCommand);
+    const client = clientOf(ctx);
+    const root = await withProgress(ctx, `Reading ${args[0]}`, (onProgress) => readSubtree(client, args[0]!, { onProgress }));
+    const usage = diskUsage(root);
+    if (ctx.json) printJson(ctx, usage);
+    else printLines(ctx, [String(usage.dataBytes)]);
+    return 0;
   },
 };

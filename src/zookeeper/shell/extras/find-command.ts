@@ -1,8 +1,9 @@
 // `find path pattern`: the paths below `path` whose node name matches a shell pattern, depth first with children
 // in name order (zk-shell's find, with globs).
+import { CliError } from '../cli-error.js';
 import type { ShellCommand, ShellContext } from '../command.js';
-import { cliErrorMessage, printError, printJson, printLines, printUsage, requireClient } from './cli-output.js';
-import { globToRegExp } from './glob.js';
+import { clientOf, printJson, printLines, usageError } from './cli-output.js';
+import { GlobSyntaxError, globToRegExp } from './glob.js';
 import { withProgress } from './progress.js';
 import { readSubtree, type SubtreeNode } from './subtree.js';
 
@@ -25,26 +26,19 @@ export const findCommand: ShellCommand = {
   summary: 'paths below path whose node name matches a pattern (* ? [a-z])',
   pathArg: 0,
   async run(args: string[], ctx: ShellContext): Promise<number> {
-    if (args.length !== 2) return printUsage(ctx, findCommand);
+    if (args.length !== 2) throw usageError(findCommand);
     const [path, glob] = args as [string, string];
     let pattern: RegExp;
     try {
       pattern = globToRegExp(glob);
     } catch (err) {
-      printError(ctx, (err as Error).message);
-      return 1;
+      throw err instanceof GlobSyntaxError ? new CliError(err.message) : err;
     }
-    const client = requireClient(ctx);
-    if (client === null) return 1;
-    try {
-      const root = await withProgress(ctx, `Searching ${path}`, (onProgress) => readSubtree(client, path, { onProgress }));
-      const matches = findMatches(root, pattern);
-      if (ctx.json) printJson(ctx, matches);
-      else printLines(ctx, matches);
-      return 0;
-    } catch (err) {
-      printError(ctx, cliErrorMessage(err));
-      return 1;
-    }
+    const client = clientOf(ctx);
+    const root = await withProgress(ctx, `Searching ${path}`, (onProgress) => readSubtree(client, path, { onProgress }));
+    const matches = findMatches(root, pattern);
+    if (ctx.json) printJson(ctx, matches);
+    else printLines(ctx, matches);
+    return 0;
   },
 };

@@ -1,12 +1,13 @@
-// A spinner on stderr for walks that take a while, only on a terminal and only once the wait is noticeable;
-// ora is loaded at that moment, so quick commands never pay for it.
+// A spinner on stderr for walks that take a while: only when stdout and stderr are a terminal, never with
+// --output json, and only once the wait is noticeable; ora is loaded at that moment, so quick commands never pay
+// for it.
 import type { ShellContext } from '../command.js';
 
 /** Shorter waits show nothing. */
 export const PROGRESS_AFTER_MS = 300;
 
 export async function withProgress<T>(ctx: ShellContext, label: string, work: (onProgress: (count: number) => void) => Promise<T>): Promise<T> {
-  if (!ctx.interactive || !process.stderr.isTTY) return work(() => undefined);
+  if (ctx.json || !process.stdout.isTTY || !process.stderr.isTTY) return work(() => undefined);
   let count = 0;
   let spinner: { text: string; stop(): unknown } | null = null;
   let finished = false;

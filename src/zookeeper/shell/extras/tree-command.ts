@@ -1,7 +1,7 @@
 // `tree [-d depth] [path]`: the subtree drawn as the Unix tree command draws directories, each node with its data
 // size and child count.
 import type { ShellCommand, ShellContext } from '../command.js';
-import { cliErrorMessage, printError, printJson, printLines, printUsage, requireClient } from './cli-output.js';
+import { clientOf, printJson, printLines, usageError } from './cli-output.js';
 import { withProgress } from './progress.js';
 import { readSubtree, type SubtreeNode } from './subtree.js';
 import { plural, sizeAndChildren } from './znode-text.js';
@@ -73,23 +73,15 @@ export const treeCommand: ShellCommand = {
   pathArg: 0,
   async run(args: string[], ctx: ShellContext): Promise<number> {
     const parsed = parseArgs(args);
-    if (parsed === null) return printUsage(ctx, treeCommand);
-    const client = requireClient(ctx);
-    if (client === null) return 1;
-    try {
-      const root = await withProgress(ctx, `Reading ${parsed.path}`, (onProgress) =>
-        readSubtree(client, parsed.path, { maxDepth: parsed.maxDepth, onProgress }),
-      );
-      if (ctx.json) {
-        printJson(ctx, treeJson(root));
-        return 0;
-      }
-      const { lines, totals } = treeLines(root);
-      printLines(ctx, [...lines, '', `${plural(totals.nodes, 'node')}, ${totals.dataBytes} B of data`]);
+    if (parsed === null) throw usageError(treeCommand);
+    const client = clientOf(ctx);
+    const root = await withProgress(ctx, `Reading ${parsed.path}`, (onProgress) => readSubtree(client, parsed.path, { maxDepth: parsed.maxDepth, onProgress }));
+    if (ctx.json) {
+      printJson(ctx, treeJson(root));
       return 0;
-    } catch (err) {
-      printError(ctx, cliErrorMessage(err));
-      return 1;
     }
+    const { lines, totals } = treeLines(root);
+    printLines(ctx, [...lines, '', `${plural(totals.nodes, 'node')}, ${totals.dataBytes} B of data`]);
+    return 0;
   },
 };

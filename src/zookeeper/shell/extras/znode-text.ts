@@ -1,23 +1,4 @@
-// How the extras show a znode: zkCli's stat block, data as text / indented JSON / hex dump, sizes and counts.
-import type { Stat } from '../../client/index.js';
-import { javaDate, javaHex } from '../../server/four-letter-words/java-format.js';
-
-/** zkCli's stat block (`cZxid = 0x…`), one field per line. */
-export function statLines(stat: Stat): string[] {
-  return [
-    `cZxid = 0x${javaHex(stat.czxid)}`,
-    `ctime = ${javaDate(Number(stat.ctime))}`,
-    `mZxid = 0x${javaHex(stat.mzxid)}`,
-    `mtime = ${javaDate(Number(stat.mtime))}`,
-    `pZxid = 0x${javaHex(stat.pzxid)}`,
-    `cversion = ${stat.cversion}`,
-    `dataVersion = ${stat.version}`,
-    `aclVersion = ${stat.aversion}`,
-    `ephemeralOwner = 0x${javaHex(stat.ephemeralOwner)}`,
-    `dataLength = ${stat.dataLength}`,
-    `numChildren = ${stat.numChildren}`,
-  ];
-}
+// How the extras show a znode: data as text, indented JSON or a hex dump; sizes and counts.
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
