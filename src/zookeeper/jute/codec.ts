@@ -42,8 +42,9 @@ function readerFor(t: JuteType): Read {
       return out;
     };
   }
-  const name = t.record;
-  return (r) => codecOf(name as RecordName).read(r);
+  const name = t.record as RecordName;
+  let codec: RecordCodec<unknown> | undefined;
+  return (r) => (codec ??= codecOf(name)).read(r);
 }
 
 function writerFor(t: JuteType): Write {
@@ -65,28 +66,49 @@ function writerFor(t: JuteType): Write {
       for (const x of v) item(w, x);
     };
   }
-  const name = t.record;
-  return (w, v) => codecOf(name as RecordName).write(w, v);
+  const name = t.record as RecordName;
+  let codec: RecordCodec<unknown> | undefined;
+  return (w, v) => (codec ??= codecOf(name)).write(w, v);
 }
 
+/**
+ * A record's reader and writer as straight-line code with its field names spelled out: every value it reads has
+ * one shape and every property access is monomorphic, where a loop over the fields would look each one up by a
+ * variable name. Primitives call the reader/writer methods directly; vectors and nested records go through helpers.
+ */
 function compile(schema: RecordSchema): RecordCodec<unknown> {
-  const fields = schema.map((f) => ({ name: f.name, optional: f.optional === true, read: readerFor(f.type), write: writerFor(f.type) }));
-  return {
-    read(r) {
-      const out: Record<string, unknown> = {};
-      for (const f of fields) {
-        if (f.optional && r.remaining() === 0) continue;
-        out[f.name] = f.read(r);
-      }
-      return out;
-    },
-    write(w, v: Record<string, unknown>) {
-      for (const f of fields) {
-        if (f.optional && v[f.name] === undefined) continue;
-        f.write(w, v[f.name]);
-      }
-    },
+  for (const f of schema) if (!/^[A-Za-z_$][\w$]*$/.test(f.name) || f.name === '__proto__') throw new Error(`jute field name '${f.name}' is not an identifier`);
+  const readers: Read[] = [];
+  const writers: Write[] = [];
+  const readExpr = (t: JuteType): string => {
+    if (typeof t === 'string') return `r.${t}()`;
+    readers.push(readerFor(t));
+    return `R[${readers.length - 1}](r)`;
   };
+  const writeStmt = (t: JuteType, value: string): string => {
+    if (typeof t === 'string') return `w.${t}(${value});`;
+    writers.push(writerFor(t));
+    return `W[${writers.length - 1}](w, ${value});`;
+  };
+  // Fields up to the first optional one make an object literal; optional ones are added when bytes remain.
+  const firstOptional = schema.findIndex((f) => f.optional === true);
+  const literalEnd = firstOptional === -1 ? schema.length : firstOptional;
+  const key = (name: string) => JSON.stringify(name);
+  let readSrc = `const o = {${schema.slice(0, literalEnd).map((f) => `${key(f.name)}: ${readExpr(f.type)}`).join(', ')}};\n`;
+  for (const f of schema.slice(literalEnd)) {
+    const stmt = `o[${key(f.name)}] = ${readExpr(f.type)};`;
+    readSrc += f.optional === true ? `if (r.remaining() !== 0) ${stmt}\n` : `${stmt}\n`;
+  }
+  readSrc += 'return o;';
+  let writeSrc = '';
+  for (const f of schema) {
+    const value = `v[${key(f.name)}]`;
+    const stmt = writeStmt(f.type, value);
+    writeSrc += f.optional === true ? `if (${value} !== undefined) ${stmt}\n` : `${stmt}\n`;
+  }
+  const read = new Function('R', `return function read(r) {\n${readSrc}\n};`)(readers) as Read;
+  const write = new Function('W', `return function write(w, v) {\n${writeSrc}};`)(writers) as Write;
+  return { read, write };
 }
 
 export function codecOf<K extends RecordName>(name: K): RecordCodec<RecordTypes[K]> {
