@@ -2,7 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = [{ name: 'zookeeper', script: './zk/bench-zk.js' }];
+const BENCHMARKS = [
+  { name: 'zookeeper', script: './zk/bench-zk.js' },
+  { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
+];
 
 let failed = 0;
 for (const b of BENCHMARKS) {

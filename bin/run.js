@@ -18,7 +18,9 @@ if (subcommand === 'zookeeper-server-start') {
   }
   const { homedir } = await import('node:os');
   // zkCli exits without closing its session.
-  process.exit(await main.runZkCli(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, homeDir: homedir() }));
+  // stdin is only opened when no command is given.
+  const io = { get stdin() { return process.stdin; }, stdout: process.stdout, stderr: process.stderr, homeDir: homedir() };
+  process.exit(await main.runZkCli(argv, io));
 }
 if (process.exitCode === undefined) {
   const { execute } = await import('@oclif/core/execute');

@@ -20,7 +20,14 @@ export default class Zkcli extends Command {
   static override strict = false;
 
   async run(): Promise<void> {
-    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, homeDir: homedir() };
+    const io = {
+      get stdin() {
+        return process.stdin;
+      },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      homeDir: homedir(),
+    };
     const argv = this.id === 'zookeeper-shell' ? zookeeperShellArgv(this.argv) : this.argv;
     if (argv === null) {
       process.stderr.write(`${ZOOKEEPER_SHELL_USAGE}\n`);

@@ -19,6 +19,7 @@ export interface ZkCliArgs {
 }
 
 export interface ZkCliIo {
+  /** Read only when no command is given (a getter keeps a one-shot command from opening it). */
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
