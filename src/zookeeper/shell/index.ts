@@ -7,7 +7,7 @@ export { parseCommandLine } from './line-parser.js';
 export { statLines, statJson, javaDate, javaHex, permString, aclLine, aclJson, idToString } from './format.js';
 export { parseAcl } from './acl-parser.js';
 export { visitSubTreeDFS } from './commands/tree-walk.js';
-export { ZKCLI_COMMANDS, CommandTable, apacheUsage } from './registry.js';
+export { ZKCLI_COMMAND_NAMES, zkCliCommands, CommandTable, apacheUsage } from './registry.js';
 export { ZkShell, FatalShellError } from './shell.js';
 export type { ZkShellOptions } from './shell.js';
 export { runZkCli, parseZkCliArgv, zookeeperShellArgv, ZOOKEEPER_SHELL_USAGE, EXIT_BAD_INVOCATION } from './main.js';

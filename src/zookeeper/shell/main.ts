@@ -2,7 +2,6 @@
 // [--output json] [command args...]` as zkCli.sh runs ZooKeeperMain: one command and exit, or lines from stdin (no
 // prompt, as zkCli without JLine), or an interactive prompt on a terminal.
 import { accessSync, constants } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { UncaughtJavaError } from './cli-error.js';
 import type { ShellOutput } from './command.js';
 import { FatalShellError, ZkShell } from './shell.js';
@@ -140,6 +139,7 @@ async function readLines(shell: ZkShell, io: ZkCliIo, json: boolean): Promise<vo
     io.stdout.write('Welcome to ZooKeeper!\n');
     io.stdout.write('JLine support is disabled\n');
   }
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
   try {
     for await (const line of lines) {

@@ -1,32 +1,74 @@
 // The command table: zkCli 3.8's commands, `help`, and the extra commands (loaded only when a line needs one, so
 // a one-shot zkCli command never loads them).
-import { ACL_COMMANDS } from './commands/acl-auth.js';
-import { CONFIG_COMMANDS } from './commands/config.js';
-import { QUOTA_COMMANDS } from './commands/quotas.js';
-import { READ_COMMANDS } from './commands/read-nodes.js';
-import { SESSION_COMMANDS } from './commands/session.js';
-import { WATCH_COMMANDS } from './commands/watches.js';
-import { WRITE_COMMANDS } from './commands/write-nodes.js';
 import type { ShellCommand } from './command.js';
 
-export const ZKCLI_COMMANDS: readonly ShellCommand[] = [
-  ...READ_COMMANDS,
-  ...WRITE_COMMANDS,
-  ...ACL_COMMANDS,
-  ...CONFIG_COMMANDS,
-  ...QUOTA_COMMANDS,
-  ...WATCH_COMMANDS,
-  ...SESSION_COMMANDS,
-];
+/** zkCli's commands by module: a one-shot command loads only its own module. */
+const GROUPS = {
+  read: async () => (await import('./commands/read-nodes.js')).READ_COMMANDS,
+  write: async () => (await import('./commands/write-nodes.js')).WRITE_COMMANDS,
+  acl: async () => (await import('./commands/acl-auth.js')).ACL_COMMANDS,
+  config: async () => (await import('./commands/config.js')).CONFIG_COMMANDS,
+  quota: async () => (await import('./commands/quotas.js')).QUOTA_COMMANDS,
+  watch: async () => (await import('./commands/watches.js')).WATCH_COMMANDS,
+  session: async () => (await import('./commands/session.js')).SESSION_COMMANDS,
+} satisfies Record<string, () => Promise<ShellCommand[]>>;
 
-const ZKCLI_BY_NAME = new Map(ZKCLI_COMMANDS.map((c) => [c.name, c]));
+type Group = keyof typeof GROUPS;
+
+const GROUP_OF: Record<string, Group> = {
+  ls: 'read',
+  get: 'read',
+  stat: 'read',
+  getAllChildrenNumber: 'read',
+  getEphemerals: 'read',
+  create: 'write',
+  set: 'write',
+  delete: 'write',
+  deleteall: 'write',
+  sync: 'write',
+  getAcl: 'acl',
+  setAcl: 'acl',
+  addauth: 'acl',
+  whoami: 'acl',
+  config: 'config',
+  reconfig: 'config',
+  listquota: 'quota',
+  setquota: 'quota',
+  delquota: 'quota',
+  addWatch: 'watch',
+  removewatches: 'watch',
+  close: 'session',
+  version: 'session',
+  connect: 'session',
+  history: 'session',
+  redo: 'session',
+  printwatches: 'session',
+  quit: 'session',
+};
+
+/** The names of zkCli 3.8's commands. */
+export const ZKCLI_COMMAND_NAMES: readonly string[] = Object.keys(GROUP_OF);
+
+/** The commands ZooKeeperMain runs itself; after them it checks the session like before any other command. */
+export const JAVA_BUILTINS = new Set(['connect', 'history', 'redo', 'printwatches', 'quit']);
+
+async function zkCliCommand(name: string): Promise<ShellCommand | undefined> {
+  if (!Object.hasOwn(GROUP_OF, name)) return undefined;
+  return (await GROUPS[GROUP_OF[name]!]()).find((c) => c.name === name);
+}
+
+/** Every zkCli command (loads them all). */
+export async function zkCliCommands(): Promise<ShellCommand[]> {
+  return (await Promise.all(Object.values(GROUPS).map((load) => load()))).flat();
+}
 
 /** Java's String sort (UTF-16 code units), as ZooKeeperMain sorts its usage lines. */
 const byName = (a: ShellCommand, b: ShellCommand) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** ZooKeeperMain.usage(): printed on stderr for an unknown command. */
-export function apacheUsage(): string[] {
-  return ['ZooKeeper -server host:port -client-configuration properties-file cmd args', ...[...ZKCLI_COMMANDS].sort(byName).map((c) => `\t${c.name} ${c.usage}`)];
+export async function apacheUsage(): Promise<string[]> {
+  const commands = await zkCliCommands();
+  return ['ZooKeeper -server host:port -client-configuration properties-file cmd args', ...commands.sort(byName).map((c) => `\t${c.name} ${c.usage}`)];
 }
 
 const help: ShellCommand = {
@@ -39,7 +81,7 @@ const help: ShellCommand = {
     const extras = await table.extras();
     const out = ctx.output.out;
     out('ZooKeeper -server host:port[,host:port...][/chroot] [-timeout ms] [-r] [-waitforconnection] [--output json] cmd args');
-    for (const c of [...ZKCLI_COMMANDS, help].sort(byName)) out(`\t${c.name} ${c.usage}`.padEnd(40) + (c.summary ? `  ${c.summary}` : ''));
+    for (const c of [...(await zkCliCommands()), help].sort(byName)) out(`\t${c.name} ${c.usage}`.padEnd(40) + (c.summary ? `  ${c.summary}` : ''));
     if (extras.length > 0) {
       out('Beyond zkCli:');
       for (const c of [...extras].sort(byName)) out(`\t${c.name} ${c.usage}`.padEnd(40) + (c.summary ? `  ${c.summary}` : ''));
@@ -64,19 +106,19 @@ export class CommandTable {
       } catch {
         // no extras built
       }
-      this.loadedExtras = extras.filter((c) => !ZKCLI_BY_NAME.has(c.name) && c.name !== 'help');
+      this.loadedExtras = extras.filter((c) => !Object.hasOwn(GROUP_OF, c.name) && c.name !== 'help');
     }
     return this.loadedExtras;
   }
 
   async resolve(name: string): Promise<ShellCommand | undefined> {
-    const core = ZKCLI_BY_NAME.get(name);
+    const core = await zkCliCommand(name);
     if (core) return core;
     if (name === 'help') return help;
     return (await this.extras()).find((c) => c.name === name);
   }
 
   async all(): Promise<ShellCommand[]> {
-    return [...ZKCLI_COMMANDS, help, ...(await this.extras())];
+    return [...(await zkCliCommands()), help, ...(await this.extras())];
   }
 }

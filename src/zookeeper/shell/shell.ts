@@ -3,9 +3,8 @@
 import { ZooKeeperClient, type WatchedEvent, type WatchListener } from '../client/index.js';
 import { CliError, describeFailure, UncaughtJavaError } from './cli-error.js';
 import type { ShellCommand, ShellContext, ShellControl, ShellOutput } from './command.js';
-import { JAVA_BUILTINS } from './commands/session.js';
 import { parseCommandLine } from './line-parser.js';
-import { apacheUsage, CommandTable } from './registry.js';
+import { apacheUsage, CommandTable, JAVA_BUILTINS } from './registry.js';
 
 export interface ZkShellOptions {
   sessionTimeoutMs: number;
@@ -174,7 +173,7 @@ export class ZkShell implements ShellControl {
     const name = tokens[0]!;
     const command: ShellCommand | undefined = await this.table.resolve(name);
     if (!command) {
-      for (const line of apacheUsage()) this.opts.output.err(line);
+      for (const line of await apacheUsage()) this.opts.output.err(line);
       throw new CliError(`Command not found: Command not found ${name}`, 127);
     }
     if (command.local) {

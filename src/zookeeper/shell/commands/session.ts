@@ -7,9 +7,6 @@ import type { ShellCommand, ShellContext } from '../command.js';
 import type { ZkShell } from '../shell.js';
 import { define, parse, usageError } from './define.js';
 
-/** The commands ZooKeeperMain runs itself; after them it checks the session like before any other command. */
-export const JAVA_BUILTINS = new Set(['connect', 'history', 'redo', 'printwatches', 'quit']);
-
 function shellOf(ctx: ShellContext): ZkShell {
   return ctx.shell as ZkShell;
 }
