@@ -53,11 +53,16 @@ function checkAndIncVersion(current: number, expected: number, path: string): nu
 /** PrepRequestProcessor.fixupACL: validates the list and expands `auth` into the caller's authenticated ids. */
 export function fixupAcl(acl: ACL[] | null, auth: readonly Id[], path: string): ACL[] {
   if (acl === null || acl.length === 0) throw new KeeperError(Err.INVALIDACL, path);
-  const seen = new Set<string>();
+  // A single entry (the usual case) cannot repeat: no set of keys then.
+  const seen = acl.length > 1 ? new Set<string>() : null;
   const out: ACL[] = [];
   const push = (a: ACL) => {
-    const key = `${a.perms}:${a.id.scheme}:${a.id.id}`;
-    if (!seen.has(key)) (seen.add(key), out.push(a));
+    if (seen !== null) {
+      const key = `${a.perms}:${a.id.scheme}:${a.id.id}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    out.push(a);
   };
   for (const a of acl) {
     const { scheme, id } = a.id ?? {};

@@ -17,6 +17,11 @@ export function aclKey(acl: ACL[] | null): string {
   return acl.map((a) => `${a.perms}:${a.id.scheme}:${a.id.id}`).join(',');
 }
 
+function isOpenAcl(a: ACL): boolean {
+  const open = OPEN_ACL_UNSAFE[0]!;
+  return a.perms === open.perms && a.id.scheme === open.id.scheme && a.id.id === open.id.id;
+}
+
 /** Shares identical ACL lists between nodes, as Apache's ReferenceCountedACLCache does. */
 export class AclInterner {
   private readonly lists = new Map<string, ACL[]>();
@@ -27,6 +32,7 @@ export class AclInterner {
 
   intern(acl: ACL[] | null): ACL[] | null {
     if (acl === null) return null;
+    if (acl.length === 1 && isOpenAcl(acl[0]!)) return OPEN_ACL_UNSAFE;
     const key = aclKey(acl);
     let shared = this.lists.get(key);
     if (!shared) this.lists.set(key, (shared = acl.map((a) => ({ perms: a.perms, id: { scheme: a.id.scheme, id: a.id.id } }))));

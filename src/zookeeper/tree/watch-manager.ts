@@ -25,6 +25,8 @@ function* pathAndParents(path: string, withParents: boolean): Iterable<[string, 
   }
 }
 
+const NO_WATCHERS: ReadonlySet<Watcher> = new Set();
+
 /** One of Apache's WatchManager instances: path → watchers, watcher → paths, and the non-standard modes. */
 export class WatchTable {
   private readonly byPath = new Map<string, Set<Watcher>>();
@@ -65,7 +67,9 @@ export class WatchTable {
    * ones fire for the path and its descendants (never for NodeChildrenChanged). Watchers in `suppress` are taken
    * out of the table like the others but not notified. Returns every watcher the change selected.
    */
-  trigger(path: string, type: number, suppress?: ReadonlySet<Watcher>): Set<Watcher> {
+  trigger(path: string, type: number, suppress?: ReadonlySet<Watcher>): ReadonlySet<Watcher> {
+    // Most changes have nobody watching: no allocation then.
+    if (this.recursiveCount === 0 && !this.byPath.has(path)) return NO_WATCHERS;
     const selected = new Set<Watcher>();
     for (const [local, atParent] of pathAndParents(path, this.recursiveCount > 0)) {
       const set = this.byPath.get(local);
@@ -188,8 +192,9 @@ export class WatchManager {
     const fired = this.data.trigger(path, type);
     if (type !== EventType.NodeDeleted) return fired.size;
     const more = this.child.trigger(path, type, fired);
-    for (const w of more) fired.add(w);
-    return fired.size;
+    let n = fired.size;
+    for (const w of more) if (!fired.has(w)) n++;
+    return n;
   }
 
   table(name: TableName): WatchTable {
