@@ -6,7 +6,7 @@ import { Err, KeeperState, OpCode, Xid } from '../jute/constants.js';
 import { MarshallingError } from '../jute/errors.js';
 import { MULTI_OPS, REQUEST_RECORD, decodeMultiRequest, isKnownOpcode } from '../jute/protocol-frames.js';
 import { JuteReader } from '../jute/reader.js';
-import type { ConnectRequest, Id } from '../jute/records.generated.js';
+import type { ConnectRequest, Id, ReplyHeader } from '../jute/records.generated.js';
 import { JuteWriter } from '../jute/writer.js';
 import { addAuthId } from '../tree/acl.js';
 import type { Watcher } from '../tree/watch-manager.js';
@@ -20,6 +20,8 @@ const requestHeader = codecOf('RequestHeader');
 const connectResponse = codecOf('ConnectResponse');
 const watcherEvent = codecOf('WatcherEvent');
 const authPacket = codecOf('AuthPacket');
+/** Filled in for each reply: the codec only reads it. */
+const scratchReplyHeader: ReplyHeader = { xid: 0, zxid: 0n, err: 0 };
 
 /** Stop reading from a client whose unsent replies pass this many bytes, until its socket drains. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
@@ -117,28 +119,29 @@ export class ServerConnection implements Watcher {
         return;
       }
       if (buf.length - pos - 4 < len) break;
-      const payload = buf.subarray(pos + 4, pos + 4 + len);
-      pos += 4 + len;
-      this.onFrame(payload);
+      const start = pos + 4;
+      pos = start + len;
+      this.onFrame(buf, start, pos);
       if (this.closed) return;
     }
     if (pos < buf.length) this.partial = Buffer.from(buf.subarray(pos));
   }
 
-  private onFrame(payload: Buffer): void {
+  /** A frame's payload is buf[start, end): read in place, without a Buffer view per frame. */
+  private onFrame(buf: Buffer, start: number, end: number): void {
     if (this.held) {
-      this.held.push(Buffer.from(payload));
+      this.held.push(Buffer.from(buf.subarray(start, end)));
       return;
     }
-    if (!this.connectRequested) return this.onConnectFrame(payload);
-    this.onRequestFrame(payload);
+    if (!this.connectRequested) return this.onConnectFrame(buf, start, end);
+    this.onRequestFrame(buf, start, end);
   }
 
-  private onConnectFrame(payload: Buffer): void {
+  private onConnectFrame(buf: Buffer, start: number, end: number): void {
     this.connectRequested = true;
     let req: ConnectRequest;
     try {
-      req = codecOf('ConnectRequest').read(new JuteReader(payload));
+      req = codecOf('ConnectRequest').read(new JuteReader(buf, start, end));
     } catch {
       this.server.log(`Malformed ConnectRequest from ${this.remote}, closing`);
       return this.close();
@@ -146,7 +149,7 @@ export class ServerConnection implements Watcher {
     this.readOnlyByte = req.readOnly;
     this.stats.packetsReceived++;
     this.server.stats.packetsReceived++;
-    this.server.metrics.onReceived(payload.length + 4);
+    this.server.metrics.onReceived(end - start + 4);
     this.server.metrics.count('connection_request_count');
     this.held = [];
     this.server.connect(this, req);
@@ -176,18 +179,18 @@ export class ServerConnection implements Watcher {
     this.held = null;
     for (const frame of held) {
       if (this.closed) return;
-      this.onRequestFrame(frame);
+      this.onRequestFrame(frame, 0, frame.length);
     }
   }
 
-  private onRequestFrame(payload: Buffer): void {
-    if (payload.length < 8) return this.close();
-    const r = new JuteReader(payload);
+  private onRequestFrame(buf: Buffer, start: number, end: number): void {
+    if (end - start < 8) return this.close();
+    const r = new JuteReader(buf, start, end);
     const header = requestHeader.read(r);
     const { xid, type } = header;
     this.stats.packetsReceived++;
     this.server.stats.packetsReceived++;
-    this.server.metrics.onReceived(payload.length + 4);
+    this.server.metrics.onReceived(end - start + 4);
     if (this.session) this.server.touch(this.session);
     if (type === OpCode.auth) return this.onAuth(xid, r);
     if (type === OpCode.sasl) return this.reply(xid, 0n, 0, 'SetSASLResponse', { token: null });
@@ -243,7 +246,11 @@ export class ServerConnection implements Watcher {
     if (this.closed) return;
     const w = this.out;
     const mark = w.beginFrame();
-    replyHeader.write(w, { xid, zxid, err });
+    const header = scratchReplyHeader;
+    header.xid = xid;
+    header.zxid = zxid;
+    header.err = err;
+    replyHeader.write(w, header);
     if (err === 0 && record) codecOf(record).write(w, value as never);
     w.endFrame(mark);
     this.server.metrics.onResponse(w.pos - mark - 4, xid !== Xid.Ping && xid !== Xid.Auth);

@@ -76,7 +76,8 @@ export class TreeDigestLog {
   /** Not yet folded into `sum`: node digests added and removed since. */
   private delta = 0;
   private started = false;
-  private readonly touched = new Set<string>();
+  /** Paths the current transaction changes (an array: Set.clear allocates a new table every time). */
+  private touched: string[] = [];
 
   constructor(private readonly tree: DataTree) {}
 
@@ -92,10 +93,12 @@ export class TreeDigestLog {
       this.sum = BigInt.asIntN(64, sum);
       this.started = true;
     }
-    const touched = this.touched;
-    touched.clear();
+    this.touched.length = 0;
     this.collect(txn.hdr.clientId, txn.body);
-    for (const path of touched) {
+    // Multis and closeSessions can name a path twice.
+    const t = this.touched;
+    if (t.length === 2 ? t[0] === t[1] : t.length > 2) this.touched = [...new Set(t)];
+    for (const path of this.touched) {
       const node = this.tree.nodes.get(path);
       if (node) this.add(-(node.digest !== 0 ? node.digest >>> 0 : nodeDigest(path, node)));
     }
@@ -107,7 +110,7 @@ export class TreeDigestLog {
       const node = this.tree.nodes.get(path);
       if (node) this.add(this.refresh(path, node));
     }
-    this.touched.clear();
+    this.touched.length = 0;
     if (txn.hdr.zxid % DIGEST_LOG_INTERVAL !== 0n) return;
     this.entries.push({ zxid: txn.hdr.zxid, digest: this.folded() });
     if (this.entries.length > DIGEST_LOG_LIMIT) this.entries.shift();
@@ -143,8 +146,7 @@ export class TreeDigestLog {
 
   private touch(path: string | null | undefined): void {
     if (!path) return;
-    this.touched.add(path);
-    this.touched.add(parentOf(path));
+    this.touched.push(path, parentOf(path));
   }
 
   /**
@@ -164,7 +166,7 @@ export class TreeDigestLog {
       case OpCode.setData:
       case OpCode.reconfig:
       case OpCode.setACL:
-        if (body.record.path) this.touched.add(body.record.path);
+        if (body.record.path) this.touched.push(body.record.path);
         return;
       case OpCode.closeSession:
         for (const p of body.record?.paths2Delete ?? this.tree.ephemerals.get(sessionId) ?? []) this.touch(p);
