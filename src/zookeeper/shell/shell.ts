@@ -127,7 +127,7 @@ export class ZkShell implements ShellControl {
   // ---------------------------------------------------------------------------------------------------------
   // Dispatch
 
-  /** ZooKeeperMain.executeLine: empty lines are skipped; a line of blanks runs the previous command again. */
+  /** ZooKeeperMain.executeLine: empty lines are skipped; a line without words runs the previous command again. */
   async executeLine(line: string): Promise<void> {
     if (line === '') return;
     const tokens = parseCommandLine(line);
