@@ -297,3 +297,33 @@ export const TRANSCRIPT_SCRIPT: string[] = [
   'history',
   'quit',
 ];
+
+/** A second session under a chroot (`-server host:port/chroot`), which must exist first. */
+export const CHROOT = '/chrooted';
+export const CHROOT_SCRIPT: string[] = [
+  'create /a one',
+  'create -e /eph e',
+  'create -s /seq- s',
+  'ls /',
+  'ls -R /',
+  'get -s /a',
+  'stat -w /a',
+  'set /a two',
+  'getEphemerals',
+  'getEphemerals /e',
+  `getEphemerals ${CHROOT}/e`,
+  'getAllChildrenNumber /',
+  'addWatch /w',
+  'create /w',
+  'create /w/x',
+  'delete /w/x',
+  'sync /',
+  'setquota -n 5 /a',
+  'listquota /a',
+  'delquota /a',
+  'config -c',
+  'deleteall /w',
+  'delete /',
+  'ls /zookeeper',
+  'history',
+];

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { apacheZooKeeperAvailable, cleanZkCliOutput, runZkCli, runZkCliScript, startApacheZooKeeper, type ApacheZk } from '../support/apache-zk.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { assertSameLines } from '../support/same-lines.js';
-import { TRANSCRIPT_SCRIPT } from './zkcli-transcript-script.js';
+import { CHROOT, CHROOT_SCRIPT, TRANSCRIPT_SCRIPT } from './zkcli-transcript-script.js';
 
 const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const OUR_CLI_TIMEOUT_MS = 30_000;
@@ -148,6 +148,20 @@ test('zkcli transcript: Apache zkCli on Apache ZooKeeper = our zkcli on Apache Z
     assert.ok(apache.events.includes('WatchedEvent state:SyncConnected type:NodeDeleted path:/prr/a/b'));
     assertSameTranscript(normalise(b), apache, 'our zkcli on Apache ZooKeeper');
     assertSameTranscript(normalise(c), apache, 'our zkcli on our server');
+
+    // The same three ways under a chroot.
+    const chrooted = (cs: string) => `${cs}${CHROOT}`;
+    await Promise.all([apache1, apache2, ours].map((s) => runOurZkCli(['-server', s.connectString, 'create', CHROOT])));
+    const chrootInput = scriptInput(CHROOT_SCRIPT);
+    const [ca, cb, cc] = await Promise.all([
+      runZkCliScript(chrooted(apache1.connectString), CHROOT_SCRIPT, { timeoutMs: 60_000 }).then((r) => ({ code: r.code, stdout: r.rawStdout, stderr: r.stderr })),
+      runOurZkCli(['-server', chrooted(apache2.connectString)], chrootInput),
+      runOurZkCli(['-server', chrooted(ours.connectString)], chrootInput),
+    ]);
+    const apacheChroot = normalise(ca);
+    assert.ok(apacheChroot.stdout.includes(`${CHROOT_SCRIPT.length - 1} - history`), apacheChroot.stdout.slice(-3).join('\n'));
+    assertSameTranscript(normalise(cb), apacheChroot, 'under a chroot, our zkcli on Apache ZooKeeper');
+    assertSameTranscript(normalise(cc), apacheChroot, 'under a chroot, our zkcli on our server');
   } finally {
     await stopAll(servers);
   }

@@ -1,5 +1,5 @@
 // ls, get, stat, getAllChildrenNumber, getEphemerals: zkCli 3.8's read commands, with `--output json`.
-import { NoNodeError } from '../../client/index.js';
+import { NoNodeError, validatePath } from '../../client/index.js';
 import type { ShellCommand } from '../command.js';
 import { statJson, statLines } from '../format.js';
 import { clientOf, define, parse, printJson, usageError } from './define.js';
@@ -122,9 +122,19 @@ const getEphemerals = define({
   async java(argv, ctx) {
     const cl = parse(NO_OPTIONS, argv);
     const prefix = cl.args.length < 2 ? undefined : cl.args[1]!;
-    const ephemerals = await clientOf(ctx).getEphemerals(prefix);
-    if (ctx.json) return printJson(ctx, { prefix: prefix ?? '/', ephemerals });
-    ctx.output.out(`[${ephemerals.join(', ')}]`);
+    const client = clientOf(ctx);
+    const root = client.chroot;
+    if (root === null || ctx.json) {
+      const ephemerals = await client.getEphemerals(prefix);
+      if (ctx.json) return printJson(ctx, { prefix: prefix ?? '/', ephemerals });
+      ctx.output.out(`[${ephemerals.join(', ')}]`);
+      return;
+    }
+    // zkCli leaves the chroot out of getEphemerals: the prefix goes to the server as typed and the server's
+    // paths come back. This session's ephemerals all lie under the chroot, so that is this filter.
+    if (prefix !== undefined) validatePath(prefix);
+    const all = (await client.getEphemerals('/')).map((p) => (p === '/' ? root : root + p));
+    ctx.output.out(`[${all.filter((p) => p.startsWith(prefix ?? '/')).join(', ')}]`);
   },
 });
 
