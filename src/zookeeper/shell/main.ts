@@ -79,6 +79,9 @@ export const ZOOKEEPER_SHELL_USAGE = 'USAGE: zookeeper-shell zookeeper_host:port
 
 /** Runs zkcli; resolves with the exit status (the caller exits without closing the session, as zkCli does). */
 export async function runZkCli(argv: readonly string[], io: ZkCliIo): Promise<number> {
+  // A reader that goes away (`zkcli ... | head -1`) ends nothing: Java's PrintStream drops what it cannot write.
+  io.stdout.on('error', () => {});
+  io.stderr.on('error', () => {});
   const err = lineWriter(io.stderr);
   const out = lineWriter(io.stdout);
   const parsed = parseZkCliArgv(argv, err);
