@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -110,6 +111,8 @@ export function spawnDaemon(args: readonly string[], logFile: string, env: NodeJ
   let exited: string | number | undefined;
   let child: ChildProcess;
   try {
+    // node:child_process is loaded here rather than at import: a foreground server never spawns.
+    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     child = spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: ['ignore', fd, fd], env });
   } finally {
     closeSync(fd);

@@ -4,7 +4,7 @@
 //   long Adler32(everything before); ustring "/"; optionally {long zxid, int version, long digest} and a second seal.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import type { ACL, StatPersisted } from '../jute/records.generated.js';
 import { Adler32, adler32 } from './adler32.js';
 import { SNAPSHOT_PREFIX, fsyncDir, listZxidFiles, snapshotFileName, zxidFromName, type ZxidFile } from './data-dir.js';
@@ -309,7 +309,8 @@ function readSeal(r: SnapshotReader, expected: number, file: string): void {
 
 /** Parses a whole snapshot; throws SnapshotError on a bad magic number, checksum or structure. */
 export function parseSnapshot(raw: Buffer, file: string): LoadedSnapshot {
-  const buf = file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw;
+  // node:zlib only for the rare gzipped snapshot: a server starts without loading it.
+  const buf = file.endsWith('.gz') ? (createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).gunzipSync(raw) : raw;
   const r = new SnapshotReader(buf);
   try {
     const magic = r.int();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { ACL, Id } from '../jute/records.generated.js';
 import { Perms } from '../jute/constants.js';
 import { javaStringHash } from './java-hash-order.js';
@@ -6,10 +6,14 @@ import { javaStringHash } from './java-hash-order.js';
 export const OPEN_ACL_UNSAFE: ACL[] = [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }];
 export const READ_ACL_UNSAFE: ACL[] = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
 
+// node:crypto takes several milliseconds to load (OpenSSL): a server loads it at its first digest login, not at start.
+let crypto: typeof import('node:crypto') | null = null;
+
 /** DigestAuthenticationProvider.generateDigest: "user:password" → "user:BASE64(SHA1(user:password))". */
 export function generateDigest(idPassword: string): string {
   const user = idPassword.split(':')[0];
-  return `${user}:${createHash('sha1').update(idPassword, 'utf8').digest('base64')}`;
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return `${user}:${crypto.createHash('sha1').update(idPassword, 'utf8').digest('base64')}`;
 }
 
 export function aclKey(acl: ACL[] | null): string {

@@ -4,12 +4,8 @@ import type { ServerConnection } from '../connection.js';
 import type { ZooKeeperServer } from '../zookeeper-server.js';
 import { markFourLetterConnection } from './connection-info.js';
 import type { FourLetterCommand, FourLetterContext } from './context.js';
-import { dump } from './dump-word.js';
-import { conf, dirs, envi } from './environment-words.js';
 import { javaHex } from './java-format.js';
-import { mntr } from './monitor-word.js';
 import { cons, crst, srst, srvr, stat } from './stats-words.js';
-import { wchc, wchp, wchs } from './watch-words.js';
 
 export type { FourLetterContext } from './context.js';
 
@@ -42,16 +38,20 @@ const COMMANDS: Record<string, FourLetterCommand> = {
   cons,
   srst,
   crst,
-  mntr,
-  conf,
-  envi,
-  dirs,
-  wchs,
-  wchc,
-  wchp,
-  dump,
   hash,
   gtmk: ({ ctx }) => String(traceMasks.get(ctx.server) ?? DEFAULT_TRACE_MASK),
+};
+
+/** Loaded on first use: a server starts sooner without the modules of words a monitor may never send. */
+const LAZY_COMMANDS: Record<string, () => Promise<FourLetterCommand>> = {
+  mntr: async () => (await import('./monitor-word.js')).mntr,
+  conf: async () => (await import('./environment-words.js')).conf,
+  envi: async () => (await import('./environment-words.js')).envi,
+  dirs: async () => (await import('./environment-words.js')).dirs,
+  wchs: async () => (await import('./watch-words.js')).wchs,
+  wchc: async () => (await import('./watch-words.js')).wchc,
+  wchp: async () => (await import('./watch-words.js')).wchp,
+  dump: async () => (await import('./dump-word.js')).dump,
 };
 
 /** Apache's PrintWriter hands the text to the socket in 8 KiB pieces and counts each as a packet sent. */
@@ -85,5 +85,12 @@ export function runFourLetterWord(word: string, conn: ServerConnection, rest: Bu
     return answer(conn, server, String(mask));
   }
   const command = COMMANDS[word];
-  answer(conn, server, command ? command({ ctx, conn }) : '');
+  const lazy = LAZY_COMMANDS[word];
+  if (command || !lazy) return answer(conn, server, command ? command({ ctx, conn }) : '');
+  lazy()
+    .then((loaded) => answer(conn, server, loaded({ ctx, conn })))
+    .catch((err: Error) => {
+      server.log(`Four-letter word ${word} failed: ${err.message}`);
+      conn.close();
+    });
 }

@@ -2,7 +2,7 @@
 // digest is the CRC32 of its path, data and nine stat fields; the tree's is the sum over nodes, except those under
 // /zookeeper/ (quota nodes change locally). It is kept up to date around each applied transaction by recomputing
 // only the nodes the transaction changes, so every transaction costs a few CRCs, never a walk of the tree.
-import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import { OpCode } from '../../jute/constants.js';
 import type { DataNode } from '../../tree/data-node.js';
 import type { DataTree } from '../../tree/data-tree.js';
@@ -15,10 +15,19 @@ const DIGEST_LOG_LIMIT = 1024;
 
 type Crc32 = (data: string | Uint8Array, value?: number) => number;
 
-// zlib.crc32 arrived in Node 20.15; older 20.x get the table version.
-const nativeCrc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
+// zlib.crc32 arrived in Node 20.15; older 20.x get the table version. node:zlib is loaded at the first digest,
+// not when the server starts.
+let nativeCrc32: Crc32 | null | undefined;
 let table: Int32Array | null = null;
-const crc32: Crc32 = nativeCrc32 ?? ((data, value = 0) => {
+const crc32: Crc32 = (data, value) => {
+  if (nativeCrc32 === undefined) {
+    const zlib = createRequire(import.meta.url)('node:zlib') as { crc32?: Crc32 };
+    nativeCrc32 = zlib.crc32 ?? null;
+  }
+  return nativeCrc32 !== null ? nativeCrc32(data, value) : tableCrc32(data, value);
+};
+
+const tableCrc32: Crc32 = (data, value = 0) => {
   if (table === null) {
     table = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -31,7 +40,7 @@ const crc32: Crc32 = nativeCrc32 ?? ((data, value = 0) => {
   let c = ~value;
   for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
-});
+};
 
 const statBytes = new Uint8Array(60);
 // DataView's setters are several times faster than Buffer's for bigints.
