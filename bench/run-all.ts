@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = [
   { name: 'zookeeper', script: './zk/bench-zk.js' },
   { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
+  { name: 'zookeeper client', script: './zk/bench-client.js' },
 ];
 
 let failed = 0;
