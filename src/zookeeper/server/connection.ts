@@ -25,6 +25,8 @@ const scratchReplyHeader: ReplyHeader = { xid: 0, zxid: 0n, err: 0 };
 
 /** Stop reading from a client whose unsent replies pass this many bytes, until its socket drains. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** A reply writer that grew past this is dropped after its flush rather than kept for the connection. */
+const MAX_REUSED_OUT_BYTES = 64 * 1024;
 
 export interface ConnectionStats {
   packetsReceived: number;
@@ -308,9 +310,13 @@ export class ServerConnection implements Watcher {
   flush(): void {
     this.flushQueued = false;
     if (this.out.pos === 0 || this.closed) return;
-    const bytes = this.out.bytes();
-    this.out = new JuteWriter(Math.min(Math.max(4096, bytes.length), 1 << 20));
+    const w = this.out;
+    const bytes = w.bytes();
     this.socket.write(bytes);
+    // Nothing queued means the kernel took the bytes at once and the socket kept no reference to them: the writer
+    // is reused. Otherwise the socket holds the buffer until it is sent, and later replies go to a new one.
+    if (this.socket.writableLength === 0 && w.buf.length <= MAX_REUSED_OUT_BYTES) w.reset();
+    else this.out = new JuteWriter(Math.min(Math.max(4096, bytes.length), 1 << 20));
     if (this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading('output');
   }
 

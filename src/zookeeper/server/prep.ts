@@ -227,9 +227,21 @@ function prepMulti(ctx: PrepContext, req: Request, ops: MultiOp[], zxid: bigint)
   return { type: OpCode.multi, record: { txns } };
 }
 
+let lastTimeMs = -1;
+let lastTime = 0n;
+
+/** Transactions prepared in the same millisecond share one bigint time (nodes keep it as ctime/mtime). */
+function txnTime(timeMs: number): bigint {
+  if (timeMs !== lastTimeMs) {
+    lastTimeMs = timeMs;
+    lastTime = BigInt(timeMs);
+  }
+  return lastTime;
+}
+
 /** Turns a write request into its transaction (an error transaction when it fails). */
 export function prepWrite(ctx: PrepContext, req: Request, zxid: bigint, timeMs: number): Txn {
-  const hdr: TxnHeader = { clientId: req.sessionId, cxid: req.xid, zxid, time: BigInt(timeMs), type: req.type };
+  const hdr: TxnHeader = { clientId: req.sessionId, cxid: req.xid, zxid, time: txnTime(timeMs), type: req.type };
   let body: TxnBody;
   try {
     // 3.8.0 reads a client's deleteContainer path from the whole packet, header included: never a valid path.
@@ -276,5 +288,5 @@ export function prepDeleteContainer(ctx: PrepContext, path: string, zxid: bigint
   const parent = ctx.pending.get(parentOf(path));
   if (parent) ctx.pending.add({ ...parent, zxid, numChildren: parent.numChildren - 1 });
   ctx.pending.add({ ...node, zxid, exists: false });
-  return { hdr: { clientId: 0n, cxid: 0, zxid, time: BigInt(timeMs), type: OpCode.deleteContainer }, body: { type: OpCode.deleteContainer, record: { path } } };
+  return { hdr: { clientId: 0n, cxid: 0, zxid, time: txnTime(timeMs), type: OpCode.deleteContainer }, body: { type: OpCode.deleteContainer, record: { path } } };
 }
