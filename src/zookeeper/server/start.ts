@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { ZooKeeperConfig } from '../../config/zookeeper-config.js';
 import { DataNode } from '../tree/data-node.js';
 import type { Txn } from '../tree/txn.js';
-import { startAutopurge } from '../storage/purge.js';
 import { recover } from '../storage/recovery.js';
 import { randomSnapThreshold } from '../storage/snap-count.js';
 import { writeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
@@ -102,8 +101,9 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
   server.startServing();
 
   const reaper = startContainerReaper(server, config.containerCheckIntervalMs, config.containerMaxPerMinute, config.containerMaxNeverUsedIntervalMs);
+  // Loaded only when configured: fewer modules to load at every start.
   const purger = config.autopurgePurgeIntervalHours > 0
-    ? startAutopurge(snapDir, logDir, config.autopurgeSnapRetainCount, config.autopurgePurgeIntervalHours, log)
+    ? (await import('../storage/purge.js')).startAutopurge(snapDir, logDir, config.autopurgeSnapRetainCount, config.autopurgePurgeIntervalHours, log)
     : null;
 
   const perIp = new Map<string, number>();
