@@ -56,11 +56,6 @@ export interface ServerHooks {
   fourLetterWord?(word: string, conn: ServerConnection, rest: Buffer): void;
 }
 
-interface QueuedRequest {
-  req: Request;
-  txn: Txn | null;
-}
-
 function freshStats(): ServerStats {
   return { packetsReceived: 0, packetsSent: 0, minLatencyMs: Number.MAX_SAFE_INTEGER, maxLatencyMs: 0, totalLatencyMs: 0, requestCount: 0, startedMs: Date.now() };
 }
@@ -78,7 +73,9 @@ export class ZooKeeperServer {
   private lastZxid = 0n;
   /** Highest zxid known to be on disk. */
   private durableZxid = 0n;
-  private readonly queue: QueuedRequest[] = [];
+  /** Requests awaiting the final stage, in arrival order, with their transaction (null for reads) at the same index. */
+  private readonly queue: Request[] = [];
+  private readonly queueTxns: (Txn | null)[] = [];
   private queueHead = 0;
   private flushScheduled = false;
   private throttled = false;
@@ -232,7 +229,8 @@ export class ZooKeeperServer {
     } else if (this.queueHead === this.queue.length) {
       this.finish(req, null);
     } else {
-      this.queue.push({ req, txn: null });
+      this.queue.push(req);
+      this.queueTxns.push(null);
     }
     if (!this.throttled && this.outstandingRequests > this.settings.globalOutstandingLimit) {
       this.throttled = true;
@@ -242,7 +240,8 @@ export class ZooKeeperServer {
 
   private enqueueWrite(req: Request, txn: Txn): void {
     this.sink.append(txn);
-    this.queue.push({ req, txn });
+    this.queue.push(req);
+    this.queueTxns.push(txn);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -276,17 +275,21 @@ export class ZooKeeperServer {
 
   private drain(): void {
     const q = this.queue;
+    const txns = this.queueTxns;
     while (this.queueHead < q.length) {
-      const item = q[this.queueHead];
-      if (item.txn && item.txn.hdr.zxid > this.durableZxid) break;
+      const txn = txns[this.queueHead];
+      if (txn && txn.hdr.zxid > this.durableZxid) break;
+      const req = q[this.queueHead];
       this.queueHead++;
-      this.finish(item.req, item.txn);
+      this.finish(req, txn);
     }
     if (this.queueHead === q.length) {
       q.length = 0;
+      txns.length = 0;
       this.queueHead = 0;
     } else if (this.queueHead > 1024) {
       q.splice(0, this.queueHead);
+      txns.splice(0, this.queueHead);
       this.queueHead = 0;
     }
     if (this.throttled && this.outstandingRequests <= this.settings.globalOutstandingLimit) {
