@@ -22,9 +22,24 @@ export function javaHashCapacity(maxSize: number): number {
 
 /** `names` in insertion order (a JS Set's order) → the order Java's HashSet iterates them. */
 export function javaHashSetOrder(names: Iterable<string>, capacity: number): string[] {
-  const items: { name: string; b: number; i: number }[] = [];
-  let i = 0;
-  for (const name of names) items.push({ name, b: bucket(name, capacity), i: i++ });
-  items.sort((x, y) => x.b - y.b || x.i - y.i);
-  return items.map((x) => x.name);
+  const list = Array.isArray(names) ? (names as string[]) : [...names];
+  const n = list.length;
+  // By bucket, ties in insertion order: a counting sort when the table is not much larger than the set (the
+  // usual case, and snapshots order every parent's children), a comparison sort for a sparse one.
+  if (capacity > 4 * n + 64) {
+    const items = list.map((name, i) => ({ name, b: bucket(name, capacity), i }));
+    items.sort((x, y) => x.b - y.b || x.i - y.i);
+    return items.map((x) => x.name);
+  }
+  const buckets = new Int32Array(n);
+  const starts = new Int32Array(capacity + 1);
+  for (let i = 0; i < n; i++) {
+    const b = bucket(list[i]!, capacity);
+    buckets[i] = b;
+    starts[b + 1]++;
+  }
+  for (let b = 0; b < capacity; b++) starts[b + 1] += starts[b]!;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[starts[buckets[i]!]!++] = list[i]!;
+  return out;
 }
