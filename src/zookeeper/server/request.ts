@@ -13,6 +13,8 @@ export interface Request {
   /** null for requests the server makes itself (session expiry, container reaping). */
   conn: ServerConnection | null;
   receivedAtMs: number;
+  /** Made by the server itself (a session expiry's closeSession): applied, never answered. */
+  internal?: boolean;
 }
 
 /** A ZooKeeper error code raised while preparing or executing a request. */

@@ -213,7 +213,7 @@ export class ZooKeeperServer {
   }
 
   private submitInternal(sessionId: bigint, type: number, conn: ServerConnection | null): void {
-    this.submit({ sessionId, xid: 0, type, body: null, auth: [], clientIp: '', conn, receivedAtMs: Date.now(), internal: true } as Request);
+    this.submit({ sessionId, xid: 0, type, body: null, auth: [], clientIp: '', conn, receivedAtMs: Date.now(), internal: true });
   }
 
   // ---- pipeline ----
@@ -331,7 +331,7 @@ export class ZooKeeperServer {
     }
     if (!conn || conn.closed) return;
     if (req.type === OpCode.closeSession) {
-      if ((req as { internal?: boolean }).internal) return conn.close();
+      if (req.internal) return conn.close();
       conn.reply(req.xid, zxid, 0);
       this.answered(conn, req, zxid);
       conn.close();
