@@ -11,7 +11,8 @@ import { parseZooKeeperConfig } from '../../src/config/zookeeper-config.js';
 import { ZooKeeperClient, type ZooKeeperClientOptions } from '../../src/zookeeper/client/client.js';
 import { WatchedEvent } from '../../src/zookeeper/client/watched-event.js';
 import { startZooKeeperServer, type RunningZooKeeperServer } from '../../src/zookeeper/server/start.js';
-import { apacheZooKeeperAvailable, startApacheZooKeeper, SUPER_DIGEST, type ApacheZk } from './apache-zk.js';
+import { apacheZooKeeperAvailable, startApacheZooKeeper, type ApacheZk } from './apache-zk.js';
+import { ourZooCfg } from './our-zk.js';
 
 export interface RecordedRequest {
   connection: number;
@@ -199,27 +200,14 @@ export async function startApacheTarget(extraConfig: Record<string, string> = {}
   };
 }
 
-function ourZooCfg(dataDir: string, extraConfig: Record<string, string>): string {
-  const config: Record<string, string> = {
-    tickTime: '2000',
-    dataDir,
-    clientPort: '0',
-    clientPortAddress: '127.0.0.1',
-    '4lw.commands.whitelist': '*',
-    'admin.enableServer': 'false',
-    extendedTypesEnabled: 'true',
-    'znode.container.checkIntervalMs': '1000',
-    'DigestAuthenticationProvider.superDigest': SUPER_DIGEST,
-    ...CLIENT_TEST_CONFIG,
-    ...extraConfig,
-  };
-  return Object.entries(config).map(([key, value]) => `${key}=${value}\n`).join('');
+function clientTestZooCfg(dataDir: string, extraConfig: Record<string, string>): string {
+  return ourZooCfg(dataDir, { ...CLIENT_TEST_CONFIG, ...extraConfig });
 }
 
 export async function startOurTarget(extraConfig: Record<string, string> = {}): Promise<ZkTarget> {
   const workDir = mkdtempSync(join(tmpdir(), 'zkafka-client-ours-'));
   const configFile = join(workDir, 'zoo.cfg');
-  const text = ourZooCfg(join(workDir, 'data'), extraConfig);
+  const text = clientTestZooCfg(join(workDir, 'data'), extraConfig);
   writeFileSync(configFile, text);
   const start = () => startZooKeeperServer(parseZooKeeperConfig(text, configFile), { log: () => {} });
   let running: RunningZooKeeperServer | null = await start();
