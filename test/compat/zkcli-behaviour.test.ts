@@ -14,7 +14,7 @@ import {
   type ZkCliResult,
 } from '../support/apache-zk.js';
 import { startOurZooKeeper } from '../support/our-zk.js';
-import { assertSameLines } from '../support/same-lines.js';
+import { assertSameLines, splitZkCliEvents } from '../support/same-lines.js';
 
 const apacheMissing = apacheZooKeeperAvailable();
 if (apacheMissing) console.log(`skipping zkCli and cli_mt behaviour comparisons: ${apacheMissing}`);
@@ -90,18 +90,9 @@ const DELETEALL_FAILED = 'Failed to delete some node(s) in the subtree!';
  */
 function normaliseZkCli(result: ZkCliResult): ZkCliTranscript {
   const sessions = new SessionNames();
-  const lines = result.rawStdout.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+  const { lines, events } = splitZkCliEvents(result.rawStdout);
   const stdout: string[] = [];
-  const events: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const next = lines[i + 1];
-    if (line === '' && next !== undefined && (next === 'WATCHER::' || next.startsWith('WatchedEvent '))) {
-      if (next !== 'WATCHER::') events.push(next);
-      i++;
-      continue;
-    }
+  for (const line of lines) {
     if (line.startsWith('Connecting to ')) continue;
     const time = /^(ctime|mtime) = /.exec(line);
     if (time) {

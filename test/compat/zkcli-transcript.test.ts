@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { apacheZooKeeperAvailable, cleanZkCliOutput, runZkCli, runZkCliScript, startApacheZooKeeper, type ApacheZk } from '../support/apache-zk.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
-import { assertSameLines } from '../support/same-lines.js';
+import { assertSameLines, splitZkCliEvents } from '../support/same-lines.js';
 import { CHROOT, CHROOT_SCRIPT, TRANSCRIPT_SCRIPT } from './zkcli-transcript-script.js';
 
 const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
@@ -90,20 +90,8 @@ const STACK_FRAME = /^(\tat |\t\.\.\. \d+ more$)/;
  */
 function normalise(run: CliRun): Transcript {
   const sessions = new SessionNames();
-  const lines = run.stdout.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const stdout: string[] = [];
-  const events: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const next = lines[i + 1];
-    if (line === '' && next !== undefined && (next === 'WATCHER::' || next.startsWith('WatchedEvent '))) {
-      if (next !== 'WATCHER::') events.push(next);
-      i++;
-      continue;
-    }
-    stdout.push(normaliseLine(line, sessions));
-  }
+  const { lines, events } = splitZkCliEvents(run.stdout);
+  const stdout = lines.map((line) => normaliseLine(line, sessions));
   const stderr = run.stderr.split('\n').filter((l) => !STACK_FRAME.test(l));
   if (stderr.at(-1) === '') stderr.pop();
   return { code: run.code, stdout, events, stderr: stderr.map((l) => normaliseLine(l, sessions)) };

@@ -1,9 +1,8 @@
 // Replays the client side of a recorded ZooKeeper exchange against a fresh server of ours and compares every
 // server frame with the recorded one, modulo session ids, passwords and times.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseZooKeeperConfig } from '../../src/config/zookeeper-config.js';
 import { codecOf } from '../../src/zookeeper/jute/codec.js';
 import { OpCode, Xid } from '../../src/zookeeper/jute/constants.js';
@@ -69,17 +68,9 @@ const SELF_ADVANCE_WAIT_MS = 14000;
 const FRAME_WAIT_MS = 3000;
 const SILENCE_MS = 300;
 
-function findRepoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return dir;
-}
+import { FIXTURES_DIR } from './fixtures-dir.js';
 
-export const FIXTURES_DIR = path.join(findRepoRoot(), '..', 'shared', 'fixtures', 'zookeeper');
+export { FIXTURES_DIR };
 
 export function loadFixture(file: string): FixtureLine[] {
   return readFileSync(path.join(FIXTURES_DIR, file), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as FixtureLine);

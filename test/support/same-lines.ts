@@ -23,3 +23,25 @@ export function assertSameLines(actual: readonly string[], expected: readonly st
     );
   }
 }
+
+/**
+ * zkCli prints watch events from its own thread as println("\n" + text), so where one lands among the command
+ * output is a race: splits a zkCli stdout into its other lines and its events (each with the blank line before it).
+ */
+export function splitZkCliEvents(stdout: string): { lines: string[]; events: string[] } {
+  const all = stdout.split('\n');
+  if (all.at(-1) === '') all.pop();
+  const lines: string[] = [];
+  const events: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const line = all[i]!;
+    const next = all[i + 1];
+    if (line === '' && next !== undefined && (next === 'WATCHER::' || next.startsWith('WatchedEvent '))) {
+      if (next !== 'WATCHER::') events.push(next);
+      i++;
+      continue;
+    }
+    lines.push(line);
+  }
+  return { lines, events };
+}

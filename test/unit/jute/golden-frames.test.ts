@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MarshallingError, OpCode } from '../../../src/zookeeper/jute/index.js';
+import { FIXTURES_DIR } from '../../support/fixtures-dir.js';
 import {
   decodeClientFrame,
   decodeServerFrame,
@@ -57,17 +57,7 @@ const MALFORMED_SEQS = [17, 19, 21, 27, 31, 33, 66, 74];
 /** Wording by which a note says a frame was built broken on purpose. */
 const MALFORMED_NOTE = /malformed|too short|no length prefix/;
 
-function findRepoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return dir;
-}
-
-const fixturesDir = path.join(path.resolve(findRepoRoot(), '..', 'shared'), 'fixtures', 'zookeeper');
+const fixturesDir = FIXTURES_DIR;
 const skipReason = existsSync(fixturesDir) ? undefined : `fixtures not found at ${fixturesDir}`;
 if (skipReason) console.log(`golden-frames: skipped, ${skipReason}`);
 
