@@ -1,5 +1,6 @@
 // One client connection: framing, the connect handshake, auth packets, and ordered replies.
 // Everything else goes to the server's request pipeline.
+import { freshRequestStats, recordLatency, type RequestStats } from './request-stats.js';
 import type { Socket } from 'node:net';
 import { codecOf, type RecordName } from '../jute/codec.js';
 import { Err, KeeperState, OpCode, Xid } from '../jute/constants.js';
@@ -28,13 +29,7 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** A reply writer that grew past this is dropped after its flush rather than kept for the connection. */
 const MAX_REUSED_OUT_BYTES = 64 * 1024;
 
-export interface ConnectionStats {
-  packetsReceived: number;
-  packetsSent: number;
-  minLatencyMs: number;
-  maxLatencyMs: number;
-  totalLatencyMs: number;
-  requestCount: number;
+export interface ConnectionStats extends RequestStats {
   lastOp: string;
   lastCxid: number;
   lastZxid: bigint;
@@ -45,7 +40,7 @@ export interface ConnectionStats {
 
 function freshStats(nowMs: number): ConnectionStats {
   return {
-    packetsReceived: 0, packetsSent: 0, minLatencyMs: Number.MAX_SAFE_INTEGER, maxLatencyMs: 0, totalLatencyMs: 0, requestCount: 0,
+    ...freshRequestStats(),
     lastOp: 'NA', lastCxid: -1, lastZxid: -1n, lastResponseMs: 0, lastLatencyMs: 0, establishedMs: nowMs,
   };
 }
@@ -292,10 +287,7 @@ export class ServerConnection implements Watcher {
     s.lastZxid = zxid;
     s.lastResponseMs = now;
     s.lastLatencyMs = latency;
-    s.requestCount++;
-    s.totalLatencyMs += latency;
-    if (latency < s.minLatencyMs) s.minLatencyMs = latency;
-    if (latency > s.maxLatencyMs) s.maxLatencyMs = latency;
+    recordLatency(s, latency);
   }
 
   private sent(): void {

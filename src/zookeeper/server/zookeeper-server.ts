@@ -1,7 +1,8 @@
 // The standalone ZooKeeper server: request pipeline prep → sync (txn log, group commit) → final (apply, answer).
 // Replies leave in arrival order across all sessions; a write is answered only after its transaction is fsynced.
+import { freshRequestStats, recordLatency, type RequestStats } from './request-stats.js';
 import { codecOf } from '../jute/codec.js';
-import { Err, OP_NAMES, OpCode } from '../jute/constants.js';
+import { OP_NAMES, OpCode } from '../jute/constants.js';
 import { encodeMultiResponse, type MultiResult } from '../jute/protocol-frames.js';
 import type { ConnectRequest, Id } from '../jute/records.generated.js';
 import { JuteWriter } from '../jute/writer.js';
@@ -39,13 +40,7 @@ export interface ServerSettings {
   sessionlessCnxnTimeoutMs: number;
 }
 
-export interface ServerStats {
-  packetsReceived: number;
-  packetsSent: number;
-  minLatencyMs: number;
-  maxLatencyMs: number;
-  totalLatencyMs: number;
-  requestCount: number;
+export interface ServerStats extends RequestStats {
   startedMs: number;
 }
 
@@ -57,7 +52,7 @@ export interface ServerHooks {
 }
 
 function freshStats(): ServerStats {
-  return { packetsReceived: 0, packetsSent: 0, minLatencyMs: Number.MAX_SAFE_INTEGER, maxLatencyMs: 0, totalLatencyMs: 0, requestCount: 0, startedMs: Date.now() };
+  return { ...freshRequestStats(), startedMs: Date.now() };
 }
 
 export class ZooKeeperServer {
@@ -367,11 +362,7 @@ export class ZooKeeperServer {
   private answered(conn: ServerConnection, req: Request, zxid: bigint): void {
     conn.answered(req, zxid, OP_NAMES[req.type] ?? String(req.type));
     const latency = Date.now() - req.receivedAtMs;
-    const s = this.stats;
-    s.requestCount++;
-    s.totalLatencyMs += latency;
-    if (latency < s.minLatencyMs) s.minLatencyMs = latency;
-    if (latency > s.maxLatencyMs) s.maxLatencyMs = latency;
+    recordLatency(this.stats, latency);
     this.metrics.onLatency(WRITE_OPS.has(req.type), latency);
   }
 
