@@ -306,10 +306,11 @@ function checkSupport(r: PropertyReader, def: KafkaKeyDef, value: KafkaValue, wa
   if (def.support === 'honoured' || sameKafkaValue(value, def.defaultValue)) return;
   const note = def.note.replace(/\.$/, '');
   if (def.support === 'default-only') {
-    const wanted = def.defaultValue === null || formatKafkaValue(def.defaultValue) === '' ? 'it unset' : formatKafkaValue(def.defaultValue)!;
+    const shownDefault = formatKafkaValue(def.defaultValue, def.type);
+    const wanted = shownDefault === null || shownDefault === '' ? 'it unset' : shownDefault;
     throw r.fail(def.name, `${wanted} (${note})`);
   }
-  const shown = def.sensitive ? '[hidden]' : formatKafkaValue(value);
+  const shown = def.sensitive ? '[hidden]' : formatKafkaValue(value, def.type);
   warnings.push(r.warning(def.name, `${def.name}=${shown} has no effect: ${def.note}`));
 }
 

@@ -114,11 +114,26 @@ function numberExpectation(v: KafkaValidator): string {
   return 'a number';
 }
 
-/** Kafka's text form of a value, as DescribeConfigs reports it (lists comma-joined, null as null). */
-export function formatKafkaValue(value: KafkaValue): string | null {
+/**
+ * Kafka's text form of a value, as DescribeConfigs reports it: lists comma-joined, null as null, doubles as
+ * Java's Double.toString writes them. The key's type is needed to tell a DOUBLE 1.0 from an INT 1.
+ */
+export function formatKafkaValue(value: KafkaValue, type?: KafkaConfigType): string | null {
   if (value === null) return null;
   if (Array.isArray(value)) return value.join(',');
+  if (type === 'DOUBLE' && typeof value === 'number') return javaDoubleString(value);
   return String(value);
+}
+
+function javaDoubleString(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  const magnitude = Math.abs(x);
+  if (x === 0 || (magnitude >= 1e-3 && magnitude < 1e7)) {
+    const text = String(x);
+    return text.includes('.') ? text : `${text}.0`;
+  }
+  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 export function sameKafkaValue(a: KafkaValue, b: KafkaValue): boolean {
