@@ -10,7 +10,7 @@ import {
   type KafkaKeyDef,
   type KafkaValue,
 } from './kafka-keys.js';
-import { formatKafkaValue, parseKafkaValue, sameKafkaValue } from './kafka-values.js';
+import { formatKafkaValue, parseKafkaValue, sameKafkaValue, typedGetter } from './kafka-values.js';
 import { checkKafkaConfig, deriveKafkaSettings, type KafkaDerivedSettings } from './kafka-derived.js';
 
 export { ConfigError } from './config-error.js';
@@ -314,44 +314,11 @@ function checkSupport(r: PropertyReader, def: KafkaKeyDef, value: KafkaValue, wa
   warnings.push(r.warning(def.name, `${def.name}=${shown} has no effect: ${def.note}`));
 }
 
-/** Typed reads of the parsed values; a name/type mismatch is a programming error in the tables. */
-export interface TypedValues {
-  int(key: string): number;
-  optInt(key: string): number | undefined;
-  long(key: string): number;
-  optLong(key: string): number | undefined;
-  double(key: string): number;
-  bool(key: string): boolean;
-  string(key: string): string;
-  optString(key: string): string | undefined;
-  list(key: string): readonly string[];
-}
-
-function typedGetter(values: ReadonlyMap<string, KafkaValue>): TypedValues {
-  const read = (key: string, types: readonly string[]): KafkaValue => {
-    const def = KAFKA_KEYS_BY_NAME.get(key);
-    if (def === undefined || !types.includes(def.type)) throw new Error(`no ${types.join('/')} key ${key} in the Kafka key table`);
-    return values.get(key)!;
-  };
-  const clamp = (v: bigint): number =>
-    v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(v);
-  const typed: TypedValues = {
-    int: (key) => typed.optInt(key) ?? failNull(key),
-    optInt: (key) => (read(key, ['INT', 'SHORT']) as number | null) ?? undefined,
-    long: (key) => typed.optLong(key) ?? failNull(key),
-    optLong: (key) => {
-      const v = read(key, ['LONG']) as bigint | null;
-      return v === null ? undefined : clamp(v);
-    },
-    double: (key) => read(key, ['DOUBLE']) as number,
-    bool: (key) => read(key, ['BOOLEAN']) as boolean,
-    string: (key) => typed.optString(key) ?? failNull(key),
-    optString: (key) => (read(key, ['STRING', 'CLASS', 'PASSWORD']) as string | null) ?? undefined,
-    list: (key) => read(key, ['LIST']) as readonly string[],
-  };
-  return typed;
-}
-
-function failNull(key: string): never {
-  throw new Error(`Kafka key ${key} has no default and no value`);
+/**
+ * A ConfigError for a problem found after loading (a log dir that cannot be created, a broker.id that does not
+ * match meta.properties), pointing at the file and line, or the `--override`, the key came from.
+ */
+export function kafkaConfigError(config: Pick<KafkaConfig, 'file' | 'sources'>, key: string, text: string): ConfigError {
+  const source = config.sources.get(key);
+  return ConfigError.at(source?.source ?? config.file, key, source?.line, text);
 }

@@ -3,7 +3,7 @@
  * and Kafka 2.8's cross-key checks (KafkaConfig.validateValues), with Kafka's own messages where they are clear.
  */
 import type { PropertyReader } from './property-reader.js';
-import type { TypedValues } from './kafka-config.js';
+import type { TypedValues } from './kafka-values.js';
 import {
   ListenerError,
   parseCsvList,
@@ -173,7 +173,7 @@ function withListenerError<T>(r: PropertyReader, key: string, parse: () => T): T
     return parse();
   } catch (err) {
     if (!(err instanceof ListenerError)) throw err;
-    throw err.expected === undefined ? r.failText(key, err.message) : r.fail(key, err.expected, err.got);
+    throw err.malformed === undefined ? r.failText(key, err.message) : r.fail(key, err.malformed.expected, err.malformed.got);
   }
 }
 

@@ -21,11 +21,15 @@ export interface KafkaListener {
   port: number;
 }
 
+/** A listener setting Kafka would refuse: either Kafka's own sentence, or a malformed item (`expected`, `got`). */
 export class ListenerError extends Error {
-  /** `expected` is set when the failure is a malformed value: the message then reads "expected …, got …". */
-  constructor(message: string, readonly expected?: string, readonly got?: string) {
+  constructor(message: string, readonly malformed?: { expected: string; got: string }) {
     super(message);
     this.name = 'ListenerError';
+  }
+
+  static malformed(expected: string, got: string): ListenerError {
+    return new ListenerError(`expected ${expected}, got '${got}'`, { expected, got });
   }
 }
 
@@ -45,7 +49,7 @@ export function parseSecurityProtocolMap(text: string): Map<string, SecurityProt
   if (text === '') return map;
   for (const item of text.split(/\s*,\s*/)) {
     const colon = item.lastIndexOf(':');
-    if (colon <= 0) throw new ListenerError('', 'NAME:PROTOCOL pairs separated by commas (such as CLIENT:PLAINTEXT)', item);
+    if (colon <= 0) throw ListenerError.malformed('NAME:PROTOCOL pairs separated by commas (such as CLIENT:PLAINTEXT)', item);
     const name = item.slice(0, colon).trim().toUpperCase();
     const protocolName = item.slice(colon + 1).trim().toUpperCase();
     if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocolName)) {
@@ -77,17 +81,17 @@ export function parseListeners(
 
 function parseEndpoint(item: string, protocols: ReadonlyMap<string, SecurityProtocol>): KafkaListener {
   const match = ENDPOINT.exec(item);
-  if (!match) throw new ListenerError('', LISTENER_FORM, item);
+  if (!match) throw ListenerError.malformed(LISTENER_FORM, item);
   const name = match[1]!.toUpperCase();
   const host = match[2] ?? match[3]!;
   const port = Number(match[4]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ListenerError('', 'a port from 0 to 65535', item);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw ListenerError.malformed('a port from 0 to 65535', item);
   const securityProtocol = protocols.get(name);
   if (securityProtocol === undefined) {
     throw new ListenerError(`No security protocol defined for listener ${name} (add ${name}:PLAINTEXT to listener.security.protocol.map)`);
   }
   if (securityProtocol !== 'PLAINTEXT') {
-    throw new ListenerError('', 'PLAINTEXT listeners only (SSL, SASL_PLAINTEXT and SASL_SSL are not supported)', item);
+    throw ListenerError.malformed('PLAINTEXT listeners only (SSL, SASL_PLAINTEXT and SASL_SSL are not supported)', item);
   }
   return { name, securityProtocol, host, port };
 }

@@ -9,6 +9,7 @@ import {
   type KafkaValidator,
   type KafkaValue,
 } from './kafka-key-types.js';
+import { KAFKA_KEYS_BY_NAME } from './kafka-keys.js';
 import { isKafkaVersion } from './kafka-versions.js';
 
 const INTEGER = /^[+-]?\d+$/;
@@ -139,4 +140,46 @@ function javaDoubleString(x: number): string {
 export function sameKafkaValue(a: KafkaValue, b: KafkaValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
   return a === b;
+}
+
+/** Typed reads of the parsed values; a name/type mismatch is a programming error in the tables. */
+export interface TypedValues {
+  int(key: string): number;
+  optInt(key: string): number | undefined;
+  long(key: string): number;
+  optLong(key: string): number | undefined;
+  double(key: string): number;
+  bool(key: string): boolean;
+  string(key: string): string;
+  optString(key: string): string | undefined;
+  list(key: string): readonly string[];
+}
+
+export function typedGetter(values: ReadonlyMap<string, KafkaValue>): TypedValues {
+  const read = (key: string, types: readonly string[]): KafkaValue => {
+    const def = KAFKA_KEYS_BY_NAME.get(key);
+    if (def === undefined || !types.includes(def.type)) throw new Error(`no ${types.join('/')} key ${key} in the Kafka key table`);
+    return values.get(key)!;
+  };
+  const clamp = (v: bigint): number =>
+    v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(v);
+  const typed: TypedValues = {
+    int: (key) => typed.optInt(key) ?? failNull(key),
+    optInt: (key) => (read(key, ['INT', 'SHORT']) as number | null) ?? undefined,
+    long: (key) => typed.optLong(key) ?? failNull(key),
+    optLong: (key) => {
+      const v = read(key, ['LONG']) as bigint | null;
+      return v === null ? undefined : clamp(v);
+    },
+    double: (key) => read(key, ['DOUBLE']) as number,
+    bool: (key) => read(key, ['BOOLEAN']) as boolean,
+    string: (key) => typed.optString(key) ?? failNull(key),
+    optString: (key) => (read(key, ['STRING', 'CLASS', 'PASSWORD']) as string | null) ?? undefined,
+    list: (key) => read(key, ['LIST']) as readonly string[],
+  };
+  return typed;
+}
+
+function failNull(key: string): never {
+  throw new Error(`Kafka key ${key} has no default and no value`);
 }

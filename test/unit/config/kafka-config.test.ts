@@ -1,17 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES_DIR } from '../../support/fixtures-dir.js';
 import {
   ConfigError,
+  kafkaConfigError,
   loadKafkaConfig,
   parseKafkaConfig,
   parseOverrides,
   type KafkaConfig,
 } from '../../../src/config/kafka-config.js';
 import { KAFKA_KEY_FAMILIES, KAFKA_KEYS } from '../../../src/config/kafka-keys.js';
+import { checkLogDirs } from '../../../src/config/kafka-log-dirs.js';
 import { formatKafkaValue } from '../../../src/config/kafka-values.js';
 import { KAFKA_282_DEFAULTS } from './kafka-282-defaults.js';
 
@@ -302,4 +305,26 @@ test('a missing file is a ConfigError naming it', () => {
     name: 'ConfigError',
     message: '/nonexistent/server.properties: cannot read config file: ENOENT',
   });
+});
+
+test('later problems point at the key\'s line or override; checkLogDirs creates the directories or names log.dirs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kafka-config-'));
+  try {
+    const blocker = path.join(dir, 'file');
+    writeFileSync(blocker, '');
+    const config = parse(`${ZK}\nbroker.id=3\nlog.dirs=${dir}/a,${dir}/b/c`, ['num.partitions=2']);
+    assert.equal(kafkaConfigError(config, 'broker.id', 'does not match meta.properties').message,
+      'server.properties:2: broker.id: does not match meta.properties');
+    assert.equal(kafkaConfigError(config, 'num.partitions', 'x').message, '--override: num.partitions: x');
+    assert.equal(kafkaConfigError(config, 'log.retention.hours', 'x').message, 'server.properties: log.retention.hours: x');
+    checkLogDirs(config);
+    assert.ok(statSync(`${dir}/a`).isDirectory() && statSync(`${dir}/b/c`).isDirectory());
+    const blocked = parse(`${ZK}\nlog.dirs=${dir}/a,${blocker}/sub`);
+    assert.throws(() => checkLogDirs(blocked), {
+      name: 'ConfigError',
+      message: `server.properties:2: log.dirs: expected writable directories, got '${blocker}/sub' (ENOTDIR)`,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
