@@ -32,7 +32,10 @@ export interface KafkaConfig extends KafkaDerivedSettings {
   values: ReadonlyMap<string, KafkaValue>;
   /** Keys set by the file or an override, with where: the rest are at their defaults. */
   sources: ReadonlyMap<string, { source: string; line?: number }>;
-  /** Unknown keys (Apache's wording, after `<file>:<line>: `), ignored keys set to a non-default value. */
+  /**
+   * One line each, `<file>:<line>: ` then: Apache's sentence for an unknown key, or `<key>[=<value>] has no effect:
+   * <reason>` for an ignored key set to something other than its default (secrets never shown).
+   */
   warnings: string[];
 
   brokerIdGenerationEnable: boolean;
@@ -174,7 +177,9 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
   for (const entry of r.entries()) {
     const def = KAFKA_KEYS_BY_NAME.get(entry.key);
     if (def === undefined) {
-      if (kafkaKeyFamily(entry.key) === undefined) warnings.push(r.warning(entry.key, unknownKeyWarning(entry.key)));
+      const family = kafkaKeyFamily(entry.key);
+      const text = family === undefined ? unknownKeyWarning(entry.key) : `${entry.key} has no effect: ${family.note}`;
+      warnings.push(r.warning(entry.key, text));
       continue;
     }
     const value = parseKafkaValue(r, def, entry.value);
@@ -310,8 +315,8 @@ function checkSupport(r: PropertyReader, def: KafkaKeyDef, value: KafkaValue, wa
     const wanted = shownDefault === null || shownDefault === '' ? 'it unset' : shownDefault;
     throw r.fail(def.name, `${wanted} (${note})`);
   }
-  const shown = def.sensitive ? '[hidden]' : formatKafkaValue(value, def.type);
-  warnings.push(r.warning(def.name, `${def.name}=${shown} has no effect: ${def.note}`));
+  const setting = def.sensitive ? def.name : `${def.name}=${formatKafkaValue(value, def.type)}`;
+  warnings.push(r.warning(def.name, `${setting} has no effect: ${def.note}`));
 }
 
 /**

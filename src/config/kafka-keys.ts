@@ -30,6 +30,7 @@ const NO_METRICS = 'There is no JMX or metrics-reporter plugin system; statistic
 const NO_TRANSACTIONS =
   'Transactions are not implemented (no transaction coordinator, __transaction_state is never created).';
 const NO_PURGATORY = 'Delayed requests are removed as soon as they complete; there is no purgatory to purge.';
+const PASSWORD_ENCODER = 'Dynamic broker configs with encoded passwords are not supported.';
 const NO_PLUGINS = 'Java plugin classes cannot be loaded, and running without the requested policy would be unsafe.';
 
 export const KAFKA_KEYS: readonly KafkaKeyDef[] = [
@@ -223,20 +224,37 @@ export const KAFKA_KEYS: readonly KafkaKeyDef[] = [
   ignored('kafka.metrics.reporters', 'LIST', [], NO_METRICS),
   ignored('kafka.metrics.polling.interval.secs', 'INT', 10, NO_METRICS, atLeast(1)),
 
-  // Security outside the ssl./sasl. families
-  ignored('principal.builder.class', 'CLASS', 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', NO_SECURITY),
+  // Security. The secrets are listed so that they are typed PASSWORD and never echoed; the rest of the TLS and SASL
+  // settings are accepted as families below.
+  ignored('ssl.keystore.password', 'PASSWORD', null, NO_SECURITY),
+  ignored('ssl.key.password', 'PASSWORD', null, NO_SECURITY),
+  ignored('ssl.keystore.key', 'PASSWORD', null, NO_SECURITY),
+  ignored('ssl.keystore.certificate.chain', 'PASSWORD', null, NO_SECURITY),
+  ignored('ssl.truststore.password', 'PASSWORD', null, NO_SECURITY),
+  ignored('ssl.truststore.certificates', 'PASSWORD', null, NO_SECURITY),
+  ignored('sasl.jaas.config', 'PASSWORD', null, NO_SECURITY),
+  ignored('zookeeper.ssl.keystore.password', 'PASSWORD', null, 'TLS to ZooKeeper is not supported.'),
+  ignored('zookeeper.ssl.truststore.password', 'PASSWORD', null, 'TLS to ZooKeeper is not supported.'),
+  ignored('delegation.token.master.key', 'PASSWORD', null, NO_SECURITY),
+  ignored('password.encoder.secret', 'PASSWORD', null, PASSWORD_ENCODER),
+  ignored('password.encoder.old.secret', 'PASSWORD', null, PASSWORD_ENCODER),
+  // 2.8's default is null (DefaultKafkaPrincipalBuilder implicitly); 3.0 made that class the explicit default.
+  ignored('principal.builder.class', 'CLASS', null, NO_SECURITY),
   ignored('connections.max.reauth.ms', 'LONG', 0n, NO_SECURITY),
   ignored('security.providers', 'STRING', null, NO_SECURITY),
 ];
 
-/** Key families accepted by prefix; their members are not typed here. */
+/**
+ * Key families accepted by prefix; their members are not typed here. Setting one gets a "has no effect" warning
+ * that never shows the value (a listener.name.* override may hold a password).
+ */
 export const KAFKA_KEY_FAMILIES: readonly KafkaKeyFamily[] = [
-  { prefix: 'listener.name.', support: 'ignored', note: 'Per-listener overrides of TLS/SASL settings; ' + NO_SECURITY },
+  { prefix: 'listener.name.', support: 'ignored', note: 'Per-listener overrides of TLS/SASL settings. ' + NO_SECURITY },
   { prefix: 'ssl.', support: 'ignored', note: NO_SECURITY },
   { prefix: 'sasl.', support: 'ignored', note: NO_SECURITY },
   { prefix: 'zookeeper.ssl.', support: 'ignored', note: 'TLS to ZooKeeper is not supported (zookeeper.ssl.client.enable must stay false).' },
   { prefix: 'delegation.token.', support: 'ignored', note: NO_SECURITY },
-  { prefix: 'password.encoder.', support: 'ignored', note: 'Dynamic broker configs with encoded passwords are not supported.' },
+  { prefix: 'password.encoder.', support: 'ignored', note: PASSWORD_ENCODER },
   { prefix: 'controller.quorum.', support: 'ignored', note: KRAFT },
 ];
 

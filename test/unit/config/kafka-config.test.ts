@@ -135,14 +135,24 @@ test('every key and family has a support note', () => {
   for (const name of threadKeys) assert.equal(KAFKA_KEYS.find((k) => k.name === name)!.support, 'ignored');
 });
 
-test('unknown keys get exactly Apache\'s warning, wherever they come from; key families are accepted quietly', () => {
-  const config = parse(`${ZK}\nlog.retention.dayz=7\nssl.keystore.location=/k\nlistener.name.plaintext.sasl.enabled.mechanisms=PLAIN`, [
-    'no.such.key=1',
-  ]);
+test('unknown keys get exactly Apache\'s warning, wherever they come from', () => {
+  const config = parse(`${ZK}\nlog.retention.dayz=7`, ['no.such.key=1']);
   assert.deepEqual(config.warnings, [
     "server.properties:2: The configuration 'log.retention.dayz' was supplied but isn't a known config.",
     "--override: The configuration 'no.such.key' was supplied but isn't a known config.",
   ]);
+});
+
+test('TLS/SASL keys and families are accepted with a note that they have no effect; secrets are never shown', () => {
+  const config = parse(`${ZK}\nssl.keystore.location=/k\nssl.keystore.password=s3cret\nlistener.name.plaintext.sasl.jaas.config=x required password="p";`);
+  const reason = 'Only PLAINTEXT listeners are supported, so there is no authentication to configure.';
+  assert.deepEqual(config.warnings, [
+    `server.properties:2: ssl.keystore.location has no effect: ${reason}`,
+    `server.properties:3: ssl.keystore.password has no effect: ${reason}`,
+    `server.properties:4: listener.name.plaintext.sasl.jaas.config has no effect: Per-listener overrides of TLS/SASL settings. ${reason}`,
+  ]);
+  assert.ok(!config.warnings.join('\n').includes('s3cret'));
+  assert.equal(config.values.get('ssl.keystore.password'), 's3cret');
 });
 
 test('each type\'s bad value is one line naming file, line, key and what is expected', () => {
