@@ -28,7 +28,10 @@ export const OVERRIDE_SOURCE = '--override';
 export interface KafkaConfig extends KafkaDerivedSettings {
   /** Path of the properties file as given. */
   file: string;
-  /** Every known key's value (the default when not set): what DescribeConfigs reports. */
+  /**
+   * Every known key's value (the default when not set): what DescribeConfigs reports. PASSWORD keys hold their
+   * secret here; check the key's `sensitive` flag before showing a value.
+   */
   values: ReadonlyMap<string, KafkaValue>;
   /** Keys set by the file or an override, with where: the rest are at their defaults. */
   sources: ReadonlyMap<string, { source: string; line?: number }>;
