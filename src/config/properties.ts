@@ -8,7 +8,10 @@ const ini = createRequire(import.meta.url)('ini') as typeof import('ini');
 export interface PropertyEntry {
   key: string;
   value: string;
+  /** 0 for an entry that did not come from a file line (see `source`). */
   line: number;
+  /** Where the entry came from when not the reader's file, e.g. `--override`; messages then name it instead. */
+  source?: string;
 }
 
 /** A malformed line (only a bad `\uXXXX` escape can make one; everything else is some key and value). */

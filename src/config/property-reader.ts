@@ -37,21 +37,28 @@ export class PropertyReader {
   }
 
   line(key: string): number | undefined {
-    return this.byKey.get(key)?.line;
+    const entry = this.byKey.get(key);
+    return entry?.source === undefined ? entry?.line : undefined;
+  }
+
+  /** The file a key's value came from, or the entry's own `source` (such as `--override`). */
+  sourceOf(key: string): string {
+    return this.byKey.get(key)?.source ?? this.file;
   }
 
   fail(key: string, expected: string, got?: string): ConfigError {
-    return ConfigError.expected(this.file, key, this.line(key), expected, got ?? this.raw(key));
+    return ConfigError.expected(this.sourceOf(key), key, this.line(key), expected, got ?? this.raw(key));
   }
 
   /** For a finding that is not a single bad value: `<file>:<line>: <key>: <text>`. */
   failText(key: string, text: string): ConfigError {
-    return ConfigError.at(this.file, key, this.line(key), text);
+    return ConfigError.at(this.sourceOf(key), key, this.line(key), text);
   }
 
   warning(key: string, text: string): string {
     const line = this.line(key);
-    return `${line === undefined ? this.file : `${this.file}:${line}`}: ${text}`;
+    const source = this.sourceOf(key);
+    return `${line === undefined ? source : `${source}:${line}`}: ${text}`;
   }
 
   string(key: string): string | undefined {
