@@ -12,4 +12,5 @@ export type { WatchKind, WatcherTypeName } from './watch-registry.js';
 export { Op, Transaction, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, CREATOR_ALL_ACL, MAX_TTL_MS } from './transaction.js';
 export type { OpResult, CreateModeName, Data } from './transaction.js';
 export type { RemoveRecursiveOptions } from './recursive.js';
+export { deleteBatches, MAX_DELETE_BATCH_BYTES } from './recursive.js';
 export type { ACL, Id, Stat, ClientInfo } from '../jute/records.generated.js';

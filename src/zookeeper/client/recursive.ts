@@ -12,6 +12,41 @@ export interface RemoveRecursiveOptions {
   maxInFlight?: number;
 }
 
+/**
+ * Request bytes a delete multi may take: half of the servers' default jute.maxbuffer (1 MiB), so that a batch of
+ * long paths (a deep subtree's) is split rather than refused with the connection closed.
+ */
+export const MAX_DELETE_BATCH_BYTES = 512 * 1024;
+/** A delete op in a multi besides its path: MultiHeader (9 bytes), the path's length (4) and the version (4). */
+const DELETE_OP_BYTES = 17;
+
+/**
+ * ZKUtil.deleteInBatch's batches: deletes for `paths` from the last to the first (a BFS listing reversed puts every
+ * node after its descendants), cut after every `batchSize` ops as Apache cuts them, and also before a batch would
+ * pass maxBatchBytes.
+ */
+export function* deleteBatches(paths: readonly string[], batchSize: number, maxBatchBytes = MAX_DELETE_BATCH_BYTES): Generator<Op[]> {
+  let ops: Op[] = [];
+  let bytes = 0;
+  for (let i = paths.length - 1; i >= 0; i--) {
+    const path = paths[i]!;
+    const size = DELETE_OP_BYTES + Buffer.byteLength(path);
+    if (ops.length > 0 && bytes + size > maxBatchBytes) {
+      yield ops;
+      ops = [];
+      bytes = 0;
+    }
+    ops.push(Op.delete(path, -1));
+    bytes += size;
+    if (ops.length === batchSize) {
+      yield ops;
+      ops = [];
+      bytes = 0;
+    }
+  }
+  if (ops.length > 0) yield ops;
+}
+
 function childPath(parent: string, child: string): string {
   return parent === '/' ? `/${child}` : `${parent}/${child}`;
 }
@@ -57,7 +92,8 @@ async function listSubTree(client: ZooKeeperClient, root: string): Promise<strin
     listed.forEach((children, i) => {
       for (const child of children) next.push(childPath(level[i], child));
     });
-    tree.push(...next);
+    // A loop, not push(...next): a level can hold more children than a call takes arguments.
+    for (const p of next) tree.push(p);
     level = next;
   }
   return tree;
@@ -70,9 +106,7 @@ export async function removeRecursive(client: ZooKeeperClient, path: string, opt
   const tree = await listSubTree(client, path);
   let failure: ZooKeeperError | Error | null = null;
   const inFlight = new Set<Promise<void>>();
-  // Leaves first: reverse BFS order puts every node after its descendants.
-  for (let end = tree.length; end > 0 && failure === null; end -= batchSize) {
-    const ops = tree.slice(Math.max(0, end - batchSize), end).reverse().map((p) => Op.delete(p, -1));
+  for (const ops of deleteBatches(tree, batchSize)) {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     if (failure !== null) break;
     const batch: Promise<void> = client.multi(ops).then(

@@ -88,7 +88,7 @@ export class WatchRegistry {
     }
     addAll(t.persistent.get(path), out);
     // Recursive watches never see NodeChildrenChanged.
-    if (type !== 'NodeChildrenChanged') for (const p of selfAndAncestors(path)) addAll(t.persistentRecursive.get(p), out);
+    if (type !== 'NodeChildrenChanged' && t.persistentRecursive.size > 0) for (const p of selfAndAncestors(path)) addAll(t.persistentRecursive.get(p), out);
     return out;
   }
 

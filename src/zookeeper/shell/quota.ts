@@ -163,11 +163,10 @@ export async function createQuota(client: ZooKeeperClient, path: string, quota: 
 
 /** DelQuotaCommand.trimProcQuotas: removes quota nodes left without children, up to /zookeeper/quota. */
 async function trimProcQuotas(client: ZooKeeperClient, path: string): Promise<void> {
-  if (path === QUOTA_ROOT) return;
-  const children = await client.getChildren(path);
-  if (children.length > 0) return;
-  await client.delete(path, -1);
-  await trimProcQuotas(client, path.slice(0, path.lastIndexOf('/')));
+  for (let p = path; p !== QUOTA_ROOT; p = p.slice(0, p.lastIndexOf('/'))) {
+    if ((await client.getChildren(p)).length > 0) return;
+    await client.delete(p, -1);
+  }
 }
 
 /** DelQuotaCommand.delQuota: `which` null removes the whole quota, else the limits whose value is > 0. */

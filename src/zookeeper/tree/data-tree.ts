@@ -255,16 +255,21 @@ export class DataTree {
     }
   }
 
-  /** Nodes and data bytes of the subtree at path, itself included (quota stats). */
+  /**
+   * Nodes and data bytes of the subtree at path, itself included (quota stats). A walk with an explicit stack of
+   * paths: a chain as deep as clients care to make it must not exhaust the call stack.
+   */
   subtreeCounts(path: string): { count: number; bytes: number } {
-    const node = this.nodes.get(path);
-    if (!node) return { count: 0, bytes: 0 };
-    let count = 1;
-    let bytes = node.dataLength;
-    for (const name of node.children ?? []) {
-      const c = this.subtreeCounts(joinPath(path, name));
-      count += c.count;
-      bytes += c.bytes;
+    let count = 0;
+    let bytes = 0;
+    const stack = [path];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      const node = this.nodes.get(at);
+      if (!node) continue;
+      count++;
+      bytes += node.dataLength;
+      if (node.children !== null) for (const name of node.children) stack.push(joinPath(at, name));
     }
     return { count, bytes };
   }
@@ -274,12 +279,19 @@ export class DataTree {
     this.quotas.rebuild(this.nodes.keys());
   }
 
-  /** All descendants of path (not counting it), as getAllChildrenNumber reports. */
+  /** All descendants of path (not counting it), as getAllChildrenNumber reports; iterative, like subtreeCounts. */
   countDescendants(path: string): number {
-    const node = this.nodes.get(path);
-    if (!node) return 0;
+    if (path === '/') return this.nodes.size - 1;
+    if (!this.nodes.has(path)) return 0;
     let n = 0;
-    for (const name of node.children ?? []) n += 1 + this.countDescendants(joinPath(path, name));
+    const stack = [path];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      const children = this.nodes.get(at)?.children;
+      if (!children) continue;
+      n += children.size;
+      for (const name of children) stack.push(joinPath(at, name));
+    }
     return n;
   }
 }

@@ -7,6 +7,25 @@ export function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** Segments below the root: 0 for "/", 1 for "/a", 2 for "/a/b". */
+export function pathDepth(path: string): number {
+  if (path === '/') return 0;
+  let depth = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) depth++;
+  return depth;
+}
+
+/** The ancestor of path that is `depth` segments deep, or path itself when it is no deeper than that. */
+export function truncatePath(path: string, depth: number): string {
+  if (depth <= 0) return '/';
+  let slash = 0;
+  for (let k = 0; k < depth; k++) {
+    slash = path.indexOf('/', slash + 1);
+    if (slash < 0) return path;
+  }
+  return path.slice(0, slash);
+}
+
 export function joinPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }

@@ -1,7 +1,7 @@
 // Quota bookkeeping as Apache's DataTree does it: a path has a quota when /zookeeper/quota/<path>/zookeeper_limits
 // exists; the server keeps /zookeeper/quota/<path>/zookeeper_stats at "count=N,bytes=M" for that subtree.
 // The stats node is rewritten in place (no zxid, no version change), exactly like Apache.
-import { parentOf } from './paths.js';
+import { parentOf, pathDepth, truncatePath } from './paths.js';
 
 export const QUOTA_ROOT = '/zookeeper/quota';
 export const LIMIT_NODE = 'zookeeper_limits';
@@ -41,6 +41,8 @@ export interface QuotaTree {
 export class QuotaTracker {
   /** Paths that have a zookeeper_limits node. */
   private readonly quotaPaths = new Set<string>();
+  /** Segments of the deepest quota path: a change deeper down looks up only the ancestors at most this deep. */
+  private maxQuotaDepth = 0;
 
   constructor(private readonly tree: QuotaTree) {}
 
@@ -48,11 +50,25 @@ export class QuotaTracker {
     return this.quotaPaths.size === 0;
   }
 
-  /** The deepest quota path at or above `path` (the root never has a quota). */
+  /**
+   * The deepest quota path at or above `path` (the root never has a quota). Every write under a quota asks, so the
+   * walk up starts at the depth of the deepest quota rather than at `path`, which may be thousands of levels down.
+   */
   maxPrefix(path: string): string | null {
     if (this.quotaPaths.size === 0) return null;
-    for (let p = path; p !== '/'; p = parentOf(p)) if (this.quotaPaths.has(p)) return p;
+    for (let p = truncatePath(path, this.maxQuotaDepth); p !== '/'; p = parentOf(p)) if (this.quotaPaths.has(p)) return p;
     return null;
+  }
+
+  private addQuotaPath(path: string): void {
+    this.quotaPaths.add(path);
+    this.maxQuotaDepth = Math.max(this.maxQuotaDepth, pathDepth(path));
+  }
+
+  private deleteQuotaPath(path: string): void {
+    if (!this.quotaPaths.delete(path)) return;
+    this.maxQuotaDepth = 0;
+    for (const p of this.quotaPaths) this.maxQuotaDepth = Math.max(this.maxQuotaDepth, pathDepth(p));
   }
 
   private trimmed(parentPath: string): string {
@@ -61,14 +77,14 @@ export class QuotaTracker {
 
   onCreate(path: string, parentPath: string, name: string, bytes: number): void {
     if (parentPath.startsWith(QUOTA_ROOT)) {
-      if (name === LIMIT_NODE) this.quotaPaths.add(this.trimmed(parentPath));
+      if (name === LIMIT_NODE) this.addQuotaPath(this.trimmed(parentPath));
       if (name === STAT_NODE) this.recount(this.trimmed(parentPath));
     }
     this.update(path, bytes, 1);
   }
 
   onDelete(path: string, parentPath: string, name: string, bytes: number): void {
-    if (parentPath.startsWith(QUOTA_ROOT) && name === LIMIT_NODE) this.quotaPaths.delete(this.trimmed(parentPath));
+    if (parentPath.startsWith(QUOTA_ROOT) && name === LIMIT_NODE) this.deleteQuotaPath(this.trimmed(parentPath));
     this.update(path, -bytes, -1);
   }
 
@@ -101,9 +117,10 @@ export class QuotaTracker {
   /** After loading a snapshot (Apache's setupQuota): find every limits node and recount its subtree. */
   rebuild(allPaths: Iterable<string>): void {
     this.quotaPaths.clear();
+    this.maxQuotaDepth = 0;
     const suffix = `/${LIMIT_NODE}`;
     for (const p of allPaths) {
-      if (p.startsWith(QUOTA_ROOT + '/') && p.endsWith(suffix)) this.quotaPaths.add(p.slice(QUOTA_ROOT.length, -suffix.length));
+      if (p.startsWith(QUOTA_ROOT + '/') && p.endsWith(suffix)) this.addQuotaPath(p.slice(QUOTA_ROOT.length, -suffix.length));
     }
     for (const p of this.quotaPaths) this.recount(p);
   }

@@ -64,15 +64,17 @@ function writeBody(w: JuteWriter, body: TxnBody): void {
   codecOf(name).write(w, body.record as never);
 }
 
-function readBody(r: JuteReader, type: number): TxnBody {
+function readBody(r: JuteReader, type: number, inMulti = false): TxnBody {
   if (type === OpCode.multi) {
+    // Apache's MultiTxn holds single operations only; refusing a nested one bounds the recursion a log can cause.
+    if (inMulti) throw new MarshallingError('multi txn inside a multi txn');
     const n = r.int();
     if (n < 0 || n > r.remaining()) throw new MarshallingError(`bad multi txn count ${n}`);
     const txns: TxnBody[] = [];
     for (let i = 0; i < n; i++) {
       const sub = subTxnCodec.read(r);
       const data = sub.data ?? Buffer.alloc(0);
-      txns.push(readBody(new JuteReader(data), sub.type));
+      txns.push(readBody(new JuteReader(data), sub.type, true));
     }
     return { type, record: { txns } };
   }

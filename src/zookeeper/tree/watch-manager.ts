@@ -3,6 +3,7 @@
 // of a table has one mode, and registering again replaces it: a one-shot getData watch on a path that has a
 // persistent watch makes the data-table entry one-shot, so once it fires the path gets no more data events.
 import { EventType, WatcherType } from '../jute/constants.js';
+import { parentOf, pathDepth, truncatePath } from './paths.js';
 
 export interface Watcher {
   /** Delivers a notification (the server sends WatcherEvent{type, SyncConnected, path}). */
@@ -14,17 +15,6 @@ export type WatchMode = 'standard' | 'persistent' | 'recursive';
 export type WatchKind = 'data' | 'child' | 'persistent' | 'recursive';
 export type TableName = 'data' | 'child';
 
-/** The path, then (when recursive watches exist) each parent up to the root: PathParentIterator. */
-function* pathAndParents(path: string, withParents: boolean): Iterable<[string, boolean]> {
-  yield [path, false];
-  if (!withParents) return;
-  for (let p = path; p !== '/'; ) {
-    const i = p.lastIndexOf('/');
-    p = i <= 0 ? '/' : p.slice(0, i);
-    yield [p, true];
-  }
-}
-
 const NO_WATCHERS: ReadonlySet<Watcher> = new Set();
 
 /** One of Apache's WatchManager instances: path → watchers, watcher → paths, and the non-standard modes. */
@@ -32,16 +22,32 @@ export class WatchTable {
   private readonly byPath = new Map<string, Set<Watcher>>();
   private readonly byWatcher = new Map<Watcher, Set<string>>();
   private readonly modes = new Map<Watcher, Map<string, WatchMode>>();
-  private recursiveCount = 0;
+  /** Recursive (watcher, path) pairs by the depth of the path. */
+  private readonly recursiveByDepth = new Map<number, number>();
+  /** Depth of the deepest recursive watch, -1 when there is none: ancestors deeper than this need no look-up. */
+  private maxRecursiveDepth = -1;
 
   modeOf(w: Watcher, path: string): WatchMode {
     return this.modes.get(w)?.get(path) ?? 'standard';
   }
 
+  private countRecursive(path: string, diff: 1 | -1): void {
+    const depth = pathDepth(path);
+    const n = (this.recursiveByDepth.get(depth) ?? 0) + diff;
+    if (n > 0) this.recursiveByDepth.set(depth, n);
+    else this.recursiveByDepth.delete(depth);
+    if (diff > 0) {
+      if (depth > this.maxRecursiveDepth) this.maxRecursiveDepth = depth;
+    } else if (n === 0 && depth === this.maxRecursiveDepth) {
+      this.maxRecursiveDepth = -1;
+      for (const d of this.recursiveByDepth.keys()) if (d > this.maxRecursiveDepth) this.maxRecursiveDepth = d;
+    }
+  }
+
   private setMode(w: Watcher, path: string, mode: WatchMode): void {
     const old = this.modeOf(w, path);
-    if (old === 'recursive') this.recursiveCount--;
-    if (mode === 'recursive') this.recursiveCount++;
+    if (old === 'recursive' && mode !== 'recursive') this.countRecursive(path, -1);
+    if (mode === 'recursive' && old !== 'recursive') this.countRecursive(path, 1);
     let mine = this.modes.get(w);
     if (mode === 'standard') {
       mine?.delete(path);
@@ -68,28 +74,41 @@ export class WatchTable {
    * out of the table like the others but not notified. Returns every watcher the change selected.
    */
   trigger(path: string, type: number, suppress?: ReadonlySet<Watcher>): ReadonlySet<Watcher> {
+    const maxDepth = this.maxRecursiveDepth;
     // Most changes have nobody watching: no allocation then.
-    if (this.recursiveCount === 0 && !this.byPath.has(path)) return NO_WATCHERS;
+    if (maxDepth < 0 && !this.byPath.has(path)) return NO_WATCHERS;
     const selected = new Set<Watcher>();
-    for (const [local, atParent] of pathAndParents(path, this.recursiveCount > 0)) {
-      const set = this.byPath.get(local);
-      if (!set) continue;
-      for (const w of [...set]) {
-        const mode = this.modeOf(w, local);
-        if (mode === 'recursive') {
-          if (type !== EventType.NodeChildrenChanged) selected.add(w);
-        } else if (!atParent) {
-          selected.add(w);
-          if (mode === 'standard') {
-            set.delete(w);
-            this.byWatcher.get(w)?.delete(local);
-          }
-        }
+    this.select(path, false, type, selected);
+    // PathParentIterator's walk to the root, from the deepest ancestor that can hold a recursive watch: a change
+    // thousands of levels down costs as many look-ups as the recursive watches are deep, not as it is.
+    if (maxDepth >= 0 && path !== '/') {
+      const start = truncatePath(path, maxDepth);
+      for (let p = start === path ? parentOf(path) : start; ; p = parentOf(p)) {
+        this.select(p, true, type, selected);
+        if (p === '/') break;
       }
-      if (set.size === 0) this.byPath.delete(local);
     }
     for (const w of selected) if (!suppress?.has(w)) w.process(type, path);
     return selected;
+  }
+
+  private select(local: string, atParent: boolean, type: number, selected: Set<Watcher>): void {
+    const set = this.byPath.get(local);
+    if (!set) return;
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const w of set) {
+      const mode = this.modeOf(w, local);
+      if (mode === 'recursive') {
+        if (type !== EventType.NodeChildrenChanged) selected.add(w);
+      } else if (!atParent) {
+        selected.add(w);
+        if (mode === 'standard') {
+          set.delete(w);
+          this.byWatcher.get(w)?.delete(local);
+        }
+      }
+    }
+    if (set.size === 0) this.byPath.delete(local);
   }
 
   /** Apache 3.8's containsWatcher: true when any watcher watches the path (it does not look for this one). */

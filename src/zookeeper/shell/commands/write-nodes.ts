@@ -1,5 +1,5 @@
 // create, set, delete, deleteall, sync: zkCli 3.8's write commands.
-import { MAX_TTL_MS, Op, OPEN_ACL_UNSAFE, validatePath, ZooKeeperError, type CreateModeName } from '../../client/index.js';
+import { deleteBatches, MAX_TTL_MS, OPEN_ACL_UNSAFE, validatePath, ZooKeeperError, type CreateModeName } from '../../client/index.js';
 import { Err } from '../../jute/constants.js';
 import { parseAcl } from '../acl-parser.js';
 import { CliError, javaParseInt, javaParseLong, UncaughtJavaError } from '../cli-error.js';
@@ -141,10 +141,7 @@ const deleteall = define({
     const tree = await listSubTreeBFS(client, path);
     let success = true;
     const inFlight = new Set<Promise<void>>();
-    let ops: Op[] = [];
-    for (let i = tree.length - 1; i >= 0; i--) {
-      ops.push(Op.delete(tree[i]!, -1));
-      if (ops.length !== batchSize && i !== 0) continue;
+    for (const ops of deleteBatches(tree, batchSize)) {
       if (!success) break;
       while (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
       const batch: Promise<void> = client.multi(ops).then(
@@ -155,7 +152,6 @@ const deleteall = define({
         },
       );
       inFlight.add(batch);
-      ops = [];
     }
     await Promise.all(inFlight);
     if (!success) ctx.output.err('Failed to delete some node(s) in the subtree!');

@@ -17,7 +17,8 @@ export function diskUsage(root: SubtreeNode): DiskUsage {
     const node = stack.pop()!;
     usage.dataBytes += node.dataLength;
     usage.nodes++;
-    if (node.children) stack.push(...node.children);
+    // A loop, not push(...children): a node can have more children than a call takes arguments.
+    if (node.children) for (const child of node.children) stack.push(child);
   }
   return usage;
 }

@@ -7,16 +7,20 @@ import { GlobSyntaxError, globToRegExp } from './glob.js';
 import { withProgress } from './progress.js';
 import { readSubtree, type SubtreeNode } from './subtree.js';
 
-/** Descendants of `root` (not `root` itself) whose name matches, in depth-first order. */
+/** Descendants of `root` (not `root` itself) whose name matches, in depth-first order (an explicit stack). */
 export function findMatches(root: SubtreeNode, pattern: RegExp): string[] {
   const matches: string[] = [];
-  const visit = (node: SubtreeNode): void => {
-    for (const child of node.children ?? []) {
-      if (pattern.test(child.name)) matches.push(child.path);
-      visit(child);
-    }
+  const stack: SubtreeNode[] = [];
+  const pushChildren = (node: SubtreeNode): void => {
+    const children = node.children;
+    if (children !== null) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   };
-  visit(root);
+  pushChildren(root);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (pattern.test(node.name)) matches.push(node.path);
+    pushChildren(node);
+  }
   return matches;
 }
 
