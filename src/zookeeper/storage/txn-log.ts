@@ -39,6 +39,8 @@ export interface TxnLogIo {
 
 export interface TxnLogOptions {
   preAllocSizeBytes: number;
+  /** zookeeper.txnLogSizeLimitInKb in bytes: a flush that leaves the file longer than this rolls to a new one (<= 0: off). */
+  txnLogSizeLimitBytes?: number;
   forceSync: boolean;
   fsyncWarningThresholdMs: number;
   log?: (line: string) => void;
@@ -124,6 +126,11 @@ export class TxnLog {
   private spareWriters: JuteWriter[] = [];
   private bytesSinceRoll = 0;
   private lastZxidSeen = 0n;
+  /** Where appended txns reach in the current file, and its length by Apache's padding rule (append-time view). */
+  private appendPosition = 0;
+  private appendPaddedSize = 0;
+  /** FileTxnLog.prevLogsRunningTotal: lengths of the files rolled since resetTotalLogBytes(). */
+  private prevLogsBytes = 0;
 
   // State of the file being written, owned by the I/O loop.
   private fd: number | null = null;
@@ -159,6 +166,24 @@ export class TxnLog {
     return this.bytesSinceRoll;
   }
 
+  /**
+   * FileTxnLog.getCurrentLogSize: the length of the current file, preallocation included, as Apache's padding
+   * rule makes it for the txns appended so far (0 after a roll, until the next append).
+   */
+  get currentFileLengthBytes(): number {
+    return Math.max(this.appendPaddedSize, this.appendPosition);
+  }
+
+  /** FileTxnLog.getTotalLogSize: the files rolled since resetTotalLogBytes() and the current one. */
+  get totalLogBytes(): number {
+    return this.prevLogsBytes + this.currentFileLengthBytes;
+  }
+
+  /** ZKDatabase.resetTxnCount's setTotalLogSize(0), done when a snapshot rolls the log. */
+  resetTotalLogBytes(): void {
+    this.prevLogsBytes = 0;
+  }
+
   /** The file txns are being written to (empty before the first flush). */
   get currentFile(): string {
     return this.fileName === '' ? '' : path.join(this.logDir, this.fileName);
@@ -180,6 +205,8 @@ export class TxnLog {
         seg.w.int(TXNLOG_VERSION);
         seg.w.long(0n);
         this.bytesSinceRoll = LOG_FILE_HEADER_BYTES;
+        this.appendPosition = LOG_FILE_HEADER_BYTES;
+        this.appendPaddedSize = LOG_FILE_HEADER_BYTES;
         this.needNewFile = false;
       }
       this.pending.push(seg);
@@ -197,6 +224,9 @@ export class TxnLog {
     w.buf.writeUInt32BE(adler32(w.buf, txnStart, txnStart + txnLength), entryStart + 4);
     w.buf.writeInt32BE(txnLength, entryStart + 8);
     this.bytesSinceRoll += w.pos - entryStart;
+    // FileTxnLog.append pads the file before each entry.
+    this.appendPaddedSize = calculateFileSizeWithPadding(this.appendPosition, this.appendPaddedSize, this.opts.preAllocSizeBytes);
+    this.appendPosition += w.pos - entryStart;
     seg.seq = ++this.appendedSeq;
     this.stats.txns++;
   }
@@ -206,13 +236,21 @@ export class TxnLog {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.appendedSeq;
     if (this.durableSeq >= seq) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
       this.kick();
     });
+    // FileTxnLog.commit rolls once the file is past the limit: txns appended from now on start a new file.
+    const limit = this.opts.txnLogSizeLimitBytes ?? -1;
+    if (limit > 0 && this.currentFileLengthBytes > limit) this.roll();
+    return done;
   }
 
+  /** FileTxnLog.rollLog: the next append starts a new file; the current one's length joins the running total. */
   roll(): void {
+    this.prevLogsBytes += this.currentFileLengthBytes;
+    this.appendPosition = 0;
+    this.appendPaddedSize = 0;
     this.needNewFile = true;
     this.bytesSinceRoll = 0;
   }
