@@ -215,9 +215,10 @@ export function scanLogFile(file: string, onEntry?: (e: LogEntry) => void, opts:
   return withFileSource(file, windowBytesFor(maxTxnBytes), (src) => drive(walkLog(src, file, maxTxnBytes), onEntry));
 }
 
+/** Decodes an entry's txn from a copy of its bytes: decoded data are views, which must not share the read window. */
 export function decodeLogEntry(e: LogEntry, file: string): Txn {
   try {
-    return decodeTxn(e.bytes);
+    return decodeTxn(Buffer.from(e.bytes));
   } catch (err) {
     throw new LogCorruptionError(`cannot decode the txn in ${file} at offset ${e.offset}: ${(err as Error).message}`, file, e.offset, {
       cause: err,
