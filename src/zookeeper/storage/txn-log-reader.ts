@@ -1,6 +1,7 @@
 // Reading log.<hex zxid> files. Like Apache's FileTxnIterator, reading stops at EOF, at a zero-length entry
 // (the preallocated zeros) and at an entry cut short or missing its 'B' marker (a torn last write). A checksum
 // mismatch or other damage is a torn write only when no valid entry follows it; otherwise it is corruption and an error.
+// Files are read a window at a time (see byte-source.ts), so a log of any size takes a few MiB to read.
 import * as fs from 'node:fs';
 import { decodeTxn, type Txn } from '../tree/txn.js';
 import { adler32 } from './adler32.js';
@@ -56,14 +57,6 @@ const DEFAULT_MAX_TXN_BYTES = maxTxnBytesFor(DEFAULT_JUTE_MAX_BUFFER_BYTES);
 
 function windowBytesFor(maxTxnBytes: number): number {
   return Math.max(WINDOW_BYTES, 2 * (maxTxnBytes + ENTRY_OVERHEAD_BYTES));
-}
-
-export function isAllZero(buf: Buffer, start: number, end: number): boolean {
-  for (let at = start; at < end; at += ZERO_BLOCK.length) {
-    const n = Math.min(ZERO_BLOCK.length, end - at);
-    if (!buf.subarray(at, at + n).equals(ZERO_BLOCK.subarray(0, n))) return false;
-  }
-  return true;
 }
 
 /** Offset of the first non-zero byte at or after `from`, or -1: zero blocks are compared whole, at memcmp speed. */
