@@ -212,13 +212,13 @@ function gunzipPull(fd: number): Pull {
   const gunzip = new Gunzip((chunk) => {
     if (chunk.length > 0) out.push(chunk);
   });
-  const input = Buffer.allocUnsafe(GZIP_INPUT_BYTES);
   return (into, offset, max) => {
     while (out.length === 0 && !done) {
+      // A fresh buffer each time: fflate may keep what it is given.
+      const input = Buffer.allocUnsafe(GZIP_INPUT_BYTES);
       const n = fs.readSync(fd, input, 0, input.length, null);
       done = n === 0;
-      // fflate keeps references to what it is given: hand it a copy.
-      gunzip.push(input.slice(0, n), done);
+      gunzip.push(input.subarray(0, n), done);
     }
     if (out.length === 0) return 0;
     const chunk = out[0];
