@@ -2,6 +2,7 @@
 //   FileHeader{ZKSN, 2, -1}; int sessionCount, {long id, int timeout}*; int aclCount, {long key, vector<ACL>}*;
 //   {ustring path, buffer data, long aclKey, StatPersisted}* in pre-order from the root ""; ustring "/";
 //   long Adler32(everything before); ustring "/"; optionally {long zxid, int version, long digest} and a second seal.
+// This file writes them; snapshot-reader.ts reads them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ACL, StatPersisted } from '../jute/records.generated.js';

@@ -2,11 +2,11 @@
 //
 // Appends are encoded at once into an in-memory batch; flush() hands everything queued to a single I/O loop,
 // which writes it with one write() and one fdatasync(), and every flush() call made while that runs shares the
-// next batch. Files are sized in preAllocSize steps as Apache sizes them (sparse), by its padding rule applied
-// before each entry at append time, so the size-based roll and snapshot see the lengths files will have. Real zeros are kept
-// written about 1 MiB ahead of the write position: overwriting allocated blocks lets fdatasync skip the
-// block-allocation metadata (about 40% more fsyncs/s measured here than writing into holes), while the disk
-// holds only the data plus that window.
+// next batch. Files are sized in preAllocSize steps as Apache sizes them (sparse): its padding rule is applied
+// before each entry at append time, so the size-based roll and snapshot see the lengths the files will have.
+// Real zeros are kept written about 1 MiB ahead of the write position: overwriting allocated blocks lets
+// fdatasync skip the block-allocation metadata (about 40% more fsyncs/s measured here than writing into
+// holes), while the disk holds only the data plus that window.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JuteWriter } from '../jute/writer.js';
