@@ -44,6 +44,8 @@ export interface ZooKeeperConfig {
   preAllocSizeKb: number;
   snapCount: number;
   snapSizeLimitKb: number;
+  /** zookeeper.txnLogSizeLimitInKb: roll the txn log once a file is longer; <= 0 (the default -1) is off. */
+  txnLogSizeLimitKb: number;
   forceSync: boolean;
   fsyncWarningThresholdMs: number;
   skipACL: boolean;
@@ -80,6 +82,7 @@ export const ZOOKEEPER_DEFAULTS = {
   preAllocSizeKb: 65536,
   snapCount: 100000,
   snapSizeLimitKb: 4194304,
+  txnLogSizeLimitKb: -1,
   fsyncWarningThresholdMs: 1000,
   juteMaxBufferBytes: 0xfffff,
   containerCheckIntervalMs: 60000,
@@ -228,6 +231,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     preAllocSizeKb: r.int('preAllocSize', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.preAllocSizeKb,
     snapCount: r.int('snapCount', { min: 2 }) ?? ZOOKEEPER_DEFAULTS.snapCount,
     snapSizeLimitKb: r.int('snapSizeLimitInKb', { min: -(2 ** 53) + 1, max: 2 ** 53 - 1, expected: 'an integer (<= 0 disables)' }) ?? ZOOKEEPER_DEFAULTS.snapSizeLimitKb,
+    txnLogSizeLimitKb: r.int('txnLogSizeLimitInKb', { min: -(2 ** 53) + 1, max: 2 ** 53 - 1, expected: 'an integer (<= 0 disables)' }) ?? ZOOKEEPER_DEFAULTS.txnLogSizeLimitKb,
     forceSync: r.yesNo('forceSync') ?? true,
     fsyncWarningThresholdMs: r.int('fsync.warningthresholdms', { min: 0 }) ?? ZOOKEEPER_DEFAULTS.fsyncWarningThresholdMs,
     skipACL: r.yesNo('skipACL') ?? false,

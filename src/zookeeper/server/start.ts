@@ -6,7 +6,8 @@ import type { ZooKeeperConfig } from '../../config/zookeeper-config.js';
 import { DataNode } from '../tree/data-node.js';
 import type { Txn } from '../tree/txn.js';
 import { recover } from '../storage/recovery.js';
-import { randomSnapThreshold } from '../storage/snap-count.js';
+import { SnapshotTrigger } from '../storage/snap-count.js';
+import { maxTxnBytesFor } from '../storage/txn-log-reader.js';
 import { writeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
 import { TxnLog } from '../storage/txn-log.js';
 import { ServerConnection } from './connection.js';
@@ -38,6 +39,12 @@ function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   return { zxid: tree.lastProcessedZxid, sessions, nodes: nodes() };
 }
 
+/** zookeeper.jute.maxbuffer.extrasize, when zoo.cfg sets it to an integer. */
+function juteExtraSizeBytes(config: ZooKeeperConfig): number | undefined {
+  const n = Number(config.systemProperties['jute.maxbuffer.extrasize']);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartOptions): Promise<RunningZooKeeperServer> {
   const log = opts.log;
   const snapDir = join(config.dataDir, 'version-2');
@@ -46,13 +53,13 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
 
   const txnLog = await TxnLog.open(logDir, {
     preAllocSizeBytes: config.preAllocSizeKb * 1024,
+    txnLogSizeLimitBytes: config.txnLogSizeLimitKb * 1024,
     forceSync: config.forceSync,
     fsyncWarningThresholdMs: config.fsyncWarningThresholdMs,
     log,
   });
-  let snapThreshold = randomSnapThreshold(config.snapCount, Math.random);
-  let txnsSinceSnapshot = 0;
-  let snapshotInFlight: Promise<unknown> = Promise.resolve();
+  const snapTrigger = new SnapshotTrigger(config.snapCount, config.snapSizeLimitKb * 1024);
+  let snapshotInFlight: Promise<unknown> | null = null;
   const server: ZooKeeperServer = new ZooKeeperServer(
     {
       tickTimeMs: config.tickTimeMs,
@@ -73,19 +80,27 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
       fourLetterWord: (word, conn, rest) => runFourLetterWord(word, conn, rest, context),
       onApplied: (txn: Txn) => {
         void txn;
-        if (++txnsSinceSnapshot < snapThreshold && (config.snapSizeLimitKb <= 0 || txnLog.currentFileBytes < config.snapSizeLimitKb * 1024)) return;
-        txnsSinceSnapshot = 0;
-        snapThreshold = randomSnapThreshold(config.snapCount, Math.random);
+        if (!snapTrigger.onTxnLogged(txnLog.totalLogBytes)) return;
+        // ZKDatabase.rollLog: a new log file, and txn count and log size start again, even when no snapshot follows.
+        snapTrigger.reset();
         txnLog.roll();
+        txnLog.resetTotalLogBytes();
+        if (snapshotInFlight) {
+          log('Too busy to snap, skipping');
+          return;
+        }
         const src = snapshotSource(server);
-        snapshotInFlight = snapshotInFlight.then(() => writeSnapshot(snapDir, src)).then(
-          (file) => log(`Snapshot written: ${file}`),
-          (err: Error) => log(`Snapshot failed: ${err.message}`),
-        );
+        snapshotInFlight = writeSnapshot(snapDir, src)
+          .then(
+            (file) => log(`Snapshot written: ${file}`),
+            (err: Error) => log(`Snapshot failed: ${err.message}`),
+          )
+          .finally(() => (snapshotInFlight = null));
       },
     },
   );
 
+  const maxTxnBytes = maxTxnBytesFor(config.juteMaxBufferBytes, juteExtraSizeBytes(config));
   const result = recover(snapDir, logDir, {
     onSnapshot(s) {
       server.tree.clear();
@@ -95,7 +110,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
       for (const [id, timeoutMs] of s.sessions) server.sessions.add(id, timeoutMs, Date.now());
     },
     onTxn: (txn) => server.replay(txn),
-  }, log);
+  }, log, { maxTxnBytes, maxSnapshotFieldBytes: maxTxnBytes });
   log(`Recovered ${result.snapshot ? `snapshot 0x${result.snapshot.zxid.toString(16)} and ` : ''}${result.txnsReplayed} txns, last zxid 0x${result.lastZxid.toString(16)}${result.truncatedBytes ? `, truncated ${result.truncatedBytes} bytes of a torn log tail` : ''}`);
   await writeSnapshot(snapDir, snapshotSource(server));
   server.startServing();

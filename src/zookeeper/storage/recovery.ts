@@ -1,18 +1,25 @@
 // Start-up recovery as FileTxnSnapLog.restore does it: the newest snapshot that loads, then every logged txn
 // after it. Snapshots are fuzzy (taken while txns kept being applied), so replay starts strictly after the
 // zxid in the snapshot's name and the tree must tolerate effects it already has. Torn tails are cut off so
-// that the files read cleanly by this reader and Apache's alike.
+// that the files read cleanly by this reader and Apache's alike. Logs and snapshots are read a window at a time,
+// so their size is not bounded by memory (nor by the 2 GiB of a single read).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Txn } from '../tree/txn.js';
-import { decodeLogEntry, listLogFiles, logFilesFrom, scanLogBuffer, type LogScan } from './txn-log-reader.js';
-import { SnapshotError, findValidSnapshots, loadSnapshotFile, type LoadedSnapshot } from './snapshot.js';
+import { decodeLogEntry, listLogFiles, logFilesFrom, scanLogFile, type LogReadOptions, type LogScan } from './txn-log-reader.js';
+import { SnapshotError, findValidSnapshots, type LoadedSnapshot } from './snapshot.js';
+import { loadSnapshotFile } from './snapshot-reader.js';
 
 export interface RecoveryResult {
   snapshot: LoadedSnapshot | null;
   lastZxid: bigint;
   txnsReplayed: number;
   truncatedBytes: number;
+}
+
+export interface RecoveryOptions extends LogReadOptions {
+  /** The longest node data or path a snapshot may hold (jute.maxbuffer + jute.maxbuffer.extrasize). */
+  maxSnapshotFieldBytes?: number;
 }
 
 export interface RecoveryHandlers {
@@ -25,12 +32,12 @@ const SNAPSHOTS_TRIED = 100;
 
 const hex = (zxid: bigint): string => '0x' + zxid.toString(16);
 
-function newestLoadableSnapshot(snapDir: string, log: (l: string) => void): LoadedSnapshot | null {
+function newestLoadableSnapshot(snapDir: string, log: (l: string) => void, opts: RecoveryOptions): LoadedSnapshot | null {
   const candidates = findValidSnapshots(snapDir, SNAPSHOTS_TRIED);
   for (const c of candidates) {
     log(`Reading snapshot ${c.file}`);
     try {
-      return loadSnapshotFile(c.file);
+      return loadSnapshotFile(c.file, { maxFieldBytes: opts.maxSnapshotFieldBytes });
     } catch (err) {
       log(`problem reading snap file ${c.file}: ${(err as Error).message}`);
     }
@@ -81,15 +88,16 @@ export function recover(
   logDir: string,
   handlers: RecoveryHandlers,
   log: (l: string) => void = () => {},
+  opts: RecoveryOptions = {},
 ): RecoveryResult {
   removeInterruptedSnapshots(snapDir, log);
-  const snapshot = newestLoadableSnapshot(snapDir, log);
+  const snapshot = newestLoadableSnapshot(snapDir, log, opts);
   const files = listLogFiles(logDir);
   const result: RecoveryResult = { snapshot, lastZxid: 0n, txnsReplayed: 0, truncatedBytes: 0 };
 
   if (snapshot === null) {
     for (const f of files) {
-      const scan = scanLogBuffer(fs.readFileSync(f.file), f.file);
+      const scan = scanLogFile(f.file, undefined, opts);
       if (scan.entries > 0) throw new Error(`No snapshot found, but there are log entries. Something is broken! (${f.file})`);
     }
     return result;
@@ -101,7 +109,7 @@ export function recover(
   const todo = logFilesFrom(files, from);
   for (let i = 0; i < todo.length; i++) {
     const f = todo[i];
-    const scan = scanLogBuffer(fs.readFileSync(f.file), f.file, (entry) => {
+    const scan = scanLogFile(f.file, (entry) => {
       if (entry.zxid <= from) return;
       if (entry.zxid <= last) {
         log(`${hex(last)}(highestZxid) > ${hex(entry.zxid)}(next log) in ${f.file} at offset ${entry.offset}: skipped`);
@@ -110,7 +118,7 @@ export function recover(
       handlers.onTxn(decodeLogEntry(entry, f.file));
       result.txnsReplayed++;
       last = entry.zxid;
-    });
+    }, opts);
     result.truncatedBytes += repair(scan, i === todo.length - 1, log);
   }
   log(`${result.txnsReplayed} txns loaded from ${todo.length} log files after snapshot ${hex(from)}`);

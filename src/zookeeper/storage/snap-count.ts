@@ -16,3 +16,40 @@ export function randomSnapSizeThresholdBytes(snapSizeLimitBytes: number, random:
   const roll = half > 0 ? Math.min(half - 1, Math.floor(random() * half)) : 0;
   return half + roll + 1;
 }
+
+/**
+ * SyncRequestProcessor.shouldSnapshot: after each logged txn, snapshot once more than snapCount/2 + randRoll txns
+ * were logged, or the log files written since the last snapshot (preallocation included, as
+ * FileTxnLog.getTotalLogSize counts them) hold more than snapSizeLimit/2 + randSize bytes. Both thresholds are
+ * drawn again at every snapshot.
+ */
+export class SnapshotTrigger {
+  private txns = 0;
+  private countThreshold = 0;
+  private sizeThresholdBytes = 0;
+
+  constructor(
+    private readonly snapCount: number,
+    private readonly snapSizeLimitBytes: number,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.reset();
+  }
+
+  /** The txn count and log size at which the next snapshot is due. */
+  get thresholds(): { txns: number; logBytes: number } {
+    return { txns: this.countThreshold, logBytes: this.sizeThresholdBytes };
+  }
+
+  /** Counts one logged txn; true when a snapshot is due (the caller then rolls the log and calls reset()). */
+  onTxnLogged(totalLogBytes: number): boolean {
+    this.txns++;
+    return this.txns >= this.countThreshold || totalLogBytes >= this.sizeThresholdBytes;
+  }
+
+  reset(): void {
+    this.txns = 0;
+    this.countThreshold = randomSnapThreshold(this.snapCount, this.random);
+    this.sizeThresholdBytes = randomSnapSizeThresholdBytes(this.snapSizeLimitBytes, this.random);
+  }
+}

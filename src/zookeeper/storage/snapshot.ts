@@ -2,11 +2,11 @@
 //   FileHeader{ZKSN, 2, -1}; int sessionCount, {long id, int timeout}*; int aclCount, {long key, vector<ACL>}*;
 //   {ustring path, buffer data, long aclKey, StatPersisted}* in pre-order from the root ""; ustring "/";
 //   long Adler32(everything before); ustring "/"; optionally {long zxid, int version, long digest} and a second seal.
+// This file writes them; snapshot-reader.ts reads them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import type { ACL, StatPersisted } from '../jute/records.generated.js';
-import { Adler32, adler32 } from './adler32.js';
+import { Adler32 } from './adler32.js';
 import { SNAPSHOT_PREFIX, fsyncDir, listZxidFiles, snapshotFileName, zxidFromName, type ZxidFile } from './data-dir.js';
 
 export const SNAP_MAGIC = 0x5a4b534e; // "ZKSN"
@@ -257,135 +257,7 @@ export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promi
   return final;
 }
 
-/** Bounds-checked big-endian reads; DataView's 64-bit reads allocate far less than Buffer.readBigInt64BE. */
-class SnapshotReader {
-  pos = 0;
-  private readonly view: DataView;
-
-  constructor(readonly buf: Buffer) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  remaining(): number {
-    return this.buf.length - this.pos;
-  }
-
-  private need(n: number): number {
-    const at = this.pos;
-    if (n < 0 || at + n > this.buf.length) throw new RangeError(`truncated: need ${n} bytes at offset ${at}, have ${this.buf.length - at}`);
-    this.pos = at + n;
-    return at;
-  }
-
-  int(): number {
-    return this.view.getInt32(this.need(4));
-  }
-
-  long(): bigint {
-    return this.view.getBigInt64(this.need(8));
-  }
-
-  buffer(): Buffer | null {
-    const len = this.int();
-    if (len === -1) return null;
-    const at = this.need(len);
-    return this.buf.subarray(at, at + len);
-  }
-
-  ustring(): string | null {
-    const len = this.int();
-    if (len === -1) return null;
-    const at = this.need(len);
-    return this.buf.toString('utf8', at, at + len);
-  }
-}
-
-function readSeal(r: SnapshotReader, expected: number, file: string): void {
-  const stored = r.long();
-  const marker = r.ustring();
-  if (stored !== BigInt(expected)) throw new SnapshotError(`CRC corruption in ${file}`, file);
-  if (marker !== '/') throw new SnapshotError(`missing "/" after the checksum in ${file}`, file);
-}
-
-/** Parses a whole snapshot; throws SnapshotError on a bad magic number, checksum or structure. */
-export function parseSnapshot(raw: Buffer, file: string): LoadedSnapshot {
-  // node:zlib only for the rare gzipped snapshot: a server starts without loading it.
-  const buf = file.endsWith('.gz') ? (createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).gunzipSync(raw) : raw;
-  const r = new SnapshotReader(buf);
-  try {
-    const magic = r.int();
-    r.int();
-    r.long();
-    if (magic !== SNAP_MAGIC) throw new SnapshotError(`mismatching magic headers ${magic} !=  ${SNAP_MAGIC}`, file);
-
-    const sessions = new Map<bigint, number>();
-    for (let n = r.int(); n > 0; n--) {
-      const id = r.long();
-      sessions.set(id, r.int());
-    }
-
-    const aclByKey = new Map<bigint, ACL[]>();
-    for (let n = r.int(); n > 0; n--) {
-      const key = r.long();
-      const count = r.int();
-      if (count < 0 || count > r.remaining()) throw new SnapshotError(`bad ACL list length ${count} in ${file}`, file);
-      const list: ACL[] = [];
-      for (let i = 0; i < count; i++) list.push({ perms: r.int(), id: { scheme: r.ustring(), id: r.ustring() } });
-      aclByKey.set(key, list);
-    }
-
-    const nodes: SnapshotNode[] = [];
-    const seen = new Set<string>();
-    for (;;) {
-      const nodePath = r.ustring();
-      if (nodePath === '/') break;
-      if (nodePath === null) throw new SnapshotError(`null node path in ${file}`, file);
-      const view = r.buffer();
-      const key = r.long();
-      const stat: StatPersisted = {
-        czxid: r.long(), mzxid: r.long(), ctime: r.long(), mtime: r.long(), version: r.int(), cversion: r.int(),
-        aversion: r.int(), ephemeralOwner: r.long(), pzxid: r.long(),
-      };
-      let acl: ACL[] | null = null;
-      if (key !== OPEN_UNSAFE_ACL_KEY) {
-        const list = aclByKey.get(key);
-        if (!list) throw new SnapshotError(`ACL not available for long ${key} (node ${nodePath}) in ${file}`, file);
-        acl = list;
-      }
-      const slash = nodePath.lastIndexOf('/');
-      if (slash >= 0 && !seen.has(nodePath.slice(0, slash))) {
-        throw new SnapshotError(`Invalid Datatree, unable to find parent of ${nodePath} in ${file}`, file);
-      }
-      seen.add(nodePath);
-      // A copy, so that the tree does not pin the whole file in memory.
-      nodes.push({ path: nodePath, data: view === null ? null : Buffer.from(view), acl, stat });
-    }
-
-    const sealAt = r.pos;
-    let sum = adler32(buf, 0, sealAt);
-    readSeal(r, sum, file);
-
-    const loaded: LoadedSnapshot = { zxid: zxidFromName(path.basename(file), SNAPSHOT_PREFIX) ?? -1n, file, sessions, nodes };
-    // The digest section (3.6+) and its seal; an older snapshot simply ends here.
-    if (r.remaining() >= 20) {
-      const zxid = r.long();
-      const version = r.int();
-      const digest = r.long();
-      sum = adler32(buf, sealAt, r.pos, sum);
-      readSeal(r, sum, file);
-      if (zxid > 0n) loaded.digest = { zxid, version, digest };
-    }
-    return loaded;
-  } catch (err) {
-    if (err instanceof SnapshotError) throw err;
-    throw new SnapshotError(`cannot read snapshot ${file}: ${(err as Error).message}`, file, { cause: err });
-  }
-}
-
-export function loadSnapshotFile(file: string): LoadedSnapshot {
-  if (file.endsWith('.snappy')) throw new SnapshotError(`snappy-compressed snapshots are not supported: ${file}`, file);
-  return parseSnapshot(fs.readFileSync(file), file);
-}
+export { loadSnapshotFile, parseSnapshot } from './snapshot-reader.js';
 
 /** SnapStream.isValidSnapshot: a cheap look at the end of the file (the "/" of the seal), not a checksum. */
 export function looksLikeValidSnapshot(file: string): boolean {

@@ -2,10 +2,11 @@
 //
 // Appends are encoded at once into an in-memory batch; flush() hands everything queued to a single I/O loop,
 // which writes it with one write() and one fdatasync(), and every flush() call made while that runs shares the
-// next batch. Files are sized in preAllocSize steps as Apache sizes them (sparse), and real zeros are kept
-// written about 1 MiB ahead of the write position: overwriting allocated blocks lets fdatasync skip the
-// block-allocation metadata (about 40% more fsyncs/s measured here than writing into holes), while the disk
-// holds only the data plus that window.
+// next batch. Files are sized in preAllocSize steps as Apache sizes them (sparse): its padding rule is applied
+// before each entry at append time, so the size-based roll and snapshot see the lengths the files will have.
+// Real zeros are kept written about 1 MiB ahead of the write position: overwriting allocated blocks lets
+// fdatasync skip the block-allocation metadata (about 40% more fsyncs/s measured here than writing into
+// holes), while the disk holds only the data plus that window.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JuteWriter } from '../jute/writer.js';
@@ -39,6 +40,8 @@ export interface TxnLogIo {
 
 export interface TxnLogOptions {
   preAllocSizeBytes: number;
+  /** zookeeper.txnLogSizeLimitInKb in bytes: a flush that leaves the file longer than this rolls to a new one (<= 0: off). */
+  txnLogSizeLimitBytes?: number;
   forceSync: boolean;
   fsyncWarningThresholdMs: number;
   log?: (line: string) => void;
@@ -97,6 +100,8 @@ interface Segment {
   w: JuteWriter;
   /** Sequence number of the last txn in the segment. */
   seq: number;
+  /** The file size Apache's padding rule gives once the segment is written. */
+  paddedSize: number;
 }
 
 interface Waiter {
@@ -124,6 +129,11 @@ export class TxnLog {
   private spareWriters: JuteWriter[] = [];
   private bytesSinceRoll = 0;
   private lastZxidSeen = 0n;
+  /** Where appended txns reach in the current file, and its length by Apache's padding rule (append-time view). */
+  private appendPosition = 0;
+  private appendPaddedSize = 0;
+  /** FileTxnLog.prevLogsRunningTotal: lengths of the files rolled since resetTotalLogBytes(). */
+  private prevLogsBytes = 0;
 
   // State of the file being written, owned by the I/O loop.
   private fd: number | null = null;
@@ -159,6 +169,24 @@ export class TxnLog {
     return this.bytesSinceRoll;
   }
 
+  /**
+   * FileTxnLog.getCurrentLogSize: the length of the current file, preallocation included, as Apache's padding
+   * rule makes it for the txns appended so far (0 after a roll, until the next append).
+   */
+  get currentFileLengthBytes(): number {
+    return Math.max(this.appendPaddedSize, this.appendPosition);
+  }
+
+  /** FileTxnLog.getTotalLogSize: the files rolled since resetTotalLogBytes() and the current one. */
+  get totalLogBytes(): number {
+    return this.prevLogsBytes + this.currentFileLengthBytes;
+  }
+
+  /** ZKDatabase.resetTxnCount's setTotalLogSize(0), done when a snapshot rolls the log. */
+  resetTotalLogBytes(): void {
+    this.prevLogsBytes = 0;
+  }
+
   /** The file txns are being written to (empty before the first flush). */
   get currentFile(): string {
     return this.fileName === '' ? '' : path.join(this.logDir, this.fileName);
@@ -174,12 +202,14 @@ export class TxnLog {
     }
     let seg = this.pending[this.pending.length - 1];
     if (seg === undefined || this.needNewFile) {
-      seg = { newFile: this.needNewFile, firstZxid: zxid, w: this.takeWriter(), seq: 0 };
+      seg = { newFile: this.needNewFile, firstZxid: zxid, w: this.takeWriter(), seq: 0, paddedSize: 0 };
       if (this.needNewFile) {
         seg.w.int(TXNLOG_MAGIC);
         seg.w.int(TXNLOG_VERSION);
         seg.w.long(0n);
         this.bytesSinceRoll = LOG_FILE_HEADER_BYTES;
+        this.appendPosition = LOG_FILE_HEADER_BYTES;
+        this.appendPaddedSize = LOG_FILE_HEADER_BYTES;
         this.needNewFile = false;
       }
       this.pending.push(seg);
@@ -197,6 +227,10 @@ export class TxnLog {
     w.buf.writeUInt32BE(adler32(w.buf, txnStart, txnStart + txnLength), entryStart + 4);
     w.buf.writeInt32BE(txnLength, entryStart + 8);
     this.bytesSinceRoll += w.pos - entryStart;
+    // FileTxnLog.append pads the file before each entry.
+    this.appendPaddedSize = calculateFileSizeWithPadding(this.appendPosition, this.appendPaddedSize, this.opts.preAllocSizeBytes);
+    this.appendPosition += w.pos - entryStart;
+    seg.paddedSize = this.appendPaddedSize;
     seg.seq = ++this.appendedSeq;
     this.stats.txns++;
   }
@@ -206,13 +240,21 @@ export class TxnLog {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.appendedSeq;
     if (this.durableSeq >= seq) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
       this.kick();
     });
+    // FileTxnLog.commit rolls once the file is past the limit: txns appended from now on start a new file.
+    const limit = this.opts.txnLogSizeLimitBytes ?? -1;
+    if (limit > 0 && this.currentFileLengthBytes > limit) this.roll();
+    return done;
   }
 
+  /** FileTxnLog.rollLog: the next append starts a new file; the current one's length joins the running total. */
   roll(): void {
+    this.prevLogsBytes += this.currentFileLengthBytes;
+    this.appendPosition = 0;
+    this.appendPaddedSize = 0;
     this.needNewFile = true;
     this.bytesSinceRoll = 0;
   }
@@ -288,12 +330,11 @@ export class TxnLog {
         if (seg.newFile) await this.openFile(seg.firstZxid);
         if (this.fd === null) throw new TxnLogError('no log file open');
         const bytes = seg.w.bytes();
-        const start = this.filePosition;
-        await this.writeFully(bytes, start);
+        await this.writeFully(bytes, this.filePosition);
         this.stats.dataWrites++;
         this.filePosition += bytes.length;
         if (this.filePosition > this.zeroedEnd) this.zeroedEnd = this.filePosition;
-        await this.padAfterWrite(start);
+        await this.padAfterWrite(seg.paddedSize);
         // A later file must never be durable while an earlier one is not: sync before moving on.
         if (i === batch.length - 1 || batch[i + 1].newFile) await this.sync();
       }
@@ -331,15 +372,9 @@ export class TxnLog {
     return this.opts.forceSync && this.fd !== null && this.zeroedEnd < Math.min(this.paddedSize, this.filePosition + aheadBytes);
   }
 
-  /** Sizes the file by Apache's padding rule, and keeps written zeros ahead of the write position. */
-  private async padAfterWrite(batchStart: number): Promise<void> {
-    const preAlloc = this.opts.preAllocSizeBytes;
-    if (preAlloc <= 0) return;
-    // Apache pads before each entry: apply its rule where the batch started, then make room for where it ended.
-    this.paddedSize = calculateFileSizeWithPadding(batchStart, this.paddedSize, preAlloc);
-    while (this.filePosition + 4096 >= this.paddedSize) {
-      this.paddedSize = calculateFileSizeWithPadding(this.filePosition, this.paddedSize, preAlloc);
-    }
+  /** Extends the file to the size append() worked out by Apache's padding rule, and keeps written zeros ahead. */
+  private async padAfterWrite(paddedSize: number): Promise<void> {
+    if (paddedSize > this.paddedSize) this.paddedSize = paddedSize;
     if (this.filePosition > this.fileLength) this.fileLength = this.filePosition;
     if (this.paddedSize > this.fileLength) {
       await this.io.ftruncate(this.fd!, this.paddedSize);

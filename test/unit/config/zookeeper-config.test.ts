@@ -84,6 +84,7 @@ test('ZooKeeper 3.8 defaults', () => {
     preAllocSizeKb: 65536,
     snapCount: 100000,
     snapSizeLimitKb: 4194304,
+    txnLogSizeLimitKb: -1,
     forceSync: true,
     fsyncWarningThresholdMs: 1000,
     skipACL: false,
@@ -113,7 +114,7 @@ test('system-property keys are read, not warned about', () => {
       'jute.maxbuffer=0x400', 'DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
       'znode.container.checkIntervalMs=500', 'znode.container.maxPerMinute=9', 'znode.container.maxNeverUsedIntervalMs=1',
       'digest.enabled=false', 'readonlymode.enabled=true', 'admin.serverPort=9090', 'admin.serverAddress=127.0.0.1',
-      'snapSizeLimitInKb=-1', 'fsync.warningthresholdms=5', 'maxCnxns=3', 'minSessionTimeout=300', 'maxSessionTimeout=900',
+      'snapSizeLimitInKb=-1', 'txnLogSizeLimitInKb=2048', 'fsync.warningthresholdms=5', 'maxCnxns=3', 'minSessionTimeout=300', 'maxSessionTimeout=900',
       'ssl.keyStore.location=/k', '4lw.commands.whitelist=ruok, mntr',
     ].join('\n'),
     'zoo.cfg',
@@ -138,6 +139,7 @@ test('system-property keys are read, not warned about', () => {
   assert.equal(config.adminServerPort, 9090);
   assert.equal(config.adminServerAddress, '127.0.0.1');
   assert.equal(config.snapSizeLimitKb, -1);
+  assert.equal(config.txnLogSizeLimitKb, 2048);
   assert.equal(config.fsyncWarningThresholdMs, 5);
   assert.equal(config.maxCnxns, 3);
   assert.equal(config.minSessionTimeoutMs, 300);

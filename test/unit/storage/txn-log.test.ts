@@ -226,3 +226,50 @@ test('files are sized in preAllocSize steps but only about 1 MiB ahead is writte
     rmDir(dir);
   }
 });
+
+test('txnLogSizeLimitBytes: a flush leaving the file (preallocation included) past the limit rolls to a new file', async () => {
+  const dir = tmpDir();
+  try {
+    const logDir = path.join(dir, 'version-2');
+    const limitBytes = 40 * 1024;
+    const log = await TxnLog.open(logDir, opts({ preAllocSizeBytes: 16 * 1024, txnLogSizeLimitBytes: limitBytes, forceSync: false }));
+    const txns = sampleTxns(1n, 3000);
+    for (let i = 0; i < txns.length; i += 10) {
+      for (const t of txns.slice(i, i + 10)) log.append(t);
+      await log.flush();
+    }
+    await log.close();
+    const files = listLogFiles(logDir);
+    assert.ok(files.length >= 4, `${files.length} log files`);
+    const sizes = files.map((f) => fs.statSync(f.file).size);
+    for (const size of sizes.slice(0, -1)) assert.ok(size > limitBytes, `a rolled file of ${size} bytes`);
+    assert.equal(log.totalLogBytes, sizes.reduce((a, b) => a + b, 0), 'FileTxnLog.getTotalLogSize: every file, padded');
+    assert.equal(log.currentFileLengthBytes, sizes[sizes.length - 1]);
+    assert.deepEqual([...readLoggedTxns(logDir)].map((r) => txnBytes(r.txn)), txns.map(txnBytes));
+    log.resetTotalLogBytes();
+    assert.equal(log.totalLogBytes, sizes[sizes.length - 1], 'after a reset only the current file counts');
+  } finally {
+    rmDir(dir);
+  }
+});
+
+test('without a size limit the log never rolls by itself; roll() adds the file to the running total', async () => {
+  const dir = tmpDir();
+  try {
+    const logDir = path.join(dir, 'version-2');
+    const log = await TxnLog.open(logDir, opts({ preAllocSizeBytes: 16 * 1024, forceSync: false }));
+    for (const t of sampleTxns(1n, 3000)) log.append(t);
+    await log.flush();
+    const first = log.currentFileLengthBytes;
+    log.roll();
+    assert.equal(log.currentFileLengthBytes, 0);
+    assert.equal(log.totalLogBytes, first);
+    log.append(sampleTxn(5000n));
+    await log.close();
+    const sizes = listLogFiles(logDir).map((f) => fs.statSync(f.file).size);
+    assert.deepEqual(sizes, [first, 16 + 16 * 1024]);
+    assert.equal(log.totalLogBytes, first + sizes[1]);
+  } finally {
+    rmDir(dir);
+  }
+});
