@@ -18,6 +18,8 @@ export function formatCheckpoint(lines: readonly string[]): string {
  * Errors name the file and line.
  */
 export function parseCheckpoint<T>(text: string, file: string, parseEntry: (fields: string[]) => T | null): T[] {
+  // Kafka creates checkpoint files empty before their first write; an empty file has no entries.
+  if (text === '') return [];
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const fail = (lineNo: number, what: string) => new LogDirError(`${file}:${lineNo}: ${what}`);
