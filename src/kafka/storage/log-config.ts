@@ -64,3 +64,9 @@ export function logConfigProblem(config: LogConfig): string | null {
   if (config.fileDeleteDelayMs < 0) return `file.delete.delay.ms: expected at least 0, got ${config.fileDeleteDelayMs}`;
   return null;
 }
+
+/** A segment's roll jitter: random in [0, min(segment.jitter.ms, segment.ms)). */
+export function rollJitterMs(config: LogConfig, random: () => number): number {
+  const bound = Math.min(config.segmentJitterMs, config.segmentMs);
+  return bound > 0 ? Math.floor(random() * bound) : 0;
+}

@@ -143,8 +143,7 @@ export class LogSegment {
   }
 
   private async loadLargestTimestamp(): Promise<void> {
-    await this.timeIndex.ensureLoaded();
-    const last = this.timeIndex.lastEntry();
+    const last = await this.timeIndex.lastEntryOnDisk();
     if (last.timestamp > this.maxTimestampSoFar) {
       this.maxTimestampSoFar = last.timestamp;
       this.offsetOfMaxTimestampSoFar = last.offset;

@@ -7,7 +7,7 @@ import { analyzeBatches, assignOffsets, type AppendInfo } from './append-info.js
 import type { Crc32cFn } from './batch-header.js';
 import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import type { LogConfig } from './log-config.js';
+import { rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
 import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
 import type { Clock, Scheduler } from './scheduler.js';
@@ -247,9 +247,9 @@ export class Log {
   }
 
   private async newSegment(baseOffset: number): Promise<LogSegment> {
-    const jitterBound = Math.min(this.config.segmentJitterMs, this.config.segmentMs);
-    const rollJitterMs = jitterBound > 0 ? Math.floor(this.ctx.random() * jitterBound) : 0;
-    const segment = await LogSegment.create(this.dir, baseOffset, { config: this.config, nowMs: this.ctx.clock.nowMs(), rollJitterMs });
+    const segment = await LogSegment.create(this.dir, baseOffset, {
+      config: this.config, nowMs: this.ctx.clock.nowMs(), rollJitterMs: rollJitterMs(this.config, this.ctx.random),
+    });
     await segment.loadIndexes();
     return segment;
   }
@@ -476,10 +476,14 @@ export class Log {
     await this.leaderEpochCache.clearAndFlush();
   }
 
-  /** Waits for background flushes, then closes every segment (trimming indexes). Does not flush: see LogDir.close. */
-  async close(): Promise<void> {
+  /**
+   * Waits for appends and background flushes, flushes everything when `flush` (a clean shutdown), then closes
+   * every segment (trimming indexes).
+   */
+  async close(flush = false): Promise<void> {
     await this.exclusive(async () => {
       await Promise.all(this.background);
+      if (flush) await this.flushTo(this.logEndOffset);
       await this.leaderEpochCache.idle();
       for (const s of this.segments) await s.close();
       this.closed = true;

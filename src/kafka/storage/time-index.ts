@@ -39,6 +39,13 @@ export class TimeIndex extends IndexFile {
     return this.entryCount === 0 ? { timestamp: NO_TIMESTAMP, offset: this.baseOffset } : this.entry(this.entryCount - 1);
   }
 
+  /** The last entry read from the file alone (no full load); (-1, base) when empty. */
+  async lastEntryOnDisk(): Promise<TimestampOffset> {
+    if (this.loaded) return this.lastEntry();
+    const last = await this.readLastEntry();
+    return last ? { timestamp: readInt64(last, 0), offset: this.baseOffset + last.readInt32BE(8) } : { timestamp: NO_TIMESTAMP, offset: this.baseOffset };
+  }
+
   /** The entry with the greatest timestamp ≤ target; (-1, base) when there is none. Needs the entries loaded. */
   lookup(targetTimestamp: number): TimestampOffset {
     const slot = this.largestLowerBoundSlot(targetTimestamp, this.timestampAt);
