@@ -24,7 +24,7 @@ export function formatPartitionMetadata(topicId: Buffer): string {
   return `version: 0\ntopic_id: ${topicIdToString(topicId)}`;
 }
 
-export function writePartitionMetadata(partitionDir: string, topicId: Buffer): Promise<void> {
+export async function writePartitionMetadata(partitionDir: string, topicId: Buffer): Promise<void> {
   return writeFileDurably(path.join(partitionDir, PARTITION_METADATA), formatPartitionMetadata(topicId));
 }
 
