@@ -40,6 +40,8 @@ export interface BatchSpec {
   valueBytes?: number;
   partitionLeaderEpoch?: number;
   producerId?: number;
+  /** Byte the values are filled with. */
+  fill?: number;
 }
 
 /** A valid v2 batch (magic 2, no compression, CreateTime) with `count` records of `valueBytes` bytes each. */
@@ -47,7 +49,7 @@ export function buildBatch(spec: BatchSpec = {}): Buffer {
   const count = spec.count ?? 1;
   const first = spec.firstTimestamp ?? 1_700_000_000_000;
   const step = spec.timestampStepMs ?? 0;
-  const value = Buffer.alloc(spec.valueBytes ?? 10, 0x61);
+  const value = Buffer.alloc(spec.valueBytes ?? 10, spec.fill ?? 0x61);
   const records: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const body = Buffer.from([

@@ -17,6 +17,8 @@ export abstract class IndexFile {
   /** Entries [0, loadedEntries) of the file are in `mirror`. */
   private loadedEntries = 0;
   private loading: Promise<void> | null = null;
+  /** Length of the file when it was opened (what the start-up sanity check looks at). */
+  openedLengthBytes = 0;
 
   protected constructor(
     public file: string,
@@ -43,6 +45,7 @@ export abstract class IndexFile {
       this.loadedEntries = 0;
       await this.resize(maxIndexSizeBytes);
     } else {
+      this.openedLengthBytes = size;
       this.entryCount = Math.floor(size / this.entrySize);
       this.capacity = this.entryCount;
     }

@@ -312,9 +312,9 @@ export class LogSegment {
 
   /** Index problems Kafka's sanityCheck finds (checked on clean start-up instead of recovering). */
   async sanityProblem(): Promise<string | null> {
-    const offsetProblem = await this.offsetIndex.sanityProblem(this.offsetIndex.sizeBytes, this.sizeBytes);
+    const offsetProblem = await this.offsetIndex.sanityProblem(this.offsetIndex.openedLengthBytes, this.sizeBytes);
     if (offsetProblem) return `${this.offsetIndex.file}: ${offsetProblem}`;
-    const timeProblem = await this.timeIndex.sanityProblem(this.timeIndex.sizeBytes);
+    const timeProblem = await this.timeIndex.sanityProblem(this.timeIndex.openedLengthBytes);
     return timeProblem ? `${this.timeIndex.file}: ${timeProblem}` : null;
   }
 
