@@ -404,7 +404,10 @@ export class LogSegment {
   /** Final time entry, trimmed indexes, closed files. */
   async close(): Promise<void> {
     if (this.deleted) return;
-    await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+    if (!this.timeIndex.loaded && this.maxTimestampSoFar > (await this.timeIndex.lastEntryOnDisk()).timestamp) {
+      await this.timeIndex.ensureLoaded();
+    }
+    if (this.timeIndex.loaded) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
     await this.offsetIndex.close();
     await this.timeIndex.close();
     await closeFile(this.fd);
