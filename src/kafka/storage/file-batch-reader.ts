@@ -4,7 +4,10 @@
 import { checkFraming, V2_HEADER_BYTES } from './batch-header.js';
 import { readAt } from './file-io.js';
 
+/** Window for recovery, which reads every byte. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+/** Window for lookups, which scan headers from an index entry (index.interval.bytes apart by default). */
+export const LOOKUP_CHUNK_BYTES = 8 * 1024;
 
 export type ReadBatch =
   /** The batch starts at buf[at]; its header (or, when asked, all of it) is in buf. */

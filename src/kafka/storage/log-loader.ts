@@ -134,6 +134,7 @@ export async function loadLog(ctx: LogContext, opts: LoadOptions): Promise<{ log
 
   const names = fs.readdirSync(dir).sort();
   const segments: LogSegment[] = [];
+  const epochWrites: Promise<void>[] = [];
   const recover = async (segment: LogSegment, assignEpochs: boolean): Promise<number> => {
     const result = await segment.recover({
       crc32c: ctx.crc32c,
@@ -141,7 +142,7 @@ export async function loadLog(ctx: LogContext, opts: LoadOptions): Promise<{ log
       onBatch: assignEpochs
         ? (h) => {
             if (h.magic === 2 && h.partitionLeaderEpoch >= 0 && h.partitionLeaderEpoch > (epochCache.latestEpoch() ?? -1)) {
-              void epochCache.assign(h.partitionLeaderEpoch, h.baseOffset);
+              epochWrites.push(epochCache.assign(h.partitionLeaderEpoch, h.baseOffset));
             }
           }
         : undefined,
@@ -188,6 +189,7 @@ export async function loadLog(ctx: LogContext, opts: LoadOptions): Promise<{ log
     }
   }
 
+  await Promise.all(epochWrites);
   let logStartOffset = Math.max(opts.logStartOffset, segments[0]?.baseOffset ?? 0);
   if (segments.length > 0) {
     const leo = await segments.at(-1)!.readNextOffset();

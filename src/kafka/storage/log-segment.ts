@@ -6,7 +6,7 @@ import {
   batchProblem, emptyHeader, NO_TIMESTAMP, readBatchHeader, type BatchHeader, type Crc32cFn,
 } from './batch-header.js';
 import { closeFile, fileSize, fsyncFile, openFile, truncateFile, writeAt } from './file-io.js';
-import { FileBatchReader } from './file-batch-reader.js';
+import { DEFAULT_CHUNK_BYTES, FileBatchReader, LOOKUP_CHUNK_BYTES } from './file-batch-reader.js';
 import type { LogConfig } from './log-config.js';
 import { OffsetIndex, type OffsetPosition } from './offset-index.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, segmentFile, TIME_INDEX_SUFFIX } from './segment-files.js';
@@ -184,8 +184,8 @@ export class LogSegment {
   }
 
   /** A reader over the committed bytes of the .log. */
-  reader(maxBatchBytes = INT32_MAX, endPosition = this.sizeBytes): FileBatchReader {
-    return new FileBatchReader(this.fd, endPosition, maxBatchBytes);
+  reader(maxBatchBytes = INT32_MAX, chunkBytes = LOOKUP_CHUNK_BYTES): FileBatchReader {
+    return new FileBatchReader(this.fd, this.sizeBytes, maxBatchBytes, chunkBytes);
   }
 
   /** The first batch at or after `startingPosition` whose last offset is ≥ `offset`; null when none. */
@@ -260,7 +260,7 @@ export class LogSegment {
     await this.timeIndex.reset(this.config.maxIndexSizeBytes);
     this.maxTimestampSoFar = NO_TIMESTAMP;
     this.offsetOfMaxTimestampSoFar = this.baseOffset;
-    const reader = this.reader(hooks.maxBatchBytes);
+    const reader = this.reader(hooks.maxBatchBytes, DEFAULT_CHUNK_BYTES);
     let validBytes = 0;
     let lastIndexEntry = 0;
     let lastOffset = -1;

@@ -262,9 +262,10 @@ export class Log {
   private async flushTo(offset: number): Promise<void> {
     if (offset <= this._recoveryPoint) return;
     const from = this._recoveryPoint;
-    for (let i = 0; i < this.segments.length; i++) {
-      const s = this.segments[i]!;
-      const next = this.segments[i + 1];
+    const segments = [...this.segments];
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i]!;
+      const next = segments[i + 1];
       if (s.baseOffset >= offset) break;
       if (next && next.baseOffset <= from) continue;
       await s.flush();
