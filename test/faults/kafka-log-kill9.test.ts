@@ -11,7 +11,7 @@ import { LogDir } from '../../src/kafka/storage/log-dir.js';
 import { ManualScheduler } from '../../src/kafka/storage/scheduler.js';
 import { crc32c } from '../support/kafka-batches.js';
 import { kafkaTempDir, readStoredBatches, verifyIndexes } from '../support/kafka-log.js';
-import { KILL_CONFIG, KILL_TOPIC, payloadBatch } from './kafka-log-writer.js';
+import { KILL_CONFIG, KILL_TOPIC, payloadBatch, WRITER_FLAG } from './kafka-log-writer.js';
 import { faultSeed, seededRandom } from './seeded-random.js';
 
 const WRITER = fileURLToPath(new URL('./kafka-log-writer.js', import.meta.url));
@@ -27,7 +27,7 @@ interface Writer {
 }
 
 function startWriter(dir: string, epoch: number): Writer {
-  const child = spawn(process.execPath, [WRITER, dir, String(epoch)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WRITER, WRITER_FLAG, dir, String(epoch)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let maxAcked = -1;
   let acks = 0;
   let pending = '';

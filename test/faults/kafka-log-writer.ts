@@ -1,6 +1,6 @@
-// Child process for the kill -9 test: appends batches to `<logDir>/kill-0` in a loop as leader of epoch
-// <epoch>, flushes every FLUSH_EVERY appends and only then prints `acked <offset>` (everything below offset is
-// on disk). Every few flushes it also writes the recovery-point checkpoint, so recovery starts part-way.
+// Child process for the kill -9 test (`node kafka-log-writer.js --kafka-log-writer <logDir> <epoch>`): appends
+// batches to `<logDir>/kill-0` in a loop as leader of <epoch>, flushes every FLUSH_EVERY appends and only then
+// prints `acked <offset>` (everything below offset is on disk). Every few flushes it also writes the recovery-point checkpoint, so recovery starts part-way.
 import { buildBatch, crc32c } from '../support/kafka-batches.js';
 import { LogDir } from '../../src/kafka/storage/log-dir.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/kafka/storage/log-config.js';
@@ -8,6 +8,7 @@ import { systemClock, TimerScheduler } from '../../src/kafka/storage/scheduler.j
 
 export const KILL_TOPIC = { topic: 'kill', partition: 0 };
 export const KILL_CONFIG: LogConfig = { ...DEFAULT_LOG_CONFIG, segmentBytes: 48 * 1024, indexIntervalBytes: 512, maxIndexSizeBytes: 64 * 1024 };
+export const WRITER_FLAG = '--kafka-log-writer';
 const FLUSH_EVERY = 5;
 const CHECKPOINT_EVERY_FLUSHES = 7;
 
@@ -23,7 +24,7 @@ export function payloadBatch(baseOffset: number): Buffer {
 }
 
 async function main(): Promise<void> {
-  const [dir, epochText] = process.argv.slice(2);
+  const [dir, epochText] = process.argv.slice(3);
   const scheduler = new TimerScheduler((name, err) => process.stderr.write(`${name}: ${String(err)}\n`));
   const logDir = await LogDir.open({ dir: dir!, clock: systemClock, scheduler, crc32c, configFor: () => KILL_CONFIG });
   const log = await logDir.getOrCreateLog(KILL_TOPIC);
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+// The test runner also loads this file (it runs every .js under dist/test): only the flag starts the writer.
+if (process.argv[2] === WRITER_FLAG) {
   main().catch((err) => {
     process.stderr.write(`${(err as Error).stack}\n`);
     process.exit(1);

@@ -1,6 +1,7 @@
 // Positional file I/O on raw descriptors (no FileHandle objects on the hot path), and durable small-file
 // writes: write `<name>.tmp`, fsync, rename over the old file, as Kafka writes its checkpoints.
 import * as fs from 'node:fs';
+import { LogDirError } from './errors.js';
 
 function cb<T>(run: (done: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
@@ -70,4 +71,14 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 export function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/** A small file's text, or null when it does not exist; other failures become a LogDirError naming the file. */
+export function readTextFileOrNull(file: string, encoding: BufferEncoding): string | null {
+  try {
+    return fs.readFileSync(file, encoding);
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw new LogDirError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -27,7 +27,17 @@ export abstract class IndexFile {
     readonly entrySize: number,
   ) {}
 
-  protected static async openFd(file: string, create: boolean): Promise<{ fd: number; size: number; created: boolean }> {
+  /** Opens or creates an index file and sets up its counts (see init). */
+  protected static async openIndex<T extends IndexFile>(
+    file: string, maxIndexSizeBytes: number, create: boolean, make: (fd: number) => T,
+  ): Promise<T> {
+    const { fd, size, created } = await IndexFile.openFd(file, create);
+    const index = make(fd);
+    await index.init(size, created, maxIndexSizeBytes);
+    return index;
+  }
+
+  private static async openFd(file: string, create: boolean): Promise<{ fd: number; size: number; created: boolean }> {
     if (create) return { fd: await openFile(file, 'w+'), size: 0, created: true };
     try {
       const fd = await openFile(file, 'r+');
@@ -39,7 +49,7 @@ export abstract class IndexFile {
   }
 
   /** Sets up counts after open: a new file is pre-allocated to `maxIndexSizeBytes`, an old one is taken whole. */
-  protected async init(size: number, created: boolean, maxIndexSizeBytes: number): Promise<void> {
+  private async init(size: number, created: boolean, maxIndexSizeBytes: number): Promise<void> {
     if (created) {
       this.entryCount = 0;
       this.loadedEntries = 0;

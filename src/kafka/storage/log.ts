@@ -80,6 +80,8 @@ export class Log {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly background = new Set<Promise<void>>();
   private closed = false;
+  /** The first I/O error of an exclusive operation: the files may no longer match the in-memory state. */
+  private failure: Error | null = null;
 
   constructor(readonly ctx: LogContext, state: LogState) {
     if (state.segments.length === 0) throw new Error(`${ctx.dir}: a log needs at least one segment`);
@@ -133,14 +135,32 @@ export class Log {
     return [...this.segments];
   }
 
-  /** Runs `fn` after every earlier exclusive operation has finished. */
+  /** Why the log refuses work, if it does. */
+  private checkUsable(): void {
+    if (this.failure) throw new StorageError('KAFKA_STORAGE_ERROR', `${this.dir}: the log failed: ${this.failure.message}`, { cause: this.failure });
+    if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `${this.dir}: the log is closed`);
+  }
+
+  /**
+   * Runs `fn` after every earlier exclusive operation has finished. An I/O error (one with a syscall) fails the
+   * log for good, as Kafka takes a log dir offline: a half-done write leaves files the memory state no longer
+   * describes, and only a restart's recovery puts them right.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
-      if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `${this.dir}: the log is closed`);
-      return fn();
+      this.checkUsable();
+      return fn().catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException)?.syscall) this.failure ??= err as Error;
+        throw err;
+      });
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The I/O error that failed the log, if any. */
+  get failedWith(): Error | null {
+    return this.failure;
   }
 
   private runInBackground(work: Promise<void>): void {
@@ -308,6 +328,7 @@ export class Log {
 
   /** Bytes from the batch holding `fetchOffset`, at most maxBytes, ending before maxOffset. */
   async read(fetchOffset: number, opts: LogReadOptions): Promise<LogReadResult> {
+    this.checkUsable();
     const end = this.endOffset;
     const result: LogReadResult = {
       slice: null, firstEntryIncomplete: false, logStartOffset: this._logStartOffset, logEndOffset: end.offset, highWatermark: this._highWatermark,

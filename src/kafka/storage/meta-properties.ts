@@ -1,10 +1,10 @@
 // meta.properties of a log dir in ZooKeeper mode: version=0, broker.id, cluster.id, written as Java's
 // Properties.store writes it (tmp file, fsync, rename). Version 1 (node.id) is KRaft's and is refused.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogDirError } from './errors.js';
-import { isNotFound, writeFileDurablySync } from './file-io.js';
-import { loadProperties, storeProperties } from './java-properties.js';
+import { parseProperties } from '../../config/properties.js';
+import { readTextFileOrNull, writeFileDurablySync } from './file-io.js';
+import { storeProperties } from './java-properties.js';
 
 export const META_PROPERTIES = 'meta.properties';
 
@@ -17,14 +17,14 @@ export interface BrokerMetadata {
 /** Reads `<logDir>/meta.properties`; null when the file does not exist. Errors name the file and key. */
 export function readMetaProperties(logDir: string): BrokerMetadata | null {
   const file = path.join(logDir, META_PROPERTIES);
-  let text: string;
+  const text = readTextFileOrNull(file, 'latin1');
+  if (text === null) return null;
+  let props: Map<string, string>;
   try {
-    text = fs.readFileSync(file, 'latin1');
+    props = new Map(parseProperties(text).map((e) => [e.key, e.value]));
   } catch (err) {
-    if (isNotFound(err)) return null;
-    throw new LogDirError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
+    throw new LogDirError(`${file}: ${(err as Error).message}`, { cause: err });
   }
-  const props = loadProperties(text);
   const version = props.get('version');
   if (version !== '0') {
     throw new LogDirError(`${file}: key version: expected 0 (ZooKeeper mode), found ${version === undefined ? 'none' : `"${version}"`}`);

@@ -16,10 +16,7 @@ export class OffsetIndex extends IndexFile {
 
   /** Opens `file`, creating it pre-allocated to `maxIndexSizeBytes` when `create` or missing. */
   static async open(file: string, baseOffset: number, maxIndexSizeBytes: number, create = false): Promise<OffsetIndex> {
-    const { fd, size, created } = await IndexFile.openFd(file, create);
-    const index = new OffsetIndex(file, fd, baseOffset);
-    await index.init(size, created, maxIndexSizeBytes);
-    return index;
+    return IndexFile.openIndex(file, maxIndexSizeBytes, create, (fd) => new OffsetIndex(file, fd, baseOffset));
   }
 
   private relativeOffsetAt = (slot: number): number => this.mirror.readInt32BE(slot * OFFSET_INDEX_ENTRY_BYTES);

@@ -1,9 +1,8 @@
 // partition.metadata (KIP-516, Kafka 2.8): `version: 0\ntopic_id: <22-char base64url uuid>`, no trailing newline,
 // written tmp + fsync + rename before the first append once the controller has sent a topic id.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogDirError } from './errors.js';
-import { isNotFound, writeFileDurably } from './file-io.js';
+import { readTextFileOrNull, writeFileDurably } from './file-io.js';
 
 export const PARTITION_METADATA = 'partition.metadata';
 
@@ -31,13 +30,8 @@ export async function writePartitionMetadata(partitionDir: string, topicId: Buff
 /** The topic id stored in `partitionDir`, null when there is no partition.metadata. */
 export function readPartitionMetadata(partitionDir: string): Buffer | null {
   const file = path.join(partitionDir, PARTITION_METADATA);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw new LogDirError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
-  }
+  const text = readTextFileOrNull(file, 'utf8');
+  if (text === null) return null;
   const lines = text.split('\n');
   const version = /^version:\s*(\S+)\s*$/.exec(lines[0] ?? '')?.[1];
   if (version !== '0') throw new LogDirError(`${file}:1: expected "version: 0", found "${lines[0] ?? ''}"`);

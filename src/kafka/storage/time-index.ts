@@ -17,10 +17,7 @@ export class TimeIndex extends IndexFile {
   }
 
   static async open(file: string, baseOffset: number, maxIndexSizeBytes: number, create = false): Promise<TimeIndex> {
-    const { fd, size, created } = await IndexFile.openFd(file, create);
-    const index = new TimeIndex(file, fd, baseOffset);
-    await index.init(size, created, maxIndexSizeBytes);
-    return index;
+    return IndexFile.openIndex(file, maxIndexSizeBytes, create, (fd) => new TimeIndex(file, fd, baseOffset));
   }
 
   override isFull(): boolean {

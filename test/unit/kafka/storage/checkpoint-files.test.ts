@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LogDirError } from '../../../../src/kafka/storage/errors.js';
-import { loadProperties, storeProperties } from '../../../../src/kafka/storage/java-properties.js';
+import { parseProperties } from '../../../../src/config/properties.js';
+import { storeProperties } from '../../../../src/kafka/storage/java-properties.js';
 import { LeaderEpochCache } from '../../../../src/kafka/storage/leader-epoch-cache.js';
 import { formatMetaProperties, readMetaProperties, writeMetaProperties } from '../../../../src/kafka/storage/meta-properties.js';
 import { OffsetCheckpointFile, RECOVERY_POINT_CHECKPOINT } from '../../../../src/kafka/storage/offset-checkpoints.js';
@@ -84,11 +85,10 @@ test('meta.properties: Properties.store format, read back, clear errors', (t) =>
   assert.equal(readMetaProperties(path.join(tmp.path, 'none')), null);
 });
 
-test('java properties: escapes on store, separators and continuations on load', () => {
-  const text = storeProperties([['a key', 'v=1:#x\té'], ['k', ' lead']], 0);
-  assert.equal(text.split('\n').slice(2).join('\n'), 'a\\ key=v\\=1\\:\\#x\\t\\u00E9\nk=\\ lead\n');
-  assert.deepEqual([...loadProperties(text)], [['a key', 'v=1:#x\té'], ['k', ' lead']]);
-  assert.deepEqual([...loadProperties('! c\n  x : 1\ny  2\nz=a\\\n   b\n')], [['x', '1'], ['y', '2'], ['z', 'ab']]);
+test('java properties: store escapes what load would otherwise misread', () => {
+  const text = storeProperties([['a key', 'v=1:#x\té'], ['k', 'end ']], 0);
+  assert.equal(text.split('\n').slice(2).join('\n'), 'a\\ key=v\\=1\\:\\#x\\t\\u00E9\nk=end \n');
+  assert.deepEqual(parseProperties(text).map((e) => [e.key, e.value]), [['a key', 'v=1:#x\té'], ['k', 'end']]);
 });
 
 test('partition directory names split at the last dash; -delete names stay within 255 characters', () => {

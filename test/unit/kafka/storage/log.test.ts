@@ -154,3 +154,15 @@ test('flush.messages fsyncs and advances the recovery point; truncateTo cuts who
   assert.equal(again.firstOffset, 4);
   await log.close();
 });
+
+test('an I/O error fails the log: later operations get KAFKA_STORAGE_ERROR instead of writing past it', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const { log } = await openTestLog(path.join(tmp.path, 'io-0'), testConfig());
+  await log.appendAsLeader(buildBatch(), 0);
+  fs.closeSync(log.activeSegment.fd);
+  await assert.rejects(log.appendAsLeader(buildBatch(), 0), (err: NodeJS.ErrnoException) => err.code === 'EBADF');
+  assert.equal(log.failedWith?.message.includes('EBADF'), true);
+  await assert.rejects(log.appendAsLeader(buildBatch(), 0), (err: Error & { code: string }) => err.code === 'KAFKA_STORAGE_ERROR');
+  await assert.rejects(log.read(0, { maxBytes: 100 }), /the log failed/);
+});
