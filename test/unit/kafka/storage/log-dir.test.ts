@@ -97,3 +97,20 @@ test('an unparsable directory in the log dir stops start-up with its path', asyn
   await assert.rejects(LogDir.open(options(tmp.path, new ManualScheduler())), /lost\+found: not a partition directory/);
   assert.equal(fs.existsSync(path.join(tmp.path, '.lock')), false, 'the lock is released on failure');
 });
+
+test('flush.ms: the flusher task fsyncs logs whose last flush is older, advancing their recovery points', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const scheduler = new ManualScheduler(1_700_000_000_000);
+  const dir = await LogDir.open(options(tmp.path, scheduler, {
+    configFor: () => testConfig({ flushMs: 2_000 }), flushCheckIntervalMs: 1_000, initialTaskDelayMs: 1_000,
+  }));
+  dir.startTasks();
+  const log = await dir.getOrCreateLog({ topic: 't', partition: 0 });
+  await log.appendAsLeader(buildBatch({ count: 3 }), 0);
+  await scheduler.advance(1_000);
+  assert.equal(log.recoveryPoint, 0, 'the last flush (at creation) is 1 s old');
+  await scheduler.advance(1_000);
+  assert.equal(log.recoveryPoint, 3);
+  await dir.close();
+});

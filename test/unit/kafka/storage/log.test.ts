@@ -166,3 +166,19 @@ test('an I/O error fails the log: later operations get KAFKA_STORAGE_ERROR inste
   await assert.rejects(log.appendAsLeader(buildBatch(), 0), (err: Error & { code: string }) => err.code === 'KAFKA_STORAGE_ERROR');
   await assert.rejects(log.read(0, { maxBytes: 100 }), /the log failed/);
 });
+
+test('roll jitter: each segment rolls at segment.ms minus its own random jitter', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  // The test log's random source gives 0.5: jitter = 0.5 * min(segment.jitter.ms, segment.ms) = 400 ms.
+  const { log } = await openTestLog(path.join(tmp.path, 'j-0'), testConfig({ segmentMs: 1000, segmentJitterMs: 800 }));
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 }), 0);
+  await log.roll();
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 }), 0);
+  assert.equal(log.activeSegment.rollJitterMs, 400);
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 600 }), 0);
+  assert.equal(log.numberOfSegments, 2, '600 ms is not above 1000 - 400');
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 601 }), 0);
+  assert.deepEqual(log.logSegments().map((s) => s.baseOffset), [0, 1, 3]);
+  await log.close();
+});
