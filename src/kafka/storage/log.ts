@@ -381,7 +381,8 @@ export class Log {
     for (const s of segments) {
       if ((await s.largestTimestamp()) < targetTimestamp) continue;
       const found = await s.findOffsetByTimestamp(targetTimestamp, this._logStartOffset, Math.max(this.config.maxMessageBytes, this.config.segmentBytes), locate);
-      return found ? { ...found, leaderEpoch: epochOf(found.offset) } : null;
+      // A segment below the log start (not yet deleted) may match on time alone: the answer is then further on.
+      if (found) return { ...found, leaderEpoch: epochOf(found.offset) };
     }
     return null;
   }

@@ -182,3 +182,15 @@ test('roll jitter: each segment rolls at segment.ms minus its own random jitter'
   assert.deepEqual(log.logSegments().map((s) => s.baseOffset), [0, 1, 3]);
   await log.close();
 });
+
+test('a timestamp search skips a matching segment that lies wholly below the log start offset', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const size = buildBatch().length;
+  const { log } = await openTestLog(path.join(tmp.path, 'ts-0'), testConfig({ segmentBytes: size * 2, retentionMs: -1 }));
+  for (const ts of [500, 600, 100, 700]) await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + ts }), 0);
+  log.updateHighWatermark(4);
+  await log.deleteRecordsTo(2);
+  assert.deepEqual(await log.fetchOffsetByTimestamp(T0 + 550), { timestamp: T0 + 700, offset: 3, leaderEpoch: 0 });
+  await log.close();
+});
