@@ -6,6 +6,7 @@ const BENCHMARKS = [
   { name: 'zookeeper', script: './zk/bench-zk.js' },
   { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
   { name: 'zookeeper client', script: './zk/bench-client.js' },
+  { name: 'kafka log storage', script: './kafka/bench-log.js' },
 ];
 
 let failed = 0;
