@@ -7,6 +7,7 @@ const BENCHMARKS = [
   { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
   { name: 'zookeeper client', script: './zk/bench-client.js' },
   { name: 'zookeeper recovery of a large log', script: './zk/bench-recovery.js' },
+  { name: 'kafka log storage', script: './kafka/bench-log.js' },
 ];
 
 let failed = 0;
