@@ -6,7 +6,6 @@ import { markFourLetterConnection } from './connection-info.js';
 import type { FourLetterCommand, FourLetterContext } from './context.js';
 import { javaHex } from './java-format.js';
 import { cons, crst, srst, srvr, stat } from './stats-words.js';
-import { wchc, wchp, wchs } from './watch-words.js';
 
 export type { FourLetterContext } from './context.js';
 
@@ -40,11 +39,6 @@ const COMMANDS: Record<string, FourLetterCommand> = {
   srst,
   crst,
   hash,
-  // Loaded with the server (they need nothing it has not loaded already): the answer to a lazily loaded word is lost
-  // when the client half-closes after sending it, as Apache's own tools and `nc` may.
-  wchs,
-  wchc,
-  wchp,
   gtmk: ({ ctx }) => String(traceMasks.get(ctx.server) ?? DEFAULT_TRACE_MASK),
 };
 
@@ -54,6 +48,9 @@ const LAZY_COMMANDS: Record<string, () => Promise<FourLetterCommand>> = {
   conf: async () => (await import('./environment-words.js')).conf,
   envi: async () => (await import('./environment-words.js')).envi,
   dirs: async () => (await import('./environment-words.js')).dirs,
+  wchs: async () => (await import('./watch-words.js')).wchs,
+  wchc: async () => (await import('./watch-words.js')).wchc,
+  wchp: async () => (await import('./watch-words.js')).wchp,
   dump: async () => (await import('./dump-word.js')).dump,
 };
 
@@ -90,6 +87,9 @@ export function runFourLetterWord(word: string, conn: ServerConnection, rest: Bu
   const command = COMMANDS[word];
   const lazy = LAZY_COMMANDS[word];
   if (command || !lazy) return answer(conn, server, command ? command({ ctx, conn }) : '');
+  // The client may half-close right after the word (Apache answers it all the same): keep our side open while the
+  // word's code loads, instead of ending it with theirs.
+  conn.socket.allowHalfOpen = true;
   lazy()
     .then((loaded) => answer(conn, server, loaded({ ctx, conn })))
     .catch((err: Error) => {
