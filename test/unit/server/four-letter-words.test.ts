@@ -16,7 +16,8 @@ import { FIXTURES_DIR } from '../../support/fixtures-dir.js';
 
 const FIXTURE = join(FIXTURES_DIR, 'fourletter.jsonl');
 const NO_FIXTURE = existsSync(FIXTURE) ? false : `the recorded Apache answers are not available at ${FIXTURE}`;
-const TIMEOUT_MS = 5_000;
+/** Deadline for an answer or a connect: generous, since the machine may be busy. */
+const TIMEOUT_MS = 15_000;
 
 // ---- node-zookeeper-client (no type declarations) ----
 
