@@ -29,6 +29,7 @@ before(async () => {
     dataDir: join(dir.path, 'data'),
     clientPort: 0,
     clientPortAddress: '127.0.0.1',
+    '4lw.commands.whitelist': 'ruok',
     'jute.maxbuffer': JUTE_MAX_BUFFER,
   }));
   const setup = await RawZkClient.connect(server.port);

@@ -3,10 +3,11 @@
 // gets every reply, in order.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sendFourLetterWord } from '../../src/cli/four-letter-word.js';
-import { OpCode } from '../../src/zookeeper/jute/constants.js';
+import { EventType, OpCode, Xid } from '../../src/zookeeper/jute/constants.js';
 import { encodeClientFrame } from '../../src/zookeeper/jute/protocol-frames.js';
 import { NzkClient, longOf, nzk } from './nzk-client.js';
 import { RawZkClient, createBody, openSocket } from './raw-client.js';
@@ -45,9 +46,13 @@ before(async () => {
     clientPort: 0,
     clientPortAddress: '127.0.0.1',
     tickTime: 2000,
-    '4lw.commands.whitelist': 'ruok',
+    '4lw.commands.whitelist': 'ruok,cons,srvr',
     'jute.maxbuffer': 2 * NODE_BYTES,
   }));
+  const setup = await RawZkClient.connect(server.port);
+  assert.equal((await setup.request(OpCode.create, createBody('/big', Buffer.alloc(NODE_BYTES, 0x5a)))).header.err, 0);
+  assert.equal((await setup.request(OpCode.create, createBody('/other', Buffer.from('v')))).header.err, 0);
+  await setup.closeSession();
 });
 
 after(async () => {
@@ -58,6 +63,7 @@ after(async () => {
 
 /** Reads reply frames as they stream in, keeping only each one's length and first 20 bytes. */
 class ReplyScanner {
+  /** `dataLength`: the int after the reply header (a getData reply's data length, a notification's event type). */
   frames: { len: number; xid: number; err: number; dataLength: number }[] = [];
   bytes = 0;
   private head = Buffer.alloc(24);
@@ -92,6 +98,8 @@ interface OtherSessionLoad {
   worstLatencyMs: number;
   /** getData alone: setData waits for an fsync, which this test does not control. */
   worstReadLatencyMs: number;
+  phaseWorstMs: number;
+  phaseWorstReadMs: number;
   /** When the request now in flight was sent (null between requests). */
   inFlightSinceMs: number | null;
   errors: string[];
@@ -101,7 +109,7 @@ interface OtherSessionLoad {
 
 /** Reads and writes in a loop, timing each request; every failure is recorded. */
 function runOtherSession(client: NzkClient): OtherSessionLoad {
-  const load: OtherSessionLoad = { ops: 0, worstLatencyMs: 0, worstReadLatencyMs: 0, inFlightSinceMs: null, errors: [], stop: false, done: Promise.resolve() };
+  const load: OtherSessionLoad = { ops: 0, worstLatencyMs: 0, worstReadLatencyMs: 0, phaseWorstMs: 0, phaseWorstReadMs: 0, inFlightSinceMs: null, errors: [], stop: false, done: Promise.resolve() };
   load.done = (async () => {
     for (let i = 0; !load.stop; i++) {
       const startedAt = performance.now();
@@ -115,12 +123,24 @@ function runOtherSession(client: NzkClient): OtherSessionLoad {
       }
       const latencyMs = performance.now() - startedAt;
       load.worstLatencyMs = Math.max(load.worstLatencyMs, latencyMs);
-      if (i % 2 === 1) load.worstReadLatencyMs = Math.max(load.worstReadLatencyMs, latencyMs);
+      load.phaseWorstMs = Math.max(load.phaseWorstMs, latencyMs);
+      if (i % 2 === 1) {
+        load.worstReadLatencyMs = Math.max(load.worstReadLatencyMs, latencyMs);
+        load.phaseWorstReadMs = Math.max(load.phaseWorstReadMs, latencyMs);
+      }
       load.inFlightSinceMs = null;
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
   return load;
+}
+
+/** The worst latencies since the last call, as text; the next phase starts from zero. */
+function worstSoFar(load: OtherSessionLoad): string {
+  const text = `worst latency ${load.phaseWorstMs.toFixed(0)} ms (reads ${load.phaseWorstReadMs.toFixed(0)} ms)`;
+  load.phaseWorstMs = 0;
+  load.phaseWorstReadMs = 0;
+  return text;
 }
 
 async function until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -132,11 +152,6 @@ async function until(ready: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 test('a client that reads its replies slowly does not stall the server or other sessions', { timeout: 60_000 }, async (t) => {
-  const setup = await RawZkClient.connect(server.port);
-  assert.equal((await setup.request(OpCode.create, createBody('/big', Buffer.alloc(NODE_BYTES, 0x5a)))).header.err, 0);
-  assert.equal((await setup.request(OpCode.create, createBody('/other', Buffer.from('v')))).header.err, 0);
-  await setup.closeSession();
-
   const other = await NzkClient.connect(`127.0.0.1:${server.port}`, OTHER_SESSION_TIMEOUT_MS);
   clients.push(other);
   const otherSessionId = other.sessionId;
@@ -175,7 +190,7 @@ test('a client that reads its replies slowly does not stall the server or other 
       await new Promise((r) => setTimeout(r, 500));
     }
     opsDuringStall = load.ops - opsBefore;
-    phases.push(`stalled ${STALL_MS} ms: worst latency ${load.worstLatencyMs.toFixed(0)} ms`);
+    phases.push(`stalled ${STALL_MS} ms: ${worstSoFar(load)}`);
     const sipStartedAt = performance.now();
 
     // Sip: a little at a time, pausing between chunks.
@@ -191,11 +206,11 @@ test('a client that reads its replies slowly does not stall the server or other 
     slow.resume();
     await sipped;
     await ruok();
-    phases.push(`sipped ${SIPPED_BYTES >> 20} MiB in ${(performance.now() - sipStartedAt).toFixed(0)} ms: worst latency ${load.worstLatencyMs.toFixed(0)} ms`);
+    phases.push(`sipped ${SIPPED_BYTES >> 20} MiB in ${(performance.now() - sipStartedAt).toFixed(0)} ms: ${worstSoFar(load)}`);
     const drainStartedAt = performance.now();
     await until(() => scanner.frames.length - 1 >= PIPELINED_READS, 40_000, `all ${PIPELINED_READS} replies (have ${scanner.frames.length - 1})`);
 
-    phases.push(`read the rest in ${(performance.now() - drainStartedAt).toFixed(0)} ms`);
+    phases.push(`read the rest in ${(performance.now() - drainStartedAt).toFixed(0)} ms: ${worstSoFar(load)}`);
     const replies = scanner.frames.slice(1);
     assert.equal(replies.length, PIPELINED_READS);
     for (let i = 0; i < replies.length; i++) {
@@ -209,6 +224,9 @@ test('a client that reads its replies slowly does not stall the server or other 
     // A request the server never answers would hang here: the failure above is the one to report.
     await Promise.race([load.done, new Promise((r) => setTimeout(r, 5000))]);
     if (load.inFlightSinceMs !== null) load.worstLatencyMs = Math.max(load.worstLatencyMs, performance.now() - load.inFlightSinceMs);
+    // The server's own view: time from taking a request off a connection to answering it.
+    const latency = /Latency min\/avg\/max: (\S+)/.exec(await sendFourLetterWord('127.0.0.1', server.port, 'srvr', 3000).catch(() => ''))?.[1];
+    phases.push(`server-side latency min/avg/max ${latency ?? '?'} ms`);
     t.diagnostic(`server VmRSS peak ${(maxRss / 2 ** 20).toFixed(0)} MiB; other session: ${load.ops} ops, worst latency ${load.worstLatencyMs.toFixed(0)} ms (reads ${load.worstReadLatencyMs.toFixed(0)} ms); ${phases.join('; ')}`);
   }
 
@@ -223,4 +241,100 @@ test('a client that reads its replies slowly does not stall the server or other 
   const stat = await checker.exists('/eph');
   assert.ok(stat, 'the other session lost its ephemeral node');
   assert.equal(longOf(stat.ephemeralOwner), otherSessionId);
+});
+
+/** A session on a bare socket whose replies are scanned, not kept. */
+async function scannedSession(): Promise<{ socket: Socket; scanner: ReplyScanner }> {
+  const socket = await openSocket(server.port);
+  socket.on('error', () => {});
+  const scanner = new ReplyScanner();
+  socket.on('data', (chunk: Buffer) => scanner.push(chunk));
+  socket.write(encodeClientFrame({ kind: 'connect', req: { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 30_000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false } }));
+  await until(() => scanner.frames.length > 0, 5000, 'a handshake');
+  return { socket, scanner };
+}
+
+function getDataFrame(xid: number, path: string, watch = false): Buffer {
+  return encodeClientFrame({ kind: 'request', header: { xid, type: OpCode.getData }, body: { path, watch } });
+}
+
+/** Until `cons` lists a connection paused with replies queued (interest ops 4: write, not read). */
+async function waitForPausedConnection(): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const cons = await sendFourLetterWord('127.0.0.1', server.port, 'cons', 3000);
+    if (cons.includes('[4](queued=')) return;
+    if (performance.now() > deadline) throw new Error(`no connection paused:\n${cons}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('requests sent in the same write as the ConnectRequest are answered, in order', async () => {
+  const socket = await openSocket(server.port);
+  socket.on('error', () => {});
+  const scanner = new ReplyScanner();
+  socket.on('data', (chunk: Buffer) => scanner.push(chunk));
+  const frames = [encodeClientFrame({ kind: 'connect', req: { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 30_000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false } })];
+  const count = 300;
+  for (let xid = 1; xid <= count; xid++) {
+    frames.push(xid % 3 === 1
+      ? encodeClientFrame({ kind: 'request', header: { xid, type: OpCode.create }, body: createBody(`/early-${xid}`, Buffer.from(String(xid))) })
+      : getDataFrame(xid, `/early-${xid - (xid % 3 === 2 ? 1 : 2)}`));
+  }
+  socket.write(Buffer.concat(frames));
+  try {
+    await until(() => scanner.frames.length === count + 1, 10_000, `${count} replies`);
+    assert.deepEqual(scanner.frames.slice(1).map((f) => [f.xid, f.err]), Array.from({ length: count }, (_, i) => [i + 1, 0]));
+  } finally {
+    socket.destroy();
+  }
+});
+
+test('a watch event for a paused connection comes before any later reply that shows the change', { timeout: 30_000 }, async () => {
+  const setup = await RawZkClient.connect(server.port);
+  assert.equal((await setup.request(OpCode.create, createBody('/watched', Buffer.from('v1')))).header.err, 0);
+  const { socket, scanner } = await scannedSession();
+  try {
+    socket.pause();
+    const backlog: Buffer[] = [getDataFrame(1, '/watched', true)];
+    for (let xid = 2; xid <= 50; xid++) backlog.push(getDataFrame(xid, '/big'));
+    socket.write(Buffer.concat(backlog));
+    await waitForPausedConnection();
+    assert.equal((await setup.request(OpCode.setData, { path: '/watched', data: Buffer.from('v22'), version: -1 })).header.err, 0);
+    // Sent after the change was applied: its reply carries the new data, so the event must reach the client first.
+    socket.write(getDataFrame(51, '/watched'));
+    socket.resume();
+    await until(() => scanner.frames.length === 1 + 51 + 1, 20_000, 'every reply and the event');
+    const seen = scanner.frames.slice(1).map((f) => (f.xid === Xid.Notification ? `event ${f.dataLength}` : `reply ${f.xid}`));
+    const event = seen.indexOf(`event ${EventType.NodeDataChanged}`);
+    assert.ok(event > seen.indexOf('reply 1') && event < seen.indexOf('reply 51'), seen.join(', '));
+    assert.deepEqual(seen.filter((x) => x.startsWith('reply')), Array.from({ length: 51 }, (_, i) => `reply ${i + 1}`));
+    assert.equal(scanner.frames.at(-1)!.dataLength, 3, 'the last reply does not carry the new data');
+  } finally {
+    socket.destroy();
+    await setup.closeSession();
+  }
+});
+
+test('a connection closed while paused is dropped, and the server carries on', { timeout: 30_000 }, async () => {
+  const { socket, scanner } = await scannedSession();
+  socket.pause();
+  const backlog: Buffer[] = [];
+  for (let xid = 1; xid <= 500; xid++) backlog.push(getDataFrame(xid, '/big'));
+  socket.write(Buffer.concat(backlog));
+  await waitForPausedConnection();
+  const port = socket.localPort;
+  socket.destroy();
+  const gone = performance.now() + 10_000;
+  for (;;) {
+    const cons = await sendFourLetterWord('127.0.0.1', server.port, 'cons', 3000);
+    if (!cons.includes(`:${port}[`)) break;
+    if (performance.now() > gone) throw new Error(`the closed connection is still listed:\n${cons}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(scanner.frames.length < 500, 'every reply was sent before the close: the connection never paused');
+  const client = await RawZkClient.connect(server.port);
+  const reply = await client.request(OpCode.getData, { path: '/big', watch: false });
+  assert.equal((reply.body as { data: Buffer }).data.length, NODE_BYTES);
+  await client.closeSession();
 });
