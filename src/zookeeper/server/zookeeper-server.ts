@@ -312,7 +312,7 @@ export class ZooKeeperServer {
       if (!(err instanceof ReplyTooLargeError)) throw err;
       // A frame longer than jute.maxbuffer is what Apache's server closes a connection for when a client sends
       // one, and what its clients close the connection on when a server does: refused here before it is built.
-      this.log(`Reply to ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} from ${conn.remote} would be ${err.message.replace(/^reply of /, '')}, over jute.maxbuffer; closing`);
+      this.log(`Reply to ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} from ${conn.remote} would be at least ${err.replyBytes} bytes, over jute.maxbuffer (${err.maxReplyBytes}); closing`);
       conn.close();
       return;
     }
