@@ -338,3 +338,30 @@ test('a connection closed while paused is dropped, and the server carries on', {
   assert.equal((reply.body as { data: Buffer }).data.length, NODE_BYTES);
   await client.closeSession();
 });
+
+test('replies made all at once for a client that is not reading share the node data instead of copying it', { timeout: 60_000 }, async (t) => {
+  const { socket, scanner } = await scannedSession();
+  try {
+    socket.pause();
+    // The reads wait behind the write until its fsync, then are all answered in one pass of the pipeline.
+    const count = 900;
+    const frames = [encodeClientFrame({ kind: 'request', header: { xid: 1, type: OpCode.setData }, body: { path: '/other', data: Buffer.from('w'), version: -1 } })];
+    for (let xid = 2; xid <= count; xid++) frames.push(getDataFrame(xid, '/big'));
+    socket.write(Buffer.concat(frames));
+    const deadline = performance.now() + 20_000;
+    for (;;) {
+      const cons = await sendFourLetterWord('127.0.0.1', server.port, 'cons', 3000);
+      if (new RegExp(`:${socket.localPort}\\[\\d\\]\\(queued=0,recved=\\d+,sent=${count + 1}\\b`).test(cons)) break;
+      if (performance.now() > deadline) throw new Error(`the ${count} requests were not all answered:\n${cons}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const rss = rssBytes(server.pid);
+    t.diagnostic(`server VmRSS ${(rss / 2 ** 20).toFixed(0)} MiB with ${count - 1} replies of ${NODE_BYTES} bytes queued`);
+    assert.ok(rss < MAX_RSS_BYTES, `server VmRSS ${(rss / 2 ** 20).toFixed(0)} MiB with ${count - 1} replies of ${NODE_BYTES} bytes queued`);
+    socket.resume();
+    await until(() => scanner.frames.length === count + 1, 40_000, `${count} replies`);
+    assert.deepEqual(scanner.frames.slice(1).map((f) => f.xid), Array.from({ length: count }, (_, i) => i + 1));
+  } finally {
+    socket.destroy();
+  }
+});
