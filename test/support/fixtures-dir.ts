@@ -14,3 +14,16 @@ function findRepoRoot(): string {
 }
 
 export const FIXTURES_DIR = path.join(findRepoRoot(), '..', 'shared', 'fixtures', 'zookeeper');
+
+/**
+ * The kafkajs protocol fixtures: ../shared beside the repository root or, for a git worktree checked out
+ * further down, beside the nearest ancestor that has one.
+ */
+function findSharedDir(): string {
+  for (let dir = findRepoRoot(); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, '..', 'shared');
+    if (existsSync(candidate) || path.dirname(dir) === dir) return candidate;
+  }
+}
+
+export const KAFKAJS_FIXTURES_DIR = path.join(findSharedDir(), 'fixtures', 'kafkajs-protocol');

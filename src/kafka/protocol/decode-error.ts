@@ -20,4 +20,13 @@ export class KafkaDecodeError extends Error {
 export class KafkaEncodeError extends Error {
   override readonly name = 'KafkaEncodeError';
   readonly code = 'KAFKA_ENCODE';
+
+  static nullField(field: string, version: number): KafkaEncodeError {
+    return new KafkaEncodeError(`${field} is not nullable at version ${version}`);
+  }
+
+  /** Kafka's generated writers refuse to drop a non-ignorable field holding a non-default value. */
+  static absentField(field: string, version: number): KafkaEncodeError {
+    return new KafkaEncodeError(`attempted to write a non-default ${field} at version ${version}`);
+  }
 }
