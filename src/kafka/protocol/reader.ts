@@ -10,8 +10,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export class KafkaReader {
   pos: number;
-  /** DataView for 64-bit and float reads (builtins), made on first use. */
-  private view: DataView | null = null;
+  /** DataView for multi-byte reads: its getters are builtins the JIT inlines; Buffer's readers are JavaScript. */
+  private readonly view: DataView;
 
   constructor(
     readonly buf: Buffer,
@@ -20,6 +20,7 @@ export class KafkaReader {
   ) {
     if (start < 0 || end > buf.length || start > end) throw new RangeError(`bad reader bounds ${start}..${end} of ${buf.length}`);
     this.pos = start;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   remaining(): number {
@@ -39,7 +40,7 @@ export class KafkaReader {
   }
 
   private dv(): DataView {
-    return (this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length));
+    return this.view;
   }
 
   int8(): number {
@@ -51,19 +52,19 @@ export class KafkaReader {
   }
 
   int16(): number {
-    return this.buf.readInt16BE(this.need(2));
+    return this.dv().getInt16(this.need(2));
   }
 
   uint16(): number {
-    return this.buf.readUInt16BE(this.need(2));
+    return this.dv().getUint16(this.need(2));
   }
 
   int32(): number {
-    return this.buf.readInt32BE(this.need(4));
+    return this.dv().getInt32(this.need(4));
   }
 
   uint32(): number {
-    return this.buf.readUInt32BE(this.need(4));
+    return this.dv().getUint32(this.need(4));
   }
 
   int64(): bigint {

@@ -28,17 +28,20 @@ export class KafkaWriter {
     return this.chunkBytes + this.pos - this.flushed;
   }
 
+  /**
+   * Makes room for n more bytes. A full buffer is never copied: its written part becomes a chunk and
+   * writing continues in a fresh buffer twice the size, so growth costs no memcpy until toBuffer().
+   */
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    // Earlier chunks may be views of the current buffer: start a fresh one rather than copy over them.
-    const live = this.pos - this.flushed;
-    let size = Math.max(this.buf.length * 2, 512);
-    while (size < live + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, this.flushed, this.pos);
+    if (this.pos > this.flushed) {
+      this.chunks.push(this.buf.subarray(this.flushed, this.pos));
+      this.chunkBytes += this.pos - this.flushed;
+    }
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, n, 512));
     this.buf = next;
     this.view = new DataView(next.buffer, next.byteOffset, next.length);
-    this.pos = live;
+    this.pos = 0;
     this.flushed = 0;
   }
 
@@ -183,7 +186,7 @@ export class KafkaWriter {
     return [...this.chunks, this.buf.subarray(this.flushed, this.pos)];
   }
 
-  /** The bytes written as one buffer (a view when nothing went by reference, else a copy). */
+  /** The bytes written as one buffer (a view when everything fit in the first buffer, else one copy). */
   toBuffer(): Buffer {
     if (this.chunks.length === 0) return this.buf.subarray(0, this.pos);
     return Buffer.concat(this.toChunks(), this.length);
