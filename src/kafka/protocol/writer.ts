@@ -3,6 +3,8 @@ import { writeUnsignedVarint } from './varint.js';
 
 /** Byte fields at least this long are kept by reference in the chunk list instead of copied. */
 const BY_REFERENCE_BYTES = 4096;
+/** Strings up to this many UTF-16 units are tried on the ASCII fast path. */
+const SHORT_STRING = 64;
 
 /**
  * Appends Kafka primitives. Small values go into a growable scratch buffer; large byte fields
@@ -79,9 +81,10 @@ export class KafkaWriter {
     this.pos += 4;
   }
 
-  int64(v: bigint): void {
+  /** Takes a bigint; a safe-integer number is accepted too (offsets and timestamps built by hand). */
+  int64(v: bigint | number): void {
     this.ensure(8);
-    this.view.setBigInt64(this.pos, v);
+    this.view.setBigInt64(this.pos, typeof v === 'bigint' ? v : BigInt(v));
     this.pos += 8;
   }
 
@@ -104,12 +107,27 @@ export class KafkaWriter {
   }
 
   private stringBody(v: string, compact: boolean): void {
+    if (v.length <= SHORT_STRING && this.asciiBody(v, compact)) return;
     const len = Buffer.byteLength(v, 'utf8');
     if (len > 0x7fff) throw new KafkaEncodeError(`string of ${len} bytes exceeds 32767`);
     if (compact) this.uvarint(len + 1);
     else this.int16(len);
     this.ensure(len);
     this.pos += this.buf.write(v, this.pos, len, 'utf8');
+  }
+
+  /** Short ASCII strings (topic names, hosts, ids) byte by byte: cheaper than a native utf8 write. */
+  private asciiBody(v: string, compact: boolean): boolean {
+    const n = v.length;
+    for (let i = 0; i < n; i++) if (v.charCodeAt(i) > 0x7f) return false;
+    if (compact) this.uvarint(n + 1);
+    else this.int16(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = v.charCodeAt(i);
+    this.pos = pos;
+    return true;
   }
 
   string(v: string): void {
