@@ -10,10 +10,12 @@ import {
   encodeMessage,
   encodeRequest,
   encodeResponse,
+  readRequestHeader,
   requestHeaderVersion,
   responseHeaderVersion,
 } from '../../../../src/kafka/protocol/codec.js';
-import { KafkaEncodeError } from '../../../../src/kafka/protocol/decode-error.js';
+import { KafkaDecodeError, KafkaEncodeError } from '../../../../src/kafka/protocol/decode-error.js';
+import { KafkaReader } from '../../../../src/kafka/protocol/reader.js';
 import { ApiKey, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, RequestHeaderSchema, ZK_BROKER_API_VERSIONS } from '../../../../src/kafka/protocol/schemas/index.js';
 
 /** Hex with spaces, `|` separators and `#` comments to the end of a line. */
@@ -149,4 +151,23 @@ test('the zkBroker version table lists ZooKeeper-mode APIs only, without unstabl
   assert.equal(byKey.has(ApiKey.BrokerHeartbeat), false);
   const endTxn = byKey.get(ApiKey.EndTxn)!;
   assert.equal(endTxn.maxVersion, 4); // 0-5 in the spec, 5 marked unstable
+});
+
+test('a nullable struct is a presence byte: -1 for null, 1 then the struct (ConsumerGroupHeartbeat v0 response)', () => {
+  const schema = RESPONSE_SCHEMAS[ApiKey.ConsumerGroupHeartbeat];
+  const base = { throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: 'm', memberEpoch: 3, heartbeatIntervalMs: 5000 };
+  const nullBytes = hex('00000000 0000 00 02 6d 00000003 00001388 | ff | 00');
+  assert.ok(encodeMessage(schema, 0, { ...base, assignment: null }).equals(nullBytes));
+  assert.equal(decodeMessage(schema, 0, nullBytes).assignment, null);
+  const present = hex('00000000 0000 00 02 6d 00000003 00001388 | 01 | 01 00 | 00'); // present, empty topic list, struct tags; body tags
+  assert.ok(encodeMessage(schema, 0, { ...base, assignment: { topicPartitions: [] } }).equals(present));
+  assert.deepEqual(decodeMessage(schema, 0, present).assignment, { topicPartitions: [] });
+});
+
+test('a request with an unknown api key has its header read and then fails as a decode error', () => {
+  const frame = hex('7fff 0000 00000005 0001 78');
+  assert.throws(() => decodeRequest(frame), (err: unknown) => err instanceof KafkaDecodeError && /unknown api key 32767/.test((err as Error).message));
+  const r = new KafkaReader(frame);
+  assert.deepEqual(readRequestHeader(r), { header: { requestApiKey: 32767, requestApiVersion: 0, correlationId: 5, clientId: 'x' }, headerVersion: 1 });
+  assert.equal(r.pos, frame.length);
 });
