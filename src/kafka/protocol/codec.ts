@@ -51,14 +51,23 @@ export function messageCodec(schema: MessageSchema, version: number): StructCode
   return codec;
 }
 
+/** The cached codec, or undefined when the version is not one the schema has. */
+function codecIfValid(schema: MessageSchema, version: number): StructCodec | undefined {
+  const cached = messageCache.get(schema)?.[version];
+  if (cached !== undefined) return cached;
+  return isValidVersion(schema, version) ? messageCodec(schema, version) : undefined;
+}
+
 export function readMessage<T = any>(schema: MessageSchema, version: number, r: KafkaReader): T {
-  if (!isValidVersion(schema, version)) r.fail(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
-  return messageCodec(schema, version).read(r) as T;
+  const codec = codecIfValid(schema, version);
+  if (codec === undefined) throw new KafkaDecodeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`, r.pos);
+  return codec.read(r) as T;
 }
 
 export function writeMessage<T>(schema: MessageSchema, version: number, w: KafkaWriter, value: T): void {
-  if (!isValidVersion(schema, version)) throw new KafkaEncodeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
-  messageCodec(schema, version).write(w, value);
+  const codec = codecIfValid(schema, version);
+  if (codec === undefined) throw new KafkaEncodeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
+  codec.write(w, value);
 }
 
 /** Decodes a whole message from buf[start, end); bytes left over after it are an error. */

@@ -86,9 +86,12 @@ test('negative lengths are refused where the field is not nullable', () => {
   assert.throws(() => decodeMessage(metadataRequest, 9, hex('02 00')), /non-nullable compact string is null/);
 });
 
-test('bytes left over after a message are an error', () => {
+test('bytes left over after a message, or a version the schema lacks, are decode errors', () => {
   const heartbeat = RESPONSE_SCHEMAS[ApiKey.Heartbeat];
   assert.throws(() => decodeMessage(heartbeat, 0, hex('0000 00')), /1 bytes left/);
+  for (const version of [-1, 5, 1.5, 70000]) {
+    assert.throws(() => decodeMessage(heartbeat, version, hex('0000')), (err: unknown) => isDecodeError(err) && /has no version/.test((err as Error).message));
+  }
 });
 
 test('seeded random corruption of valid messages only ever throws KafkaDecodeError', () => {
