@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates src/kafka/protocol/schemas/*.ts from Kafka's message specs (clients/src/main/resources/common/message).
-// Usage: node scripts/gen-kafka.mjs [path/to/message-dir]
+// Usage: node scripts/gen-kafka.mjs [path/to/message-dir] [--out dir]
 // Output is facts only (field names, types, version ranges as the spec writes them) plus one TypeScript
 // interface per message and struct; the codec (src/kafka/protocol/codec.ts) compiles readers/writers from it.
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,8 +16,10 @@ function findSpecs() {
     if (dirname(dir) === dir) throw new Error('shared/specs/kafka/message not found beside the repository; pass its path');
   }
 }
-const source = process.argv[2] ?? findSpecs();
-const outDir = join(root, 'src', 'kafka', 'protocol', 'schemas');
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const outDir = outAt >= 0 ? args.splice(outAt, 2)[1] : join(root, 'src', 'kafka', 'protocol', 'schemas');
+const source = args[0] ?? findSpecs();
 
 const PRIMITIVES = {
   bool: 'boolean',

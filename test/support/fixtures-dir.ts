@@ -27,3 +27,8 @@ function findSharedDir(): string {
 }
 
 export const KAFKAJS_FIXTURES_DIR = path.join(findSharedDir(), 'fixtures', 'kafkajs-protocol');
+
+/** Kafka's message specs, the input of scripts/gen-kafka.mjs. */
+export const KAFKA_SPECS_DIR = path.join(findSharedDir(), 'specs', 'kafka', 'message');
+
+export const REPO_ROOT = findRepoRoot();
