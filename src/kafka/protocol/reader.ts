@@ -39,12 +39,8 @@ export class KafkaReader {
     return at;
   }
 
-  private dv(): DataView {
-    return this.view;
-  }
-
   int8(): number {
-    return this.buf.readInt8(this.need(1));
+    return this.view.getInt8(this.need(1));
   }
 
   bool(): boolean {
@@ -52,27 +48,27 @@ export class KafkaReader {
   }
 
   int16(): number {
-    return this.dv().getInt16(this.need(2));
+    return this.view.getInt16(this.need(2));
   }
 
   uint16(): number {
-    return this.dv().getUint16(this.need(2));
+    return this.view.getUint16(this.need(2));
   }
 
   int32(): number {
-    return this.dv().getInt32(this.need(4));
+    return this.view.getInt32(this.need(4));
   }
 
   uint32(): number {
-    return this.dv().getUint32(this.need(4));
+    return this.view.getUint32(this.need(4));
   }
 
   int64(): bigint {
-    return this.dv().getBigInt64(this.need(8));
+    return this.view.getBigInt64(this.need(8));
   }
 
   float64(): number {
-    return this.dv().getFloat64(this.need(8));
+    return this.view.getFloat64(this.need(8));
   }
 
   /** Kafka's Uuid as its string form: unpadded base64url of the 16 bytes. */
