@@ -89,15 +89,28 @@ export function defaultStruct(fields: FieldSchema[]): Record<string, unknown> {
   return o;
 }
 
-/** Whether `v` counts as the field's default: Kafka writes a tagged field, or rejects an absent one, only otherwise. */
+const defaultCheckers = new WeakMap<FieldSchema, (v: unknown) => boolean>();
+
+/**
+ * Whether `v` counts as the field's default: Kafka writes a tagged field, or rejects an absent one, only
+ * otherwise. undefined is the default; arrays and bytes are default when empty (unless the default is null),
+ * structs when every member is. Built once per field, as it runs for every tagged field written.
+ */
 export function isDefault(f: FieldSchema, v: unknown): boolean {
-  if (v === undefined) return true;
+  let check = defaultCheckers.get(f);
+  if (check === undefined) defaultCheckers.set(f, (check = defaultChecker(f)));
+  return check(v);
+}
+
+function defaultChecker(f: FieldSchema): (v: unknown) => boolean {
   const d = defaultValue(f);
-  if (d === null || v === null) return v === d;
-  if (isArray(f)) return (v as unknown[]).length === 0;
-  if (isStruct(f)) return f.fields!.every((sub) => isDefault(sub, (v as Record<string, unknown>)[sub.name]));
-  if (Buffer.isBuffer(d)) return (v as Uint8Array).length === 0;
-  return v === d;
+  if (d === null) return (v) => v == null;
+  if (isArray(f) || Buffer.isBuffer(d)) return (v) => v === undefined || (v !== null && (v as ArrayLike<unknown>).length === 0);
+  if (isStruct(f)) {
+    const members = f.fields!.map((sub) => [sub.name, defaultChecker(sub)] as const);
+    return (v) => v === undefined || (v !== null && members.every(([name, check]) => check((v as Record<string, unknown>)[name])));
+  }
+  return (v) => v === undefined || v === d;
 }
 
 /** Compilation context: values the generated source refers to as C[i]. */
@@ -116,14 +129,15 @@ function literal(v: unknown, consts: Consts): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (Buffer.isBuffer(v)) return consts.ref(v);
-  return '';
+  throw new Error(`no literal for default ${String(v)}`);
 }
 
-/** Source for a field's default: a literal, or a call producing a fresh array/struct. */
+/** Source for a field's default: a literal; arrays and structs as literals too, so each use is a fresh object. */
 function defaultSource(f: FieldSchema, consts: Consts): string {
-  const lit = literal(defaultValue(f), consts);
-  if (lit !== '') return lit;
-  return `${consts.ref(() => defaultValue(f))}()`;
+  if (f.default === 'null') return 'null';
+  if (isArray(f)) return '[]';
+  if (isStruct(f)) return `{${f.fields!.map((sub) => `${JSON.stringify(sub.name)}: ${defaultSource(sub, consts)}`).join(', ')}}`;
+  return literal(defaultValue(f), consts);
 }
 
 interface Shape {
@@ -192,23 +206,26 @@ function writeField(f: FieldSchema, shape: Shape, consts: Consts, structOf: Stru
 interface TaggedWriter {
   tag: number;
   name: string;
-  field: FieldSchema;
+  isDefault: (x: unknown) => boolean;
   write: (w: KafkaWriter, x: unknown) => void;
 }
 
 /** Writes a tag section: known tagged fields that differ from their default, plus preserved unknown ones, by tag. */
 function writeTags(w: KafkaWriter, known: TaggedWriter[], v: Record<string, unknown>): void {
   const unknown = v.unknownTaggedFields as RawTaggedField[] | undefined;
-  const out: { tag: number; data: Uint8Array }[] = [];
+  let out: { tag: number; data: Uint8Array }[] | undefined;
   for (const k of known) {
     const x = v[k.name];
-    if (isDefault(k.field, x)) continue;
+    if (k.isDefault(x)) continue;
     const sub = new KafkaWriter(64);
     k.write(sub, x);
-    out.push({ tag: k.tag, data: sub.toBuffer() });
+    (out ??= []).push({ tag: k.tag, data: sub.toBuffer() });
   }
-  if (unknown !== undefined) for (const u of unknown) out.push(u);
-  if (unknown !== undefined && known.length > 0) out.sort((a, b) => a.tag - b.tag);
+  if (unknown !== undefined && unknown.length > 0) {
+    out = out === undefined ? unknown.slice() : [...out, ...unknown];
+    if (known.length > 0) out.sort((a, b) => a.tag - b.tag);
+  }
+  if (out === undefined) return w.uvarint(0);
   w.uvarint(out.length);
   for (const t of out) {
     w.uvarint(t.tag);
@@ -258,7 +275,7 @@ export function compileStruct(fields: FieldSchema[], shape: Shape, structOf: Str
     } else if (tagged.includes(f)) {
       const src = writeField(f, shape, consts, structOf, 'x', false);
       const fn = new Function('C', `return function writeTag${f.tag}(w, x) {\n${src}};`)(consts.values) as TaggedWriter['write'];
-      knownTags.push({ tag: f.tag!, name: f.name, field: f, write: fn });
+      knownTags.push({ tag: f.tag!, name: f.name, isDefault: (x) => isDefault(f, x), write: fn });
     } else if (f.ignorable !== true) {
       write += `if (!${consts.ref(isDefault)}(${consts.ref(f)}, v[${key(f.name)}])) throw ${consts.ref(KafkaEncodeError)}.absentField(${JSON.stringify(f.name)}, ${v});\n`;
     }
