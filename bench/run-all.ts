@@ -8,6 +8,7 @@ const BENCHMARKS = [
   { name: 'zookeeper client', script: './zk/bench-client.js' },
   { name: 'zookeeper recovery of a large log', script: './zk/bench-recovery.js' },
   { name: 'kafka log storage', script: './kafka/bench-log.js' },
+  { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },
 ];
 
 let failed = 0;
