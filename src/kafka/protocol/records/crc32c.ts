@@ -15,7 +15,7 @@ interface NodeRsCrc32 {
 }
 
 /** Below this many bytes the JS loop beats the cost of crossing into native code (measured by bench/kafka/records-bench). */
-const NATIVE_MIN_BYTES = 128;
+const NATIVE_MIN_BYTES = 256;
 
 const POLY_CRC32C = 0x82f63b78;
 const POLY_CRC32 = 0xedb88320;

@@ -69,6 +69,8 @@ interface EncodedRecord {
   bodyBytes: number;
 }
 
+const NO_HEADERS: EncodedRecord['headers'] = [];
+
 function toBuffer(value: Bytes | null | undefined): Buffer | null {
   if (value === null || value === undefined) return null;
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
@@ -81,7 +83,8 @@ function sizeOfBytes(value: Buffer | null): number {
 function writeBytes(buf: Buffer, pos: number, value: Buffer | null): number {
   if (value === null) return writeVarint(buf, pos, -1);
   pos = writeVarint(buf, pos, value.length);
-  return pos + value.copy(buf, pos);
+  buf.set(value, pos);
+  return pos + value.length;
 }
 
 function checkProducerState(options: RecordBatchOptions, producerId: number, producerEpoch: number, baseSequence: number): void {
@@ -121,7 +124,7 @@ function prepare(inputs: readonly RecordInput[], options: RecordBatchOptions): P
     lastOffsetDelta = offsetDelta;
     const key = toBuffer(input.key);
     const value = toBuffer(input.value);
-    const headers = (input.headers ?? []).map((h) => ({ key: toBuffer(h.key)!, value: toBuffer(h.value) }));
+    const headers = input.headers === undefined || input.headers.length === 0 ? NO_HEADERS : input.headers.map((h) => ({ key: toBuffer(h.key)!, value: toBuffer(h.value) }));
     const timestampDelta = timestamp - firstTimestamp;
     let bodyBytes = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value) + sizeOfVarint(headers.length);
     for (const h of headers) bodyBytes += sizeOfBytes(h.key) + sizeOfBytes(h.value);
