@@ -2,7 +2,7 @@
 export * from './errors.js';
 export * from './record-batch.js';
 export { BatchScanner, recordBatches } from './batch-scanner.js';
-export { RecordCursor, RecordReader, readRecords, decodeRecords, openRecords, recordsData, readHeaders, type KafkaRecord, type RecordHeader } from './record-reader.js';
+export { RecordCursor, RecordReader, readRecords, decodeRecords, iterateRecords, openRecords, recordsData, readHeaders, type KafkaRecord, type RecordHeader } from './record-reader.js';
 export { buildRecordBatch, buildRecordBatchSync, type RecordInput, type RecordBatchOptions, type RecordHeaderInput } from './record-batch-builder.js';
 export { buildEndTxnMarker, controlRecordType, parseEndTxnMarkerValue, ControlRecordType } from './control-records.js';
 export { LegacyEntryView, readLegacyRecords, buildLegacyMessageSet, type LegacyRecord, type LegacyRecordInput } from './legacy-records.js';

@@ -134,15 +134,13 @@ export async function openRecords(batch: RecordBatchView, options?: DecompressOp
   return new RecordReader(data, batch.recordCount);
 }
 
-/** Records as objects, from `data` = recordsData(batch). */
-export function decodeRecords(batch: RecordBatchView, data: Buffer): KafkaRecord[] {
-  const count = batch.recordCount;
-  const reader = new RecordReader(data, count);
+/** Records as objects, one at a time, from `data` = recordsData(batch). */
+export function* iterateRecords(batch: RecordBatchView, data: Buffer): Generator<KafkaRecord> {
+  const reader = new RecordReader(data, batch.recordCount);
   const baseOffset = batch.baseOffset;
   const baseTimestamp = batch.baseTimestamp;
   const logAppendTime = batch.timestampType === TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp : undefined;
   const baseSequence = batch.baseSequence;
-  const records: KafkaRecord[] = [];
   const r = new RecordCursor();
   while (reader.next(r)) {
     let sequence = NO_SEQUENCE;
@@ -150,16 +148,19 @@ export function decodeRecords(batch: RecordBatchView, data: Buffer): KafkaRecord
       sequence = baseSequence + r.offsetDelta;
       if (sequence > 0x7fffffff) sequence -= 0x80000000;
     }
-    records.push({
+    yield {
       offset: baseOffset + r.offsetDelta,
       timestamp: logAppendTime ?? baseTimestamp + r.timestampDelta,
       key: r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength),
       value: r.valueLength < 0 ? null : data.subarray(r.valueStart, r.valueStart + r.valueLength),
       headers: r.headerCount === 0 ? [] : readHeaders(data, r),
       sequence,
-    });
+    };
   }
-  return records;
+}
+
+export function decodeRecords(batch: RecordBatchView, data: Buffer): KafkaRecord[] {
+  return [...iterateRecords(batch, data)];
 }
 
 export async function readRecords(batch: RecordBatchView, options?: DecompressOptions): Promise<KafkaRecord[]> {

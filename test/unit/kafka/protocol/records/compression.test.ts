@@ -8,6 +8,7 @@ import { compressRaw, compressXerial, XERIAL_BLOCK_BYTES } from '../../../../../
 import { xxhash32 } from '../../../../../src/kafka/protocol/records/compression/xxhash32.js';
 import { zstdDecompressedBound } from '../../../../../src/kafka/protocol/records/compression/zstd.js';
 import { RecordsError } from '../../../../../src/kafka/protocol/records/errors.js';
+import { requireNativeAddon } from '../../../../../src/kafka/protocol/records/native-addon.js';
 
 const logLines = (bytes: number) => {
   const lines: string[] = [];
@@ -44,6 +45,12 @@ describe('compression codecs', () => {
       }
     });
   }
+
+  it('loads each codec through its native binary, and says so loudly when a package has none', () => {
+    assert.match(requireNativeAddon('lz4-napi', /lz4-napi[^/]*\.node$/).binaryPath, /\.node$/);
+    assert.throws(() => requireNativeAddon('ini', /ini[^/]*\.node$/), /loaded without its native binary/);
+    assert.throws(() => requireNativeAddon('no-such-package-here', /x\.node$/), /cannot load/);
+  });
 
   it('refuses unknown codecs with UNSUPPORTED_COMPRESSION_TYPE', async () => {
     await assert.rejects(getCodec(5), (e: unknown) => e instanceof RecordsError && e.errorCode === 76);
