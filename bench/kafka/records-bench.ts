@@ -84,6 +84,13 @@ async function benchCodecs(): Promise<void> {
     const d = await rate(() => decompress(type, packed), input.length);
     log(`  ${name.padEnd(10)} ${(input.length / packed.length).toFixed(2).padStart(6)}   ${fmt(c / 1e6)}        ${fmt(d / 1e6)}`);
   }
+  // The bindings' own one-shot formats, for comparison with our framing around their blocks.
+  const lz4 = require('lz4-napi') as { compressFrameSync(b: Buffer): Buffer; decompressFrameSync(b: Buffer): Buffer };
+  const frame = lz4.compressFrameSync(input);
+  log(`  lz4-napi frame API (4 MiB blocks)  ${fmt((await rate(() => lz4.compressFrameSync(input), input.length)) / 1e6)}        ${fmt((await rate(() => lz4.decompressFrameSync(frame), input.length)) / 1e6)}`);
+  const snappy = require('snappy') as { compressSync(b: Buffer): Buffer; uncompressSync(b: Buffer): Buffer };
+  const block = snappy.compressSync(input);
+  log(`  snappy one raw block               ${fmt((await rate(() => snappy.compressSync(input), input.length)) / 1e6)}        ${fmt((await rate(() => snappy.uncompressSync(block), input.length)) / 1e6)}`);
 }
 
 async function benchBatches(): Promise<void> {
