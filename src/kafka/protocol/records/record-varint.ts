@@ -37,13 +37,7 @@ export function readVarint(buf: Uint8Array, cursor: Cursor, end: number): number
 
 export function readVarlong(buf: Uint8Array, cursor: Cursor, end: number): number {
   let pos = cursor.pos;
-  if (pos < end) {
-    const b = buf[pos];
-    if (b < 0x80) {
-      cursor.pos = pos + 1;
-      return (b >>> 1) ^ -(b & 1);
-    }
-  }
+  if (pos < end && buf[pos] < 0x80) return readVarint(buf, cursor, end);
   let raw = 0;
   let scale = 1;
   for (let i = 0; i < MAX_VARLONG_BYTES; i++) {
