@@ -52,6 +52,21 @@ describe('compression codecs', () => {
     assert.throws(() => requireNativeAddon('no-such-package-here', /x\.node$/), /cannot load/);
   });
 
+  it('loads no native binary at import, and each one on first use', () => {
+    const index = new URL('../../../../../src/kafka/protocol/records/index.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(index)}).then(async (m) => {
+      const loaded = () => Object.keys(require.cache).filter((k) => k.endsWith('.node')).length;
+      const counts = [loaded()];
+      m.crc32c(Buffer.alloc(1000));
+      counts.push(loaded());
+      await m.getCodec(4);
+      counts.push(loaded());
+      console.log(counts.join(','));
+    });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), '0,1,2', r.stderr);
+  });
+
   it('refuses unknown codecs with UNSUPPORTED_COMPRESSION_TYPE', async () => {
     await assert.rejects(getCodec(5), (e: unknown) => e instanceof RecordsError && e.errorCode === 76);
   });
