@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BatchScanner } from '../../../../../src/kafka/protocol/records/batch-scanner.js';
 import { buildEndTxnMarker } from '../../../../../src/kafka/protocol/records/control-records.js';
+import { crc32 } from '../../../../../src/kafka/protocol/records/crc32c.js';
 import { downConvert } from '../../../../../src/kafka/protocol/records/down-convert.js';
 import { RecordsError } from '../../../../../src/kafka/protocol/records/errors.js';
 import { buildLegacyMessageSet, LegacyEntryView, readLegacyRecords } from '../../../../../src/kafka/protocol/records/legacy-records.js';
@@ -103,5 +104,9 @@ describe('legacy message sets', () => {
     await assert.rejects(upConvert(mixed, { baseOffset: 0 }), code(87));
     const gz = await buildLegacyMessageSet([{ offset: 0, timestamp: 1, key: null, value: Buffer.from('x') }], { magic: 1, compression: 1 });
     await assert.rejects(upConvert(Buffer.concat([gz, gz]), { baseOffset: 0 }), code(87));
+    const zstdWrapper = Buffer.from(gz);
+    zstdWrapper[17] = (zstdWrapper[17] & ~7) | 4;
+    zstdWrapper.writeUInt32BE(crc32(zstdWrapper.subarray(16)), 12);
+    await assert.rejects(upConvert(zstdWrapper, { baseOffset: 0 }), code(76));
   });
 });
