@@ -2,12 +2,10 @@
 // and Fetch response layouts to find their records fields.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES_DIR } from '../../../../support/fixtures-dir.js';
+import { KAFKAJS_FIXTURES_DIR as DIR } from '../../../../support/fixtures-dir.js';
 
-// shared/ sits beside the repository root, or beside the folder that holds this work tree.
-const CANDIDATES = [path.resolve(FIXTURES_DIR, '..', 'kafkajs-protocol'), path.resolve(FIXTURES_DIR, '..', '..', '..', '..', 'shared', 'fixtures', 'kafkajs-protocol')];
-
-export const KAFKAJS_FIXTURES_DIR = CANDIDATES.find((dir) => existsSync(dir));
+/** Undefined where ../shared is absent: the tests that need the fixtures skip. */
+export const KAFKAJS_FIXTURES_DIR = existsSync(DIR) ? DIR : undefined;
 
 export function fixtureFiles(api: string, pattern: RegExp): string[] {
   if (KAFKAJS_FIXTURES_DIR === undefined) return [];
