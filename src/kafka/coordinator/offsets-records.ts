@@ -137,7 +137,8 @@ class Reader {
     const len = this.int32();
     if (len < 0) throw new OffsetsRecordError(`${this.what}: ${field} has length ${len}`);
     const at = this.need(len);
-    return Uint8Array.prototype.slice.call(this.buf, at, at + len);
+    // A plain copy: the record may outlive the (possibly pooled) buffer it was read from.
+    return new Uint8Array(this.buf.subarray(at, at + len));
   }
   remaining(): number {
     return this.buf.length - this.pos;
