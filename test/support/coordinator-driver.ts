@@ -38,6 +38,8 @@ export class CoordinatorDriver {
   /** Appends awaiting completion while holdAppends is set. */
   readonly heldAppends: AppendEffect[] = [];
   holdAppends = false;
+  /** Decides each acks=all append's outcome when not held (0 = success; a failure never reaches the log). */
+  appendOutcome: () => number = () => 0;
   readonly allEffects: Effect[] = [];
 
   constructor(config: Partial<CoordinatorConfig> = {}, opts: { load?: boolean } = {}) {
@@ -85,8 +87,9 @@ export class CoordinatorDriver {
           if (e.acks === 'none') this.appendToLog(e);
           else if (this.holdAppends) this.heldAppends.push(e);
           else {
-            this.appendToLog(e);
-            queue.push(...this.c.appendCompleted(this.nowMs, e.appendId, 0));
+            const errorCode = this.appendOutcome();
+            if (errorCode === 0) this.appendToLog(e);
+            queue.push(...this.c.appendCompleted(this.nowMs, e.appendId, errorCode));
           }
           break;
         case 'timer':
