@@ -18,7 +18,7 @@ export class IllegalGroupTransition extends Error {
   override name = 'IllegalGroupTransition';
 }
 
-/** A JoinGroup that has not been answered yet marks the member as awaiting join (likewise for sync). */
+/** A member; an unanswered JoinGroup (SyncGroup) request id marks it as awaiting join (sync). */
 export interface MemberMetadata {
   memberId: string;
   groupInstanceId: string | null;
@@ -30,7 +30,6 @@ export interface MemberMetadata {
   protocols: JoinGroupProtocol[];
   assignment: Uint8Array;
   awaitingJoinRequestId: number | null;
-  /** The apiVersion of the awaiting JoinGroup (decides whether protocolType is echoed). */
   awaitingSyncRequestId: number | null;
   isNew: boolean;
   latestHeartbeatMs: number;

@@ -97,3 +97,15 @@ test('a load for an older leader epoch is ignored; unload answers waiting member
   assert.equal(d.heartbeat('h', 1, j.memberId), ErrorCode.NOT_COORDINATOR);
   assert.equal(d.c.nextDeadlineMs(), 600_000, 'only the periodic expiry check remains scheduled');
 });
+
+test('a loaded group over group.max.size rebalances at once', () => {
+  const d = new CoordinatorDriver({ offsetsTopicNumPartitions: 1, groupMaxSize: 1 }, { load: false });
+  d.loadPartition(0, 0, [groupRecord('big', 4, ['m1', 'm3'])]);
+  assert.equal(d.c.groups.get('big')!.state, 'PreparingRebalance');
+  const id = d.join('big', { memberId: 'm1', protocols: [{ name: 'range', metadata: new Uint8Array([0]) }] });
+  // With m1 waiting the group is full: m3's rejoin is refused and m3 removed, which completes the rebalance.
+  assert.equal(d.joinResponse(d.join('big', { memberId: 'm3', protocols: [{ name: 'range', metadata: new Uint8Array([0]) }] })).errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED);
+  const r = d.joinResponse(id);
+  assert.equal(r.generationId, 5);
+  assert.deepEqual(r.members.map((m) => m.memberId), ['m1']);
+});

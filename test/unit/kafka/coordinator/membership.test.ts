@@ -403,3 +403,28 @@ test('a superseded JoinGroup from the same member is forgotten, never answered t
   assert.equal(d.joinResponse(second).generationId, 3);
   assert.equal(d.response(first), undefined);
 });
+
+test('CompletingRebalance: a member repeating its JoinGroup gets the same generation again; a static rejoin forces a rebalance', () => {
+  const d = new CoordinatorDriver();
+  const s = d.joinResponse(d.join(G, { groupInstanceId: 'i' }));
+  const jb = d.joinDynamic(G, { clientId: 'b' });
+  d.join(G, { memberId: s.memberId, groupInstanceId: 'i' });
+  const b = d.joinResponse(jb).memberId;
+  assert.equal(state(d), 'CompletingRebalance');
+  const again = d.joinResponse(d.join(G, { memberId: s.memberId, groupInstanceId: 'i' }));
+  assert.deepEqual([again.errorCode, again.generationId, again.leader, again.members.length], [0, 2, s.memberId, 2]);
+  const sb = d.sync(G, 2, b);
+  const restart = d.join(G, { groupInstanceId: 'i' });
+  assert.equal(state(d), 'PreparingRebalance');
+  assert.equal(d.syncResponse(sb).errorCode, ErrorCode.REBALANCE_IN_PROGRESS, 'waiting syncs are sent back to rejoin');
+  d.join(G, { memberId: b, clientId: 'b' });
+  const r = d.joinResponse(restart);
+  assert.equal(r.generationId, 3);
+  assert.equal(r.memberId, 'i-uuid3');
+});
+
+test('JoinGroup v0 has no rebalance timeout: the session timeout is used', () => {
+  const d = new CoordinatorDriver();
+  const j = d.joinResponse(d.join(G, { apiVersion: 0, sessionTimeoutMs: 7000, rebalanceTimeoutMs: 99_999 }));
+  assert.equal(d.c.groups.get(G)!.get(j.memberId).rebalanceTimeoutMs, 7000);
+});
