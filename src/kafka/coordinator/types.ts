@@ -11,7 +11,17 @@
 //   timer    the coordinator's earliest deadline changed: call tick(nowMs) at or after deadlineMs
 //            (null = nothing scheduled). tick() with an earlier time is harmless.
 //
-// Everything else (sockets, the log, FindCoordinator's metadata lookup) lives in the adapter.
+// Everything else (sockets, the log, FindCoordinator's metadata lookup) lives in the adapter. Its duties:
+//   - call startup() once, beginLoad/completeLoad when it becomes leader of a __consumer_offsets
+//     partition (records from log start to log end, decoded with decodeOffsetsLogRecord; skip control and
+//     transactional batches: transactional offset commits are not supported), unload() when it stops
+//     being leader;
+//   - FindCoordinator (key type 0): the leader of partition partitionFor(groupId);
+//   - fill version-dependent fields: OffsetCommit v1 per-partition commit timestamps, v2-v4
+//     retentionTimeMs (-1 otherwise), committedLeaderEpoch -1 below v6; OffsetCommit v0, which Kafka 2.8
+//     keeps in ZooKeeper, is not handled here; LeaveGroup v0-v2 become a one-member batch and take the
+//     response's member error as the top-level error; OffsetFetch v0-v1 carry a group error per partition
+//     and v2-v7 at top level; ListGroups and DescribeGroups send errorCode as given.
 
 import type { KafkaConfig } from '../../config/kafka-config.js';
 
