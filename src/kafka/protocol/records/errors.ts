@@ -3,12 +3,14 @@
  * returns for it, so a Produce handler can answer without a lookup table of its own.
  */
 
+import { ErrorCode } from '../errors.js';
+
 /** Kafka protocol error codes used by this layer. */
 export const RecordsErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 export type RecordsErrorCodeValue = (typeof RecordsErrorCode)[keyof typeof RecordsErrorCode];
