@@ -1,6 +1,7 @@
 // A model of the ZooKeeper data a Kafka controller writes, for tests of the pure controller: it applies the
-// controller's ZkWrite effects with ZooKeeper's version rules and records every violation (stale zkVersion, stale
-// controller epoch fence, creating what exists).
+// controller's ZkWrite effects with ZooKeeper's version rules, as the adapter would (a failed /controller_epoch
+// fence stops the batch), and records every violation a correct controller never causes (stale zkVersion,
+// creating what exists, a leader epoch going backwards).
 import type { Effect, ZkWrite } from '../../src/kafka/controller/effects.js';
 import type { RegisteredBroker, TopicSnapshot } from '../../src/kafka/controller/events.js';
 import type { PartitionState, ReplicaAssignment } from '../../src/kafka/zk/zk-data.js';
@@ -51,15 +52,17 @@ export class ZkModel {
   readonly deleteMarkers = new Set<string>();
   readonly violations: string[] = [];
 
-  apply(effects: readonly Effect[]): void {
-    for (const e of effects) if (e.type === 'zkWrite') this.write(e.controllerEpochZkVersion, e.write);
+  /** Applies the writes in order; false when a fence failed (the rest of the batch is not applied). */
+  apply(effects: readonly Effect[]): boolean {
+    for (const e of effects) {
+      if (e.type !== 'zkWrite') continue;
+      if (e.controllerEpochZkVersion !== this.controllerEpochZkVersion) return false;
+      this.write(e.write);
+    }
+    return true;
   }
 
-  write(fence: number, w: ZkWrite): void {
-    if (fence !== this.controllerEpochZkVersion) {
-      this.violations.push(`write ${w.kind} fenced with /controller_epoch version ${fence}, current ${this.controllerEpochZkVersion}`);
-      return;
-    }
+  private write(w: ZkWrite): void {
     switch (w.kind) {
       case 'createPartitionState': {
         const key = `${w.topic}:${w.partition}`;
@@ -73,6 +76,9 @@ export class ZkModel {
         if (!cur) return void this.violations.push(`update of missing state ${key}`);
         if (cur.zkVersion !== w.expectedZkVersion) {
           return void this.violations.push(`stale zkVersion for ${key}: expected ${w.expectedZkVersion}, znode has ${cur.zkVersion}`);
+        }
+        if (w.state.leaderEpoch < cur.state.leaderEpoch || (w.state.leader !== cur.state.leader && w.state.leaderEpoch === cur.state.leaderEpoch)) {
+          this.violations.push(`leader epoch of ${key} went from ${cur.state.leaderEpoch} (leader ${cur.state.leader}) to ${w.state.leaderEpoch} (leader ${w.state.leader})`);
         }
         this.partitionStates.set(key, { state: w.state, zkVersion: cur.zkVersion + 1 });
         return;
