@@ -13,8 +13,8 @@ import {
   type ZooKeeperClient,
   type ZooKeeperClientOptions,
 } from '../../zookeeper/client/index.js';
-import type { ClusterSnapshot, RegisteredBroker, TopicSnapshot } from '../controller/events.js';
-import type { ZkWrite } from '../controller/effects.js';
+import type { ClusterSnapshot, ControllerEvent, RegisteredBroker, TopicSnapshot } from '../controller/events.js';
+import type { Effect, ZkWrite } from '../controller/effects.js';
 import { BrokerIdInUseError, ControllerMovedError } from './errors.js';
 import {
   INITIAL_CONTROLLER_EPOCH,
@@ -322,6 +322,25 @@ export class KafkaZkClient {
 
   // ------------------------------------------------------------------------------------------------------------
   // Controller writes
+
+  /**
+   * Carries out the ZooKeeper writes among `effects`, in order, stopping at the first failure, which it returns
+   * as the `ZkWriteFailed` event to feed back to the controller (null when every write succeeded).
+   */
+  async applyControllerEffects(effects: readonly Effect[]): Promise<Extract<ControllerEvent, { type: 'ZkWriteFailed' }> | null> {
+    for (const e of effects) {
+      if (e.type !== 'zkWrite') continue;
+      try {
+        await this.applyControllerWrite(e.controllerEpochZkVersion, e.write);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof ControllerMovedError) return { type: 'ZkWriteFailed', reason: 'controllerMoved', message };
+        if (err instanceof BadVersionError) return { type: 'ZkWriteFailed', reason: 'badVersion', message };
+        return { type: 'ZkWriteFailed', reason: 'other', message };
+      }
+    }
+    return null;
+  }
 
   /**
    * Carries out one controller ZooKeeper effect, fenced by the /controller_epoch version. Throws
