@@ -1,6 +1,14 @@
 // The ZooKeeper-mode Kafka controller as a pure state machine: `handle(event)` returns the effects (fenced ZooKeeper
 // writes, requests to brokers, replies) in the order they must be carried out. No clocks, timers, sockets or
 // randomness inside: topic ids come from the injected `randomBytes`.
+//
+// Wiring (the broker's job): one FIFO queue of ControllerEvents. Run the election with
+// KafkaZkClient.registerControllerAndIncrementControllerEpoch; on success load a snapshot and enqueue
+// BecomeController, and arm the watches listed in events.ts. For each event: effects = controller.handle(event);
+// failed = await kafkaZk.applyControllerEffects(effects); if failed, handle(failed) (the controller resigns, and a
+// `resigned` effect with deleteControllerZnode asks for KafkaZkClient.deleteController); otherwise hand
+// sendRequest effects to the broker channels and reply effects to the waiting API handlers. Responses to
+// StopReplica(delete) come back as TopicDeletionStopReplicaResponse events.
 import { ControllerContext, partitionKey, type PartitionRef, type ReplicaRef } from './context.js';
 import type { Effect, Reply } from './effects.js';
 import type { ClusterSnapshot, ControllerEvent, RegisteredBroker, TopicSnapshot } from './events.js';
@@ -138,6 +146,14 @@ export class KafkaController {
         const reply = handlePreferredElection(m, event.partitions);
         if (event.source === 'zk') m.env.zkWrite({ kind: 'deletePreferredReplicaElection' });
         if (event.requestId !== undefined) this.reply(m, event.requestId, reply);
+        return;
+      }
+      case 'UncleanLeaderElectionEnable': {
+        // The injected uncleanLeaderElectionEnabled already answers with the new setting.
+        const offline = this.ctx
+          .allPartitions()
+          .filter((p) => (event.topic === null || p.topic === event.topic) && !this.ctx.isTopicQueuedForDeletion(p.topic) && this.ctx.partitionState(p) === 'OfflinePartition');
+        m.partitions.handleStateChanges(offline, 'OnlinePartition', { kind: 'offline', allowUnclean: false });
         return;
       }
       case 'AutoPreferredReplicaLeaderElection': {

@@ -28,13 +28,6 @@ export function int(obj: JsonObject, key: string, what: string): number {
   return v;
 }
 
-/** An integer written either as a JSON number or as a decimal string (Kafka writes both, depending on the field). */
-export function intOrString(obj: JsonObject, key: string, what: string): number {
-  const v = obj[key];
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  return int(obj, key, what);
-}
-
 export function str(obj: JsonObject, key: string, what: string): string {
   const v = obj[key];
   if (typeof v !== 'string') throw new KafkaZkDataError(`${what}: "${key}" must be a string, got ${JSON.stringify(v)}`);

@@ -187,3 +187,20 @@ test('topics without an id get one on first sight (deterministic from the inject
   assert.equal(written.topicId, 'AAAAAQAAQACAAAAAAAAAAA');
   assert.equal(controller.ctx.topicIds.get('old'), written.topicId);
 });
+
+test('enabling unclean election retries offline partitions', () => {
+  let unclean = false;
+  const controller = new KafkaController({ brokerId: 1, randomBytes: counterBytes(), uncleanLeaderElectionEnabled: () => unclean });
+  const zk = new ZkModel();
+  const run = (effects: Effect[]) => (zk.apply(effects), effects);
+  run(controller.handle({ type: 'BecomeController', controllerEpoch: 1, epochZkVersion: 0, snapshot: emptySnapshot([1, 2]) }));
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[1, 2]])] }));
+  run(controller.handle({ type: 'AlterIsr', requestId: 1, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr: [1], currentIsrVersion: 0 }] }] }));
+  run(controller.handle({ type: 'BrokerChange', brokers: [broker(2, 102n)] }));
+  assert.deepEqual(zk.partitionStates.get('t:0')?.state, { leader: -1, leaderEpoch: 1, isr: [1], controllerEpoch: 1 });
+  assert.deepEqual(controller.handle({ type: 'UncleanLeaderElectionEnable', topic: 't' }).filter((e) => e.type === 'zkWrite'), []);
+  unclean = true;
+  run(controller.handle({ type: 'UncleanLeaderElectionEnable', topic: 't' }));
+  assert.deepEqual(zk.partitionStates.get('t:0')?.state, { leader: 2, leaderEpoch: 2, isr: [2], controllerEpoch: 1 });
+  assert.deepEqual(zk.violations, []);
+});
