@@ -163,6 +163,15 @@ test("a second registration of a broker id fails with Kafka's message; the contr
   await temp.zk.close();
   await waitFor(() => seen.length > 0 && !seen.at(-1)!.includes('7'));
   stop();
+
+  // /controller vanishes with the controller's session; a data watch reports it gone (Reelect in Kafka).
+  const controllerData: (string | null)[] = [];
+  const stopController = watcher.watchData(ZkPaths.controller, (data) => controllerData.push(data === null ? null : data.toString('utf8')));
+  await waitFor(() => controllerData.length >= 1);
+  assert.equal(controllerData[0], '{"version":1,"brokerid":1,"timestamp":"1700000000123"}');
+  await clients[0]!.close();
+  await waitFor(() => controllerData.at(-1) === null);
+  stopController();
 });
 
 async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {

@@ -14,9 +14,9 @@ export function uuidToBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 }
 
-/** Uuid.fromString: URL-safe base64 that decodes to exactly 16 bytes. */
+/** Uuid.fromString: URL-safe base64 (padding optional) that decodes to exactly 16 bytes. */
 export function uuidFromBase64(text: string): Buffer {
-  if (!/^[A-Za-z0-9_-]{22}$/.test(text)) throw new KafkaZkDataError(`Invalid UUID string: ${text}`);
+  if (!/^[A-Za-z0-9_-]{22}(==)?$/.test(text)) throw new KafkaZkDataError(`Invalid UUID string: ${text}`);
   const bytes = Buffer.from(text, 'base64url');
   if (bytes.length !== UUID_BYTES) throw new KafkaZkDataError(`Invalid UUID string: ${text}`);
   return bytes;
