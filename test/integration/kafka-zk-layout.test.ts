@@ -141,6 +141,20 @@ test('brokers register, one is elected controller, a topic comes online; znodes 
   await assert.rejects(broker1.applyControllerWrite(0, { kind: 'updatePartitionState', topic: 'events', partition: 0, state, expectedZkVersion: 0 }), ControllerMovedError);
   await assert.rejects(broker1.applyControllerWrite(1, { kind: 'updatePartitionState', topic: 'events', partition: 0, state, expectedZkVersion: 5 }), BadVersionError);
   assert.equal((await broker1.getPartitionState('events', 0))?.zkVersion, 0);
+
+  // kafka-topics --delete, then the controller's deletion: every replica answers StopReplica(delete) and the
+  // topic's znodes go away.
+  assert.equal(await broker2.markTopicForDeletion('events'), true);
+  assert.equal(await broker2.markTopicForDeletion('events'), false);
+  assert.deepEqual(await text(zk2, '/admin/delete_topics/events'), { data: '', ephemeral: false });
+  const deletion = controller.handle({ type: 'TopicDeletion', topics: await zk1.getChildren(ZkPaths.deleteTopics) });
+  assert.equal(await broker1.applyControllerEffects(deletion), null);
+  for (const brokerId of [1, 2]) {
+    const answered = controller.handle({ type: 'TopicDeletionStopReplicaResponse', brokerId, partitions: [0, 1].map((partition) => ({ topic: 'events', partition, errorCode: 0 })) });
+    assert.equal(await broker1.applyControllerEffects(answered), null);
+  }
+  for (const path of ['/brokers/topics/events', '/config/topics/events', '/admin/delete_topics/events']) assert.equal(await zk2.exists(path), null, path);
+  assert.deepEqual(await broker1.getAllTopics(), []);
 });
 
 test("a second registration of a broker id fails with Kafka's message; the controller sees brokers come and go", async () => {
