@@ -80,7 +80,9 @@ export class KafkaController {
     } catch (err) {
       if (!(err instanceof ControllerEpochBehindError)) throw err;
       this.cfg.log('error', err.message);
-      return this.resign(false);
+      const resigned = this.resign(false);
+      const reply = notControllerReply(event);
+      return reply ? [...resigned, reply] : resigned;
     }
     if (event.type === 'Resign' || event.type === 'ZkWriteFailed') return effects;
     effects.push(...env.batch.flush());

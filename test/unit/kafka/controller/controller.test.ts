@@ -204,3 +204,21 @@ test('enabling unclean election retries offline partitions', () => {
   assert.deepEqual(zk.partitionStates.get('t:0')?.state, { leader: 2, leaderEpoch: 2, isr: [2], controllerEpoch: 1 });
   assert.deepEqual(zk.violations, []);
 });
+
+test('a partition state written by a newer controller makes this one resign (and answer NOT_CONTROLLER)', () => {
+  const controller = new KafkaController({ brokerId: 1, randomBytes: counterBytes() });
+  const snapshot: ClusterSnapshot = {
+    ...emptySnapshot([1, 2]),
+    topics: [topicSnapshot('t', [[1, 2]])],
+    partitionStates: [{ topic: 't', partition: 0, state: { leader: 1, leaderEpoch: 3, isr: [1, 2], controllerEpoch: 8 }, zkVersion: 3 }],
+  };
+  const effects = controller.handle({ type: 'BecomeController', controllerEpoch: 7, epochZkVersion: 6, snapshot });
+  assert.deepEqual(effects.at(-1), { type: 'resigned', deleteControllerZnode: false });
+  assert.deepEqual(effects.filter((e) => e.type === 'zkWrite' || e.type === 'sendRequest'), [], 'nothing of the aborted failover is carried out');
+  assert.equal(controller.isActive, false);
+  assert.deepEqual(controller.handle({ type: 'ControlledShutdown', requestId: 5, brokerId: 2, brokerEpoch: 102n }).at(-1), {
+    type: 'reply',
+    requestId: 5,
+    reply: { api: 'ControlledShutdown', errorCode: Errors.NOT_CONTROLLER, remainingPartitions: [] },
+  });
+});
