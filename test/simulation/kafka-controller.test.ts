@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { assignReplicasToBrokers } from '../../src/kafka/controller/assignment.js';
+import { assignAddedPartitions, assignReplicasToBrokers } from '../../src/kafka/controller/assignment.js';
 import { KafkaController } from '../../src/kafka/controller/controller.js';
 import type { Effect } from '../../src/kafka/controller/effects.js';
 import type { ClusterSnapshot, ControllerEvent } from '../../src/kafka/controller/events.js';
@@ -144,9 +144,11 @@ class Simulation {
       // Bounce: new session before the controller noticed the old one went away.
       this.registered.set(this.pick(live)!, this.zxid++);
       this.brokerChange();
-    } else if (r < 0.4) {
+    } else if (r < 0.36) {
       this.createTopic();
-    } else if (r < 0.48) {
+    } else if (r < 0.4) {
+      this.addPartitions();
+    } else if (r < 0.44) {
       const topic = this.pick([...this.zk.topics.keys()]);
       if (topic !== undefined) {
         this.zk.deleteMarkers.add(topic);
@@ -164,7 +166,7 @@ class Simulation {
     } else if (r < 0.78) {
       this.alterIsr();
     } else if (r < 0.9) {
-      this.deliverStopReplica();
+      for (let i = 0; i < 3; i++) this.deliverStopReplica();
     } else if (r < 0.93) {
       this.feed(this.controller, { type: 'AutoPreferredReplicaLeaderElection' });
     } else if (r < 0.95) {
@@ -193,6 +195,22 @@ class Simulation {
     const t = topicSnapshot(name, [...assignment.values()], this.rand() < 0.2 ? null : undefined);
     this.zk.topics.set(name, t);
     this.feed(this.controller, { type: 'TopicChange', topics: [...this.zk.topics.keys()].sort(), assignments: [t] });
+  }
+
+  /** kafka-topics --alter --partitions: the assignment znode grows; a topic being deleted gets it reverted. */
+  private addPartitions(): void {
+    const topic = this.pick([...this.zk.topics.keys()].sort());
+    if (topic === undefined) return;
+    const current = this.zk.topics.get(topic)!;
+    const brokers = [...this.registered.keys()].map((id) => ({ id, rack: null }));
+    const rf = current.partitions.get(0)?.replicas.length ?? 0;
+    if (rf === 0 || rf > brokers.length || current.partitions.size >= 8) return;
+    const added = assignAddedPartitions(brokers, current.partitions, current.partitions.size + 1 + this.int(2));
+    const partitions = new Map(current.partitions);
+    for (const [p, replicas] of added) partitions.set(p, { replicas, addingReplicas: [], removingReplicas: [] });
+    const updated = { ...current, partitions };
+    this.zk.topics.set(topic, updated);
+    this.feed(this.controller, { type: 'PartitionModifications', topic: updated });
   }
 
   /** A leader (that knows its state from LeaderAndIsr, here the znode) shrinks or expands its ISR. */
@@ -247,6 +265,7 @@ class Simulation {
     assert.deepEqual([...ctx.topicsToBeDeleted], [], `${where}: deletions left`);
     assert.deepEqual([...this.zk.deleteMarkers], [], `${where}: /admin/delete_topics children left`);
     assert.deepEqual([...this.zk.topics.keys()].sort(), [...ctx.assignments.keys()].sort(), `${where}: topics`);
+    for (const [topic, t] of this.zk.topics) assert.equal(ctx.assignments.get(topic)!.size, t.partitions.size, `${where}: partitions of ${topic}`);
     for (const p of ctx.allPartitions()) {
       assert.equal(ctx.partitionState(p), 'OnlinePartition', `${where}: ${p.topic}-${p.partition} not online`);
       for (const b of ctx.replicas(p)) assert.equal(ctx.replicaState({ ...p, broker: b }), 'OnlineReplica', `${where}: replica ${b} of ${p.topic}-${p.partition}`);
