@@ -167,8 +167,10 @@ class Simulation {
       this.alterIsr();
     } else if (r < 0.9) {
       for (let i = 0; i < 3; i++) this.deliverStopReplica();
-    } else if (r < 0.93) {
+    } else if (r < 0.915) {
       this.feed(this.controller, { type: 'AutoPreferredReplicaLeaderElection' });
+    } else if (r < 0.93) {
+      this.reassign();
     } else if (r < 0.95) {
       const partitions = [...this.zk.partitionStates.keys()].map((k) => ({ topic: k.split(':')[0]!, partition: Number(k.split(':')[1]) }));
       this.feed(this.controller, { type: 'PreferredReplicaElection', source: 'api', requestId: ++this.requestId, partitions: partitions.slice(0, 5) });
@@ -195,6 +197,21 @@ class Simulation {
     const t = topicSnapshot(name, [...assignment.values()], this.rand() < 0.2 ? null : undefined);
     this.zk.topics.set(name, t);
     this.feed(this.controller, { type: 'TopicChange', topics: [...this.zk.topics.keys()].sort(), assignments: [t] });
+  }
+
+  /** kafka-reassign-partitions: new targets on registered brokers, sometimes a cancel. */
+  private reassign(): void {
+    const key = this.pick([...this.zk.partitionStates.keys()].sort());
+    const brokers = [...this.registered.keys()].sort((a, b) => a - b);
+    if (key === undefined || brokers.length === 0) return;
+    const [topic, p] = key.split(':') as [string, string];
+    let replicas: number[] | null = null;
+    if (this.rand() < 0.85) {
+      const pool = [...brokers];
+      replicas = [];
+      for (let n = 1 + this.int(Math.min(3, pool.length)); n > 0; n--) replicas.push(pool.splice(this.int(pool.length), 1)[0]!);
+    }
+    this.feed(this.controller, { type: 'PartitionReassignment', requestId: ++this.requestId, reassignments: [{ topic, partition: Number(p), replicas }] });
   }
 
   /** kafka-topics --alter --partitions: the assignment znode grows; a topic being deleted gets it reverted. */
@@ -260,8 +277,32 @@ class Simulation {
         this.feed(this.controller, { type: 'TopicDeletionStopReplicaResponse', brokerId: s.brokerId, partitions: [{ topic: s.topic, partition: s.partition, errorCode: 0 }] });
       }
     }
+    // Leaders catch the new replicas of reassignments up: every live replica joins the ISR.
+    for (let round = 0; round < 10; round++) {
+      const ctx = this.controller.ctx;
+      const moving = ctx.allPartitions().filter((p) => ctx.isReassigning(p));
+      if (moving.length === 0) break;
+      for (const p of moving) {
+        const s = this.zk.partitionStates.get(`${p.topic}:${p.partition}`);
+        if (!s || s.state.leader === -1) continue;
+        const newIsr = ctx.replicas(p).filter((b) => s.state.isr.includes(b) || this.registered.has(b));
+        this.feed(this.controller, {
+          type: 'AlterIsr',
+          requestId: ++this.requestId,
+          brokerId: s.state.leader,
+          brokerEpoch: this.registered.get(s.state.leader)!,
+          topics: [{ name: p.topic, partitions: [{ partitionIndex: p.partition, leaderEpoch: s.state.leaderEpoch, newIsr, currentIsrVersion: s.zkVersion }] }],
+        });
+      }
+    }
+    for (let round = 0; round < 100 && this.pendingStops.length > 0; round++) {
+      for (const s of this.pendingStops.splice(0)) {
+        this.feed(this.controller, { type: 'TopicDeletionStopReplicaResponse', brokerId: s.brokerId, partitions: [{ topic: s.topic, partition: s.partition, errorCode: 0 }] });
+      }
+    }
     const where = `seed ${this.seed} after settling`;
     const ctx = this.controller.ctx;
+    assert.deepEqual(ctx.allPartitions().filter((p) => ctx.isReassigning(p)), [], `${where}: reassignments left`);
     assert.deepEqual([...ctx.topicsToBeDeleted], [], `${where}: deletions left`);
     assert.deepEqual([...this.zk.deleteMarkers], [], `${where}: /admin/delete_topics children left`);
     assert.deepEqual([...this.zk.topics.keys()].sort(), [...ctx.assignments.keys()].sort(), `${where}: topics`);
@@ -286,6 +327,9 @@ class Simulation {
       const key = `${p.topic}:${p.partition}`;
       const l = ctx.getLeadership(p);
       assert.deepEqual(l, this.zk.partitionStates.get(key), `${where}: controller cache of ${key} differs from ZooKeeper`);
+      const zkTopic = this.zk.topics.get(p.topic)?.partitions.get(p.partition);
+      assert.deepEqual(ctx.assignment(p.topic, p.partition), zkTopic, `${where}: assignment of ${key} differs from ZooKeeper`);
+      if (l) assert.ok(l.state.isr.every((b) => ctx.replicas(p).includes(b)), `${where}: ISR ${l.state.isr} of ${key} outside replicas ${ctx.replicas(p)}`);
       if (ctx.partitionState(p) === 'OnlinePartition' && !ctx.isTopicQueuedForDeletion(p.topic)) {
         assert.ok(l && this.registered.has(l.state.leader), `${where}: online ${key} led by ${l?.state.leader}, not a live broker`);
         assert.ok(l.state.isr.includes(l.state.leader), `${where}: online ${key} leader not in ISR`);

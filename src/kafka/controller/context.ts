@@ -111,6 +111,12 @@ export class ControllerContext {
     else m.set(r.broker, state);
   }
 
+  /** A reassignment is in progress: the assignment lists adding or removing replicas. */
+  isReassigning(p: PartitionRef): boolean {
+    const a = this.assignment(p.topic, p.partition);
+    return a !== undefined && (a.addingReplicas.length > 0 || a.removingReplicas.length > 0);
+  }
+
   isTopicQueuedForDeletion(topic: string): boolean {
     return this.topicsToBeDeleted.has(topic);
   }

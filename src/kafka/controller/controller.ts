@@ -19,6 +19,7 @@ import { RequestBatch } from './request-batch.js';
 import { TopicDeletionManager } from './topic-deletion.js';
 import { randomUuidBase64 } from '../zk/uuid.js';
 import { Errors } from './error-codes.js';
+import { handleReassignments, isReassigning, onPartitionReassignment } from './reassignment.js';
 import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, imbalancedPartitions } from './request-handlers.js';
 
 
@@ -137,11 +138,17 @@ export class KafkaController {
           changed.push({ topic: s.topic, partition: s.partition });
         }
         m.env.batch.addUpdateMetadata(this.ctx.liveOrShuttingDownBrokerIds(), changed);
+        for (const p of changed) onPartitionReassignment(m, p);
         if (event.sequenceNumbers.length > 0) m.env.zkWrite({ kind: 'deleteIsrChangeNotifications', sequenceNumbers: [...event.sequenceNumbers] });
         return;
       }
-      case 'AlterIsr':
-        return this.reply(m, event.requestId, handleAlterIsr(m.env, event));
+      case 'AlterIsr': {
+        this.reply(m, event.requestId, handleAlterIsr(m.env, event));
+        for (const t of event.topics) for (const p of t.partitions) onPartitionReassignment(m, { topic: t.name, partition: p.partitionIndex });
+        return;
+      }
+      case 'PartitionReassignment':
+        return this.reply(m, event.requestId, handleReassignments(m, event.reassignments));
       case 'ControlledShutdown':
         return this.reply(m, event.requestId, handleControlledShutdown(m, event));
       case 'PreferredReplicaElection': {
@@ -208,6 +215,9 @@ export class KafkaController {
     m.replicas.handleStateChanges(all.filter((r) => ctx.isLive(r.broker)), 'OnlineReplica');
     m.replicas.handleStateChanges(all.filter((r) => !ctx.isLive(r.broker)), 'OfflineReplica');
     m.partitions.triggerOnlinePartitionStateChange();
+    // Reassignments survive in the topic znodes (adding/removing replicas): resume them.
+    const deleting = new Set(snapshot.topicsToDelete);
+    for (const p of ctx.allPartitions()) if (isReassigning(m, p) && !deleting.has(p.topic)) onPartitionReassignment(m, p);
     m.deletion.enqueueTopics(snapshot.topicsToDelete);
     if (snapshot.pendingPreferredElection) {
       handlePreferredElection(m, snapshot.pendingPreferredElection);
@@ -225,13 +235,12 @@ export class KafkaController {
   private addTopic(t: TopicSnapshot, m: Machines): void {
     let topicId = t.topicId;
     const partitions = new Map([...t.partitions].map(([p, a]) => [p, { replicas: [...a.replicas], addingReplicas: [...a.addingReplicas], removingReplicas: [...a.removingReplicas] }]));
-    if (topicId === null) {
-      // Kafka 2.8 (IBP >= 2.8) gives topics created by older tools an id on first sight.
-      topicId = randomUuidBase64(this.cfg.randomBytes(16));
-      m.env.zkWrite({ kind: 'setTopicAssignment', topic: t.topic, topicId, partitions });
-    }
+    // Kafka 2.8 (IBP >= 2.8) gives topics created by older tools an id on first sight.
+    const needsId = topicId === null;
+    if (topicId === null) topicId = randomUuidBase64(this.cfg.randomBytes(16));
     this.ctx.topicIds.set(t.topic, topicId);
     this.ctx.assignments.set(t.topic, partitions);
+    if (needsId) m.env.writeTopicAssignment(t.topic);
   }
 
   private onBrokerChange(current: readonly RegisteredBroker[], m: Machines): void {
@@ -280,6 +289,9 @@ export class KafkaController {
     const replicas = ctx.replicasOnBrokers(newBrokers).filter((r) => !ctx.isTopicQueuedForDeletion(r.topic));
     m.replicas.handleStateChanges(replicas, 'OnlineReplica');
     m.partitions.triggerOnlinePartitionStateChange();
+    for (const p of ctx.allPartitions()) {
+      if (isReassigning(m, p) && ctx.assignment(p.topic, p.partition)!.addingReplicas.some((b) => newBrokers.has(b))) onPartitionReassignment(m, p);
+    }
     m.deletion.retryDeletionForBrokers(newBrokers);
   }
 
@@ -313,7 +325,7 @@ export class KafkaController {
     if (added.length === 0) return;
     if (ctx.isTopicQueuedForDeletion(t.topic)) {
       // Partitions added to a topic being deleted are reverted.
-      m.env.zkWrite({ kind: 'setTopicAssignment', topic: t.topic, topicId: ctx.topicIds.get(t.topic) ?? null, partitions: existing });
+      m.env.writeTopicAssignment(t.topic);
       return;
     }
     for (const [p, a] of added) existing.set(p, { replicas: [...a.replicas], addingReplicas: [...a.addingReplicas], removingReplicas: [...a.removingReplicas] });

@@ -106,7 +106,7 @@ export const EPOCH_DURING_DELETE = -2;
 export const NO_EPOCH = -1;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Replies to requests the controller handles (AlterIsr, ControlledShutdown, ElectLeaders).
+// Replies to requests the controller handles (AlterIsr, ControlledShutdown, ElectLeaders, AlterPartitionReassignments).
 
 export interface AlterIsrPartitionResult {
   partitionIndex: number;
@@ -135,7 +135,14 @@ export interface ElectLeadersResponse {
   replicaElectionResults: { topic: string; partitionResult: { partitionId: number; errorCode: number; errorMessage: string | null }[] }[];
 }
 
-export type Reply = AlterIsrResponse | ControlledShutdownResponse | ElectLeadersResponse;
+export interface AlterPartitionReassignmentsResponse {
+  api: 'AlterPartitionReassignments';
+  errorCode: number;
+  errorMessage: string | null;
+  responses: { name: string; partitions: { partitionIndex: number; errorCode: number; errorMessage: string | null }[] }[];
+}
+
+export type Reply = AlterIsrResponse | ControlledShutdownResponse | ElectLeadersResponse | AlterPartitionReassignmentsResponse;
 
 export type Effect =
   | { type: 'zkWrite'; controllerEpochZkVersion: number; write: ZkWrite }

@@ -25,6 +25,14 @@ export class MachineEnv {
     this.effects.push({ type: 'zkWrite', controllerEpochZkVersion: this.ctx.epochZkVersion, write });
   }
 
+  /** Rewrites /brokers/topics/<t> from the context (a deep copy: effects never alias the controller's state). */
+  writeTopicAssignment(topic: string): void {
+    const parts = this.ctx.assignments.get(topic);
+    if (!parts) return;
+    const partitions = new Map([...parts].map(([p, a]) => [p, { replicas: [...a.replicas], addingReplicas: [...a.addingReplicas], removingReplicas: [...a.removingReplicas] }]));
+    this.zkWrite({ kind: 'setTopicAssignment', topic, topicId: this.ctx.topicIds.get(topic) ?? null, partitions });
+  }
+
   /** Creates the state znode (zkVersion 0) and records the leadership. */
   createLeadership(p: PartitionRef, state: PartitionState): void {
     this.zkWrite({ kind: 'createPartitionState', topic: p.topic, partition: p.partition, state });

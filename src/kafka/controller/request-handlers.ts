@@ -33,7 +33,7 @@ export function handleAlterIsr(env: MachineEnv, event: AlterIsrEvent): AlterIsrR
         const now = ctx.getLeadership(p)!;
         return { partitionIndex: req.partitionIndex, errorCode: Errors.NONE, leaderId: now.state.leader, leaderEpoch: now.state.leaderEpoch, isr: [...now.state.isr], currentIsrVersion: now.zkVersion };
       };
-      if (!l || ctx.isTopicQueuedForDeletion(t.name)) return fail(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+      if (!l) return fail(Errors.UNKNOWN_TOPIC_OR_PARTITION);
       if (req.leaderEpoch < l.state.leaderEpoch) return fail(Errors.FENCED_LEADER_EPOCH);
       if (l.state.leader === event.brokerId && req.leaderEpoch === l.state.leaderEpoch && sameMembers(req.newIsr, l.state.isr)) return current();
       if (req.leaderEpoch > l.state.leaderEpoch || l.state.leader !== event.brokerId) return fail(Errors.FENCED_LEADER_EPOCH);

@@ -24,6 +24,17 @@ export class TopicDeletionManager {
       }
       if (ctx.topicsToBeDeleted.has(topic)) continue;
       ctx.topicsToBeDeleted.add(topic);
+      // A reassignment in progress is abandoned: every replica of the full set (adding and removing ones too) is
+      // deleted with the topic. (Kafka waits for the reassignment instead, which never ends if the partition has
+      // no leader, since partitions of topics queued for deletion are not elected.)
+      if (ctx.partitionsOfTopic(topic).some((p) => ctx.isReassigning(p))) {
+        for (const p of ctx.partitionsOfTopic(topic)) {
+          const a = ctx.assignment(p.topic, p.partition)!;
+          a.addingReplicas = [];
+          a.removingReplicas = [];
+        }
+        this.env.writeTopicAssignment(topic);
+      }
       if (ctx.replicasOfTopic(topic).some((r) => !ctx.isLiveOrShuttingDown(r.broker))) ctx.topicsIneligibleForDeletion.add(topic);
     }
     this.resumeDeletions();

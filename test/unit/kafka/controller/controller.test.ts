@@ -222,3 +222,28 @@ test('a partition state written by a newer controller makes this one resign (and
     reply: { api: 'ControlledShutdown', errorCode: Errors.NOT_CONTROLLER, remainingPartitions: [] },
   });
 });
+
+test('reassignment: RS/AR/RR written, new replica started, completion moves leadership and deletes removed replicas', () => {
+  const { controller, zk, run } = setup();
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[1, 2]])] }));
+  const bad = controller.handle({ type: 'PartitionReassignment', requestId: 1, reassignments: [{ topic: 't', partition: 0, replicas: [3, 3] }, { topic: 'x', partition: 0, replicas: [1] }] });
+  assert.deepEqual(bad, [{ type: 'reply', requestId: 1, reply: { api: 'AlterPartitionReassignments', errorCode: 0, errorMessage: null, responses: [
+    { name: 't', partitions: [{ partitionIndex: 0, errorCode: Errors.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'The partition has duplicate replicas: 3,3.' }] },
+    { name: 'x', partitions: [{ partitionIndex: 0, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'The partition does not exist.' }] },
+  ] } }]);
+  const started = run(controller.handle({ type: 'PartitionReassignment', requestId: 2, reassignments: [{ topic: 't', partition: 0, replicas: [3, 2] }] }));
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(0), { replicas: [3, 2, 1], addingReplicas: [3], removingReplicas: [1] });
+  assert.deepEqual(zk.partitionStates.get('t:0'), { state: { leader: 1, leaderEpoch: 1, isr: [1, 2], controllerEpoch: 5 }, zkVersion: 1 });
+  const lai = requests<LeaderAndIsrRequest>(started, 'LeaderAndIsr');
+  assert.deepEqual(lai.map((r) => [r.brokerId, r.request.topicStates[0]!.partitionStates[0]!.isNew]), [[1, false], [2, false], [3, true]]);
+  // The leader adds 3 to the ISR: TRS ⊆ ISR completes the reassignment.
+  const done = run(controller.handle({ type: 'AlterIsr', requestId: 3, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 1, newIsr: [1, 2, 3], currentIsrVersion: 1 }] }] }));
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(0), { replicas: [3, 2], addingReplicas: [], removingReplicas: [] });
+  assert.deepEqual(zk.partitionStates.get('t:0')?.state, { leader: 3, leaderEpoch: 3, isr: [2, 3], controllerEpoch: 5 });
+  const stops = requests<StopReplicaRequest>(done, 'StopReplica');
+  assert.deepEqual(stops.map((s) => [s.brokerId, s.request.topicStates[0]!.partitionStates[0]!.deletePartition]), [[1, true]]);
+  assert.equal(controller.ctx.replicaState({ topic: 't', partition: 0, broker: 1 }), 'NonExistentReplica');
+  assert.deepEqual(zk.violations, []);
+  const cancel = controller.handle({ type: 'PartitionReassignment', requestId: 4, reassignments: [{ topic: 't', partition: 0, replicas: null }] });
+  assert.equal((cancel.at(-1) as { reply: { responses: { partitions: { errorCode: number }[] }[] } }).reply.responses[0]!.partitions[0]!.errorCode, Errors.NO_REASSIGNMENT_IN_PROGRESS);
+});
