@@ -1,6 +1,6 @@
 // What Metadata (and later FindCoordinator, CreateTopics, ...) answer from: the brokers, the controller and the
 // topics as this broker knows them. The ZooKeeper-driven metadata cache implements this; until it lands,
-// StaticBrokerMetadata serves this broker alone with no topics.
+// LocalBrokerMetadata serves this broker alone with no topics.
 
 export interface MetadataBroker {
   id: number;
@@ -48,14 +48,22 @@ export interface LocalEndpoint {
   port: number;
 }
 
-/** This broker alone, no topics: what a broker knows before the ZooKeeper metadata cache feeds it. */
-export class StaticBrokerMetadata implements BrokerMetadata {
+/**
+ * This broker alone, no topics: what a broker knows before the ZooKeeper metadata cache feeds it. The endpoints are
+ * set once the listeners are bound (a port 0 listener advertises the port it got).
+ */
+export class LocalBrokerMetadata implements BrokerMetadata {
+  private endpoints: readonly LocalEndpoint[] = [];
+
   constructor(
     private readonly brokerId: number,
     private readonly cluster: string | null,
-    private readonly endpoints: readonly LocalEndpoint[],
     private readonly rack: string | null = null,
   ) {}
+
+  setEndpoints(endpoints: readonly LocalEndpoint[]): void {
+    this.endpoints = endpoints;
+  }
 
   clusterId(): string | null {
     return this.cluster;
