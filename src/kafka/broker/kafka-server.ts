@@ -16,6 +16,12 @@ import { SocketServer, type BoundListener } from './socket-server.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
 const MAX_UNSENT_BYTES_PER_CONNECTION = 4 * 1024 * 1024;
+/**
+ * Requests read from one connection and not yet answered. Kafka reads one request per connection at a time; we let a
+ * client pipeline up to this many (never more than queued.max.requests), which also bounds what a client that sends
+ * without reading can make us build before its unsent responses pause it.
+ */
+const MAX_IN_FLIGHT_PER_CONNECTION = 100;
 const CLOSE_LINGER_MS = 1000;
 /** How long shutdown waits for responses to requests already received. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -120,7 +126,7 @@ export class KafkaServer {
         limits: {
           maxRequestBytes: config.socketRequestMaxBytes,
           maxUnsentBytes: MAX_UNSENT_BYTES_PER_CONNECTION,
-          maxInFlightRequests: Math.max(1, config.queuedMaxRequests),
+          maxInFlightRequests: Math.max(1, Math.min(MAX_IN_FLIGHT_PER_CONNECTION, config.queuedMaxRequests)),
           idleTimeoutMs: config.connectionsMaxIdleMs,
           closeLingerMs: CLOSE_LINGER_MS,
         },

@@ -86,6 +86,11 @@ export class SocketServer {
     return this.connections.size;
   }
 
+  /** The open connections (tests look at their state). */
+  openConnections(): KafkaConnection[] {
+    return [...this.connections];
+  }
+
   private accept(listener: KafkaListener, socket: Socket): void {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     if (this.stopped || this.connections.size >= this.opts.maxConnections) {
