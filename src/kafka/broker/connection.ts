@@ -34,6 +34,11 @@ export class KafkaConnection implements ConnectionInfo {
   closed = false;
   /** Bytes received and not yet handed to the dispatcher: a partial frame, or frames held while paused. */
   private inbox: Buffer | null = null;
+  /** Chunks of a frame still incomplete, kept apart and joined once (a large request is not re-copied per chunk). */
+  private partialChunks: Buffer[] = [];
+  private partialBytes = 0;
+  /** Bytes the incomplete frame at the end of the inbox still lacks. */
+  private missingBytes = 0;
   private readonly slots: Slot[] = [];
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
   private inboxRunQueued = false;
@@ -84,7 +89,17 @@ export class KafkaConnection implements ConnectionInfo {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
+    if (this.missingBytes > 0) {
+      this.partialChunks.push(chunk);
+      this.partialBytes += chunk.length;
+      if (this.partialBytes < this.missingBytes) return;
+      this.inbox = Buffer.concat([this.inbox!, ...this.partialChunks]);
+      this.partialChunks = [];
+      this.partialBytes = 0;
+      this.missingBytes = 0;
+    } else {
+      this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
+    }
     this.processInbox();
   }
 
@@ -105,7 +120,10 @@ export class KafkaConnection implements ConnectionInfo {
         this.close();
         return;
       }
-      if (buf.length - pos - 4 < size) break;
+      if (buf.length - pos - 4 < size) {
+        this.missingBytes = size - (buf.length - pos - 4);
+        break;
+      }
       const start = pos + 4;
       pos = start + size;
       this.onFrame(buf, start, pos);
@@ -214,6 +232,7 @@ export class KafkaConnection implements ConnectionInfo {
   private markClosed(): void {
     this.closed = true;
     this.inbox = null;
+    this.partialChunks = [];
     this.slots.length = 0;
     clearTimeout(this.drainTimer);
     this.socket.setTimeout(0);

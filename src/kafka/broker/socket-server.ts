@@ -93,7 +93,12 @@ export class SocketServer {
 
   private accept(listener: KafkaListener, socket: Socket): void {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    if (this.stopped || this.connections.size >= this.opts.maxConnections) {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    if (this.connections.size >= this.opts.maxConnections) {
+      this.opts.log('INFO', `${this.logPrefix} Rejected connection from /${ip}: the broker already has the configured maximum of ${this.opts.maxConnections} connections (max.connections).`, ACCEPTOR_LOGGER);
       socket.destroy();
       return;
     }

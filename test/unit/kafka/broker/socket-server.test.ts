@@ -108,6 +108,19 @@ test('framing: requests split byte by byte and requests sharing one write are al
   s.end();
 });
 
+test('a large request arriving in many small chunks is read whole and answered', async () => {
+  const topics = Array.from({ length: 2000 }, (_, i) => ({ name: `wanted-topic-${i}` }));
+  const request = Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 77, clientId: null }, { topics }));
+  assert.ok(request.length > 40_000 && request.length < MAX_REQUEST_BYTES);
+  const s = await FrameSocket.open(port);
+  for (let at = 0; at < request.length; at += 1000) s.send(request.subarray(at, at + 1000));
+  const [frame] = await frames(s, 1);
+  const { correlationId, body } = decodeResponse(ApiKey.Metadata, 1, frame!.subarray(4));
+  assert.equal(correlationId, 77);
+  assert.deepEqual(body.topics.map((t) => t.name), topics.map((t) => t.name));
+  s.end();
+});
+
 test('responses go out in request order when an earlier request takes longer', async (t) => {
   t.after(() => hooks.clear());
   hooks.set(ApiKey.ApiVersions, (r) => ({ delayMs: r.correlationId === 10 ? 150 : r.correlationId === 11 ? 50 : 0 }));
