@@ -109,7 +109,7 @@ test('framing: requests split byte by byte and requests sharing one write are al
 });
 
 test('a large request arriving in many small chunks is read whole and answered', async () => {
-  const topics = Array.from({ length: 2000 }, (_, i) => ({ name: `wanted-topic-${i}` }));
+  const topics = Array.from({ length: 2000 }, (_, i) => ({ name: `wanted-topic-name-${i}` }));
   const request = Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 77, clientId: null }, { topics }));
   assert.ok(request.length > 40_000 && request.length < MAX_REQUEST_BYTES);
   const s = await FrameSocket.open(port);
