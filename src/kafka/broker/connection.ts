@@ -4,7 +4,7 @@
 // unanswered requests is not read until the socket drains.
 import type { Socket } from 'node:net';
 import { CloseConnection } from './handler.js';
-import type { ConnectionInfo, Dispatcher } from './dispatcher.js';
+import type { ConnectionInfo, Dispatched, Dispatcher } from './dispatcher.js';
 import { PROCESSOR_LOGGER, type BrokerLog } from './broker-log.js';
 
 export interface ConnectionLimits {
@@ -133,7 +133,13 @@ export class KafkaConnection implements ConnectionInfo {
   }
 
   private onFrame(buf: Buffer, start: number, end: number): void {
-    const dispatched = this.dispatcher.dispatch(buf, start, end, this);
+    let dispatched: Dispatched;
+    try {
+      dispatched = this.dispatcher.dispatch(buf, start, end, this);
+    } catch (err) {
+      // A bug, not bad input (that is a 'close' answer): this connection goes, the broker and its other clients stay.
+      dispatched = { kind: 'close', reason: `failed to read a request: ${(err as Error)?.stack ?? String(err)}` };
+    }
     if (dispatched.kind === 'close') {
       this.slots.push({ correlationId: -1, done: true, chunks: null, closeReason: dispatched.reason });
       this.pauseReading('closing');

@@ -73,10 +73,6 @@ export class Dispatcher {
     return this.table;
   }
 
-  handlerFor(apiKey: number): AnyApiHandler | undefined {
-    return this.handlers.get(apiKey);
-  }
-
   /**
    * Starts handling the frame buf[start, end) (its size prefix already removed). Synchronous up to the decode, so
    * the connection can queue the response slot in arrival order; the handler may finish later.
