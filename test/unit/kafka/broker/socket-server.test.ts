@@ -108,6 +108,19 @@ test('framing: requests split byte by byte and requests sharing one write are al
   s.end();
 });
 
+test("kafka-python's probe: ApiVersions v0 and Metadata v0 sent back to back are both answered, in order", async () => {
+  const s = await FrameSocket.open(port);
+  const metadataV0 = Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 0, correlationId: 2, clientId: 'kafka-python' }, { topics: [] }));
+  s.send(Buffer.concat([apiVersions(1, 0), metadataV0]));
+  const [versions, meta] = await frames(s, 2);
+  assert.equal(correlationOf(versions!), 1);
+  assert.equal(decodeResponse(ApiKey.ApiVersions, 0, versions!.subarray(4)).body.errorCode, 0);
+  const { correlationId, body } = decodeResponse(ApiKey.Metadata, 0, meta!.subarray(4));
+  assert.equal(correlationId, 2);
+  assert.equal(body.topics.length, metadata.topics.length, 'an empty v0 topic list means all topics');
+  s.end();
+});
+
 test('a large request arriving in many small chunks is read whole and answered', async () => {
   const topics = Array.from({ length: 2000 }, (_, i) => ({ name: `wanted-topic-name-${i}` }));
   const request = Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 77, clientId: null }, { topics }));
