@@ -224,3 +224,40 @@ test('a client that does not read is paused once its unsent responses pass the b
   hooks.clear();
   raw.destroy();
 });
+
+test('test hooks rewrite a request body or a response, close the connection, or drop a request', async (t) => {
+  t.after(() => hooks.clear());
+  const s = await FrameSocket.open(port);
+  hooks.set(ApiKey.Metadata, () => ({ body: { topics: [{ name: 'rewritten' }] } }));
+  hooks.set(ApiKey.ApiVersions, () => ({ response: (r) => ({ ...r, errorCode: 99, apiKeys: [] }) }));
+  s.send(Buffer.concat([
+    Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 60, clientId: null }, { topics: [{ name: 'asked' }] })),
+    apiVersions(61),
+  ]));
+  const [meta, versions] = await frames(s, 2);
+  assert.deepEqual(decodeResponse(ApiKey.Metadata, 1, meta!.subarray(4)).body.topics.map((topic) => topic.name), ['rewritten']);
+  const rewritten = decodeResponse(ApiKey.ApiVersions, 2, versions!.subarray(4)).body;
+  assert.deepEqual([rewritten.errorCode, rewritten.apiKeys], [99, []]);
+
+  // A dropped request is never answered, and the answers behind it wait.
+  let handledAfterDrop = false;
+  hooks.set(ApiKey.Metadata, () => 'drop');
+  hooks.set(ApiKey.ApiVersions, () => {
+    handledAfterDrop = true;
+    return undefined;
+  });
+  s.send(Buffer.concat([Buffer.concat(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 62, clientId: null }, { topics: [] })), apiVersions(63)]));
+  const deadline = Date.now() + 10_000;
+  while (!handledAfterDrop && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setImmediate(r));
+  assert.ok(handledAfterDrop);
+  assert.equal(s.queued.length, 0);
+  assert.ok(server.openConnections().some((c) => c.inFlight === 2), 'the dropped request and the one behind it are both still queued');
+  s.end();
+
+  const c = await FrameSocket.open(port);
+  hooks.set(ApiKey.ApiVersions, () => 'close');
+  c.send(apiVersions(64));
+  assert.ok(await c.waitForClose(10_000));
+  assert.equal(c.queued.length, 0);
+});
