@@ -20,7 +20,7 @@ export default class KafkaServerStart extends Command {
   };
   static override flags = {
     daemon: Flags.boolean({ description: 'run in the background (also -daemon)' }),
-    override: Flags.string({ description: 'key=value replacing the value from the file (repeatable)', multiple: true }),
+    override: Flags.string({ description: 'key=value replacing the value from the file (repeatable)', multiple: true, multipleNonGreedy: true }),
   };
 
   async run(): Promise<void> {
