@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The zkafka binary. Starting a server and running zkcli skip oclif (about a quarter of a second of module
+// The zkafka binary. Starting a server (ZooKeeper or Kafka) and running zkcli skip oclif (about a quarter of a second of module
 // loading): a server must answer within a fraction of a second of being started, and a one-shot zkcli command
 // competes with a JVM. Everything else, and help, goes through oclif.
 const [subcommand, ...rest] = process.argv.slice(2);
@@ -8,6 +8,12 @@ if (subcommand === 'zookeeper-server-start') {
   const args = main.parseZooKeeperStartArgv(rest);
   if (args) {
     process.exitCode = await main.runZooKeeperServerStart({ ...args, entry: process.argv[1], usageName: 'zkafka zookeeper-server-start' });
+  }
+} else if (subcommand === 'kafka-server-start') {
+  const main = await import('../dist/src/cli/kafka-server-start-main.js');
+  const args = main.parseKafkaStartArgv(rest);
+  if (args) {
+    process.exitCode = await main.runKafkaServerStart({ ...args, entry: process.argv[1], usageName: 'zkafka kafka-server-start' });
   }
 } else if ((subcommand === 'zkcli' || subcommand === 'zookeeper-shell') && rest[0] !== '--help' && rest[0] !== '-h') {
   const main = await import('../dist/src/zookeeper/shell/main.js');
