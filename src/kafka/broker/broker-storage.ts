@@ -2,6 +2,7 @@
 // checked against broker.id as Kafka's BrokerMetadataCheckpoint checks do.
 import { LogDir } from '../storage/log-dir.js';
 import { readMetaProperties, type BrokerMetadata as MetaProperties } from '../storage/meta-properties.js';
+import { crc32c } from '../protocol/records/crc32c.js';
 import type { Crc32cFn } from '../storage/batch-header.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../storage/log-config.js';
 import { systemClock, TimerScheduler } from '../storage/scheduler.js';
@@ -12,13 +13,8 @@ export class BrokerStartupError extends Error {
   override readonly name = 'BrokerStartupError';
 }
 
-/**
- * Stands in for the record-batch CRC-32C until the records module is wired in: only recovering a partition after an
- * unclean shutdown needs it, and this broker cannot create partitions yet.
- */
-export const crc32cUnavailable: Crc32cFn = () => {
-  throw new BrokerStartupError('recovering a partition needs the record batch CRC-32C, which this broker does not load yet');
-};
+/** The record-batch CRC-32C over buf[start, end), as the log checks batches when it recovers a partition. */
+export const recordBatchCrc32c: Crc32cFn = (buf, start, end) => crc32c(buf.subarray(start, end));
 
 export interface StoredIdentity {
   brokerId: number | undefined;

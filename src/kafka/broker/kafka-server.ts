@@ -8,7 +8,7 @@ import type { LogConfig } from '../storage/log-config.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
 import { LocalBrokerMetadata } from './broker-metadata.js';
 import { PendingZooKeeperRegistration, type BrokerRegistration } from './broker-registration.js';
-import { BrokerStartupError, BrokerStorage, checkBrokerId, crc32cUnavailable, readStoredIdentity } from './broker-storage.js';
+import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
 import type { RequestHooks } from './request-hooks.js';
@@ -30,7 +30,7 @@ export interface KafkaServerOptions {
   config: KafkaConfig;
   log: BrokerLog;
   registration?: BrokerRegistration;
-  /** CRC-32C for record batch checks when partitions are recovered (default: crc32cUnavailable). */
+  /** CRC-32C for record batch checks when partitions are recovered (default: recordBatchCrc32c). */
   crc32c?: Crc32cFn;
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
@@ -107,7 +107,7 @@ export class KafkaServer {
     const storage = await BrokerStorage.open({
       logDirs: config.logDirs,
       log,
-      crc32c: opts.crc32c ?? crc32cUnavailable,
+      crc32c: opts.crc32c ?? recordBatchCrc32c,
       configFor: () => logConfigOf(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
     });
