@@ -41,7 +41,6 @@ export class ZabLearner {
   /** Applied to the data tree (nothing until UPTODATE: the tree starts at the snapshot). */
   private applied: bigint;
   private syncOps: PersistOp[] = [];
-  private pendingSnapshot: { zxid: bigint; snapshot: unknown } | null = null;
   private readonly pendingPersist = new Map<number, Continuation>();
   private readonly touched = new Map<bigint, number>();
   private readonly maxTouchedSessions: number;
@@ -218,7 +217,9 @@ export class ZabLearner {
       this.log = this.log.filter((t) => t.zxid <= m.zxid);
       this.syncOps.push({ op: 'truncate', zxid: m.zxid });
     } else if (m.type === PacketType.SNAP) {
-      this.pendingSnapshot = { zxid: m.zxid, snapshot: m.snapshot };
+      // The tree takes the snapshot now, as Apache deserializes it into its database on SNAP: its content is the
+      // leader's applied (committed) state, and it must match what the log is persisted against at NEWLEADER.
+      out.push({ kind: 'load-snapshot', zxid: m.zxid, snapshot: m.snapshot });
       this.log = [];
       this.base = m.zxid;
       this.syncOps.push({ op: 'snapshot', zxid: m.zxid, snapshot: m.snapshot });
@@ -268,10 +269,6 @@ export class ZabLearner {
   private onUpToDate(out: ZabOutput[]): void {
     if (this.stage !== 'newleader-acked') return this.stop('UPTODATE out of order', out);
     this.stage = 'serving';
-    if (this.pendingSnapshot) {
-      out.push({ kind: 'load-snapshot', zxid: this.pendingSnapshot.zxid, snapshot: this.pendingSnapshot.snapshot });
-      this.pendingSnapshot = null;
-    }
     this.applyCommitted(out);
     out.push({ kind: 'serving', epoch: this.newEpoch });
     out.push(this.send({ type: PacketType.ACK, zxid: makeZxid(this.newEpoch, 0) }));

@@ -73,7 +73,7 @@ export type ZabOutput =
   | { kind: 'persist'; id: number; ops: PersistOp[] }
   /** A committed transaction; apply it to the data tree. Given strictly in zxid order. */
   | { kind: 'apply'; txn: Txn }
-  /** Learner synced by SNAP: replace the data tree with this snapshot (taken at zxid) before later applies. */
+  /** Learner got SNAP: replace the data tree with this snapshot (the leader's committed state at zxid) now. */
   | { kind: 'load-snapshot'; zxid: bigint; snapshot: unknown }
   /** Leader: a learner forwarded a client request. */
   | { kind: 'request'; from: bigint; request: Extract<ZabMessage, { type: PacketType.REQUEST }> }
