@@ -1,6 +1,31 @@
 // One ensemble member: Fast Leader Election feeding a ZAB role (leader, follower or observer), and back to
-// election when the role ends. Pure: the caller moves election notifications and quorum packets, performs
-// persist effects in order, applies transactions, opens the learner's connection to its leader, and passes time.
+// election when the role ends. Pure: no sockets, timers, clocks or randomness; time comes in as nowMs.
+//
+// The adapter (the server in replicated mode) carries out the outputs:
+//   send (notification)  frame with wire/election-messages.ts over the election connection to `to`
+//                        (QuorumCnxManager rules: the larger sid's connection survives, one queued message
+//                        per peer, resend the last on reconnect); report peerConnected/peerDisconnected to
+//                        peer.election; deliver received notifications with receiveNotification()
+//   connect-all          (re)dial every voter's election port
+//   connect-leader       open the quorum port of `leader` (retrying, as Learner.connectToLeader), then call
+//                        zabConnected(); a closed connection is zabDisconnected(sid) on either side
+//   send (message)       toQuorumPacket + encodeQuorumPacket on the quorum connection (no length prefix);
+//                        after a SNAP, stream the data tree's snapshot (sessions, ACL map, nodes, "BenWasHere")
+//                        as it stands after every apply given so far; the receiver decodes packets with
+//                        decodeQuorumPacket/fromQuorumPacket and hands a SNAP's body in as `snapshot`
+//   persist              run the ops in order on version-2/ (acceptedEpoch/currentEpoch files written
+//                        atomically; append/truncate on log.<zxid>; snapshot = write snapshot.<zxid> from
+//                        the tree loaded at load-snapshot and start a new log), fsync (group commit is fine),
+//                        then call persisted(id), completions in the order given
+//   apply / load-snapshot  change the data tree (the same path as log replay); apply is in zxid order
+//   serving              start serving clients (and refuse them again on role LOOKING)
+//   request / sync-done / sessions-touched / revalidate / revalidated
+//                        the leader's request pipeline (prep → proposal → commit → final) turns forwarded
+//                        requests into propose() calls; sync() for a forwarded sync; session tracker hooks
+//   disconnect           close the quorum connection to that learner
+// It also calls tick(nowMs) regularly (at least every tickTimeMs/2) and, on start, passes what recovery
+// loaded: the epochs (missing files recreated from the last zxid's epoch), the log after the snapshot, and the
+// snapshot's zxid as appliedZxid.
 import { FastLeaderElection, type ElectionOutput } from './election/fast-leader-election.js';
 import type { Vote } from './election/vote.js';
 import type { MajorityQuorumVerifier } from './quorum-verifier.js';
@@ -172,6 +197,10 @@ export class QuorumPeer {
           break;
         case 'load-snapshot':
           this.applied = o.zxid;
+          out.push(o);
+          break;
+        case 'serving':
+          this.election.updateElectionVote(BigInt(o.epoch));
           out.push(o);
           break;
         case 'stopped':

@@ -92,6 +92,15 @@ export class FastLeaderElection {
     this.decidedVote = null;
   }
 
+  /**
+   * The role established epoch `newEpoch` (leader established / learner up to date): report it as the vote's peer
+   * epoch from now on, so the leader and followers that were elected in different rounds answer newcomers with
+   * votes that agree (ZOOKEEPER-1732; Apache's QuorumPeer.updateElectionVote).
+   */
+  updateElectionVote(newEpoch: bigint): void {
+    if (this.decidedVote) this.decidedVote = { ...this.decidedVote, peerEpoch: newEpoch };
+  }
+
   peerConnected(sid: bigint): void {
     this.connected.add(sid);
   }
