@@ -22,7 +22,7 @@ export interface LearnerOptions {
   maxTouchedSessions?: number;
 }
 
-type Continuation = { kind: 'ack-epoch' } | { kind: 'ack-newleader' } | { kind: 'ack'; zxid: bigint } | { kind: 'none' };
+type Continuation = { kind: 'ack-epoch' } | { kind: 'ack-newleader'; proposals: bigint[] } | { kind: 'ack'; zxid: bigint } | { kind: 'none' };
 
 export class ZabLearner {
   readonly mySid: bigint;
@@ -126,6 +126,9 @@ export class ZabLearner {
         this.currentEpoch = this.newEpoch;
         this.stage = 'newleader-acked';
         out.push(this.send({ type: PacketType.ACK, zxid: makeZxid(this.newEpoch, 0) }));
+        // Proposals that came with the sync are logged now too: ack them, or ones the leader has not committed
+        // yet would wait for this learner forever.
+        if (!this.observer) for (const zxid of k.proposals) out.push(this.send({ type: PacketType.ACK, zxid }));
         break;
       case 'ack':
         if (!this.observer) out.push(this.send({ type: PacketType.ACK, zxid: k.zxid }));
@@ -263,7 +266,8 @@ export class ZabLearner {
     const ops = this.syncOps;
     this.syncOps = [];
     ops.push({ op: 'current-epoch', epoch: this.newEpoch });
-    this.persist(ops, { kind: 'ack-newleader' }, out);
+    const proposals = ops.flatMap((op) => (op.op === 'append' ? op.txns.filter((t) => t.zxid > this.committed).map((t) => t.zxid) : []));
+    this.persist(ops, { kind: 'ack-newleader', proposals }, out);
   }
 
   private onUpToDate(out: ZabOutput[]): void {
