@@ -149,7 +149,11 @@ export class FastLeaderElection {
   }
 
   private notify(to: bigint, v: { leader: bigint; zxid: bigint; peerEpoch: bigint }, electionEpoch: bigint): ElectionOutput {
-    return { kind: 'send', to, notification: { state: this.state, leader: v.leader, zxid: v.zxid, electionEpoch, peerEpoch: v.peerEpoch, version: NOTIFICATION_VERSION, config: this.config } };
+    return { kind: 'send', to, notification: this.notification(v, electionEpoch) };
+  }
+
+  private notification(v: { leader: bigint; zxid: bigint; peerEpoch: bigint }, electionEpoch: bigint): Notification {
+    return { state: this.state, leader: v.leader, zxid: v.zxid, electionEpoch, peerEpoch: v.peerEpoch, version: NOTIFICATION_VERSION, config: this.config };
   }
 
   private broadcast(nowMs: number, out: ElectionOutput[]): void {
@@ -159,10 +163,7 @@ export class FastLeaderElection {
       else out.push(this.notify(sid, this.proposal, this.logicalClock));
     }
     // A message to oneself never touches the network (QuorumCnxManager queues it locally).
-    if (toSelf) {
-      const self = this.notify(this.mySid, this.proposal, this.logicalClock);
-      if (self.kind === 'send') this.handleWhileLooking(nowMs, this.mySid, self.notification, out);
-    }
+    if (toSelf) this.handleWhileLooking(nowMs, this.mySid, this.notification(this.proposal, this.logicalClock), out);
   }
 
   private beats(n: { leader: bigint; zxid: bigint; peerEpoch: bigint }, cur: { leader: bigint; zxid: bigint; peerEpoch: bigint }): boolean {

@@ -173,4 +173,3 @@ export function fromQuorumPacket(p: QuorumPacket, fromLeader: boolean): ZabMessa
   }
 }
 
-export { ZAB_PROTOCOL_VERSION };

@@ -220,19 +220,19 @@ export class ZabLeader {
   private stop(reason: string, out: ZabOutput[]): void {
     if (this.phase === 'stopped') return;
     this.phase = 'stopped';
-    for (const sid of this.learners.keys()) out.push({ kind: 'disconnect', sid });
+    for (const sid of this.learners.keys()) out.push({ kind: 'disconnect', sid, reason });
     this.learners.clear();
     out.push({ kind: 'stopped', reason });
   }
 
-  private drop(h: LearnerHandler, _reason: string, out: ZabOutput[]): void {
+  private drop(h: LearnerHandler, reason: string, out: ZabOutput[]): void {
     this.learners.delete(h.sid);
-    out.push({ kind: 'disconnect', sid: h.sid });
+    out.push({ kind: 'disconnect', sid: h.sid, reason });
   }
 
   private onLearnerInfo(sid: bigint, observer: boolean, acceptedEpoch: number, out: ZabOutput[]): void {
     if (sid === this.mySid || (!this.verifier.isVoter(sid) && !this.verifier.observers.has(sid))) return;
-    if (this.learners.has(sid)) out.push({ kind: 'disconnect', sid });
+    if (this.learners.has(sid)) out.push({ kind: 'disconnect', sid, reason: 'the learner connected again' });
     const h: LearnerHandler = { sid, observer, stage: 'info', acceptedEpoch, lastZxid: -1n, lastHeardTick: this.tickCount };
     this.learners.set(sid, h);
     if (this.newEpoch === null) this.contributeEpoch(sid, acceptedEpoch, out);

@@ -5,7 +5,7 @@
 import { PacketType, ZAB_PROTOCOL_VERSION } from '../wire/packet-types.js';
 import type { SessionTouch, Txn, ZabMessage } from '../wire/zab-messages.js';
 import { counterOf, epochOf, makeZxid } from '../zxid.js';
-import { lastLoggedZxid, type DurableState, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
+import { type DurableState, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
 
 export type LearnerStage = 'connecting' | 'info-sent' | 'epoch-acking' | 'epoch-acked' | 'syncing' | 'newleader-persisting' | 'newleader-acked' | 'serving' | 'stopped';
 
@@ -304,4 +304,3 @@ export class ZabLearner {
   }
 }
 
-export { lastLoggedZxid };

@@ -88,7 +88,7 @@ export type ZabOutput =
   /** Leader established / learner up to date: the server may serve clients now. */
   | { kind: 'serving'; epoch: number }
   /** Leader: close the connection to this learner. */
-  | { kind: 'disconnect'; sid: bigint }
+  | { kind: 'disconnect'; sid: bigint; reason: string }
   /** This role is over (lost quorum, timeout, out of sync, rollover); go back to election. */
   | { kind: 'stopped'; reason: string };
 
