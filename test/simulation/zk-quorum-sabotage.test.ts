@@ -52,7 +52,7 @@ test('a follower acking a proposal before it is fsynced is caught', () => {
     if (then.kind !== 'ack') return original.call(this, ops, then, out);
     original.call(this, ops, { kind: 'none' }, out);
     if (!this.observer) out.push({ kind: 'send', to: this.leaderSid, message: { type: 3, zxid: then.zxid } });
-  }, 200);
+  }, 600);
   assert.ok(f, 'some seed fails');
   console.log(`caught at seed ${f.seed}: ${f.message}`);
 });
