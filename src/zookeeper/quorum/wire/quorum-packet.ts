@@ -5,7 +5,7 @@ import { codecOf, encode } from '../../jute/codec.js';
 import { JuteReader } from '../../jute/reader.js';
 import { MarshallingError } from '../../jute/errors.js';
 import type { QuorumPacket } from '../../jute/records.generated.js';
-import { PacketType, ZAB_PROTOCOL_VERSION } from './packet-types.js';
+import { PacketType } from './packet-types.js';
 import type { SessionTouch, ZabMessage } from './zab-messages.js';
 
 export type { QuorumPacket };
