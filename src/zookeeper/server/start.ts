@@ -8,7 +8,7 @@ import type { Txn } from '../tree/txn.js';
 import { recover } from '../storage/recovery.js';
 import { SnapshotTrigger } from '../storage/snap-count.js';
 import { maxTxnBytesFor } from '../storage/txn-log-reader.js';
-import { writeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
+import { writeSnapshot, type SnapshotSource } from '../storage/snapshot.js';
 import { TxnLog } from '../storage/txn-log.js';
 import { ServerConnection } from './connection.js';
 import { startContainerReaper } from './container-reaper.js';
@@ -33,10 +33,7 @@ export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   const tree = server.tree;
   const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
-  function* nodes(): Iterable<SnapshotNode> {
-    for (const [path, node] of tree.preorder()) yield { path, data: node.data, acl: node.acl, stat: node.persistedStat() };
-  }
-  return { zxid: tree.lastProcessedZxid, sessions, nodes: nodes() };
+  return { zxid: tree.lastProcessedZxid, sessions, nodes: tree.walk() };
 }
 
 /** zookeeper.jute.maxbuffer.extrasize, when zoo.cfg sets it to an integer. */

@@ -25,11 +25,28 @@ export interface SnapshotNode {
   stat: StatPersisted;
 }
 
+/** A node as the encoder reads it: its data, ACL list and the stat fields a snapshot keeps (a DataNode is one). */
+export interface SnapshotNodeFields extends StatPersisted {
+  data: Buffer | null;
+  acl: ACL[] | null;
+}
+
+/** The nodes in pre-order, root first, each with its path as UTF-8 in pathBytes[0, pathLength) (the root's is ""). */
+export interface SnapshotWalk {
+  next(): SnapshotNodeFields | null;
+  readonly pathBytes: Buffer;
+  readonly pathLength: number;
+}
+
+/**
+ * What a snapshot holds: the last zxid applied when it started, the sessions, and the nodes as a list (tests, tools)
+ * or as a walk over the live tree (DataTree.walk()), which a server drives a slice at a time between requests.
+ */
 export interface SnapshotSource {
   zxid: bigint;
   sessions: Iterable<[bigint, number]>;
   /** Pre-order, root first. */
-  nodes: Iterable<SnapshotNode>;
+  nodes: Iterable<SnapshotNode> | SnapshotWalk;
 }
 
 export interface LoadedSnapshot {
@@ -114,6 +131,14 @@ class ChunkedOutput {
     this.pos += b.copy(this.buf, this.pos);
   }
 
+  /** The first n bytes of src, no length prefix. A loop: Buffer.copy of part of a buffer allocates a view per call. */
+  copy(src: Buffer, n: number): void {
+    const buf = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < n; i++) buf[at + i] = src[i]!;
+    this.pos = at + n;
+  }
+
   /** A ustring whose UTF-8 length the caller already measured. */
   string(v: string, byteLength: number): void {
     this.int(byteLength);
@@ -123,6 +148,31 @@ class ChunkedOutput {
 
 const STAT_BYTES = 8 * 4 + 4 * 3 + 8 * 2;
 const NODES_PER_SLICE = 1024;
+
+/** A list of nodes as a walk. */
+class ListWalk implements SnapshotWalk {
+  pathBytes = Buffer.allocUnsafe(256);
+  pathLength = 0;
+  private readonly it: Iterator<SnapshotNode>;
+
+  constructor(nodes: Iterable<SnapshotNode>) {
+    this.it = nodes[Symbol.iterator]();
+  }
+
+  next(): SnapshotNodeFields | null {
+    const step = this.it.next();
+    if (step.done) return null;
+    const { path: nodePath, data, acl, stat } = step.value;
+    const bytes = Buffer.byteLength(nodePath);
+    if (bytes > this.pathBytes.length) this.pathBytes = Buffer.allocUnsafe(bytes * 2);
+    this.pathLength = this.pathBytes.write(nodePath, 0);
+    return { ...stat, data, acl };
+  }
+}
+
+function isWalk(nodes: SnapshotSource['nodes']): nodes is SnapshotWalk {
+  return typeof (nodes as Partial<SnapshotWalk>).next === 'function' && (nodes as Partial<SnapshotWalk>).pathBytes !== undefined;
+}
 
 function aclListBytes(list: ACL[]): number {
   let n = 4;
@@ -141,22 +191,25 @@ function* encodeSnapshot(src: SnapshotSource): Generator<void, Buffer[]> {
   const acls = new AclKeys();
   const body = new ChunkedOutput();
   let count = 0;
-  for (const { path: nodePath, data, acl, stat } of src.nodes) {
-    const key = acls.keyOf(acl);
-    const pathBytes = Buffer.byteLength(nodePath);
-    body.room(4 + pathBytes + 4 + (data?.length ?? 0) + 8 + STAT_BYTES);
-    body.string(nodePath, pathBytes);
+  const walk = isWalk(src.nodes) ? src.nodes : new ListWalk(src.nodes);
+  for (let node = walk.next(); node !== null; node = walk.next()) {
+    const key = acls.keyOf(node.acl);
+    const data = node.data;
+    const pathLength = walk.pathLength;
+    body.room(4 + pathLength + 4 + (data === null ? 0 : data.length) + 8 + STAT_BYTES);
+    body.int(pathLength);
+    body.copy(walk.pathBytes, pathLength);
     body.bytes(data);
     body.long(key);
-    body.long(stat.czxid);
-    body.long(stat.mzxid);
-    body.long(stat.ctime);
-    body.long(stat.mtime);
-    body.int(stat.version);
-    body.int(stat.cversion);
-    body.int(stat.aversion);
-    body.long(stat.ephemeralOwner);
-    body.long(stat.pzxid);
+    body.long(node.czxid);
+    body.long(node.mzxid);
+    body.long(node.ctime);
+    body.long(node.mtime);
+    body.int(node.version);
+    body.int(node.cversion);
+    body.int(node.aversion);
+    body.long(node.ephemeralOwner);
+    body.long(node.pzxid);
     if (++count % NODES_PER_SLICE === 0) yield;
   }
   body.room(5);

@@ -22,7 +22,7 @@ test('children come back in java.util.HashSet order', () => {
 
 test('a node keeps the table size it grew to after children are removed', () => {
   const n = new DataNode(null, null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
-  for (const c of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) n.addChild(c);
+  for (const c of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) n.addChild(c, new DataNode(null, null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n));
   for (const c of ['c', 'd', 'e', 'f', 'g']) n.removeChild(c);
   assert.deepEqual(n.childList(), javaHashSetOrder(['a', 'b'], 16));
   assert.equal(n.numChildren, 2);
