@@ -7,6 +7,9 @@ const BENCHMARKS = [
   { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
   { name: 'zookeeper client', script: './zk/bench-client.js' },
   { name: 'zookeeper recovery of a large log', script: './zk/bench-recovery.js' },
+  { name: 'kafka log storage', script: './kafka/bench-log.js' },
+  { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },
+  { name: 'kafka record batches, crc32c and compression', script: './kafka/records-bench.js' },
 ];
 
 let failed = 0;

@@ -45,6 +45,13 @@ test('cleanZkCliOutput drops the banner and connection events, keeps node events
   assert.equal(cleanZkCliOutput(raw), 'hello\n\nWatchedEvent state:SyncConnected type:NodeDataChanged path:/x\n');
 });
 
+test('cleanZkCliOutput mends a line the connection event cut in two', () => {
+  // `ls /` prints "[" and the rest separately; the event thread's println("\nWATCHER::") can land in between.
+  const raw = '[\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\nx, zookeeper]\n';
+  assert.equal(cleanZkCliOutput(raw), '[x, zookeeper]\n');
+  assert.equal(cleanZkCliOutput('[x, zookeeper]\n\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n'), '[x, zookeeper]\n');
+});
+
 test('Apache ZooKeeper: ruok, zkCli create/get, stop, txn log and snapshot toolkits', { skip, timeout: 120_000 }, async () => {
   const zk = await startApacheZooKeeper();
   console.log(`Apache ZooKeeper on ${zk.connectString}: spawn to imok ${zk.startMs.toFixed(0)} ms, RSS ${(zk.rssBytes() / 2 ** 20).toFixed(1)} MiB`);

@@ -15,6 +15,9 @@ import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { assertSameLines, splitZkCliEvents } from '../support/same-lines.js';
 import { CHROOT, CHROOT_SCRIPT, TRANSCRIPT_SCRIPT } from './zkcli-transcript-script.js';
 
+/** A test that starts a JVM per step (zkCli, Apache ZooKeeper): a minute when idle, several on a busy machine. */
+const JVM_TEST_TIMEOUT_MS = 300_000;
+
 const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const OUR_CLI_TIMEOUT_MS = 30_000;
 
@@ -110,7 +113,7 @@ async function stopAll(servers: PromiseSettledResult<ApacheZk | OurZk>[]): Promi
 
 // ---------------------------------------------------------------------------------------------------------
 
-test('zkcli transcript: Apache zkCli on Apache ZooKeeper = our zkcli on Apache ZooKeeper = our zkcli on our server', { skip: apacheMissing ?? false, timeout: 90_000 }, async () => {
+test('zkcli transcript: Apache zkCli on Apache ZooKeeper = our zkcli on Apache ZooKeeper = our zkcli on our server', { skip: apacheMissing ?? false, timeout: JVM_TEST_TIMEOUT_MS }, async () => {
   const started = performance.now();
   const servers = await Promise.allSettled([startApacheZooKeeper(), startApacheZooKeeper(), startOurZooKeeper()]);
   try {
@@ -175,7 +178,7 @@ const ONE_SHOTS: { args: (cs: string) => string[]; code: number }[] = [
   { args: () => ['-server', '127.0.0.1:1', 'get', '/x'], code: 1 },
 ];
 
-test('zkcli one-shot invocations: the same exit status and output as Apache zkCli', { skip: apacheMissing ?? false, timeout: 90_000 }, async () => {
+test('zkcli one-shot invocations: the same exit status and output as Apache zkCli', { skip: apacheMissing ?? false, timeout: JVM_TEST_TIMEOUT_MS }, async () => {
   const started = performance.now();
   const apache = await startApacheZooKeeper();
   try {
@@ -207,7 +210,7 @@ test('zkcli one-shot invocations: the same exit status and output as Apache zkCl
   }
 });
 
-test('zkcli --output json: one JSON document per read command, nothing else on stdout', { timeout: 60_000 }, async () => {
+test('zkcli --output json: one JSON document per read command, nothing else on stdout', { timeout: 180_000 }, async () => {
   const server = await startOurZooKeeper();
   try {
     const cs = server.connectString;
@@ -252,7 +255,7 @@ function scriptMissing(): string | null {
   }
 }
 
-test('zkcli on a terminal: prompt, tab completion of commands and paths, history across runs', { skip: scriptMissing() ?? false, timeout: 60_000 }, async () => {
+test('zkcli on a terminal: prompt, tab completion of commands and paths, history across runs', { skip: scriptMissing() ?? false, timeout: 180_000 }, async () => {
   const server = await startOurZooKeeper();
   const home = mkdtempSync(join(tmpdir(), 'zkafka-zkcli-home-'));
   const session = async (keys: (send: (text: string) => void, waitFor: (re: RegExp) => Promise<void>) => Promise<void>) => {

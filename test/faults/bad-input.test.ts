@@ -14,15 +14,23 @@ import { startServerProcess, tempDir, writeConfig, type ServerProcess } from './
 import { SocketProbe } from './socket-probe.js';
 
 const JUTE_MAX_BUFFER = 0xfffff;
-const ANSWER_MS = 5000;
+/** Deadline for an answer or a close the server owes now: generous, since the machine may be busy. */
+const ANSWER_MS = 15_000;
 
 const rng = seededRandom(faultSeed());
 const dir = tempDir('zk-bad-input-');
 let server: ServerProcess;
 let good: NzkClient;
-/** Apache closes a connection that has no session after zookeeper.nio.sessionlessCnxnTimeout (10 s). */
+/**
+ * Apache closes a connection that has no session after zookeeper.nio.sessionlessCnxnTimeout (10 s), rounded up to
+ * the next 10 s boundary of its expiry queue: between 10 and 20 s after it was accepted.
+ */
 const SESSIONLESS_TIMEOUT_MS = 10_000;
-let idle: { probe: SocketProbe; openedAt: number } | null = null;
+/** How long after the earliest allowed moment the close may come: Apache's rounding plus a busy machine. */
+const SESSIONLESS_LATE_MS = 20_000;
+/** Timer granularity: how much earlier than the full timeout the close may be seen. */
+const SESSIONLESS_EARLY_MS = 250;
+let idle: { probe: SocketProbe; openedAt: number; closedAt: number | null } | null = null;
 const goodLoad = { stop: false, ops: 0, errors: [] as string[], done: Promise.resolve() };
 
 function frame(body: Buffer): Buffer {
@@ -75,9 +83,13 @@ before(async () => {
   server = await startServerProcess(writeConfig(dir.path, { dataDir: join(dir.path, 'data'), clientPort: 0, tickTime: 500, maxClientCnxns: 60 }));
   good = await NzkClient.connect(`127.0.0.1:${server.port}`, 10_000);
   goodLoad.done = runGoodSession(good);
+  // Taken before the connect starts: the server cannot accept it (and start its timer) any earlier.
+  const openedAt = performance.now();
   const probe = await SocketProbe.open(server.port);
   probe.write(Buffer.from([0, 0, 0, 44, 0, 0, 0]));
-  idle = { probe, openedAt: performance.now() };
+  const opened = { probe, openedAt, closedAt: null as number | null };
+  probe.socket.once('close', () => (opened.closedAt = performance.now()));
+  idle = opened;
 });
 
 after(async () => {
@@ -88,7 +100,7 @@ after(async () => {
   dir.remove();
 });
 
-test('garbage before the handshake is answered or closed', { timeout: 20_000 }, async (t) => {
+test('garbage before the handshake is answered or closed', { timeout: 60_000 }, async (t) => {
   t.diagnostic(`seed ${rng.seed}`);
   const garbage: Buffer[] = [
     Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'),
@@ -100,17 +112,16 @@ test('garbage before the handshake is answered or closed', { timeout: 20_000 }, 
   for (let i = 0; i < 30; i++) garbage.push(frame(rng.bytes(rng.int(1, 120))));
   for (let i = 0; i < 10; i++) garbage.push(rng.bytes(rng.int(1, 300)));
   for (const bytes of garbage) {
-    const probe = await SocketProbe.open(server.port);
-    probe.write(bytes);
-    const answered = await probe.answeredOrClosed(ANSWER_MS);
-    probe.destroy();
     // Random bytes can be a valid but short length prefix: then the server rightly waits for the rest.
     const waitsForMore = bytes.length < 4 || (bytes.readInt32BE(0) > bytes.length - 4 && bytes.readInt32BE(0) <= JUTE_MAX_BUFFER);
-    if (!waitsForMore) assert.ok(answered, `neither answered nor closed after ${bytes.subarray(0, 16).toString('hex')}…`);
+    const probe = await SocketProbe.open(server.port);
+    probe.write(bytes);
+    if (!waitsForMore) assert.ok(await probe.answeredOrClosed(ANSWER_MS), `neither answered nor closed after ${bytes.subarray(0, 16).toString('hex')}…`);
+    probe.destroy();
   }
 });
 
-test('half a ConnectRequest, then close', { timeout: 10_000 }, async () => {
+test('half a ConnectRequest, then close', { timeout: 60_000 }, async () => {
   const connect = encodeClientFrame({ kind: 'connect', req: { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 4000, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false } });
   for (const cut of [2, 4, 10, Math.floor(connect.length / 2), connect.length - 1]) {
     const probe = await SocketProbe.open(server.port);
@@ -122,7 +133,7 @@ test('half a ConnectRequest, then close', { timeout: 10_000 }, async () => {
   }
 });
 
-test('random frames after the handshake are answered or closed', { timeout: 30_000 }, async () => {
+test('random frames after the handshake are answered or closed', { timeout: 90_000 }, async () => {
   const opcodes = Object.values(OpCode).filter((op) => op !== OpCode.check && op !== OpCode.notification);
   for (let i = 0; i < 150; i++) {
     const probe = await SocketProbe.handshake(server.port);
@@ -201,7 +212,7 @@ test('an unknown opcode is answered with err -6 (UNIMPLEMENTED), then closed', {
   }
 });
 
-test('thousands of connects and disconnects leave no connection behind', { timeout: 40_000 }, async (t) => {
+test('thousands of connects and disconnects leave no connection behind', { timeout: 120_000 }, async (t) => {
   const total = 2000;
   const concurrency = 25;
   let next = 0;
@@ -227,7 +238,7 @@ test('thousands of connects and disconnects leave no connection behind', { timeo
   // The good session, srvr's own connection, and the idle one of the sessionless-timeout test while it is open.
   const expected = () => 2 + (idle && !idle.probe.closed ? 1 : 0);
   let connections = -1;
-  const deadline = performance.now() + 5000;
+  const deadline = performance.now() + 30_000;
   while (performance.now() < deadline) {
     connections = Number(/Connections: (\d+)/.exec(await srvr(server.port))?.[1] ?? -1);
     if (connections >= 0 && connections <= expected()) break;
@@ -236,7 +247,7 @@ test('thousands of connects and disconnects leave no connection behind', { timeo
   assert.ok(connections >= 0 && connections <= expected(), `srvr still counts ${connections} connections, expected ${expected()}`);
 });
 
-test('a huge pipelined burst is answered in order', { timeout: 40_000 }, async (t) => {
+test('a huge pipelined burst is answered in order', { timeout: 120_000 }, async (t) => {
   const setup = await SocketProbe.handshake(server.port);
   setup.write(request(1, OpCode.create, createBody('/burst', null)));
   assert.ok(await setup.waitFor(() => setup.frames.length === 1, ANSWER_MS));
@@ -273,7 +284,7 @@ test('a huge pipelined burst is answered in order', { timeout: 40_000 }, async (
   probe.write(burst);
   await new Promise((r) => setTimeout(r, 500));
   probe.socket.resume();
-  assert.ok(await probe.waitFor(() => probe.frames.length >= reads + writes || probe.closed, 30_000), `only ${probe.frames.length} replies`);
+  assert.ok(await probe.waitFor(() => probe.frames.length >= reads + writes || probe.closed, 90_000), `only ${probe.frames.length} replies`);
   const elapsedMs = performance.now() - startedAt;
   t.diagnostic(`${reads + writes} pipelined requests (${burst.length} bytes) answered in ${elapsedMs.toFixed(0)} ms`);
   assert.equal(probe.closed, false);
@@ -292,13 +303,17 @@ test('a huge pipelined burst is answered in order', { timeout: 40_000 }, async (
   probe.destroy();
 });
 
-test('the well-behaved session saw no error and the server survived', { timeout: 10_000 }, async (t) => {
+test('the well-behaved session saw no error and the server survived', { timeout: 60_000 }, async (t) => {
+  // Still served after all of the above: it completes another write and read.
+  const opsBefore = goodLoad.ops;
+  const deadline = performance.now() + 30_000;
+  while (goodLoad.ops <= opsBefore && goodLoad.errors.length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   goodLoad.stop = true;
   await goodLoad.done;
   t.diagnostic(`good session: ${goodLoad.ops} operations, states after connecting: [${good.states.join(', ')}]`);
   assert.deepEqual(goodLoad.errors, []);
   assert.deepEqual(good.states, [], 'the good session lost its connection');
-  assert.ok(goodLoad.ops > 100, `the good session made only ${goodLoad.ops} operations`);
+  assert.ok(goodLoad.ops > opsBefore, `the good session made no progress after the abuse (${goodLoad.ops} operations in all)`);
   assert.ok(server.isRunning(), `the server exited: ${server.stderr()}`);
   assert.match(await srvr(server.port), /Mode: standalone/);
   const stderr = server.stderr().trim();
@@ -311,7 +326,7 @@ test('the well-behaved session saw no error and the server survived', { timeout:
   for (const [kind, n] of kinds) t.diagnostic(`server log ${n}× ${kind}`);
 });
 
-test('maxClientCnxns=5: the sixth connection from one address is closed', { timeout: 15_000 }, async (t) => {
+test('maxClientCnxns=5: the sixth connection from one address is closed', { timeout: 60_000 }, async (t) => {
   const limited = tempDir('zk-maxcnxns-');
   const s = await startServerProcess(writeConfig(limited.path, { dataDir: join(limited.path, 'data'), clientPort: 0, maxClientCnxns: 5 }));
   const probes: SocketProbe[] = [];
@@ -338,10 +353,13 @@ test('maxClientCnxns=5: the sixth connection from one address is closed', { time
 
 test(
   'a connection that never finishes its handshake is closed after the sessionless timeout',
-  { timeout: 20_000 },
+  { timeout: 60_000 },
   async () => {
-    const { probe, openedAt } = idle!;
-    const waitMs = Math.max(0, openedAt + SESSIONLESS_TIMEOUT_MS + 2000 - performance.now());
+    const idleCnxn = idle!;
+    const { probe, openedAt } = idleCnxn;
+    const waitMs = Math.max(0, openedAt + SESSIONLESS_TIMEOUT_MS + SESSIONLESS_LATE_MS - performance.now());
     assert.ok(await probe.waitFor(() => probe.closed, waitMs), `still open ${((performance.now() - openedAt) / 1000).toFixed(1)} s after half a ConnectRequest`);
+    const openMs = idleCnxn.closedAt! - openedAt;
+    assert.ok(openMs >= SESSIONLESS_TIMEOUT_MS - SESSIONLESS_EARLY_MS, `closed after only ${openMs.toFixed(0)} ms, before the sessionless timeout`);
   },
 );

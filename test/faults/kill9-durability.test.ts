@@ -15,8 +15,13 @@ const KILLS = 4;
 /** Requests each load session keeps in flight. */
 const WINDOW = 16;
 const SESSION_TIMEOUT_MS = 30_000;
-/** Spawn to listening on a data dir of a few MB: 0.35-0.5 s on an idle 2-core machine, up to ~3 s while it is busy. */
-const MAX_RESTART_MS = 10_000;
+/**
+ * Deadline for a restart to print its "listening on" line (0.35-0.5 s on an idle 2-core machine, a few seconds while it
+ * is busy); well inside SESSION_TIMEOUT_MS, so a slow restart cannot expire the sessions under test.
+ */
+const RESTART_DEADLINE_MS = 20_000;
+/** Deadline for the first acknowledged write of a round. */
+const FIRST_ACK_DEADLINE_MS = 20_000;
 
 /** Deterministic data for `path` at `version`, of a size between 0 and ~3 KiB, so any stored value can be checked. */
 function dataFor(path: string, version: number): Buffer {
@@ -108,7 +113,15 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-test('kill -9 during a write load loses no acknowledged write, keeps sessions and their ephemerals', { timeout: 55_000 }, async (t) => {
+async function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(5);
+  }
+}
+
+test('kill -9 during a write load loses no acknowledged write, keeps sessions and their ephemerals', { timeout: 180_000 }, async (t) => {
   const rng: Rng = seededRandom(faultSeed());
   t.diagnostic(`seed ${rng.seed} (replay with ZK_FAULT_SEED=${rng.seed})`);
   const dir = tempDir('zk-kill9-');
@@ -153,6 +166,8 @@ test('kill -9 during a write load loses no acknowledged write, keeps sessions an
     const ackedBefore = ledger.ackedWrites;
     const stop = { now: false };
     const loads = sessions.map((s, i) => runLoad(s.client, `/k/r${round}-s${i}`, ledger, stop));
+    // The kill lands a random time after the load is under way (its first write acknowledged), however slow the machine.
+    await waitFor(() => ledger.ackedWrites > ackedBefore, `round ${round}: a first acknowledged write`, FIRST_ACK_DEADLINE_MS);
     const killAfterMs = rng.int(50, 900);
     await delay(killAfterMs);
     const killedAt = performance.now();
@@ -161,16 +176,14 @@ test('kill -9 during a write load loses no acknowledged write, keeps sessions an
     stop.now = true;
     await Promise.all(loads);
     const ackedThisRound = ledger.ackedWrites - ackedBefore;
-    assert.ok(ackedThisRound > 0, `round ${round}: no write was acknowledged in ${killAfterMs} ms`);
 
-    server = await startServerProcess(configFile);
+    server = await startServerProcess(configFile, RESTART_DEADLINE_MS);
     const downMs = performance.now() - killedAt;
     const recovered = /Recovered .*/.exec(server.stdout())?.[0] ?? '(no recovery line)';
     figures.push(
-      `round ${round}: killed after ${killAfterMs} ms with ${ackedThisRound} writes acknowledged; restart ${server.startupMs.toFixed(0)} ms ` +
+      `round ${round}: killed ${killAfterMs} ms after the first acknowledgement, with ${ackedThisRound} writes acknowledged; restart ${server.startupMs.toFixed(0)} ms ` +
         `(down ${downMs.toFixed(0)} ms); ${recovered}`,
     );
-    assert.ok(server.startupMs < MAX_RESTART_MS, `restart took ${server.startupMs.toFixed(0)} ms`);
 
     const v = await verify(port, ledger);
     figures.push(`  verified ${v.checked} paths: ${v.present} present, ${v.unackedPresent} present though unacknowledged (cumulative)`);

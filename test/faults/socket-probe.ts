@@ -36,7 +36,7 @@ export class SocketProbe {
     probe.write(
       encodeClientFrame({ kind: 'connect', req: { protocolVersion: 0, lastZxidSeen: 0n, timeOut: timeOutMs, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false } }),
     );
-    if (!(await probe.waitFor(() => probe.frames.length > 0, 5000))) {
+    if (!(await probe.waitFor(() => probe.frames.length > 0, 15_000))) {
       probe.destroy();
       throw new Error(`no ConnectResponse (closed: ${probe.closed})`);
     }

@@ -62,7 +62,7 @@ test('-daemon starts in the background, answers ruok, and zookeeper-server-stop 
   pid = Number(readFileSync(pidFile, 'utf8'));
   assert.match(started.stdout.split('\n')[1]!, new RegExp(`^running in the background as process ${pid}; output in .*zookeeper.out; pid file ${pidFile}$`));
   assert.ok(readFileSync(join(dir, 'logs', 'zookeeper.out'), 'utf8').includes(match[0]));
-  assert.equal(await sendFourLetterWord('127.0.0.1', Number(match[1]), 'ruok', 2000), 'imok');
+  assert.equal(await sendFourLetterWord('127.0.0.1', Number(match[1]), 'ruok', 15_000), 'imok');
 
   const again = await run(['zookeeper-server-start', '-daemon', 'zoo.cfg'], dir, { ...process.env, LOG_DIR: join(dir, 'logs2') });
   assert.equal(again.stderr, `zookeeper server already running as process ${pid} (${pidFile}).\n`);

@@ -435,21 +435,32 @@ const PROMPT = /\[zk: [^\]]*\(\w+\) \d+\] /g;
 export function cleanZkCliOutput(stdout: string): string {
   const kept: string[] = [];
   let precededByBlank = false;
+  // The start of a line the event thread's output cut in two (printed between the command's print calls).
+  let cut: string | null = null;
   const lines = stdout.replace(PROMPT, '').split('\n');
   const last = lines.pop(); // '' when the output ends with a newline
   for (const line of lines) {
     if (BANNER_LINE.test(line)) continue;
-    // zkCli prints each of these as println("\n" + text): the blank line before belongs to it.
+    // zkCli prints each of these as println("\n" + text): the blank line before belongs to it, so a line other
+    // than a blank one before WATCHER:: is the first part of a line the event cut.
     if (line === 'WATCHER::' || line.startsWith('WatchedEvent ')) {
       if (precededByBlank) kept.pop();
+      else if (line === 'WATCHER::' && kept.length > 0 && cut === null) cut = kept.pop()!;
       precededByBlank = false;
       if (line === 'WATCHER::' || STATE_EVENT_LINE.test(line)) continue;
       kept.push(line);
       continue;
     }
+    if (cut !== null && line !== '') {
+      kept.push(cut + line);
+      cut = null;
+      precededByBlank = false;
+      continue;
+    }
     kept.push(line);
     precededByBlank = line === '';
   }
+  if (cut !== null) kept.push(cut);
   const text = kept.join('\n') + (kept.length > 0 ? '\n' : '');
   return last ? text + last : text;
 }

@@ -65,7 +65,8 @@ const WRITE_OPS = new Set<number>([
 ]);
 /** Longest wait for something the server does on its own (session expiry, container/TTL reaper). */
 const SELF_ADVANCE_WAIT_MS = 14000;
-const FRAME_WAIT_MS = 3000;
+/** Deadline for a frame (or a close) the server owes now: generous, since the machine may be busy. */
+const FRAME_WAIT_MS = 15_000;
 const SILENCE_MS = 300;
 
 import { FIXTURES_DIR } from './fixtures-dir.js';
@@ -275,7 +276,7 @@ export class FixtureReplay {
       this.report.closes.push({ seq: line.seq, conn: line.conn, ok: detail === undefined, detail });
     }
     if (/the server closed the connection/.test(note)) {
-      const closed = await sock.waitForClose(2000);
+      const closed = await sock.waitForClose(FRAME_WAIT_MS);
       this.report.closes.push({ seq: line.seq, conn: line.conn, ok: closed, detail: closed ? undefined : 'the server kept the connection open' });
     } else if (/the client closed the connection/.test(note)) {
       sock.end();

@@ -1,4 +1,5 @@
-// Where the recorded ZooKeeper exchanges live: ../shared beside the repository root (absent on some machines).
+// Where the reference material lives: ../shared beside the repository root (absent on some machines; tests
+// that need it say so and skip).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,4 +14,12 @@ function findRepoRoot(): string {
   return dir;
 }
 
-export const FIXTURES_DIR = path.join(findRepoRoot(), '..', 'shared', 'fixtures', 'zookeeper');
+export const REPO_ROOT = findRepoRoot();
+const SHARED_DIR = path.join(REPO_ROOT, '..', 'shared');
+
+/** The exchanges recorded between real clients and Apache ZooKeeper 3.8.0. */
+export const FIXTURES_DIR = path.join(SHARED_DIR, 'fixtures', 'zookeeper');
+/** Request and response bodies recorded by the kafkajs project from real Kafka brokers. */
+export const KAFKAJS_FIXTURES_DIR = path.join(SHARED_DIR, 'fixtures', 'kafkajs-protocol');
+/** Kafka's message specs, the input of scripts/gen-kafka.mjs. */
+export const KAFKA_SPECS_DIR = path.join(SHARED_DIR, 'specs', 'kafka', 'message');

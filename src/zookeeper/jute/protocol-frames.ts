@@ -155,6 +155,49 @@ export function encodeMultiResponse(w: JuteWriter, results: readonly MultiResult
   header.write(w, END_OF_MULTI);
 }
 
+/** Encoded sizes, for replies whose length must be known before they are built. */
+export const REPLY_HEADER_BYTES = 16;
+const STAT_BYTES = 68;
+const MULTI_HEADER_BYTES = 9;
+const ERROR_RESPONSE_BYTES = 4;
+
+function bufferBytes(v: Uint8Array | null | undefined): number {
+  return 4 + (v == null ? 0 : v.length);
+}
+
+function ustringBytes(v: string | null | undefined): number {
+  return 4 + (v == null ? 0 : Buffer.byteLength(v, 'utf8'));
+}
+
+/** GetDataResponse: data and Stat. */
+export function getDataResponseBytes(data: Uint8Array | null | undefined): number {
+  return bufferBytes(data) + STAT_BYTES;
+}
+
+/** GetChildrenResponse: the child names (a null list is written as -1). */
+export function getChildrenResponseBytes(children: readonly (string | null)[] | null | undefined): number {
+  let bytes = 4;
+  for (const child of children ?? []) bytes += ustringBytes(child);
+  return bytes;
+}
+
+/** The end-of-list header that closes every multi body. */
+export const MULTI_END_BYTES = MULTI_HEADER_BYTES;
+
+/** One entry of a multiRead response (getData, getChildren or error) as encodeMultiResponse writes it. */
+export function multiReadResultBytes(result: MultiResult): number {
+  switch (result.type) {
+    case OpCode.getData:
+      return MULTI_HEADER_BYTES + getDataResponseBytes((result.response as { data: Uint8Array | null }).data);
+    case OpCode.getChildren:
+      return MULTI_HEADER_BYTES + getChildrenResponseBytes((result.response as { children: (string | null)[] | null }).children);
+    case OpCode.error:
+      return MULTI_HEADER_BYTES + ERROR_RESPONSE_BYTES;
+    default:
+      throw new Error(`no multiRead result of type ${result.type}`);
+  }
+}
+
 /** A request whose header decoded but whose body did not: the server answers MarshallingError to header.xid. */
 export class RequestBodyError extends MarshallingError {
   constructor(readonly header: RequestHeader, cause: unknown) {

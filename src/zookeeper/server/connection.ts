@@ -5,13 +5,17 @@ import type { Socket } from 'node:net';
 import { codecOf, type RecordName } from '../jute/codec.js';
 import { Err, KeeperState, OpCode, Xid } from '../jute/constants.js';
 import { MarshallingError } from '../jute/errors.js';
-import { MULTI_OPS, REQUEST_RECORD, decodeMultiRequest, isKnownOpcode } from '../jute/protocol-frames.js';
+import {
+  MULTI_OPS, REPLY_HEADER_BYTES, REQUEST_RECORD, decodeMultiRequest, encodeMultiResponse, getDataResponseBytes, isKnownOpcode,
+  type MultiResult,
+} from '../jute/protocol-frames.js';
 import { JuteReader } from '../jute/reader.js';
-import type { ConnectRequest, Id, ReplyHeader } from '../jute/records.generated.js';
-import { JuteWriter } from '../jute/writer.js';
+import type { ConnectRequest, GetDataResponse, Id, ReplyHeader } from '../jute/records.generated.js';
+import type { JuteWriter } from '../jute/writer.js';
 import { addAuthId } from '../tree/acl.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import { isFourLetterWord } from './four-letter-words.js';
+import { ReplyWriter } from './reply-writer.js';
 import type { Request } from './request.js';
 import type { Session } from './session-tracker.js';
 import type { ZooKeeperServer } from './zookeeper-server.js';
@@ -21,11 +25,18 @@ const requestHeader = codecOf('RequestHeader');
 const connectResponse = codecOf('ConnectResponse');
 const watcherEvent = codecOf('WatcherEvent');
 const authPacket = codecOf('AuthPacket');
+const getDataResponse = codecOf('GetDataResponse');
 /** Filled in for each reply: the codec only reads it. */
 const scratchReplyHeader: ReplyHeader = { xid: 0, zxid: 0n, err: 0 };
 
-/** Stop reading from a client whose unsent replies pass this many bytes, until its socket drains. */
-const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/**
+ * A connection whose unsent replies pass this many bytes is paused: no more of its requests are read or
+ * processed (not even those already received) until its socket has drained. Large node data is queued by
+ * reference (reply-writer.ts), so the bytes counted here are mostly not copies.
+ */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+/** Replies are handed to the socket once this many bytes are pending, so no one buffer grows large. */
+const FLUSH_AT_BYTES = 64 * 1024;
 /** A reply writer that grew past this is dropped after its flush rather than kept for the connection. */
 const MAX_REUSED_OUT_BYTES = 64 * 1024;
 
@@ -58,15 +69,19 @@ export class ServerConnection implements Watcher {
   outstanding = 0;
   closed = false;
 
-  private partial: Buffer | null = null;
+  /** Bytes received and not yet processed: a partial frame, or whole frames held while the connection is paused. */
+  private inbox: Buffer | null = null;
   private sawFirstBytes = false;
   private connectRequested = false;
-  /** Frames that arrived while the session was being set up. */
-  private held: Buffer[] | null = null;
   private readOnlyByte: boolean | undefined;
-  private out = new JuteWriter(4096);
+  private out = this.newWriter(4096);
   private flushQueued = false;
-  private readingPaused = false;
+  /**
+   * Why requests are not being read: 'output' (too many unsent reply bytes), 'throttle' (the server has more
+   * than globalOutstandingLimit requests in its pipeline), 'handshake' (the session is being created).
+   */
+  private readonly pauseReasons = new Set<string>();
+  private inboxRunQueued = false;
   private sessionlessTimer: NodeJS.Timeout;
 
   constructor(readonly socket: Socket, readonly server: ZooKeeperServer) {
@@ -76,7 +91,7 @@ export class ServerConnection implements Watcher {
     this.stats = freshStats(Date.now());
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     // Apache's NIOServerCnxnFactory drops connections that have no session after nio.sessionlessCnxnTimeout.
@@ -92,23 +107,31 @@ export class ServerConnection implements Watcher {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    let buf = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
-    this.partial = null;
+    this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
     if (!this.sawFirstBytes) {
-      if (buf.length < 4) {
-        this.partial = buf;
-        return;
-      }
+      if (this.inbox.length < 4) return;
       this.sawFirstBytes = true;
-      const word = buf.toString('latin1', 0, 4);
+      const word = this.inbox.toString('latin1', 0, 4);
       if (isFourLetterWord(word)) {
-        this.server.runFourLetterWord(word, this, buf.subarray(4));
+        const rest = this.inbox.subarray(4);
+        this.inbox = null;
+        this.server.runFourLetterWord(word, this, rest);
         return;
       }
     }
+    this.processInbox();
+  }
+
+  /**
+   * Processes whole frames from the inbox until it runs out or the connection is paused; what is left stays
+   * there (a paused socket delivers no more) until resumeReading runs this again.
+   */
+  private processInbox(): void {
+    const buf = this.inbox;
+    if (!buf || this.closed) return;
     const max = this.server.juteMaxBufferBytes;
     let pos = 0;
-    while (buf.length - pos >= 4) {
+    while (this.pauseReasons.size === 0 && buf.length - pos >= 4) {
       const len = buf.readInt32BE(pos);
       if (len < 0 || len > max) {
         this.server.log(`Len error ${len} from ${this.remote}: malformed or too large, closing`);
@@ -121,15 +144,11 @@ export class ServerConnection implements Watcher {
       this.onFrame(buf, start, pos);
       if (this.closed) return;
     }
-    if (pos < buf.length) this.partial = Buffer.from(buf.subarray(pos));
+    this.inbox = pos === buf.length ? null : pos === 0 ? buf : buf.subarray(pos);
   }
 
   /** A frame's payload is buf[start, end): read in place, without a Buffer view per frame. */
   private onFrame(buf: Buffer, start: number, end: number): void {
-    if (this.held) {
-      this.held.push(Buffer.from(buf.subarray(start, end)));
-      return;
-    }
     if (!this.connectRequested) return this.onConnectFrame(buf, start, end);
     this.onRequestFrame(buf, start, end);
   }
@@ -148,7 +167,8 @@ export class ServerConnection implements Watcher {
     this.server.stats.packetsReceived++;
     this.server.metrics.onReceived(end - start + 4);
     this.server.metrics.count('connection_request_count');
-    this.held = [];
+    // Requests that follow the ConnectRequest wait in the inbox until the session exists.
+    this.pauseReading('handshake');
     this.server.connect(this, req);
   }
 
@@ -172,12 +192,7 @@ export class ServerConnection implements Watcher {
       this.flush();
       return this.close();
     }
-    const held = this.held ?? [];
-    this.held = null;
-    for (const frame of held) {
-      if (this.closed) return;
-      this.onRequestFrame(frame, 0, frame.length);
-    }
+    this.resumeReading('handshake');
   }
 
   private onRequestFrame(buf: Buffer, start: number, end: number): void {
@@ -241,12 +256,20 @@ export class ServerConnection implements Watcher {
   /** Writes one reply frame (body only when err is 0 and the op has a response record). */
   reply(xid: number, zxid: bigint, err: number, record?: RecordName | null, value?: unknown): void {
     if (this.closed) return;
-    const w = this.out;
-    const mark = w.beginFrame();
     const header = scratchReplyHeader;
     header.xid = xid;
     header.zxid = zxid;
     header.err = err;
+    if (err === 0 && record === 'GetDataResponse') {
+      const response = value as GetDataResponse;
+      const bodyBytes = REPLY_HEADER_BYTES + getDataResponseBytes(response.data);
+      return this.knownLengthReply(bodyBytes, (w) => {
+        replyHeader.write(w, header);
+        getDataResponse.write(w, response);
+      });
+    }
+    const w = this.out;
+    const mark = w.beginFrame();
     replyHeader.write(w, header);
     if (err === 0 && record) codecOf(record).write(w, value as never);
     w.endFrame(mark);
@@ -254,13 +277,40 @@ export class ServerConnection implements Watcher {
     this.sent();
   }
 
-  /** Writes a reply whose header and body the caller encoded (multi results). */
-  replyRaw(frameBody: Uint8Array): void {
+  /** A multi or multiRead reply; `bodyBytes` (header included) when the caller computed it (multiRead). */
+  replyMulti(xid: number, zxid: bigint, results: readonly MultiResult[], bodyBytes?: number): void {
     if (this.closed) return;
+    const header = scratchReplyHeader;
+    header.xid = xid;
+    header.zxid = zxid;
+    header.err = 0;
+    if (bodyBytes !== undefined) {
+      return this.knownLengthReply(bodyBytes, (w) => {
+        replyHeader.write(w, header);
+        encodeMultiResponse(w, results);
+      });
+    }
     const w = this.out;
-    w.int(frameBody.length);
-    w.raw(frameBody);
-    this.server.metrics.onResponse(frameBody.length, true);
+    const mark = w.beginFrame();
+    replyHeader.write(w, header);
+    encodeMultiResponse(w, results);
+    w.endFrame(mark);
+    this.server.metrics.onResponse(w.pos - mark - 4, true);
+    this.sent();
+  }
+
+  /** A reply whose length is known before it is written, so its large data can go out by reference. */
+  private knownLengthReply(bodyBytes: number, writeBody: (w: JuteWriter) => void): void {
+    try {
+      this.out.knownLengthFrame(bodyBytes, writeBody);
+    } catch (err) {
+      // The frame on the wire no longer matches its length prefix: nothing after it could be read.
+      this.server.log(`Reply to ${this.remote} could not be encoded (${(err as Error).message}), closing`);
+      this.out.reset();
+      this.close();
+      return;
+    }
+    this.server.metrics.onResponse(bodyBytes, true);
     this.sent();
   }
 
@@ -293,10 +343,19 @@ export class ServerConnection implements Watcher {
   private sent(): void {
     this.stats.packetsSent++;
     this.server.stats.packetsSent++;
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      queueMicrotask(() => this.flush());
+    if (this.out.pos >= FLUSH_AT_BYTES) {
+      this.flush();
+    } else {
+      if (this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading('output');
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(() => this.flush());
+      }
     }
+  }
+
+  private newWriter(initialBytes: number): ReplyWriter {
+    return new ReplyWriter(initialBytes, (bytes) => this.socket.write(bytes));
   }
 
   flush(): void {
@@ -308,30 +367,33 @@ export class ServerConnection implements Watcher {
     // Nothing queued means the kernel took the bytes at once and the socket kept no reference to them: the writer
     // is reused. Otherwise the socket holds the buffer until it is sent, and later replies go to a new one.
     if (this.socket.writableLength === 0 && w.buf.length <= MAX_REUSED_OUT_BYTES) w.reset();
-    else this.out = new JuteWriter(Math.min(Math.max(4096, bytes.length), 1 << 20));
+    else this.out = this.newWriter(Math.min(Math.max(4096, bytes.length), FLUSH_AT_BYTES));
     if (this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading('output');
   }
 
-  private pauseReasons = new Set<string>();
-
+  /** Stops reading and processing this connection's requests until every `reason` given is resumed. */
   pauseReading(reason: string): void {
+    if (this.pauseReasons.size === 0) this.socket.pause();
     this.pauseReasons.add(reason);
-    if (!this.readingPaused) {
-      this.readingPaused = true;
-      this.socket.pause();
-    }
   }
 
   resumeReading(reason: string): void {
-    this.pauseReasons.delete(reason);
-    if (this.readingPaused && this.pauseReasons.size === 0 && !this.closed) {
-      this.readingPaused = false;
-      this.socket.resume();
+    if (!this.pauseReasons.delete(reason) || this.pauseReasons.size > 0 || this.closed) return;
+    this.socket.resume();
+    // Frames already received go first, but in a turn of their own: not inside whatever resumed this connection.
+    if (this.inbox && !this.inboxRunQueued) {
+      this.inboxRunQueued = true;
+      setImmediate(() => {
+        this.inboxRunQueued = false;
+        if (!this.closed && this.pauseReasons.size === 0) this.processInbox();
+      });
     }
   }
 
-  private maybeResume(): void {
-    if (this.socket.writableLength <= MAX_UNSENT_BYTES) this.resumeReading('output');
+  /** Everything queued has been sent: the client is reading, so its session is alive too. */
+  private onDrain(): void {
+    if (this.session) this.server.touch(this.session);
+    this.resumeReading('output');
   }
 
   /** Writes raw text (four-letter words) and closes once it is sent. */
@@ -346,6 +408,7 @@ export class ServerConnection implements Watcher {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.inbox = null;
     clearTimeout(this.sessionlessTimer);
     this.socket.end();
     this.socket.destroySoon?.();

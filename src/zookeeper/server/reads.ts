@@ -1,7 +1,7 @@
 // Requests that do not change the tree: answered in the final stage against the applied tree.
 import { AddWatchMode, Err, EventType, OpCode, Perms, WatcherType } from '../jute/constants.js';
 import type { RecordName } from '../jute/codec.js';
-import type { MultiOp, MultiResult } from '../jute/protocol-frames.js';
+import { MULTI_END_BYTES, REPLY_HEADER_BYTES, multiReadResultBytes, type MultiOp, type MultiResult } from '../jute/protocol-frames.js';
 import type {
   ACL, AddWatchRequest, CheckWatchesRequest, ClientInfo, ExistsRequest, GetACLRequest, GetAllChildrenNumberRequest,
   GetChildrenRequest, GetDataRequest, GetEphemeralsRequest, SetWatches2, SyncRequest,
@@ -16,11 +16,22 @@ export interface ReadResult {
   err: number;
   record?: RecordName | null;
   value?: unknown;
+  /** The whole reply frame body (header included), where it was computed before encoding (multiRead). */
+  replyBytes?: number;
 }
 
 export interface ReadContext {
   tree: DataTree;
   skipACL: boolean;
+  /** Longest reply frame a request for many nodes at once (multiRead) may produce: jute.maxbuffer. */
+  maxReplyBytes: number;
+}
+
+/** A reply that would be longer than ReadContext.maxReplyBytes; `replyBytes` is where counting stopped. */
+export class ReplyTooLargeError extends Error {
+  constructor(readonly replyBytes: number, readonly maxReplyBytes: number) {
+    super(`reply of more than ${maxReplyBytes} bytes (at least ${replyBytes})`);
+  }
 }
 
 function node(ctx: ReadContext, path: string | null) {
@@ -164,24 +175,37 @@ function readOne(ctx: ReadContext, req: Request, type: number, body: unknown, wa
     }
     case OpCode.whoAmI:
       return ok('WhoAmIResponse', { clientInfo: whoAmI(req) });
-    case OpCode.multiRead: {
-      const results: MultiResult[] = (body as MultiOp[]).map((op) => {
-        try {
-          const res = readOne(ctx, req, op.type, { ...(op.request as object), watch: false }, null);
-          return { type: op.type, err: 0, response: res.value };
-        } catch (e) {
-          if (!(e instanceof KeeperError)) throw e;
-          return { type: OpCode.error, err: e.code, response: { err: e.code } };
-        }
-      });
-      return ok(null, results);
-    }
+    case OpCode.multiRead:
+      return multiRead(ctx, req, body as MultiOp[]);
     default:
       throw new KeeperError(Err.UNIMPLEMENTED);
   }
 }
 
-/** Executes a read; KeeperErrors become the reply's error code. */
+/**
+ * Each result's size is added up as it is read, so a reply that would pass the cap is refused before it is
+ * built (and before the rest of the ops are read).
+ */
+function multiRead(ctx: ReadContext, req: Request, ops: MultiOp[]): ReadResult {
+  const results: MultiResult[] = [];
+  let replyBytes = REPLY_HEADER_BYTES + MULTI_END_BYTES;
+  for (const op of ops) {
+    let result: MultiResult;
+    try {
+      const res = readOne(ctx, req, op.type, { ...(op.request as object), watch: false }, null);
+      result = { type: op.type, err: 0, response: res.value };
+    } catch (e) {
+      if (!(e instanceof KeeperError)) throw e;
+      result = { type: OpCode.error, err: e.code, response: { err: e.code } };
+    }
+    replyBytes += multiReadResultBytes(result);
+    if (replyBytes > ctx.maxReplyBytes) throw new ReplyTooLargeError(replyBytes, ctx.maxReplyBytes);
+    results.push(result);
+  }
+  return { err: 0, record: null, value: results, replyBytes };
+}
+
+/** Executes a read; KeeperErrors become the reply's error code. ReplyTooLargeError is the caller's to handle. */
 export function executeRead(ctx: ReadContext, req: Request, watcher: Watcher | null): ReadResult {
   if (req.body === undefined) return { err: Err.MARSHALLINGERROR };
   try {

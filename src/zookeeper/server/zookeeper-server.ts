@@ -1,11 +1,10 @@
 // The standalone ZooKeeper server: request pipeline prep → sync (txn log, group commit) → final (apply, answer).
 // Replies leave in arrival order across all sessions; a write is answered only after its transaction is fsynced.
 import { freshRequestStats, recordLatency, type RequestStats } from './request-stats.js';
-import { codecOf } from '../jute/codec.js';
+
 import { OP_NAMES, OpCode } from '../jute/constants.js';
-import { encodeMultiResponse, type MultiResult } from '../jute/protocol-frames.js';
+import type { MultiResult } from '../jute/protocol-frames.js';
 import type { ConnectRequest, Id } from '../jute/records.generated.js';
-import { JuteWriter } from '../jute/writer.js';
 import { generateDigest } from '../tree/acl.js';
 import { DataTree, type TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
@@ -14,7 +13,7 @@ import { ServerMetrics } from './four-letter-words/server-metrics.js';
 import { TreeDigestLog } from './four-letter-words/tree-digest.js';
 import { PendingChanges } from './pending-changes.js';
 import { WRITE_OPS, prepDeleteContainer, prepWrite, type PrepContext } from './prep.js';
-import { executeRead, type ReadContext } from './reads.js';
+import { ReplyTooLargeError, executeRead, type ReadContext, type ReadResult } from './reads.js';
 import type { Request } from './request.js';
 import { SessionTracker, type Session } from './session-tracker.js';
 
@@ -88,7 +87,7 @@ export class ZooKeeperServer {
       reconfigEnabled: settings.reconfigEnabled,
       ephemeralsOf: (id) => this.tree.ephemerals.get(id) ?? [],
     };
-    this.readCtx = { tree: this.tree, skipACL: settings.skipACL };
+    this.readCtx = { tree: this.tree, skipACL: settings.skipACL, maxReplyBytes: settings.juteMaxBufferBytes };
   }
 
   get juteMaxBufferBytes(): number {
@@ -306,11 +305,21 @@ export class ZooKeeperServer {
     }
     if (!conn || conn.closed) return;
     const watcher = conn;
-    const res = executeRead(this.readCtx, req, watcher);
+    let res: ReadResult;
+    try {
+      res = executeRead(this.readCtx, req, watcher);
+    } catch (err) {
+      if (!(err instanceof ReplyTooLargeError)) throw err;
+      // A frame longer than jute.maxbuffer is what Apache's server closes a connection for when a client sends
+      // one, and what its clients close the connection on when a server does: refused here before it is built.
+      this.log(`Reply to ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} from ${conn.remote} would be at least ${err.replyBytes} bytes, over jute.maxbuffer (${err.maxReplyBytes}); closing`);
+      conn.close();
+      return;
+    }
     if (res.err === 0) this.metrics.onRead(req.type, req.body, res.value);
     const zxid = this.tree.lastProcessedZxid;
     if (req.type === OpCode.ping) conn.reply(-2, zxid, 0);
-    else if (req.type === OpCode.multiRead && res.err === 0) this.replyMulti(conn, req.xid, zxid, res.value as MultiResult[]);
+    else if (req.type === OpCode.multiRead && res.err === 0) conn.replyMulti(req.xid, zxid, res.value as MultiResult[], res.replyBytes);
     else conn.reply(req.xid, zxid, res.err, res.record, res.value);
     this.answered(conn, req, zxid);
   }
@@ -333,7 +342,7 @@ export class ZooKeeperServer {
       return;
     }
     if (result.multi) {
-      this.replyMulti(conn, req.xid, zxid, result.multi.map(multiResult));
+      conn.replyMulti(req.xid, zxid, result.multi.map(multiResult));
     } else if (result.err !== 0) {
       conn.reply(req.xid, zxid, result.err);
     } else if (req.type === OpCode.check) {
@@ -350,13 +359,6 @@ export class ZooKeeperServer {
       }
     }
     this.answered(conn, req, zxid);
-  }
-
-  private replyMulti(conn: ServerConnection, xid: number, zxid: bigint, results: MultiResult[]): void {
-    const w = new JuteWriter(256);
-    codecOf('ReplyHeader').write(w, { xid, zxid, err: 0 });
-    encodeMultiResponse(w, results);
-    conn.replyRaw(w.bytes());
   }
 
   private answered(conn: ServerConnection, req: Request, zxid: bigint): void {

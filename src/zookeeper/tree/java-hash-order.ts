@@ -13,9 +13,12 @@ function bucket(name: string, capacity: number): number {
   return (h ^ (h >>> 16)) & (capacity - 1);
 }
 
-/** The table size a HashSet(8) reaches after holding `maxSize` elements at once. */
-export function javaHashCapacity(maxSize: number): number {
-  let cap = 8;
+/**
+ * The table size a hash table reaches after holding `maxSize` elements at once: one made with HashSet(8) (a znode's
+ * children) by default, or with `new HashMap<>()` / `new HashSet<>()` (16 slots at first use).
+ */
+export function javaHashCapacity(maxSize: number, initialCapacity = 8): number {
+  let cap = initialCapacity;
   while (maxSize > cap * 0.75) cap *= 2;
   return cap;
 }

@@ -3,6 +3,7 @@
 // of a table has one mode, and registering again replaces it: a one-shot getData watch on a path that has a
 // persistent watch makes the data-table entry one-shot, so once it fires the path gets no more data events.
 import { EventType, WatcherType } from '../jute/constants.js';
+import { javaHashCapacity, javaHashSetOrder } from './java-hash-order.js';
 import { parentOf, pathDepth, truncatePath } from './paths.js';
 
 export interface Watcher {
@@ -16,6 +17,8 @@ export type WatchKind = 'data' | 'child' | 'persistent' | 'recursive';
 export type TableName = 'data' | 'child';
 
 const NO_WATCHERS: ReadonlySet<Watcher> = new Set();
+/** Apache's watchTable and watch2Paths are `new HashMap<>()`, each watcher's paths a `new HashSet<>()`. */
+const JAVA_DEFAULT_CAPACITY = 16;
 
 /** One of Apache's WatchManager instances: path → watchers, watcher → paths, and the non-standard modes. */
 export class WatchTable {
@@ -26,6 +29,9 @@ export class WatchTable {
   private readonly recursiveByDepth = new Map<number, number>();
   /** Depth of the deepest recursive watch, -1 when there is none: ancestors deeper than this need no look-up. */
   private maxRecursiveDepth = -1;
+  // The most entries each Java table has held (a HashMap never shrinks): its iteration order depends on it.
+  private maxPathCount = 0;
+  private readonly maxPathsOf = new Map<Watcher, number>();
 
   modeOf(w: Watcher, path: string): WatchMode {
     return this.modes.get(w)?.get(path) ?? 'standard';
@@ -66,6 +72,8 @@ export class WatchTable {
     if (!paths) this.byWatcher.set(w, (paths = new Set()));
     paths.add(path);
     this.setMode(w, path, mode);
+    this.maxPathCount = Math.max(this.maxPathCount, this.byPath.size);
+    this.maxPathsOf.set(w, Math.max(this.maxPathsOf.get(w) ?? 0, paths.size));
   }
 
   /**
@@ -130,6 +138,7 @@ export class WatchTable {
     const paths = this.byWatcher.get(w);
     if (!paths) return;
     this.byWatcher.delete(w);
+    this.maxPathsOf.delete(w);
     for (const p of paths) {
       const set = this.byPath.get(p);
       if (set && set.delete(w) && set.size === 0) this.byPath.delete(p);
@@ -141,9 +150,31 @@ export class WatchTable {
     return this.byWatcher.keys();
   }
 
-  /** Paths the watcher watches in this table (every mode), as Apache's watch2Paths holds them. */
+  /**
+   * Paths the watcher watches in this table (every mode), as Apache's watch2Paths holds them. A watcher stays (with
+   * no paths) after all its watches fired or were removed, until its connection closes.
+   */
   pathsOf(w: Watcher): ReadonlySet<string> {
     return this.byWatcher.get(w) ?? new Set();
+  }
+
+  /** pathsOf in the order Apache's HashSet iterates them. */
+  pathsOfInJavaOrder(w: Watcher): string[] {
+    return javaHashSetOrder(this.pathsOf(w), javaHashCapacity(this.maxPathsOf.get(w) ?? 0, JAVA_DEFAULT_CAPACITY));
+  }
+
+  /** Every watched path, in the order Apache's watchTable (a HashMap) iterates them. */
+  pathsInJavaOrder(): string[] {
+    return javaHashSetOrder(this.byPath.keys(), javaHashCapacity(this.maxPathCount, JAVA_DEFAULT_CAPACITY));
+  }
+
+  /** Watchers of a path, in the order they registered. */
+  watchersOf(path: string): ReadonlySet<Watcher> {
+    return this.byPath.get(path) ?? NO_WATCHERS;
+  }
+
+  watcherCount(): number {
+    return this.byWatcher.size;
   }
 
   /** Number of (path, watcher) pairs: WatchManager.size(). */

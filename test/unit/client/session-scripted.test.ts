@@ -9,10 +9,13 @@ import type { ConnectRequest, RequestHeader } from '../../../src/zookeeper/jute/
 import { ConnectionLossError, SessionExpiredError, ZooKeeperClient, type WatchedEvent } from '../../../src/zookeeper/client/index.js';
 
 const PASSWORD = Buffer.alloc(16, 9);
+/** How much earlier than asked a timer may be seen to fire (millisecond clocks, rounding). */
+const TIMER_SLACK_MS = 10;
 
 class FakeConnection {
   connect: ConnectRequest | null = null;
-  readonly requests: { header: RequestHeader; body: unknown }[] = [];
+  /** Requests in arrival order, with when they arrived (performance.now()). */
+  readonly requests: { header: RequestHeader; body: unknown; atMs: number }[] = [];
   private waiters: (() => void)[] = [];
   private buf = Buffer.alloc(0);
 
@@ -24,7 +27,7 @@ class FakeConnection {
         const frame: ClientFrame = decodeClientFrame(this.buf.subarray(4, 4 + len), this.connect === null);
         this.buf = this.buf.subarray(4 + len);
         if (frame.kind === 'connect') this.connect = frame.req;
-        else this.requests.push({ header: frame.header, body: frame.body });
+        else this.requests.push({ header: frame.header, body: frame.body, atMs: performance.now() });
         for (const w of this.waiters.splice(0)) w();
       }
     });
@@ -137,18 +140,22 @@ test('a reply frame longer than maxPacketBytes drops the connection', { timeout:
   await fake.connection(1);
 });
 
-test('a silent server: pings at a third of the timeout, the link declared dead at two thirds', { timeout: 10_000 }, async () => {
+test('a silent server: pings at a third of the timeout, the link declared dead at two thirds', { timeout: 30_000 }, async () => {
   const { fake, client, states } = await setup({ sessionTimeoutMs: 900 });
   const conn = await fake.connection(0);
+  // Taken before the ConnectResponse goes out: the client cannot start its clocks any earlier. Only lower bounds on
+  // the times are checked (not early); a busy machine makes everything later, never earlier.
+  const acceptedAt = performance.now();
   conn.accept(1n, 900);
   await client.waitForConnected();
-  const connectedAt = performance.now();
   await fake.connection(1);
-  const deadAfterMs = performance.now() - connectedAt;
-  // readTimeout = 600 ms; a ping (xid -2) went out at about 300 ms of idleness.
-  assert.ok(deadAfterMs >= 550 && deadAfterMs < 1500, `declared dead after ${deadAfterMs.toFixed(0)} ms`);
+  const deadAfterMs = performance.now() - acceptedAt;
+  // readTimeout = 600 ms; a ping (xid -2) goes out after 300 ms of idleness. Timers may fire a few ms early.
+  assert.ok(deadAfterMs >= 600 - TIMER_SLACK_MS, `declared dead after only ${deadAfterMs.toFixed(0)} ms`);
   const pings = conn.requests.filter((r) => r.header.type === OpCode.ping);
   assert.ok(pings.length >= 1 && pings.every((p) => p.header.xid === Xid.Ping));
+  const firstPingMs = pings[0]!.atMs - acceptedAt;
+  assert.ok(firstPingMs >= 300 - TIMER_SLACK_MS, `first ping after only ${firstPingMs.toFixed(0)} ms`);
   assert.deepEqual(states, ['SyncConnected', 'Disconnected']);
 });
 

@@ -87,6 +87,9 @@ export function runFourLetterWord(word: string, conn: ServerConnection, rest: Bu
   const command = COMMANDS[word];
   const lazy = LAZY_COMMANDS[word];
   if (command || !lazy) return answer(conn, server, command ? command({ ctx, conn }) : '');
+  // The client may half-close right after the word (Apache answers it all the same): keep our side open while the
+  // word's code loads, instead of ending it with theirs.
+  conn.socket.allowHalfOpen = true;
   lazy()
     .then((loaded) => answer(conn, server, loaded({ ctx, conn })))
     .catch((err: Error) => {

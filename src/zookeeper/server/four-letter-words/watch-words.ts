@@ -13,20 +13,14 @@ function table(tree: DataTree, kinds: readonly ('data' | 'child' | 'persistent' 
   for (const w of tree.watches.watchers()) {
     const paths = new Set<string>();
     for (const kind of kinds) for (const p of tree.watches.pathsOf(w, kind)) paths.add(p);
-    // Apache keeps a watcher whose watches all fired with an empty set; it watches nothing, so it is left out.
     if (paths.size > 0) byWatcher.set(w, paths);
   }
   return byWatcher;
 }
 
-export function dataWatchTable(tree: DataTree): Map<Watcher, Set<string>> {
-  return table(tree, ['data', 'persistent', 'recursive']);
-}
-
 /** DataTree.getWatchCount: (path, watcher) pairs of the data table plus those of the child table. */
 export function watchCount(tree: DataTree): number {
-  let n = 0;
-  for (const paths of dataWatchTable(tree).values()) n += paths.size;
+  let n = tree.watches.data.size();
   for (const paths of table(tree, ['child', 'persistent']).values()) n += paths.size;
   return n;
 }
@@ -35,39 +29,32 @@ function session(w: Watcher): string {
   return `0x${javaHex(sessionIdOf(w as ServerConnection))}`;
 }
 
+// WatchManager.toString, dumpWatches(byPath false) and dumpWatches(byPath true) on the data table. A connection whose
+// watches all fired (or were removed) is still listed, with no paths; paths come in java.util.HashMap/HashSet order.
+
 export function wchs({ ctx }: FourLetterCall): string {
-  const byWatcher = dataWatchTable(ctx.server.tree);
-  const paths = new Set<string>();
+  const data = ctx.server.tree.watches.data;
   let total = 0;
-  for (const ps of byWatcher.values()) {
-    total += ps.size;
-    for (const p of ps) paths.add(p);
-  }
-  return `${byWatcher.size} connections watching ${paths.size} paths\nTotal watches:${total}\n`;
+  for (const w of data.watchers()) total += data.pathsOf(w).size;
+  return `${data.watcherCount()} connections watching ${data.pathCount()} paths\nTotal watches:${total}\n`;
 }
 
 export function wchc({ ctx }: FourLetterCall): string {
+  const data = ctx.server.tree.watches.data;
   let out = '';
-  for (const [w, paths] of dataWatchTable(ctx.server.tree)) {
+  for (const w of data.watchers()) {
     out += `${session(w)}\n`;
-    for (const p of paths) out += `\t${p}\n`;
+    for (const p of data.pathsOfInJavaOrder(w)) out += `\t${p}\n`;
   }
   return `${out}\n`;
 }
 
 export function wchp({ ctx }: FourLetterCall): string {
-  const byPath = new Map<string, Watcher[]>();
-  for (const [w, paths] of dataWatchTable(ctx.server.tree)) {
-    for (const p of paths) {
-      let ws = byPath.get(p);
-      if (!ws) byPath.set(p, (ws = []));
-      ws.push(w);
-    }
-  }
+  const data = ctx.server.tree.watches.data;
   let out = '';
-  for (const [p, ws] of byPath) {
+  for (const p of data.pathsInJavaOrder()) {
     out += `${p}\n`;
-    for (const w of ws) out += `\t${session(w)}\n`;
+    for (const w of data.watchersOf(p)) out += `\t${session(w)}\n`;
   }
   return `${out}\n`;
 }

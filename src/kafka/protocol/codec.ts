@@ -1,0 +1,198 @@
+// One generic codec for every Kafka message: each (schema, version) is compiled once, on first use, into a
+// straight-line reader and writer (see compile.ts) and cached.
+import { compileStruct, inVersions, parseVersions, type StructCodec } from './compile.js';
+import { KafkaDecodeError, KafkaEncodeError } from './decode-error.js';
+import { KafkaReader } from './reader.js';
+import type { FieldSchema, MessageSchema } from './schema.js';
+import {
+  ApiKey,
+  REQUEST_SCHEMAS,
+  RESPONSE_SCHEMAS,
+  RequestHeaderSchema,
+  ResponseHeaderSchema,
+  type ApiMessages,
+  type RequestHeader,
+} from './schemas/index.js';
+import { KafkaWriter } from './writer.js';
+
+const structCache = new WeakMap<FieldSchema[], Map<number, StructCodec>>();
+const messageCache = new WeakMap<MessageSchema, (StructCodec | undefined)[]>();
+
+function structOf(fields: FieldSchema[], shape: { version: number; flexible: boolean }, where = 'struct'): StructCodec {
+  let byShape = structCache.get(fields);
+  if (byShape === undefined) structCache.set(fields, (byShape = new Map()));
+  const key = shape.version * 2 + (shape.flexible ? 1 : 0);
+  let codec = byShape.get(key);
+  if (codec === undefined) {
+    codec = compileStruct(fields, shape, (f, s) => structOf(f, s), where);
+    byShape.set(key, codec);
+  }
+  return codec;
+}
+
+export function isValidVersion(schema: MessageSchema, version: number): boolean {
+  return Number.isInteger(version) && inVersions(schema.validVersions, version);
+}
+
+export function isFlexible(schema: MessageSchema, version: number): boolean {
+  return inVersions(schema.flexibleVersions, version);
+}
+
+/** The compiled reader/writer of a message at a version; throws RangeError for a version the schema lacks. */
+export function messageCodec(schema: MessageSchema, version: number): StructCodec {
+  let byVersion = messageCache.get(schema);
+  if (byVersion === undefined) messageCache.set(schema, (byVersion = []));
+  let codec = byVersion[version];
+  if (codec === undefined) {
+    if (!isValidVersion(schema, version)) throw new RangeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
+    codec = structOf(schema.fields, { version, flexible: isFlexible(schema, version) }, `${schema.name} v${version}`);
+    byVersion[version] = codec;
+  }
+  return codec;
+}
+
+/** The cached codec, or undefined when the version is not one the schema has. */
+function codecIfValid(schema: MessageSchema, version: number): StructCodec | undefined {
+  const cached = messageCache.get(schema)?.[version];
+  if (cached !== undefined) return cached;
+  return isValidVersion(schema, version) ? messageCodec(schema, version) : undefined;
+}
+
+export function readMessage<T = any>(schema: MessageSchema, version: number, r: KafkaReader): T {
+  const codec = codecIfValid(schema, version);
+  if (codec === undefined) throw new KafkaDecodeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`, r.pos);
+  return codec.read(r) as T;
+}
+
+export function writeMessage<T>(schema: MessageSchema, version: number, w: KafkaWriter, value: T): void {
+  const codec = codecIfValid(schema, version);
+  if (codec === undefined) throw new KafkaEncodeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
+  codec.write(w, value);
+}
+
+/** Decodes a whole message from buf[start, end); bytes left over after it are an error. */
+export function decodeMessage<T = any>(schema: MessageSchema, version: number, buf: Buffer, start = 0, end = buf.length): T {
+  const r = new KafkaReader(buf, start, end);
+  const value = readMessage<T>(schema, version, r);
+  if (r.pos !== end) r.fail(`${end - r.pos} bytes left after ${schema.name} v${version}`);
+  return value;
+}
+
+export function encodeMessage<T>(schema: MessageSchema, version: number, value: T): Buffer {
+  const w = new KafkaWriter();
+  writeMessage(schema, version, w, value);
+  return w.toBuffer();
+}
+
+// ---- headers ---------------------------------------------------------------------------------
+
+function requestSchema(apiKey: number): MessageSchema | undefined {
+  return (REQUEST_SCHEMAS as Record<number, MessageSchema>)[apiKey];
+}
+
+function responseSchema(apiKey: number): MessageSchema | undefined {
+  return (RESPONSE_SCHEMAS as Record<number, MessageSchema>)[apiKey];
+}
+
+/** Request header version: 2 for flexible requests, else 1; ControlledShutdown v0 alone uses header v0. */
+export function requestHeaderVersion(apiKey: number, apiVersion: number): number {
+  if (apiKey === ApiKey.ControlledShutdown && apiVersion === 0) return 0;
+  const schema = requestSchema(apiKey);
+  return schema !== undefined && isFlexible(schema, apiVersion) ? 2 : 1;
+}
+
+/** Response header version: 1 for flexible responses, else 0; ApiVersions always uses v0 (clients parse it before knowing the version). */
+export function responseHeaderVersion(apiKey: number, apiVersion: number): number {
+  if (apiKey === ApiKey.ApiVersions) return 0;
+  const schema = responseSchema(apiKey);
+  return schema !== undefined && isFlexible(schema, apiVersion) ? 1 : 0;
+}
+
+export interface DecodedRequest<K extends ApiKey = ApiKey> {
+  header: RequestHeader;
+  headerVersion: number;
+  body: ApiMessages[K]['request'];
+}
+
+/**
+ * Reads the request header (its version chosen from the api key and version it starts with). An unknown
+ * api key reads as header v1, which is how Kafka reads it before answering with an error or closing.
+ */
+export function readRequestHeader(r: KafkaReader): { header: RequestHeader; headerVersion: number } {
+  if (r.remaining() < 4) r.fail(`request header truncated: ${r.remaining()} bytes`);
+  const apiKey = r.buf.readInt16BE(r.pos);
+  const apiVersion = r.buf.readInt16BE(r.pos + 2);
+  const headerVersion = requestHeaderVersion(apiKey, apiVersion);
+  return { header: readMessage<RequestHeader>(RequestHeaderSchema, headerVersion, r), headerVersion };
+}
+
+/** Decodes a request frame (without its 4-byte size prefix): header, then the body at the header's version. */
+export function decodeRequest(frame: Buffer, start = 0, end = frame.length): DecodedRequest {
+  const r = new KafkaReader(frame, start, end);
+  const { header, headerVersion } = readRequestHeader(r);
+  const schema = requestSchema(header.requestApiKey);
+  if (schema === undefined) throw new KafkaDecodeError(`unknown api key ${header.requestApiKey}`, start);
+  const body = readMessage(schema, header.requestApiVersion, r);
+  return { header, headerVersion, body };
+}
+
+/** Decodes a response frame (without its size prefix) of a request sent at (apiKey, apiVersion). */
+export function decodeResponse<K extends ApiKey>(
+  apiKey: K,
+  apiVersion: number,
+  frame: Buffer,
+  start = 0,
+  end = frame.length,
+): { correlationId: number; body: ApiMessages[K]['response'] } {
+  const r = new KafkaReader(frame, start, end);
+  const header = readMessage(ResponseHeaderSchema, responseHeaderVersion(apiKey, apiVersion), r);
+  const schema = responseSchema(apiKey);
+  if (schema === undefined) throw new KafkaDecodeError(`unknown api key ${apiKey}`, start);
+  return { correlationId: header.correlationId, body: readMessage(schema, apiVersion, r) };
+}
+
+export interface RequestHeaderInput<K extends ApiKey> {
+  apiKey: K;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+}
+
+/** A request as a list of chunks ready for writev: 4-byte size, header, body (large record blobs by reference). */
+export function encodeRequest<K extends ApiKey>(head: RequestHeaderInput<K>, body: ApiMessages[K]['request']): Buffer[] {
+  const schema = requestSchema(head.apiKey);
+  if (schema === undefined) throw new KafkaEncodeError(`unknown api key ${head.apiKey}`);
+  const w = new KafkaWriter();
+  const header: RequestHeader = {
+    requestApiKey: head.apiKey,
+    requestApiVersion: head.apiVersion,
+    correlationId: head.correlationId,
+    clientId: head.clientId,
+  };
+  writeMessage(RequestHeaderSchema, requestHeaderVersion(head.apiKey, head.apiVersion), w, header);
+  writeMessage(schema, head.apiVersion, w, body);
+  return framed(w);
+}
+
+/** A response as a list of chunks ready for writev: 4-byte size, header, body. */
+export function encodeResponse<K extends ApiKey>(
+  apiKey: K,
+  apiVersion: number,
+  correlationId: number,
+  body: ApiMessages[K]['response'],
+): Buffer[] {
+  const schema = responseSchema(apiKey);
+  if (schema === undefined) throw new KafkaEncodeError(`unknown api key ${apiKey}`);
+  const w = new KafkaWriter();
+  writeMessage(ResponseHeaderSchema, responseHeaderVersion(apiKey, apiVersion), w, { correlationId });
+  writeMessage(schema, apiVersion, w, body);
+  return framed(w);
+}
+
+function framed(w: KafkaWriter): Buffer[] {
+  const size = Buffer.allocUnsafe(4);
+  size.writeInt32BE(w.length);
+  return [size, ...w.toChunks()];
+}
+
+export { parseVersions };
