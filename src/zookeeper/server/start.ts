@@ -91,7 +91,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
         }
         const src = snapshotSource(server);
         const snapStartedMs = performance.now();
-        snapshotInFlight = writeSnapshot(snapDir, src)
+        snapshotInFlight = writeSnapshot(snapDir, src, { background: true })
           .then(
             (file) => {
               server.metrics.summary('snapshottime').add(Math.round(performance.now() - snapStartedMs));
