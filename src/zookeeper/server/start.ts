@@ -33,7 +33,7 @@ export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   const tree = server.tree;
   const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
-  return { zxid: tree.lastProcessedZxid, sessions, nodes: tree.walk() };
+  return { zxid: tree.lastProcessedZxid, sessions, nodes: () => tree.walk(), acls: () => tree.aclLists() };
 }
 
 /** zookeeper.jute.maxbuffer.extrasize, when zoo.cfg sets it to an integer. */

@@ -283,6 +283,11 @@ export class DataTree {
     return n;
   }
 
+  /** Every node's ACL list, in no particular order (a snapshot's ACL map). */
+  *aclLists(): Iterable<ACL[] | null> {
+    for (const node of this.nodes.values()) yield node.acl;
+  }
+
   /** The nodes in pre-order with their paths, for snapshots (see PreorderWalk). */
   walk(): PreorderWalk {
     return new PreorderWalk(this.nodes.get('/')!);

@@ -25,6 +25,8 @@ export class PreorderWalk {
   pathLength = 0;
   private readonly frames: Frame[] = [];
   private root: DataNode | null;
+  /** Whether the node next() last returned pushed a frame for its children. */
+  private entered = false;
 
   constructor(root: DataNode) {
     this.root = root;
@@ -56,13 +58,20 @@ export class PreorderWalk {
     return null;
   }
 
+  /** Leaves out the descendants of the node next() last returned. */
+  skipChildren(): void {
+    if (this.entered) this.frames.pop();
+    this.entered = false;
+  }
+
   /** The current path as a string (tests and diagnostics; the encoder copies the bytes). */
   get path(): string {
     return this.pathBytes.toString('utf8', 0, this.pathLength);
   }
 
   private enter(node: DataNode): void {
-    if (node.numChildren > 0) this.frames.push({ node, names: node.childList(), next: 0, pathLength: this.pathLength });
+    this.entered = node.numChildren > 0;
+    if (this.entered) this.frames.push({ node, names: node.childList(), next: 0, pathLength: this.pathLength });
   }
 
   private setPath(parentLength: number, name: string): void {

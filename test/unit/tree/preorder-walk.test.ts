@@ -17,7 +17,9 @@ const createBody = (path: string, data = 'v', acl = OPEN_ACL_UNSAFE): TxnBody =>
   ({ type: OpCode.create, record: { path, data: Buffer.from(data), acl, ephemeral: false, parentCVersion: -1 } });
 const deleteBody = (path: string): TxnBody => ({ type: OpCode.delete, record: { path } });
 const setDataBody = (path: string, data: string, version: number): TxnBody => ({ type: OpCode.setData, record: { path, data: Buffer.from(data), version } });
-const setAclBody = (path: string, version: number): TxnBody => ({ type: OpCode.setACL, record: { path, acl: READ_ACL_UNSAFE, version } });
+const setAclBody = (path: string, version: number, acl = READ_ACL_UNSAFE): TxnBody => ({ type: OpCode.setACL, record: { path, acl, version } });
+/** An ACL list no node had when the snapshot started. */
+const freshAcl = (k: number) => [{ perms: 31, id: { scheme: 'digest', id: `user${k}:hash` } }];
 
 /** Pre-order by full-path lookups, children in childList() order: what the walk must reproduce. */
 function referencePreorder(tree: DataTree): string[] {
@@ -79,30 +81,38 @@ test('a snapshot taken while transactions apply, replayed from its zxid, equals 
     for (let i = 0; i < 50; i++) apply(createBody(`/s${s}/n${i}`, `d${i}`));
   }
   const startZxid = zxid;
-  // A deterministic mix applied between steps of the walk: creates (some with a new ACL list, some under nodes the
-  // walk has passed), deletes of nodes before and after the walk's position, data and ACL changes.
+  // A deterministic mix applied between steps of both walks (the ACL map's and the nodes'): creates (some with an ACL
+  // list no node had at the start, some with children, some under nodes the walk has passed), deletes of nodes before
+  // and after the walk's position, data and ACL changes (some to new lists).
   let step = 0;
-  const inner = live.walk();
-  const walk: SnapshotWalk = {
-    get pathBytes() { return inner.pathBytes; },
-    get pathLength() { return inner.pathLength; },
-    next() {
-      const k = step++;
-      const s = k % 8;
-      const i = k % 50;
-      switch (k % 6) {
-        case 0: apply(createBody(`/s${s}/x${k}`, 'new', k % 12 === 0 ? READ_ACL_UNSAFE : OPEN_ACL_UNSAFE)); break;
-        case 1: if (live.get(`/s${s}/n${i}`)) apply(deleteBody(`/s${s}/n${i}`)); break;
-        case 2: if (live.get(`/s${(s + 3) % 8}/n${i}`)) apply(setDataBody(`/s${(s + 3) % 8}/n${i}`, `u${k}`, k)); break;
-        case 3: if (live.get(`/s${s}/n${(i + 7) % 50}`)) apply(setAclBody(`/s${s}/n${(i + 7) % 50}`, k)); break;
-        case 4: apply(createBody(`/late${k}`)); break;
-        default: if (live.get(`/s${s}/x${k - 5}`)) apply(deleteBody(`/s${s}/x${k - 5}`));
-      }
-      return inner.next();
-    },
+  const walkWithWrites = (): SnapshotWalk => {
+    const inner = live.walk();
+    return {
+      get pathBytes() { return inner.pathBytes; },
+      get pathLength() { return inner.pathLength; },
+      skipChildren: () => inner.skipChildren(),
+      next() {
+        const k = step++;
+        const s = k % 8;
+        const i = k % 50;
+        switch (k % 7) {
+          case 0: apply(createBody(`/s${s}/x${k}`, 'new', k % 14 === 0 ? freshAcl(k) : k % 21 === 0 ? READ_ACL_UNSAFE : OPEN_ACL_UNSAFE)); break;
+          case 1: if (live.get(`/s${s}/n${i}`)) apply(deleteBody(`/s${s}/n${i}`)); break;
+          case 2: if (live.get(`/s${(s + 3) % 8}/n${i}`)) apply(setDataBody(`/s${(s + 3) % 8}/n${i}`, `u${k}`, k)); break;
+          case 3: if (live.get(`/s${s}/n${(i + 7) % 50}`)) apply(setAclBody(`/s${s}/n${(i + 7) % 50}`, k, k % 2 ? freshAcl(k) : READ_ACL_UNSAFE)); break;
+          case 4: apply(createBody(`/late${k}`, 'late', freshAcl(k))); break;
+          case 5: if (live.get(`/late${k - 1}`)) apply(createBody(`/late${k - 1}/child`)); break;
+          default: if (live.get(`/s${s}/x${k - 6}`)) apply(deleteBody(`/s${s}/x${k - 6}`));
+        }
+        return inner.next();
+      },
+    };
   };
-  const bytes = Buffer.concat(serializeSnapshot({ zxid: startZxid, sessions: [], nodes: walk }));
+  const bytes = Buffer.concat(serializeSnapshot({ zxid: startZxid, sessions: [], nodes: walkWithWrites }));
   assert.ok(zxid > startZxid + 100n, 'transactions ran during the walk');
+  const snapshotted = parseSnapshot(bytes, 'snapshot.test').nodes;
+  assert.ok(snapshotted.some((n) => n.stat.mzxid > startZxid), 'the snapshot is fuzzy');
+  assert.ok(!snapshotted.some((n) => n.path.startsWith('/late')), 'nodes created since the start with an ACL list new since then are left out');
 
   const loaded = parseSnapshot(bytes, 'snapshot.test');
   const restored = new DataTree();
