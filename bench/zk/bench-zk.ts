@@ -10,7 +10,8 @@ import { LoadGenerator } from './load-generator.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { startOurServer } from './our-server.js';
 import { cpuTimeMs, RssSampler } from './proc-stats.js';
-import { loadTable, resourceTable, rssByPhase, startupSamples, TARGETS, type ServerRun, type StartupRun, type Verdicts } from './report.js';
+import { readSyncCounters, syncDelta } from './sync-counters.js';
+import { loadTable, resourceTable, syncTable, rssByPhase, startupSamples, TARGETS, type ServerRun, type StartupRun, type Verdicts } from './report.js';
 import { killAllStartedServers, launchServer, type BenchServer } from './server-process.js';
 import { freePort } from '../../test/support/ports.js';
 import { NODE_DATA_BYTES, PHASES, phaseInfo, type PhaseName } from './workload.js';
@@ -59,10 +60,14 @@ async function runLoad(which: Which, opts: BenchOptions, phases: PhaseName[]): P
     const schedule: [PhaseName, number][] = [['setup', 10_000], ...(opts.warmupMs > 0 ? [['warmup', opts.warmupMs] as [PhaseName, number]] : []), ...phases.map((p) => [p, opts.durationMs] as [PhaseName, number])];
     for (const [name, durationMs] of schedule) {
       rss.mark();
+      const sync0 = await readSyncCounters(server.host, server.port);
       const srv0 = cpuTimeMs(server.pid);
       const gen0 = generatorCpuMs();
       const result = await gen.runPhase(name, durationMs);
-      const phaseRun = { result, serverCpuMs: cpuTimeMs(server.pid) - srv0, generatorCpuMs: generatorCpuMs() - gen0, peakRssBytes: rss.mark() };
+      const serverCpuMs = cpuTimeMs(server.pid) - srv0;
+      const genCpuMs = generatorCpuMs() - gen0;
+      const sync = syncDelta(sync0, await readSyncCounters(server.host, server.port));
+      const phaseRun = { result, serverCpuMs, generatorCpuMs: genCpuMs, peakRssBytes: rss.mark(), sync };
       const total = result.ops.reduce((n, o) => n + o.count, 0);
       const errors = result.ops.reduce((n, o) => n + o.errors, 0);
       log(`  ${name.padEnd(8)} ${total.toLocaleString('en-US').padStart(9)} ops in ${Math.round(result.elapsedMs)} ms${errors ? `, ${errors} errors` : ''}`);
@@ -172,6 +177,7 @@ async function main(): Promise<number> {
   const v: Verdicts = { lines: 0, failed: 0 };
   const out: string[] = [];
   out.push(loadTable(loads.ours ?? null, loads.apache ?? null, phases, v), '');
+  out.push(syncTable(loads.ours ?? null, loads.apache ?? null, phases), '');
   out.push(resourceTable({ startup: startups.ours ?? null, run: loads.ours ?? null }, { startup: startups.apache ?? null, run: loads.apache ?? null }, v), '');
   for (const which of servers) if (startups[which]) out.push(`start-up samples, ${startupSamples(startups[which]!)}`);
   for (const which of servers) if (loads[which]) out.push(`peak RSS by phase, ${rssByPhase(loads[which]!)}`);

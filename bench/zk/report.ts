@@ -1,5 +1,6 @@
 // The comparison table: per phase and op, ours against Apache with ratios, targets and verdicts.
 import type { PhaseResult } from './load-generator.js';
+import type { SyncCounters } from './sync-counters.js';
 import type { PhaseName } from './workload.js';
 
 export interface PhaseRun {
@@ -7,6 +8,8 @@ export interface PhaseRun {
   serverCpuMs: number;
   generatorCpuMs: number;
   peakRssBytes: number;
+  /** Group commits over the phase, from `mntr`; null when the server did not say. */
+  sync: SyncCounters | null;
 }
 
 export interface ServerRun {
@@ -138,4 +141,31 @@ export function rssByPhase(run: ServerRun | null): string {
 
 export function startupSamples(run: StartupRun | null): string {
   return run ? `${run.label}: ${run.samplesMs.map((ms) => Math.round(ms)).join(', ')} ms` : '';
+}
+
+/** Group commit per write phase: fsyncs per second and transactions per fsync, both servers as `mntr` counts them. */
+export function syncTable(ours: ServerRun | null, apache: ServerRun | null, phases: PhaseName[]): string {
+  const runs = [ours, apache].filter((r): r is ServerRun => r !== null);
+  const header = ['phase', ...runs.flatMap((r) => [`${r.label} fsyncs/s`, 'txns/fsync', 'fsync avg/max ms'])];
+  const rows: string[][] = [];
+  for (const name of phases) {
+    const cells: string[] = [];
+    let any = false;
+    for (const run of runs) {
+      const p = run.phases.get(name);
+      const s = p?.sync;
+      if (!p || !s || s.fsyncs === 0) {
+        cells.push('-', '-', '-');
+        continue;
+      }
+      any = true;
+      cells.push(
+        fmtInt(opsPerSec(s.fsyncs, p.result.elapsedMs)),
+        s.batches > 0 ? (s.batchTxns / s.batches).toFixed(1) : '-',
+        `${(s.fsyncMs / s.fsyncs).toFixed(1)} / ${s.maxFsyncMs}`,
+      );
+    }
+    if (any) rows.push([name, ...cells]);
+  }
+  return `group commit (from mntr: zk_cnt/sum_fsynctime, zk_cnt/sum_sync_processor_batch_size; max is over the server's life)\n${table(header, rows, header.map((_, i) => i > 0))}`;
 }

@@ -8,7 +8,7 @@ import type { Txn } from '../tree/txn.js';
 import { recover } from '../storage/recovery.js';
 import { SnapshotTrigger } from '../storage/snap-count.js';
 import { maxTxnBytesFor } from '../storage/txn-log-reader.js';
-import { writeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
+import { writeSnapshot, type SnapshotSource } from '../storage/snapshot.js';
 import { TxnLog } from '../storage/txn-log.js';
 import { ServerConnection } from './connection.js';
 import { startContainerReaper } from './container-reaper.js';
@@ -33,10 +33,7 @@ export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   const tree = server.tree;
   const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
-  function* nodes(): Iterable<SnapshotNode> {
-    for (const [path, node] of tree.preorder()) yield { path, data: node.data, acl: node.acl, stat: node.persistedStat() };
-  }
-  return { zxid: tree.lastProcessedZxid, sessions, nodes: nodes() };
+  return { zxid: tree.lastProcessedZxid, sessions, nodes: () => tree.walk(), acls: () => tree.aclLists() };
 }
 
 /** zookeeper.jute.maxbuffer.extrasize, when zoo.cfg sets it to an integer. */
@@ -57,6 +54,9 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
     forceSync: config.forceSync,
     fsyncWarningThresholdMs: config.fsyncWarningThresholdMs,
     log,
+    // Apache's names: `mntr` shows fsyncs (zk_cnt_fsynctime) and how many txns each group commit carried.
+    onBatch: (txns) => server.metrics.summary('sync_processor_batch_size').add(txns),
+    onFsync: (elapsedMs) => server.metrics.summary('fsynctime').add(elapsedMs),
   });
   const snapTrigger = new SnapshotTrigger(config.snapCount, config.snapSizeLimitKb * 1024);
   let snapshotInFlight: Promise<unknown> | null = null;
@@ -90,9 +90,13 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
           return;
         }
         const src = snapshotSource(server);
-        snapshotInFlight = writeSnapshot(snapDir, src)
+        const snapStartedMs = performance.now();
+        snapshotInFlight = writeSnapshot(snapDir, src, { background: true })
           .then(
-            (file) => log(`Snapshot written: ${file}`),
+            (file) => {
+              server.metrics.summary('snapshottime').add(Math.round(performance.now() - snapStartedMs));
+              log(`Snapshot written: ${file}`);
+            },
             (err: Error) => log(`Snapshot failed: ${err.message}`),
           )
           .finally(() => (snapshotInFlight = null));

@@ -25,12 +25,36 @@ export interface SnapshotNode {
   stat: StatPersisted;
 }
 
+/** A node as the encoder reads it: its data, ACL list and the stat fields a snapshot keeps (a DataNode is one). */
+export interface SnapshotNodeFields extends StatPersisted {
+  data: Buffer | null;
+  acl: ACL[] | null;
+}
+
+/** The nodes in pre-order, root first, each with its path as UTF-8 in pathBytes[0, pathLength) (the root's is ""). */
+export interface SnapshotWalk {
+  next(): SnapshotNodeFields | null;
+  /** Leaves out the descendants of the node next() last returned. */
+  skipChildren(): void;
+  readonly pathBytes: Buffer;
+  readonly pathLength: number;
+}
+
+/**
+ * What a snapshot holds: the last zxid applied when it started, the sessions, and the nodes, as a list (tests, tools)
+ * or as walks over the live tree (() => tree.walk()), which a server drives a slice at a time between requests.
+ */
 export interface SnapshotSource {
   zxid: bigint;
   sessions: Iterable<[bigint, number]>;
-  /** Pre-order, root first. */
-  nodes: Iterable<SnapshotNode>;
+  /** Pre-order, root first. A function is called twice (a walk for the ACL map, then one for the nodes) unless acls is given. */
+  nodes: readonly SnapshotNode[] | (() => SnapshotWalk);
+  /** Every node's ACL list in any order, a cheaper way to the ACL map than a walk (keys follow this order). */
+  acls?: () => Iterable<ACL[] | null>;
 }
+
+/** Where an encoded snapshot goes, a buffer at a time, in file order (a file, or a follower being sent SNAP). */
+export type SnapshotSink = (chunk: Buffer) => void | Promise<void>;
 
 export interface LoadedSnapshot {
   /** From the file name: the last zxid applied when the snapshot started. */
@@ -54,6 +78,14 @@ class AclKeys {
   readonly lists: ACL[][] = [];
   private byRef = new Map<ACL[], bigint>();
   private byValue = new Map<string, bigint>();
+
+  /** The key of a list keyOf has seen, or undefined. */
+  find(acl: ACL[] | null): bigint | undefined {
+    if (acl === null) return OPEN_UNSAFE_ACL_KEY;
+    const key = this.byRef.get(acl);
+    if (key !== undefined) return key;
+    return this.byValue.get(JSON.stringify(acl.map((a) => [a.perms, a.id.scheme, a.id.id])));
+  }
 
   keyOf(acl: ACL[] | null): bigint {
     if (acl === null) return OPEN_UNSAFE_ACL_KEY;
@@ -114,6 +146,14 @@ class ChunkedOutput {
     this.pos += b.copy(this.buf, this.pos);
   }
 
+  /** The first n bytes of src, no length prefix. A loop: Buffer.copy of part of a buffer allocates a view per call. */
+  copy(src: Buffer, n: number): void {
+    const buf = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < n; i++) buf[at + i] = src[i]!;
+    this.pos = at + n;
+  }
+
   /** A ustring whose UTF-8 length the caller already measured. */
   string(v: string, byteLength: number): void {
     this.int(byteLength);
@@ -122,7 +162,40 @@ class ChunkedOutput {
 }
 
 const STAT_BYTES = 8 * 4 + 4 * 3 + 8 * 2;
-const NODES_PER_SLICE = 1024;
+/** Nodes encoded between looks at the clock: a few hundred microseconds' worth. */
+const NODES_PER_SLICE = 256;
+const ACLS_PER_SLICE = 4096;
+
+/** A list of nodes as a walk. */
+class ListWalk implements SnapshotWalk {
+  pathBytes = Buffer.allocUnsafe(256);
+  pathLength = 0;
+  private at = 0;
+  private skipUnder: string | null = null;
+
+  constructor(private readonly nodes: readonly SnapshotNode[]) {}
+
+  next(): SnapshotNodeFields | null {
+    let n = this.nodes[this.at++];
+    while (n !== undefined && this.skipUnder !== null && n.path.startsWith(this.skipUnder)) n = this.nodes[this.at++];
+    this.skipUnder = null;
+    if (n === undefined) return null;
+    const bytes = Buffer.byteLength(n.path);
+    if (bytes > this.pathBytes.length) this.pathBytes = Buffer.allocUnsafe(bytes * 2);
+    this.pathLength = this.pathBytes.write(n.path, 0);
+    return { ...n.stat, data: n.data, acl: n.acl };
+  }
+
+  skipChildren(): void {
+    this.skipUnder = `${this.nodes[this.at - 1]!.path}/`;
+  }
+}
+
+function startWalk(nodes: SnapshotSource['nodes']): SnapshotWalk {
+  if (typeof nodes === 'function') return nodes();
+  if (!Array.isArray(nodes)) throw new TypeError('snapshot nodes must be an array or a function that starts a walk');
+  return new ListWalk(nodes);
+}
 
 function aclListBytes(list: ACL[]): number {
   let n = 4;
@@ -131,104 +204,154 @@ function aclListBytes(list: ACL[]): number {
 }
 
 /**
- * Encodes a snapshot, yielding after every slice of nodes and checksummed chunk. Nodes are encoded first (the ACL
- * map that precedes them in the file is only known once every node is seen), then the head, then the Adler32 over
- * everything in file order. Driven to the end at once it is a consistent copy; driven a slice at a time while
- * transactions are applied it is a fuzzy snapshot, which log replay from its zxid repairs, as Apache's are.
+ * Encodes a snapshot in file order, yielding each ~1 MiB buffer as it fills and null every few hundred nodes (a place
+ * to pause). Apache's file lists the ACL lists before the nodes, so a first walk collects them (keys 1, 2, ... in
+ * order of first use) and a second writes the nodes. Driven to the end at once it is a consistent copy; driven a
+ * slice at a time while transactions are applied it is a fuzzy snapshot, which log replay from its zxid repairs, as
+ * Apache's are. A node whose ACL list was first set after the ACL map was taken got it from a txn after the snapshot's
+ * zxid, which replay repeats: a node created since is left out with its subtree (replay creates them all), one whose
+ * ACL was set since is written with the -1 key (replay's setACL restores it).
  */
-function* encodeSnapshot(src: SnapshotSource): Generator<void, Buffer[]> {
+function* encodeSnapshot(src: SnapshotSource): Generator<Buffer | null, void> {
   const sessions = [...src.sessions];
   const acls = new AclKeys();
-  const body = new ChunkedOutput();
   let count = 0;
-  for (const { path: nodePath, data, acl, stat } of src.nodes) {
-    const key = acls.keyOf(acl);
-    const pathBytes = Buffer.byteLength(nodePath);
-    body.room(4 + pathBytes + 4 + (data?.length ?? 0) + 8 + STAT_BYTES);
-    body.string(nodePath, pathBytes);
-    body.bytes(data);
-    body.long(key);
-    body.long(stat.czxid);
-    body.long(stat.mzxid);
-    body.long(stat.ctime);
-    body.long(stat.mtime);
-    body.int(stat.version);
-    body.int(stat.cversion);
-    body.int(stat.aversion);
-    body.long(stat.ephemeralOwner);
-    body.long(stat.pzxid);
-    if (++count % NODES_PER_SLICE === 0) yield;
+  if (src.acls) {
+    for (const acl of src.acls()) {
+      acls.keyOf(acl);
+      if (++count % ACLS_PER_SLICE === 0) yield null;
+    }
+  } else {
+    const aclWalk = startWalk(src.nodes);
+    for (let node = aclWalk.next(); node !== null; node = aclWalk.next()) {
+      acls.keyOf(node.acl);
+      if (++count % NODES_PER_SLICE === 0) yield null;
+    }
   }
-  body.room(5);
-  body.string('/', 1);
-  body.cut();
 
-  const head = new ChunkedOutput();
-  head.room(20);
-  head.int(SNAP_MAGIC);
-  head.int(SNAP_VERSION);
-  head.long(SNAP_DBID);
-  head.int(sessions.length);
-  for (const [id, timeoutMs] of sessions) {
-    head.room(12);
-    head.long(id);
-    head.int(timeoutMs);
+  const out = new ChunkedOutput();
+  const sum = new Adler32();
+  function* emit(): Generator<Buffer> {
+    for (const chunk of out.chunks) {
+      sum.update(chunk);
+      yield chunk;
+    }
+    out.chunks.length = 0;
   }
-  head.room(4);
-  head.int(acls.lists.length);
+  out.room(20);
+  out.int(SNAP_MAGIC);
+  out.int(SNAP_VERSION);
+  out.long(SNAP_DBID);
+  out.int(sessions.length);
+  for (const [id, timeoutMs] of sessions) {
+    out.room(12);
+    out.long(id);
+    out.int(timeoutMs);
+  }
+  out.room(4);
+  out.int(acls.lists.length);
   acls.lists.forEach((list, i) => {
-    head.room(8 + aclListBytes(list));
-    head.long(BigInt(i + 1));
-    head.int(list.length);
+    out.room(8 + aclListBytes(list));
+    out.long(BigInt(i + 1));
+    out.int(list.length);
     for (const a of list) {
-      head.int(a.perms);
-      head.string(a.id.scheme ?? '', Buffer.byteLength(a.id.scheme ?? ''));
-      head.string(a.id.id ?? '', Buffer.byteLength(a.id.id ?? ''));
+      out.int(a.perms);
+      out.string(a.id.scheme ?? '', Buffer.byteLength(a.id.scheme ?? ''));
+      out.string(a.id.id ?? '', Buffer.byteLength(a.id.id ?? ''));
     }
   });
-  head.cut();
 
-  const sum = new Adler32();
-  for (const chunk of head.chunks) sum.update(chunk);
-  for (const chunk of body.chunks) {
-    sum.update(chunk);
-    yield;
+  const walk = startWalk(src.nodes);
+  for (let node = walk.next(); node !== null; node = walk.next()) {
+    let key = acls.find(node.acl);
+    if (key === undefined) {
+      if (node.czxid > src.zxid) {
+        walk.skipChildren();
+        continue;
+      }
+      key = OPEN_UNSAFE_ACL_KEY;
+    }
+    const data = node.data;
+    const pathLength = walk.pathLength;
+    out.room(4 + pathLength + 4 + (data === null ? 0 : data.length) + 8 + STAT_BYTES);
+    out.int(pathLength);
+    out.copy(walk.pathBytes, pathLength);
+    out.bytes(data);
+    out.long(key);
+    out.long(node.czxid);
+    out.long(node.mzxid);
+    out.long(node.ctime);
+    out.long(node.mtime);
+    out.int(node.version);
+    out.int(node.cversion);
+    out.int(node.aversion);
+    out.long(node.ephemeralOwner);
+    out.long(node.pzxid);
+    if (out.chunks.length > 0) yield* emit();
+    if (++count % NODES_PER_SLICE === 0) yield null;
   }
-  const seal = new ChunkedOutput();
-  seal.room(13);
-  seal.long(BigInt(sum.value));
-  seal.string('/', 1);
-  seal.cut();
-  return [...head.chunks, ...body.chunks, ...seal.chunks];
+  out.room(5);
+  out.string('/', 1);
+  out.cut();
+  yield* emit();
+  // The seal: Adler32 of everything before it, then "/" again.
+  out.room(13);
+  out.long(BigInt(sum.value));
+  out.string('/', 1);
+  out.cut();
+  yield* out.chunks;
 }
 
 /** Serializes the source synchronously, as a list of buffers (about 1 MiB each). */
 export function serializeSnapshot(src: SnapshotSource): Buffer[] {
-  const steps = encodeSnapshot(src);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  const chunks: Buffer[] = [];
+  for (const chunk of encodeSnapshot(src)) if (chunk !== null) chunks.push(chunk);
+  return chunks;
 }
 
-/** Serializes the source in slices of about sliceMs, letting the event loop run in between. */
-export async function serializeSnapshotInSlices(src: SnapshotSource, sliceMs = 5): Promise<Buffer[]> {
-  const steps = encodeSnapshot(src);
-  for (;;) {
-    const until = performance.now() + sliceMs;
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      if (performance.now() >= until) break;
+export interface StreamSnapshotOptions {
+  /**
+   * Encode between requests: slices of about sliceMs, each followed by a rest restFactor times as long. A server's
+   * clients wait behind every slice, so what a snapshot adds to their latency is the share of the CPU it takes while
+   * it runs, not its total cost: at the defaults at most a third, for three times as long as it would take at once.
+   */
+  background?: boolean;
+  sliceMs?: number;
+  restFactor?: number;
+}
+
+/** Encodes the source into sink a buffer at a time, waiting for each; only a buffer or two are held at once. */
+export async function streamSnapshot(src: SnapshotSource, sink: SnapshotSink, opts: StreamSnapshotOptions = {}): Promise<void> {
+  const { background = false, sliceMs = 2, restFactor = 2 } = opts;
+  let sliceStarted = performance.now();
+  for (const chunk of encodeSnapshot(src)) {
+    if (chunk !== null) {
+      await sink(chunk);
+      sliceStarted = performance.now();
+    } else if (background) {
+      const elapsedMs = performance.now() - sliceStarted;
+      if (elapsedMs < sliceMs) continue;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.round(elapsedMs * restFactor))));
+      sliceStarted = performance.now();
     }
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 let tmpCounter = 0;
 
-export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promise<string> {
-  const chunks = await serializeSnapshotInSlices(src);
+export interface WriteSnapshotOptions {
+  /**
+   * fsync the file and its directory before resolving. Off by default, as ZooKeeperServer.takeSnapshot() leaves
+   * it (syncSnap false, at start-up and after snapCount txns alike): a snapshot only shortens recovery, the txn log
+   * holds every write, and recovery skips a snapshot that fails its checksum. Syncing tens of megabytes competes
+   * with the txn log's fdatasync for the disk, which every write waits on.
+   */
+  fsync?: boolean;
+  /** Encode between requests (see StreamSnapshotOptions) rather than at once. */
+  background?: boolean;
+}
+
+export async function writeSnapshot(snapDir: string, src: SnapshotSource, opts: WriteSnapshotOptions = {}): Promise<string> {
   await fs.promises.mkdir(snapDir, { recursive: true });
   const name = snapshotFileName(src.zxid);
   const final = path.join(snapDir, name);
@@ -237,15 +360,16 @@ export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promi
   const handle = await fs.promises.open(tmp, 'w', 0o644);
   try {
     let position = 0;
-    for (const chunk of chunks) {
+    const toFile = async (chunk: Buffer) => {
       let done = 0;
       while (done < chunk.length) {
         const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position);
         done += bytesWritten;
         position += bytesWritten;
       }
-    }
-    await handle.sync();
+    };
+    await streamSnapshot(src, toFile, { background: opts.background });
+    if (opts.fsync) await handle.sync();
     await handle.close();
     await fs.promises.rename(tmp, final);
   } catch (err) {
@@ -253,7 +377,7 @@ export async function writeSnapshot(snapDir: string, src: SnapshotSource): Promi
     await fs.promises.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(snapDir);
+  if (opts.fsync) await fsyncDir(snapDir);
   return final;
 }
 

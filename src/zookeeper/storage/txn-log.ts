@@ -46,6 +46,10 @@ export interface TxnLogOptions {
   fsyncWarningThresholdMs: number;
   log?: (line: string) => void;
   io?: Partial<TxnLogIo>;
+  /** After each group commit: how many txns it made durable (Apache's sync_processor_batch_size). */
+  onBatch?: (txns: number) => void;
+  /** After each fdatasync of the log, with its duration (Apache's fsynctime). */
+  onFsync?: (elapsedMs: number) => void;
 }
 
 export interface TxnLogStats {
@@ -339,6 +343,7 @@ export class TxnLog {
         if (i === batch.length - 1 || batch[i + 1].newFile) await this.sync();
       }
       this.stats.batches++;
+      this.opts.onBatch?.(seq - this.durableSeq);
       this.durableSeq = seq;
       let n = 0;
       while (n < this.waiters.length && this.waiters[n].seq <= seq) this.waiters[n++].resolve();
@@ -416,6 +421,7 @@ export class TxnLog {
     const elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
     this.stats.fsyncs++;
     this.stats.lastFsyncMs = elapsedMs;
+    this.opts.onFsync?.(elapsedMs);
     if (elapsedMs > this.opts.fsyncWarningThresholdMs) {
       this.stats.fsyncThresholdExceeded++;
       this.log(

@@ -23,13 +23,24 @@ export function ttlOfOwner(owner: bigint): bigint {
   return BigInt.asUintN(64, owner) & TTL_VALUE_MASK;
 }
 
+/**
+ * A node's children by name. The values are the child nodes themselves, so walks follow references and build paths
+ * as they descend instead of looking each one up by its full path. It also remembers the size Apache's HashSet grew
+ * to (its iteration order depends on it) and that order, once asked for, until the next change.
+ */
+export class ChildMap extends Map<string, DataNode> {
+  capacity = 8;
+  order: string[] | null = null;
+}
+
+const NO_CHILDREN: readonly string[] = [];
+
 /** One znode. `cversion` is the stored counter (child creations); clients see cversion*2 - numChildren. */
 export class DataNode {
-  children: Set<string> | null = null;
+  /** null until the first child: most nodes are leaves. */
+  children: ChildMap | null = null;
   /** This node's tree digest as TreeDigestLog last computed it (int32 bits); 0 = not known. */
   digest = 0;
-  private childCapacity = 8;
-  private orderCache: string[] | null = null;
 
   constructor(
     public data: Buffer | null,
@@ -53,26 +64,34 @@ export class DataNode {
     return this.children === null ? 0 : this.children.size;
   }
 
-  addChild(name: string): boolean {
-    if (this.children === null) this.children = new Set();
-    if (this.children.has(name)) return false;
-    this.children.add(name);
-    this.childCapacity = Math.max(this.childCapacity, javaHashCapacity(this.children.size));
-    this.orderCache = null;
+  getChild(name: string): DataNode | undefined {
+    return this.children === null ? undefined : this.children.get(name);
+  }
+
+  /** Adds or replaces the child called name; true when the name is new. */
+  addChild(name: string, child: DataNode): boolean {
+    if (this.children === null) this.children = new ChildMap();
+    const children = this.children;
+    const size = children.size;
+    children.set(name, child);
+    if (children.size === size) return false;
+    if (children.size > children.capacity * 0.75) children.capacity = javaHashCapacity(children.size);
+    children.order = null;
     return true;
   }
 
   removeChild(name: string): boolean {
-    if (this.children === null || !this.children.delete(name)) return false;
-    this.orderCache = null;
+    const children = this.children;
+    if (children === null || !children.delete(name)) return false;
+    children.order = null;
     return true;
   }
 
-  /** Children in the order Apache ZooKeeper lists them. */
-  childList(): string[] {
-    if (this.children === null || this.children.size === 0) return [];
-    if (this.orderCache === null) this.orderCache = javaHashSetOrder(this.children, this.childCapacity);
-    return this.orderCache;
+  /** Children in the order Apache ZooKeeper lists them. The array is shared: callers must not change it. */
+  childList(): readonly string[] {
+    const children = this.children;
+    if (children === null || children.size === 0) return NO_CHILDREN;
+    return (children.order ??= javaHashSetOrder(children.keys(), children.capacity));
   }
 
   get dataLength(): number {

@@ -4,7 +4,8 @@ import { Err, EventType, OpCode } from '../jute/constants.js';
 import type { ACL, Stat, TxnHeader } from '../jute/records.generated.js';
 import { AclInterner, READ_ACL_UNSAFE } from './acl.js';
 import { CONTAINER_OWNER, DataNode, kindOfOwner, ttlOwner } from './data-node.js';
-import { joinPath, nameOf, parentOf } from './paths.js';
+import { nameOf, parentOf } from './paths.js';
+import { PreorderWalk } from './preorder-walk.js';
 import { QuotaTracker } from './quota.js';
 import type { Txn, TxnBody } from './txn.js';
 import { WatchManager } from './watch-manager.js';
@@ -53,7 +54,7 @@ export class DataTree {
   private addSystemNode(path: string, acl: ACL[] | null, aversion = 0): void {
     const node = new DataNode(Buffer.alloc(0), acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
     this.nodes.set(path, node);
-    this.nodes.get(parentOf(path))!.addChild(nameOf(path));
+    this.nodes.get(parentOf(path))!.addChild(nameOf(path), node);
     this.approximateDataSize += path.length;
   }
 
@@ -72,7 +73,7 @@ export class DataTree {
     node.acl = this.acls.intern(node.acl);
     node.data = ownCopy(node.data);
     this.nodes.set(key, node);
-    if (key !== '/') this.nodes.get(parentOf(key))?.addChild(nameOf(key));
+    if (key !== '/') this.nodes.get(parentOf(key))?.addChild(nameOf(key), node);
     this.track(key, node);
     this.approximateDataSize += key.length + node.dataLength;
   }
@@ -208,14 +209,14 @@ export class DataTree {
     const parent = this.nodes.get(parentPath);
     if (!parent) return { type, err: Err.NONODE, path };
     const name = nameOf(path);
-    if (parent.children?.has(name)) return { type, err: Err.NODEEXISTS, path };
+    if (parent.getChild(name) !== undefined) return { type, err: Err.NODEEXISTS, path };
     if (parentCVersion === -1) parentCVersion = parent.cversion + 1;
     if (parentCVersion > parent.cversion) {
       parent.cversion = parentCVersion;
       parent.pzxid = zxid;
     }
     const node = new DataNode(ownCopy(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
-    parent.addChild(name);
+    parent.addChild(name, node);
     this.nodes.set(path, node);
     this.track(path, node);
     this.approximateDataSize += path.length + node.dataLength;
@@ -242,34 +243,21 @@ export class DataTree {
     return 0;
   }
 
-  /** Pre-order walk for snapshots: Apache writes the root as "". */
-  *preorder(): Iterable<[string, DataNode]> {
-    const stack: string[] = ['/'];
-    while (stack.length > 0) {
-      const path = stack.pop()!;
-      const node = this.nodes.get(path);
-      if (!node) continue;
-      yield [path === '/' ? '' : path, node];
-      const kids = node.childList();
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(joinPath(path, kids[i]));
-    }
-  }
-
   /**
    * Nodes and data bytes of the subtree at path, itself included (quota stats). A walk with an explicit stack of
-   * paths: a chain as deep as clients care to make it must not exhaust the call stack.
+   * nodes: a chain as deep as clients care to make it must not exhaust the call stack.
    */
   subtreeCounts(path: string): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
-    const stack = [path];
+    const top = this.nodes.get(path);
+    if (!top) return { count, bytes };
+    const stack: DataNode[] = [top];
     while (stack.length > 0) {
-      const at = stack.pop()!;
-      const node = this.nodes.get(at);
-      if (!node) continue;
+      const node = stack.pop()!;
       count++;
       bytes += node.dataLength;
-      if (node.children !== null) for (const name of node.children) stack.push(joinPath(at, name));
+      if (node.children !== null) for (const child of node.children.values()) stack.push(child);
     }
     return { count, bytes };
   }
@@ -282,16 +270,26 @@ export class DataTree {
   /** All descendants of path (not counting it), as getAllChildrenNumber reports; iterative, like subtreeCounts. */
   countDescendants(path: string): number {
     if (path === '/') return this.nodes.size - 1;
-    if (!this.nodes.has(path)) return 0;
+    const top = this.nodes.get(path);
+    if (!top) return 0;
     let n = 0;
-    const stack = [path];
+    const stack: DataNode[] = [top];
     while (stack.length > 0) {
-      const at = stack.pop()!;
-      const children = this.nodes.get(at)?.children;
-      if (!children) continue;
+      const children = stack.pop()!.children;
+      if (children === null) continue;
       n += children.size;
-      for (const name of children) stack.push(joinPath(at, name));
+      for (const child of children.values()) stack.push(child);
     }
     return n;
+  }
+
+  /** Every node's ACL list, in no particular order (a snapshot's ACL map). */
+  *aclLists(): Iterable<ACL[] | null> {
+    for (const node of this.nodes.values()) yield node.acl;
+  }
+
+  /** The nodes in pre-order with their paths, for snapshots (see PreorderWalk). */
+  walk(): PreorderWalk {
+    return new PreorderWalk(this.nodes.get('/')!);
   }
 }

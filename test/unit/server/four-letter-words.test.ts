@@ -178,6 +178,9 @@ describe('four-letter words in Apache 3.8 formats', () => {
     assert.match(mntr, /\nzk_watch_count\t2\n/);
     assert.match(mntr, /\nzk_ephemerals_count\t1\n/);
     assert.match(mntr, /\nzk_min_f_write_per_namespace\t2\nzk_max_f_write_per_namespace\t6\n/);
+    // createSession and two creates, each awaited: three group commits of one txn, one fsync each.
+    assert.match(mntr, /\nzk_cnt_sync_processor_batch_size\t3\nzk_sum_sync_processor_batch_size\t3\n/);
+    assert.match(mntr, /\nzk_cnt_fsynctime\t3\n/);
     const conf = await fourLetterWord(port, 'conf');
     assert.match(conf, new RegExp(`^clientPort=${port}\\nsecureClientPort=-1\\ndataDir=${dir}/version-2\\n`));
   });

@@ -20,6 +20,8 @@ test('children come back in java.util.HashSet order', () => {
   assert.deepEqual(javaHashSetOrder(created, 16).slice(0, 8), ['es-0000000002', 'e', 'c2ttl', 'c2es-0000000007', 's-0000000001', 'cont', 'ttl', 'c2cont']);
 });
 
+const leaf = () => new DataNode(null, null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
+
 test('a node keeps the table size it grew to after children are removed', () => {
   // 'i' (hash 105) and 'a' (hash 97) share bucket 1 of an 8-slot table, so there insertion order decides ('i' first);
   // in a 16-slot table 'i' moves to bucket 9 and 'a' comes first.
@@ -27,7 +29,7 @@ test('a node keeps the table size it grew to after children are removed', () => 
   assert.deepEqual(javaHashSetOrder(['i', 'a'], 16), ['a', 'i']);
   const n = new DataNode(null, null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
   // Seven children grow the table to 16 slots (more than 3/4 of 8); Java's HashSet never shrinks it back.
-  for (const c of ['i', 'b', 'c', 'd', 'e', 'f', 'a']) n.addChild(c);
+  for (const c of ['i', 'b', 'c', 'd', 'e', 'f', 'a']) n.addChild(c, leaf());
   for (const c of ['b', 'c', 'd', 'e', 'f']) n.removeChild(c);
   assert.deepEqual(n.childList(), ['a', 'i']);
   assert.equal(n.numChildren, 2);
