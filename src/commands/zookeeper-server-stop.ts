@@ -1,13 +1,11 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
-import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { loadOrReport } from '../cli/config-errors.js';
-import { findProcesses, isAlive, processArgv, readPidFile, removePidFileIfOwned, stopProcesses } from '../cli/daemon.js';
+import { findProcesses, isAlive, processArgv, readPidFile, removePidFileIfOwned } from '../cli/daemon.js';
+import { stopServers } from '../cli/server-daemon.js';
 import { configPathOf, isZooKeeperServerArgv, zooKeeperPidFile } from '../cli/zookeeper-process.js';
 import { loadZooKeeperConfig } from '../config/zookeeper-config.js';
-
-const STOP_TIMEOUT_MS = 30_000;
 
 export default class ZookeeperServerStop extends Command {
   static override summary = "Stop ZooKeeper servers started by zookeeper-server-start (Kafka's zookeeper-server-stop.sh).";
@@ -36,26 +34,10 @@ export default class ZookeeperServerStop extends Command {
     } else {
       pids = findProcesses(isZooKeeperServerArgv);
     }
-    if (pids.length === 0) {
-      if (pidFile !== undefined) {
-        const stale = readPidFile(pidFile);
-        if (stale !== undefined) removePidFileIfOwned(pidFile, stale);
-      }
-      process.stdout.write('No zookeeper server to stop\n');
-      process.exitCode = 1;
-      return;
+    if (pids.length === 0 && pidFile !== undefined) {
+      const stale = readPidFile(pidFile);
+      if (stale !== undefined) removePidFileIfOwned(pidFile, stale);
     }
-    const signal = `SIG${(process.env['SIGNAL'] ?? 'TERM').replace(/^SIG/, '')}`;
-    if (!(signal in constants.signals)) {
-      process.stderr.write(`unknown signal ${process.env['SIGNAL']}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const left = await stopProcesses(pids, signal as NodeJS.Signals, STOP_TIMEOUT_MS);
-    for (const pid of pids) if (!left.includes(pid) && pidFile !== undefined) removePidFileIfOwned(pidFile, pid);
-    if (left.length > 0) {
-      process.stderr.write(`zookeeper server process ${left.join(', ')} did not stop within ${STOP_TIMEOUT_MS / 1000} s\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = await stopServers('zookeeper server', pids, pidFile);
   }
 }
