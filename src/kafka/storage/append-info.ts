@@ -1,9 +1,10 @@
 // What the log needs to know about a blob of batches before appending it (Kafka's LogAppendInfo), read from the
 // headers only; and the in-place offset assignment a leader does before the bytes go to disk.
 import {
-  batchProblem, checkFraming, emptyHeader, LAST_OFFSET_DELTA_OFFSET, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, NO_TIMESTAMP,
+  batchProblem, checkFraming, emptyHeader, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, NO_TIMESTAMP,
   type BatchHeader, type Crc32cFn,
 } from './batch-header.js';
+import { LAST_OFFSET_DELTA_POS } from '../protocol/records/record-batch.js';
 import { CorruptRecordError, StorageError } from './errors.js';
 
 export interface AppendInfo {
@@ -77,7 +78,7 @@ export function assignOffsets(blob: Buffer, firstOffset: number, maxBatchBytes: 
     const framing = checkFraming(blob, pos, blob.length - pos, maxBatchBytes);
     if (framing.kind !== 'batch') throw new CorruptRecordError(`batch at byte ${pos}: ${framing.kind === 'corrupt' ? framing.reason : 'incomplete'}`);
     if (framing.magic !== 2) throw new StorageError('INVALID_RECORD', `batch at byte ${pos} has magic ${framing.magic}; only magic 2 is appended as leader`);
-    const lastOffsetDelta = blob.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+    const lastOffsetDelta = blob.readInt32BE(pos + LAST_OFFSET_DELTA_POS);
     if (lastOffsetDelta < 0) throw new CorruptRecordError(`batch at byte ${pos}: lastOffsetDelta ${lastOffsetDelta} is negative`);
     setBaseOffset(blob, pos, next);
     if (leaderEpoch !== undefined) setPartitionLeaderEpoch(blob, pos, leaderEpoch);

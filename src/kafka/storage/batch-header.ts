@@ -5,42 +5,39 @@
 // Offsets, timestamps and producer ids are JavaScript numbers: exact up to 2^53 - 1, which no real offset or
 // millisecond timestamp reaches. An offset field beyond that reads as -1, which every check rejects.
 import { crc32 } from 'node:zlib';
+import {
+  ATTRIBUTES_POS,
+  BASE_OFFSET_POS,
+  BASE_SEQUENCE_POS,
+  BASE_TIMESTAMP_POS,
+  BATCH_HEADER_BYTES,
+  CRC_POS,
+  LAST_OFFSET_DELTA_POS,
+  LENGTH_POS,
+  LOG_OVERHEAD,
+  MAGIC_POS,
+  MAX_TIMESTAMP_POS,
+  NO_TIMESTAMP,
+  PARTITION_LEADER_EPOCH_POS,
+  PRODUCER_EPOCH_POS,
+  PRODUCER_ID_POS,
+  RECORD_COUNT_POS,
+} from '../protocol/records/record-batch.js';
+
+export { LOG_OVERHEAD, NO_TIMESTAMP };
 
 /** CRC-32C (Castagnoli) of buf[start, end), as an unsigned 32-bit number. */
 export type Crc32cFn = (buf: Buffer, start: number, end: number) => number;
 
-/** offset (8) + length (4): the framing every magic shares. */
-export const LOG_OVERHEAD = 12;
 /** Bytes needed to see the magic byte (the v2 field after partitionLeaderEpoch, the legacy field after crc). */
 export const HEADER_SIZE_UP_TO_MAGIC = 17;
-/** Smallest v2 batch: the header with no records. */
-export const V2_HEADER_BYTES = 61;
 /** Smallest legacy message (crc, magic, attributes, key length, value length), as a value of the length field. */
 export const LEGACY_MIN_MESSAGE_BYTES_V0 = 14;
 export const LEGACY_MIN_MESSAGE_BYTES_V1 = 22;
 
-export const BASE_OFFSET_OFFSET = 0;
-export const LENGTH_OFFSET = 8;
-export const PARTITION_LEADER_EPOCH_OFFSET = 12;
-export const MAGIC_OFFSET = 16;
-export const CRC_OFFSET = 17;
-export const ATTRIBUTES_OFFSET = 21;
-export const LAST_OFFSET_DELTA_OFFSET = 23;
-export const BASE_TIMESTAMP_OFFSET = 27;
-export const MAX_TIMESTAMP_OFFSET = 35;
-export const PRODUCER_ID_OFFSET = 43;
-export const PRODUCER_EPOCH_OFFSET = 51;
-export const BASE_SEQUENCE_OFFSET = 53;
-export const RECORDS_COUNT_OFFSET = 57;
-
 const LEGACY_CRC_OFFSET = 12;
 const LEGACY_ATTRIBUTES_OFFSET = 17;
 const LEGACY_TIMESTAMP_OFFSET = 18;
-
-export const NO_TIMESTAMP = -1;
-export const ATTR_TIMESTAMP_TYPE_LOG_APPEND = 0x08;
-export const ATTR_TRANSACTIONAL = 0x10;
-export const ATTR_CONTROL = 0x20;
 
 const TWO_POW_32 = 4294967296;
 
@@ -91,17 +88,17 @@ export function writeOffset(buf: Buffer, pos: number, value: number): void {
 
 /** Size of the whole batch at `pos` from its length field (needs 12 bytes). */
 export function batchSizeAt(buf: Buffer, pos: number): number {
-  return LOG_OVERHEAD + buf.readInt32BE(pos + LENGTH_OFFSET);
+  return LOG_OVERHEAD + buf.readInt32BE(pos + LENGTH_POS);
 }
 
 /** Bytes `readBatchHeader` needs for this magic. */
 export function headerBytesFor(magic: number): number {
-  return magic === 2 ? V2_HEADER_BYTES : magic === 1 ? LEGACY_TIMESTAMP_OFFSET + 8 : LEGACY_TIMESTAMP_OFFSET;
+  return magic === 2 ? BATCH_HEADER_BYTES : magic === 1 ? LEGACY_TIMESTAMP_OFFSET + 8 : LEGACY_TIMESTAMP_OFFSET;
 }
 
 /** Smallest valid whole-batch size for this magic, or -1 for a magic no broker writes. */
 export function minBatchBytes(magic: number): number {
-  if (magic === 2) return V2_HEADER_BYTES;
+  if (magic === 2) return BATCH_HEADER_BYTES;
   if (magic === 1) return LOG_OVERHEAD + LEGACY_MIN_MESSAGE_BYTES_V1;
   if (magic === 0) return LOG_OVERHEAD + LEGACY_MIN_MESSAGE_BYTES_V0;
   return -1;
@@ -112,22 +109,22 @@ export function minBatchBytes(magic: number): number {
  * checked the framing (`checkFraming`) and that `headerBytesFor(magic)` bytes are in `buf`.
  */
 export function readBatchHeader(buf: Buffer, pos: number, out: BatchHeader): BatchHeader {
-  const magic = buf[pos + MAGIC_OFFSET]!;
+  const magic = buf[pos + MAGIC_POS]!;
   out.magic = magic;
-  out.baseOffset = readOffset(buf, pos + BASE_OFFSET_OFFSET);
+  out.baseOffset = readOffset(buf, pos + BASE_OFFSET_POS);
   out.sizeBytes = batchSizeAt(buf, pos);
   if (magic === 2) {
-    out.partitionLeaderEpoch = buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET);
-    out.crc = buf.readUInt32BE(pos + CRC_OFFSET);
-    out.attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
-    out.lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+    out.partitionLeaderEpoch = buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_POS);
+    out.crc = buf.readUInt32BE(pos + CRC_POS);
+    out.attributes = buf.readInt16BE(pos + ATTRIBUTES_POS);
+    out.lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_POS);
     out.lastOffset = out.baseOffset < 0 || out.lastOffsetDelta < 0 ? -1 : out.baseOffset + out.lastOffsetDelta;
-    out.baseTimestamp = readInt64(buf, pos + BASE_TIMESTAMP_OFFSET);
-    out.maxTimestamp = readInt64(buf, pos + MAX_TIMESTAMP_OFFSET);
-    out.producerId = readInt64(buf, pos + PRODUCER_ID_OFFSET);
-    out.producerEpoch = buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET);
-    out.baseSequence = buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET);
-    out.recordCount = buf.readInt32BE(pos + RECORDS_COUNT_OFFSET);
+    out.baseTimestamp = readInt64(buf, pos + BASE_TIMESTAMP_POS);
+    out.maxTimestamp = readInt64(buf, pos + MAX_TIMESTAMP_POS);
+    out.producerId = readInt64(buf, pos + PRODUCER_ID_POS);
+    out.producerEpoch = buf.readInt16BE(pos + PRODUCER_EPOCH_POS);
+    out.baseSequence = buf.readInt32BE(pos + BASE_SEQUENCE_POS);
+    out.recordCount = buf.readInt32BE(pos + RECORD_COUNT_POS);
   } else {
     out.partitionLeaderEpoch = -1;
     out.crc = buf.readUInt32BE(pos + LEGACY_CRC_OFFSET);
@@ -160,12 +157,12 @@ const INCOMPLETE: Framing = { kind: 'incomplete' };
  */
 export function checkFraming(buf: Buffer, pos: number, available: number, maxBatchBytes: number): Framing {
   if (available < LOG_OVERHEAD) return INCOMPLETE;
-  const length = buf.readInt32BE(pos + LENGTH_OFFSET);
+  const length = buf.readInt32BE(pos + LENGTH_POS);
   if (length < LEGACY_MIN_MESSAGE_BYTES_V0) return { kind: 'corrupt', reason: `record size ${length} is less than the minimum ${LEGACY_MIN_MESSAGE_BYTES_V0}` };
   const size = LOG_OVERHEAD + length;
   if (size > maxBatchBytes) return { kind: 'corrupt', reason: `batch size ${size} is larger than the limit ${maxBatchBytes}` };
   if (available < HEADER_SIZE_UP_TO_MAGIC) return INCOMPLETE;
-  const magic = buf[pos + MAGIC_OFFSET]!;
+  const magic = buf[pos + MAGIC_POS]!;
   const min = minBatchBytes(magic);
   if (min < 0) return { kind: 'corrupt', reason: `unknown magic ${magic}` };
   if (size < min) return { kind: 'corrupt', reason: `batch size ${size} is less than the minimum ${min} for magic ${magic}` };
@@ -183,21 +180,21 @@ export function batchProblem(buf: Buffer, pos: number, h: BatchHeader, crc32c: C
   if (h.magic === 2) {
     if (h.lastOffsetDelta < 0) return `lastOffsetDelta ${h.lastOffsetDelta} is negative`;
     if (h.recordCount < 0) return `record count ${h.recordCount} is negative`;
-    const actual = crc32c(buf, pos + ATTRIBUTES_OFFSET, end) >>> 0;
+    const actual = crc32c(buf, pos + ATTRIBUTES_POS, end) >>> 0;
     if (actual !== h.crc) return `CRC-32C ${actual.toString(16)} does not match the stored ${h.crc.toString(16)}`;
     return null;
   }
-  const actual = crc32(buf.subarray(pos + MAGIC_OFFSET, end)) >>> 0;
+  const actual = crc32(buf.subarray(pos + MAGIC_POS, end)) >>> 0;
   if (actual !== h.crc) return `CRC-32 ${actual.toString(16)} does not match the stored ${h.crc.toString(16)}`;
   return null;
 }
 
 /** Rewrites the baseOffset of the batch at `pos` in place (outside the CRC: nothing else changes). */
 export function setBaseOffset(buf: Buffer, pos: number, baseOffset: number): void {
-  writeOffset(buf, pos + BASE_OFFSET_OFFSET, baseOffset);
+  writeOffset(buf, pos + BASE_OFFSET_POS, baseOffset);
 }
 
 /** Rewrites partitionLeaderEpoch of the v2 batch at `pos` in place (also outside the CRC). */
 export function setPartitionLeaderEpoch(buf: Buffer, pos: number, epoch: number): void {
-  buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH_OFFSET);
+  buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH_POS);
 }

@@ -1,7 +1,8 @@
 // Walks the batches of a .log file with bounded positional reads: a window of `chunkBytes` is read at a time and
 // batch headers are taken from it; a whole batch is only brought into memory when asked (CRC checks), and then
 // never more than `maxBatchBytes`. A 2 GiB segment is scanned with a 64 KiB buffer.
-import { checkFraming, V2_HEADER_BYTES } from './batch-header.js';
+import { BATCH_HEADER_BYTES } from '../protocol/records/record-batch.js';
+import { checkFraming } from './batch-header.js';
 import { readAt } from './file-io.js';
 
 /** Window for recovery, which reads every byte. */
@@ -39,7 +40,7 @@ export class FileBatchReader {
   async at(position: number, whole: boolean): Promise<ReadBatch> {
     const available = this.endPosition - position;
     if (available <= 0) return END;
-    if (!(await this.ensure(position, Math.min(available, V2_HEADER_BYTES)))) return INCOMPLETE;
+    if (!(await this.ensure(position, Math.min(available, BATCH_HEADER_BYTES)))) return INCOMPLETE;
     const at = position - this.windowStart;
     const framing = checkFraming(this.buf, at, available, this.maxBatchBytes);
     if (framing.kind !== 'batch') return framing.kind === 'incomplete' ? INCOMPLETE : framing;
