@@ -71,6 +71,10 @@ export class ServerConnection implements Watcher {
 
   /** Bytes received and not yet processed: a partial frame, or whole frames held while the connection is paused. */
   private inbox: Buffer | null = null;
+  /** Chunks of a frame still arriving, joined to the inbox once `missingBytes` have come (one copy per frame, not per chunk). */
+  private partialChunks: Buffer[] = [];
+  private partialBytes = 0;
+  private missingBytes = 0;
   private sawFirstBytes = false;
   private connectRequested = false;
   private readOnlyByte: boolean | undefined;
@@ -107,7 +111,17 @@ export class ServerConnection implements Watcher {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
+    if (this.missingBytes > 0) {
+      this.partialChunks.push(chunk);
+      this.partialBytes += chunk.length;
+      if (this.partialBytes < this.missingBytes) return;
+      this.inbox = Buffer.concat([this.inbox!, ...this.partialChunks]);
+      this.partialChunks = [];
+      this.partialBytes = 0;
+      this.missingBytes = 0;
+    } else {
+      this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
+    }
     if (!this.sawFirstBytes) {
       if (this.inbox.length < 4) return;
       this.sawFirstBytes = true;
@@ -138,7 +152,10 @@ export class ServerConnection implements Watcher {
         this.close();
         return;
       }
-      if (buf.length - pos - 4 < len) break;
+      if (buf.length - pos - 4 < len) {
+        this.missingBytes = len - (buf.length - pos - 4);
+        break;
+      }
       const start = pos + 4;
       pos = start + len;
       this.onFrame(buf, start, pos);
@@ -409,6 +426,7 @@ export class ServerConnection implements Watcher {
     this.flush();
     this.closed = true;
     this.inbox = null;
+    this.partialChunks = [];
     clearTimeout(this.sessionlessTimer);
     this.socket.end();
     this.socket.destroySoon?.();
