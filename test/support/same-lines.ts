@@ -18,7 +18,8 @@ export function assertSameLines(actual: readonly string[], expected: readonly st
     const from = i - CONTEXT_LINES;
     const to = i + CONTEXT_LINES + 1;
     assert.fail(
-      `${what}: line ${i + 1} differs (ours ${actual.length} lines, Apache ${expected.length})\n` +
+      `${what}: line ${i + 1} differs: ours ${JSON.stringify(actual[i] ?? '(end)')}, Apache ${JSON.stringify(expected[i] ?? '(end)')} ` +
+        `(ours ${actual.length} lines, Apache ${expected.length})\n` +
         `Apache:\n${excerpt(expected, from, to, i)}\nours:\n${excerpt(actual, from, to, i)}`,
     );
   }
@@ -26,22 +27,17 @@ export function assertSameLines(actual: readonly string[], expected: readonly st
 
 /**
  * zkCli prints watch events from its own thread as println("\n" + text), so where one lands among the command
- * output is a race: splits a zkCli stdout into its other lines and its events (each with the blank line before it).
+ * output is a race: splits a zkCli stdout into its other lines and its events. Blank lines are dropped on both
+ * sides: they are the events' separators, and pairing each with its event would make a transcript depend on
+ * thread timing.
  */
 export function splitZkCliEvents(stdout: string): { lines: string[]; events: string[] } {
-  const all = stdout.split('\n');
-  if (all.at(-1) === '') all.pop();
   const lines: string[] = [];
   const events: string[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const line = all[i]!;
-    const next = all[i + 1];
-    if (line === '' && next !== undefined && (next === 'WATCHER::' || next.startsWith('WatchedEvent '))) {
-      if (next !== 'WATCHER::') events.push(next);
-      i++;
-      continue;
-    }
-    lines.push(line);
+  for (const line of stdout.split('\n')) {
+    if (line === '' || line === 'WATCHER::') continue;
+    if (line.startsWith('WatchedEvent ')) events.push(line);
+    else lines.push(line);
   }
   return { lines, events };
 }
