@@ -161,7 +161,7 @@ export class ControllerService implements ControllerApi {
     const current = await zk.getControllerId();
     if (current !== null) {
       this.activeControllerId = current;
-      this.opts.log('INFO', `${this.prefix} Broker ${current} has been elected as the controller, so stopping the election process.`, LOGGER);
+      if (current !== this.opts.brokerId) this.log('INFO', `Broker ${current} has been elected as the controller, so stopping the election process.`);
       return;
     }
     try {
@@ -172,8 +172,9 @@ export class ControllerService implements ControllerApi {
       await this.failover(won.epoch, won.zkVersion);
     } catch (err) {
       if (err instanceof ControllerMovedError) {
-        this.log('INFO', `${err.message}`);
         await this.maybeResign();
+        if (this.activeControllerId === -1) this.log('WARN', 'A controller has been elected but just resigned, this will result in another round of election');
+        else this.opts.log('DEBUG', `${this.prefix} Broker ${this.activeControllerId} was elected as controller instead of broker ${this.opts.brokerId}`, LOGGER);
         return;
       }
       this.log('ERROR', `Error while electing or becoming controller on broker ${this.opts.brokerId}. Trigger controller movement immediately: ${(err as Error)?.stack ?? String(err)}`);
