@@ -5,6 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/client/index.js';
 import { KafkaZkClient } from '../../src/kafka/zk/kafka-zk-client.js';
@@ -108,6 +110,14 @@ test('one broker with broker.id unset takes 1001 from /brokers/seqid, registers 
   assert.match(b.output(), /INFO \[KafkaServer id=1001\] Controlled shutdown succeeded/);
   assert.equal(await observer.exists('/solo/brokers/ids/1001'), null, 'the registration goes with the session');
   assert.equal(await observer.exists('/solo/controller'), null);
+  const meta = readFileSync(join(b.dir, 'kafka-logs', 'meta.properties'), 'latin1');
+  assert.match(meta, new RegExp(`^version=0\nbroker\.id=1001\ncluster\.id=${clusterId}\n$`, 'm'));
+  // Started again on the same log dir: the stored id, not a new one from /brokers/seqid; the controller epoch moves on.
+  const again = brokers.spawn(b.dir, brokerLines('/solo'));
+  assert.equal((await again.started).brokerId, 1001);
+  assert.equal((await znode('/solo/brokers/seqid')).version, 1);
+  assert.equal((await znode('/solo/controller_epoch')).data, '2');
+  assert.equal(await brokers.stop(again), 0);
 });
 
 interface Member {

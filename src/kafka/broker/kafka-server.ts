@@ -7,6 +7,7 @@ import { canonicalLocalHostName } from '../../config/kafka-advertised-host.js';
 import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '../../config/kafka-listeners.js';
 import type { Crc32cFn } from '../storage/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
+import { writeMetaProperties } from '../storage/meta-properties.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { ReplicaControl } from './broker-contracts.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
@@ -276,6 +277,8 @@ export class KafkaServer {
     const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
+      // Registered: the ids are this broker's from now on (a generated id is kept for the next start).
+      for (const dir of config.logDirs) writeMetaProperties(dir, { brokerId, clusterId }, Date.now());
       registration.subscribe({ expired: () => controller.sessionExpired(), reregistered: () => controller.reregistered() });
       controller.startup();
       if (!(await metadataListing(metadataCache, brokerId, FIRST_METADATA_WAIT_MS))) {
