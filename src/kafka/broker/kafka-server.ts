@@ -305,16 +305,25 @@ export class KafkaServer {
       try {
         if (this.started && config.controlledShutdownEnable) await this.controlledShutdown();
         await parts.socketServer.close(DRAIN_TIMEOUT_MS);
-        await parts.replicaControl.close?.();
-        await parts.controller.shutdown();
+        await this.shutdownStep('the replica manager', async () => parts.replicaControl.close?.());
+        await this.shutdownStep('the controller', () => parts.controller.shutdown());
         await parts.storage.close();
-        await parts.registration.close();
+        await this.shutdownStep('the ZooKeeper session', () => parts.registration.close());
         log('INFO', `${this.prefix} shut down completed`, KAFKA_SERVER_LOGGER);
       } finally {
         this.resolveClosed();
       }
     })();
     return this.closing;
+  }
+
+  /** A step whose failure is logged and does not keep the logs from being closed cleanly. */
+  private async shutdownStep(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.log('ERROR', `${this.prefix} Error while shutting down ${what}: ${(err as Error)?.stack ?? String(err)}`, KAFKA_SERVER_LOGGER);
+    }
   }
 
   private async controlledShutdown(): Promise<void> {
