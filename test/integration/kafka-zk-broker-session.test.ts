@@ -135,6 +135,15 @@ test('requests from an older controller or for an older registration are fenced'
   assert.deepEqual(stopReplica, { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] });
 });
 
+test('a topic marked for deletion is stopped on its replicas (StopReplica delete), removed from ZooKeeper and from every cache', async () => {
+  await controller.kafkaZkClient.createTopic('doomed', 'AAECAwQFBgcICQoLDA0OEA', new Map([[0, { replicas: [1, 2], addingReplicas: [], removingReplicas: [] }]]));
+  await waitFor('doomed-0 on both brokers', () => [controller, other].every((s) => s.metadataCache.topic('doomed') !== undefined));
+  assert.equal(await controller.kafkaZkClient.markTopicForDeletion('doomed'), true);
+  await waitFor('the topic znodes gone', async () => (await observer.exists('/brokers/topics/doomed')) === null && (await observer.exists('/admin/delete_topics/doomed')) === null);
+  assert.equal(await observer.exists('/config/topics/doomed'), null);
+  await waitFor('doomed gone from both caches', () => [controller, other].every((s) => s.metadataCache.topic('doomed') === undefined));
+});
+
 test('a broker id registered by another session fails start-up with Kafka\'s message', async () => {
   await assert.rejects(start(2), (err: Error) => {
     assert.match(err.message, /^Error while creating ephemeral at \/brokers\/ids\/2, node already exists and owner '\d+' does not match current session '\d+'$/);
