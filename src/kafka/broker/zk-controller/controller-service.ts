@@ -217,6 +217,11 @@ export class ControllerService implements ControllerApi {
   private async triggerControllerMove(): Promise<void> {
     const epochZkVersion = this.epochZkVersion;
     if (this.machine.isActive) await this.carryOut(this.machine.handle({ type: 'Resign' }));
+    // A failover that broke off half-way has armed watches and opened channels without a Resign to undo them.
+    this.watches.stopAll();
+    this.channels.closeAll();
+    this.clearRebalanceTimer();
+    this.epochZkVersion = -1;
     this.activeControllerId = -1;
     if (epochZkVersion >= 0) await this.opts.kafkaZk.deleteController(epochZkVersion).catch((err: unknown) => this.log('ERROR', `Deleting ${ZkPaths.controller} failed: ${String(err)}`));
   }
