@@ -46,10 +46,12 @@ export async function runKafkaServerStart(args: KafkaStartArgs): Promise<number>
   };
   // A signal before the started line ends the process as it always would; one that comes just after it (before
   // serveUntilSignal listens) is kept and acted on once serving, so it ends in a clean shutdown rather than a kill.
+  // This listener stays: removing a signal's last listener drops a signal already caught but not yet dispatched.
   const early: NodeJS.Signals[] = [];
+  let serving: Promise<number> | undefined;
   const keep = (signal: NodeJS.Signals) => {
     if (!startedLogged) process.exit(128 + (osConstants.signals[signal] ?? 0));
-    early.push(signal);
+    if (!serving) early.push(signal);
   };
   process.on('SIGINT', keep).on('SIGTERM', keep);
   let server;
@@ -60,10 +62,8 @@ export async function runKafkaServerStart(args: KafkaStartArgs): Promise<number>
     log('ERROR', `[KafkaServer id=${config.brokerId}] Fatal error during KafkaServer startup. Prepare to shutdown: ${message}`, KAFKA_SERVER_LOGGER);
     err(`zkafka: cannot start Kafka server: ${message}`);
     return 1;
-  } finally {
-    process.off('SIGINT', keep).off('SIGTERM', keep);
   }
-  const serving = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+  serving = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
   if (early[0] !== undefined) process.emit(early[0], early[0]);
   const status = await serving;
   const { logDirectory, removePidFileIfOwned } = await import('./daemon.js');
