@@ -92,8 +92,10 @@ export class KafkaZkClient {
 
   /** KafkaZkClient.createTopLevelPaths: the persistent paths every broker makes sure exist. */
   async createTopLevelPaths(): Promise<void> {
-    for (const path of PERSISTENT_ZK_PATHS) {
-      if ((await this.zk.exists(path)) === null) await this.zk.mkdirp(path);
+    // The checks are pipelined: a broker's start-up waits for one round trip, not one per path.
+    const stats = await Promise.all(PERSISTENT_ZK_PATHS.map((path) => this.zk.exists(path)));
+    for (const [i, path] of PERSISTENT_ZK_PATHS.entries()) {
+      if (stats[i] === null) await this.zk.mkdirp(path);
     }
   }
 
