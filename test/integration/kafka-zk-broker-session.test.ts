@@ -47,11 +47,9 @@ async function start(brokerId: number, lines: string[] = []): Promise<KafkaServe
 
 before(async () => {
   zk = await startOurZooKeeper({ extraConfig: { tickTime: '500' } });
-  observer = await connectZooKeeper(`${zk.connectString}/pair`).catch(() => connectZooKeeper(zk.connectString));
   controller = await start(1);
   other = await start(2);
   await waitFor('both brokers in each metadata cache', () => controller.metadataCache.aliveBrokers('PLAINTEXT').length === 2 && other.metadataCache.aliveBrokers('PLAINTEXT').length === 2);
-  await observer.close();
   observer = await connectZooKeeper(`${zk.connectString}/pair`);
 });
 
