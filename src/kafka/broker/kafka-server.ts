@@ -51,6 +51,9 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
     fileDeleteDelayMs: config.logSegmentDeleteDelayMs,
     cleanupPolicy: config.logCleanupPolicy,
     maxMessageBytes: config.messageMaxBytes,
+    deleteRetentionMs: config.logCleanerDeleteRetentionMs,
+    minCompactionLagMs: config.logCleanerMinCompactionLagMs,
+    minCleanableDirtyRatio: config.logCleanerMinCleanableRatio,
   };
 }
 
@@ -110,6 +113,9 @@ export class KafkaServer {
       crc32c: opts.crc32c ?? recordBatchCrc32c,
       configFor: () => logConfigOf(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleaner: config.logCleanerEnable
+        ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+        : undefined,
     });
     const metadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
     let dispatcher: Dispatcher | undefined;
