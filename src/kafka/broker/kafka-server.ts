@@ -53,6 +53,7 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
     maxMessageBytes: config.messageMaxBytes,
     deleteRetentionMs: config.logCleanerDeleteRetentionMs,
     minCompactionLagMs: config.logCleanerMinCompactionLagMs,
+    maxCompactionLagMs: config.logCleanerMaxCompactionLagMs,
     minCleanableDirtyRatio: config.logCleanerMinCleanableRatio,
   };
 }

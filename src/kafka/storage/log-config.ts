@@ -30,6 +30,8 @@ export interface LogConfig {
   deleteRetentionMs?: number;
   /** min.compaction.lag.ms (log.cleaner.min.compaction.lag.ms; default 0). */
   minCompactionLagMs?: number;
+  /** max.compaction.lag.ms (log.cleaner.max.compaction.lag.ms; default never): a log this dirty for so long is cleaned whatever its ratio. */
+  maxCompactionLagMs?: number;
   /** min.cleanable.dirty.ratio (log.cleaner.min.cleanable.ratio; default 0.5). */
   minCleanableDirtyRatio?: number;
 }

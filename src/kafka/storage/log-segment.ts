@@ -367,7 +367,8 @@ export class LogSegment {
     this.createdMs = nowMs;
   }
 
-  private async firstBatchTimestamp(): Promise<number> {
+  /** The first batch's max timestamp (what time-based rolling and max.compaction.lag.ms measure from), or -1. */
+  async firstBatchTimestamp(): Promise<number> {
     if (this.rollingBasedTimestamp === undefined && this.sizeBytes > 0) {
       const r = await this.reader().at(0, false);
       if (r.kind === 'batch') this.rollingBasedTimestamp = readBatchHeader(r.buf, r.at, this.header).maxTimestamp;

@@ -203,6 +203,18 @@ test('the cleaner manager cleans the dirtiest compacted log over its ratio and c
     await compacted.roll();
     assert.equal((await manager.cleanDirtiest())?.endOffset, 7);
     assert.deepEqual((await storedRecords(path.join(tmp.path, 'kv-0'))).map((r) => [r[0], r[2]]), [[6, '6']]);
+
+    // Under the ratio but dirty for longer than max.compaction.lag.ms: cleaned anyway.
+    const overdue = await dir.getOrCreateLog({ topic: 'overdue', partition: 0 });
+    for (let i = 0; i < 3; i++) await append(overdue, [{ key: 'k', value: String(i) }]);
+    await overdue.roll();
+    await manager.cleanDirtiest();
+    await append(overdue, [{ key: 'k', value: '3', timestamp: OPTIONS.nowMs - 10_000 }]);
+    await overdue.roll();
+    assert.equal(await manager.cleanDirtiest(), null, 'one dirty batch beside one clean one is under 0.6');
+    Object.assign(overdue.ctx.config, { maxCompactionLagMs: 5_000 });
+    assert.equal((await manager.cleanDirtiest())?.endOffset, 4);
+    assert.deepEqual((await storedRecords(path.join(tmp.path, 'overdue-0'))).map((r) => r[2]), ['3']);
     await manager.stop();
   } finally {
     await dir.close();

@@ -2,7 +2,7 @@
 // log.cleaner.backoff.ms it picks the compacted log with the largest dirty ratio at or over its
 // min.cleanable.dirty.ratio, cleans it, and records where the next pass starts in the log dir's
 // cleaner-offset-checkpoint. One log is cleaned at a time, so the cleaner never takes more than one offset map.
-import { DEFAULT_DELETE_RETENTION_MS, DEFAULT_MIN_CLEANABLE_DIRTY_RATIO } from '../log-config.js';
+import { DEFAULT_DELETE_RETENTION_MS, DEFAULT_MIN_CLEANABLE_DIRTY_RATIO, NEVER } from '../log-config.js';
 import type { LogDir } from '../log-dir.js';
 import type { Log } from '../log.js';
 import { CLEANER_OFFSET_CHECKPOINT, OffsetCheckpointFile } from '../offset-checkpoints.js';
@@ -22,13 +22,24 @@ export interface CleanerManagerOptions {
   log?: (line: string) => void;
 }
 
-export function compactionSettings(log: Log): CompactionSettings & { minCleanableDirtyRatio: number } {
+export function compactionSettings(log: Log): CompactionSettings & { minCleanableDirtyRatio: number; maxCompactionLagMs: number } {
   const c = log.config;
   return {
     deleteRetentionMs: c.deleteRetentionMs ?? DEFAULT_DELETE_RETENTION_MS,
     minCompactionLagMs: c.minCompactionLagMs ?? 0,
+    maxCompactionLagMs: c.maxCompactionLagMs ?? NEVER,
     minCleanableDirtyRatio: c.minCleanableDirtyRatio ?? DEFAULT_MIN_CLEANABLE_DIRTY_RATIO,
   };
+}
+
+/** Kafka's "needs compaction now": the first dirty segment's first timestamp is older than max.compaction.lag.ms. */
+async function overdue(log: Log, firstDirtyOffset: number, maxCompactionLagMs: number, nowMs: number): Promise<boolean> {
+  if (maxCompactionLagMs >= NEVER) return false;
+  const segments = log.logSegments();
+  const first = segments.find((s, i) => (segments[i + 1]?.baseOffset ?? Infinity) > firstDirtyOffset);
+  if (!first || first === log.activeSegment) return false;
+  const ts = await first.firstBatchTimestamp();
+  return ts >= 0 && nowMs - ts > maxCompactionLagMs;
 }
 
 interface Candidate {
@@ -79,7 +90,8 @@ export class LogCleanerManager {
         if (!log.config.cleanupPolicy.includes('compact') || log.failedWith) continue;
         const settings = compactionSettings(log);
         const range = await cleanableRange(log, firstDirty.get(tpKey(log.ctx.topicPartition)), settings, this.opts.clock.nowMs());
-        const ratio = dirtyRatio(range);
+        // An overdue log goes first, as Kafka ranks it ahead of every ratio.
+        const ratio = (await overdue(log, range.firstDirtyOffset, settings.maxCompactionLagMs, this.opts.clock.nowMs())) ? Infinity : dirtyRatio(range);
         if (range.dirtyBytes > 0 && ratio >= settings.minCleanableDirtyRatio && (!best || ratio > best.ratio)) best = { dir, log, ratio, firstDirty };
       }
     }
