@@ -80,6 +80,10 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
     fileDeleteDelayMs: config.logSegmentDeleteDelayMs,
     cleanupPolicy: config.logCleanupPolicy,
     maxMessageBytes: config.messageMaxBytes,
+    deleteRetentionMs: config.logCleanerDeleteRetentionMs,
+    minCompactionLagMs: config.logCleanerMinCompactionLagMs,
+    maxCompactionLagMs: config.logCleanerMaxCompactionLagMs,
+    minCleanableDirtyRatio: config.logCleanerMinCleanableRatio,
   };
 }
 
@@ -229,6 +233,9 @@ export class KafkaServer {
       crc32c: opts.crc32c ?? recordBatchCrc32c,
       configFor: () => logConfigOf(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleaner: config.logCleanerEnable
+        ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+        : undefined,
     });
     const metadataCache = new ZkMetadataCache(clusterId);
     const brokerEpoch = () => registration.brokerEpoch;
