@@ -26,6 +26,7 @@ class BrokerChannel {
   private running = false;
   private stopped = false;
   private failures = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     readonly brokerId: number,
@@ -53,6 +54,12 @@ class BrokerChannel {
     return `[RequestSendThread controllerId=${this.opts.controllerId}]`;
   }
 
+  /** Resolves once everything queued has been answered (or the channel stopped). */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private async run(): Promise<void> {
     this.running = true;
     while (!this.stopped && this.queue.length > 0) {
@@ -74,6 +81,7 @@ class BrokerChannel {
       }
     }
     this.running = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
 
@@ -100,6 +108,14 @@ export class ControllerChannelManager {
 
   has(brokerId: number): boolean {
     return this.channels.has(brokerId);
+  }
+
+  /** Waits (at most `timeoutMs`) until every channel has sent what it has queued. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all([...this.channels.values()].map((c) => c.idle())), timeout]);
+    clearTimeout(timer);
   }
 
   closeAll(): void {

@@ -16,6 +16,8 @@ import type { StopWatch } from './zk-watch.js';
 import { watchData } from './zk-watch.js';
 
 const LOGGER = 'kafka.controller.KafkaController';
+/** Longest wait at shutdown for requests already queued to brokers. */
+const SHUTDOWN_DRAIN_MS = 3000;
 
 type EventOf<T extends ControllerEvent['type']> = Omit<Extract<ControllerEvent, { type: T }>, 'requestId'>;
 /** An API request the controller answers, without the id the service assigns. */
@@ -136,6 +138,8 @@ export class ControllerService implements ControllerApi {
     this.shuttingDown = true;
     this.stopControllerWatch?.();
     await this.queue.stop();
+    // What a last event (a controlled shutdown of this very broker) asked of the other brokers goes out first.
+    if (this.machine.isActive) await this.channels.drain(SHUTDOWN_DRAIN_MS);
     if (this.machine.isActive) await this.carryOut(this.machine.handle({ type: 'Resign' }));
     this.watches.stopAll();
     this.channels.closeAll();
