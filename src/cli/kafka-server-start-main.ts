@@ -1,6 +1,7 @@
 // What `zkafka kafka-server-start [-daemon] server.properties [--override key=value]...` does, callable without
 // oclif: the binary takes this path directly, because a broker's start-up time is part of the product. Nothing heavy
 // is imported before the config has loaded, and the broker itself only for the foreground path.
+import { constants as osConstants } from 'node:os';
 import { EXIT_CONFIG, loadOrReport } from './config-errors.js';
 import { kafkaPidFile, kafkaStartUsage } from './kafka-process.js';
 import { loadKafkaConfig } from '../config/kafka-config.js';
@@ -37,7 +38,22 @@ export async function runKafkaServerStart(args: KafkaStartArgs): Promise<number>
   const { KafkaServer } = await import('../kafka/broker/kafka-server.js');
   const { lineLog, KAFKA_SERVER_LOGGER } = await import('../kafka/broker/broker-log.js');
   const { serveUntilSignal } = await import('./foreground.js');
-  const log = lineLog(out, process.env['ZKAFKA_DEBUG'] === '1');
+  const lines = lineLog(out, process.env['ZKAFKA_DEBUG'] === '1');
+  let startedLogged = false;
+  const log: typeof lines = (level, message, logger) => {
+    lines(level, message, logger);
+    if (logger === KAFKA_SERVER_LOGGER && message.endsWith('] started')) startedLogged = true;
+  };
+  // A signal before the started line ends the process as it always would; one that comes just after it (before
+  // serveUntilSignal listens) is kept and acted on once serving, so it ends in a clean shutdown rather than a kill.
+  // This listener stays: removing a signal's last listener drops a signal already caught but not yet dispatched.
+  const early: NodeJS.Signals[] = [];
+  let serving: Promise<number> | undefined;
+  const keep = (signal: NodeJS.Signals) => {
+    if (!startedLogged) process.exit(128 + (osConstants.signals[signal] ?? 0));
+    if (!serving) early.push(signal);
+  };
+  process.on('SIGINT', keep).on('SIGTERM', keep);
   let server;
   try {
     server = await KafkaServer.start({ config, log });
@@ -47,7 +63,9 @@ export async function runKafkaServerStart(args: KafkaStartArgs): Promise<number>
     err(`zkafka: cannot start Kafka server: ${message}`);
     return 1;
   }
-  const status = await serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+  serving = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+  if (early[0] !== undefined) process.emit(early[0], early[0]);
+  const status = await serving;
   const { logDirectory, removePidFileIfOwned } = await import('./daemon.js');
   removePidFileIfOwned(kafkaPidFile(logDirectory()), process.pid);
   process.exit(status);

@@ -1,15 +1,17 @@
-// The real binary: `bin/run.js kafka-server-start` as a process, reached by kafkajs, kcat and raw sockets.
+// The real binary: `bin/run.js kafka-server-start` as a process, reached by kafkajs, kcat and raw sockets. Each
+// broker registers with our ZooKeeper server under a chroot of its own, so each forms a cluster of one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { isAlive } from '../../src/cli/daemon.js';
 import { ApiKey, encodeRequest } from '../../src/kafka/protocol/index.js';
 import { FrameSocket } from '../support/frame-socket.js';
+import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 
 const runJs = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const STARTED = /^\[[\d-]+ [\d:,]+\] INFO \[KafkaServer id=(\d+)\] started \(kafka\.server\.KafkaServer\)$/m;
@@ -49,6 +51,7 @@ interface Broker {
   exit: Promise<number | null>;
 }
 
+let zk: OurZk;
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
 
@@ -60,7 +63,7 @@ function workDir(): string {
 
 function serverProperties(dir: string, lines: string[]): string {
   const file = join(dir, 'server.properties');
-  writeFileSync(file, [`log.dirs=${join(dir, 'kafka-logs')}`, 'zookeeper.connect=127.0.0.1:2181', ...lines, ''].join('\n'));
+  writeFileSync(file, [`log.dirs=${join(dir, 'kafka-logs')}`, `zookeeper.connect=${zk.connectString}/${basename(dir)}`, ...lines, ''].join('\n'));
   return file;
 }
 
@@ -98,6 +101,7 @@ let dir: string;
 let broker: Broker;
 
 before(async () => {
+  zk = await startOurZooKeeper();
   dir = workDir();
   broker = await startBroker(dir, serverProperties(dir, ['broker.id=4', 'listeners=PLAINTEXT://127.0.0.1:0', 'socket.request.max.bytes=65536', 'unknown.key=1']));
 });
@@ -105,25 +109,34 @@ before(async () => {
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await zk?.stop();
 });
 
 function kafka(port: number, host = '127.0.0.1'): Kafka {
   return new Kafka({ clientId: 'zkafka-test', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
 }
 
-test('start-up prints Kafka-style lines: starting, cluster id, log dirs, listener with the bound port, started; unknown keys warn', () => {
+test('start-up prints Kafka-style lines: starting, ZooKeeper session, cluster id, log dirs, listener, registration, election, started; unknown keys warn', () => {
   const lines = broker.output().trimEnd().split('\n');
   assert.equal(lines[0], `${join(dir, 'server.properties')}:6: The configuration 'unknown.key' was supplied but isn't a known config.`);
   const logDir = join(dir, 'kafka-logs');
+  const connect = `${zk.connectString}/${basename(dir)}`;
   assert.deepEqual(
-    lines.slice(1).map((l) => l.replace(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] /, '').replace(/in \d+ms/, 'in Nms')),
+    lines.slice(1).map((l) => l.replace(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] /, '').replace(/in \d+ms/, 'in Nms').replace(/(broker epoch\): |4 -> )\d+/, '$1N')),
     [
       'INFO [KafkaServer id=4] starting (kafka.server.KafkaServer)',
+      `INFO [KafkaServer id=4] Connecting to zookeeper on ${connect} (kafka.server.KafkaServer)`,
+      `INFO [ZooKeeperClient Kafka server] Initializing a new session to ${connect}. (kafka.zookeeper.ZooKeeperClient)`,
+      'INFO [ZooKeeperClient Kafka server] Connected. (kafka.zookeeper.ZooKeeperClient)',
       `INFO Cluster ID = ${broker.clusterId} (kafka.server.KafkaServer)`,
       `INFO Loading logs from log dirs ArrayBuffer(${logDir}) (kafka.log.LogManager)`,
       'INFO Loaded 0 logs in Nms. (kafka.log.LogManager)',
       `INFO Awaiting socket connections on 127.0.0.1:${broker.port}. (kafka.network.Acceptor)`,
       'INFO [SocketServer listenerType=ZK_BROKER, nodeId=4] Started data-plane acceptor and processor(s) for endpoint : ListenerName(PLAINTEXT) (kafka.network.SocketServer)',
+      `INFO Registered broker 4 at path /brokers/ids/4 with addresses: PLAINTEXT://127.0.0.1:${broker.port}, czxid (broker epoch): N (kafka.zk.KafkaZkClient)`,
+      'INFO [Controller id=4] 4 successfully elected as the controller. Epoch incremented to 1 and epoch zk version is now 1 (kafka.controller.KafkaController)',
+      'INFO [Controller id=4] Registering handlers (kafka.controller.KafkaController)',
+      'INFO [Controller id=4] Initialized broker epochs cache: 4 -> N (kafka.controller.KafkaController)',
       `INFO [KafkaServer id=4] Advertised endpoints: PLAINTEXT://127.0.0.1:${broker.port} (kafka.server.KafkaServer)`,
       'INFO [KafkaServer id=4] started (kafka.server.KafkaServer)',
     ],

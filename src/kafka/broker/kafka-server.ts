@@ -1,18 +1,27 @@
-// A ZooKeeper-mode Kafka broker process: identity from meta.properties and the cluster registration, the log dirs,
-// the listeners and the request handlers, started and stopped in Kafka's order with Kafka's log lines.
+// A ZooKeeper-mode Kafka broker process, started and stopped in Kafka 2.8's order with Kafka's log lines:
+// ZooKeeper session and cluster id, broker id, log dirs, listeners and request handlers, the /brokers/ids
+// registration, the controller election; on close a controlled shutdown first (leadership moves away), then the
+// listeners, the replicas, the controller, the logs and the ZooKeeper session.
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import { canonicalLocalHostName } from '../../config/kafka-advertised-host.js';
 import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '../../config/kafka-listeners.js';
 import type { Crc32cFn } from '../storage/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
+import { writeMetaProperties } from '../storage/meta-properties.js';
+import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import type { ReplicaControl } from './broker-contracts.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
-import { LocalBrokerMetadata } from './broker-metadata.js';
-import { PendingZooKeeperRegistration, type BrokerRegistration } from './broker-registration.js';
 import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
+import { ControlRequestFence } from './control-request-fence.js';
+import { controlledShutdown } from './controlled-shutdown.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
+import { InMemoryReplicaControl } from './in-memory-replica-control.js';
 import type { RequestHooks } from './request-hooks.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
+import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
+import { ControllerService, type ControllerApi } from './zk-controller/controller-service.js';
+import { ZkMetadataCache } from './zk-metadata-cache.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
 const MAX_UNSENT_BYTES_PER_CONNECTION = 4 * 1024 * 1024;
@@ -25,16 +34,36 @@ const MAX_IN_FLIGHT_PER_CONNECTION = 100;
 const CLOSE_LINGER_MS = 1000;
 /** How long shutdown waits for responses to requests already received. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/**
+ * Longest wait at start-up for the controller's first UpdateMetadata to list this broker, so that a client connecting
+ * right after "started" finds it in Metadata. A controller that is itself gone (its session not yet expired) can take
+ * longer; the broker then starts anyway and its metadata fills in later.
+ */
+const FIRST_METADATA_WAIT_MS = 10_000;
+
+/** What a replica manager is built from. */
+export interface ReplicaControlContext {
+  brokerId: number;
+  config: KafkaConfig;
+  storage: BrokerStorage;
+  metadata: ZkMetadataCache;
+  /** This broker's current epoch (czxid of its registration); changes after a session expiry. */
+  brokerEpoch: () => bigint;
+  log: BrokerLog;
+}
+
+export type ReplicaControlFactory = (ctx: ReplicaControlContext) => ReplicaControl & { close?(): Promise<void> };
 
 export interface KafkaServerOptions {
   config: KafkaConfig;
   log: BrokerLog;
-  registration?: BrokerRegistration;
   /** CRC-32C for record batch checks when partitions are recovered (default: recordBatchCrc32c). */
   crc32c?: Crc32cFn;
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
   localHostName?: () => Promise<string>;
+  /** Builds the replica manager (default: InMemoryReplicaControl, a stand-in that serves no data). */
+  replicaControl?: ReplicaControlFactory;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -58,31 +87,109 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
   };
 }
 
-async function generatedBrokerId(registration: BrokerRegistration): Promise<number> {
-  if (!registration.generateBrokerId) {
-    throw new BrokerStartupError('broker.id=-1 needs a broker id generated through ZooKeeper, which this broker cannot do yet: set broker.id');
-  }
+function controllerService(config: KafkaConfig, brokerId: number, kafkaZk: KafkaZkClient, log: BrokerLog): ControllerService {
+  return new ControllerService({
+    brokerId,
+    kafkaZk,
+    interBrokerListenerName: config.interBrokerListenerName,
+    deleteTopicEnable: config.deleteTopicEnable,
+    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+    autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+    leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
+    leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000,
+    controllerSocketTimeoutMs: config.controllerSocketTimeoutMs,
+    log,
+  });
+}
+
+/** The broker id: configured, else stored in meta.properties, else generated from /brokers/seqid. */
+async function brokerIdOf(config: KafkaConfig, stored: number | undefined, registration: ZooKeeperBrokerRegistration): Promise<number> {
+  checkBrokerId(config.brokerId, stored);
+  if (config.brokerId >= 0) return config.brokerId;
+  if (stored !== undefined) return stored;
+  if (!config.brokerIdGenerationEnable) throw new BrokerStartupError('broker.id must be set when broker.id.generation.enable is false');
   return registration.generateBrokerId();
+}
+
+/** Resolves once the metadata cache lists `brokerId` (true), or after `timeoutMs` (false). */
+function metadataListing(cache: ZkMetadataCache, brokerId: number, timeoutMs: number): Promise<boolean> {
+  if (cache.isAlive(brokerId)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const stop = cache.onUpdate(() => {
+      if (cache.isAlive(brokerId)) done(true);
+    });
+    const done = (listed: boolean) => {
+      clearTimeout(timer);
+      stop();
+      resolve(listed);
+    };
+  });
+}
+
+interface Parts {
+  brokerId: number;
+  clusterId: string;
+  listeners: readonly BoundListener[];
+  advertised: readonly KafkaListener[];
+  dispatcher: Dispatcher;
+  socketServer: SocketServer;
+  storage: BrokerStorage;
+  registration: ZooKeeperBrokerRegistration;
+  metadataCache: ZkMetadataCache;
+  controller: ControllerService;
+  replicaControl: ReplicaControl & { close?(): Promise<void> };
 }
 
 export class KafkaServer {
   readonly closed: Promise<void>;
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly listeners: readonly BoundListener[];
+  readonly advertised: readonly KafkaListener[];
+  readonly logDirs: readonly string[];
+  readonly dispatcher: Dispatcher;
+  /** What this broker knows of the cluster (UpdateMetadata applied); subscribe with onUpdate. */
+  readonly metadataCache: ZkMetadataCache;
+  /** The replica manager the controller's LeaderAndIsr and StopReplica drive. */
+  readonly replicaControl: ReplicaControl;
   private resolveClosed!: () => void;
   private closing: Promise<void> | undefined;
+  private started = false;
 
   private constructor(
-    readonly brokerId: number,
-    readonly clusterId: string,
-    readonly listeners: readonly BoundListener[],
-    readonly advertised: readonly KafkaListener[],
-    readonly logDirs: readonly string[],
-    readonly dispatcher: Dispatcher,
-    private readonly socketServer: SocketServer,
-    private readonly storage: BrokerStorage,
-    private readonly registration: BrokerRegistration,
+    private readonly parts: Parts,
+    private readonly config: KafkaConfig,
     private readonly log: BrokerLog,
   ) {
+    this.brokerId = parts.brokerId;
+    this.clusterId = parts.clusterId;
+    this.listeners = parts.listeners;
+    this.advertised = parts.advertised;
+    this.logDirs = config.logDirs;
+    this.dispatcher = parts.dispatcher;
+    this.metadataCache = parts.metadataCache;
+    this.replicaControl = parts.replicaControl;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Kafka's KafkaZkClient for this broker's session (it follows the broker onto a new session after an expiry). */
+  get kafkaZkClient(): KafkaZkClient {
+    return this.parts.registration.kafkaZk;
+  }
+
+  /** The controller inside this broker: AlterIsr, ControlledShutdown, ElectLeaders and reassignments go through it. */
+  get controller(): ControllerApi {
+    return this.parts.controller;
+  }
+
+  isActiveController(): boolean {
+    return this.parts.controller.isActive();
+  }
+
+  /** czxid of this broker's /brokers/ids registration. */
+  get brokerEpoch(): bigint {
+    return this.parts.registration.brokerEpoch;
   }
 
   private get prefix(): string {
@@ -91,13 +198,23 @@ export class KafkaServer {
 
   static async start(opts: KafkaServerOptions): Promise<KafkaServer> {
     const { config, log } = opts;
-    const registration: BrokerRegistration = opts.registration ?? new PendingZooKeeperRegistration();
+    const registration = new ZooKeeperBrokerRegistration(config, log);
+    try {
+      return await KafkaServer.startWith(opts, registration);
+    } catch (err) {
+      await registration.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  private static async startWith(opts: KafkaServerOptions, registration: ZooKeeperBrokerRegistration): Promise<KafkaServer> {
+    const { config, log } = opts;
     const stored = readStoredIdentity(config.logDirs);
-    checkBrokerId(config.brokerId, stored.brokerId);
-    const brokerId = config.brokerId >= 0 ? config.brokerId : (stored.brokerId ?? (await generatedBrokerId(registration)));
-    const prefix = `[KafkaServer id=${brokerId}]`;
-    log('INFO', `${prefix} starting`, KAFKA_SERVER_LOGGER);
-    const clusterId = await registration.clusterId(stored.clusterId);
+    const knownId = config.brokerId >= 0 ? config.brokerId : (stored.brokerId ?? config.brokerId);
+    log('INFO', `[KafkaServer id=${knownId}] starting`, KAFKA_SERVER_LOGGER);
+    log('INFO', `[KafkaServer id=${knownId}] Connecting to zookeeper on ${config.zookeeperConnect}`, KAFKA_SERVER_LOGGER);
+    const kafkaZk = await registration.connect();
+    const clusterId = await registration.clusterId();
     log('INFO', `Cluster ID = ${clusterId}`, KAFKA_SERVER_LOGGER);
     if (stored.clusterId !== null && stored.clusterId !== clusterId) {
       throw new BrokerStartupError(
@@ -105,6 +222,8 @@ export class KafkaServer {
           'The broker is trying to join the wrong cluster. Configured zookeeper.connect may be wrong.',
       );
     }
+    const brokerId = await brokerIdOf(config, stored.brokerId, registration);
+    const prefix = `[KafkaServer id=${brokerId}]`;
     const needsHostName = config.advertisedListeners.some((l) => l.host.trim() === '');
     const hostName = needsHostName ? await (opts.localHostName ?? canonicalLocalHostName)() : '';
 
@@ -118,9 +237,19 @@ export class KafkaServer {
         ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
         : undefined,
     });
-    const metadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const metadataCache = new ZkMetadataCache(clusterId);
+    const brokerEpoch = () => registration.brokerEpoch;
+    const replicaControl: Parts['replicaControl'] = opts.replicaControl?.({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log }) ?? new InMemoryReplicaControl();
+    const controller = controllerService(config, brokerId, kafkaZk, log);
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable() });
+    const handlers = brokerHandlers({
+      metadata: metadataCache,
+      versionTable: () => dispatcher!.versionTable(),
+      metadataCache,
+      replicaControl,
+      fence: new ControlRequestFence(brokerEpoch),
+      controller,
+    });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );
@@ -142,6 +271,7 @@ export class KafkaServer {
         log,
       });
     } catch (err) {
+      await replicaControl.close?.();
       await storage.close();
       throw err;
     }
@@ -150,32 +280,72 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    metadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
-    const server = new KafkaServer(brokerId, clusterId, bound, advertised, config.logDirs, dispatcher, socketServer, storage, registration, log);
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl };
+    const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
+      // Registered: the ids are this broker's from now on (a generated id is kept for the next start).
+      for (const dir of config.logDirs) writeMetaProperties(dir, { brokerId, clusterId }, Date.now());
+      registration.subscribe({ expired: () => controller.sessionExpired(), reregistered: () => controller.reregistered() });
+      controller.startup();
+      if (!(await metadataListing(metadataCache, brokerId, FIRST_METADATA_WAIT_MS))) {
+        log('WARN', `${prefix} No metadata from the controller within ${FIRST_METADATA_WAIT_MS} ms; serving what arrives later`, KAFKA_SERVER_LOGGER);
+      }
     } catch (err) {
       await server.close();
       throw err;
     }
+    server.started = true;
     log('INFO', `${prefix} Advertised endpoints: ${advertised.map(listenerToString).join(',')}`, KAFKA_SERVER_LOGGER);
     log('INFO', `${prefix} started`, KAFKA_SERVER_LOGGER);
     return server;
   }
 
-  /** Stops accepting, answers the requests already received, closes the logs (clean-shutdown marker) and the registration. */
+  /**
+   * Moves leadership away (controlled.shutdown.enable), stops accepting, answers the requests already received,
+   * stops the replicas and the controller, closes the logs (clean-shutdown marker) and the ZooKeeper session.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
+      const { parts, config, log } = this;
+      log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
       try {
-        await this.socketServer.close(DRAIN_TIMEOUT_MS);
-        await this.storage.close();
-        await this.registration.close();
-        this.log('INFO', `${this.prefix} shut down completed`, KAFKA_SERVER_LOGGER);
+        if (this.started && config.controlledShutdownEnable) await this.controlledShutdown();
+        await parts.socketServer.close(DRAIN_TIMEOUT_MS);
+        await this.shutdownStep('the replica manager', async () => parts.replicaControl.close?.());
+        await this.shutdownStep('the controller', () => parts.controller.shutdown());
+        await parts.storage.close();
+        await this.shutdownStep('the ZooKeeper session', () => parts.registration.close());
+        log('INFO', `${this.prefix} shut down completed`, KAFKA_SERVER_LOGGER);
       } finally {
         this.resolveClosed();
       }
     })();
     return this.closing;
+  }
+
+  /** A step whose failure is logged and does not keep the logs from being closed cleanly. */
+  private async shutdownStep(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.log('ERROR', `${this.prefix} Error while shutting down ${what}: ${(err as Error)?.stack ?? String(err)}`, KAFKA_SERVER_LOGGER);
+    }
+  }
+
+  private async controlledShutdown(): Promise<void> {
+    const { config, log } = this;
+    log('INFO', `${this.prefix} Starting controlled shutdown`, KAFKA_SERVER_LOGGER);
+    const succeeded = await controlledShutdown({
+      brokerId: this.brokerId,
+      brokerEpoch: () => this.parts.registration.brokerEpoch,
+      metadata: this.metadataCache,
+      interBrokerListenerName: config.interBrokerListenerName,
+      maxRetries: config.controlledShutdownMaxRetries,
+      retryBackoffMs: config.controlledShutdownRetryBackoffMs,
+      socketTimeoutMs: config.controllerSocketTimeoutMs,
+      log,
+    });
+    if (!succeeded) log('WARN', `${this.prefix} Proceeding to do an unclean shutdown as all the controlled shutdown attempts failed`, KAFKA_SERVER_LOGGER);
   }
 }

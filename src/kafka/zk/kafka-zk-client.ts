@@ -43,7 +43,7 @@ import {
 } from './zk-data.js';
 
 /** Creates the chroot of `zookeeper.connect` (persistent, with parents) through a connection without it. */
-export async function ensureChroot(connectString: string, options: ZooKeeperClientOptions = {}): Promise<void> {
+export async function ensureChroot(connectString: string, options: ZooKeeperClientOptions & { waitForConnectedMs?: number } = {}): Promise<void> {
   const { chroot } = parseConnectString(connectString);
   if (chroot === null) return;
   const hostsOnly = connectString.slice(0, connectString.indexOf('/'));
@@ -61,12 +61,41 @@ export interface ControllerEpochZkState {
 }
 
 export class KafkaZkClient {
-  constructor(readonly zk: ZooKeeperClient) {}
+  constructor(private session: ZooKeeperClient) {}
+
+  /** The current ZooKeeper session's client. */
+  get zk(): ZooKeeperClient {
+    return this.session;
+  }
+
+  /**
+   * Continues on a new session after the old one expired (Kafka's ZooKeeperClient reinitializes its handle the same
+   * way), so holders of this object keep working; watches and ephemeral nodes of the old session are gone.
+   */
+  useSession(zk: ZooKeeperClient): void {
+    this.session = zk;
+  }
+
+  /**
+   * KafkaZkClient.generateBrokerSequenceId: bumps the version of /brokers/seqid (created if missing) and returns it;
+   * the broker id is this plus reserved.broker.max.id.
+   */
+  async generateBrokerSequenceId(): Promise<number> {
+    try {
+      return (await this.zk.setData(ZkPaths.brokerSeqId, Buffer.alloc(0), -1)).version;
+    } catch (err) {
+      if (!(err instanceof NoNodeError)) throw err;
+      await this.zk.mkdirp(ZkPaths.brokerSeqId).catch(ignore(NodeExistsError));
+      return this.generateBrokerSequenceId();
+    }
+  }
 
   /** KafkaZkClient.createTopLevelPaths: the persistent paths every broker makes sure exist. */
   async createTopLevelPaths(): Promise<void> {
-    for (const path of PERSISTENT_ZK_PATHS) {
-      if ((await this.zk.exists(path)) === null) await this.zk.mkdirp(path);
+    // The checks are pipelined: a broker's start-up waits for one round trip, not one per path.
+    const stats = await Promise.all(PERSISTENT_ZK_PATHS.map((path) => this.zk.exists(path)));
+    for (const [i, path] of PERSISTENT_ZK_PATHS.entries()) {
+      if (stats[i] === null) await this.zk.mkdirp(path);
     }
   }
 

@@ -5,30 +5,55 @@
 // UNKNOWN_TOPIC_OR_PARTITION whatever the flag says. v10/v11 name topics only: a topic given by id (or with a null
 // name) is answered INVALID_REQUEST, as Kafka 2.8 refuses such requests. Authorized operations (v8+) stay at
 // Kafka's "not requested" value: there is no authorizer.
+// Per partition, as KafkaApis asks the metadata cache: a leader that is alive but has no endpoint on the listener the
+// request came in on is no leader (LISTENER_NOT_FOUND from v6, LEADER_NOT_AVAILABLE before); v0 lists only replicas
+// reachable on that listener and says REPLICA_NOT_AVAILABLE when some are not.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type {
   MetadataRequest,
   MetadataResponse,
+  MetadataResponseMetadataResponsePartition as ResponsePartition,
   MetadataResponseMetadataResponseTopic as ResponseTopic,
 } from '../../protocol/schemas/metadata.js';
-import { ZERO_UUID, type BrokerMetadata, type MetadataTopic } from '../broker-metadata.js';
+import { ZERO_UUID, type BrokerMetadata, type MetadataPartition, type MetadataTopic } from '../broker-metadata.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
-function describeTopic(topic: MetadataTopic): ResponseTopic {
+/** How the request's listener and version shape a partition (KafkaApis: errorUnavailableEndpoints/Listeners). */
+interface View {
+  reachable: ReadonlySet<number>;
+  apiVersion: number;
+}
+
+function describePartition(p: MetadataPartition, view: View): ResponsePartition {
+  const filter = (ids: readonly number[]) => (view.apiVersion === 0 ? ids.filter((id) => view.reachable.has(id)) : [...ids]);
+  const replicaNodes = filter(p.replicas);
+  const isrNodes = filter(p.isr);
+  let errorCode = p.errorCode;
+  let leaderId = p.leaderId;
+  if (leaderId >= 0 && !view.reachable.has(leaderId)) {
+    errorCode = view.apiVersion >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE;
+    leaderId = -1;
+  } else if (errorCode === ErrorCode.NONE && (replicaNodes.length < p.replicas.length || isrNodes.length < p.isr.length)) {
+    errorCode = ErrorCode.REPLICA_NOT_AVAILABLE;
+  }
+  return {
+    errorCode,
+    partitionIndex: p.partition,
+    leaderId,
+    leaderEpoch: p.leaderEpoch,
+    replicaNodes,
+    isrNodes,
+    offlineReplicas: [...p.offlineReplicas],
+  };
+}
+
+function describeTopic(topic: MetadataTopic, view: View): ResponseTopic {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.topicId,
     isInternal: topic.isInternal,
-    partitions: topic.partitions.map((p) => ({
-      errorCode: p.errorCode,
-      partitionIndex: p.partition,
-      leaderId: p.leaderId,
-      leaderEpoch: p.leaderEpoch,
-      replicaNodes: [...p.replicas],
-      isrNodes: [...p.isr],
-      offlineReplicas: [...p.offlineReplicas],
-    })),
+    partitions: topic.partitions.map((p) => describePartition(p, view)),
   };
 }
 
@@ -53,7 +78,8 @@ export function metadataHandler(metadata: BrokerMetadata): ApiHandler<typeof Api
     minVersion: 0,
     maxVersion: 11,
     handle(request, ctx) {
-      if (isAllTopics(request, ctx.apiVersion)) return answer(ctx, [...metadata.allTopics()].map(describeTopic));
+      const view: View = { reachable: new Set(metadata.aliveBrokers(ctx.listenerName).map((b) => b.id)), apiVersion: ctx.apiVersion };
+      if (isAllTopics(request, ctx.apiVersion)) return answer(ctx, [...metadata.allTopics()].map((t) => describeTopic(t, view)));
       const topics: ResponseTopic[] = [];
       const seen = new Set<string>();
       for (const wanted of request.topics ?? []) {
@@ -64,7 +90,7 @@ export function metadataHandler(metadata: BrokerMetadata): ApiHandler<typeof Api
         if (seen.has(wanted.name)) continue;
         seen.add(wanted.name);
         const topic = metadata.topic(wanted.name);
-        topics.push(topic ? describeTopic(topic) : topicError(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        topics.push(topic ? describeTopic(topic, view) : topicError(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
       }
       return answer(ctx, topics);
     },

@@ -1,9 +1,18 @@
 // The handler registry: one file per API key, named by key. The ApiVersions table is exactly what is listed here.
+import type { ReplicaControl } from '../broker-contracts.js';
 import type { BrokerMetadata } from '../broker-metadata.js';
+import type { ControlRequestFence } from '../control-request-fence.js';
 import type { ApiVersionRange } from '../dispatcher.js';
 import type { AnyApiHandler } from '../handler.js';
+import type { ControllerApi } from '../zk-controller/controller-service.js';
+import type { ZkMetadataCache } from '../zk-metadata-cache.js';
 import { metadataHandler } from './03-metadata.js';
+import { leaderAndIsrHandler } from './04-leader-and-isr.js';
+import { stopReplicaHandler } from './05-stop-replica.js';
+import { updateMetadataHandler } from './06-update-metadata.js';
+import { controlledShutdownHandler } from './07-controlled-shutdown.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { alterIsrHandler } from './56-alter-isr.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -11,6 +20,24 @@ export interface HandlerDeps {
   versionTable: () => readonly ApiVersionRange[];
 }
 
-export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
-  return [metadataHandler(deps.metadata), apiVersionsHandler(deps.versionTable)];
+/** What the controller-to-broker and broker-to-controller APIs need (a ZooKeeper-mode broker has them all). */
+export interface ClusterHandlerDeps {
+  metadataCache: ZkMetadataCache;
+  replicaControl: ReplicaControl;
+  fence: ControlRequestFence;
+  controller: ControllerApi;
+}
+
+export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>): AnyApiHandler[] {
+  const handlers: AnyApiHandler[] = [metadataHandler(deps.metadata), apiVersionsHandler(deps.versionTable)];
+  if (deps.metadataCache && deps.replicaControl && deps.fence && deps.controller) {
+    handlers.push(
+      leaderAndIsrHandler(deps.replicaControl, deps.fence),
+      stopReplicaHandler(deps.replicaControl, deps.fence),
+      updateMetadataHandler(deps.metadataCache, deps.fence),
+      controlledShutdownHandler(deps.controller),
+      alterIsrHandler(deps.controller),
+    );
+  }
+  return handlers;
 }

@@ -1,0 +1,143 @@
+// One outgoing connection from this broker to another broker's listener (the controller's channel to each broker,
+// controlled shutdown to the controller): requests encoded with the codec, answers matched by correlation id.
+// Kafka's NetworkClient for a single node, without its selector: Node's socket does the waiting.
+import { connect, type Socket } from 'node:net';
+import { ApiKey, decodeResponse, encodeRequest, type ApiMessages } from '../protocol/index.js';
+
+/** Longest response frame accepted from a peer broker (what its socket.request.max.bytes default allows back). */
+const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
+
+export class BrokerConnectionError extends Error {
+  override readonly name = 'BrokerConnectionError';
+}
+
+interface Pending {
+  apiKey: ApiKey;
+  apiVersion: number;
+  resolve(body: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class BrokerNetworkClient {
+  private socket: Socket | null = null;
+  private connecting: Promise<Socket> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextCorrelationId = 0;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private closed = false;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly clientId: string,
+    private readonly requestTimeoutMs: number,
+  ) {}
+
+  /** Sends one request and resolves with the decoded response body; rejects on timeout or a lost connection. */
+  async send<K extends ApiKey>(apiKey: K, apiVersion: number, body: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> {
+    const socket = await this.connected();
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
+    const chunks = encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new BrokerConnectionError(`no response from ${this.address} within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
+      this.pending.set(correlationId, { apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject, timer });
+      socket.write(Buffer.concat(chunks));
+    });
+  }
+
+  get address(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.fail(new BrokerConnectionError(`connection to ${this.address} closed`));
+  }
+
+  private connected(): Promise<Socket> {
+    if (this.closed) return Promise.reject(new BrokerConnectionError(`connection to ${this.address} closed`));
+    if (this.socket) return Promise.resolve(this.socket);
+    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => socket.destroy(new BrokerConnectionError(`connect to ${this.address} timed out after ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        this.socket = socket;
+        this.connecting = null;
+        resolve(socket);
+      });
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.on('error', (err) => {
+        clearTimeout(timer);
+        if (this.socket !== socket) {
+          this.connecting = null;
+          reject(new BrokerConnectionError(`cannot connect to ${this.address}: ${err.message}`, { cause: err }));
+        } else this.fail(new BrokerConnectionError(`connection to ${this.address} failed: ${err.message}`, { cause: err }));
+      });
+      socket.on('close', () => {
+        clearTimeout(timer);
+        if (this.socket === socket) this.fail(new BrokerConnectionError(`connection to ${this.address} closed by the peer`));
+        else if (this.connecting) {
+          this.connecting = null;
+          reject(new BrokerConnectionError(`cannot connect to ${this.address}`));
+        }
+      });
+    });
+    return this.connecting;
+  }
+
+  /** Fails everything in flight and drops the socket; the next send reconnects. */
+  private fail(err: Error): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    socket?.destroy();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered.push(chunk);
+    this.bufferedBytes += chunk.length;
+    while (this.bufferedBytes >= 4) {
+      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered);
+      this.buffered = [head];
+      const size = head.readInt32BE(0);
+      if (size < 4 || size > MAX_RESPONSE_BYTES) {
+        this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
+        return;
+      }
+      if (head.length < 4 + size) return;
+      const frame = head.subarray(4, 4 + size);
+      const rest = head.subarray(4 + size);
+      this.buffered = rest.length > 0 ? [rest] : [];
+      this.bufferedBytes = rest.length;
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0);
+    const p = this.pending.get(correlationId);
+    if (!p) {
+      this.fail(new BrokerConnectionError(`response with unknown correlation id ${correlationId} from ${this.address}`));
+      return;
+    }
+    this.pending.delete(correlationId);
+    clearTimeout(p.timer);
+    try {
+      p.resolve(decodeResponse(p.apiKey, p.apiVersion, frame).body);
+    } catch (err) {
+      p.reject(err as Error);
+      this.fail(new BrokerConnectionError(`undecodable response from ${this.address}`, { cause: err }));
+    }
+  }
+}
