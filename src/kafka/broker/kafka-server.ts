@@ -6,11 +6,14 @@ import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '..
 import type { Crc32cFn } from '../storage/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
-import { LocalBrokerMetadata } from './broker-metadata.js';
+import { LocalBrokerMetadata, type BrokerMetadata } from './broker-metadata.js';
 import { PendingZooKeeperRegistration, type BrokerRegistration } from './broker-registration.js';
 import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
+import { brokerPartitionConfig, type PartitionConfig } from './replica/partition-config.js';
+import { ProducerIdManager, type ProducerIdBlockStore } from './replica/producer-id-manager.js';
+import { ReplicaManager } from './replica/replica-manager.js';
 import type { RequestHooks } from './request-hooks.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 
@@ -35,6 +38,12 @@ export interface KafkaServerOptions {
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
   localHostName?: () => Promise<string>;
+  /** Where producer id blocks are claimed (/latest_producer_id_block); without it InitProducerId is refused. */
+  producerIdBlocks?: ProducerIdBlockStore;
+  /** A topic's settings; default the broker's (server.properties). */
+  topicConfig?: (topic: string, brokerDefault: PartitionConfig) => PartitionConfig;
+  /** Test-only: the metadata Metadata answers from instead of this broker alone. */
+  metadata?: BrokerMetadata;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -73,6 +82,7 @@ export class KafkaServer {
     readonly advertised: readonly KafkaListener[],
     readonly logDirs: readonly string[],
     readonly dispatcher: Dispatcher,
+    readonly replicaManager: ReplicaManager,
     private readonly socketServer: SocketServer,
     private readonly storage: BrokerStorage,
     private readonly registration: BrokerRegistration,
@@ -112,8 +122,16 @@ export class KafkaServer {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
     });
     const metadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const served = opts.metadata ?? metadata;
+    const brokerDefault = brokerPartitionConfig(config, logConfigOf(config));
+    const replicas = new ReplicaManager({
+      brokerId, dirs: storage.dirs, log, configFor: (topic) => opts.topicConfig?.(topic, brokerDefault) ?? brokerDefault,
+      highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
+      knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
+    });
+    const producerIds = opts.producerIdBlocks && new ProducerIdManager(brokerId, opts.producerIdBlocks);
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable() });
+    const handlers = brokerHandlers({ metadata: served, versionTable: () => dispatcher!.versionTable(), replicas, producerIds });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );
@@ -135,6 +153,7 @@ export class KafkaServer {
         log,
       });
     } catch (err) {
+      await replicas.shutdown();
       await storage.close();
       throw err;
     }
@@ -144,7 +163,7 @@ export class KafkaServer {
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
     metadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
-    const server = new KafkaServer(brokerId, clusterId, bound, advertised, config.logDirs, dispatcher, socketServer, storage, registration, log);
+    const server = new KafkaServer(brokerId, clusterId, bound, advertised, config.logDirs, dispatcher, replicas, socketServer, storage, registration, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
     } catch (err) {
@@ -161,6 +180,8 @@ export class KafkaServer {
     this.closing ??= (async () => {
       this.log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
       try {
+        // Waiting fetches and produces are answered first, so draining the connections does not wait for them.
+        await this.replicaManager.shutdown();
         await this.socketServer.close(DRAIN_TIMEOUT_MS);
         await this.storage.close();
         await this.registration.close();

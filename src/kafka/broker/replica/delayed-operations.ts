@@ -19,6 +19,7 @@ interface Waiting {
 export class DelayedOperations {
   private readonly byKey = new Map<string, Set<Waiting>>();
   private count = 0;
+  private closed = false;
 
   constructor(readonly name: string, private readonly maxWaiting: number) {}
 
@@ -31,7 +32,7 @@ export class DelayedOperations {
    * caller then answers at once.
    */
   watch(op: DelayedOperation, keys: readonly string[], timeoutMs: number): boolean {
-    if (this.count >= this.maxWaiting) return false;
+    if (this.closed || this.count >= this.maxWaiting) return false;
     const w: Waiting = { op, keys, done: false, timer: setTimeout(() => this.expire(w), Math.max(0, timeoutMs)) };
     this.count++;
     for (const key of keys) {
@@ -77,8 +78,9 @@ export class DelayedOperations {
     w.op.onExpire();
   }
 
-  /** Expires everything now (shutdown: each waiting request gets its answer). */
+  /** Expires everything now and parks nothing more (shutdown: each waiting request gets its answer at once). */
   expireAll(): void {
+    this.closed = true;
     const all = new Set<Waiting>();
     for (const set of this.byKey.values()) for (const w of set) all.add(w);
     for (const w of all) this.expire(w);

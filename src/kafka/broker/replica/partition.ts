@@ -4,8 +4,8 @@
 // sequence checks see the log as it is. Decisions here are synchronous over the in-memory state; only the log
 // does I/O.
 import { ErrorCode } from '../../protocol/index.js';
-import { RecordBatchView, recordBatches, TimestampType } from '../../protocol/records/index.js';
-import type { Log } from '../../storage/log.js';
+import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
+import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
@@ -255,6 +255,32 @@ export class Partition {
         firstOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp,
       }, now);
     }
+  }
+
+  /**
+   * ListOffsets by timestamp: the first record at or after the log start whose timestamp is ≥ `timestamp`, below
+   * `below` (the high watermark for consumers). The log finds the batch from its indexes; its records are then read
+   * (decompressed if need be) for the exact one. MAX_TIMESTAMP (-3) gives the record with the largest timestamp.
+   */
+  async offsetForTimestamp(timestamp: number, below: number): Promise<{ timestamp: number; offset: number; leaderEpoch: number } | null> {
+    const found = await this.log.fetchOffsetByTimestamp(timestamp);
+    if (!found || found.offset >= below) return null;
+    if (timestamp === MAX_TIMESTAMP) return { timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.leaderEpoch ?? -1 };
+    const exact = (await this.recordAtOrAfter(found.offset, timestamp)) ?? found;
+    if (exact.offset >= below) return null;
+    return { timestamp: exact.timestamp, offset: exact.offset, leaderEpoch: this.log.epochForOffset(exact.offset) ?? -1 };
+  }
+
+  private async recordAtOrAfter(offset: number, timestamp: number): Promise<{ timestamp: number; offset: number } | null> {
+    const read = await this.log.read(offset, { maxBytes: 1, minOneMessage: true });
+    const bytes = await readSlice(read.slice);
+    if (bytes === null || bytes.length < BATCH_HEADER_BYTES || bytes[MAGIC_POS] !== MAGIC_V2) return null;
+    const batch = new RecordBatchView(bytes, 0);
+    if (batch.sizeInBytes > bytes.length) return null;
+    for (const r of await readRecords(batch)) {
+      if (r.offset >= offset && r.timestamp >= timestamp) return { timestamp: r.timestamp, offset: r.offset };
+    }
+    return null;
   }
 
   /** Reads whole batches from fetchOffset; throws OFFSET_OUT_OF_RANGE outside [log start, log end]. */
