@@ -142,11 +142,15 @@ export class Partition {
   }
 
   /**
-   * Appends a client's validated batches as leader: the ISR must be large enough for acks=-1, each idempotent batch
+   * Appends a client's batches as leader once validated: the ISR must be large enough for acks=-1, each idempotent batch
    * must follow its producer's sequence (a retried batch gets its earlier offsets back and is not written again).
    */
-  appendRecordsToLeader(records: ValidatedRecords, requiredAcks: number, minInsyncReplicas: number): Promise<LeaderAppend> {
+  appendRecordsToLeader(validation: Promise<ValidatedRecords>, requiredAcks: number, minInsyncReplicas: number): Promise<LeaderAppend> {
+    // Queued before validation finishes: requests reach the log in the order they arrived, however long each takes
+    // to validate (a client pipelines produces to one partition and counts on that order).
+    validation.catch(() => undefined);
     const run = this.appendQueue.then(async (): Promise<LeaderAppend> => {
+      const records = await validation;
       this.requireLeader();
       if (requiredAcks === -1 && this.isr.length < minInsyncReplicas) {
         throw new PartitionError(

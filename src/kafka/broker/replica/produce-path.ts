@@ -49,8 +49,8 @@ export class ProducePath {
     try {
       const partition = this.rm.leaderPartition(entry.topic, entry.partition);
       const config = this.rm.configFor(entry.topic);
-      const validated = await validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs());
-      const append = await partition.appendRecordsToLeader(validated, requiredAcks, config.minInsyncReplicas);
+      const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs());
+      const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas);
       result.baseOffset = append.firstOffset;
       result.logAppendTimeMs = append.logAppendTimeMs;
       result.logStartOffset = append.logStartOffset;
