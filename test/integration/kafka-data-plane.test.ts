@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKey, ErrorCode } from '../../src/kafka/protocol/index.js';
-import { buildRecordBatch, buildRecordBatchSync, Compression, readRecords, RecordBatchView, recordBatches, type RecordInput } from '../../src/kafka/protocol/records/index.js';
+import { buildLegacyMessageSet, buildRecordBatch, buildRecordBatchSync, Compression, readRecords, RecordBatchView, recordBatches, type RecordInput } from '../../src/kafka/protocol/records/index.js';
 import type { FetchResponse } from '../../src/kafka/protocol/schemas/fetch.js';
 import { partitionStates, startDataBroker, type DataBroker, type TestTopic } from '../support/data-broker.js';
 import { RawKafkaClient } from '../support/kafka-raw-client.js';
@@ -222,6 +222,34 @@ test('Fetch v0-v3 get the records down-converted to magic 0 and 1; v4+ the store
   await produce(c, 'convert', zstd);
   assert.equal((await fetch(c, 'convert', 3n, { version: 9 })).partition!.errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   assert.deepEqual(await valuesOf((await fetch(c, 'convert', 3n, { version: 10 })).partition!.records), ['3:z']);
+});
+
+test('Produce v0-v2 message sets (magic 0 and 1, plain and gzip) are up-converted to one v2 batch each', async () => {
+  const c = await client();
+  const records = [
+    { offset: 0, timestamp: 1_700_000_000_001, key: Buffer.from('l1'), value: Buffer.from('legacy one') },
+    { offset: 1, timestamp: 1_700_000_000_002, key: null, value: Buffer.from('legacy two') },
+  ];
+  const sets = [
+    [0, await buildLegacyMessageSet(records, { magic: 0 })],
+    [1, await buildLegacyMessageSet(records, { magic: 0, compression: Compression.GZIP })],
+    [2, await buildLegacyMessageSet(records, { magic: 1, compression: Compression.GZIP })],
+  ] as const;
+  const before = (await fetch(c, 'convert', 0n)).partition!.highWatermark;
+  for (const [version, set] of sets) assert.equal((await produce(c, 'convert', set, { version })).errorCode, ErrorCode.NONE, `Produce v${version}`);
+  const { partition } = await fetch(c, 'convert', before, { version: 11 });
+  const batches = [...recordBatches(partition!.records!)];
+  assert.deepEqual(batches.map((b) => [b.magic, b.compression, b.recordCount]), [[2, 0, 2], [2, 1, 2], [2, 1, 2]]);
+  const decoded = (await Promise.all(batches.map((b) => readRecords(b)))).flat();
+  const start = Number(before);
+  assert.deepEqual(decoded.map((r) => [r.offset, r.timestamp, r.key?.toString() ?? null, r.value!.toString()]), [
+    [start, -1, 'l1', 'legacy one'], [start + 1, -1, null, 'legacy two'],
+    [start + 2, -1, 'l1', 'legacy one'], [start + 3, -1, null, 'legacy two'],
+    [start + 4, 1_700_000_000_001, 'l1', 'legacy one'], [start + 5, 1_700_000_000_002, null, 'legacy two'],
+  ]);
+  const corrupt = await buildLegacyMessageSet(records, { magic: 1 });
+  corrupt[corrupt.length - 1] ^= 1;
+  assert.equal((await produce(c, 'convert', corrupt, { version: 2 })).errorCode, ErrorCode.CORRUPT_MESSAGE);
 });
 
 test('fetch errors: OFFSET_OUT_OF_RANGE, leader epochs, sessions declined', async () => {
