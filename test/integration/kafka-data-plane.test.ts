@@ -25,6 +25,7 @@ const topics: TestTopic[] = [
   { name: 'epochs', partitions: 1 },
   { name: 'deletable', partitions: 1 },
   { name: 'doomed', partitions: 1 },
+  { name: 'clock-checked', partitions: 1, config: { messageTimestampDifferenceMaxMs: 60_000 } },
 ];
 
 let broker: DataBroker;
@@ -113,6 +114,8 @@ test('bad produce input gets its error code and the connection keeps serving', a
   const zstd = await buildRecordBatch([{ value: 'z' }], { compression: Compression.ZSTD });
   assert.equal((await produce(c, 'raw', zstd, { version: 6 })).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   assert.equal((await produce(c, 'raw', batch([{ value: 'a' }]), { acks: 2 })).errorCode, ErrorCode.INVALID_REQUIRED_ACKS);
+  assert.equal((await produce(c, 'clock-checked', batch([{ value: 'old' }]))).errorCode, ErrorCode.INVALID_TIMESTAMP);
+  assert.equal((await produce(c, 'clock-checked', batch([{ value: 'now' }], { now: Date.now() }))).errorCode, ErrorCode.NONE);
   // None of it reached the log.
   const { partition } = await fetch(c, 'limits', 0n);
   assert.equal(partition!.highWatermark, 0n);
@@ -333,4 +336,12 @@ test('StopReplica: a stale leader epoch is fenced; with deletion the partition g
   assert.ok(readdirSync(broker.logDir).some((n) => /^doomed-0\.[0-9a-f]+-delete$/.test(n)), readdirSync(broker.logDir).join(' '));
   // The static metadata still lists it, so the answer is NOT_LEADER_OR_FOLLOWER rather than unknown.
   assert.equal((await produce(c, 'doomed', batch([{ value: 'y' }]))).errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+});
+
+test('InitProducerId without a producer id source, or with a transactional id, is COORDINATOR_NOT_AVAILABLE', async () => {
+  const c = await client();
+  for (const transactionalId of [null, 'txn-1']) {
+    const res = await c.request(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+    assert.deepEqual([res.errorCode, res.producerId, res.producerEpoch], [ErrorCode.COORDINATOR_NOT_AVAILABLE, -1n, -1]);
+  }
 });
