@@ -345,3 +345,15 @@ test('InitProducerId without a producer id source, or with a transactional id, i
     assert.deepEqual([res.errorCode, res.producerId, res.producerEpoch], [ErrorCode.COORDINATOR_NOT_AVAILABLE, -1n, -1]);
   }
 });
+
+test('Fetch v13 names topics by id: the id LeaderAndIsr gave the partition; an unknown id is UNKNOWN_TOPIC_ID', async () => {
+  const c = await client();
+  const res = await c.request(ApiKey.Fetch, 13, {
+    replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, rackId: '', forgottenTopicsData: [],
+    topics: [TOPIC_ID, 'AAAAAAAAAAAAAAAAAAAAAQ'].map((topicId) => ({ topicId, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1n }] })),
+  });
+  const [known, unknown] = res.responses;
+  assert.equal(known!.topicId, TOPIC_ID);
+  assert.deepEqual(await valuesOf(known!.partitions[0]!.records), ['0:v1', '1:v2', '2:v3']);
+  assert.deepEqual([unknown!.topicId, unknown!.partitions[0]!.errorCode], ['AAAAAAAAAAAAAAAAAAAAAQ', ErrorCode.UNKNOWN_TOPIC_ID]);
+});

@@ -1,4 +1,6 @@
-// Fetch (key 1), versions 0-12: Kafka 2.8.2's range. v13+ (trunk) name topics by id and are not advertised.
+// Fetch (key 1), versions 0-13: Kafka 2.8.2 advertises 0-12; v13 (KIP-516, Kafka 3.1) names topics by id both ways,
+// resolved through the ids LeaderAndIsr gave the hosted partitions (an unknown id: UNKNOWN_TOPIC_ID). v14+ (tiered
+// storage, replica state, endpoints) are not advertised.
 // v0-3 answer in the old message formats (magic 0 for v0-1, magic 1 for v2-3), down-converted from the stored v2
 // batches; zstd data goes only to v10+ (older versions get UNSUPPORTED_COMPRESSION_TYPE for that partition). v3 adds
 // the response byte limit, v4 the isolation level (no transactions here: the last stable offset is the high
@@ -14,6 +16,7 @@ import type { FetchPartitionResult } from '../replica/fetch-path.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
 const FIRST_ZSTD_VERSION = 10;
+const FIRST_TOPIC_ID_VERSION = 13;
 const FIRST_V2_FORMAT_VERSION = 4;
 const READ_COMMITTED = 1;
 /** Sessionless (FINAL_EPOCH) and new-session (INITIAL_EPOCH) requests are full fetches. */
@@ -43,6 +46,13 @@ async function recordsFor(version: number, fetchOffset: number, records: Buffer 
   }
 }
 
+function unknownTopicId(partitionIndex: number): FetchResponsePartitionData {
+  return {
+    partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null,
+    preferredReadReplica: -1, records: EMPTY,
+  };
+}
+
 export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey.Fetch> {
   const partitionData = async (version: number, isolation: number, fetchOffset: number, r: FetchPartitionResult): Promise<FetchResponsePartitionData> => {
     const converted = r.errorCode === ErrorCode.NONE ? await recordsFor(version, fetchOffset, r.records) : { records: null, errorCode: r.errorCode };
@@ -61,16 +71,18 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
   return {
     apiKey: ApiKey.Fetch,
     minVersion: 0,
-    maxVersion: 12,
+    maxVersion: 13,
     async handle(request, ctx) {
       const version = ctx.apiVersion;
       if (version >= 7 && !FULL_FETCH_EPOCHS.has(request.sessionEpoch ?? -1)) {
         return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
       }
       const isolation = request.isolationLevel ?? 0;
-      const wanted = request.topics.flatMap((t) =>
-        t.partitions.map((p) => ({
-          topic: t.topic ?? '', partition: p.partition, fetchOffset: Number(p.fetchOffset), partitionMaxBytes: p.partitionMaxBytes,
+      const byId = version >= FIRST_TOPIC_ID_VERSION;
+      const names = request.topics.map((t) => (byId ? replicas.topicNameForId(t.topicId ?? '') : t.topic ?? ''));
+      const wanted = request.topics.flatMap((t, i) =>
+        names[i] === undefined ? [] : t.partitions.map((p) => ({
+          topic: names[i]!, partition: p.partition, fetchOffset: Number(p.fetchOffset), partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch,
         })),
       );
@@ -83,12 +95,12 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
       });
       const responses: FetchResponse['responses'] = [];
       let i = 0;
-      for (const t of request.topics) {
+      for (const [n, t] of request.topics.entries()) {
         const partitions: FetchResponsePartitionData[] = [];
         for (const p of t.partitions) {
-          partitions.push(await partitionData(version, isolation, Number(p.fetchOffset), results[i++]!));
+          partitions.push(names[n] === undefined ? unknownTopicId(p.partition) : await partitionData(version, isolation, Number(p.fetchOffset), results[i++]!));
         }
-        responses.push({ topic: t.topic, partitions });
+        responses.push(byId ? { topicId: t.topicId, partitions } : { topic: t.topic, partitions });
       }
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     },
@@ -96,7 +108,7 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
       return {
         throttleTimeMs: 0, errorCode, sessionId: 0,
         responses: request.topics.map((t) => ({
-          topic: t.topic,
+          ...(t.topicId !== undefined ? { topicId: t.topicId } : { topic: t.topic }),
           partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: EMPTY })),
         })),
       };

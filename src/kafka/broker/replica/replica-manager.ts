@@ -48,6 +48,8 @@ export interface ReplicaManagerOptions {
 export class ReplicaManager implements ReplicaControl, LocalPartitions {
   readonly brokerId: number;
   private readonly partitions = new Map<string, Partition>();
+  /** Topic names by the ids LeaderAndIsr gave them (Fetch v13+ names topics by id). */
+  private readonly topicNames = new Map<string, string>();
   private readonly listeners = new Set<(change: LeadershipChange) => void>();
   /** Kafka's initial controller epoch. */
   private controllerEpoch = 0;
@@ -84,6 +86,11 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(tpKey({ topic, partition }));
+  }
+
+  /** The name of a hosted topic from its id; undefined when no partition of it is hosted here. */
+  topicNameForId(topicId: string): string | undefined {
+    return this.topicNames.get(topicId);
   }
 
   hostedPartitions(): Iterable<Partition> {
@@ -147,6 +154,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     }
     try {
       const partition = existing ?? (await this.createPartition(tp, state.topicId));
+      if (state.topicId !== ZERO_UUID) this.topicNames.set(state.topicId, tp.topic);
       if (existing) this.checkTopicId(existing.log, state.topicId);
       if (state.leader === this.brokerId) {
         await partition.makeLeader(state);
