@@ -12,7 +12,7 @@ import type {
 } from '../../protocol/schemas/list-offsets.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP } from '../../storage/log.js';
 import type { ApiHandler } from '../handler.js';
-import { errorCodeOf } from '../replica/produce-errors.js';
+import { errorCodeOf } from '../replica/replica-errors.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
 const FIRST_MAX_TIMESTAMP_VERSION = 7;

@@ -4,7 +4,7 @@
 // a follower here takes the leader's log start from its fetches, so the leader's answer is final.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type { ApiHandler } from '../handler.js';
-import { errorCodeOf, PartitionError } from '../replica/produce-errors.js';
+import { errorCodeOf, ReplicaError } from '../replica/replica-errors.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
 const TO_HIGH_WATERMARK = -1n;
@@ -13,7 +13,7 @@ export function deleteRecordsHandler(replicas: ReplicaManager): ApiHandler<typeo
   const deleteTo = async (topic: string, partition: number, offset: bigint): Promise<bigint> => {
     const p = replicas.leaderPartition(topic, partition);
     const target = offset === TO_HIGH_WATERMARK ? p.highWatermark : Number(offset);
-    if (offset < TO_HIGH_WATERMARK) throw new PartitionError(ErrorCode.OFFSET_OUT_OF_RANGE, `Cannot delete records of ${topic}-${partition} to offset ${offset}`);
+    if (offset < TO_HIGH_WATERMARK) throw new ReplicaError(ErrorCode.OFFSET_OUT_OF_RANGE, `Cannot delete records of ${topic}-${partition} to offset ${offset}`);
     return BigInt(await p.log.deleteRecordsTo(target));
   };
   return {

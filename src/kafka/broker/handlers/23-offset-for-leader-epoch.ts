@@ -5,7 +5,7 @@
 // leader; Kafka's debugging replica id (-2) may ask any replica.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type { ApiHandler } from '../handler.js';
-import { errorCodeOf, PartitionError } from '../replica/produce-errors.js';
+import { errorCodeOf, ReplicaError } from '../replica/replica-errors.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
 const DEBUGGING_REPLICA_ID = -2;
@@ -25,7 +25,7 @@ export function offsetForLeaderEpochHandler(replicas: ReplicaManager): ApiHandle
           partitions: t.partitions.map((p) => {
             try {
               const partition = anyReplica ? replicas.getPartition(t.topic, p.partition) : replicas.leaderPartition(t.topic, p.partition, p.currentLeaderEpoch);
-              if (!partition) throw new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${t.topic}-${p.partition} is not hosted here`);
+              if (!partition) throw new ReplicaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${t.topic}-${p.partition} is not hosted here`);
               partition.checkLeaderEpoch(p.currentLeaderEpoch);
               const found = partition.log.leaderEpochCache.endOffsetFor(p.leaderEpoch, partition.log.logEndOffset);
               return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: found.epoch, endOffset: BigInt(found.endOffset) };

@@ -9,7 +9,7 @@ import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
-import { PartitionError } from './produce-errors.js';
+import { ReplicaError } from './replica-errors.js';
 import { ProducerStateManager } from './producer-state.js';
 import type { ValidatedRecords } from './validate-produce.js';
 
@@ -88,7 +88,7 @@ export class Partition {
     const wasLeader = this.isLeader;
     this.applyState(state);
     this.leaderId = this.localBrokerId;
-    // Followers must report their position again under the new epoch.
+    // Replicas no longer assigned stop counting towards the high watermark.
     for (const id of [...this.followers.keys()]) if (!state.replicas.includes(id)) this.followers.delete(id);
     if ((this.log.leaderEpochCache.latestEpoch() ?? -1) < state.leaderEpoch) {
       await this.log.leaderEpochCache.assign(state.leaderEpoch, this.log.logEndOffset);
@@ -126,15 +126,15 @@ export class Partition {
   checkLeaderEpoch(currentLeaderEpoch: number | undefined): void {
     if (currentLeaderEpoch === undefined || currentLeaderEpoch === -1) return;
     if (currentLeaderEpoch < this.leaderEpoch) {
-      throw new PartitionError(ErrorCode.FENCED_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is older than the current ${this.leaderEpoch}`);
+      throw new ReplicaError(ErrorCode.FENCED_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is older than the current ${this.leaderEpoch}`);
     }
     if (currentLeaderEpoch > this.leaderEpoch) {
-      throw new PartitionError(ErrorCode.UNKNOWN_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is newer than the current ${this.leaderEpoch}`);
+      throw new ReplicaError(ErrorCode.UNKNOWN_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is newer than the current ${this.leaderEpoch}`);
     }
   }
 
   requireLeader(): void {
-    if (!this.isLeader) throw new PartitionError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for partition ${this.name}`);
+    if (!this.isLeader) throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for partition ${this.name}`);
   }
 
   get name(): string {
@@ -153,7 +153,7 @@ export class Partition {
       const records = await validation;
       this.requireLeader();
       if (requiredAcks === -1 && this.isr.length < minInsyncReplicas) {
-        throw new PartitionError(
+        throw new ReplicaError(
           ErrorCode.NOT_ENOUGH_REPLICAS,
           `The size of the current ISR [${this.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInsyncReplicas} for partition ${this.name}`,
         );
@@ -161,7 +161,7 @@ export class Partition {
       for (const b of records.batches) {
         if (b.producerId < 0) continue;
         const check = this.producers.check(b);
-        if (check.kind === 'error') throw new PartitionError(check.errorCode, check.message);
+        if (check.kind === 'error') throw new ReplicaError(check.errorCode, check.message);
         if (check.kind === 'duplicate') {
           // Kafka answers a retry of one of the last five batches with the offsets it was given, without an error.
           return { firstOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true };
@@ -222,7 +222,7 @@ export class Partition {
    */
   updateFollowerFetchState(replicaId: number, fetchOffset: number): void {
     if (!this.replicas.includes(replicaId)) {
-      throw new PartitionError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Replica ${replicaId} is not a replica of ${this.name}`);
+      throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Replica ${replicaId} is not a replica of ${this.name}`);
     }
     this.followers.set(replicaId, { logEndOffset: Math.min(fetchOffset, this.log.logEndOffset), lastFetchMs: this.nowMs() });
     this.maybeIncrementHighWatermark();
@@ -238,7 +238,7 @@ export class Partition {
    * advanced from their headers, and the high watermark taken from the leader's (never past our own log end).
    */
   async appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number): Promise<void> {
-    if (this.isLeader) throw new PartitionError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.name}: the leader does not append as follower`);
+    if (this.isLeader) throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.name}: the leader does not append as follower`);
     const run = this.appendQueue.then(async () => {
       const before = this.log.logEndOffset;
       await this.log.appendAsFollower(records);

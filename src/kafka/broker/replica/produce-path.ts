@@ -4,7 +4,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import type { Partition } from './partition.js';
-import { errorCodeOf } from './produce-errors.js';
+import { errorCodeOf } from './replica-errors.js';
 import type { ReplicaManager } from './replica-manager.js';
 import { validateProduceRecords } from './validate-produce.js';
 

@@ -3,13 +3,14 @@
 // reach their logs through it; the group coordinator appends and reads through LocalPartitions. High watermarks
 // are checkpointed per log dir on a timer and at shutdown.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ErrorCode } from '../../protocol/index.js';
 import type { LogDir } from '../../storage/log-dir.js';
 import type { Log } from '../../storage/log.js';
-import { readPartitionMetadata, topicIdFromString, writePartitionMetadata } from '../../storage/partition-metadata.js';
+import { PARTITION_METADATA, readPartitionMetadata, topicIdFromString, writePartitionMetadata } from '../../storage/partition-metadata.js';
 import { tpKey, type TopicPartition } from '../../storage/topic-partition.js';
 import type {
-  LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult, PartitionError as PartitionErrorEntry,
+  LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult, PartitionError,
   PartitionStateUpdate, ReplicaControl, StopReplicaPartition,
 } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
@@ -17,7 +18,7 @@ import { DelayedOperations } from './delayed-operations.js';
 import { FetchPath, type FetchParams, type FetchPartitionResult } from './fetch-path.js';
 import { Partition } from './partition.js';
 import type { PartitionConfig } from './partition-config.js';
-import { errorCodeOf, PartitionError } from './produce-errors.js';
+import { errorCodeOf, ReplicaError } from './replica-errors.js';
 import { loadProducerState } from './producer-state-loader.js';
 import { ProducePath, type ProduceEntry, type ProducePartitionResult } from './produce-path.js';
 
@@ -97,14 +98,14 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     return this.partitions.values();
   }
 
-  private notHosted(topic: string, partition: number): PartitionError {
+  private notHosted(topic: string, partition: number): ReplicaError {
     const known = this.opts.knownPartition?.(topic, partition) ?? false;
     return known
-      ? new PartitionError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for partition ${topic}-${partition}`)
-      : new PartitionError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${partition}`);
+      ? new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for partition ${topic}-${partition}`)
+      : new ReplicaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${partition}`);
   }
 
-  /** The partition if this broker leads it at the epoch the client knows (-1 or absent: any). Throws PartitionError. */
+  /** The partition if this broker leads it at the epoch the client knows (-1 or absent: any). Throws ReplicaError. */
   leaderPartition(topic: string, partition: number, currentLeaderEpoch?: number): Partition {
     const p = this.getPartition(topic, partition);
     if (!p) throw this.notHosted(topic, partition);
@@ -123,14 +124,14 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     return run;
   }
 
-  becomeLeaderOrFollower(controllerId: number, controllerEpoch: number, states: readonly PartitionStateUpdate[]): Promise<PartitionErrorEntry[]> {
+  becomeLeaderOrFollower(controllerId: number, controllerEpoch: number, states: readonly PartitionStateUpdate[]): Promise<PartitionError[]> {
     return this.serialized(async () => {
       if (controllerEpoch < this.controllerEpoch) {
         this.say('WARN', `Ignoring LeaderAndIsr request from controller ${controllerId} with controller epoch ${controllerEpoch} since it is stale, the latest known epoch is ${this.controllerEpoch}`);
         return states.map((s) => ({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH }));
       }
       this.controllerEpoch = controllerEpoch;
-      const out: PartitionErrorEntry[] = [];
+      const out: PartitionError[] = [];
       const changes: LeadershipChange[] = [];
       for (const state of states) {
         out.push({ topic: state.topic, partition: state.partition, errorCode: await this.applyPartitionState(controllerId, state, changes) });
@@ -184,7 +185,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     const log = await this.dirFor(tp).getOrCreateLog(tp);
     this.checkTopicId(log, topicId);
     const id = topicId === ZERO_UUID ? null : topicIdFromString(topicId);
-    if (id && !fs.existsSync(`${log.dir}/partition.metadata`)) await writePartitionMetadata(log.dir, id);
+    if (id && !fs.existsSync(path.join(log.dir, PARTITION_METADATA))) await writePartitionMetadata(log.dir, id);
     const partition = new Partition(tp, log, this.brokerId, {
       onHighWatermark: (p) => this.wake(tpKey(p.tp)),
       onAppend: (p) => this.fetchWaiters.checkAndComplete(tpKey(p.tp)),
@@ -198,18 +199,18 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     if (topicId === ZERO_UUID) return;
     const stored = readPartitionMetadata(log.dir);
     if (stored && stored.toString('base64url') !== topicId) {
-      throw new PartitionError(ErrorCode.INCONSISTENT_TOPIC_ID, `Topic id ${topicId} does not match the id ${stored.toString('base64url')} stored in ${log.dir}`);
+      throw new ReplicaError(ErrorCode.INCONSISTENT_TOPIC_ID, `Topic id ${topicId} does not match the id ${stored.toString('base64url')} stored in ${log.dir}`);
     }
   }
 
-  stopReplicas(controllerId: number, controllerEpoch: number, partitions: readonly StopReplicaPartition[]): Promise<PartitionErrorEntry[]> {
+  stopReplicas(controllerId: number, controllerEpoch: number, partitions: readonly StopReplicaPartition[]): Promise<PartitionError[]> {
     return this.serialized(async () => {
       if (controllerEpoch < this.controllerEpoch) {
         this.say('WARN', `Ignoring StopReplica request from controller ${controllerId} with controller epoch ${controllerEpoch} since it is stale, the latest known epoch is ${this.controllerEpoch}`);
         return partitions.map((s) => ({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH }));
       }
       this.controllerEpoch = controllerEpoch;
-      const out: PartitionErrorEntry[] = [];
+      const out: PartitionError[] = [];
       for (const stop of partitions) {
         const tp = { topic: stop.topic, partition: stop.partition };
         const key = tpKey(tp);
@@ -265,7 +266,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
 
   /**
    * The follower fetcher's entry point: batches read from the leader, appended with their offsets, and the leader's
-   * high watermark. Throws PartitionError when this broker does not follow the partition.
+   * high watermark. Throws ReplicaError when this broker does not follow the partition.
    */
   appendRecordsAsFollower(topic: string, partition: number, records: Buffer, leaderHighWatermark: number): Promise<void> {
     const p = this.getPartition(topic, partition);

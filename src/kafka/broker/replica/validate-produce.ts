@@ -7,10 +7,10 @@
 import { ErrorCode } from '../../protocol/index.js';
 import {
   BatchScanner, buildRecordBatch, Compression, decodeRecords, invalid, MAGIC_V2, RecordBatchView, RecordCursor,
-  RecordReader, recordsData, TimestampType, upConvert, unsupportedCompression, NO_SEQUENCE,
+  RecordReader, recordsData, TimestampType, upConvert, unsupportedCompression,
 } from '../../protocol/records/index.js';
 import { targetCodec, type PartitionConfig } from './partition-config.js';
-import { PartitionError } from './produce-errors.js';
+import { ReplicaError } from './replica-errors.js';
 
 /** The first Produce version whose records must be one v2 batch, and the first allowed to use zstd. */
 const FIRST_V2_ONLY_VERSION = 3;
@@ -39,8 +39,8 @@ function decompressedLimit(maxMessageBytes: number): number {
   return Math.max(maxMessageBytes * 16, 64 * 1024 * 1024);
 }
 
-function tooLarge(size: number, max: number): PartitionError {
-  return new PartitionError(ErrorCode.MESSAGE_TOO_LARGE, `The request included a message of ${size} bytes, larger than max.message.bytes ${max}`);
+function tooLarge(size: number, max: number): ReplicaError {
+  return new ReplicaError(ErrorCode.MESSAGE_TOO_LARGE, `The request included a message of ${size} bytes, larger than max.message.bytes ${max}`);
 }
 
 export async function validateProduceRecords(
@@ -115,7 +115,7 @@ export async function validateProduceRecords(
   }
   const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   if (out.length > config.log.segmentBytes) {
-    throw new PartitionError(ErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${out.length} bytes which exceeds the maximum configured segment size of ${config.log.segmentBytes}.`);
+    throw new ReplicaError(ErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${out.length} bytes which exceeds the maximum configured segment size of ${config.log.segmentBytes}.`);
   }
   return { blob: out, batches, recordCount };
 }
@@ -129,7 +129,6 @@ function checkBatch(batch: RecordBatchView): void {
   if (count !== batch.lastOffsetDelta + 1) throw invalid(`Inconsistent batch offset range [0, ${batch.lastOffsetDelta}] and count of records ${count}`);
   if (batch.isControl) throw invalid('Clients are not allowed to write control records');
   if (batch.hasProducerId && batch.baseSequence < 0) throw invalid(`Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}`);
-  if (!batch.hasProducerId && batch.baseSequence !== NO_SEQUENCE && batch.baseSequence < 0) throw invalid(`Invalid sequence number ${batch.baseSequence}`);
 }
 
 /**
@@ -150,7 +149,7 @@ async function checkRecords(batch: RecordBatchView, config: PartitionConfig, now
     if (record.offsetDelta > batch.lastOffsetDelta) throw invalid(`Record offset delta ${record.offsetDelta} is beyond the batch's last offset delta ${batch.lastOffsetDelta}`);
     expected++;
     if (checkTime && Math.abs(base + record.timestampDelta - nowMs) > maxDiff) {
-      throw new PartitionError(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${base + record.timestampDelta} of a record is out of range: more than ${maxDiff} ms from the broker's time ${nowMs}`);
+      throw new ReplicaError(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${base + record.timestampDelta} of a record is out of range: more than ${maxDiff} ms from the broker's time ${nowMs}`);
     }
   }
 }
