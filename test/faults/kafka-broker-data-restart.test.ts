@@ -30,7 +30,8 @@ after(() => {
 });
 
 async function startProcess(leaderEpoch: number): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [main, JSON.stringify({ topics: TOPICS, logDir, leaderEpoch })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const properties = ['replica.high.watermark.checkpoint.interval.ms=50'];
+  const child = spawn(process.execPath, [main, JSON.stringify({ topics: TOPICS, logDir, leaderEpoch, properties })], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let err = '';
@@ -59,6 +60,14 @@ async function consumeAll(port: number): Promise<string[]> {
   return r.stdout.toString().split('\n').filter((l) => l !== '');
 }
 
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const values = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `record-${from + i}`);
 const listed = (from: number, to: number) => values(from, to).map((v, i) => `${from + i}:${v}`);
 const partitionDir = join(logDir, 'durable-0');
@@ -74,6 +83,8 @@ test('a clean restart keeps every record and the high watermark checkpoint; a ki
   const second = await startProcess(1);
   assert.deepEqual(await consumeAll(second.port), listed(0, 50));
   await produce(second.port, values(50, 80));
+  // The high watermark checkpoint is written on a timer too, not only at shutdown.
+  await waitFor(() => readFileSync(join(logDir, 'replication-offset-checkpoint'), 'utf8') === '0\n1\ndurable 0 80\n', 'the checkpoint to reach 80');
   second.child.kill('SIGKILL');
   await second.exited;
   assert.equal(existsSync(join(logDir, '.kafka_cleanshutdown')), false);

@@ -27,7 +27,7 @@ export interface TestTopic {
 /** Metadata for this broker alone and the given topics, all led by it. */
 export class StaticMetadata implements BrokerMetadata {
   port = 0;
-  constructor(private readonly brokerId: number, private readonly topics: readonly TestTopic[]) {}
+  constructor(private readonly brokerId: number, private readonly topics: readonly TestTopic[], private readonly leaderEpoch = 0) {}
 
   clusterId(): string | null {
     return 'data-broker-test';
@@ -44,7 +44,7 @@ export class StaticMetadata implements BrokerMetadata {
     return {
       name: t.name, topicId: t.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA', isInternal: false,
       partitions: Array.from({ length: t.partitions }, (_, partition) => ({
-        partition, leaderId: this.brokerId, leaderEpoch: 0, replicas: t.replicas ?? [this.brokerId], isr: t.isr ?? [this.brokerId], offlineReplicas: [], errorCode: 0,
+        partition, leaderId: this.brokerId, leaderEpoch: this.leaderEpoch, replicas: t.replicas ?? [this.brokerId], isr: t.isr ?? [this.brokerId], offlineReplicas: [], errorCode: 0,
       })),
     };
   }
@@ -90,7 +90,7 @@ export async function startDataBroker(opts: DataBrokerOptions): Promise<DataBrok
     `broker.id=${brokerId}`, `log.dirs=${logDir}`, 'listeners=PLAINTEXT://127.0.0.1:0', 'zookeeper.connect=127.0.0.1:1', ...(opts.properties ?? []), '',
   ].join('\n');
   const config = parseKafkaConfig(text, join(logDir, 'server.properties'));
-  const metadata = new StaticMetadata(brokerId, opts.topics);
+  const metadata = new StaticMetadata(brokerId, opts.topics, opts.leaderEpoch ?? 0);
   const server = await KafkaServer.start({
     config,
     log: opts.log ?? silentLog,

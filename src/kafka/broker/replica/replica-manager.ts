@@ -37,6 +37,8 @@ export interface ReplicaManagerOptions {
   nowMs?: () => number;
   /** replica.high.watermark.checkpoint.interval.ms */
   highWatermarkCheckpointIntervalMs?: number;
+  /** producer.id.expiration.check.interval.ms: how often silent producers are forgotten. */
+  producerExpirationCheckIntervalMs?: number;
   /** Whether the cluster metadata knows the partition (NOT_LEADER_OR_FOLLOWER rather than UNKNOWN_TOPIC_OR_PARTITION). */
   knownPartition?: (topic: string, partition: number) => boolean;
   /** Bounds on requests parked waiting (fetches for min_bytes, acks=-1 produces for the ISR). */
@@ -55,6 +57,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   /** Kafka's initial controller epoch. */
   private controllerEpoch = 0;
   private readonly checkpointTimer: NodeJS.Timeout | undefined;
+  private readonly expirationTimer: NodeJS.Timeout;
   readonly nowMs: () => number;
   readonly fetchWaiters: DelayedOperations;
   readonly produceWaiters: DelayedOperations;
@@ -75,6 +78,11 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       this.checkpointTimer = setInterval(() => void this.checkpointHighWatermarks().catch((err) => this.say('ERROR', `Error while writing to highwatermark file: ${(err as Error).message}`)), interval);
       this.checkpointTimer.unref();
     }
+    this.expirationTimer = setInterval(() => {
+      const now = this.nowMs();
+      for (const p of this.partitions.values()) p.producers.removeExpired(now);
+    }, opts.producerExpirationCheckIntervalMs ?? 600_000);
+    this.expirationTimer.unref();
   }
 
   say(level: 'INFO' | 'WARN' | 'ERROR', message: string): void {
@@ -319,6 +327,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     if (this.closed) return;
     this.closed = true;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    clearInterval(this.expirationTimer);
     this.produceWaiters.expireAll();
     this.fetchWaiters.expireAll();
     await this.stateChange;
