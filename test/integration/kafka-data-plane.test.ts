@@ -26,6 +26,7 @@ const topics: TestTopic[] = [
   { name: 'deletable', partitions: 1 },
   { name: 'doomed', partitions: 1 },
   { name: 'clock-checked', partitions: 1, config: { messageTimestampDifferenceMaxMs: 60_000 } },
+  { name: 'restamped', partitions: 1, config: { compressionType: 'zstd', messageTimestampType: 'LogAppendTime' } },
 ];
 
 let broker: DataBroker;
@@ -67,6 +68,14 @@ async function fetch(c: RawKafkaClient, topic: string, fetchOffset: bigint, opts
     forgottenTopicsData: [],
   }, 40_000);
   return { response: res, partition: res.responses[0]?.partitions[0] };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 async function valuesOf(records: Buffer | null): Promise<string[]> {
@@ -163,6 +172,7 @@ test('acks=-1: NOT_ENOUGH_REPLICAS below min.insync.replicas; with a follower in
   assert.equal((await fetch(c, 'pair', 0n)).partition!.highWatermark, 0n);
   c.send(ApiKey.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: 'pair', partitionData: [{ index: 0, records: batch([{ value: 'waits' }]) }] }] });
   const follower = await client();
+  await waitFor(() => broker.server.replicaManager.getPartition('pair', 0)!.log.logEndOffset === 2, 'the second append');
   // The follower (broker 2) fetches from offset 0: it has nothing yet, so the high watermark stays.
   const f1 = await fetch(follower, 'pair', 0n, { replicaId: 2 });
   assert.deepEqual(await valuesOf(f1.partition!.records), ['0:slow', '1:waits']);
@@ -356,4 +366,29 @@ test('Fetch v13 names topics by id: the id LeaderAndIsr gave the partition; an u
   assert.equal(known!.topicId, TOPIC_ID);
   assert.deepEqual(await valuesOf(known!.partitions[0]!.records), ['0:v1', '1:v2', '2:v3']);
   assert.deepEqual([unknown!.topicId, unknown!.partitions[0]!.errorCode], ['AAAAAAAAAAAAAAAAAAAAAQ', ErrorCode.UNKNOWN_TOPIC_ID]);
+});
+
+test('a topic with its own codec and LogAppendTime: the batch is recompressed keeping producer id and sequences, and stamped', async () => {
+  const c = await client();
+  const sent = await buildRecordBatch([{ key: 'a', value: 'one', headers: [{ key: 'h', value: 'v' }] }, { value: 'two' }], {
+    compression: Compression.GZIP, producerId: 555, producerEpoch: 2, baseSequence: 0, now: 1_700_000_000_000,
+  });
+  const before = Date.now();
+  const r = await produce(c, 'restamped', sent, { version: 8 });
+  const after = Date.now();
+  const stamp = r.logAppendTimeMs!;
+  assert.equal(r.errorCode, 0);
+  assert.ok(stamp >= BigInt(before) && stamp <= BigInt(after), `${stamp}`);
+  const [stored] = [...recordBatches((await fetch(c, 'restamped', 0n)).partition!.records!)];
+  assert.deepEqual(
+    [stored!.compression, stored!.timestampType, stored!.producerId, stored!.producerEpoch, stored!.baseSequence, stored!.maxTimestamp],
+    [Compression.ZSTD, 1, 555, 2, 0, Number(stamp)],
+  );
+  stored!.ensureValid();
+  const records = await readRecords(stored!);
+  assert.deepEqual(records.map((x) => [x.key?.toString() ?? null, x.value!.toString(), x.headers.map((h) => `${h.key}=${h.value}`), x.timestamp]), [
+    ['a', 'one', ['h=v'], Number(stamp)], [null, 'two', [], Number(stamp)],
+  ]);
+  // The retry of the same batch is still recognised after recompression.
+  assert.deepEqual([(await produce(c, 'restamped', sent, { version: 8 })).baseOffset], [0n]);
 });
