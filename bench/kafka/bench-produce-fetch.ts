@@ -13,7 +13,7 @@ import { closeFile, openFile, readAt, writeAt } from '../../src/kafka/storage/fi
 import { ApiKey, encodeRequest } from '../../src/kafka/protocol/index.js';
 import { buildRecordBatchSync } from '../../src/kafka/protocol/records/index.js';
 import { startDataBroker } from '../../test/support/data-broker.js';
-import { FrameSocket } from '../../test/support/frame-socket.js';
+import { connect, type Socket as NetSocket } from 'node:net';
 
 const REQUESTS = Number(process.env['KAFKA_BENCH_REQUESTS'] ?? 3000);
 const ROUNDS = Number(process.env['KAFKA_BENCH_ROUNDS'] ?? 3);
@@ -23,23 +23,58 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const batch = buildRecordBatchSync(Array.from({ length: 16 }, (_, i) => ({ key: `key-${i}`, value: Buffer.alloc(1000, 97 + (i % 26)) })), { now: 1_700_000_000_000 });
 
-/** Sends `frames()` keeping `PIPELINE` unanswered; resolves when every answer is in. Returns the bytes received. */
-async function pipelined(sock: FrameSocket, count: number, frame: (i: number) => Buffer, onAnswer?: (f: Buffer) => void): Promise<number> {
-  let sent = 0;
-  let received = 0;
-  let bytes = 0;
-  while (sent < Math.min(PIPELINE, count)) sock.send(frame(sent++));
-  while (received < count) {
-    if (!(await sock.waitForFrame(30_000))) throw new Error(`no answer after ${received} of ${count}`);
-    while (sock.queued.length > 0) {
-      const f = sock.take();
-      bytes += f.length;
-      onAnswer?.(f);
-      received++;
-      if (sent < count) sock.send(frame(sent++));
+/** A client connection that keeps received chunks in a list and joins them once per whole frame. */
+class BenchClient {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private onFrame: ((f: Buffer) => void) | null = null;
+
+  private constructor(private readonly socket: NetSocket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+  }
+
+  static open(port: number): Promise<BenchClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port, host: '127.0.0.1' }, () => resolve(new BenchClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.buffered < 4) return;
+      const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      const size = 4 + head.readInt32BE(0);
+      if (this.buffered < size) return;
+      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = all.length > size ? [all.subarray(size)] : [];
+      this.buffered -= size;
+      this.onFrame?.(all.subarray(0, size));
     }
   }
-  return bytes;
+
+  /** Sends `frame(i)` for i < count keeping PIPELINE unanswered; resolves with the bytes received once all are in. */
+  pipelined(count: number, frame: (i: number) => Buffer, onAnswer?: (f: Buffer) => void): Promise<number> {
+    return new Promise((resolve) => {
+      let sent = 0;
+      let received = 0;
+      let bytes = 0;
+      this.onFrame = (f) => {
+        bytes += f.length;
+        onAnswer?.(f);
+        if (++received === count) return resolve(bytes);
+        if (sent < count) this.socket.write(frame(sent++));
+      };
+      while (sent < Math.min(PIPELINE, count)) this.socket.write(frame(sent++));
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
 }
 
 interface Side {
@@ -54,15 +89,15 @@ interface Side {
 
 async function runSide(side: Side): Promise<{ produceMs: number; fetchMs: number; fetchedBytes: number }> {
   await side.reset();
-  const sock = await FrameSocket.open(side.port);
+  const sock = await BenchClient.open(side.port);
   try {
     let start = performance.now();
-    await pipelined(sock, REQUESTS, (i) => side.produceFrame(i));
+    await sock.pipelined(REQUESTS, (i) => side.produceFrame(i));
     const produceMs = performance.now() - start;
     start = performance.now();
     let fetchedBytes = 0;
     for (let f = side.fetchFrame(); f !== null; f = side.fetchFrame()) {
-      fetchedBytes += await pipelined(sock, 1, () => f, (a) => side.onFetchAnswer(a));
+      fetchedBytes += await sock.pipelined(1, () => f, (a) => side.onFetchAnswer(a));
     }
     return { produceMs, fetchMs: performance.now() - start, fetchedBytes };
   } finally {
