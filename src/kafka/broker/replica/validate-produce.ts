@@ -88,15 +88,13 @@ export async function validateProduceRecords(
     if (batch.compression === Compression.ZSTD && apiVersion < FIRST_ZSTD_VERSION) {
       throw unsupportedCompression(`Produce requests with version ${apiVersion} are not allowed to use ZStandard compression`);
     }
-    checkBatch(batch);
+    // As Kafka: the CRC first, so damaged bytes are CORRUPT_MESSAGE whatever their fields say.
     batch.ensureValid();
+    checkBatch(batch);
     await checkRecords(batch, config, nowMs, maxBytes);
     let bytes = batch.bytes();
     if (codec !== null && batch.compression !== codec) {
       bytes = await recompress(batch, codec, maxBytes);
-      batch = new RecordBatchView(bytes, 0);
-    } else if (logAppendTime) {
-      bytes = Buffer.from(bytes);
       batch = new RecordBatchView(bytes, 0);
     }
     if (logAppendTime) batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
