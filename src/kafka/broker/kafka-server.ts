@@ -11,12 +11,15 @@ import { writeMetaProperties } from '../storage/meta-properties.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { ReplicaControl } from './broker-contracts.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
+import type { BrokerMetadata } from './broker-metadata.js';
 import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
 import { ControlRequestFence } from './control-request-fence.js';
 import { controlledShutdown } from './controlled-shutdown.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
-import { InMemoryReplicaControl } from './in-memory-replica-control.js';
+import { brokerPartitionConfig, type PartitionConfig } from './replica/partition-config.js';
+import { ProducerIdManager, ZooKeeperProducerIdBlockStore, type ProducerIdBlockStore } from './replica/producer-id-manager.js';
+import { ReplicaManager } from './replica/replica-manager.js';
 import type { RequestHooks } from './request-hooks.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
@@ -62,8 +65,17 @@ export interface KafkaServerOptions {
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
   localHostName?: () => Promise<string>;
-  /** Builds the replica manager (default: InMemoryReplicaControl, a stand-in that serves no data). */
+  /**
+   * Test-only: builds what LeaderAndIsr and StopReplica drive instead of the replica manager (which the data-plane
+   * APIs need: with a factory they are not served).
+   */
   replicaControl?: ReplicaControlFactory;
+  /** Where producer id blocks are claimed (default: /latest_producer_id_block in ZooKeeper). */
+  producerIdBlocks?: ProducerIdBlockStore;
+  /** A topic's settings; default the broker's (server.properties). */
+  topicConfig?: (topic: string, brokerDefault: PartitionConfig) => PartitionConfig;
+  /** Test-only: the metadata Metadata answers from instead of the metadata cache. */
+  metadata?: BrokerMetadata;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -139,6 +151,8 @@ interface Parts {
   metadataCache: ZkMetadataCache;
   controller: ControllerService;
   replicaControl: ReplicaControl & { close?(): Promise<void> };
+  /** The replica manager, which also serves the data plane; absent when a test supplied its own ReplicaControl. */
+  replicas: ReplicaManager | undefined;
 }
 
 export class KafkaServer {
@@ -181,6 +195,12 @@ export class KafkaServer {
   /** The controller inside this broker: AlterIsr, ControlledShutdown, ElectLeaders and reassignments go through it. */
   get controller(): ControllerApi {
     return this.parts.controller;
+  }
+
+  /** The replica manager (absent only when a test built the broker with its own ReplicaControl). */
+  get replicaManager(): ReplicaManager {
+    if (!this.parts.replicas) throw new Error('this broker was started with a stand-in ReplicaControl');
+    return this.parts.replicas;
   }
 
   isActiveController(): boolean {
@@ -238,13 +258,25 @@ export class KafkaServer {
         : undefined,
     });
     const metadataCache = new ZkMetadataCache(clusterId);
+    const served = opts.metadata ?? metadataCache;
     const brokerEpoch = () => registration.brokerEpoch;
-    const replicaControl: Parts['replicaControl'] = opts.replicaControl?.({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log }) ?? new InMemoryReplicaControl();
+    const brokerDefault = brokerPartitionConfig(config, logConfigOf(config));
+    const replicas = opts.replicaControl
+      ? undefined
+      : new ReplicaManager({
+          brokerId, dirs: storage.dirs, log, configFor: (topic) => opts.topicConfig?.(topic, brokerDefault) ?? brokerDefault,
+          highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
+          knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
+        });
+    const replicaControl: Parts['replicaControl'] = replicas ?? opts.replicaControl!({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log });
+    const producerIds = new ProducerIdManager(brokerId, opts.producerIdBlocks ?? new ZooKeeperProducerIdBlockStore(() => kafkaZk.zk));
     const controller = controllerService(config, brokerId, kafkaZk, log);
     let dispatcher: Dispatcher | undefined;
     const handlers = brokerHandlers({
-      metadata: metadataCache,
+      metadata: served,
       versionTable: () => dispatcher!.versionTable(),
+      replicas,
+      producerIds,
       metadataCache,
       replicaControl,
       fence: new ControlRequestFence(brokerEpoch),
@@ -271,6 +303,7 @@ export class KafkaServer {
         log,
       });
     } catch (err) {
+      await replicas?.shutdown();
       await replicaControl.close?.();
       await storage.close();
       throw err;
@@ -280,7 +313,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas };
     const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
@@ -311,8 +344,12 @@ export class KafkaServer {
       log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
       try {
         if (this.started && config.controlledShutdownEnable) await this.controlledShutdown();
+        // Waiting fetches and produces are answered first, so draining the connections does not wait for them.
+        await this.shutdownStep('the replica manager', async () => {
+          await parts.replicas?.shutdown();
+          await parts.replicaControl.close?.();
+        });
         await parts.socketServer.close(DRAIN_TIMEOUT_MS);
-        await this.shutdownStep('the replica manager', async () => parts.replicaControl.close?.());
         await this.shutdownStep('the controller', () => parts.controller.shutdown());
         await parts.storage.close();
         await this.shutdownStep('the ZooKeeper session', () => parts.registration.close());

@@ -1,0 +1,144 @@
+// Fetch through the replica manager (Kafka's fetchMessages and DelayedFetch): partitions read in request order
+// within the response's byte budget — the first batch of the first partition with data always whole — consumers up
+// to the high watermark, followers up to the log end (their fetch offset then advances the high watermark). When
+// less than min_bytes is there, the request waits up to max_wait_ms, re-checked whenever one of its partitions
+// takes an append or moves its high watermark, then reads again.
+import { ErrorCode } from '../../protocol/index.js';
+import { tpKey } from '../../storage/topic-partition.js';
+import type { Partition } from './partition.js';
+import { errorCodeOf } from './replica-errors.js';
+import type { ReplicaManager } from './replica-manager.js';
+
+export interface FetchPartitionRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+  /** -1 or absent: the client does not know (no fencing check). */
+  currentLeaderEpoch?: number;
+}
+
+export interface FetchParams {
+  /** -1 for consumers; a broker id for a follower's fetch. */
+  replicaId: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  partitions: readonly FetchPartitionRequest[];
+}
+
+export interface FetchPartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Buffer | null;
+}
+
+interface Snapshot {
+  partition: Partition | undefined;
+  leaderEpoch: number;
+  highWatermark: number;
+  logEndOffset: number;
+  bytesAppended: number;
+}
+
+export class FetchPath {
+  constructor(private readonly rm: ReplicaManager, private readonly fetchMaxBytes: number) {}
+
+  async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
+    const fromFollower = params.replicaId >= 0;
+    const maxBytes = Math.min(params.maxBytes, this.fetchMaxBytes);
+    const first = await this.readFromLocalLog(params, maxBytes);
+    if (fromFollower) this.updateFollowers(params, first);
+    const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
+    const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE);
+    if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
+    const snapshots = params.partitions.map((req) => this.snapshot(req));
+    const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
+    return ready ? this.readFromLocalLog(params, maxBytes) : first;
+  }
+
+  private snapshot(req: FetchPartitionRequest): Snapshot {
+    const p = this.rm.getPartition(req.topic, req.partition);
+    return {
+      partition: p, leaderEpoch: p?.leaderEpoch ?? -1, highWatermark: p?.highWatermark ?? -1, logEndOffset: p?.log.logEndOffset ?? -1,
+      bytesAppended: p?.bytesAppended ?? 0,
+    };
+  }
+
+  /** Resolves true once min_bytes is (estimated to be) readable or a partition changed leadership; false on timeout. */
+  private waitForBytes(params: FetchParams, snapshots: Snapshot[], bytesAtStart: number, fromFollower: boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      const tryComplete = (): boolean => {
+        let bytes = bytesAtStart;
+        for (let i = 0; i < snapshots.length; i++) {
+          const s = snapshots[i]!;
+          const req = params.partitions[i]!;
+          const now = this.rm.getPartition(req.topic, req.partition);
+          if (now !== s.partition || !now?.isLeader || now.leaderEpoch !== s.leaderEpoch) {
+            if (s.partition !== undefined || now !== undefined) return done();
+            continue;
+          }
+          const moved = fromFollower ? now.log.logEndOffset > s.logEndOffset : now.highWatermark > s.highWatermark;
+          if (moved) bytes += Math.max(1, now.bytesAppended - s.bytesAppended);
+        }
+        return bytes >= params.minBytes ? done() : false;
+      };
+      const done = (): true => {
+        resolve(true);
+        return true;
+      };
+      const keys = [...new Set(params.partitions.map((p) => tpKey(p)))];
+      if (!this.rm.fetchWaiters.watch({ tryComplete, onExpire: () => resolve(false) }, keys, params.maxWaitMs)) resolve(false);
+    });
+  }
+
+  private updateFollowers(params: FetchParams, results: FetchPartitionResult[]): void {
+    params.partitions.forEach((req, i) => {
+      if (results[i]!.errorCode !== ErrorCode.NONE) return;
+      try {
+        this.rm.getPartition(req.topic, req.partition)?.updateFollowerFetchState(params.replicaId, req.fetchOffset);
+      } catch (err) {
+        results[i]!.errorCode = errorCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+        results[i]!.records = null;
+      }
+    });
+  }
+
+  /** Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. */
+  private async readFromLocalLog(params: FetchParams, maxBytes: number): Promise<FetchPartitionResult[]> {
+    const out: FetchPartitionResult[] = [];
+    let limitBytes = maxBytes;
+    let minOneMessage = true;
+    for (const req of params.partitions) {
+      const result: FetchPartitionResult = {
+        topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null,
+      };
+      try {
+        const p = this.rm.leaderPartition(req.topic, req.partition, req.currentLeaderEpoch);
+        const read = await p.read({
+          fetchOffset: req.fetchOffset,
+          maxBytes: Math.max(0, Math.min(req.partitionMaxBytes, limitBytes)),
+          minOneMessage,
+          upTo: params.replicaId >= 0 ? 'logEnd' : 'highWatermark',
+        });
+        result.highWatermark = read.highWatermark;
+        result.lastStableOffset = read.lastStableOffset;
+        result.logStartOffset = read.logStartOffset;
+        result.records = read.records;
+        const size = read.records?.length ?? 0;
+        if (size > 0) minOneMessage = false;
+        limitBytes = Math.max(0, limitBytes - size);
+      } catch (err) {
+        const code = errorCodeOf(err);
+        if (code === null) this.rm.say('ERROR', `Error processing fetch with max size ${req.partitionMaxBytes} from consumer on partition ${req.topic}-${req.partition}: ${(err as Error)?.stack ?? String(err)}`);
+        result.errorCode = code ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+      }
+      out.push(result);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+// The settings a partition's leader applies besides the log's own (Kafka's LogConfig topic keys): how produced
+// batches are stored and how many in-sync replicas an acks=-1 write needs.
+import type { KafkaConfig } from '../../../config/kafka-config.js';
+import type { LogConfig } from '../../storage/log-config.js';
+
+/** compression.type: `producer` keeps each batch as sent; a codec name recompresses to it. */
+export type TopicCompression = 'producer' | 'uncompressed' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface PartitionConfig {
+  log: LogConfig;
+  compressionType: TopicCompression;
+  /** min.insync.replicas */
+  minInsyncReplicas: number;
+  /** message.timestamp.type */
+  messageTimestampType: 'CreateTime' | 'LogAppendTime';
+  /** message.timestamp.difference.max.ms: how far a CreateTime may be from the broker's clock. */
+  messageTimestampDifferenceMaxMs: number;
+}
+
+const COMPRESSIONS: readonly TopicCompression[] = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/** The record-batch codec id for a compression.type, or null for `producer`. */
+export function targetCodec(compression: TopicCompression): number | null {
+  return compression === 'producer' ? null : COMPRESSIONS.indexOf(compression) - 1;
+}
+
+export function topicCompression(value: string): TopicCompression {
+  const v = value.toLowerCase() as TopicCompression;
+  if (!COMPRESSIONS.includes(v)) throw new RangeError(`compression.type: expected one of ${COMPRESSIONS.join(', ')}, got ${value}`);
+  return v;
+}
+
+/** The broker-wide defaults (server.properties), which a topic's own configs override. */
+export function brokerPartitionConfig(config: KafkaConfig, log: LogConfig): PartitionConfig {
+  return {
+    log,
+    compressionType: topicCompression(config.compressionType),
+    minInsyncReplicas: config.minInsyncReplicas,
+    messageTimestampType: config.logMessageTimestampType,
+    messageTimestampDifferenceMaxMs: config.logMessageTimestampDifferenceMaxMs,
+  };
+}

@@ -1,0 +1,307 @@
+// One partition this broker hosts (Kafka's Partition): its log, the leadership state the controller last sent,
+// the log end offsets of followers as their fetches report them, and the high watermark derived from those
+// (the minimum log end offset over the ISR). Appends as leader run one at a time per partition, so producer
+// sequence checks see the log as it is. Decisions here are synchronous over the in-memory state; only the log
+// does I/O.
+import { ErrorCode } from '../../protocol/index.js';
+import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
+import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
+import type { TopicPartition } from '../../storage/topic-partition.js';
+import type { PartitionStateUpdate } from '../broker-contracts.js';
+import { readSlice } from './read-slice.js';
+import { ReplicaError } from './replica-errors.js';
+import { ProducerStateManager } from './producer-state.js';
+import type { ValidatedRecords } from './validate-produce.js';
+
+export interface LeaderAppend {
+  firstOffset: number;
+  lastOffset: number;
+  /** -1 unless the batches carry LogAppendTime. */
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  /** The batch was already in the log (a producer's retry): nothing was appended. */
+  duplicate: boolean;
+}
+
+export interface PartitionRead {
+  records: Buffer | null;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+export interface ReadOptions {
+  fetchOffset: number;
+  maxBytes: number;
+  /** Return the first batch whole even when larger than maxBytes. */
+  minOneMessage: boolean;
+  /** Consumers read up to the high watermark, followers up to the log end. */
+  upTo: 'highWatermark' | 'logEnd';
+}
+
+interface FollowerState {
+  logEndOffset: number;
+  lastFetchMs: number;
+}
+
+export interface PartitionListener {
+  /** The high watermark moved (waiting produces and fetches may complete). */
+  onHighWatermark(p: Partition): void;
+  /** New records in the log (waiting follower fetches may complete). */
+  onAppend(p: Partition): void;
+}
+
+const NO_LEADER = -1;
+
+export class Partition {
+  leaderId = NO_LEADER;
+  leaderEpoch = -1;
+  controllerEpoch = -1;
+  zkVersion = -1;
+  isr: readonly number[] = [];
+  replicas: readonly number[] = [];
+  readonly producers = new ProducerStateManager();
+  /** Bytes appended since the partition was opened: waiting fetches estimate what became readable from it. */
+  bytesAppended = 0;
+  private readonly followers = new Map<number, FollowerState>();
+  private appendQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly tp: TopicPartition,
+    readonly log: Log,
+    private readonly localBrokerId: number,
+    private readonly listener: PartitionListener,
+    private readonly nowMs: () => number,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leaderId === this.localBrokerId;
+  }
+
+  get highWatermark(): number {
+    return this.log.highWatermark;
+  }
+
+  /** Takes the controller's state as leader. Returns false when this broker was already leader at an earlier epoch. */
+  async makeLeader(state: PartitionStateUpdate): Promise<boolean> {
+    const wasLeader = this.isLeader;
+    this.applyState(state);
+    this.leaderId = this.localBrokerId;
+    // Replicas no longer assigned stop counting towards the high watermark.
+    for (const id of [...this.followers.keys()]) if (!state.replicas.includes(id)) this.followers.delete(id);
+    if ((this.log.leaderEpochCache.latestEpoch() ?? -1) < state.leaderEpoch) {
+      await this.log.leaderEpochCache.assign(state.leaderEpoch, this.log.logEndOffset);
+    }
+    this.maybeIncrementHighWatermark();
+    return !wasLeader;
+  }
+
+  /** Takes the controller's state as follower of `state.leader`. The log is kept as it is until the fetcher truncates it. */
+  makeFollower(state: PartitionStateUpdate): boolean {
+    const wasLeader = this.isLeader;
+    this.applyState(state);
+    this.leaderId = state.leader;
+    this.followers.clear();
+    return wasLeader;
+  }
+
+  /** No longer led or followed here (StopReplica without deletion). */
+  stop(): boolean {
+    const wasLeader = this.isLeader;
+    this.leaderId = NO_LEADER;
+    this.followers.clear();
+    return wasLeader;
+  }
+
+  private applyState(state: PartitionStateUpdate): void {
+    this.leaderEpoch = state.leaderEpoch;
+    this.controllerEpoch = state.controllerEpoch;
+    this.zkVersion = state.zkVersion;
+    this.isr = [...state.isr];
+    this.replicas = [...state.replicas];
+  }
+
+  /** Kafka's Partition.checkCurrentLeaderEpoch: -1 (clients that do not know) skips the check. */
+  checkLeaderEpoch(currentLeaderEpoch: number | undefined): void {
+    if (currentLeaderEpoch === undefined || currentLeaderEpoch === -1) return;
+    if (currentLeaderEpoch < this.leaderEpoch) {
+      throw new ReplicaError(ErrorCode.FENCED_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is older than the current ${this.leaderEpoch}`);
+    }
+    if (currentLeaderEpoch > this.leaderEpoch) {
+      throw new ReplicaError(ErrorCode.UNKNOWN_LEADER_EPOCH, `${this.name}: leader epoch ${currentLeaderEpoch} is newer than the current ${this.leaderEpoch}`);
+    }
+  }
+
+  requireLeader(): void {
+    if (!this.isLeader) throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for partition ${this.name}`);
+  }
+
+  get name(): string {
+    return `${this.tp.topic}-${this.tp.partition}`;
+  }
+
+  /**
+   * Appends a client's batches as leader once validated: the ISR must be large enough for acks=-1, each idempotent batch
+   * must follow its producer's sequence (a retried batch gets its earlier offsets back and is not written again).
+   */
+  appendRecordsToLeader(validation: Promise<ValidatedRecords>, requiredAcks: number, minInsyncReplicas: number): Promise<LeaderAppend> {
+    // Queued before validation finishes: requests reach the log in the order they arrived, however long each takes
+    // to validate (a client pipelines produces to one partition and counts on that order).
+    validation.catch(() => undefined);
+    const run = this.appendQueue.then(async (): Promise<LeaderAppend> => {
+      const records = await validation;
+      this.requireLeader();
+      if (requiredAcks === -1 && this.isr.length < minInsyncReplicas) {
+        throw new ReplicaError(
+          ErrorCode.NOT_ENOUGH_REPLICAS,
+          `The size of the current ISR [${this.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInsyncReplicas} for partition ${this.name}`,
+        );
+      }
+      for (const b of records.batches) {
+        if (b.producerId < 0) continue;
+        const check = this.producers.check(b);
+        if (check.kind === 'error') throw new ReplicaError(check.errorCode, check.message);
+        if (check.kind === 'duplicate') {
+          // Kafka answers a retry of one of the last five batches with the offsets it was given, without an error.
+          return { firstOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true };
+        }
+      }
+      const info = await this.log.appendAsLeader(records.blob, this.leaderEpoch);
+      this.bytesAppended += records.blob.length;
+      const now = this.nowMs();
+      let offset = info.firstOffset;
+      for (const b of records.batches) {
+        if (b.producerId >= 0) {
+          this.producers.update({ ...b, firstOffset: offset, lastOffset: offset + b.lastOffsetDelta }, now);
+        }
+        offset += b.lastOffsetDelta + 1;
+      }
+      const logAppendTime = new RecordBatchView(records.blob, 0).timestampType === TimestampType.LOG_APPEND_TIME;
+      this.listener.onAppend(this);
+      this.maybeIncrementHighWatermark();
+      return {
+        firstOffset: info.firstOffset, lastOffset: info.lastOffset, logAppendTimeMs: logAppendTime ? info.maxTimestamp : -1,
+        logStartOffset: this.log.logStartOffset, duplicate: false,
+      };
+    });
+    this.appendQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Whether an acks=-1 write ending before `requiredOffset` is acknowledged (Kafka's checkEnoughReplicasReachOffset):
+   * null while the high watermark is below it; otherwise the error code to answer with.
+   */
+  ackStatus(requiredOffset: number, minInsyncReplicas: number): number | null {
+    if (!this.isLeader) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    if (this.log.highWatermark < requiredOffset) return null;
+    return this.isr.length < minInsyncReplicas ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
+  }
+
+  /**
+   * The high watermark as leader: the smallest log end offset over the ISR (this broker's own for itself, the last
+   * fetch position for each follower). It only moves forward.
+   */
+  maybeIncrementHighWatermark(): boolean {
+    if (!this.isLeader) return false;
+    let hw = this.log.logEndOffset;
+    for (const id of this.isr) {
+      if (id === this.localBrokerId) continue;
+      hw = Math.min(hw, this.followers.get(id)?.logEndOffset ?? this.log.highWatermark);
+    }
+    if (hw <= this.log.highWatermark) return false;
+    this.log.updateHighWatermark(hw);
+    this.listener.onHighWatermark(this);
+    return true;
+  }
+
+  /**
+   * A follower fetched from `fetchOffset`, so it has everything before it (Kafka's updateFollowerFetchState). The ISR
+   * itself changes only through the controller here; expanding and shrinking it is the ISR manager's job.
+   */
+  updateFollowerFetchState(replicaId: number, fetchOffset: number): void {
+    if (!this.replicas.includes(replicaId)) {
+      throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Replica ${replicaId} is not a replica of ${this.name}`);
+    }
+    this.followers.set(replicaId, { logEndOffset: Math.min(fetchOffset, this.log.logEndOffset), lastFetchMs: this.nowMs() });
+    this.maybeIncrementHighWatermark();
+  }
+
+  /** The last fetch position each follower reported, for the ISR manager. */
+  followerStates(): ReadonlyMap<number, Readonly<FollowerState>> {
+    return this.followers;
+  }
+
+  /**
+   * The fetcher's entry point as follower: the leader's batches appended with their offsets, the producer state
+   * advanced from their headers, and the high watermark taken from the leader's (never past our own log end).
+   */
+  async appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number): Promise<void> {
+    if (this.isLeader) throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.name}: the leader does not append as follower`);
+    const run = this.appendQueue.then(async () => {
+      const before = this.log.logEndOffset;
+      await this.log.appendAsFollower(records);
+      this.bytesAppended += records.length;
+      this.replayProducerState(records, before);
+      this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
+    });
+    this.appendQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private replayProducerState(records: Buffer, fromOffset: number): void {
+    const now = this.nowMs();
+    for (const b of recordBatches(records, { reuseView: true })) {
+      if (!b.hasProducerId || b.baseOffset < fromOffset) continue;
+      this.producers.update({
+        producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, lastSequence: b.lastSequence,
+        firstOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp,
+      }, now);
+    }
+  }
+
+  /**
+   * ListOffsets by timestamp: the first record at or after the log start whose timestamp is ≥ `timestamp`, below
+   * `below` (the high watermark for consumers). The log finds the batch from its indexes; its records are then read
+   * (decompressed if need be) for the exact one. MAX_TIMESTAMP (-3) gives the record with the largest timestamp.
+   */
+  async offsetForTimestamp(timestamp: number, below: number): Promise<{ timestamp: number; offset: number; leaderEpoch: number } | null> {
+    const found = await this.log.fetchOffsetByTimestamp(timestamp);
+    if (!found || found.offset >= below) return null;
+    if (timestamp === MAX_TIMESTAMP) return { timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.leaderEpoch ?? -1 };
+    const exact = (await this.recordAtOrAfter(found.offset, timestamp)) ?? found;
+    if (exact.offset >= below) return null;
+    return { timestamp: exact.timestamp, offset: exact.offset, leaderEpoch: this.log.epochForOffset(exact.offset) ?? -1 };
+  }
+
+  private async recordAtOrAfter(offset: number, timestamp: number): Promise<{ timestamp: number; offset: number } | null> {
+    const read = await this.log.read(offset, { maxBytes: 1, minOneMessage: true });
+    const bytes = await readSlice(read.slice);
+    if (bytes === null || bytes.length < BATCH_HEADER_BYTES || bytes[MAGIC_POS] !== MAGIC_V2) return null;
+    const batch = new RecordBatchView(bytes, 0);
+    if (batch.sizeInBytes > bytes.length) return null;
+    for (const r of await readRecords(batch)) {
+      if (r.offset >= offset && r.timestamp >= timestamp) return { timestamp: r.timestamp, offset: r.offset };
+    }
+    return null;
+  }
+
+  /** Reads whole batches from fetchOffset; throws OFFSET_OUT_OF_RANGE outside [log start, log end]. */
+  async read(opts: ReadOptions): Promise<PartitionRead> {
+    const highWatermark = this.log.highWatermark;
+    const result = await this.log.read(opts.fetchOffset, {
+      maxBytes: opts.maxBytes,
+      maxOffset: opts.upTo === 'highWatermark' ? highWatermark : undefined,
+      minOneMessage: opts.minOneMessage,
+    });
+    return {
+      records: await readSlice(result.slice),
+      highWatermark,
+      // No transactions: every record below the high watermark is stable.
+      lastStableOffset: highWatermark,
+      logStartOffset: result.logStartOffset,
+      logEndOffset: result.logEndOffset,
+    };
+  }
+}

@@ -1,0 +1,11 @@
+// Brings a log read's file slice into memory for the response. The slice is already bounded by the fetch's byte
+// limits (or one batch, at most max.message.bytes), so this is one positional read of that size.
+import { readAt } from '../../storage/file-io.js';
+import type { FileSlice } from '../../storage/log-segment.js';
+
+export async function readSlice(slice: FileSlice | null): Promise<Buffer | null> {
+  if (slice === null || slice.length === 0) return null;
+  const buf = Buffer.allocUnsafe(slice.length);
+  const n = await readAt(slice.fd, buf, 0, slice.length, slice.position);
+  return n === slice.length ? buf : buf.subarray(0, n);
+}
