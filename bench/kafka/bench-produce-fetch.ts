@@ -13,6 +13,7 @@ import { closeFile, openFile, readAt, writeAt } from '../../src/kafka/storage/fi
 import { ApiKey, encodeRequest } from '../../src/kafka/protocol/index.js';
 import { buildRecordBatchSync } from '../../src/kafka/protocol/records/index.js';
 import { startDataBroker } from '../../test/support/data-broker.js';
+import { startOurZooKeeper } from '../../test/support/our-zk.js';
 import { connect, type Socket as NetSocket } from 'node:net';
 
 const REQUESTS = Number(process.env['KAFKA_BENCH_REQUESTS'] ?? 3000);
@@ -144,7 +145,8 @@ async function rawServer(file: string): Promise<{ server: Server; port: number; 
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'kafka-bench-pf-'));
   const topics = Array.from({ length: ROUNDS + 1 }, (_, i) => ({ name: `bench-${i}`, partitions: 1, config: { log: { segmentBytes: 256 << 20 } } }));
-  const broker = await startDataBroker({ topics, logDir: path.join(root, 'broker') });
+  const zk = await startOurZooKeeper();
+  const broker = await startDataBroker({ topics, zkConnect: zk.connectString, logDir: path.join(root, 'broker') });
   const raw = await rawServer(path.join(root, 'raw.log'));
   try {
     const produceFor = (topic: string) => {
@@ -214,6 +216,7 @@ async function main(): Promise<void> {
   } finally {
     raw.server.close();
     await broker.stop();
+    await zk.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
