@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
+import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
 
 const main = fileURLToPath(new URL('../support/data-broker-main.js', import.meta.url));
 const skip = kcatAvailable ? false : 'kcat is not installed';
@@ -34,7 +35,7 @@ after(async () => {
 });
 
 async function startProcess(leaderEpoch: number): Promise<BrokerProcess> {
-  const properties = ['replica.high.watermark.checkpoint.interval.ms=50'];
+  const properties = ['replica.high.watermark.checkpoint.interval.ms=50', 'zookeeper.session.timeout.ms=4000'];
   zk ??= await startOurZooKeeper();
   const child = spawn(process.execPath, [main, JSON.stringify({ topics: TOPICS, zkConnect: zk.connectString, logDir, leaderEpoch, properties })], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -93,6 +94,17 @@ test('a clean restart keeps every record and the high watermark checkpoint; a ki
   second.child.kill('SIGKILL');
   await second.exited;
   assert.equal(existsSync(join(logDir, '.kafka_cleanshutdown')), false);
+  // As with Kafka, the restarted broker can register only once the killed one's session has expired.
+  const zkc = await connectZooKeeper(zk!.connectString);
+  try {
+    const deadline = Date.now() + 20_000;
+    while ((await zkc.exists('/brokers/ids/1')) !== null) {
+      if (Date.now() > deadline) throw new Error('the killed broker\'s registration outlived its session timeout');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await zkc.close();
+  }
   // A write torn by the crash: half a batch header after the last whole batch.
   appendFileSync(join(partitionDir, '00000000000000000000.log'), Buffer.from('00000000000000500000004b000000', 'hex'));
 
