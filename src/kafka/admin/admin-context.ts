@@ -1,0 +1,42 @@
+// What the admin handlers share: the ZooKeeper admin client, the broker's config, the metadata cache (to wait for
+// topics to show or go) and whether this broker is the active controller (Kafka answers NOT_CONTROLLER otherwise).
+import type { KafkaConfig } from '../../config/kafka-config.js';
+import type { BrokerMetadata } from '../broker/broker-metadata.js';
+import type { MetadataUpdates } from '../broker/broker-contracts.js';
+import { NoNodeError } from '../../zookeeper/client/index.js';
+import { ZkPaths, decodeConfigEntity } from '../zk/zk-data.js';
+import type { AdminZk } from './admin-zk.js';
+import type { BrokerConfigLayers } from './config-describer.js';
+
+export interface AdminContext {
+  admin: AdminZk;
+  brokerId: number;
+  config: Pick<KafkaConfig, 'values' | 'sources' | 'deleteTopicEnable' | 'autoCreateTopicsEnable' | 'numPartitions' | 'defaultReplicationFactor' | 'offsetsTopicReplicationFactor' | 'offsetsTopicNumPartitions' | 'offsetsTopicSegmentBytes'>;
+  metadata: BrokerMetadata;
+  updates: MetadataUpdates;
+  isActiveController: () => boolean;
+}
+
+/** The name of the cluster-wide default broker entity under /config/brokers. */
+export const DEFAULT_BROKER_ENTITY = '<default>';
+
+async function entityConfig(ctx: AdminContext, name: string): Promise<Record<string, string>> {
+  const path = ZkPaths.configEntity('brokers', name);
+  try {
+    const { data } = await ctx.admin.zk.zk.getData(path);
+    return decodeConfigEntity(data, path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return {};
+    throw err;
+  }
+}
+
+/** server.properties plus the dynamic layers in ZooKeeper, read now. */
+export async function brokerConfigLayers(ctx: AdminContext): Promise<BrokerConfigLayers> {
+  return {
+    values: ctx.config.values,
+    staticKeys: new Set(ctx.config.sources.keys()),
+    dynamicBroker: await entityConfig(ctx, String(ctx.brokerId)),
+    dynamicDefault: await entityConfig(ctx, DEFAULT_BROKER_ENTITY),
+  };
+}
