@@ -5,7 +5,8 @@ import type { BrokerMetadata } from '../broker/broker-metadata.js';
 import type { MetadataUpdates } from '../broker/broker-contracts.js';
 import { NoNodeError } from '../../zookeeper/client/index.js';
 import { ZkPaths, decodeConfigEntity } from '../zk/zk-data.js';
-import type { AdminZk } from './admin-zk.js';
+import { AdminZk } from './admin-zk.js';
+import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { BrokerConfigLayers } from './config-describer.js';
 
 export interface AdminContext {
@@ -38,5 +39,29 @@ export async function brokerConfigLayers(ctx: AdminContext): Promise<BrokerConfi
     staticKeys: new Set(ctx.config.sources.keys()),
     dynamicBroker: await entityConfig(ctx, String(ctx.brokerId)),
     dynamicDefault: await entityConfig(ctx, DEFAULT_BROKER_ENTITY),
+  };
+}
+
+export interface AdminWiring {
+  zk: KafkaZkClient;
+  /** The metadata cache: what Metadata answers and what the admin requests wait on. */
+  metadata: BrokerMetadata & MetadataUpdates;
+  isActiveController: () => boolean;
+}
+
+/** The admin side of a broker over its ZooKeeper connection. */
+export function createAdminContext(wiring: AdminWiring, config: KafkaConfig, brokerId: number): AdminContext {
+  return {
+    admin: new AdminZk({
+      zk: wiring.zk,
+      brokerValues: config.values,
+      numPartitions: config.numPartitions,
+      defaultReplicationFactor: config.defaultReplicationFactor,
+    }),
+    brokerId,
+    config,
+    metadata: wiring.metadata,
+    updates: wiring.metadata,
+    isActiveController: wiring.isActiveController,
   };
 }

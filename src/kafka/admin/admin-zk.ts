@@ -101,7 +101,8 @@ export class AdminZk implements TopicCreator {
    */
   async create(request: TopicCreationRequest, validateOnly: boolean, rackAwareMode: RackAwareMode = 'enforced'): Promise<CreatedTopic> {
     const { name } = request;
-    if ((await this.zk.zk.exists(ZkPaths.topic(name)).catch(() => null)) !== null) {
+    // Kafka asks its metadata cache here; an illegal name (which ZooKeeper could not even look up) is never there.
+    if (topicNameProblem(name) === null && (await this.zk.zk.exists(ZkPaths.topic(name))) !== null) {
       throw new AdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
     }
     const nullConfigs = Object.entries(request.configs).filter(([, v]) => v === null).map(([k]) => k);

@@ -12,6 +12,7 @@ import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, re
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
 import type { RequestHooks } from './request-hooks.js';
+import { createAdminContext, type AdminWiring } from '../admin/admin-context.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
@@ -35,6 +36,8 @@ export interface KafkaServerOptions {
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
   localHostName?: () => Promise<string>;
+  /** ZooKeeper, the metadata cache and the controller check: with them the admin APIs are served. */
+  admin?: AdminWiring;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -111,9 +114,11 @@ export class KafkaServer {
       configFor: () => logConfigOf(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
     });
-    const metadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const localMetadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const metadata = opts.admin?.metadata ?? localMetadata;
+    const admin = opts.admin && createAdminContext(opts.admin, config, brokerId);
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable() });
+    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable(), ...(admin ? { admin } : {}) });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );
@@ -143,7 +148,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    metadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
+    localMetadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
     const server = new KafkaServer(brokerId, clusterId, bound, advertised, config.logDirs, dispatcher, socketServer, storage, registration, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);

@@ -2,15 +2,42 @@
 import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ApiVersionRange } from '../dispatcher.js';
 import type { AnyApiHandler } from '../handler.js';
+import type { AdminContext } from '../../admin/admin-context.js';
+import { ZkTopicAutoCreation } from '../../admin/auto-create.js';
 import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopicsHandler } from './19-create-topics.js';
+import { deleteTopicsHandler } from './20-delete-topics.js';
+import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { describeClusterHandler } from './60-describe-cluster.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
   /** The advertised table, read when ApiVersions is answered (the dispatcher builds it from this registry). */
   versionTable: () => readonly ApiVersionRange[];
+  /** ZooKeeper-backed admin (topic creation, configs): without it the admin APIs are not served. */
+  admin?: AdminContext;
 }
 
 export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
-  return [metadataHandler(deps.metadata), apiVersionsHandler(deps.versionTable)];
+  const { admin } = deps;
+  const handlers: AnyApiHandler[] = [
+    metadataHandler(deps.metadata, admin === undefined ? undefined : new ZkTopicAutoCreation(admin)),
+    apiVersionsHandler(deps.versionTable),
+  ];
+  if (admin !== undefined) {
+    handlers.push(
+      createTopicsHandler(admin),
+      deleteTopicsHandler(admin),
+      describeConfigsHandler(admin),
+      alterConfigsHandler(admin),
+      createPartitionsHandler(admin),
+      incrementalAlterConfigsHandler(admin),
+      describeClusterHandler(deps.metadata),
+    );
+  }
+  return handlers;
 }

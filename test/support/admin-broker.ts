@@ -1,0 +1,99 @@
+// An in-process broker with the admin APIs over our ZooKeeper server: ZkTestMetadata stands in for the metadata
+// cache and the controller, the broker registers itself in /brokers/ids with the port it got. Requests can be sent
+// raw (call) to see exact error codes and messages.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseKafkaConfig } from '../../src/config/kafka-config.js';
+import { KafkaServer } from '../../src/kafka/broker/kafka-server.js';
+import { silentLog } from '../../src/kafka/broker/broker-log.js';
+import { KafkaZkClient, ensureChroot } from '../../src/kafka/zk/kafka-zk-client.js';
+import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/client/index.js';
+import { decodeResponse, encodeRequest, type ApiKey, type ApiMessages } from '../../src/kafka/protocol/index.js';
+import { startOurZooKeeper, type OurZk } from './our-zk.js';
+import { ZkTestMetadata } from './zk-test-metadata.js';
+import { FrameSocket } from './frame-socket.js';
+
+export const CLUSTER_ID = 'MkU3OEVBNTcwNTJENDM2Qg';
+
+export interface AdminBroker {
+  zkServer: OurZk;
+  zk: ZooKeeperClient;
+  kafkaZk: KafkaZkClient;
+  metadata: ZkTestMetadata;
+  server: KafkaServer;
+  port: number;
+  brokerId: number;
+  call<K extends ApiKey>(apiKey: K, apiVersion: number, body: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']>;
+  /** Waits (bounded) until `check` holds on the test metadata. */
+  until(check: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startAdminBroker(extraProperties: string[] = [], brokerId = 1): Promise<AdminBroker> {
+  const zkServer = await startOurZooKeeper();
+  const dir = mkdtempSync(join(tmpdir(), 'zkafka-admin-broker-'));
+  const stops: (() => Promise<void> | void)[] = [() => zkServer.stop(), () => rmSync(dir, { recursive: true, force: true })];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => {});
+  };
+  try {
+    const connect = `${zkServer.connectString}/kafka`;
+    await ensureChroot(connect);
+    const zk = await connectZooKeeper(connect, { sessionTimeoutMs: 6000 });
+    stops.push(() => zk.close());
+    const kafkaZk = new KafkaZkClient(zk);
+    const metadata = new ZkTestMetadata(kafkaZk, brokerId, CLUSTER_ID);
+    stops.push(() => metadata.stop());
+    await metadata.start();
+    const text = [`broker.id=${brokerId}`, `log.dirs=${join(dir, 'logs')}`, `zookeeper.connect=${connect}`, 'listeners=PLAINTEXT://127.0.0.1:0', ...extraProperties, ''].join('\n');
+    const config = parseKafkaConfig(text, join(dir, 'server.properties'));
+    const server = await KafkaServer.start({ config, log: silentLog, admin: { zk: kafkaZk, metadata, isActiveController: () => true } });
+    stops.push(() => server.close());
+    const port = server.listeners[0]!.port;
+    await kafkaZk.registerBroker({
+      id: brokerId,
+      version: 5,
+      endpoints: [{ listenerName: 'PLAINTEXT', host: '127.0.0.1', port, securityProtocol: 'PLAINTEXT' }],
+      rack: null,
+      jmxPort: -1,
+      timestamp: String(Date.now()),
+      features: {},
+    });
+    let correlationId = 0;
+    const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await until(() => metadata.aliveBrokers('PLAINTEXT').length === 1, 'the broker registration');
+    return {
+      zkServer,
+      zk,
+      kafkaZk,
+      metadata,
+      server,
+      port,
+      brokerId,
+      until,
+      stop,
+      async call(apiKey, apiVersion, body) {
+        const s = await FrameSocket.open(port);
+        try {
+          const id = ++correlationId;
+          s.send(Buffer.concat(encodeRequest({ apiKey, apiVersion, correlationId: id, clientId: 'admin-test' }, body)));
+          if (!(await s.waitForFrame(30_000))) throw new Error(`no response to api ${apiKey} v${apiVersion}`);
+          const frame = s.take();
+          return decodeResponse(apiKey, apiVersion, frame, 4).body;
+        } finally {
+          s.destroy();
+        }
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
