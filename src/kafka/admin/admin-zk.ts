@@ -21,6 +21,7 @@ import {
 } from '../zk/zk-data.js';
 import { AdminError, hasCollision, hasCollisionChars, topicNameProblem } from './topic-name.js';
 import { TopicConfigError, TopicConfigValueError, validateTopicConfigs } from './topic-config-defs.js';
+import { javaPropertiesOrder } from './java-properties-order.js';
 
 export interface AdminZkOptions {
   zk: KafkaZkClient;
@@ -130,7 +131,7 @@ export class AdminZk implements TopicCreator {
       topicId: ZERO_UUID,
       numPartitions: assignment.size,
       replicationFactor: [...assignment.values()][0]?.length ?? 0,
-      configs: { ...request.configs },
+      configs: javaPropertiesOrder(Object.entries(request.configs)),
     };
     if (validateOnly) return created;
     created.topicId = this.newTopicId();
@@ -247,7 +248,7 @@ export class AdminZk implements TopicCreator {
   /** setOrCreateEntityConfigs + createConfigChangeNotification (`/config/changes/config_change_<seq>`). */
   async changeEntityConfig(entityType: 'topics' | 'brokers', name: string, configs: Readonly<Record<string, string>>): Promise<void> {
     const path = ZkPaths.configEntity(entityType, name);
-    const data = encodeConfigEntity(configs);
+    const data = encodeConfigEntity(javaPropertiesOrder(Object.entries(configs)));
     try {
       await this.zk.zk.setData(path, data);
     } catch (err) {
