@@ -13,6 +13,7 @@ import { decodeResponse, encodeRequest, type ApiKey, type ApiMessages } from '..
 import { startOurZooKeeper, type OurZk } from './our-zk.js';
 import { ZkTestMetadata } from './zk-test-metadata.js';
 import { FrameSocket } from './frame-socket.js';
+import type { ControllerRequests } from '../../src/kafka/admin/controller-requests.js';
 
 export const CLUSTER_ID = 'MkU3OEVBNTcwNTJENDM2Qg';
 
@@ -30,7 +31,15 @@ export interface AdminBroker {
   stop(): Promise<void>;
 }
 
-export async function startAdminBroker(extraProperties: string[] = [], brokerId = 1): Promise<AdminBroker> {
+export interface AdminBrokerOptions {
+  brokerId?: number;
+  /** Default: always the controller. */
+  isActiveController?: () => boolean;
+  controller?: ControllerRequests;
+}
+
+export async function startAdminBroker(extraProperties: string[] = [], opts: AdminBrokerOptions = {}): Promise<AdminBroker> {
+  const brokerId = opts.brokerId ?? 1;
   const zkServer = await startOurZooKeeper();
   const dir = mkdtempSync(join(tmpdir(), 'zkafka-admin-broker-'));
   const stops: (() => Promise<void> | void)[] = [() => zkServer.stop(), () => rmSync(dir, { recursive: true, force: true })];
@@ -48,7 +57,13 @@ export async function startAdminBroker(extraProperties: string[] = [], brokerId 
     await metadata.start();
     const text = [`broker.id=${brokerId}`, `log.dirs=${join(dir, 'logs')}`, `zookeeper.connect=${connect}`, 'listeners=PLAINTEXT://127.0.0.1:0', ...extraProperties, ''].join('\n');
     const config = parseKafkaConfig(text, join(dir, 'server.properties'));
-    const server = await KafkaServer.start({ config, log: silentLog, admin: { zk: kafkaZk, metadata, isActiveController: () => true } });
+    const server = await KafkaServer.start({ config, log: silentLog, admin: {
+        zk: kafkaZk,
+        metadata,
+        isActiveController: opts.isActiveController ?? (() => true),
+        ...(opts.controller ? { controller: opts.controller } : {}),
+      },
+    });
     stops.push(() => server.close());
     const port = server.listeners[0]!.port;
     await kafkaZk.registerBroker({

@@ -7,6 +7,7 @@ import { NoNodeError } from '../../zookeeper/client/index.js';
 import { ZkPaths, decodeConfigEntity } from '../zk/zk-data.js';
 import { AdminZk } from './admin-zk.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import type { ControllerRequests } from './controller-requests.js';
 import type { BrokerConfigLayers } from './config-describer.js';
 
 export interface AdminContext {
@@ -47,6 +48,8 @@ export interface AdminWiring {
   /** The metadata cache: what Metadata answers and what the admin requests wait on. */
   metadata: BrokerMetadata & MetadataUpdates;
   isActiveController: () => boolean;
+  /** The local controller's request API (ElectLeaders, AlterPartitionReassignments), once the controller is wired. */
+  controller?: ControllerRequests;
 }
 
 /** The admin side of a broker over its ZooKeeper connection. */

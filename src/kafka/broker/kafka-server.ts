@@ -118,7 +118,7 @@ export class KafkaServer {
     const metadata = opts.admin?.metadata ?? localMetadata;
     const admin = opts.admin && createAdminContext(opts.admin, config, brokerId);
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable(), ...(admin ? { admin } : {}) });
+    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable(), ...(admin ? { admin } : {}), ...(opts.admin?.controller ? { controller: opts.admin.controller } : {}) });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );

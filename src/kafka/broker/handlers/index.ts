@@ -12,7 +12,11 @@ import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { electLeadersHandler } from './43-elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
+import type { ControllerRequests } from '../../admin/controller-requests.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -20,6 +24,8 @@ export interface HandlerDeps {
   versionTable: () => readonly ApiVersionRange[];
   /** ZooKeeper-backed admin (topic creation, configs): without it the admin APIs are not served. */
   admin?: AdminContext;
+  /** The local controller's request API: with it (and admin) ElectLeaders and AlterPartitionReassignments are served. */
+  controller?: ControllerRequests;
 }
 
 export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
@@ -36,8 +42,12 @@ export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
       alterConfigsHandler(admin),
       createPartitionsHandler(admin),
       incrementalAlterConfigsHandler(admin),
+      listPartitionReassignmentsHandler(admin),
       describeClusterHandler(deps.metadata),
     );
+    if (deps.controller !== undefined) {
+      handlers.push(electLeadersHandler(admin, deps.controller), alterPartitionReassignmentsHandler(admin, deps.controller));
+    }
   }
   return handlers;
 }
