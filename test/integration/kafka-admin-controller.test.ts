@@ -75,3 +75,27 @@ test('a broker that is not the controller answers NOT_CONTROLLER as Kafka does f
     active = true;
   }
 });
+
+test('CreateTopics and CreatePartitions answer REQUEST_TIMED_OUT when a partition gets no leader in time', async () => {
+  // Broker 2 is registered nowhere: a partition assigned to it alone never gets a leader.
+  const created = await b.call(ApiKey.CreateTopics, 5, {
+    timeoutMs: 200,
+    validateOnly: false,
+    topics: [{ name: 'stranded', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [2] }], configs: [] }],
+  });
+  assert.deepEqual(created.topics.map((t) => [t.name, t.errorCode, t.errorMessage, t.numPartitions]), [['stranded', ErrorCode.REQUEST_TIMED_OUT, null, -1]]);
+  assert.match((await b.zk.getData('/brokers/topics/stranded')).data!.toString(), /"partitions":\{"0":\[2\]\}/, 'the topic was created all the same');
+});
+
+test('with delete.topic.enable=false DeleteTopics is TOPIC_DELETION_DISABLED (INVALID_REQUEST before v3) and nothing is marked', async () => {
+  const other = await startAdminBroker(['delete.topic.enable=false']);
+  try {
+    await other.call(ApiKey.CreateTopics, 4, { timeoutMs: 5000, validateOnly: false, topics: [{ name: 'kept', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }] });
+    const v3 = await other.call(ApiKey.DeleteTopics, 3, { topicNames: ['kept'], timeoutMs: 1000 });
+    const v2 = await other.call(ApiKey.DeleteTopics, 2, { topicNames: ['kept'], timeoutMs: 1000 });
+    assert.deepEqual([v3.responses[0]!.errorCode, v2.responses[0]!.errorCode], [ErrorCode.TOPIC_DELETION_DISABLED, ErrorCode.INVALID_REQUEST]);
+    assert.deepEqual(await other.zk.getChildren('/admin/delete_topics'), []);
+  } finally {
+    await other.stop();
+  }
+});

@@ -126,6 +126,12 @@ export function describeTopicConfigs(overrides: Readonly<Record<string, string>>
   });
 }
 
+/** KafkaConfig's current value: a dynamic layer's when one is in force, else the static one. */
+function currentBrokerValue(layers: BrokerConfigLayers, name: string, first: ConfigSynonym | undefined): string | null {
+  const dynamic = first?.source === ConfigSource.DYNAMIC_BROKER_CONFIG || first?.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+  return dynamic ? first!.value : formatKafkaValue(layers.values.get(name) ?? null, KAFKA_KEYS_BY_NAME.get(name)?.type);
+}
+
 /**
  * ConfigHelper.createBrokerConfigEntry for every broker key. `perBroker` false describes the cluster default
  * (resource name ""): only the dynamic default layer counts, and only keys set there are listed.
@@ -138,7 +144,7 @@ export function describeBrokerConfigs(layers: BrokerConfigLayers, perBroker: boo
     const all = configSynonyms(layers, name, brokerConfigSynonyms(name), sensitive).filter(
       (s) => perBroker || s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
     );
-    const value = sensitive ? null : perBroker ? (all[0]?.source === ConfigSource.DYNAMIC_BROKER_CONFIG || all[0]?.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG ? all[0].value : formatKafkaValue(layers.values.get(name) ?? null, def?.type)) : (layers.dynamicDefault[name] ?? null);
+    const value = sensitive ? null : perBroker ? currentBrokerValue(layers, name, all[0]) : (layers.dynamicDefault[name] ?? null);
     return {
       name,
       value,
