@@ -8,6 +8,7 @@ import { ZkPaths, decodeConfigEntity } from '../zk/zk-data.js';
 import { AdminZk } from './admin-zk.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { ControllerRequests } from './controller-requests.js';
+import type { LogDirsSource } from './log-dirs-source.js';
 import type { BrokerConfigLayers } from './config-describer.js';
 
 export interface AdminContext {
@@ -50,6 +51,8 @@ export interface AdminWiring {
   isActiveController: () => boolean;
   /** The local controller's request API (ElectLeaders, AlterPartitionReassignments), once the controller is wired. */
   controller?: ControllerRequests;
+  /** The broker's log dirs for DescribeLogDirs, once the storage offers them. */
+  logDirs?: LogDirsSource;
 }
 
 /** The admin side of a broker over its ZooKeeper connection. */
@@ -66,5 +69,18 @@ export function createAdminContext(wiring: AdminWiring, config: KafkaConfig, bro
     metadata: wiring.metadata,
     updates: wiring.metadata,
     isActiveController: wiring.isActiveController,
+  };
+}
+
+/** What the handler registry takes from the admin wiring (see handlers/index.ts HandlerDeps). */
+export function adminHandlerDeps(
+  wiring: AdminWiring,
+  config: KafkaConfig,
+  brokerId: number,
+): { admin: AdminContext; controller?: ControllerRequests; logDirs?: LogDirsSource } {
+  return {
+    admin: createAdminContext(wiring, config, brokerId),
+    ...(wiring.controller ? { controller: wiring.controller } : {}),
+    ...(wiring.logDirs ? { logDirs: wiring.logDirs } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, re
 import { Dispatcher, apiName } from './dispatcher.js';
 import { brokerHandlers } from './handlers/index.js';
 import type { RequestHooks } from './request-hooks.js';
-import { createAdminContext, type AdminWiring } from '../admin/admin-context.js';
+import { adminHandlerDeps, type AdminWiring } from '../admin/admin-context.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
@@ -116,9 +116,12 @@ export class KafkaServer {
     });
     const localMetadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
     const metadata = opts.admin?.metadata ?? localMetadata;
-    const admin = opts.admin && createAdminContext(opts.admin, config, brokerId);
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable(), ...(admin ? { admin } : {}), ...(opts.admin?.controller ? { controller: opts.admin.controller } : {}) });
+    const handlers = brokerHandlers({
+      metadata,
+      versionTable: () => dispatcher!.versionTable(),
+      ...(opts.admin ? adminHandlerDeps(opts.admin, config, brokerId) : {}),
+    });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );

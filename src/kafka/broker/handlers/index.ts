@@ -12,6 +12,8 @@ import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import type { LogDirsSource } from '../../admin/log-dirs-source.js';
 import { electLeadersHandler } from './43-elect-leaders.js';
 import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
 import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
@@ -26,6 +28,8 @@ export interface HandlerDeps {
   admin?: AdminContext;
   /** The local controller's request API: with it (and admin) ElectLeaders and AlterPartitionReassignments are served. */
   controller?: ControllerRequests;
+  /** The broker's log dirs as its storage sees them: with it DescribeLogDirs is served. */
+  logDirs?: LogDirsSource;
 }
 
 export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
@@ -34,6 +38,7 @@ export function brokerHandlers(deps: HandlerDeps): AnyApiHandler[] {
     metadataHandler(deps.metadata, admin === undefined ? undefined : new ZkTopicAutoCreation(admin)),
     apiVersionsHandler(deps.versionTable),
   ];
+  if (deps.logDirs !== undefined) handlers.push(describeLogDirsHandler(deps.logDirs));
   if (admin !== undefined) {
     handlers.push(
       createTopicsHandler(admin),
