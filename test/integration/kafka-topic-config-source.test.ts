@@ -65,3 +65,24 @@ test('defaults, overrides at start, changes through notifications, and new topic
   assert.deepEqual(changes.at(-1), ['later', broker.retentionMs]);
   assert.deepEqual(source.errors, []);
 });
+
+test('processed notifications older than the expiration are deleted, newer ones kept', async () => {
+  const keeper = new ZkTopicConfigSource(kafkaZk, config.values);
+  const purger = new ZkTopicConfigSource(kafkaZk, config.values, { changeExpirationMs: 60_000, now: () => Date.now() + 120_000 });
+  try {
+    await keeper.start();
+    await admin.changeTopicConfig('early', { 'retention.ms': '3000' });
+    await until(() => keeper.logConfig('early').retentionMs === 3000, 'the change');
+    assert.ok((await zk.getChildren('/config/changes')).length > 0, 'a 15-minute expiry keeps fresh notifications');
+    await purger.start();
+    const deadline = Date.now() + 10_000;
+    while ((await zk.getChildren('/config/changes')).length > 0) {
+      if (Date.now() > deadline) throw new Error('notifications were not purged');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual([keeper.errors, purger.errors], [[], []]);
+  } finally {
+    keeper.stop();
+    purger.stop();
+  }
+});

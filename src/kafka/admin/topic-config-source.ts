@@ -1,7 +1,8 @@
 // The effective log config of each topic: its overrides in /config/topics/<t> over the broker's defaults, kept
 // current the way Kafka's ConfigChangeListener does (/config/changes notifications, plus /config/topics children so
 // a new topic's overrides are known before its partitions arrive), with a notification per changed topic. The
-// replica manager reads logs' configs through the TopicConfigSource interface only.
+// replica manager reads logs' configs through the TopicConfigSource interface only. Like every Kafka broker, it
+// also deletes notifications older than 15 minutes, so /config/changes does not grow with every AlterConfigs.
 import type { KafkaValue } from '../../config/kafka-key-types.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { NEVER } from '../storage/log-config.js';
@@ -45,6 +46,15 @@ export function logConfigFromTopicConfig(values: ReadonlyMap<string, KafkaValue>
   };
 }
 
+/** ZkNodeChangeNotificationListener's changeExpirationMs. */
+export const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
+
+export interface ZkTopicConfigSourceOptions {
+  /** Age after which a processed notification is deleted (default 15 minutes). */
+  changeExpirationMs?: number;
+  now?: () => number;
+}
+
 export class ZkTopicConfigSource implements TopicConfigSource {
   private readonly overrides = new Map<string, Record<string, string>>();
   private readonly listeners = new Set<(topic: string, config: LogConfig) => void>();
@@ -54,10 +64,17 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   /** Background read failures (a malformed znode written by another tool), newest last, at most 100. */
   readonly errors: unknown[] = [];
 
+  private readonly changeExpirationMs: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly zk: KafkaZkClient,
     private readonly brokerValues: ReadonlyMap<string, KafkaValue>,
-  ) {}
+    opts: ZkTopicConfigSourceOptions = {},
+  ) {
+    this.changeExpirationMs = opts.changeExpirationMs ?? CONFIG_CHANGE_EXPIRATION_MS;
+    this.now = opts.now ?? Date.now;
+  }
 
   /** Loads every topic's overrides, then follows /config/changes and /config/topics. */
   async start(): Promise<void> {
@@ -130,6 +147,23 @@ export class ZkTopicConfigSource implements TopicConfigSource {
         const { data } = await this.zk.zk.getData(`${ZkPaths.configChanges}/${child}`);
         const entityPath = decodeConfigChangeNotification(data);
         if (entityPath.startsWith('topics/')) await this.load(entityPath.slice('topics/'.length), true);
+      } catch (err) {
+        if (!(err instanceof NoNodeError)) this.fail(err);
+      }
+    }
+    await this.purgeObsoleteNotifications(children);
+  }
+
+  /** ZkNodeChangeNotificationListener.purgeObsoleteNotifications: processed ones past the expiration go. */
+  private async purgeObsoleteNotifications(children: readonly string[]): Promise<void> {
+    const now = this.now();
+    for (const child of [...children].sort()) {
+      if (this.stopped) return;
+      if (Number(sequenceNumberOf(child, CONFIG_CHANGE_PREFIX)) > this.lastSequence) continue;
+      const path = `${ZkPaths.configChanges}/${child}`;
+      try {
+        const stat = await this.zk.zk.exists(path);
+        if (stat !== null && now - Number(stat.ctime) > this.changeExpirationMs) await this.zk.zk.delete(path);
       } catch (err) {
         if (!(err instanceof NoNodeError)) this.fail(err);
       }
