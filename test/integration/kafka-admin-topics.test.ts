@@ -83,6 +83,7 @@ test('CreateTopics v5 answers Kafka\'s error codes and messages, and the created
       creatable('gap', { assignments: [{ partitionIndex: 0, brokerIds: [1] }, { partitionIndex: 2, brokerIds: [1] }] }),
       creatable('dup-replica', { assignments: [{ partitionIndex: 0, brokerIds: [1, 1] }] }),
       creatable('zero', { numPartitions: 0 }),
+      creatable('huge', { numPartitions: 2147483647 }),
       creatable('twice'),
       creatable('twice'),
       creatable('compacted', { numPartitions: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] }),
@@ -104,6 +105,7 @@ test('CreateTopics v5 answers Kafka\'s error codes and messages, and the created
   assert.deepEqual(byName('gap'), [[ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'partitions should be a consecutive 0-based integer sequence']]);
   assert.deepEqual(byName('dup-replica'), [[ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Duplicate replica assignment found: HashMap(0 -> ArrayBuffer(1, 1))']]);
   assert.deepEqual(byName('zero'), [[ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.']]);
+  assert.deepEqual(byName('huge'), [[ErrorCode.INVALID_PARTITIONS, '2147483647 partitions with replication factor 1 do not fit in a ZooKeeper znode of 1048575 bytes.']]);
   assert.deepEqual(byName('twice'), [[ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.'], [ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.']]);
   for (const t of res.topics.filter((x) => x.errorCode !== ErrorCode.NONE)) {
     assert.deepEqual([t.numPartitions, t.replicationFactor, t.configs], [-1, -1, []], `${t.name} failed: no shape`);

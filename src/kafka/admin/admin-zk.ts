@@ -51,6 +51,28 @@ export function randomTopicId(): string {
   }
 }
 
+/** ZooKeeper's default jute.maxbuffer: a larger /brokers/topics/<t> could not be written (or read back). */
+export const MAX_TOPIC_ZNODE_BYTES = 0xfffff;
+
+/**
+ * Refuses a partition count whose assignment could never fit the topic znode, before computing it: each partition
+ * takes at least `"p":[r]` plus a comma, and each further replica `,r`. Bounds what a request can make us build.
+ */
+function checkFitsZnode(partitions: number, replicationFactor: number): void {
+  if (partitions > 0 && replicationFactor > 0 && partitions * (6 + 2 * (replicationFactor - 1)) > MAX_TOPIC_ZNODE_BYTES) {
+    throw new AdminError(
+      ErrorCode.INVALID_PARTITIONS,
+      `${partitions} partitions with replication factor ${replicationFactor} do not fit in a ZooKeeper znode of ${MAX_TOPIC_ZNODE_BYTES} bytes.`,
+    );
+  }
+}
+
+function checkEncodedSize(topic: string, bytes: Buffer): void {
+  if (bytes.length > MAX_TOPIC_ZNODE_BYTES) {
+    throw new AdminError(ErrorCode.INVALID_PARTITIONS, `The assignment of topic '${topic}' takes ${bytes.length} bytes, more than a ZooKeeper znode holds (${MAX_TOPIC_ZNODE_BYTES}).`);
+  }
+}
+
 const invalidRequest = (message: string) => new AdminError(ErrorCode.INVALID_REQUEST, message);
 const invalidAssignment = (message: string) => new AdminError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
 
@@ -114,10 +136,13 @@ export class AdminZk implements TopicCreator {
     let assignment: Map<number, readonly number[]>;
     if (request.assignments.size === 0) {
       const brokers = (await this.zk.getAllBrokers()).map((b) => ({ id: b.registration.id, rack: b.registration.rack }));
+      const partitions = request.numPartitions === -1 ? this.opts.numPartitions : request.numPartitions;
+      const replicationFactor = request.replicationFactor === -1 ? this.opts.defaultReplicationFactor : request.replicationFactor;
+      if (replicationFactor <= brokers.length) checkFitsZnode(partitions, replicationFactor);
       assignment = assignReplicasToBrokers({
         brokers,
-        partitions: request.numPartitions === -1 ? this.opts.numPartitions : request.numPartitions,
-        replicationFactor: request.replicationFactor === -1 ? this.opts.defaultReplicationFactor : request.replicationFactor,
+        partitions,
+        replicationFactor,
         startIndex: brokers.length > 0 ? this.randomInt(brokers.length) : 0,
         replicaShift: brokers.length > 0 ? this.randomInt(brokers.length) : 0,
         rackAwareMode,
@@ -136,6 +161,7 @@ export class AdminZk implements TopicCreator {
     if (validateOnly) return created;
     created.topicId = this.newTopicId();
     const partitions = new Map([...assignment].map(([p, replicas]) => [p, replicaAssignment([...replicas])]));
+    checkEncodedSize(name, encodeTopicAssignment(created.topicId, partitions));
     await this.zk.createTopic(name, created.topicId, partitions, created.configs);
     return created;
   }
@@ -190,6 +216,7 @@ export class AdminZk implements TopicCreator {
     if (increment < 0) throw new AdminError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${old} partitions, which is higher than the requested ${count}.`);
     if (increment === 0) throw new AdminError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${old} partitions.`);
     const rf = current.partitions.get(0)?.replicas.length ?? 0;
+    checkFitsZnode(count, rf);
     let added: Map<number, number[]>;
     if (assignments !== null) {
       const unknown = [...new Set(assignments.flat())].filter((id) => !brokerIds.has(id));
@@ -216,7 +243,9 @@ export class AdminZk implements TopicCreator {
     if (!validateOnly) {
       const combined = new Map<number, ReplicaAssignment>(current.partitions);
       for (const [p, replicas] of added) combined.set(p, replicaAssignment(replicas));
-      await this.zk.zk.setData(ZkPaths.topic(topic), encodeTopicAssignment(current.topicId, combined));
+      const bytes = encodeTopicAssignment(current.topicId, combined);
+      checkEncodedSize(topic, bytes);
+      await this.zk.zk.setData(ZkPaths.topic(topic), bytes);
     }
     return count;
   }
