@@ -1,8 +1,9 @@
 // CreateTopics (key 19), versions 0-7: Kafka 2.8.2's range. Served by the active controller only (NOT_CONTROLLER
 // elsewhere). Topics named twice get INVALID_REQUEST; the rest are validated and written as ZkAdminManager does,
 // then the answer waits (up to timeout_ms) until every new partition has a leader, else REQUEST_TIMED_OUT.
-// v1+ carries error messages, v4 drops the "v0-3 only" validation of defaults, v5+ answers with the partition
-// count, replication factor and configs of each created topic (reset to -1/-1/[] on failure), v7 the topic id.
+// v1+ carries error messages, v4+ lets a client leave the partition count and replication factor to the broker (-1;
+// older clients always send both), v5+ answers with the partition count, replication factor and configs of each
+// created topic (reset to -1/-1/[] on failure), v7 the topic id.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type {
   CreateTopicsResponse,
