@@ -110,8 +110,10 @@ function configSynonyms(layers: BrokerConfigLayers, name: string, synonyms: read
 export function describeTopicConfigs(overrides: Readonly<Record<string, string>>, layers: BrokerConfigLayers): DescribedConfig[] {
   const effective = effectiveTopicConfig(overrides, layers.values);
   return TOPIC_CONFIGS.map((d) => {
-    const value = formatKafkaValue(effective.get(d.name) ?? null, d.type);
     const synonyms = d.synonym === null ? [] : configSynonyms(layers, d.synonym, d.brokerSynonyms, false);
+    const dynamic = synonyms[0]?.source === ConfigSource.DYNAMIC_BROKER_CONFIG || synonyms[0]?.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+    // A dynamic broker value in force is the topic's default (the broker's LogConfig is updated with it).
+    const value = overrides[d.name] === undefined && dynamic ? synonyms[0]!.value : formatKafkaValue(effective.get(d.name) ?? null, d.type);
     if (overrides[d.name] !== undefined) synonyms.unshift({ name: d.name, value, source: ConfigSource.TOPIC_CONFIG });
     return {
       name: d.name,

@@ -75,3 +75,13 @@ test('topic names: Kafka\'s texts and the . / _ collision', () => {
   assert.ok(hasCollision('a.b_c', 'a_b.c'));
   assert.ok(!hasCollision('a.b', 'a-b'));
 });
+
+test('a dynamic broker default in force is the topic default, with its source first', () => {
+  const described = describeTopicConfigs({}, { ...layers, dynamicDefault: { 'log.retention.ms': '5000' } });
+  const retention = described.find((c) => c.name === 'retention.ms')!;
+  assert.deepEqual([retention.value, retention.source, retention.synonyms.map((s) => `${s.name}=${s.value}@${s.source}`)], [
+    '5000',
+    3,
+    ['log.retention.ms=5000@3', 'log.retention.minutes=30@4', 'log.retention.hours=168@5'],
+  ]);
+});
