@@ -86,3 +86,23 @@ test('processed notifications older than the expiration are deleted, newer ones 
     purger.stop();
   }
 });
+
+test('dynamic broker defaults change every topic without its own override', async () => {
+  const watched = new ZkTopicConfigSource(kafkaZk, config.values, { brokerId: 1 });
+  try {
+    await watched.start();
+    const told: string[] = [];
+    watched.onChange((topic) => told.push(topic));
+    await admin.changeEntityConfig('brokers', '<default>', { 'log.retention.ms': '4000', 'log.segment.bytes': '2048' });
+    await until(() => watched.logConfig('later').retentionMs === 4000, 'the cluster default');
+    assert.equal(watched.logConfig('early').retentionMs, 3000, 'a topic override wins');
+    assert.equal(watched.logConfig('early').segmentBytes, 2048);
+    await admin.changeEntityConfig('brokers', '1', { 'log.retention.ms': '5000' });
+    await until(() => watched.logConfig('later').retentionMs === 5000, 'the per-broker value');
+    assert.equal(watched.logConfig('later').segmentBytes, 4096, 'the topic override of segment.bytes stays');
+    assert.ok(told.includes('later') && told.includes('early'));
+    assert.deepEqual(watched.errors, []);
+  } finally {
+    watched.stop();
+  }
+});

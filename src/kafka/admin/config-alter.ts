@@ -3,14 +3,13 @@
 // or <default>, dynamically updatable keys only). A bad value is INVALID_REQUEST "Invalid config value for resource
 // ...", an unknown topic key INVALID_CONFIG, as Kafka answers.
 import { ErrorCode } from '../protocol/index.js';
-import { KAFKA_KEYS_BY_NAME } from '../../config/kafka-keys.js';
 import { formatKafkaValue } from '../../config/kafka-values.js';
 import { adminErrorOf } from './admin-zk.js';
 import { DEFAULT_BROKER_ENTITY, brokerConfigLayers, type AdminContext } from './admin-context.js';
 import { DYNAMIC_BROKER_KEYS } from './config-describer.js';
 import { ConfigResourceType, resourceText, resourceTypeName } from './config-resource.js';
 import { AdminError } from './topic-name.js';
-import { TOPIC_CONFIGS_BY_NAME, TopicConfigError, TopicConfigValueError, parseTopicConfigValue, type TopicConfigDef } from './topic-config-defs.js';
+import { TOPIC_CONFIGS_BY_NAME, TopicConfigError, TopicConfigValueError, brokerKeyDef, parseTopicConfigValue } from './topic-config-defs.js';
 
 /** AlterConfigOp.OpType. */
 export const AlterConfigOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -27,22 +26,6 @@ export interface AlterOutcome {
 }
 
 const OK: AlterOutcome = { errorCode: ErrorCode.NONE, errorMessage: null };
-
-/** A broker key described like a topic config so that its value parses with ConfigDef's texts. */
-function brokerKeyDef(name: string): TopicConfigDef | undefined {
-  const k = KAFKA_KEYS_BY_NAME.get(name);
-  if (k === undefined) return undefined;
-  const v = k.validator;
-  return {
-    name,
-    type: k.type,
-    ...(v === undefined ? {} : { validator: v }),
-    synonym: name,
-    brokerSynonyms: [name],
-    brokerDefault: () => k.defaultValue,
-    documentation: k.note,
-  };
-}
 
 function brokerEntity(ctx: AdminContext, resourceName: string): string {
   if (resourceName === '') return DEFAULT_BROKER_ENTITY;

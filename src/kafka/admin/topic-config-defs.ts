@@ -3,6 +3,7 @@
 // (KafkaServer.copyKafkaConfigToLog). Parsing and validation reproduce ConfigDef's texts, which clients show.
 import type { KafkaConfigType, KafkaValue } from '../../config/kafka-key-types.js';
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN } from '../../config/kafka-key-types.js';
+import { KAFKA_KEYS_BY_NAME } from '../../config/kafka-keys.js';
 import { isKafkaVersion } from '../../config/kafka-versions.js';
 
 export type TopicValidator =
@@ -103,6 +104,45 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
 ];
 
 export const TOPIC_CONFIGS_BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
+
+/** A broker key described like a topic config so that its value parses with ConfigDef's texts. */
+export function brokerKeyDef(name: string): TopicConfigDef | undefined {
+  const k = KAFKA_KEYS_BY_NAME.get(name);
+  if (k === undefined) return undefined;
+  const v = k.validator;
+  return {
+    name,
+    type: k.type,
+    ...(v === undefined ? {} : { validator: v }),
+    synonym: name,
+    brokerSynonyms: [name],
+    brokerDefault: () => k.defaultValue,
+    documentation: k.note,
+  };
+}
+
+/**
+ * The broker's effective values with the dynamic layers (cluster default, then this broker's) parsed over the
+ * static ones; a dynamic value that does not parse is ignored, as Kafka skips invalid dynamic configs.
+ */
+export function withDynamicBrokerConfigs(
+  values: ReadonlyMap<string, KafkaValue>,
+  ...layers: readonly Readonly<Record<string, string>>[]
+): Map<string, KafkaValue> {
+  const out = new Map(values);
+  for (const layer of layers) {
+    for (const [k, text] of Object.entries(layer)) {
+      const d = brokerKeyDef(k);
+      if (d === undefined) continue;
+      try {
+        out.set(k, parseTopicConfigValue(d, text));
+      } catch {
+        // left at the value below it
+      }
+    }
+  }
+  return out;
+}
 
 /** Kafka's ConfigException text: `Invalid value <v> for configuration <name>: <why>`. */
 export class TopicConfigValueError extends Error {

@@ -1,7 +1,8 @@
 // The effective log config of each topic: its overrides in /config/topics/<t> over the broker's defaults, kept
 // current the way Kafka's ConfigChangeListener does (/config/changes notifications, plus /config/topics children so
 // a new topic's overrides are known before its partitions arrive), with a notification per changed topic. The
-// replica manager reads logs' configs through the TopicConfigSource interface only. Like every Kafka broker, it
+// replica manager reads logs' configs through the TopicConfigSource interface only. Dynamic broker configs
+// (/config/brokers/<default> and /config/brokers/<id>) change the defaults of every topic, as in Kafka. Like every Kafka broker, it
 // also deletes notifications older than 15 minutes, so /config/changes does not grow with every AlterConfigs.
 import type { KafkaValue } from '../../config/kafka-key-types.js';
 import type { LogConfig } from '../storage/log-config.js';
@@ -9,7 +10,7 @@ import { NEVER } from '../storage/log-config.js';
 import { NoNodeError } from '../../zookeeper/client/index.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { CONFIG_CHANGE_PREFIX, ZkPaths, decodeConfigChangeNotification, decodeConfigEntity, sequenceNumberOf } from '../zk/zk-data.js';
-import { effectiveTopicConfig } from './topic-config-defs.js';
+import { effectiveTopicConfig, withDynamicBrokerConfigs } from './topic-config-defs.js';
 
 export interface TopicConfigSource {
   /** The topic's effective log config (the broker defaults while no override is known). */
@@ -50,6 +51,8 @@ export function logConfigFromTopicConfig(values: ReadonlyMap<string, KafkaValue>
 export const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 
 export interface ZkTopicConfigSourceOptions {
+  /** This broker's id, for /config/brokers/<id> (default: only the cluster-wide <default> applies). */
+  brokerId?: number;
   /** Age after which a processed notification is deleted (default 15 minutes). */
   changeExpirationMs?: number;
   now?: () => number;
@@ -66,6 +69,8 @@ export class ZkTopicConfigSource implements TopicConfigSource {
 
   private readonly changeExpirationMs: number;
   private readonly now: () => number;
+  private readonly brokerEntity: string | null;
+  private brokerDefaults: ReadonlyMap<string, KafkaValue>;
 
   constructor(
     private readonly zk: KafkaZkClient,
@@ -74,12 +79,15 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   ) {
     this.changeExpirationMs = opts.changeExpirationMs ?? CONFIG_CHANGE_EXPIRATION_MS;
     this.now = opts.now ?? Date.now;
+    this.brokerEntity = opts.brokerId === undefined ? null : String(opts.brokerId);
+    this.brokerDefaults = brokerValues;
   }
 
   /** Loads every topic's overrides, then follows /config/changes and /config/topics. */
   async start(): Promise<void> {
     const changes = await this.zk.zk.getChildren(ZkPaths.configChanges).catch(() => [] as string[]);
     this.lastSequence = Math.max(-1, ...changes.map((c) => Number(sequenceNumberOf(c, CONFIG_CHANGE_PREFIX))));
+    await this.loadBrokerDefaults(false);
     for (const topic of await this.zk.zk.getChildren(ZkPaths.configEntityType('topics')).catch(() => [] as string[])) {
       await this.load(topic, false);
     }
@@ -99,7 +107,7 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   }
 
   topicConfig(topic: string): ReadonlyMap<string, KafkaValue> {
-    return effectiveTopicConfig(this.overrides.get(topic) ?? {}, this.brokerValues);
+    return effectiveTopicConfig(this.overrides.get(topic) ?? {}, this.brokerDefaults);
   }
 
   async refresh(topic: string): Promise<LogConfig> {
@@ -136,6 +144,35 @@ export class ZkTopicConfigSource implements TopicConfigSource {
     for (const listener of [...this.listeners]) listener(topic, config);
   }
 
+  private async entityConfig(entity: string): Promise<Record<string, string>> {
+    const path = ZkPaths.configEntity('brokers', entity);
+    try {
+      const { data } = await this.zk.zk.getData(path);
+      return decodeConfigEntity(data, path);
+    } catch (err) {
+      if (err instanceof NoNodeError) return {};
+      throw err;
+    }
+  }
+
+  /** Static values overlaid by /config/brokers/<default> then /config/brokers/<id>; every topic is told when `notify`. */
+  private async loadBrokerDefaults(notify: boolean): Promise<void> {
+    let next: Map<string, KafkaValue>;
+    try {
+      const layers = [await this.entityConfig('<default>')];
+      if (this.brokerEntity !== null) layers.push(await this.entityConfig(this.brokerEntity));
+      next = withDynamicBrokerConfigs(this.brokerValues, ...layers);
+    } catch (err) {
+      return this.fail(err);
+    }
+    this.brokerDefaults = next;
+    if (!notify || this.stopped) return;
+    for (const topic of [...this.overrides.keys()]) {
+      const config = this.logConfig(topic);
+      for (const listener of [...this.listeners]) listener(topic, config);
+    }
+  }
+
   private async onNotifications(children: string[]): Promise<void> {
     const fresh = children
       .map((c) => ({ child: c, seq: Number(sequenceNumberOf(c, CONFIG_CHANGE_PREFIX)) }))
@@ -147,6 +184,7 @@ export class ZkTopicConfigSource implements TopicConfigSource {
         const { data } = await this.zk.zk.getData(`${ZkPaths.configChanges}/${child}`);
         const entityPath = decodeConfigChangeNotification(data);
         if (entityPath.startsWith('topics/')) await this.load(entityPath.slice('topics/'.length), true);
+        else if (entityPath === 'brokers/<default>' || entityPath === `brokers/${this.brokerEntity}`) await this.loadBrokerDefaults(true);
       } catch (err) {
         if (!(err instanceof NoNodeError)) this.fail(err);
       }
