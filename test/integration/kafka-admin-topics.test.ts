@@ -158,3 +158,23 @@ test('kafkajs createPartitions extends /brokers/topics/<t> keeping the topic id;
     ['orders', ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.'],
   ]);
 });
+
+test('ApiVersions advertises the admin APIs with Kafka 2.8.2 ranges; DescribeCluster v0 answers from the metadata', async () => {
+  const versions = await b.call(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+  assert.deepEqual(
+    versions.apiKeys.map((k) => `${k.apiKey}:${k.minVersion}-${k.maxVersion}`),
+    ['3:0-11', '18:0-3', '19:0-7', '20:0-6', '32:0-4', '33:0-2', '37:0-3', '44:0-1', '46:0-0', '60:0-0'],
+  );
+  const cluster = await b.call(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: true });
+  assert.deepEqual(cluster, {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    endpointType: 1,
+    clusterId: 'MkU3OEVBNTcwNTJENDM2Qg',
+    controllerId: 1,
+    brokers: [{ brokerId: 1, host: '127.0.0.1', port: b.port, rack: null }],
+    // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE: all allowed without an authorizer.
+    clusterAuthorizedOperations: 8096,
+  });
+});
