@@ -12,6 +12,7 @@ export const SOCKET_SERVER_LOGGER = 'kafka.network.SocketServer';
 export const ACCEPTOR_LOGGER = 'kafka.network.Acceptor';
 export const PROCESSOR_LOGGER = 'kafka.network.Processor';
 export const LOG_MANAGER_LOGGER = 'kafka.log.LogManager';
+export const LOG_CLEANER_LOGGER = 'kafka.log.LogCleaner';
 export const REQUEST_LOGGER = 'kafka.server.KafkaApis';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -1,12 +1,13 @@
 // The broker's log dirs: each opened (and locked) with the storage layer's LogDir, and the meta.properties in them
 // checked against broker.id as Kafka's BrokerMetadataCheckpoint checks do.
+import { LogCleanerManager, type CleanerManagerOptions } from '../storage/cleaner/cleaner-manager.js';
 import { LogDir } from '../storage/log-dir.js';
 import { readMetaProperties, type BrokerMetadata as MetaProperties } from '../storage/meta-properties.js';
 import { crc32c } from '../protocol/records/crc32c.js';
 import type { Crc32cFn } from '../storage/batch-header.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../storage/log-config.js';
 import { systemClock, TimerScheduler } from '../storage/scheduler.js';
-import { LOG_MANAGER_LOGGER, type BrokerLog } from './broker-log.js';
+import { LOG_CLEANER_LOGGER, LOG_MANAGER_LOGGER, type BrokerLog } from './broker-log.js';
 
 /** A start-up failure Kafka reports as fatal (exit 1), not a config error. */
 export class BrokerStartupError extends Error {
@@ -55,10 +56,12 @@ export interface BrokerStorageOptions {
   crc32c: Crc32cFn;
   configFor?: () => LogConfig;
   retentionCheckIntervalMs?: number;
+  /** Compaction of cleanup.policy=compact logs (log.cleaner.enable); off when absent. */
+  cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs'>;
 }
 
 export class BrokerStorage {
-  private constructor(readonly dirs: LogDir[], private readonly scheduler: TimerScheduler) {}
+  private constructor(readonly dirs: LogDir[], private readonly scheduler: TimerScheduler, private readonly cleaner: LogCleanerManager | null) {}
 
   /** Opens every log dir in turn; if one fails (locked by another broker, unreadable), those opened are closed again. */
   static async open(opts: BrokerStorageOptions): Promise<BrokerStorage> {
@@ -88,11 +91,17 @@ export class BrokerStorage {
     const partitions = dirs.reduce((n, d) => n + d.summary.partitions, 0);
     opts.log('INFO', `Loaded ${partitions} logs in ${Date.now() - started}ms.`, LOG_MANAGER_LOGGER);
     for (const d of dirs) d.startTasks();
-    return new BrokerStorage(dirs, scheduler);
+    let cleaner: LogCleanerManager | null = null;
+    if (opts.cleaner) {
+      cleaner = new LogCleanerManager(dirs, { ...opts.cleaner, clock: systemClock, scheduler, log: (line) => opts.log('INFO', line, LOG_CLEANER_LOGGER) });
+      cleaner.start();
+    }
+    return new BrokerStorage(dirs, scheduler, cleaner);
   }
 
   /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker, releases the locks. */
   async close(): Promise<void> {
+    await this.cleaner?.stop();
     this.scheduler.shutdown();
     for (const d of this.dirs) await d.close();
   }

@@ -54,6 +54,10 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
     fileDeleteDelayMs: config.logSegmentDeleteDelayMs,
     cleanupPolicy: config.logCleanupPolicy,
     maxMessageBytes: config.messageMaxBytes,
+    deleteRetentionMs: config.logCleanerDeleteRetentionMs,
+    minCompactionLagMs: config.logCleanerMinCompactionLagMs,
+    maxCompactionLagMs: config.logCleanerMaxCompactionLagMs,
+    minCleanableDirtyRatio: config.logCleanerMinCleanableRatio,
   };
 }
 
@@ -113,6 +117,9 @@ export class KafkaServer {
       crc32c: opts.crc32c ?? recordBatchCrc32c,
       configFor: () => logConfigOf(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleaner: config.logCleanerEnable
+        ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+        : undefined,
     });
     const localMetadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
     const metadata = opts.admin?.metadata ?? localMetadata;

@@ -26,7 +26,18 @@ export interface LogConfig {
   cleanupPolicy: ReadonlyArray<'delete' | 'compact'>;
   /** max.message.bytes (message.max.bytes): the largest batch accepted on append. */
   maxMessageBytes: number;
+  /** delete.retention.ms (log.cleaner.delete.retention.ms; default 1 day): how long compaction keeps tombstones. */
+  deleteRetentionMs?: number;
+  /** min.compaction.lag.ms (log.cleaner.min.compaction.lag.ms; default 0). */
+  minCompactionLagMs?: number;
+  /** max.compaction.lag.ms (log.cleaner.max.compaction.lag.ms; default never): a log this dirty for so long is cleaned whatever its ratio. */
+  maxCompactionLagMs?: number;
+  /** min.cleanable.dirty.ratio (log.cleaner.min.cleanable.ratio; default 0.5). */
+  minCleanableDirtyRatio?: number;
 }
+
+export const DEFAULT_DELETE_RETENTION_MS = 86_400_000;
+export const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
 
 /** Long.MaxValue as Kafka uses it for "never"; beyond 2^53, but only ever compared against. */
 export const NEVER = Number.MAX_SAFE_INTEGER;

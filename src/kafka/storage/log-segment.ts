@@ -96,12 +96,15 @@ export class LogSegment {
     this.createdMs = nowMs;
   }
 
-  /** A new, empty segment with pre-allocated indexes (existing files of that name are replaced). */
-  static async create(dir: string, baseOffset: number, opts: SegmentOptions): Promise<LogSegment> {
-    const logFile = segmentFile(dir, baseOffset, LOG_SUFFIX);
+  /**
+   * A new, empty segment with pre-allocated indexes (existing files of that name are replaced). `fileSuffix` is
+   * added to every file name (the cleaner writes `.cleaned` segments beside the ones they replace).
+   */
+  static async create(dir: string, baseOffset: number, opts: SegmentOptions, fileSuffix = ''): Promise<LogSegment> {
+    const logFile = segmentFile(dir, baseOffset, LOG_SUFFIX, fileSuffix);
     const fd = await openFile(logFile, 'w+');
-    const offsetIndex = await OffsetIndex.open(segmentFile(dir, baseOffset, INDEX_SUFFIX), baseOffset, opts.config.maxIndexSizeBytes, true);
-    const timeIndex = await TimeIndex.open(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, opts.config.maxIndexSizeBytes, true);
+    const offsetIndex = await OffsetIndex.open(segmentFile(dir, baseOffset, INDEX_SUFFIX, fileSuffix), baseOffset, opts.config.maxIndexSizeBytes, true);
+    const timeIndex = await TimeIndex.open(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX, fileSuffix), baseOffset, opts.config.maxIndexSizeBytes, true);
     return new LogSegment(dir, baseOffset, logFile, fd, 0, offsetIndex, timeIndex, opts.config, opts.nowMs, opts.rollJitterMs);
   }
 
@@ -364,7 +367,8 @@ export class LogSegment {
     this.createdMs = nowMs;
   }
 
-  private async firstBatchTimestamp(): Promise<number> {
+  /** The first batch's max timestamp (what time-based rolling and max.compaction.lag.ms measure from), or -1. */
+  async firstBatchTimestamp(): Promise<number> {
     if (this.rollingBasedTimestamp === undefined && this.sizeBytes > 0) {
       const r = await this.reader().at(0, false);
       if (r.kind === 'batch') this.rollingBasedTimestamp = readBatchHeader(r.buf, r.at, this.header).maxTimestamp;
@@ -411,6 +415,24 @@ export class LogSegment {
     await this.offsetIndex.close();
     await this.timeIndex.close();
     await closeFile(this.fd);
+  }
+
+  /** Renames every file from `<name><from>` to `<name><to>` (the cleaner's `.cleaned` → `.swap` → final name). */
+  async changeFileSuffix(from: string, to: string): Promise<void> {
+    const renamed = (file: string): string => {
+      if (!file.endsWith(from)) throw new Error(`${file} does not end with '${from}'`);
+      return file.slice(0, file.length - from.length) + to;
+    };
+    const logFile = renamed(this.logFile);
+    await fs.promises.rename(this.logFile, logFile);
+    this.logFile = logFile;
+    await this.offsetIndex.renameTo(renamed(this.offsetIndex.file));
+    await this.timeIndex.renameTo(renamed(this.timeIndex.file));
+  }
+
+  /** Modification time of the .log file (Kafka's segment lastModified, which delete.retention.ms counts from). */
+  async lastModifiedMs(): Promise<number> {
+    return (await fs.promises.stat(this.logFile)).mtimeMs;
   }
 
   /** Renames every file to `<name>.deleted`; the descriptors stay open so fetch slices stay readable. */

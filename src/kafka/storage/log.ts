@@ -11,6 +11,7 @@ import { rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
 import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
 import type { Clock, Scheduler } from './scheduler.js';
+import { CLEANED_SUFFIX, SWAP_SUFFIX } from './segment-files.js';
 import type { TopicPartition } from './topic-partition.js';
 
 /** ListOffsets special timestamps. */
@@ -451,6 +452,33 @@ export class Log {
     this.ctx.scheduler.schedule(`delete-segments-${this.dir}`, async () => {
       for (const s of removed) await s.deleteFiles();
     }, this.config.fileDeleteDelayMs);
+  }
+
+  /** An empty segment at `baseOffset` with `.cleaned` file names, for the cleaner to fill. */
+  createCleanedSegment(baseOffset: number): Promise<LogSegment> {
+    return LogSegment.create(this.dir, baseOffset, {
+      config: this.config, nowMs: this.ctx.clock.nowMs(), rollJitterMs: 0,
+    }, CLEANED_SUFFIX);
+  }
+
+  /**
+   * Swaps a cleaned segment (flushed, `.cleaned` names) in for the consecutive inactive segments it was made from:
+   * `.cleaned` → `.swap`, the old segments renamed `.deleted` (deleted after file.delete.delay.ms, so reads in
+   * flight finish), `.swap` → the final names. A crash in between is completed by the loader. False when the
+   * segments changed meanwhile (truncation, retention): the cleaned segment is then the caller's to discard.
+   */
+  replaceSegments(cleaned: LogSegment, old: readonly LogSegment[]): Promise<boolean> {
+    return this.exclusive(async () => {
+      const first = this.segments.indexOf(old[0]!);
+      const unchanged = first >= 0 && first + old.length < this.segments.length && old.every((s, i) => this.segments[first + i] === s);
+      if (!unchanged || cleaned.baseOffset !== old[0]!.baseOffset) return false;
+      await cleaned.changeFileSuffix(CLEANED_SUFFIX, SWAP_SUFFIX);
+      this.segments.splice(first, old.length, cleaned);
+      this.hwMetadata = null;
+      await this.deleteSegmentFiles([...old]);
+      await cleaned.changeFileSuffix(SWAP_SUFFIX, '');
+      return true;
+    });
   }
 
   /**

@@ -141,6 +141,16 @@ export class ServerConnection implements Watcher {
    * there (a paused socket delivers no more) until resumeReading runs this again.
    */
   private processInbox(): void {
+    try {
+      this.processFrames();
+    } catch (err) {
+      // A bug met while reading one connection's frames costs that connection, never the server.
+      this.server.log(`Unexpected exception reading a request from ${this.remote}, closing: ${(err as Error)?.stack ?? String(err)}`);
+      this.close();
+    }
+  }
+
+  private processFrames(): void {
     const buf = this.inbox;
     if (!buf || this.closed) return;
     const max = this.server.juteMaxBufferBytes;

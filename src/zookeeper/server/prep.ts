@@ -20,6 +20,8 @@ export interface PrepContext {
   reconfigEnabled: boolean;
   /** The session's ephemerals in the tree (closeSession). */
   ephemeralsOf(sessionId: bigint): Iterable<string>;
+  /** An unexpected failure preparing a request, which becomes an error txn (MARSHALLINGERROR) as in Apache. */
+  onUnexpected?(err: unknown, req: Request): void;
 }
 
 const SPECIAL_PATHS = new Set(['/', ZOOKEEPER_PATH, QUOTA_PATH, CONFIG_PATH]);
@@ -261,9 +263,10 @@ export function prepWrite(ctx: PrepContext, req: Request, zxid: bigint, timeMs: 
         body = prepOne(ctx, req, req.type, req.body, zxid);
     }
   } catch (e) {
-    if (!(e instanceof KeeperError)) throw e;
+    // Apache's PrepRequestProcessor: anything but a KeeperException is logged and answered MARSHALLINGERROR.
+    if (!(e instanceof KeeperError)) ctx.onUnexpected?.(e, req);
     hdr.type = OpCode.error;
-    body = { type: OpCode.error, record: { err: e.code } };
+    body = { type: OpCode.error, record: { err: e instanceof KeeperError ? e.code : Err.MARSHALLINGERROR } };
   }
   return { hdr, body };
 }

@@ -2,7 +2,7 @@
 // Replies leave in arrival order across all sessions; a write is answered only after its transaction is fsynced.
 import { freshRequestStats, recordLatency, type RequestStats } from './request-stats.js';
 
-import { OP_NAMES, OpCode } from '../jute/constants.js';
+import { Err, OP_NAMES, OpCode } from '../jute/constants.js';
 import type { MultiResult } from '../jute/protocol-frames.js';
 import type { ConnectRequest, Id } from '../jute/records.generated.js';
 import { generateDigest } from '../tree/acl.js';
@@ -86,6 +86,7 @@ export class ZooKeeperServer {
       extendedTypesEnabled: settings.extendedTypesEnabled,
       reconfigEnabled: settings.reconfigEnabled,
       ephemeralsOf: (id) => this.tree.ephemerals.get(id) ?? [],
+      onUnexpected: (err, req) => this.logFailedRequest(err, req),
     };
     this.readCtx = { tree: this.tree, skipACL: settings.skipACL, maxReplyBytes: settings.juteMaxBufferBytes };
   }
@@ -309,7 +310,13 @@ export class ZooKeeperServer {
     try {
       res = executeRead(this.readCtx, req, watcher);
     } catch (err) {
-      if (!(err instanceof ReplyTooLargeError)) throw err;
+      if (!(err instanceof ReplyTooLargeError)) {
+        // Apache's FinalRequestProcessor: a request that fails unexpectedly is logged and answered MARSHALLINGERROR.
+        this.logFailedRequest(err, req);
+        conn.reply(req.xid, this.tree.lastProcessedZxid, Err.MARSHALLINGERROR);
+        this.answered(conn, req, this.tree.lastProcessedZxid);
+        return;
+      }
       // A frame longer than jute.maxbuffer is what Apache's server closes a connection for when a client sends
       // one, and what its clients close the connection on when a server does: refused here before it is built.
       this.log(`Reply to ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} from ${conn.remote} would be at least ${err.replyBytes} bytes, over jute.maxbuffer (${err.maxReplyBytes}); closing`);
@@ -322,6 +329,10 @@ export class ZooKeeperServer {
     else if (req.type === OpCode.multiRead && res.err === 0) conn.replyMulti(req.xid, zxid, res.value as MultiResult[], res.replyBytes);
     else conn.reply(req.xid, zxid, res.err, res.record, res.value);
     this.answered(conn, req, zxid);
+  }
+
+  private logFailedRequest(err: unknown, req: Request): void {
+    this.log(`Failed to process ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} of session 0x${req.sessionId.toString(16)}: ${(err as Error)?.stack ?? String(err)}`);
   }
 
   private answerWrite(req: Request, txn: Txn, result: TxnResult): void {
