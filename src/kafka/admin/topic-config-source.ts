@@ -44,6 +44,10 @@ export function logConfigFromTopicConfig(values: ReadonlyMap<string, KafkaValue>
     fileDeleteDelayMs: toNumber(get('file.delete.delay.ms')),
     cleanupPolicy: (get('cleanup.policy') as readonly string[]).filter((p): p is 'delete' | 'compact' => p === 'delete' || p === 'compact'),
     maxMessageBytes: toNumber(get('max.message.bytes')),
+    deleteRetentionMs: toNumber(get('delete.retention.ms')),
+    minCompactionLagMs: toNumber(get('min.compaction.lag.ms')),
+    maxCompactionLagMs: toNumber(get('max.compaction.lag.ms')),
+    minCleanableDirtyRatio: toNumber(get('min.cleanable.dirty.ratio')),
   };
 }
 
