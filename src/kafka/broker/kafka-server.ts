@@ -21,9 +21,11 @@ import { brokerPartitionConfig, type PartitionConfig } from './replica/partition
 import { ProducerIdManager, ZooKeeperProducerIdBlockStore, type ProducerIdBlockStore } from './replica/producer-id-manager.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { RequestHooks } from './request-hooks.js';
+import { adminHandlerDeps, type AdminWiring } from '../admin/admin-context.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
 import { ControllerService, type ControllerApi } from './zk-controller/controller-service.js';
+import { controllerRequests } from './zk-controller/controller-requests.js';
 import { ZkMetadataCache } from './zk-metadata-cache.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
@@ -76,6 +78,8 @@ export interface KafkaServerOptions {
   topicConfig?: (topic: string, brokerDefault: PartitionConfig) => PartitionConfig;
   /** Test-only: the metadata Metadata answers from instead of the metadata cache. */
   metadata?: BrokerMetadata;
+  /** Test-only: replaces parts of the admin wiring (which defaults to this broker's ZooKeeper, cache and controller). */
+  admin?: Partial<AdminWiring>;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -281,6 +285,13 @@ export class KafkaServer {
       replicaControl,
       fence: new ControlRequestFence(brokerEpoch),
       controller,
+      ...adminHandlerDeps({
+        zk: kafkaZk,
+        metadata: metadataCache,
+        isActiveController: () => controller.isActive(),
+        controller: controllerRequests(controller, metadataCache),
+        ...opts.admin,
+      }, config, brokerId),
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),

@@ -1,8 +1,9 @@
 // Metadata (key 3), versions 0-11: Kafka 2.8.2's range. v12 (trunk: null topic names in the response, topic ids
 // answered by name) is not advertised.
 // v0: an empty topic list means all topics; v1+: null means all topics and an empty list none (librdkafka asks for
-// brokers only that way). v4+ carries allowAutoTopicCreation: auto-creation is not wired yet, so an unknown topic is
-// UNKNOWN_TOPIC_OR_PARTITION whatever the flag says. v10/v11 name topics only: a topic given by id (or with a null
+// brokers only that way). v4+ carries allowAutoTopicCreation (v0-3 always allow it): with an auto-creation given,
+// an unknown topic is handed to it (admin/auto-create.ts: LEADER_NOT_AVAILABLE once created), else it is
+// UNKNOWN_TOPIC_OR_PARTITION. v10/v11 name topics only: a topic given by id (or with a null
 // name) is answered INVALID_REQUEST, as Kafka 2.8 refuses such requests. Authorized operations (v8+) stay at
 // Kafka's "not requested" value: there is no authorizer.
 // Per partition, as KafkaApis asks the metadata cache: a leader that is alive but has no endpoint on the listener the
@@ -17,6 +18,7 @@ import type {
 } from '../../protocol/schemas/metadata.js';
 import { ZERO_UUID, type BrokerMetadata, type MetadataPartition, type MetadataTopic } from '../broker-metadata.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import type { TopicAutoCreation } from '../../admin/auto-create.js';
 
 /** How the request's listener and version shape a partition (KafkaApis: errorUnavailableEndpoints/Listeners). */
 interface View {
@@ -57,15 +59,15 @@ function describeTopic(topic: MetadataTopic, view: View): ResponseTopic {
   };
 }
 
-function topicError(name: string | null, errorCode: number): ResponseTopic {
-  return { errorCode, name: name ?? '', topicId: ZERO_UUID, isInternal: false, partitions: [] };
+function topicError(name: string | null, errorCode: number, isInternal = false): ResponseTopic {
+  return { errorCode, name: name ?? '', topicId: ZERO_UUID, isInternal, partitions: [] };
 }
 
 function isAllTopics(request: MetadataRequest, version: number): boolean {
   return request.topics === null || (version === 0 && request.topics.length === 0);
 }
 
-export function metadataHandler(metadata: BrokerMetadata): ApiHandler<typeof ApiKey.Metadata> {
+export function metadataHandler(metadata: BrokerMetadata, autoCreation?: TopicAutoCreation): ApiHandler<typeof ApiKey.Metadata> {
   const answer = (ctx: RequestContext, topics: ResponseTopic[]): MetadataResponse => ({
     throttleTimeMs: 0,
     brokers: metadata.aliveBrokers(ctx.listenerName).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
@@ -77,7 +79,7 @@ export function metadataHandler(metadata: BrokerMetadata): ApiHandler<typeof Api
     apiKey: ApiKey.Metadata,
     minVersion: 0,
     maxVersion: 11,
-    handle(request, ctx) {
+    async handle(request, ctx) {
       const view: View = { reachable: new Set(metadata.aliveBrokers(ctx.listenerName).map((b) => b.id)), apiVersion: ctx.apiVersion };
       if (isAllTopics(request, ctx.apiVersion)) return answer(ctx, [...metadata.allTopics()].map((t) => describeTopic(t, view)));
       const topics: ResponseTopic[] = [];
@@ -90,7 +92,13 @@ export function metadataHandler(metadata: BrokerMetadata): ApiHandler<typeof Api
         if (seen.has(wanted.name)) continue;
         seen.add(wanted.name);
         const topic = metadata.topic(wanted.name);
-        topics.push(topic ? describeTopic(topic, view) : topicError(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        if (topic) topics.push(describeTopic(topic, view));
+        else if (autoCreation === undefined) topics.push(topicError(wanted.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        else {
+          const allowed = ctx.apiVersion < 4 || request.allowAutoTopicCreation !== false;
+          const outcome = await autoCreation.unknownTopic(wanted.name, allowed);
+          topics.push(topicError(wanted.name, outcome.errorCode, outcome.isInternal));
+        }
       }
       return answer(ctx, topics);
     },

@@ -4,6 +4,10 @@ import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ControlRequestFence } from '../control-request-fence.js';
 import type { ApiVersionRange } from '../dispatcher.js';
 import type { AnyApiHandler } from '../handler.js';
+import type { AdminContext } from '../../admin/admin-context.js';
+import { ZkTopicAutoCreation } from '../../admin/auto-create.js';
+import type { ControllerRequests } from '../../admin/controller-requests.js';
+import type { LogDirsSource } from '../../admin/log-dirs-source.js';
 import type { ProducerIdManager } from '../replica/producer-id-manager.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { ControllerApi } from '../zk-controller/controller-service.js';
@@ -17,10 +21,21 @@ import { stopReplicaHandler } from './05-stop-replica.js';
 import { updateMetadataHandler } from './06-update-metadata.js';
 import { controlledShutdownHandler } from './07-controlled-shutdown.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopicsHandler } from './19-create-topics.js';
+import { deleteTopicsHandler } from './20-delete-topics.js';
 import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
+import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
+import { electLeadersHandler } from './43-elect-leaders.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { alterIsrHandler } from './56-alter-isr.js';
+import { describeClusterHandler } from './60-describe-cluster.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -30,6 +45,12 @@ export interface HandlerDeps {
   replicas?: ReplicaManager;
   /** Producer ids for InitProducerId; without it idempotent producers are refused. */
   producerIds?: ProducerIdManager;
+  /** ZooKeeper-backed admin (topic creation, configs): without it the admin APIs are not served. */
+  admin?: AdminContext;
+  /** The local controller's request API: with it (and admin) ElectLeaders and AlterPartitionReassignments are served. */
+  controllerRequests?: ControllerRequests;
+  /** The broker's log dirs as its storage sees them: with it DescribeLogDirs is served. */
+  logDirs?: LogDirsSource;
 }
 
 /** What the controller-to-broker and broker-to-controller APIs need (a ZooKeeper-mode broker has them all). */
@@ -41,7 +62,11 @@ export interface ClusterHandlerDeps {
 }
 
 export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>): AnyApiHandler[] {
-  const handlers: AnyApiHandler[] = [metadataHandler(deps.metadata), apiVersionsHandler(deps.versionTable)];
+  const { admin } = deps;
+  const handlers: AnyApiHandler[] = [
+    metadataHandler(deps.metadata, admin === undefined ? undefined : new ZkTopicAutoCreation(admin)),
+    apiVersionsHandler(deps.versionTable),
+  ];
   if (deps.metadataCache && deps.replicaControl && deps.fence && deps.controller) {
     handlers.push(
       leaderAndIsrHandler(deps.replicaControl, deps.fence),
@@ -61,6 +86,22 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       initProducerIdHandler(deps.producerIds),
       offsetForLeaderEpochHandler(r),
     );
+  }
+  if (deps.logDirs !== undefined) handlers.push(describeLogDirsHandler(deps.logDirs));
+  if (admin !== undefined) {
+    handlers.push(
+      createTopicsHandler(admin),
+      deleteTopicsHandler(admin),
+      describeConfigsHandler(admin),
+      alterConfigsHandler(admin),
+      createPartitionsHandler(admin),
+      incrementalAlterConfigsHandler(admin),
+      listPartitionReassignmentsHandler(admin),
+      describeClusterHandler(deps.metadata),
+    );
+    if (deps.controllerRequests !== undefined) {
+      handlers.push(electLeadersHandler(admin, deps.controllerRequests), alterPartitionReassignmentsHandler(admin, deps.controllerRequests));
+    }
   }
   return handlers;
 }
