@@ -6,10 +6,12 @@ import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '..
 import type { Crc32cFn } from '../storage/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
-import { LocalBrokerMetadata } from './broker-metadata.js';
+import type { LocalPartitions, TopicCreator } from './broker-contracts.js';
+import { LocalBrokerMetadata, type BrokerMetadata } from './broker-metadata.js';
 import { PendingZooKeeperRegistration, type BrokerRegistration } from './broker-registration.js';
 import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
 import { Dispatcher, apiName } from './dispatcher.js';
+import { startGroupCoordinator } from './groups/group-coordinator-wiring.js';
 import { brokerHandlers } from './handlers/index.js';
 import type { RequestHooks } from './request-hooks.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
@@ -35,6 +37,11 @@ export interface KafkaServerOptions {
   hooks?: RequestHooks;
   /** The host advertised for listeners with an empty host (default: the canonical local host name, as Kafka). */
   localHostName?: () => Promise<string>;
+  /** What Metadata and FindCoordinator answer from (default: this broker alone, no topics). */
+  metadata?: BrokerMetadata;
+  /** With both, the group coordinator's APIs are served on __consumer_offsets through these. */
+  localPartitions?: LocalPartitions;
+  topicCreator?: TopicCreator;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -69,6 +76,7 @@ export class KafkaServer {
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
   private closing: Promise<void> | undefined;
+  private stopGroupCoordinator: () => void = () => {};
 
   private constructor(
     readonly brokerId: number,
@@ -118,9 +126,12 @@ export class KafkaServer {
         ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
         : undefined,
     });
-    const metadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const localMetadata = new LocalBrokerMetadata(brokerId, clusterId, config.brokerRack ?? null);
+    const metadata = opts.metadata ?? localMetadata;
+    const { localPartitions: partitions, topicCreator: topics } = opts;
+    const groups = partitions && topics ? startGroupCoordinator({ config, brokerId, partitions, topics, metadata, log }) : undefined;
     let dispatcher: Dispatcher | undefined;
-    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable() });
+    const handlers = brokerHandlers({ metadata, versionTable: () => dispatcher!.versionTable(), groups: groups?.deps });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
     );
@@ -142,6 +153,7 @@ export class KafkaServer {
         log,
       });
     } catch (err) {
+      groups?.shutdown();
       await storage.close();
       throw err;
     }
@@ -150,8 +162,9 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    metadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
+    localMetadata.setEndpoints(advertised.map((l) => ({ listenerName: l.name, host: l.host, port: l.port })));
     const server = new KafkaServer(brokerId, clusterId, bound, advertised, config.logDirs, dispatcher, socketServer, storage, registration, log);
+    if (groups) server.stopGroupCoordinator = groups.shutdown;
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
     } catch (err) {
@@ -168,6 +181,8 @@ export class KafkaServer {
     this.closing ??= (async () => {
       this.log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
       try {
+        // Requests waiting on a rebalance would hold the drain: their connections are closed instead.
+        this.stopGroupCoordinator();
         await this.socketServer.close(DRAIN_TIMEOUT_MS);
         await this.storage.close();
         await this.registration.close();
