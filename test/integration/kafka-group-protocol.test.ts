@@ -266,3 +266,24 @@ test('a consumer group through the flexible versions: join (MEMBER_ID_REQUIRED f
   // Kafka answers the failures first, then the deleted groups.
   assert.deepEqual(gone.results, [{ groupId: 'never-existed', errorCode: ErrorCode.GROUP_ID_NOT_FOUND }, { groupId, errorCode: 0 }]);
 });
+
+test('FindCoordinator answers COORDINATOR_NOT_AVAILABLE while __consumer_offsets is missing, asking for its creation each time none is in flight', async () => {
+  const lone = await startGroupBroker({ offsetsTopicExists: false, offsetsPartitions: 7, creationResult: ErrorCode.INVALID_REPLICATION_FACTOR });
+  const raw = await FrameSocket.open(lone.port);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const id = 500 + i;
+      raw.send(Buffer.concat(encodeRequest({ apiKey: ApiKey.FindCoordinator, apiVersion: 2, correlationId: id, clientId: 'c' }, { key: 'g', keyType: 0 })));
+      assert.ok(await raw.waitForFrame(10_000));
+      const answer = decodeWellFormed(ApiKey.FindCoordinator, 2, { frame: raw.take(), correlationId: id });
+      assert.deepEqual([answer.errorCode, answer.errorMessage, answer.nodeId, answer.host, answer.port], [
+        ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.', -1, '', -1,
+      ]);
+    }
+    assert.ok(lone.creations.length >= 1 && lone.creations.length <= 2);
+    assert.deepEqual(lone.creations.map((c) => [c.name, c.numPartitions, c.replicationFactor, c.configs['cleanup.policy']]), lone.creations.map(() => ['__consumer_offsets', 7, 1, 'compact']));
+  } finally {
+    raw.destroy();
+    await lone.close();
+  }
+});
