@@ -21,6 +21,8 @@ export class LogBackedPartitions implements LocalPartitions {
   holdAppends = false;
   /** Every append call, in order: topic, partition, acks. */
   readonly appendCalls: { topic: string; partition: number; requiredAcks: number }[] = [];
+  /** Every read call, in order. */
+  readonly readCalls: { topic: string; partition: number; fetchOffset: bigint; maxBytes: number }[] = [];
 
   constructor(private readonly dir: string) {}
 
@@ -77,6 +79,7 @@ export class LogBackedPartitions implements LocalPartitions {
   }
 
   async readAsLeader(topic: string, partition: number, fetchOffset: bigint, maxBytes: number): Promise<LocalReadResult> {
+    this.readCalls.push({ topic, partition, fetchOffset, maxBytes });
     const hosted = this.hosted.get(this.key(topic, partition));
     const empty = { records: Buffer.alloc(0), highWatermark: -1n, logStartOffset: -1n, logEndOffset: -1n };
     if (!hosted?.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, ...empty };

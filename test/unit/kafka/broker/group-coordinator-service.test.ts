@@ -227,6 +227,8 @@ test('a second coordinator over the same log dir (another broker after a restart
 
   const second = rig({}, d.path);
   await lead(second, 1);
+  // Each read asks for at most offsets.load.buffer.size bytes (64 here: one batch per read) and goes on to the end.
+  assert.deepEqual(second.partitions.readCalls.map((c) => [c.fetchOffset, c.maxBytes]), [0n, 1n, 2n, 3n, 4n, 5n].map((o) => [o, 64]));
   for (let i = 0; i < 5; i++) {
     const fetched = await fetchOffsets(second, `standalone-${i}`);
     assert.equal(fetched.groups[0]!.topics[0]!.partitions[0]!.committedOffset, BigInt(100 + i));
