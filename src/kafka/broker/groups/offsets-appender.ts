@@ -62,7 +62,15 @@ export class OffsetsAppender {
       // Coordinator-internal appends (expiry and deletion tombstones) are written locally without waiting for replicas.
       const acks = request.awaited ? this.config.requiredAcks : 1;
       if (request.awaited) cancelTimeout = this.scheduler.schedule('offsets-commit-timeout', () => finish(ErrorCode.REQUEST_TIMED_OUT), this.config.timeoutMs);
-      this.partitions.appendAsLeader(OFFSETS_TOPIC, request.partition, batch, acks).then(
+      let appended: Promise<{ errorCode: number }>;
+      try {
+        // Called here, in queue order, so the partition sees the appends in the order the coordinator made them.
+        appended = this.partitions.appendAsLeader(OFFSETS_TOPIC, request.partition, batch, acks);
+      } catch (err) {
+        finish(appendFailureCode(err));
+        return;
+      }
+      appended.then(
         (result) => finish(result.errorCode),
         (err) => finish(appendFailureCode(err)),
       );
