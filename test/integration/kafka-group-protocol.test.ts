@@ -17,6 +17,8 @@ import {
   type ApiMessages,
   type MessageSchema,
 } from '../../src/kafka/protocol/index.js';
+import { OFFSETS_TOPIC } from '../../src/kafka/broker/groups/offsets-batches.js';
+import { partitionForGroup } from '../../src/kafka/coordinator/group-partition.js';
 import { KAFKAJS_FIXTURES_DIR } from '../support/fixtures-dir.js';
 import { FrameSocket } from '../support/frame-socket.js';
 import { GROUP_BROKER_ID, startGroupBroker, type GroupBroker } from '../support/group-broker.js';
@@ -285,5 +287,36 @@ test('FindCoordinator answers COORDINATOR_NOT_AVAILABLE while __consumer_offsets
   } finally {
     raw.destroy();
     await lone.close();
+  }
+});
+
+test('once this broker stops leading a group partition, each API answers NOT_COORDINATOR in its version shape', async () => {
+  const groupId = 'moved-group';
+  const partition = partitionForGroup(groupId, 5);
+  broker.partitions.resign(OFFSETS_TOPIC, partition, 1);
+  try {
+    const v1 = await call(ApiKey.OffsetFetch, 1, { groupId, topics: [{ name: 'known-topic', partitionIndexes: [0, 1] }] });
+    assert.deepEqual(v1.topics!.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata, p.errorCode])]), [
+      ['known-topic', [[0, -1n, '', ErrorCode.NOT_COORDINATOR], [1, -1n, '', ErrorCode.NOT_COORDINATOR]]],
+    ]);
+    const v3 = await call(ApiKey.OffsetFetch, 3, { groupId, topics: [{ name: 'known-topic', partitionIndexes: [0] }] });
+    assert.deepEqual([v3.errorCode, v3.topics], [ErrorCode.NOT_COORDINATOR, []]);
+    const v8 = await call(ApiKey.OffsetFetch, 8, { groups: [{ groupId, topics: null }], requireStable: false });
+    assert.deepEqual(v8.groups!.map((g) => [g.groupId, g.errorCode, g.topics]), [[groupId, ErrorCode.NOT_COORDINATOR, []]]);
+    const commit = await call(ApiKey.OffsetCommit, 2, {
+      groupId, generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1n,
+      topics: [{ name: 'known-topic', partitions: [{ partitionIndex: 0, committedOffset: 5n, committedMetadata: null }] }],
+    });
+    assert.deepEqual(commit.topics[0]!.partitions, [{ partitionIndex: 0, errorCode: ErrorCode.NOT_COORDINATOR }]);
+    const join = await call(ApiKey.JoinGroup, 0, { groupId, sessionTimeoutMs: 10_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] });
+    assert.deepEqual([join.errorCode, join.generationId, join.protocolName, join.leader, join.memberId, join.members], [ErrorCode.NOT_COORDINATOR, -1, '', '', '', []]);
+    assert.equal((await call(ApiKey.Heartbeat, 0, { groupId, generationId: 1, memberId: 'm' })).errorCode, ErrorCode.NOT_COORDINATOR);
+    assert.equal((await call(ApiKey.LeaveGroup, 0, { groupId, memberId: 'm' })).errorCode, ErrorCode.NOT_COORDINATOR);
+    const described = await call(ApiKey.DescribeGroups, 0, { groups: [groupId] });
+    assert.deepEqual(described.groups.map((g) => [g.groupId, g.errorCode, g.groupState]), [[groupId, ErrorCode.NOT_COORDINATOR, '']]);
+    assert.deepEqual((await call(ApiKey.DeleteGroups, 0, { groupsNames: [groupId] })).results, [{ groupId, errorCode: ErrorCode.NOT_COORDINATOR }]);
+  } finally {
+    await broker.partitions.lead(OFFSETS_TOPIC, partition, 2);
+    await waitUntilLoaded();
   }
 });
