@@ -70,7 +70,12 @@ export class GroupCoordinatorService {
     if (this.stopped) return Promise.reject(new CloseConnection('the group coordinator is shut down'));
     const requestId = this.nextRequestId++;
     const answer = new Promise<R>((resolve, reject) => this.waiting.set(requestId, { resolve: resolve as (r: CoordinatorResponse) => void, reject }));
-    this.apply(call(this.coordinator, this.now(), requestId));
+    try {
+      this.apply(call(this.coordinator, this.now(), requestId));
+    } catch (err) {
+      this.waiting.delete(requestId);
+      return Promise.reject(err);
+    }
     return answer;
   }
 
