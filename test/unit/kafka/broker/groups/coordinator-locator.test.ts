@@ -2,11 +2,11 @@
 // one creation of a missing offsets topic at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TopicCreationRequest, TopicCreator } from '../../../../src/kafka/broker/broker-contracts.js';
-import { silentLog } from '../../../../src/kafka/broker/broker-log.js';
-import { CoordinatorLocator } from '../../../../src/kafka/broker/groups/coordinator-locator.js';
-import { ErrorCode } from '../../../../src/kafka/protocol/index.js';
-import { StaticBrokerMetadata } from '../../../support/static-metadata.js';
+import type { TopicCreationRequest, TopicCreator } from '../../../../../src/kafka/broker/broker-contracts.js';
+import { silentLog } from '../../../../../src/kafka/broker/broker-log.js';
+import { CoordinatorLocator } from '../../../../../src/kafka/broker/groups/coordinator-locator.js';
+import { ErrorCode } from '../../../../../src/kafka/protocol/index.js';
+import { StaticBrokerMetadata } from '../../../../support/static-metadata.js';
 
 const CONFIG = { offsetsTopicNumPartitions: 50, offsetsTopicReplicationFactor: 3, offsetsTopicSegmentBytes: 104857600 };
 const NOT_AVAILABLE = { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1, host: '', port: -1 };

@@ -2,10 +2,10 @@
 // unloading on leadership changes, offset expiry with tombstones, compression, commit timeouts and delayed joins.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupCoordinatorService, type GroupServiceConfig } from '../../../../src/kafka/broker/groups/group-coordinator-service.js';
-import { decodeOffsetsBatches, OFFSETS_TOPIC } from '../../../../src/kafka/broker/groups/offsets-batches.js';
-import type { GroupCoordinator } from '../../../../src/kafka/coordinator/coordinator.js';
-import type { OffsetsLogRecord } from '../../../../src/kafka/coordinator/offsets-records.js';
+import { GroupCoordinatorService, type GroupServiceConfig } from '../../../../../src/kafka/broker/groups/group-coordinator-service.js';
+import { decodeOffsetsBatches, OFFSETS_TOPIC } from '../../../../../src/kafka/broker/groups/offsets-batches.js';
+import type { GroupCoordinator } from '../../../../../src/kafka/coordinator/coordinator.js';
+import type { OffsetsLogRecord } from '../../../../../src/kafka/coordinator/offsets-records.js';
 import type {
   CoordinatorResponse,
   DescribeGroupsResponse,
@@ -16,13 +16,13 @@ import type {
   OffsetCommitResponse,
   OffsetFetchResponse,
   SyncGroupResponse,
-} from '../../../../src/kafka/coordinator/types.js';
-import { ErrorCode } from '../../../../src/kafka/protocol/index.js';
-import { recordBatches } from '../../../../src/kafka/protocol/records/index.js';
-import { ManualScheduler } from '../../../../src/kafka/storage/scheduler.js';
-import { TEST_CONFIG } from '../../../support/coordinator-driver.js';
-import { kafkaTempDir, readSlice } from '../../../support/kafka-log.js';
-import { LogBackedPartitions } from '../../../support/log-partitions.js';
+} from '../../../../../src/kafka/coordinator/types.js';
+import { ErrorCode } from '../../../../../src/kafka/protocol/index.js';
+import { recordBatches } from '../../../../../src/kafka/protocol/records/index.js';
+import { ManualScheduler } from '../../../../../src/kafka/storage/scheduler.js';
+import { TEST_CONFIG } from '../../../../support/coordinator-driver.js';
+import { kafkaTempDir, readSlice } from '../../../../support/kafka-log.js';
+import { LogBackedPartitions } from '../../../../support/log-partitions.js';
 
 const CONFIG: GroupServiceConfig = {
   ...TEST_CONFIG,
