@@ -11,11 +11,13 @@ import { writeMetaProperties } from '../storage/meta-properties.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { ReplicaControl } from './broker-contracts.js';
 import { KAFKA_SERVER_LOGGER, type BrokerLog } from './broker-log.js';
+import type { LocalPartitions, TopicCreator } from './broker-contracts.js';
 import type { BrokerMetadata } from './broker-metadata.js';
 import { BrokerStartupError, BrokerStorage, checkBrokerId, recordBatchCrc32c, readStoredIdentity } from './broker-storage.js';
 import { ControlRequestFence } from './control-request-fence.js';
 import { controlledShutdown } from './controlled-shutdown.js';
 import { Dispatcher, apiName } from './dispatcher.js';
+import { startGroupCoordinator } from './groups/group-coordinator-wiring.js';
 import { brokerHandlers } from './handlers/index.js';
 import { brokerPartitionConfig, type PartitionConfig } from './replica/partition-config.js';
 import { ProducerIdManager, ZooKeeperProducerIdBlockStore, type ProducerIdBlockStore } from './replica/producer-id-manager.js';
@@ -80,6 +82,10 @@ export interface KafkaServerOptions {
   metadata?: BrokerMetadata;
   /** Test-only: replaces parts of the admin wiring (which defaults to this broker's ZooKeeper, cache and controller). */
   admin?: Partial<AdminWiring>;
+  /** Test-only: what the group coordinator appends to and reads (default: the replica manager). */
+  localPartitions?: LocalPartitions;
+  /** Test-only: how __consumer_offsets is created (default: the admin's ZooKeeper topic creation). */
+  topicCreator?: TopicCreator;
 }
 
 export function logConfigOf(config: KafkaConfig): LogConfig {
@@ -157,6 +163,7 @@ interface Parts {
   replicaControl: ReplicaControl & { close?(): Promise<void> };
   /** The replica manager, which also serves the data plane; absent when a test supplied its own ReplicaControl. */
   replicas: ReplicaManager | undefined;
+  groups: { shutdown(): void } | undefined;
 }
 
 export class KafkaServer {
@@ -275,6 +282,16 @@ export class KafkaServer {
     const replicaControl: Parts['replicaControl'] = replicas ?? opts.replicaControl!({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log });
     const producerIds = new ProducerIdManager(brokerId, opts.producerIdBlocks ?? new ZooKeeperProducerIdBlockStore(() => kafkaZk.zk));
     const controller = controllerService(config, brokerId, kafkaZk, log);
+    const adminDeps = adminHandlerDeps({
+      zk: kafkaZk,
+      metadata: metadataCache,
+      isActiveController: () => controller.isActive(),
+      controller: controllerRequests(controller, metadataCache),
+      ...opts.admin,
+    }, config, brokerId);
+    const groupPartitions = opts.localPartitions ?? replicas;
+    const topicCreator = opts.topicCreator ?? adminDeps.admin.admin;
+    const groups = groupPartitions ? startGroupCoordinator({ config, brokerId, partitions: groupPartitions, topics: topicCreator, metadata: served, log }) : undefined;
     let dispatcher: Dispatcher | undefined;
     const handlers = brokerHandlers({
       metadata: served,
@@ -285,13 +302,8 @@ export class KafkaServer {
       replicaControl,
       fence: new ControlRequestFence(brokerEpoch),
       controller,
-      ...adminHandlerDeps({
-        zk: kafkaZk,
-        metadata: metadataCache,
-        isActiveController: () => controller.isActive(),
-        controller: controllerRequests(controller, metadataCache),
-        ...opts.admin,
-      }, config, brokerId),
+      ...adminDeps,
+      groups: groups?.deps,
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
@@ -314,6 +326,7 @@ export class KafkaServer {
         log,
       });
     } catch (err) {
+      groups?.shutdown();
       await replicas?.shutdown();
       await replicaControl.close?.();
       await storage.close();
@@ -324,7 +337,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, groups };
     const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
@@ -355,6 +368,8 @@ export class KafkaServer {
       log('INFO', `${this.prefix} shutting down`, KAFKA_SERVER_LOGGER);
       try {
         if (this.started && config.controlledShutdownEnable) await this.controlledShutdown();
+        // Requests waiting on a rebalance would hold the drain: their connections are closed instead.
+        parts.groups?.shutdown();
         // Waiting fetches and produces are answered first, so draining the connections does not wait for them.
         await this.shutdownStep('the replica manager', async () => {
           await parts.replicas?.shutdown();

@@ -36,6 +36,18 @@ import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassig
 import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { alterIsrHandler } from './56-alter-isr.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
+import type { GroupHandlerDeps } from '../groups/group-handler-deps.js';
+import { offsetCommitHandler } from './08-offset-commit.js';
+import { offsetFetchHandler } from './09-offset-fetch.js';
+import { findCoordinatorHandler } from './10-find-coordinator.js';
+import { joinGroupHandler } from './11-join-group.js';
+import { heartbeatHandler } from './12-heartbeat.js';
+import { leaveGroupHandler } from './13-leave-group.js';
+import { syncGroupHandler } from './14-sync-group.js';
+import { describeGroupsHandler } from './15-describe-groups.js';
+import { listGroupsHandler } from './16-list-groups.js';
+import { deleteGroupsHandler } from './42-delete-groups.js';
+import { offsetDeleteHandler } from './47-offset-delete.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -51,6 +63,24 @@ export interface HandlerDeps {
   controllerRequests?: ControllerRequests;
   /** The broker's log dirs as its storage sees them: with it DescribeLogDirs is served. */
   logDirs?: LogDirsSource;
+  /** The group coordinator's parts; without them the group APIs are not served. */
+  groups?: GroupHandlerDeps;
+}
+
+function groupHandlers(deps: GroupHandlerDeps): AnyApiHandler[] {
+  return [
+    offsetCommitHandler(deps),
+    offsetFetchHandler(deps),
+    findCoordinatorHandler(deps),
+    joinGroupHandler(deps),
+    heartbeatHandler(deps),
+    leaveGroupHandler(deps),
+    syncGroupHandler(deps),
+    describeGroupsHandler(deps),
+    listGroupsHandler(deps),
+    deleteGroupsHandler(deps),
+    offsetDeleteHandler(deps),
+  ];
 }
 
 /** What the controller-to-broker and broker-to-controller APIs need (a ZooKeeper-mode broker has them all). */
@@ -103,5 +133,6 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       handlers.push(electLeadersHandler(admin, deps.controllerRequests), alterPartitionReassignmentsHandler(admin, deps.controllerRequests));
     }
   }
+  if (deps.groups) handlers.push(...groupHandlers(deps.groups));
   return handlers;
 }
