@@ -128,9 +128,10 @@ test('kafkajs deleteTopics marks /admin/delete_topics and returns once the topic
   await admin.createTopics({ topics: [{ topic: 'doomed' }] });
   await admin.deleteTopics({ topics: ['doomed'], timeout: 10_000 });
   assert.equal(b.metadata.topic('doomed'), undefined);
-  assert.equal(await znode('/brokers/topics/doomed'), null);
-  assert.equal(await znode('/config/topics/doomed'), null);
-  assert.equal(await znode('/admin/delete_topics/doomed'), null);
+  // As in Kafka, the controller removes the znodes once the replicas answered StopReplica, after the metadata.
+  for (const path of ['/brokers/topics/doomed', '/config/topics/doomed', '/admin/delete_topics/doomed']) {
+    await b.until(async () => (await znode(path)) === null, `${path} deleted`);
+  }
   const res = await b.call(ApiKey.DeleteTopics, 5, { topicNames: ['never-was'], timeoutMs: 1000 });
   assert.deepEqual(res.responses, [{ name: 'never-was', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null }]);
 });
@@ -159,11 +160,15 @@ test('kafkajs createPartitions extends /brokers/topics/<t> keeping the topic id;
   ]);
 });
 
-test('ApiVersions advertises the admin APIs with Kafka 2.8.2 ranges; DescribeCluster v0 answers from the metadata', async () => {
+test('ApiVersions advertises every API the broker serves, the admin ones with Kafka 2.8.2 ranges; DescribeCluster v0 answers from the metadata', async () => {
   const versions = await b.call(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
   assert.deepEqual(
     versions.apiKeys.map((k) => `${k.apiKey}:${k.minVersion}-${k.maxVersion}`),
-    ['3:0-11', '18:0-3', '19:0-7', '20:0-6', '32:0-4', '33:0-2', '37:0-3', '44:0-1', '46:0-0', '60:0-0'],
+    [
+      '0:0-9', '1:0-13', '2:0-7', '3:0-11', '4:0-5', '5:0-3', '6:0-7', '7:0-3', '8:0-8', '9:0-8', '10:0-4', '11:0-7', '12:0-4',
+      '13:0-4', '14:0-5', '15:0-5', '16:0-4', '18:0-3', '19:0-7', '20:0-6', '21:0-2', '22:0-4', '23:0-4', '32:0-4', '33:0-2',
+      '37:0-3', '42:0-2', '43:0-2', '44:0-1', '45:0-0', '46:0-0', '47:0-0', '56:0-0', '60:0-0',
+    ],
   );
   const cluster = await b.call(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: true });
   assert.deepEqual(cluster, {

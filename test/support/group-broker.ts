@@ -1,6 +1,7 @@
 // An in-process broker serving the group coordinator's APIs: __consumer_offsets kept in real Logs (LogBackedPartitions)
 // and led by this broker, a static metadata, and a TopicCreator that records what is asked of it and (when told to)
 // makes the topic appear. Listens on 127.0.0.1 port 0 in a temp dir; close() stops and removes everything.
+import { partitionStates } from './data-broker.js';
 import { startOurZooKeeper } from './our-zk.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,9 @@ export async function startGroupBroker(opts: GroupBrokerOptions = {}): Promise<G
     throw err;
   }
   const started = server;
+  // The data topics are led by the broker's replica manager, as the controller would make it (Produce, Fetch).
+  const dataTopics = Object.entries(opts.topics ?? {}).map(([name, partitions]) => ({ name, partitions }));
+  if (dataTopics.length > 0) await started.replicaManager.becomeLeaderOrFollower(GROUP_BROKER_ID, 1, partitionStates(GROUP_BROKER_ID, dataTopics, 0));
   if (opts.offsetsTopicExists ?? true) {
     metadata.addTopic(OFFSETS_TOPIC, offsetsPartitions);
     await leadOffsetsTopic();
