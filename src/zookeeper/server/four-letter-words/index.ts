@@ -31,8 +31,8 @@ function hash({ ctx }: { ctx: FourLetterContext }): string {
 
 const COMMANDS: Record<string, FourLetterCommand> = {
   ruok: () => 'imok',
-  // A standalone server is always read-write.
-  isro: () => 'rw',
+  // Read-only mode is not implemented: a serving server is read-write; one without a synced leader says null.
+  isro: ({ ctx }) => (ctx.server.serving ? 'rw' : 'null'),
   srvr,
   stat,
   cons,
