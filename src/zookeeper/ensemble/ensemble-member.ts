@@ -233,9 +233,8 @@ export class EnsembleMember {
 
   private sendZab(to: bigint, m: ZabMessage): void {
     const snap = () => encodeSnapBody({ ...snapshotSource(this.opts.server), zxid: (m as { zxid: bigint }).zxid });
-    const bytes = encodeZabMessage(m, snap);
-    if (this.peer.role instanceof ZabLeader) this.leaderListener?.send(to, bytes);
-    else if (this.learnerLeader === to) this.learnerConn?.send(bytes);
+    if (this.peer.role instanceof ZabLeader) this.leaderListener?.send(to, encodeZabMessage(m, false, snap));
+    else if (this.learnerLeader === to) this.learnerConn?.send(encodeZabMessage(m, true));
   }
 
   private onRole(state: ServerState, leader: bigint | null): void {

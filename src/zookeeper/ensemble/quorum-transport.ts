@@ -41,8 +41,14 @@ class PacketReader {
   }
 }
 
-export function encodeZabMessage(m: ZabMessage, snapBody?: () => Buffer): Buffer {
-  const packet = encodeQuorumPacket(toQuorumPacket(m));
+/**
+ * The bytes of one message. A learner's PING reply always carries a data buffer, empty when no session was
+ * touched: Apache's LearnerHandler reads it without a null check.
+ */
+export function encodeZabMessage(m: ZabMessage, fromLearner: boolean, snapBody?: () => Buffer): Buffer {
+  const qp = toQuorumPacket(m);
+  if (fromLearner && m.type === PacketType.PING && qp.data === null) qp.data = Buffer.alloc(0);
+  const packet = encodeQuorumPacket(qp);
   return m.type === PacketType.SNAP && snapBody ? Buffer.concat([packet, snapBody()]) : packet;
 }
 
