@@ -233,8 +233,17 @@ export class EnsembleMember {
 
   private sendZab(to: bigint, m: ZabMessage): void {
     const snap = () => encodeSnapBody({ ...snapshotSource(this.opts.server), zxid: (m as { zxid: bigint }).zxid });
-    if (this.peer.role instanceof ZabLeader) this.leaderListener?.send(to, encodeZabMessage(m, false, snap));
+    if (this.peer.role instanceof ZabLeader) {
+      this.logSync(m, `to learner ${to}`);
+      this.leaderListener?.send(to, encodeZabMessage(m, false, snap));
+    }
     else if (this.learnerLeader === to) this.learnerConn?.send(encodeZabMessage(m, true));
+  }
+
+  /** How each learner was synchronised: the line a test (or an operator) looks for. */
+  private logSync(m: ZabMessage, peer: string): void {
+    const name = m.type === PacketType.DIFF ? 'DIFF' : m.type === PacketType.TRUNC ? 'TRUNC' : m.type === PacketType.SNAP ? 'SNAP' : null;
+    if (name) this.opts.log(`Sync ${name} 0x${(m as { zxid: bigint }).zxid.toString(16)} ${peer}`);
   }
 
   private onRole(state: ServerState, leader: bigint | null): void {
@@ -288,7 +297,10 @@ export class EnsembleMember {
       connectTimeoutMs: this.opts.tickTimeMs * this.opts.limits.initLimitTicks,
       maxDataBytes: this.opts.maxPacketBytes,
       onConnected: () => this.handle(this.peer.zabConnected(Date.now())),
-      onMessage: (m) => this.handle(this.peer.receiveZab(Date.now(), leader, m)),
+      onMessage: (m) => {
+        this.logSync(m, `from leader ${leader}`);
+        this.handle(this.peer.receiveZab(Date.now(), leader, m));
+      },
       onDisconnected: () => this.learnerConn === conn && this.handle(this.peer.zabDisconnected(Date.now(), leader)),
       log: this.opts.log,
     });

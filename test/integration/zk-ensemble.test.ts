@@ -1,0 +1,84 @@
+// Three of our servers as real processes forming an ensemble: election, writes through any member, the leader
+// killed with SIGKILL and replaced, sessions and ephemerals surviving that, and the old leader rejoining by DIFF.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NzkClient, nzk } from '../faults/nzk-client.js';
+import { apacheZooKeeperAvailable, runZkCliScript } from '../support/apache-zk.js';
+import { Ensemble, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
+
+async function dataOn(m: Member, path: string): Promise<string | null> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    return (await c.exists(path)) ? ((await c.getData(path)).data?.toString() ?? '') : null;
+  } finally {
+    c.close();
+  }
+}
+
+async function childrenOn(m: Member, path: string): Promise<string[]> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    return (await c.getChildren(path)).sort();
+  } finally {
+    c.close();
+  }
+}
+
+test('three of our servers: a leader, writes through a follower on all, leader kill -9, failover, DIFF resync', async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }]);
+  t.after(() => ens.close());
+  ens.startAll();
+  const leader = await ens.settled();
+  const [f1, f2] = ens.members.filter((m) => m !== leader) as [Member, Member];
+  assert.equal(await modeOf(f1.clientPort), 'follower');
+
+  const writer = await NzkClient.connect(f1.connectString, 6000);
+  t.after(() => writer.close());
+  await writer.create('/app', Buffer.from('through a follower'));
+  for (const m of ens.members) assert.equal(await waitFor(() => dataOn(m, '/app'), `/app on server ${m.sid}`), 'through a follower');
+  // An error transaction is answered by the follower that forwarded the request.
+  await assert.rejects(writer.create('/app'), /NODE_EXISTS/);
+
+  const owner = await NzkClient.connect(f2.connectString, 6000);
+  t.after(() => owner.close());
+  await owner.create('/lock', Buffer.from('mine'), nzk.CreateMode.EPHEMERAL);
+  const acked: string[] = [];
+  for (let i = 0; i < 10; i++) acked.push(await writer.create(`/app/w${i}`, Buffer.from(String(i))));
+
+  await leader.kill9();
+  const newLeader = await ens.settled();
+  assert.notEqual(newLeader.sid, leader.sid);
+  const expected = acked.map((p) => p.slice('/app/'.length)).sort();
+  for (const m of [f1, f2]) assert.deepEqual(await waitFor(async () => { const c = await childrenOn(m, '/app'); return c.length === expected.length ? c : null; }, `every acknowledged write on server ${m.sid}`), expected);
+
+  // The ephemeral's session lives on: its client reconnects (the role change closed its connection) and keeps it.
+  await waitFor(async () => (await owner.exists('/lock')) !== null, 'the ephemeral owner reconnected');
+  const stat = await owner.exists('/lock');
+  assert.equal(stat!.ephemeralOwner.readBigInt64BE(0), owner.sessionId);
+  await owner.create('/after-failover', Buffer.from('same session'));
+
+  leader.start();
+  await waitFor(async () => (await modeOf(leader.clientPort)) === 'follower', `old leader ${leader.sid} following`);
+  assert.match(leader.logText(), /^Sync DIFF 0x[0-9a-f]+ from leader \d+$/m);
+  assert.deepEqual(await childrenOn(leader, '/app'), expected);
+  assert.equal(await waitFor(() => dataOn(leader, '/after-failover'), '/after-failover on the old leader'), 'same session');
+
+  // Closing the session deletes its ephemeral on every server.
+  owner.close();
+  for (const m of ens.members) await waitFor(async () => (await dataOn(m, '/lock')) === null, `/lock gone on server ${m.sid}`);
+});
+
+test("Apache's zkCli against an ensemble of ours", async (t) => {
+  const unavailable = apacheZooKeeperAvailable();
+  if (unavailable) return t.skip(unavailable);
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }]);
+  t.after(() => ens.close());
+  ens.startAll();
+  await ens.settled();
+  const r = await runZkCliScript(ens.connectString, ['create /cli hello', 'sync /cli', 'get /cli', 'ls /']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Sync is OK$/m);
+  assert.match(r.stdout, /^hello$/m);
+  assert.match(r.stdout, /^\[cli, zookeeper\]$/m);
+  for (const m of ens.members) assert.equal(await waitFor(() => dataOn(m, '/cli'), `/cli on ${m.sid}`), 'hello');
+});
