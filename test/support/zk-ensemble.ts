@@ -1,7 +1,7 @@
 // A ZooKeeper ensemble of real processes on 127.0.0.1: our server (`zkafka zookeeper-server-start`) and/or
 // Apache's QuorumPeerMain, each with its own dataDir/myid and free client, quorum and election ports.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,8 +135,13 @@ function ourMember(sid: number, dir: string, configFile: string, dataDir: string
       child = c;
       liveChildren.add(c);
       member.running = true;
-      c.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-      c.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
+      // Kept in memory for assertions, and in the member's dir for a look after a failure (ZKAFKA_KEEP_TMP=1).
+      const keep = (s: string) => {
+        out += s;
+        appendFileSync(join(dir, 'server.log'), s);
+      };
+      c.stdout!.setEncoding('utf8').on('data', keep);
+      c.stderr!.setEncoding('utf8').on('data', keep);
       exited = new Promise((resolve) => c.once('exit', () => {
         liveChildren.delete(c);
         member.running = false;

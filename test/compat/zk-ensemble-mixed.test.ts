@@ -1,0 +1,85 @@
+// Mixed ensembles of our server and Apache ZooKeeper 3.8 (QuorumPeerMain from the Debian jars): each leads and
+// each follows the other, with writes made through either replicated to both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NzkClient } from '../faults/nzk-client.js';
+import { apacheZooKeeperAvailable } from '../support/apache-zk.js';
+import { Ensemble, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
+
+async function dataOn(m: Member, path: string): Promise<string | null> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    return (await c.exists(path)) ? ((await c.getData(path)).data?.toString() ?? '') : null;
+  } finally {
+    c.close();
+  }
+}
+
+async function write(m: Member, path: string, data: string): Promise<void> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    await c.create(path, Buffer.from(data));
+  } finally {
+    c.close();
+  }
+}
+
+/** A write through `from` is readable on `to`. */
+async function replicates(from: Member, to: Member, path: string): Promise<void> {
+  const data = `${from.impl} ${from.sid} to ${to.impl} ${to.sid}`;
+  await write(from, path, data);
+  assert.equal(await waitFor(() => dataOn(to, path), `${path} on server ${to.sid}`), data);
+}
+
+async function expectMode(m: Member, mode: string): Promise<void> {
+  await waitFor(async () => (await modeOf(m.clientPort)) === mode, `server ${m.sid} (${m.impl}) as ${mode}`);
+}
+
+const unavailable = apacheZooKeeperAvailable();
+
+test('one Apache and two of ours: Apache follows our leader, then leads our follower', { skip: unavailable ?? false }, async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'apache' }]);
+  t.after(() => ens.close());
+  const [ours1, ours2, apache3] = ens.members as [Member, Member, Member];
+  ours1.start();
+  ours2.start();
+  assert.equal(await ens.settled(), ours2);
+  apache3.start();
+  await expectMode(apache3, 'follower');
+  await replicates(apache3, ours1, '/a-to-ours');
+  await replicates(ours1, apache3, '/ours-to-a');
+
+  await ours2.kill9();
+  await expectMode(apache3, 'leader');
+  await expectMode(ours1, 'follower');
+  await replicates(ours1, apache3, '/ours-via-apache-leader');
+  await replicates(apache3, ours1, '/apache-leader-to-ours');
+
+  ours2.start();
+  await expectMode(ours2, 'follower');
+  assert.equal(await waitFor(() => dataOn(ours2, '/apache-leader-to-ours'), 'the restarted server synced'), 'apache 3 to ours 1');
+  assert.match(ours2.logText(), /^Sync (DIFF|SNAP) 0x[0-9a-f]+ from leader 3$/m);
+});
+
+test('two Apache and one of ours: ours follows an Apache leader, then leads an Apache follower', { skip: unavailable ?? false }, async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'apache' }, { sid: 2, impl: 'apache' }, { sid: 3, impl: 'ours' }]);
+  t.after(() => ens.close());
+  const [apache1, apache2, ours3] = ens.members as [Member, Member, Member];
+  apache1.start();
+  apache2.start();
+  assert.equal(await ens.settled(), apache2);
+  ours3.start();
+  await expectMode(ours3, 'follower');
+  await replicates(ours3, apache1, '/ours-to-a');
+  await replicates(apache1, ours3, '/a-to-ours');
+
+  await apache2.kill9();
+  await expectMode(ours3, 'leader');
+  await expectMode(apache1, 'follower');
+  await replicates(apache1, ours3, '/apache-via-our-leader');
+  await replicates(ours3, apache1, '/our-leader-to-apache');
+
+  apache2.start();
+  await expectMode(apache2, 'follower');
+  assert.equal(await waitFor(() => dataOn(apache2, '/our-leader-to-apache'), 'the restarted Apache server synced'), 'ours 3 to apache 1');
+});
