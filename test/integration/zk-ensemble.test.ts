@@ -68,6 +68,32 @@ test('three of our servers: a leader, writes through a follower on all, leader k
   for (const m of ens.members) await waitFor(async () => (await dataOn(m, '/lock')) === null, `/lock gone on server ${m.sid}`);
 });
 
+test('a follower further behind than the leader keeps in memory is sent a SNAP, and restarts from it', async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }], 'commitLogCount=5\n');
+  t.after(() => ens.close());
+  ens.startAll();
+  const leader = await ens.settled();
+  const lagging = ens.members.find((m) => m !== leader)!;
+  await lagging.kill9();
+  const writer = await NzkClient.connect(leader.connectString, 6000);
+  t.after(() => writer.close());
+  const names: string[] = [];
+  for (let i = 0; i < 20; i++) names.push((await writer.create(`/n${String(i).padStart(2, '0')}`, Buffer.from(String(i)))).slice(1));
+
+  lagging.start();
+  await waitFor(async () => (await modeOf(lagging.clientPort)) === 'follower', 'the lagging server following');
+  assert.match(lagging.logText(), /^Sync SNAP 0x[0-9a-f]+ from leader \d+$/m);
+  assert.match(lagging.logText(), /^Snapshot from the leader written: .*snapshot\.[0-9a-f]+$/m);
+  assert.deepEqual((await childrenOn(lagging, '/')).filter((n) => n !== 'zookeeper'), names);
+
+  // What it was sent is on its disk: after a restart it has every node again, from its own snapshot.
+  await lagging.kill9();
+  await writer.create('/after-snap');
+  lagging.start();
+  await waitFor(async () => (await modeOf(lagging.clientPort)) === 'follower', 'the restarted server following');
+  assert.deepEqual((await childrenOn(lagging, '/')).filter((n) => n !== 'zookeeper'), ['after-snap', ...names]);
+});
+
 test("Apache's zkCli against an ensemble of ours", async (t) => {
   const unavailable = apacheZooKeeperAvailable();
   if (unavailable) return t.skip(unavailable);

@@ -66,7 +66,8 @@ export class Ensemble {
     this.members = members;
   }
 
-  static async create(specs: readonly MemberSpec[], tickTimeMs = 500): Promise<Ensemble> {
+  /** `extraConfig`: further zoo.cfg lines for every member. */
+  static async create(specs: readonly MemberSpec[], extraConfig = '', tickTimeMs = 500): Promise<Ensemble> {
     const workDir = mkdtempSync(join(tmpdir(), 'zkafka-ensemble-'));
     const ports = new Map<number, { client: number; quorum: number; election: number }>();
     for (const s of specs) ports.set(s.sid, { client: await freePort(), quorum: await freePort(), election: await freePort() });
@@ -81,7 +82,7 @@ export class Ensemble {
       writeFileSync(
         configFile,
         `tickTime=${tickTimeMs}\ninitLimit=10\nsyncLimit=5\ndataDir=${dataDir}\nclientPort=${clientPort}\nclientPortAddress=127.0.0.1\n` +
-          `4lw.commands.whitelist=*\nadmin.enableServer=false\n${serverLines}\n`,
+          `4lw.commands.whitelist=*\nadmin.enableServer=false\n${serverLines}\n${extraConfig}`,
       );
       return s.impl === 'ours' ? ourMember(s.sid, dir, configFile, dataDir, clientPort) : apacheMember(s.sid, dir, configFile, dataDir, clientPort);
     });

@@ -134,7 +134,13 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     mySid: BigInt(myid),
     verifier,
     addresses,
-    limits: { ...DEFAULT_ZAB_LIMITS, initLimitTicks: config.initLimitTicks ?? 10, syncLimitTicks: config.syncLimitTicks ?? 5 },
+    limits: {
+      ...DEFAULT_ZAB_LIMITS,
+      initLimitTicks: config.initLimitTicks ?? 10,
+      syncLimitTicks: config.syncLimitTicks ?? 5,
+      // zookeeper.commitLogCount: how many committed txns the leader keeps to DIFF learners from.
+      committedLogMax: positiveInt(config.systemProperties['commitLogCount']) ?? DEFAULT_ZAB_LIMITS.committedLogMax,
+    },
     tickTimeMs: config.tickTimeMs,
     durable,
     appliedZxid: snapshotZxid,
@@ -170,4 +176,9 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     return closing;
   };
   return { address, dataDir: snapDir, server, close, closed, member, myid };
+}
+
+function positiveInt(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
