@@ -83,3 +83,17 @@ test('two Apache and one of ours: ours follows an Apache leader, then leads an A
   await expectMode(apache2, 'follower');
   assert.equal(await waitFor(() => dataOn(apache2, '/our-leader-to-apache'), 'the restarted Apache server synced'), 'ours 3 to apache 1');
 });
+
+test('an Apache observer of our ensemble: synced, sent INFORMs, forwarding its writes', { skip: unavailable ?? false }, async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }, { sid: 4, impl: 'apache', observer: true }]);
+  t.after(() => ens.close());
+  const observer = ens.member(4);
+  for (const m of ens.members) if (m !== observer) m.start();
+  const leader = await ens.settled();
+  await write(leader, '/before-observer', 'b');
+  observer.start();
+  await expectMode(observer, 'observer');
+  assert.equal(await waitFor(() => dataOn(observer, '/before-observer'), 'the observer synced'), 'b');
+  await replicates(leader, observer, '/to-observer');
+  await replicates(observer, ens.member(1), '/from-observer');
+});

@@ -94,6 +94,31 @@ test('a follower further behind than the leader keeps in memory is sent a SNAP, 
   assert.deepEqual((await childrenOn(lagging, '/')).filter((n) => n !== 'zookeeper'), ['after-snap', ...names]);
 });
 
+test('an observer: synced by the leader, forwards writes, gets every commit, and does not vote', async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }, { sid: 4, impl: 'ours', observer: true }]);
+  t.after(() => ens.close());
+  ens.startAll();
+  const leader = await ens.settled();
+  assert.notEqual(leader.sid, 4);
+  const observer = ens.member(4);
+  assert.equal(await modeOf(observer.clientPort), 'observer');
+  const viaObserver = await NzkClient.connect(observer.connectString, 6000);
+  t.after(() => viaObserver.close());
+  await viaObserver.create('/from-observer', Buffer.from('o'));
+  assert.equal(await waitFor(() => dataOn(leader, '/from-observer'), '/from-observer on the leader'), 'o');
+  const viaLeader = await NzkClient.connect(leader.connectString, 6000);
+  t.after(() => viaLeader.close());
+  await viaLeader.create('/to-observer', Buffer.from('l'));
+  assert.equal(await waitFor(() => dataOn(observer, '/to-observer'), '/to-observer on the observer'), 'l');
+
+  // Two voters down: the remaining voter and the observer are no quorum, so nobody serves.
+  const others = ens.members.filter((m) => m !== observer && m !== leader);
+  await others[0]!.kill9();
+  await leader.kill9();
+  await waitFor(async () => (await modeOf(observer.clientPort)) === null, 'the observer to stop serving');
+  assert.equal(await modeOf(others[1]!.clientPort), null);
+});
+
 test("Apache's zkCli against an ensemble of ours", async (t) => {
   const unavailable = apacheZooKeeperAvailable();
   if (unavailable) return t.skip(unavailable);

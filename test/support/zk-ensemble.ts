@@ -16,6 +16,7 @@ export type Impl = 'ours' | 'apache';
 export interface MemberSpec {
   sid: number;
   impl: Impl;
+  observer?: boolean;
 }
 
 export interface Member {
@@ -71,7 +72,7 @@ export class Ensemble {
     const workDir = mkdtempSync(join(tmpdir(), 'zkafka-ensemble-'));
     const ports = new Map<number, { client: number; quorum: number; election: number }>();
     for (const s of specs) ports.set(s.sid, { client: await freePort(), quorum: await freePort(), election: await freePort() });
-    const serverLines = specs.map((s) => `server.${s.sid}=127.0.0.1:${ports.get(s.sid)!.quorum}:${ports.get(s.sid)!.election}`).join('\n');
+    const serverLines = specs.map((s) => `server.${s.sid}=127.0.0.1:${ports.get(s.sid)!.quorum}:${ports.get(s.sid)!.election}${s.observer ? ':observer' : ''}`).join('\n');
     const members = specs.map((s) => {
       const dir = join(workDir, `zk${s.sid}`);
       const dataDir = join(dir, 'data');
@@ -108,7 +109,7 @@ export class Ensemble {
     return waitFor(async () => {
       const running = this.members.filter((m) => m.running);
       const modes = await Promise.all(running.map((m) => modeOf(m.clientPort)));
-      if (modes.some((mode) => mode !== 'leader' && mode !== 'follower')) return null;
+      if (modes.some((mode) => mode !== 'leader' && mode !== 'follower' && mode !== 'observer')) return null;
       const leaders = running.filter((_, i) => modes[i] === 'leader');
       return leaders.length === 1 ? leaders[0] : null;
     }, 'one leader and every running member serving', timeoutMs);
@@ -132,6 +133,7 @@ function ourMember(sid: number, dir: string, configFile: string, dataDir: string
     connectString: `127.0.0.1:${clientPort}`,
     running: false,
     start() {
+      out = '';
       const c = spawn(process.execPath, [runJs, 'zookeeper-server-start', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       liveChildren.add(c);

@@ -45,7 +45,6 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
   const myid = readMyId(config.dataDir);
   const me = config.servers.get(myid);
   if (!me) throw new Error(`My id ${myid} not in the peer list`);
-  if (me.role === 'observer') throw new Error('observers are not supported yet: run this server as a participant');
   const snapDir = join(config.dataDir, 'version-2');
   const logDir = join(config.dataLogDir, 'version-2');
   const startedMs = Date.now();
