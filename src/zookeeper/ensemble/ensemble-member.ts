@@ -60,6 +60,8 @@ export class EnsembleMember {
   private learnerConn: LearnerConnection | null = null;
   private learnerLeader: bigint | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Reconnects waiting for the leader's REVALIDATE answer, by session. */
+  private readonly revalidating = new Map<bigint, ((valid: boolean | null) => void)[]>();
   private stopped = false;
   /** Bumped on every role change: completions of an old role's async work are ignored. */
   private generation = 0;
@@ -103,6 +105,21 @@ export class EnsembleMember {
     this.learnerConn?.close();
     await this.leaderListener?.close();
     await this.election.close();
+  }
+
+  /** A reconnecting client on a learner: asks the leader whether its session is still valid. */
+  revalidate(sessionId: bigint, timeoutMs: number, done: (valid: boolean | null) => void): void {
+    const role = this.peer.role;
+    if (!(role instanceof ZabLearner)) {
+      // The leader's own tracker is the authority.
+      const s = this.opts.server.sessions.sessions.get(sessionId);
+      return done(s !== undefined && !s.closing);
+    }
+    if (!role.serving) return done(null);
+    let waiting = this.revalidating.get(sessionId);
+    if (!waiting) this.revalidating.set(sessionId, (waiting = []));
+    waiting.push(done);
+    if (waiting.length === 1) this.handle(role.revalidate(sessionId, timeoutMs));
   }
 
   /** A client session saw traffic: a follower tells its leader in the next ping reply. */
@@ -208,8 +225,12 @@ export class EnsembleMember {
         if (role instanceof ZabLeader) this.handle(role.revalidateReply(o.from, o.sessionId, s !== undefined && !s.closing));
         break;
       }
-      case 'revalidated':
+      case 'revalidated': {
+        const waiting = this.revalidating.get(o.sessionId) ?? [];
+        this.revalidating.delete(o.sessionId);
+        for (const done of waiting) done(o.valid);
         break;
+      }
       case 'sync-done':
         this.pipeline.onSyncDone();
         break;
@@ -253,6 +274,9 @@ export class EnsembleMember {
     server.expiresSessions = false;
     server.modeName = ROLE_NAMES[state];
     this.pipeline.reset();
+    const revalidating = [...this.revalidating.values()].flat();
+    this.revalidating.clear();
+    for (const done of revalidating) done(null);
     server.pending.applied(0x7fffffffffffffffn);
     // Apache shuts the role's ZooKeeperServer down: every client reconnects (to this or another server).
     for (const c of [...server.connections]) c.close();

@@ -35,6 +35,7 @@ export class ReplicatedPipeline implements RequestPipeline {
   private head = 0;
   private readonly waitingBySession = new Map<bigint, Entry[]>();
   private syncs: Entry[] = [];
+  private throttled = false;
 
   constructor(private readonly server: ZooKeeperServer, private readonly role: () => EnsembleRole | null) {}
 
@@ -60,6 +61,11 @@ export class ReplicatedPipeline implements RequestPipeline {
     }
     const sent = role !== null && (isSync ? role.sync(req) : role.write(req));
     if (!sent && !entry.done) this.drop(entry);
+    // globalOutstandingLimit, as in standalone mode: stop reading from clients until replies catch up.
+    if (!this.throttled && this.outstanding > this.server.settings.globalOutstandingLimit) {
+      this.throttled = true;
+      for (const c of this.server.connections) c.pauseReading('throttle');
+    }
   }
 
   /** A committed transaction was applied: answer the local request it came from, if any. */
@@ -96,6 +102,7 @@ export class ReplicatedPipeline implements RequestPipeline {
     this.head = 0;
     this.waitingBySession.clear();
     this.syncs = [];
+    this.throttled = false;
   }
 
   private drop(e: Entry): void {
@@ -123,6 +130,10 @@ export class ReplicatedPipeline implements RequestPipeline {
     } else if (this.head > 1024) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
+    }
+    if (this.throttled && this.outstanding <= this.server.settings.globalOutstandingLimit) {
+      this.throttled = false;
+      for (const c of this.server.connections) c.resumeReading('throttle');
     }
   }
 }

@@ -84,6 +84,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
       log,
       fourLetterWord: (word, conn, rest) => runFourLetterWord(word, conn, rest, context),
       onTouch: (s) => member?.touched(s.id, s.timeoutMs),
+      revalidate: (id, timeoutMs, done) => (member ? member.revalidate(id, timeoutMs, done) : done(false)),
       onApplied: () => {
         if (!snapTrigger.onTxnLogged(txnLog.totalLogBytes)) return;
         snapTrigger.reset();

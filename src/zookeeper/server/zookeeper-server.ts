@@ -15,6 +15,7 @@ import { PendingChanges } from './pending-changes.js';
 import { WRITE_OPS, prepDeleteContainer, prepWrite, type PrepContext } from './prep.js';
 import { ReplyTooLargeError, executeRead, type ReadContext, type ReadResult } from './reads.js';
 import type { Request } from './request.js';
+import { sessionPassword } from './session-id.js';
 import { SessionTracker, type Session } from './session-tracker.js';
 
 /** Where transactions go before they are applied: the txn log (or nothing, for in-memory tests). */
@@ -50,6 +51,12 @@ export interface ServerHooks {
   fourLetterWord?(word: string, conn: ServerConnection, rest: Buffer): void;
   /** A session saw traffic (a follower reports these to its leader). */
   onTouch?(s: Session): void;
+  /**
+   * Replicated learners: a client reconnects with an existing session; the leader says whether it is still valid
+   * (Apache's Learner.validateSession); null when it cannot tell now (the connection is closed, the client retries).
+   * Without this hook the local session table decides.
+   */
+  revalidate?(sessionId: bigint, timeoutMs: number, done: (valid: boolean | null) => void): void;
 }
 
 /** Replicated mode: where requests go instead of the standalone prep → log → final pipeline. */
@@ -181,8 +188,26 @@ export class ZooKeeperServer {
       this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: timeoutMs }, auth: conn.auth, clientIp: conn.clientIp, conn, receivedAtMs: Date.now() });
       return;
     }
+    const revalidate = this.hooks.revalidate;
+    if (revalidate) {
+      // The password is a function of the session id, so it is checked here even for a session not applied yet.
+      if (!req.passwd || !sessionPassword(req.sessionId).equals(req.passwd)) return conn.finishHandshake(null, 0);
+      const id = req.sessionId;
+      revalidate(id, timeoutMs, (valid) => {
+        if (conn.closed) return;
+        if (valid === null) return conn.close();
+        if (!valid) return conn.finishHandshake(null, 0);
+        this.resume(conn, this.sessions.sessions.get(id) ?? this.sessions.add(id, timeoutMs, Date.now()), timeoutMs);
+      });
+      return;
+    }
     const s = this.sessions.sessions.get(req.sessionId);
     if (!s || s.closing || !req.passwd || !s.password.equals(req.passwd)) return conn.finishHandshake(null, 0);
+    this.resume(conn, s, timeoutMs);
+  }
+
+  /** A client takes up its session again on this connection (any older connection of it is closed). */
+  private resume(conn: ServerConnection, s: Session, timeoutMs: number): void {
     for (const other of this.connections) if (other !== conn && other.session === s) other.close();
     s.timeoutMs = timeoutMs;
     this.touch(s);
