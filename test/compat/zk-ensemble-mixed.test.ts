@@ -97,3 +97,36 @@ test('an Apache observer of our ensemble: synced, sent INFORMs, forwarding its w
   await replicates(leader, observer, '/to-observer');
   await replicates(observer, ens.member(1), '/from-observer');
 });
+
+test('far behind: our leader sends an Apache follower a SNAP; an Apache leader syncs ours 60 txns behind', { skip: unavailable ?? false }, async (t) => {
+  // Our DIFF window is 5 txns: 20 writes behind is a SNAP. Apache 3.8's leader DIFFs from its committed log or
+  // txn log whatever these say, so what ours is sent there is DIFF (60 proposals) or SNAP.
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'apache' }], 'commitLogCount=5\n', {
+    'zookeeper.commitLogCount': '5',
+    'zookeeper.snapshotSizeFactor': '-1',
+  });
+  t.after(() => ens.close());
+  const [ours1, ours2, apache3] = ens.members as [Member, Member, Member];
+  ours1.start();
+  ours2.start();
+  assert.equal(await ens.settled(), ours2);
+  for (let i = 0; i < 20; i++) await write(ours2, `/a${i}`, String(i));
+  apache3.start();
+  await expectMode(apache3, 'follower');
+  assert.match(apache3.logText(), /Getting a snapshot from leader 0x[0-9a-f]+/);
+  assert.equal(await waitFor(() => dataOn(apache3, '/a19'), '/a19 on Apache'), '19');
+  await replicates(apache3, ours1, '/after-snap-to-apache');
+
+  await ours2.kill9();
+  await expectMode(apache3, 'leader');
+  await ours1.kill9();
+  ours2.start();
+  await expectMode(ours2, 'follower');
+  for (let i = 0; i < 20; i++) await write(apache3, `/b${i}`, String(i));
+  ours1.start();
+  await expectMode(ours1, 'follower');
+  assert.match(ours1.logText(), /^Sync (DIFF|SNAP) 0x[0-9a-f]+ from leader 3$/m);
+  assert.equal(await waitFor(() => dataOn(ours1, '/b19'), '/b19 on ours'), '19');
+  assert.equal(await dataOn(ours1, '/after-snap-to-apache'), 'apache 3 to ours 1');
+  await replicates(ours1, apache3, '/after-snap-to-ours');
+});

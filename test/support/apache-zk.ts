@@ -304,9 +304,9 @@ async function terminate(child: ChildProcess, exited: Promise<ExitStatus>, grace
  * Spawns Apache's QuorumPeerMain on a config the caller wrote (an ensemble member, myid in its dataDir); the
  * caller waits for whatever it needs. Logs to workDir/zookeeper.log; killed when the test process ends.
  */
-export function spawnApacheQuorumPeer(configFile: string, workDir: string): { pid: number; logFile: string; exited: Promise<ExitStatus>; kill9(): Promise<void>; stop(): Promise<void> } {
+export function spawnApacheQuorumPeer(configFile: string, workDir: string, jvmProps: Record<string, string> = {}): { pid: number; logFile: string; exited: Promise<ExitStatus>; kill9(): Promise<void>; stop(): Promise<void> } {
   const logFile = join(workDir, 'zookeeper.log');
-  const attempt = spawnServer(configFile, workDir, logFile, {});
+  const attempt = spawnServer(configFile, workDir, logFile, { jvmProps });
   return {
     pid: attempt.child.pid ?? -1,
     logFile,

@@ -67,8 +67,8 @@ export class Ensemble {
     this.members = members;
   }
 
-  /** `extraConfig`: further zoo.cfg lines for every member. */
-  static async create(specs: readonly MemberSpec[], extraConfig = '', tickTimeMs = 500): Promise<Ensemble> {
+  /** `extraConfig`: further zoo.cfg lines for every member; `apacheJvmProps`: -D properties of Apache members. */
+  static async create(specs: readonly MemberSpec[], extraConfig = '', apacheJvmProps: Record<string, string> = {}, tickTimeMs = 500): Promise<Ensemble> {
     const workDir = mkdtempSync(join(tmpdir(), 'zkafka-ensemble-'));
     const ports = new Map<number, { client: number; quorum: number; election: number }>();
     for (const s of specs) ports.set(s.sid, { client: await freePort(), quorum: await freePort(), election: await freePort() });
@@ -85,7 +85,7 @@ export class Ensemble {
         `tickTime=${tickTimeMs}\ninitLimit=10\nsyncLimit=5\ndataDir=${dataDir}\nclientPort=${clientPort}\nclientPortAddress=127.0.0.1\n` +
           `4lw.commands.whitelist=*\nadmin.enableServer=false\n${serverLines}\n${extraConfig}`,
       );
-      return s.impl === 'ours' ? ourMember(s.sid, dir, configFile, dataDir, clientPort) : apacheMember(s.sid, dir, configFile, dataDir, clientPort);
+      return s.impl === 'ours' ? ourMember(s.sid, dir, configFile, dataDir, clientPort) : apacheMember(s.sid, dir, configFile, dataDir, clientPort, apacheJvmProps);
     });
     return new Ensemble(workDir, members);
   }
@@ -164,7 +164,7 @@ function ourMember(sid: number, dir: string, configFile: string, dataDir: string
   return member;
 }
 
-function apacheMember(sid: number, dir: string, configFile: string, dataDir: string, clientPort: number): Member {
+function apacheMember(sid: number, dir: string, configFile: string, dataDir: string, clientPort: number, jvmProps: Record<string, string>): Member {
   let peer: ReturnType<typeof spawnApacheQuorumPeer> | null = null;
   const member: Member = {
     sid,
@@ -174,7 +174,7 @@ function apacheMember(sid: number, dir: string, configFile: string, dataDir: str
     connectString: `127.0.0.1:${clientPort}`,
     running: false,
     start() {
-      const p = spawnApacheQuorumPeer(configFile, dir);
+      const p = spawnApacheQuorumPeer(configFile, dir, jvmProps);
       peer = p;
       member.running = true;
       void p.exited.then(() => (member.running = false));
