@@ -119,17 +119,19 @@ test('an observer: synced by the leader, forwards writes, gets every commit, and
   assert.equal(await modeOf(others[1]!.clientPort), null);
 });
 
-test("Apache's zkCli against an ensemble of ours", async (t) => {
+test("Apache's zkCli against an ensemble of ours; containers reaped by the leader", async (t) => {
   const unavailable = apacheZooKeeperAvailable();
   if (unavailable) return t.skip(unavailable);
-  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }]);
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }], 'znode.container.checkIntervalMs=200\n');
   t.after(() => ens.close());
   ens.startAll();
   await ens.settled();
-  const r = await runZkCliScript(ens.connectString, ['create /cli hello', 'sync /cli', 'get /cli', 'ls /']);
+  const r = await runZkCliScript(ens.connectString, ['create /cli hello', 'sync /cli', 'get /cli', 'ls /', 'create -c /box', 'create /box/item', 'delete /box/item']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Sync is OK$/m);
   assert.match(r.stdout, /^hello$/m);
   assert.match(r.stdout, /^\[cli, zookeeper\]$/m);
   for (const m of ens.members) assert.equal(await waitFor(() => dataOn(m, '/cli'), `/cli on ${m.sid}`), 'hello');
+  // The emptied container is deleted by the leader's reaper, on every server.
+  for (const m of ens.members) await waitFor(async () => (await dataOn(m, '/box')) === null, `/box reaped on ${m.sid}`);
 });

@@ -9,7 +9,8 @@ import type { ZabMessage } from '../quorum/wire/zab-messages.js';
 import { ZabLeader } from '../quorum/zab/leader.js';
 import { ZabLearner } from '../quorum/zab/learner.js';
 import type { DurableState, ZabLimits, ZabOutput } from '../quorum/zab/types.js';
-import { prepWrite } from '../server/prep.js';
+import { prepDeleteContainer, prepWrite } from '../server/prep.js';
+import { kindOfOwner } from '../tree/data-node.js';
 import type { Request } from '../server/request.js';
 import { snapshotSource } from '../server/start.js';
 import type { ZooKeeperServer } from '../server/zookeeper-server.js';
@@ -130,13 +131,8 @@ export class EnsembleMember {
   private currentRole(): EnsembleRole | null {
     const role = this.peer.role;
     if (!this.opts.server.serving) return null;
-    if (role instanceof ZabLeader) return { write: (req) => this.propose(req), sync: () => this.leaderSync(this.opts.mySid) };
-    if (role instanceof ZabLearner) {
-      return {
-        write: (req) => this.forward(req),
-        sync: (req) => this.forward(req),
-      };
-    }
+    if (role instanceof ZabLeader) return { write: (req) => this.propose(req), sync: () => this.leaderSync(this.opts.mySid), reapContainer: (path) => this.reap(path) };
+    if (role instanceof ZabLearner) return { write: (req) => this.forward(req), sync: (req) => this.forward(req), reapContainer: () => false };
     return null;
   }
 
@@ -155,6 +151,23 @@ export class EnsembleMember {
     }
     this.handle(r.out);
     return t !== null;
+  }
+
+  /** Apache's ContainerManager runs on the leader: an empty container or expired TTL node becomes deleteContainer. */
+  private reap(path: string): boolean {
+    const server = this.opts.server;
+    const node = server.pending.get(path);
+    // prepDeleteContainer's own checks, made first: once propose() calls back, a transaction must come out.
+    if (!node || node.numChildren > 0 || kindOfOwner(node.ephemeralOwner) === 'ephemeral') return false;
+    let made = false;
+    const r = this.peer.propose(Date.now(), (zxid) => {
+      const txn = prepDeleteContainer(server.prepCtx, path, zxid, Date.now());
+      made = txn !== null;
+      return encodeTxn(txn ?? { hdr: { clientId: 0n, cxid: 0, zxid, time: BigInt(Date.now()), type: OpCode.error }, body: { type: OpCode.error, record: { err: 0 } } });
+    });
+    if (!r) return false;
+    this.handle(r.out);
+    return made;
   }
 
   private leaderSync(sid: bigint): boolean {

@@ -19,6 +19,8 @@ export interface EnsembleRole {
   write(req: Request): boolean;
   /** Leader: wait for everything proposed so far; follower: forward the sync. */
   sync(req: Request): boolean;
+  /** Leader only: propose deleting an empty container or expired TTL node. */
+  reapContainer(path: string): boolean;
 }
 
 interface Entry {
@@ -66,6 +68,10 @@ export class ReplicatedPipeline implements RequestPipeline {
       this.throttled = true;
       for (const c of this.server.connections) c.pauseReading('throttle');
     }
+  }
+
+  reapContainer(path: string): boolean {
+    return this.role()?.reapContainer(path) ?? false;
   }
 
   /** A committed transaction was applied: answer the local request it came from, if any. */

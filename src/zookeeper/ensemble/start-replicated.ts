@@ -14,6 +14,7 @@ import { maxTxnBytesFor } from '../storage/txn-log-reader.js';
 import { TxnLog } from '../storage/txn-log.js';
 import { DataNode } from '../tree/data-node.js';
 import { encodeTxn } from '../tree/txn.js';
+import { startContainerReaper } from '../server/container-reaper.js';
 import { runFourLetterWord } from '../server/four-letter-words.js';
 import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKeeperServer } from '../server/start.js';
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
@@ -160,6 +161,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
   const { listener, address } = await listenForClients(clientConfig, server, log);
   const context = { server, config: clientConfig, version: ZOOKEEPER_VERSION, startedMs, address, listener, snapDir, logDir };
   await member.start();
+  const reaper = startContainerReaper(server, config.containerCheckIntervalMs, config.containerMaxPerMinute, config.containerMaxNeverUsedIntervalMs);
 
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
@@ -167,6 +169,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
   const close = () => {
     closing ??= (async () => {
       listener.close();
+      reaper.stop();
       await member!.stop();
       await server.shutdown();
       await snapshotInFlight;

@@ -63,6 +63,8 @@ export interface ServerHooks {
 export interface RequestPipeline {
   submit(req: Request): void;
   readonly outstanding: number;
+  /** The container reaper's delete: only the leader proposes it; false when nothing was proposed. */
+  reapContainer(path: string): boolean;
 }
 
 function freshStats(): ServerStats {
@@ -293,7 +295,7 @@ export class ZooKeeperServer {
 
   /** The container reaper's delete (not a client request). */
   reapContainer(path: string): boolean {
-    if (this.pipeline) return false;
+    if (this.pipeline) return this.pipeline.reapContainer(path);
     const txn = prepDeleteContainer(this.prepCtx, path, this.lastZxid + 1n, Date.now());
     if (!txn) return false;
     this.lastZxid++;
