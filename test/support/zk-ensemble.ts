@@ -60,6 +60,13 @@ export async function modeOf(port: number): Promise<string | null> {
   return /^Mode: (\w+)$/m.exec(text)?.[1] ?? null;
 }
 
+/** The Zxid line of `srvr` (the last applied txn), or null. */
+export async function zxidOf(port: number): Promise<bigint | null> {
+  const text = await sendFourLetterWord('127.0.0.1', port, 'srvr', 2_000).catch(() => '');
+  const hex = /^Zxid: (0x[0-9a-f]+)$/m.exec(text)?.[1];
+  return hex === undefined ? null : BigInt(hex);
+}
+
 export class Ensemble {
   readonly members: Member[];
 
@@ -113,6 +120,24 @@ export class Ensemble {
       const leaders = running.filter((_, i) => modes[i] === 'leader');
       return leaders.length === 1 ? leaders[0] : null;
     }, 'one leader and every running member serving', timeoutMs);
+  }
+
+  /**
+   * Waits until every running member has applied the same last zxid, so the next election is decided by sid
+   * alone (the member with the most history would win it otherwise).
+   */
+  async caughtUp(timeoutMs = 30_000): Promise<void> {
+    // Two samples a moment apart, alike: a client's closeSession sent just before is in both or in neither.
+    const sample = async () => {
+      const zxids = await Promise.all(this.members.filter((m) => m.running).map((m) => zxidOf(m.clientPort)));
+      return zxids.every((z) => z !== null && z === zxids[0]) ? zxids[0]! : null;
+    };
+    await waitFor(async () => {
+      const first = await sample();
+      if (first === null) return false;
+      await new Promise((r) => setTimeout(r, 300));
+      return (await sample()) === first;
+    }, 'every running member at the same zxid', timeoutMs);
   }
 
   async close(): Promise<void> {
