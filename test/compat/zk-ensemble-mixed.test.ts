@@ -4,16 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NzkClient } from '../faults/nzk-client.js';
 import { apacheZooKeeperAvailable } from '../support/apache-zk.js';
-import { Ensemble, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
-
-async function dataOn(m: Member, path: string): Promise<string | null> {
-  const c = await NzkClient.connect(m.connectString, 4000, 5000);
-  try {
-    return (await c.exists(path)) ? ((await c.getData(path)).data?.toString() ?? '') : null;
-  } finally {
-    c.close();
-  }
-}
+import { Ensemble, dataOn, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
 
 async function write(m: Member, path: string, data: string): Promise<void> {
   const c = await NzkClient.connect(m.connectString, 4000, 5000);

@@ -4,25 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NzkClient, nzk } from '../faults/nzk-client.js';
 import { apacheZooKeeperAvailable, runZkCliScript } from '../support/apache-zk.js';
-import { Ensemble, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
-
-async function dataOn(m: Member, path: string): Promise<string | null> {
-  const c = await NzkClient.connect(m.connectString, 4000, 5000);
-  try {
-    return (await c.exists(path)) ? ((await c.getData(path)).data?.toString() ?? '') : null;
-  } finally {
-    c.close();
-  }
-}
-
-async function childrenOn(m: Member, path: string): Promise<string[]> {
-  const c = await NzkClient.connect(m.connectString, 4000, 5000);
-  try {
-    return (await c.getChildren(path)).sort();
-  } finally {
-    c.close();
-  }
-}
+import { Ensemble, childrenOn, dataOn, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
 
 test('three of our servers: a leader, writes through a follower on all, leader kill -9, failover, DIFF resync', async (t) => {
   const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }]);
@@ -66,32 +48,6 @@ test('three of our servers: a leader, writes through a follower on all, leader k
   // Closing the session deletes its ephemeral on every server.
   owner.close();
   for (const m of ens.members) await waitFor(async () => (await dataOn(m, '/lock')) === null, `/lock gone on server ${m.sid}`);
-});
-
-test('a follower further behind than the leader keeps in memory is sent a SNAP, and restarts from it', async (t) => {
-  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'ours' }], 'commitLogCount=5\n');
-  t.after(() => ens.close());
-  ens.startAll();
-  const leader = await ens.settled();
-  const lagging = ens.members.find((m) => m !== leader)!;
-  await lagging.kill9();
-  const writer = await NzkClient.connect(leader.connectString, 6000);
-  t.after(() => writer.close());
-  const names: string[] = [];
-  for (let i = 0; i < 20; i++) names.push((await writer.create(`/n${String(i).padStart(2, '0')}`, Buffer.from(String(i)))).slice(1));
-
-  lagging.start();
-  await waitFor(async () => (await modeOf(lagging.clientPort)) === 'follower', 'the lagging server following');
-  assert.match(lagging.logText(), /^Sync SNAP 0x[0-9a-f]+ from leader \d+$/m);
-  assert.match(lagging.logText(), /^Snapshot from the leader written: .*snapshot\.[0-9a-f]+$/m);
-  assert.deepEqual((await childrenOn(lagging, '/')).filter((n) => n !== 'zookeeper'), names);
-
-  // What it was sent is on its disk: after a restart it has every node again, from its own snapshot.
-  await lagging.kill9();
-  await writer.create('/after-snap');
-  lagging.start();
-  await waitFor(async () => (await modeOf(lagging.clientPort)) === 'follower', 'the restarted server following');
-  assert.deepEqual((await childrenOn(lagging, '/')).filter((n) => n !== 'zookeeper'), ['after-snap', ...names]);
 });
 
 test('an observer: synced by the leader, forwards writes, gets every commit, and does not vote', async (t) => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendFourLetterWord } from '../../src/cli/four-letter-word.js';
+import { NzkClient } from '../faults/nzk-client.js';
 import { spawnApacheQuorumPeer } from './apache-zk.js';
 import { freePort } from './ports.js';
 
@@ -27,6 +28,8 @@ export interface Member {
   readonly connectString: string;
   running: boolean;
   start(): void;
+  /** SIGSTOP / SIGCONT: the process stops answering without closing its connections. */
+  signal(sig: 'SIGSTOP' | 'SIGCONT'): void;
   kill9(): Promise<void>;
   stop(): Promise<void>;
   /** Our server's stdout, or Apache's log file. */
@@ -65,6 +68,26 @@ export async function zxidOf(port: number): Promise<bigint | null> {
   const text = await sendFourLetterWord('127.0.0.1', port, 'srvr', 2_000).catch(() => '');
   const hex = /^Zxid: (0x[0-9a-f]+)$/m.exec(text)?.[1];
   return hex === undefined ? null : BigInt(hex);
+}
+
+/** A path's data as a fresh session on `m` reads it; null when the node does not exist. */
+export async function dataOn(m: Member, path: string): Promise<string | null> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    return (await c.exists(path)) ? ((await c.getData(path)).data?.toString() ?? '') : null;
+  } finally {
+    c.close();
+  }
+}
+
+/** A node's children on `m`, sorted. */
+export async function childrenOn(m: Member, path: string): Promise<string[]> {
+  const c = await NzkClient.connect(m.connectString, 4000, 5000);
+  try {
+    return (await c.getChildren(path)).sort();
+  } finally {
+    c.close();
+  }
 }
 
 export class Ensemble {
@@ -176,6 +199,9 @@ function ourMember(sid: number, dir: string, configFile: string, dataDir: string
         resolve();
       }));
     },
+    signal(sig) {
+      if (child && member.running) child.kill(sig);
+    },
     async kill9() {
       if (child && member.running) child.kill('SIGKILL');
       await exited;
@@ -203,6 +229,9 @@ function apacheMember(sid: number, dir: string, configFile: string, dataDir: str
       peer = p;
       member.running = true;
       void p.exited.then(() => (member.running = false));
+    },
+    signal() {
+      throw new Error('signal() is for our processes only');
     },
     async kill9() {
       await peer?.kill9();
