@@ -305,11 +305,19 @@ export class EnsembleMember {
     }
     this.opts.log(`${ROLE_NAMES[state].toUpperCase()}${leader !== null ? ` (leader ${leader})` : ''}`);
     if (state === ServerState.LEADING) {
-      const listener = new LeaderListener({
+      // A closed listener's sockets report their ends too: only the current one's reach the peer.
+      const listener: LeaderListener = new LeaderListener({
         listen: this.opts.addresses.get(this.opts.mySid)!.quorum,
         maxDataBytes: this.opts.maxPacketBytes,
-        onMessage: (from, m) => this.handle(this.peer.receiveZab(Date.now(), from, m)),
-        onDisconnected: (sid) => this.handle(this.peer.zabDisconnected(Date.now(), sid)),
+        onMessage: (from, m) => {
+          if (this.leaderListener !== listener) return;
+          if (!this.opts.addresses.has(from)) {
+            this.opts.log(`Learner connection from server ${from}, which is not in the configuration: closed`);
+            return listener.disconnect(from);
+          }
+          this.handle(this.peer.receiveZab(Date.now(), from, m));
+        },
+        onDisconnected: (sid) => this.leaderListener === listener && this.handle(this.peer.zabDisconnected(Date.now(), sid)),
         log: this.opts.log,
       });
       this.leaderListener = listener;
@@ -329,12 +337,13 @@ export class EnsembleMember {
     const addr = this.opts.addresses.get(leader);
     if (!addr) return;
     this.learnerLeader = leader;
-    const conn = new LearnerConnection({
+    const conn: LearnerConnection = new LearnerConnection({
       leader: addr.quorum,
       connectTimeoutMs: this.opts.tickTimeMs * this.opts.limits.initLimitTicks,
       maxDataBytes: this.opts.maxPacketBytes,
-      onConnected: () => this.handle(this.peer.zabConnected(Date.now())),
+      onConnected: () => this.learnerConn === conn && this.handle(this.peer.zabConnected(Date.now())),
       onMessage: (m) => {
+        if (this.learnerConn !== conn) return;
         this.logSync(m, `from leader ${leader}`);
         this.handle(this.peer.receiveZab(Date.now(), leader, m));
       },
