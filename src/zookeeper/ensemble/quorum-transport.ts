@@ -4,13 +4,14 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { PacketType } from '../quorum/wire/packet-types.js';
 import { decodeQuorumPacket, encodeQuorumPacket, fromQuorumPacket, toQuorumPacket } from '../quorum/wire/quorum-packet.js';
 import type { ZabMessage } from '../quorum/wire/zab-messages.js';
-import { decodeSnapBody } from './snap-stream.js';
+import { SnapBodyReader } from './snap-stream.js';
 import type { PeerAddress } from './election-transport.js';
 
 /** Parses the packets arriving on one socket and hands each on as a ZAB message. */
 class PacketReader {
   private buf: Buffer = Buffer.alloc(0);
   private snapPending: Extract<ZabMessage, { type: PacketType.SNAP }> | null = null;
+  private snapReader: SnapBodyReader | null = null;
 
   constructor(
     private readonly fromLeader: boolean,
@@ -23,11 +24,12 @@ class PacketReader {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     for (;;) {
       if (this.snapPending) {
-        const body = decodeSnapBody(this.buf, this.maxDataBytes);
-        if (!body.done) return;
-        this.buf = this.buf.subarray(body.bytesRead);
+        const body = this.snapReader!.push(this.buf);
+        this.buf = body ? body.rest : Buffer.alloc(0);
+        if (!body) return;
         const m = { ...this.snapPending, snapshot: body.body };
         this.snapPending = null;
+        this.snapReader = null;
         this.onMessage(m);
         continue;
       }
@@ -35,7 +37,10 @@ class PacketReader {
       if (!p.done) return;
       this.buf = this.buf.subarray(p.bytesRead);
       const m = fromQuorumPacket(p.packet, this.fromLeader);
-      if (m.type === PacketType.SNAP && this.fromLeader) this.snapPending = m;
+      if (m.type === PacketType.SNAP && this.fromLeader) {
+        this.snapPending = m;
+        this.snapReader = new SnapBodyReader(this.maxDataBytes);
+      }
       else this.onMessage(m);
     }
   }

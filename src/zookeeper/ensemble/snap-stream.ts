@@ -34,52 +34,107 @@ export type SnapBodyParse = { done: false } | { done: true; body: SnapBody; byte
 
 /** Parses a whole body from the start of `buf`; `done: false` when more bytes are needed. */
 export function decodeSnapBody(buf: Buffer, maxFieldBytes: number): SnapBodyParse {
-  const r = new JuteReader(buf, 0, buf.length, maxFieldBytes);
-  try {
-    const sessions = new Map<bigint, number>();
-    for (let n = count(r, 12); n > 0; n--) {
-      const id = r.long();
-      sessions.set(id, r.int());
-    }
-    const acls = new Map<bigint, ACL[]>();
-    for (let n = count(r, 12); n > 0; n--) {
-      const key = r.long();
-      const list: ACL[] = [];
-      for (let i = count(r, 12); i > 0; i--) list.push({ perms: r.int(), id: { scheme: r.ustring(), id: r.ustring() } });
-      acls.set(key, list);
-    }
-    const nodes: SnapshotNode[] = [];
-    for (;;) {
-      const path = r.ustring();
-      if (path === '/') break;
-      if (path === null) throw new SnapStreamError('null node path in the SNAP stream');
-      const data = r.buffer();
-      const key = r.long();
-      const stat: StatPersisted = {
-        czxid: r.long(), mzxid: r.long(), ctime: r.long(), mtime: r.long(), version: r.int(), cversion: r.int(),
-        aversion: r.int(), ephemeralOwner: r.long(), pzxid: r.long(),
-      };
-      let acl: ACL[] | null = null;
-      if (key !== OPEN_UNSAFE_ACL_KEY) {
-        const list = acls.get(key);
-        if (!list) throw new SnapStreamError(`ACL key ${key} of ${path} is not in the SNAP stream's ACL map`);
-        acl = list;
-      }
-      nodes.push({ path, data: data && Buffer.from(data), acl, stat });
-    }
-    const signature = r.ustring();
-    if (signature !== SNAP_SIGNATURE) throw new SnapStreamError(`Missing signature. Got ${signature}`);
-    return { done: true, body: { sessions, nodes }, bytesRead: r.pos };
-  } catch (err) {
-    if (err instanceof MarshallingError && /truncated/.test(err.message)) return { done: false };
-    throw err;
-  }
+  const reader = new SnapBodyReader(maxFieldBytes);
+  const r = reader.push(buf);
+  return r ? { done: true, body: r.body, bytesRead: buf.length - r.rest.length } : { done: false };
 }
 
-/** A count whose items take at least `minBytes` each cannot be more than the bytes left (no huge loops). */
-function count(r: JuteReader, minBytes: number): number {
-  const n = r.int();
-  if (n < 0) throw new SnapStreamError(`negative count ${n} in the SNAP stream`);
-  if (n * minBytes > r.remaining()) throw new MarshallingError(`record truncated: ${n} items`);
-  return n;
+type Stage = 'session-count' | 'sessions' | 'acl-count' | 'acls' | 'nodes' | 'signature';
+
+/**
+ * Reads a body as it arrives, an item (a session, an ACL list, a node) at a time: only the unfinished item's bytes
+ * are kept and parsed again when more come, so a large snapshot costs one pass.
+ */
+export class SnapBodyReader {
+  private pending: Buffer = Buffer.alloc(0);
+  private stage: Stage = 'session-count';
+  private left = 0;
+  private readonly sessions = new Map<bigint, number>();
+  private readonly acls = new Map<bigint, ACL[]>();
+  private readonly nodes: SnapshotNode[] = [];
+
+  constructor(private readonly maxFieldBytes: number) {}
+
+  /** Feeds bytes; once the signature is in, the body and whatever bytes followed it. Throws on a malformed body. */
+  push(chunk: Buffer): { body: SnapBody; rest: Buffer } | null {
+    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const r = new JuteReader(buf, 0, buf.length, this.maxFieldBytes);
+    let kept = 0;
+    try {
+      for (;;) {
+        this.step(r);
+        kept = r.pos;
+        if (this.stage === 'signature' && this.left === 1) {
+          return { body: { sessions: this.sessions, nodes: this.nodes }, rest: buf.subarray(kept) };
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof MarshallingError && /truncated/.test(err.message))) throw err;
+      this.pending = Buffer.from(buf.subarray(kept));
+      return null;
+    }
+  }
+
+  /** Reads one item; on running out of bytes it throws before changing any state. */
+  private step(r: JuteReader): void {
+    switch (this.stage) {
+      case 'session-count':
+      case 'acl-count': {
+        const n = r.int();
+        if (n < 0) throw new SnapStreamError(`negative count ${n} in the SNAP stream`);
+        this.left = n;
+        this.stage = this.stage === 'session-count' ? 'sessions' : 'acls';
+        return;
+      }
+      case 'sessions': {
+        if (this.left === 0) return void (this.stage = 'acl-count');
+        const id = r.long();
+        const timeout = r.int();
+        this.sessions.set(id, timeout);
+        this.left--;
+        return;
+      }
+      case 'acls': {
+        if (this.left === 0) return void (this.stage = 'nodes');
+        const key = r.long();
+        const count = r.int();
+        // Each ACL takes at least 12 bytes.
+        if (count < 0 || count > this.maxFieldBytes / 12) throw new SnapStreamError(`bad ACL list length ${count} in the SNAP stream`);
+        const list: ACL[] = [];
+        for (let i = 0; i < count; i++) list.push({ perms: r.int(), id: { scheme: r.ustring(), id: r.ustring() } });
+        this.acls.set(key, list);
+        this.left--;
+        return;
+      }
+      case 'nodes': {
+        const path = r.ustring();
+        if (path === '/') {
+          this.stage = 'signature';
+          this.left = 0;
+          return;
+        }
+        if (path === null) throw new SnapStreamError('null node path in the SNAP stream');
+        const data = r.buffer();
+        const key = r.long();
+        const stat: StatPersisted = {
+          czxid: r.long(), mzxid: r.long(), ctime: r.long(), mtime: r.long(), version: r.int(), cversion: r.int(),
+          aversion: r.int(), ephemeralOwner: r.long(), pzxid: r.long(),
+        };
+        let acl: ACL[] | null = null;
+        if (key !== OPEN_UNSAFE_ACL_KEY) {
+          const list = this.acls.get(key);
+          if (!list) throw new SnapStreamError(`ACL key ${key} of ${path} is not in the SNAP stream's ACL map`);
+          acl = list;
+        }
+        this.nodes.push({ path, data: data && Buffer.from(data), acl, stat });
+        return;
+      }
+      case 'signature': {
+        const signature = r.ustring();
+        if (signature !== SNAP_SIGNATURE) throw new SnapStreamError(`Missing signature. Got ${signature}`);
+        this.left = 1;
+        return;
+      }
+    }
+  }
 }

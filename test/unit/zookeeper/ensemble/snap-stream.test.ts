@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatPersisted } from '../../../../src/zookeeper/jute/records.generated.js';
-import { SnapStreamError, decodeSnapBody, encodeSnapBody } from '../../../../src/zookeeper/ensemble/snap-stream.js';
+import { SnapBodyReader, SnapStreamError, decodeSnapBody, encodeSnapBody } from '../../../../src/zookeeper/ensemble/snap-stream.js';
 import type { SnapshotNode } from '../../../../src/zookeeper/storage/snapshot.js';
 
 const stat = (czxid: bigint, ephemeralOwner = 0n): StatPersisted => ({
@@ -40,6 +40,22 @@ test('a SNAP body arriving in pieces is not done until its signature is in; byte
   const parsed = decodeSnapBody(Buffer.concat([body, Buffer.from('next packet')]), 1 << 20);
   assert.ok(parsed.done);
   assert.equal(parsed.bytesRead, body.length);
+});
+
+test('a SNAP body read as it arrives, one byte at a time, keeps only the unfinished item and ends at its signature', () => {
+  const body = encodeSnapBody({ zxid: 6n, sessions: [[1n, 2000], [2n, 3000]], nodes });
+  const stream = Buffer.concat([body, Buffer.from([0xaa, 0xbb])]);
+  const reader = new SnapBodyReader(1 << 20);
+  let result: ReturnType<SnapBodyReader['push']> = null;
+  for (let i = 0; i < stream.length && !result; i++) result = reader.push(stream.subarray(i, i + 1));
+  assert.ok(result);
+  assert.deepEqual([...result.body.sessions], [[1n, 2000], [2n, 3000]]);
+  assert.deepEqual(result.body.nodes, nodes);
+  assert.deepEqual(result.rest, Buffer.alloc(0));
+  // Fed in two pieces, what follows the signature comes back.
+  const two = new SnapBodyReader(1 << 20);
+  assert.equal(two.push(stream.subarray(0, 40)), null);
+  assert.deepEqual(two.push(stream.subarray(40))?.rest, Buffer.from([0xaa, 0xbb]));
 });
 
 test('a SNAP body with the wrong signature or an unknown ACL key is refused', () => {
