@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NzkClient } from '../faults/nzk-client.js';
-import { apacheZooKeeperAvailable } from '../support/apache-zk.js';
+import { apacheZooKeeperAvailable, runZkCliScript } from '../support/apache-zk.js';
 import { Ensemble, dataOn, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
 
 async function write(m: Member, path: string, data: string): Promise<void> {
@@ -20,6 +20,13 @@ async function replicates(from: Member, to: Member, path: string): Promise<void>
   const data = `${from.impl} ${from.sid} to ${to.impl} ${to.sid}`;
   await write(from, path, data);
   assert.equal(await waitFor(() => dataOn(to, path), `${path} on server ${to.sid}`), data);
+}
+
+/** Apache's zkCli on `m` alone: `sync path` then `get path`. */
+async function syncThrough(m: Member, path: string, data: string): Promise<void> {
+  const r = await runZkCliScript(m.connectString, [`sync ${path}`, `get ${path}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `Sync is OK\n${data}\n`);
 }
 
 async function expectMode(m: Member, mode: string): Promise<void> {
@@ -39,6 +46,8 @@ test('one Apache and two of ours: Apache follows our leader, then leads our foll
   await expectMode(apache3, 'follower');
   await replicates(apache3, ours1, '/a-to-ours');
   await replicates(ours1, apache3, '/ours-to-a');
+  // A sync through Apache's follower is answered by our leader's SYNC.
+  await syncThrough(apache3, '/ours-to-a', 'ours 1 to apache 3');
 
   await ens.caughtUp();
   await ours2.kill9();
@@ -46,6 +55,8 @@ test('one Apache and two of ours: Apache follows our leader, then leads our foll
   await expectMode(ours1, 'follower');
   await replicates(ours1, apache3, '/ours-via-apache-leader');
   await replicates(apache3, ours1, '/apache-leader-to-ours');
+  // And through our follower by Apache's.
+  await syncThrough(ours1, '/apache-leader-to-ours', 'apache 3 to ours 1');
 
   ours2.start();
   await expectMode(ours2, 'follower');
