@@ -1,0 +1,39 @@
+// An idempotent producer's identity (producer id and epoch from InitProducerId) and the next sequence number per
+// partition. A batch gets its base sequence when first sent and keeps it on retries, so the broker can drop a
+// duplicate and refuse a gap.
+import { ApiKey } from '../../protocol/schemas/index.js';
+import { throwIfError } from '../errors/client-errors.js';
+import type { KafkaCluster } from '../cluster/kafka-cluster.js';
+import { withRetries } from '../cluster/retry.js';
+
+const MAX_SEQUENCE = 0x7fffffff;
+
+export class ProducerIdentity {
+  producerId = -1n;
+  producerEpoch = -1;
+  private readonly nextSequence = new Map<string, number>();
+
+  get initialized(): boolean {
+    return this.producerId >= 0n;
+  }
+
+  /** Asks any broker for a producer id (non-transactional: no transactional id). */
+  async init(cluster: KafkaCluster, transactionTimeoutMs = 60_000): Promise<void> {
+    const response = await withRetries(async () => {
+      const r = await cluster.request({ kind: 'any' }, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs, producerId: -1n, producerEpoch: -1 });
+      throwIfError(r.errorCode, null, 'InitProducerId');
+      return r;
+    }, cluster.retry);
+    this.producerId = response.producerId;
+    this.producerEpoch = response.producerEpoch;
+    this.nextSequence.clear();
+  }
+
+  /** Takes `count` sequence numbers on a partition and returns the first. */
+  takeSequence(topic: string, partition: number, count: number): number {
+    const key = `${partition}:${topic}`;
+    const base = this.nextSequence.get(key) ?? 0;
+    this.nextSequence.set(key, (base + count) % (MAX_SEQUENCE + 1));
+    return base;
+  }
+}
