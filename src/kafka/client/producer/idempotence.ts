@@ -2,11 +2,16 @@
 // partition. A batch gets its base sequence when first sent and keeps it on retries, so the broker can drop a
 // duplicate and refuse a gap.
 import { ApiKey } from '../../protocol/schemas/index.js';
+import type { InitProducerIdRequest } from '../../protocol/schemas/init-producer-id.js';
 import { throwIfError } from '../errors/client-errors.js';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { withRetries } from '../cluster/retry.js';
 
 const MAX_SEQUENCE = 0x7fffffff;
+
+export function initProducerIdRequest(transactionalId: string | null, transactionTimeoutMs: number): InitProducerIdRequest {
+  return { transactionalId, transactionTimeoutMs, producerId: -1n, producerEpoch: -1 };
+}
 
 export class ProducerIdentity {
   producerId = -1n;
@@ -20,7 +25,7 @@ export class ProducerIdentity {
   /** Asks any broker for a producer id (non-transactional: no transactional id). */
   async init(cluster: KafkaCluster, transactionTimeoutMs = 60_000): Promise<void> {
     const response = await withRetries(async () => {
-      const r = await cluster.request({ kind: 'any' }, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs, producerId: -1n, producerEpoch: -1 });
+      const r = await cluster.request({ kind: 'any' }, ApiKey.InitProducerId, initProducerIdRequest(null, transactionTimeoutMs));
       throwIfError(r.errorCode, null, 'InitProducerId');
       return r;
     }, cluster.retry);
