@@ -37,7 +37,8 @@ export class KafkaCluster {
   private metadataAt = 0;
   private readonly byNode = new Map<number, Promise<BrokerConnection>>();
   private readonly byAddress = new Map<string, Promise<BrokerConnection>>();
-  private refreshing: Promise<ClusterMetadata> | undefined;
+  /** Refreshes in progress by the topics they ask for: concurrent callers asking the same share one request. */
+  private readonly refreshing = new Map<string, Promise<ClusterMetadata>>();
   private closed = false;
 
   constructor(options: ClientOptions, private readonly allowAutoTopicCreation = false) {
@@ -144,7 +145,7 @@ export class KafkaCluster {
 
   /**
    * Fetches metadata: `topics` null for every topic, [] for brokers only, else those topics (merged into the
-   * cache). Concurrent refreshes of the same kind share one request.
+   * cache).
    */
   async refreshMetadata(topics: readonly string[] | null = null): Promise<ClusterMetadata> {
     this.checkOpen();
@@ -153,7 +154,9 @@ export class KafkaCluster {
       topics: topics === null ? (version === 0 ? [] : null) : topics.map((name) => ({ name })),
       allowAutoTopicCreation: this.allowAutoTopicCreation,
     });
-    if (topics !== null && topics.length === 0 && this.refreshing !== undefined) return this.refreshing;
+    const key = topics === null ? '*' : [...topics].sort().join('\u0000');
+    const running = this.refreshing.get(key);
+    if (running !== undefined) return running;
     const run = withRetries(async () => {
       const conn = await this.leastLoadedConnection();
       return ClusterMetadata.fromResponse(await conn.send(ApiKey.Metadata, request));
@@ -162,12 +165,8 @@ export class KafkaCluster {
       this.metadataAt = Date.now();
       return this.metadataNow;
     });
-    if (topics !== null && topics.length === 0) {
-      this.refreshing = run;
-      run.finally(() => {
-        if (this.refreshing === run) this.refreshing = undefined;
-      }).catch(() => {});
-    }
+    this.refreshing.set(key, run);
+    run.finally(() => this.refreshing.delete(key)).catch(() => {});
     return run;
   }
 
