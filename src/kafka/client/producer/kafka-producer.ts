@@ -87,7 +87,7 @@ export class KafkaProducer {
     if (this.closed) throw new KafkaClosedError('the producer');
     const deadline = Date.now() + this.options.maxBlockMs;
     if (typeof record.topic !== 'string' || record.topic === '') throw new KafkaArgumentError('a record needs a topic');
-    await this.withinBlock(this.connect(), deadline, 'connecting to the cluster');
+    await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
     const partitionCount = await this.partitionCount(record.topic, deadline);
     const key = toBuffer(record.key);
     const input: RecordInput = { key, value: toBuffer(record.value), headers: headersOf(record.headers), timestamp: record.timestamp ?? Date.now() };
@@ -121,10 +121,10 @@ export class KafkaProducer {
     return { delivered };
   }
 
-  private async withinBlock<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
+  private async withinBlock<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KafkaBlockTimeoutError(`${what} took longer than max.block.ms (${this.options.maxBlockMs} ms)`)), Math.max(0, deadline - Date.now()));
+      timer = setTimeout(() => reject(new KafkaBlockTimeoutError(message)), Math.max(0, deadline - Date.now()));
     });
     try {
       return await Promise.race([p, timeout]);
@@ -138,7 +138,7 @@ export class KafkaProducer {
     let md = this.cluster.metadata;
     if (md.partitionCount(topic) !== undefined && !this.cluster.metadataExpired) return md.partitionCount(topic)!;
     for (let attempt = 0; ; attempt++) {
-      md = await this.withinBlock(this.cluster.refreshMetadata([topic]), deadline, `fetching metadata of ${topic}`);
+      md = await this.withinBlock(this.cluster.refreshMetadata([topic]), deadline, this.notInMetadata(topic));
       const t = md.topic(topic);
       const count = md.partitionCount(topic);
       if (count !== undefined && count > 0) return count;
@@ -147,9 +147,14 @@ export class KafkaProducer {
         if (!err.retriable) throw err;
       }
       const wait = backoffMs(attempt, this.cluster.retry);
-      if (Date.now() + wait >= deadline) throw new KafkaBlockTimeoutError(`Topic ${topic} not present in metadata after ${this.options.maxBlockMs} ms.`);
+      if (Date.now() + wait >= deadline) throw new KafkaBlockTimeoutError(this.notInMetadata(topic));
       await sleep(wait);
     }
+  }
+
+  /** The Java producer's words for this timeout. */
+  private notInMetadata(topic: string): string {
+    return `Topic ${topic} not present in metadata after ${this.options.maxBlockMs} ms.`;
   }
 
   /** Sends every queued record now and resolves when each has its answer. */
