@@ -1,5 +1,5 @@
 // A small in-memory Kafka broker for client unit tests (as franz-go's kfake): ApiVersions, Metadata, Produce,
-// Fetch, ListOffsets and InitProducerId, one handler per API, with a hook to answer any request with an error.
+// Fetch, ListOffsets, InitProducerId and a few admin APIs, with a hook to answer any request with an error.
 // It checks idempotent sequences as a broker does (a duplicate is DUPLICATE_SEQUENCE_NUMBER, a gap
 // OUT_OF_ORDER_SEQUENCE_NUMBER) so client ordering and retry logic can be observed.
 import { createServer, type Server, type Socket } from 'node:net';
@@ -23,11 +23,22 @@ const VERSIONS: [number, number, number][] = [
   [ApiKey.Metadata, 1, 9],
   [ApiKey.ApiVersions, 0, 3],
   [ApiKey.InitProducerId, 0, 4],
+  [ApiKey.CreateTopics, 0, 5],
+  [ApiKey.DeleteTopics, 0, 4],
+  [ApiKey.CreatePartitions, 0, 2],
+  [ApiKey.DeleteRecords, 0, 2],
+  [ApiKey.FindCoordinator, 0, 3],
+  [ApiKey.OffsetCommit, 0, 7],
+  [ApiKey.OffsetFetch, 1, 7],
+  [ApiKey.OffsetDelete, 0, 0],
+  [ApiKey.ListGroups, 0, 3],
 ];
 
 export class FakeKafka {
   readonly topics = new Map<string, FakePartition[]>();
   readonly requests: { apiKey: number; version: number; body: any }[] = [];
+  /** Committed offsets: group → "topic-partition" → offset. */
+  readonly groups = new Map<string, Map<string, bigint>>();
   intercept: Interceptor | undefined;
   private nextProducerId = 1000;
   private readonly sockets = new Set<Socket>();
@@ -100,6 +111,58 @@ export class FakeKafka {
         return this.fetch(body);
       case ApiKey.ListOffsets:
         return this.listOffsets(body);
+      case ApiKey.CreateTopics:
+        return {
+          throttleTimeMs: 0,
+          topics: body.topics.map((t: any) => {
+            if (this.topics.has(t.name)) return { name: t.name, errorCode: 36, errorMessage: `Topic '${t.name}' already exists.` };
+            this.createTopic(t.name, t.numPartitions < 0 ? 1 : t.numPartitions);
+            return { name: t.name, errorCode: 0, errorMessage: null };
+          }),
+        };
+      case ApiKey.DeleteTopics:
+        return { throttleTimeMs: 0, responses: body.topicNames.map((name: string) => ({ name, errorCode: this.topics.delete(name) ? 0 : 3 })) };
+      case ApiKey.CreatePartitions:
+        return {
+          throttleTimeMs: 0,
+          results: body.topics.map((t: any) => {
+            const parts = this.topics.get(t.name);
+            if (parts === undefined) return { name: t.name, errorCode: 3, errorMessage: null };
+            if (t.count <= parts.length) return { name: t.name, errorCode: 37, errorMessage: `Topic currently has ${parts.length} partitions, which is higher than the requested ${t.count}.` };
+            while (parts.length < t.count) parts.push({ batches: [], endOffset: 0, sequences: new Map() });
+            return { name: t.name, errorCode: 0, errorMessage: null };
+          }),
+        };
+      case ApiKey.DeleteRecords:
+        return {
+          throttleTimeMs: 0,
+          topics: body.topics.map((t: any) => ({ name: t.name, partitions: t.partitions.map((p: any) => ({ partitionIndex: p.partitionIndex, lowWatermark: p.offset, errorCode: 0 })) })),
+        };
+      case ApiKey.FindCoordinator:
+        return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: this.nodeId, host: '127.0.0.1', port: this.port };
+      case ApiKey.OffsetCommit: {
+        const g = this.groups.get(body.groupId) ?? new Map<string, bigint>();
+        this.groups.set(body.groupId, g);
+        for (const t of body.topics) for (const p of t.partitions) g.set(`${t.name}-${p.partitionIndex}`, p.committedOffset);
+        return { throttleTimeMs: 0, topics: body.topics.map((t: any) => ({ name: t.name, partitions: t.partitions.map((p: any) => ({ partitionIndex: p.partitionIndex, errorCode: 0 })) })) };
+      }
+      case ApiKey.OffsetFetch: {
+        const g = this.groups.get(body.groupId) ?? new Map<string, bigint>();
+        const byTopic = new Map<string, any[]>();
+        for (const [key, offset] of g) {
+          const at = key.lastIndexOf('-');
+          const topic = key.slice(0, at);
+          byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partitionIndex: Number(key.slice(at + 1)), committedOffset: offset, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }]);
+        }
+        return { throttleTimeMs: 0, errorCode: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
+      }
+      case ApiKey.OffsetDelete: {
+        const g = this.groups.get(body.groupId);
+        for (const t of body.topics) for (const p of t.partitions) g?.delete(`${t.name}-${p.partitionIndex}`);
+        return { errorCode: g === undefined ? 69 : 0, throttleTimeMs: 0, topics: body.topics.map((t: any) => ({ name: t.name, partitions: t.partitions.map((p: any) => ({ partitionIndex: p.partitionIndex, errorCode: 0 })) })) };
+      }
+      case ApiKey.ListGroups:
+        return { throttleTimeMs: 0, errorCode: 0, groups: [...this.groups.keys()].map((groupId) => ({ groupId, protocolType: 'consumer' })) };
       default:
         throw new Error(`fake broker: api ${apiKey} not served`);
     }
