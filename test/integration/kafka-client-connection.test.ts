@@ -117,6 +117,24 @@ test('requests beyond in-flight plus queue capacity are refused at once, not que
   }
 });
 
+test('a draining close lets requests already sent finish, refuses new ones, then closes', async () => {
+  kafka.hooks.set(ApiKey.Metadata, () => ({ delayMs: 30 }));
+  const conn = await open({ maxInFlightRequests: 2 });
+  try {
+    await negotiateVersions(conn);
+    const pending = Array.from({ length: 4 }, () => conn.send(ApiKey.Metadata, { topics: null }));
+    const closing = conn.close({ drainTimeoutMs: 10_000 });
+    await assert.rejects(conn.send(ApiKey.Metadata, { topics: null }), /is closing/);
+    const answers = await Promise.all(pending);
+    assert.deepEqual(answers.map((a) => a.brokers[0].nodeId), [7, 7, 7, 7]);
+    await closing;
+    assert.equal(conn.isClosed, true);
+  } finally {
+    kafka.hooks.clear();
+    await conn.close();
+  }
+});
+
 test('a request with no response within request.timeout.ms fails retriably and closes the connection', async () => {
   kafka.hooks.set(ApiKey.Metadata, () => 'drop');
   const conn = await open({ requestTimeoutMs: 200 });

@@ -64,6 +64,8 @@ export class BrokerConnection {
   private writable = true;
   private closedError: Error | undefined;
   private versions: VersionTable | undefined;
+  private draining = false;
+  private idleWaiters: (() => void)[] = [];
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
 
@@ -147,6 +149,7 @@ export class BrokerConnection {
     opts: RequestOptions = {},
   ): Promise<ApiMessages[K]['response']> {
     if (this.closedError !== undefined) return Promise.reject(this.closedError);
+    if (this.draining) return Promise.reject(new KafkaConnectionError(`connection to ${this.address} is closing`));
     let version: number;
     let chunks: Buffer[];
     const correlationId = this.nextCorrelationId;
@@ -226,6 +229,7 @@ export class BrokerConnection {
       }
     }
     this.pump();
+    if (this.load === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private fail(err: Error): void {
@@ -238,11 +242,25 @@ export class BrokerConnection {
     }
     this.queue.length = 0;
     this.inFlight.clear();
+    for (const w of this.idleWaiters.splice(0)) w();
     this.resolveClosed();
   }
 
-  /** Closes the connection; requests not yet answered fail with a connection error. */
-  close(): Promise<void> {
+  /**
+   * Closes the connection. With drainTimeoutMs, new requests are refused at once and those already sent or queued
+   * get up to that long to be answered; whatever is still unanswered then fails with a connection error.
+   */
+  async close(opts: { drainTimeoutMs?: number } = {}): Promise<void> {
+    if (opts.drainTimeoutMs !== undefined && opts.drainTimeoutMs > 0 && this.closedError === undefined && this.load > 0) {
+      this.draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        timer = setTimeout(resolve, opts.drainTimeoutMs);
+      });
+      clearTimeout(timer);
+    }
+    if (this.closedError === undefined) this.socket.end();
     this.fail(new KafkaConnectionError(`connection to ${this.address} was closed by the client`));
     return this.closed;
   }

@@ -168,3 +168,12 @@ test('an offset past the log end with auto.offset.reset=none throws OffsetOutOfR
   lenient.assign([{ topic: 'oor', partition: 0, offset: 50n }]);
   assert.deepEqual(await pollValues(lenient, 1), ['0@0=only']);
 });
+
+test('records without a key sent together stick to one partition; keyed ones follow murmur2', async () => {
+  fake.createTopic('sticky', 3);
+  const p = producer({ lingerMs: 30 });
+  const md = await Promise.all(Array.from({ length: 10 }, (_, i) => p.send({ topic: 'sticky', value: String(i) })));
+  assert.equal(new Set(md.map((m) => m.partition)).size, 1);
+  const keyed = await p.send({ topic: 'sticky', key: 'foobar', value: 'k' });
+  assert.equal(keyed.partition, (-790332482 & 0x7fffffff) % 3);
+});
