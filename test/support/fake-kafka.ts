@@ -14,7 +14,8 @@ export interface FakePartition {
   sequences: Map<number, number>;
 }
 
-export type Interceptor = (apiKey: number, version: number, body: any) => 'drop' | ((response: any) => any) | undefined;
+/** 'drop': never answer; 'close': handle the request, then close the connection instead of answering. */
+export type Interceptor = (apiKey: number, version: number, body: any) => 'drop' | 'close' | ((response: any) => any) | undefined;
 
 const VERSIONS: [number, number, number][] = [
   [ApiKey.Produce, 3, 9],
@@ -89,6 +90,7 @@ export class FakeKafka {
         const answer = hook === 'drop' ? undefined : this.handle(apiKey, version, body);
         chain = chain.then(async () => {
           let response = await answer;
+          if (hook === 'close') return void socket.destroy();
           if (response === undefined) return;
           if (typeof hook === 'function') response = hook(response);
           if (!socket.destroyed) socket.write(Buffer.concat(encodeResponse(apiKey as ApiKey, version, correlationId, response)));

@@ -177,3 +177,20 @@ test('records without a key sent together stick to one partition; keyed ones fol
   const keyed = await p.send({ topic: 'sticky', key: 'foobar', value: 'k' });
   assert.equal(keyed.partition, (-790332482 & 0x7fffffff) % 3);
 });
+
+test('a connection lost after the broker wrote a batch: the idempotent retry on a new connection is not written twice', async () => {
+  fake.createTopic('lost', 1);
+  let closes = 0;
+  fake.intercept = (apiKey, _v, body) => (apiKey === ApiKey.Produce && body.topicData[0].name === 'lost' && closes++ === 0 ? 'close' : undefined);
+  const p = producer({ idempotent: true });
+  const md = await p.send({ topic: 'lost', value: 'once' });
+  assert.equal(md.offset, -1n, 'the broker answered the retry as a duplicate');
+  assert.deepEqual(await fake.values('lost', 0), ['once']);
+});
+
+test('records not acknowledged within delivery.timeout.ms fail', async () => {
+  fake.createTopic('silent', 1);
+  fake.intercept = (apiKey) => (apiKey === ApiKey.Produce ? 'drop' : undefined);
+  const p = producer({ deliveryTimeoutMs: 400, requestTimeoutMs: 150, lingerMs: 0 });
+  await assert.rejects(p.send({ topic: 'silent', value: 'x' }), (err: Error & { retriable?: boolean }) => /timed out|no response|delivery/i.test(err.message));
+});
