@@ -120,6 +120,11 @@ export class BrokerConnection {
     return this.inFlight.size + this.queue.length;
   }
 
+  /** Requests waiting to be written (no in-flight slot, or the socket is not taking more bytes). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get versionTable(): VersionTable | undefined {
     return this.versions;
   }
@@ -161,7 +166,8 @@ export class BrokerConnection {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.inFlight.size >= this.options.maxInFlightRequests && this.queue.length >= this.options.maxQueuedRequests) {
+    const mustWait = !this.writable || this.inFlight.size >= this.options.maxInFlightRequests || this.queue.length > 0;
+    if (mustWait && this.queue.length >= this.options.maxQueuedRequests) {
       return Promise.reject(new KafkaClientError(`${this.options.maxQueuedRequests} requests already wait for ${this.address}`, true));
     }
     return new Promise((resolve, reject) => {
