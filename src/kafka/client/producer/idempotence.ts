@@ -17,6 +17,7 @@ export class ProducerIdentity {
   producerId = -1n;
   producerEpoch = -1;
   private readonly nextSequence = new Map<string, number>();
+  private initializing: Promise<void> | undefined;
 
   get initialized(): boolean {
     return this.producerId >= 0n;
@@ -31,6 +32,24 @@ export class ProducerIdentity {
     }, cluster.retry);
     this.producerId = response.producerId;
     this.producerEpoch = response.producerEpoch;
+    this.nextSequence.clear();
+  }
+
+  /** Gets a producer id if there is none (at start, or after the broker lost track of ours). */
+  ensure(cluster: KafkaCluster): Promise<void> {
+    if (this.initialized) return Promise.resolve();
+    this.initializing ??= this.init(cluster).finally(() => (this.initializing = undefined));
+    return this.initializing;
+  }
+
+  /**
+   * The broker no longer accepts our sequences (UNKNOWN_PRODUCER_ID, OUT_OF_ORDER_SEQUENCE_NUMBER): start over
+   * with a new producer id, whose sequences start at 0. Only once per producer id, however many batches report it.
+   */
+  resetIfCurrent(producerId: bigint): void {
+    if (producerId !== this.producerId) return;
+    this.producerId = -1n;
+    this.producerEpoch = -1;
     this.nextSequence.clear();
   }
 

@@ -67,7 +67,7 @@ export class KafkaProducer {
   connect(): Promise<void> {
     this.connecting ??= (async () => {
       await this.cluster.connect();
-      await this.identity?.init(this.cluster);
+      await this.identity?.ensure(this.cluster);
     })();
     this.connecting.catch(() => (this.connecting = undefined));
     return this.connecting;

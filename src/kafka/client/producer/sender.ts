@@ -128,7 +128,8 @@ export class Sender {
 
   private async encode(batch: ProducerBatch): Promise<Buffer> {
     if (batch.encoded !== undefined) return batch.encoded;
-    if (this.identity?.initialized) {
+    if (this.identity !== undefined) {
+      await this.identity.ensure(this.cluster);
       batch.producerId = this.identity.producerId;
       batch.producerEpoch = this.identity.producerEpoch;
       batch.baseSequence = this.identity.takeSequence(batch.topic, batch.partition, batch.recordCount);
@@ -181,6 +182,7 @@ export class Sender {
       } else {
         const err = kafkaError(p.errorCode, p.errorMessage, `${b.topic}-${b.partition}`);
         stale ||= needsMetadataRefresh(err);
+        if (p.errorCode === ErrorCode.UNKNOWN_PRODUCER_ID || p.errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) this.identity?.resetIfCurrent(b.producerId);
         this.failed(b, err);
       }
     }

@@ -194,3 +194,21 @@ test('records not acknowledged within delivery.timeout.ms fail', async () => {
   const p = producer({ deliveryTimeoutMs: 400, requestTimeoutMs: 150, lingerMs: 0 });
   await assert.rejects(p.send({ topic: 'silent', value: 'x' }), (err: Error & { retriable?: boolean }) => /timed out|no response|delivery/i.test(err.message));
 });
+
+test('after UNKNOWN_PRODUCER_ID the batch fails and the producer continues under a new producer id from sequence 0', async () => {
+  fake.createTopic('pid-lost', 1);
+  let n = 0;
+  fake.intercept = (apiKey, _v, body) =>
+    apiKey === ApiKey.Produce && body.topicData[0].name === 'pid-lost' && n++ === 1
+      ? (r: any) => ({ ...r, responses: r.responses.map((t: any) => ({ ...t, partitionResponses: t.partitionResponses.map((x: any) => ({ ...x, errorCode: 59, baseOffset: -1n })) })) })
+      : undefined;
+  const p = producer({ idempotent: true });
+  await p.send({ topic: 'pid-lost', value: 'a' });
+  await assert.rejects(p.send({ topic: 'pid-lost', value: 'b' }), (err: Error & { code?: number }) => err.code === 59);
+  await p.send({ topic: 'pid-lost', value: 'c' });
+  const batches = produces().filter((r) => r.body.topicData[0].name === 'pid-lost').map((r) => new RecordBatchView(r.body.topicData[0].partitionData[0].records, 0));
+  const [first, , third] = batches.map((v) => [v.producerId, v.baseSequence]);
+  assert.equal(first[1], 0);
+  assert.notEqual(third[0], first[0]);
+  assert.equal(third[1], 0);
+});
