@@ -61,6 +61,7 @@ export class KafkaConsumer {
   /** Leaders whose last fetch failed, and until when not to fetch from them again (retry.backoff.ms). */
   private readonly backoffUntil = new Map<number, number>();
   private resolving = false;
+  private nextLeaderRefreshAt = 0;
   private wake: (() => void) | undefined;
   private closed = false;
   private nextPollStart = 0;
@@ -185,7 +186,7 @@ export class KafkaConsumer {
       if (s.fetchPosition === null || s.buffered.length > 0 || s.error !== undefined) continue;
       const leader = this.cluster.metadata.leaderOf(s.topic, s.partition);
       if (leader < 0) {
-        void this.cluster.refreshMetadata([s.topic]).then(() => this.notify(), () => {});
+        this.refreshMetadataSoon(s.topic);
         continue;
       }
       if (this.fetching.has(leader) || (this.backoffUntil.get(leader) ?? 0) > Date.now()) continue;
@@ -194,6 +195,15 @@ export class KafkaConsumer {
       byLeader.set(leader, list);
     }
     for (const [leader, list] of byLeader) void this.fetchFrom(leader, list);
+  }
+
+  /** A metadata refresh for a partition without a leader, at most once per retry.backoff.ms. */
+  private refreshMetadataSoon(topic: string): void {
+    const now = Date.now();
+    if (now < this.nextLeaderRefreshAt) return;
+    this.nextLeaderRefreshAt = now + this.cluster.options.retryBackoffMs;
+    void this.cluster.refreshMetadata([topic]).catch(() => {});
+    setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
   }
 
   private async resolvePositions(): Promise<void> {

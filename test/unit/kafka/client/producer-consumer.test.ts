@@ -212,3 +212,11 @@ test('after UNKNOWN_PRODUCER_ID the batch fails and the producer continues under
   assert.notEqual(third[0], first[0]);
   assert.equal(third[1], 0);
 });
+
+test('polling a partition of a missing topic returns nothing and asks for metadata at a bounded rate', async () => {
+  const c = consumer({ retryBackoffMs: 100, autoOffsetReset: 'earliest' });
+  c.assign([{ topic: 'absent', partition: 0 }]);
+  assert.deepEqual(await c.poll(500), []);
+  const asked = fake.requests.filter((r) => r.apiKey === ApiKey.Metadata).length;
+  assert.ok(asked <= 20, `${asked} Metadata requests in 500 ms`);
+});
