@@ -121,8 +121,11 @@ export class Sender {
       .refreshMetadata(topics)
       .catch(() => {})
       .finally(() => {
-        this.refreshing = false;
-        this.wakeup();
+        // Leaders still missing after the answer are asked for again only after retry.backoff.ms.
+        setTimeout(() => {
+          this.refreshing = false;
+          this.wakeup();
+        }, this.cluster.options.retryBackoffMs);
       });
   }
 
