@@ -23,12 +23,6 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
   const config = loadOrReport(() => loadZooKeeperConfig(args.config!));
   if (!config) return EXIT_CONFIG;
   for (const warning of config.warnings) process.stderr.write(`${warning}\n`);
-  if (config.mode === 'replicated') {
-    process.stderr.write(
-      `${config.file}: replicated mode (${config.servers.size} server.N lines) is not available yet; remove the server.N lines to run one standalone server\n`,
-    );
-    return EXIT_CONFIG;
-  }
   const dirsReady = loadOrReport(() => {
     checkDataDir(config);
     return true;
@@ -43,12 +37,14 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
   }
 
   await limitHeapGrowth();
-  const { startZooKeeperServer } = await import('../zookeeper/server/start.js');
+  const start = config.mode === 'replicated'
+    ? (await import('../zookeeper/ensemble/start-replicated.js')).startReplicatedServer
+    : (await import('../zookeeper/server/start.js')).startZooKeeperServer;
   const { serveUntilSignal } = await import('./foreground.js');
   const { removePidFileIfOwned } = await import('./daemon.js');
   let server;
   try {
-    server = await startZooKeeperServer(config, { log: out });
+    server = await start(config, { log: out });
   } catch (error) {
     err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,12 +77,13 @@ test('an unknown key: a warning line on stderr', async (t) => {
   assert.equal(result.code, 2);
 });
 
-test('server.N lines for an ensemble: replicated mode is refused in one line', async (t) => {
+test('the documented three-server zoo.cfg starts a replicated server, which needs dataDir/myid', async (t) => {
   const dir = workDir(t);
-  const template = fileURLToPath(new URL('../../../templates/zoo.cfg', import.meta.url));
-  const result = await run(process.execPath, [runJs, 'zookeeper-server-start', template], dir);
-  assert.equal(result.stderr, `${template}: replicated mode (3 server.N lines) is not available yet; remove the server.N lines to run one standalone server\n`);
-  assert.equal(result.code, 2);
+  const template = readFileSync(fileURLToPath(new URL('../../../templates/zoo.cfg', import.meta.url)), 'utf8');
+  writeFileSync(join(dir, 'zoo.cfg'), template.replace('dataDir=/tmp/zookeeper', `dataDir=${dir}/data`));
+  const result = await run(process.execPath, [runJs, 'zookeeper-server-start', 'zoo.cfg'], dir);
+  assert.equal(result.stderr, `zkafka: cannot start ZooKeeper server: ${dir}/data/myid file is missing\n`);
+  assert.equal(result.code, 1);
 });
 
 test('no config: the Kafka script usage line, exit 1', async (t) => {

@@ -300,6 +300,25 @@ async function terminate(child: ChildProcess, exited: Promise<ExitStatus>, grace
   }
 }
 
+/**
+ * Spawns Apache's QuorumPeerMain on a config the caller wrote (an ensemble member, myid in its dataDir); the
+ * caller waits for whatever it needs. Logs to workDir/zookeeper.log; killed when the test process ends.
+ */
+export function spawnApacheQuorumPeer(configFile: string, workDir: string, jvmProps: Record<string, string> = {}): { pid: number; logFile: string; exited: Promise<ExitStatus>; kill9(): Promise<void>; stop(): Promise<void> } {
+  const logFile = join(workDir, 'zookeeper.log');
+  const attempt = spawnServer(configFile, workDir, logFile, { jvmProps });
+  return {
+    pid: attempt.child.pid ?? -1,
+    logFile,
+    exited: attempt.exited,
+    async kill9() {
+      if (attempt.child.exitCode === null && attempt.child.signalCode === null) attempt.child.kill('SIGKILL');
+      await attempt.exited;
+    },
+    stop: () => terminate(attempt.child, attempt.exited, STOP_GRACE_MS),
+  };
+}
+
 /** Starts a standalone Apache ZooKeeper on 127.0.0.1 and a free port; resolves once it answers `imok`. */
 export async function startApacheZooKeeper(opts: ApacheZkOptions = {}): Promise<ApacheZk> {
   const unavailable = apacheZooKeeperAvailable();

@@ -238,6 +238,7 @@ export class ServerConnection implements Watcher {
       this.flush();
       return this.close();
     }
+    const raw = this.server.pipeline ? Buffer.from(buf.subarray(r.pos, end)) : undefined;
     let body: unknown;
     try {
       if (type === OpCode.createSession) throw new MarshallingError('createSession is internal');
@@ -252,7 +253,7 @@ export class ServerConnection implements Watcher {
       body = undefined;
     }
     const req: Request = {
-      sessionId: this.session!.id, xid, type, body, auth: this.auth, clientIp: this.clientIp, conn: this, receivedAtMs: Date.now(),
+      sessionId: this.session!.id, xid, type, body, auth: this.auth, clientIp: this.clientIp, conn: this, receivedAtMs: Date.now(), raw,
     };
     this.outstanding++;
     this.server.submit(req);

@@ -13,6 +13,8 @@ export interface Request {
   /** null for requests the server makes itself (session expiry, container reaping). */
   conn: ServerConnection | null;
   receivedAtMs: number;
+  /** The request record's bytes as the client sent them (replicated mode: a follower forwards them). */
+  raw?: Buffer;
   /** Made by the server itself (a session expiry's closeSession): applied, never answered. */
   internal?: boolean;
 }

@@ -30,7 +30,7 @@ export interface RunningZooKeeperServer {
 export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 
 /** The live tree as a snapshot source: nodes are read as the writer reaches them (a fuzzy snapshot). */
-function snapshotSource(server: ZooKeeperServer): SnapshotSource {
+export function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   const tree = server.tree;
   const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
   return { zxid: tree.lastProcessedZxid, sessions, nodes: () => tree.walk(), acls: () => tree.aclLists() };
@@ -125,6 +125,29 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
     ? (await import('../storage/purge.js')).startAutopurge(snapDir, logDir, config.autopurgeSnapRetainCount, config.autopurgePurgeIntervalHours, log)
     : null;
 
+  const { listener, address } = await listenForClients(config, server, log);
+  const context = { server, config, version: ZOOKEEPER_VERSION, startedMs, address, listener, snapDir, logDir };
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      listener.close();
+      reaper.stop();
+      purger?.stop();
+      await server.shutdown();
+      await snapshotInFlight;
+      await txnLog.close();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  return { address, dataDir: snapDir, server, close, closed };
+}
+
+/** Opens the client port: each accepted socket becomes a connection of `server` (maxClientCnxns/maxCnxns apply). */
+export async function listenForClients(config: ZooKeeperConfig, server: ZooKeeperServer, log: (line: string) => void): Promise<{ listener: Server; address: { host: string; port: number } }> {
   const perIp = new Map<string, number>();
   const listener: Server = createServer({ noDelay: true }, (socket) => {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -153,22 +176,5 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
   });
   const addr = listener.address();
   const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host, port };
-  const context = { server, config, version: ZOOKEEPER_VERSION, startedMs, address, listener, snapDir, logDir };
-
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => (resolveClosed = r));
-  let closing: Promise<void> | null = null;
-  const close = () => {
-    closing ??= (async () => {
-      listener.close();
-      reaper.stop();
-      purger?.stop();
-      await server.shutdown();
-      await snapshotInFlight;
-      await txnLog.close();
-      resolveClosed();
-    })();
-    return closing;
-  };
-  return { address, dataDir: snapDir, server, close, closed };
+  return { listener, address };
 }

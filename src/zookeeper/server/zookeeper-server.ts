@@ -15,6 +15,7 @@ import { PendingChanges } from './pending-changes.js';
 import { WRITE_OPS, prepDeleteContainer, prepWrite, type PrepContext } from './prep.js';
 import { ReplyTooLargeError, executeRead, type ReadContext, type ReadResult } from './reads.js';
 import type { Request } from './request.js';
+import { sessionPassword } from './session-id.js';
 import { SessionTracker, type Session } from './session-tracker.js';
 
 /** Where transactions go before they are applied: the txn log (or nothing, for in-memory tests). */
@@ -48,6 +49,22 @@ export interface ServerHooks {
   /** Called after each transaction is applied (snapshot scheduling, audit). */
   onApplied?(txn: Txn): void;
   fourLetterWord?(word: string, conn: ServerConnection, rest: Buffer): void;
+  /** A session saw traffic (a follower reports these to its leader). */
+  onTouch?(s: Session): void;
+  /**
+   * Replicated learners: a client reconnects with an existing session; the leader says whether it is still valid
+   * (Apache's Learner.validateSession); null when it cannot tell now (the connection is closed, the client retries).
+   * Without this hook the local session table decides.
+   */
+  revalidate?(sessionId: bigint, timeoutMs: number, done: (valid: boolean | null) => void): void;
+}
+
+/** Replicated mode: where requests go instead of the standalone prep → log → final pipeline. */
+export interface RequestPipeline {
+  submit(req: Request): void;
+  readonly outstanding: number;
+  /** The container reaper's delete: only the leader proposes it; false when nothing was proposed. */
+  reapContainer(path: string): boolean;
 }
 
 function freshStats(): ServerStats {
@@ -77,6 +94,14 @@ export class ZooKeeperServer {
   private stopped = false;
   readonly prepCtx: PrepContext;
   readonly readCtx: ReadContext;
+  /** Set in replicated mode: requests go through the ensemble. */
+  pipeline: RequestPipeline | null = null;
+  /** What srvr/stat/mntr report: standalone, leader, follower or observer. */
+  modeName = 'standalone';
+  /** False while a replicated server has no leader it is synced with: clients are refused. */
+  serving = true;
+  /** Only the leader of an ensemble expires sessions (a standalone server always does). */
+  expiresSessions = true;
 
   constructor(readonly settings: ServerSettings, private readonly sink: TxnSink, readonly hooks: ServerHooks) {
     this.sessions = new SessionTracker(settings.tickTimeMs, settings.serverId, Date.now());
@@ -100,6 +125,7 @@ export class ZooKeeperServer {
   }
 
   get outstandingRequests(): number {
+    if (this.pipeline) return this.pipeline.outstanding;
     return this.queue.length - this.queueHead;
   }
 
@@ -145,9 +171,14 @@ export class ZooKeeperServer {
 
   touch(s: Session): void {
     this.sessions.touch(s, Date.now());
+    this.hooks.onTouch?.(s);
   }
 
   connect(conn: ServerConnection, req: ConnectRequest): void {
+    if (!this.serving) {
+      this.log(`Refusing session request for client ${conn.remote}: this server is not serving (no synced leader)`);
+      return conn.close();
+    }
     if (req.lastZxidSeen > this.tree.lastProcessedZxid) {
       this.log(`Refusing session request for client ${conn.remote} as it has seen zxid 0x${req.lastZxidSeen.toString(16)} our last zxid is 0x${this.tree.lastProcessedZxid.toString(16)} client must try another server`);
       return conn.close();
@@ -160,8 +191,26 @@ export class ZooKeeperServer {
       this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: timeoutMs }, auth: conn.auth, clientIp: conn.clientIp, conn, receivedAtMs: Date.now() });
       return;
     }
+    const revalidate = this.hooks.revalidate;
+    if (revalidate) {
+      // The password is a function of the session id, so it is checked here even for a session not applied yet.
+      if (!req.passwd || !sessionPassword(req.sessionId).equals(req.passwd)) return conn.finishHandshake(null, 0);
+      const id = req.sessionId;
+      revalidate(id, timeoutMs, (valid) => {
+        if (conn.closed) return;
+        if (valid === null) return conn.close();
+        if (!valid) return conn.finishHandshake(null, 0);
+        this.resume(conn, this.sessions.sessions.get(id) ?? this.sessions.add(id, timeoutMs, Date.now()), timeoutMs);
+      });
+      return;
+    }
     const s = this.sessions.sessions.get(req.sessionId);
     if (!s || s.closing || !req.passwd || !s.password.equals(req.passwd)) return conn.finishHandshake(null, 0);
+    this.resume(conn, s, timeoutMs);
+  }
+
+  /** A client takes up its session again on this connection (any older connection of it is closed). */
+  private resume(conn: ServerConnection, s: Session, timeoutMs: number): void {
     for (const other of this.connections) if (other !== conn && other.session === s) other.close();
     s.timeoutMs = timeoutMs;
     this.touch(s);
@@ -199,6 +248,7 @@ export class ZooKeeperServer {
   }
 
   private expireSessions(): void {
+    if (!this.expiresSessions || !this.serving) return;
     for (const s of this.sessions.expire(Date.now())) {
       this.log(`Expiring session 0x${s.id.toString(16)}, timeout of ${s.timeoutMs}ms exceeded`);
       let conn: ServerConnection | null = null;
@@ -214,6 +264,7 @@ export class ZooKeeperServer {
   // ---- pipeline ----
 
   submit(req: Request): void {
+    if (this.pipeline) return this.pipeline.submit(req);
     if (WRITE_OPS.has(req.type)) {
       const txn = prepWrite(this.prepCtx, req, ++this.lastZxid, Date.now());
       if (req.type === OpCode.closeSession) {
@@ -245,6 +296,7 @@ export class ZooKeeperServer {
 
   /** The container reaper's delete (not a client request). */
   reapContainer(path: string): boolean {
+    if (this.pipeline) return this.pipeline.reapContainer(path);
     const txn = prepDeleteContainer(this.prepCtx, path, this.lastZxid + 1n, Date.now());
     if (!txn) return false;
     this.lastZxid++;
@@ -293,17 +345,24 @@ export class ZooKeeperServer {
     }
   }
 
+  /** Applies a committed transaction (in zxid order) with all its side effects; the caller answers. */
+  applyCommitted(txn: Txn): TxnResult {
+    const result = this.applyTxn(txn);
+    this.pending.applied(txn.hdr.zxid);
+    this.applySessionEffects(txn, Date.now());
+    this.hooks.onApplied?.(txn);
+    return result;
+  }
+
   /** Final stage: apply the transaction (writes) or execute the read, then answer. */
   private finish(req: Request, txn: Txn | null): void {
+    if (txn) return this.answerWrite(req, txn, this.applyCommitted(txn));
+    this.answerRead(req);
+  }
+
+  /** Executes a read (or ping) against the tree as it is now and answers it. */
+  answerRead(req: Request): void {
     const conn = req.conn;
-    if (txn) {
-      const result = this.applyTxn(txn);
-      this.pending.applied(txn.hdr.zxid);
-      this.applySessionEffects(txn, Date.now());
-      this.hooks.onApplied?.(txn);
-      this.answerWrite(req, txn, result);
-      return;
-    }
     if (!conn || conn.closed) return;
     const watcher = conn;
     let res: ReadResult;
@@ -335,7 +394,7 @@ export class ZooKeeperServer {
     this.log(`Failed to process ${OP_NAMES[req.type] ?? req.type} xid ${req.xid} of session 0x${req.sessionId.toString(16)}: ${(err as Error)?.stack ?? String(err)}`);
   }
 
-  private answerWrite(req: Request, txn: Txn, result: TxnResult): void {
+  answerWrite(req: Request, txn: Txn, result: TxnResult): void {
     const conn = req.conn;
     const zxid = txn.hdr.zxid;
     // A createSession a client sends itself fails in prep (an error txn) and is answered like any failed write.
@@ -372,7 +431,7 @@ export class ZooKeeperServer {
     this.answered(conn, req, zxid);
   }
 
-  private answered(conn: ServerConnection, req: Request, zxid: bigint): void {
+  answered(conn: ServerConnection, req: Request, zxid: bigint): void {
     conn.answered(req, zxid, OP_NAMES[req.type] ?? String(req.type));
     const latency = Date.now() - req.receivedAtMs;
     recordLatency(this.stats, latency);
@@ -388,7 +447,7 @@ export class ZooKeeperServer {
     this.stopped = true;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     // Let everything already accepted reach the disk and be answered.
-    while (this.outstandingRequests > 0) {
+    while (!this.pipeline && this.outstandingRequests > 0) {
       await this.sink.flush();
       this.durableZxid = this.lastZxid;
       this.drain();

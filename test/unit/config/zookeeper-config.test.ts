@@ -40,6 +40,21 @@ test('templates/zoo.cfg: the documented three-server ensemble', () => {
   assert.deepEqual(config.warnings, []);
 });
 
+test('templates/local/zk{1,2,3}.cfg: a three-server ensemble on 127.0.0.1, distinct ports and dataDirs', () => {
+  const configs = [1, 2, 3].map((i) => loadZooKeeperConfig(new URL(`local/zk${i}.cfg`, templates).pathname));
+  for (const c of configs) {
+    assert.equal(c.mode, 'replicated');
+    assert.deepEqual(c.warnings, []);
+    assert.deepEqual([...c.servers.values()], [
+      { id: 1, host: '127.0.0.1', quorumPort: 2888, electionPort: 3888, role: 'participant' },
+      { id: 2, host: '127.0.0.1', quorumPort: 2889, electionPort: 3889, role: 'participant' },
+      { id: 3, host: '127.0.0.1', quorumPort: 2890, electionPort: 3890, role: 'participant' },
+    ]);
+  }
+  assert.deepEqual(configs.map((c) => c.clientPort), [2181, 2182, 2183]);
+  assert.deepEqual(configs.map((c) => c.dataDir), ['/tmp/zookeeper/zk1', '/tmp/zookeeper/zk2', '/tmp/zookeeper/zk3']);
+});
+
 test('templates/zoo-standalone.cfg: one server, every four-letter word, no admin server', () => {
   const config = loadZooKeeperConfig(new URL('zoo-standalone.cfg', templates).pathname);
   assert.equal(config.mode, 'standalone');

@@ -297,6 +297,9 @@ export class ZabLearner {
   }
 
   private onPing(zxid: bigint, out: ZabOutput[]): void {
+    // Apache's Learner ignores pings until it is up to date: its leader takes anything but an ACK right after
+    // NEWLEADER as a broken learner.
+    if (this.stage !== 'serving') return;
     const sessions: SessionTouch[] = [];
     for (const [sessionId, timeoutMs] of this.touched) sessions.push({ sessionId, timeoutMs });
     this.touched.clear();

@@ -55,9 +55,28 @@ export function conf(call: FourLetterCall): string {
     ['maxSessionTimeout', config.maxSessionTimeoutMs],
     ['clientPortListenBacklog', config.clientPortListenBacklog],
     // A standalone server has no quorum id (Apache prints 0; its session ids use 1 regardless).
-    ['serverId', 0],
+    ['serverId', config.mode === 'replicated' ? call.ctx.server.settings.serverId : 0],
   ];
-  return lines.map(([k, v]) => `${k}=${v}\n`).join('');
+  let text = lines.map(([k, v]) => `${k}=${v}\n`).join('');
+  if (config.mode === 'replicated') {
+    // QuorumPeerConfig's part of ConfCommand: limits, this server's ports and role, then the membership.
+    const me = config.servers.get(call.ctx.server.settings.serverId);
+    const quorum: [string, string | number][] = [
+      ['initLimit', config.initLimitTicks ?? 0],
+      ['syncLimit', config.syncLimitTicks ?? 0],
+      ['electionAlg', 3],
+      ['electionPort', me?.electionPort ?? -1],
+      ['quorumPort', me?.quorumPort ?? -1],
+      ['peerType', me?.role === 'observer' ? 1 : 0],
+    ];
+    text += quorum.map(([k, v]) => `${k}=${v}\n`).join('');
+    text += 'membership: \n';
+    for (const s of config.servers.values()) {
+      text += `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}:${s.role}${s.clientPort !== undefined ? `;${s.clientHost ?? '0.0.0.0'}:${s.clientPort}` : ''}\n`;
+    }
+    text += 'version=0';
+  }
+  return text;
 }
 
 export function dirs(call: FourLetterCall): string {

@@ -31,8 +31,8 @@ function hash({ ctx }: { ctx: FourLetterContext }): string {
 
 const COMMANDS: Record<string, FourLetterCommand> = {
   ruok: () => 'imok',
-  // A standalone server is always read-write.
-  isro: () => 'rw',
+  // Read-only mode is not implemented: a serving server is read-write; one without a synced leader says null.
+  isro: ({ ctx }) => (ctx.server.serving ? 'rw' : 'null'),
   srvr,
   stat,
   cons,
@@ -53,6 +53,9 @@ const LAZY_COMMANDS: Record<string, () => Promise<FourLetterCommand>> = {
   wchp: async () => (await import('./watch-words.js')).wchp,
   dump: async () => (await import('./dump-word.js')).dump,
 };
+
+/** Words whose Apache command checks isZKServerRunning() (an ensemble member without a synced leader is not). */
+const NEED_SERVING = new Set(['conf', 'cons', 'crst', 'dump', 'mntr', 'srst', 'srvr', 'stat', 'wchc', 'wchp', 'wchs', 'hash', 'dirs']);
 
 /** Apache's PrintWriter hands the text to the socket in 8 KiB pieces and counts each as a packet sent. */
 const SEND_BUFFER_CHARS = 8192;
@@ -84,6 +87,7 @@ export function runFourLetterWord(word: string, conn: ServerConnection, rest: Bu
     traceMasks.set(server, mask);
     return answer(conn, server, String(mask));
   }
+  if (!server.serving && NEED_SERVING.has(word)) return answer(conn, server, 'This ZooKeeper instance is not currently serving requests\n');
   const command = COMMANDS[word];
   const lazy = LAZY_COMMANDS[word];
   if (command || !lazy) return answer(conn, server, command ? command({ ctx, conn }) : '');

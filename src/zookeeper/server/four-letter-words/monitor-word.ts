@@ -70,7 +70,7 @@ export function mntr(call: FourLetterCall): string {
     out += `zk_${key}\t${value}\n`;
   };
   sink('version', call.ctx.version);
-  sink('server_state', 'standalone');
+  sink('server_state', call.ctx.server.modeName);
   const g = gauges(call);
   for (const name of GAUGES) sink(name, g[name]);
   call.ctx.server.metrics.dumpCounters(sink);

@@ -22,7 +22,7 @@ function serverStats({ ctx }: FourLetterCall): string {
     `Connections: ${server.connections.size}\n` +
     `Outstanding: ${server.outstandingRequests}\n` +
     `Zxid: 0x${javaHex(server.lastProcessedZxid)}\n` +
-    'Mode: standalone\n' +
+    `Mode: ${server.modeName}\n` +
     `Node count: ${server.tree.nodeCount}\n`
   );
 }

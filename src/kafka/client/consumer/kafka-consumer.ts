@@ -1,0 +1,296 @@
+// A consumer of assigned partitions (no group): each partition starts at a given offset or at auto.offset.reset,
+// fetches go to partition leaders (one in flight per leader, the next one sent as soon as the previous answer is
+// buffered), and poll() hands out buffered records. A partition with records not yet handed out is not fetched
+// again, so buffered data stays within one answer per partition.
+import { ErrorCode } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/schemas/index.js';
+import type { FetchResponse } from '../../protocol/schemas/fetch.js';
+import { KafkaArgumentError, KafkaClosedError, kafkaError, isRetriable } from '../errors/index.js';
+import type { ClientOptions } from '../cluster/client-options.js';
+import { KafkaCluster, needsMetadataRefresh } from '../cluster/kafka-cluster.js';
+import { listOffsetsAtLeaders, partitionKey } from '../cluster/leader-requests.js';
+import { OffsetSpec } from '../admin/admin-requests.js';
+import { decodeFetchedRecords, type ConsumerRecord } from './fetched-records.js';
+import { fetchRequest, IsolationLevel } from './fetch-request.js';
+
+export type { ConsumerRecord } from './fetched-records.js';
+
+export type OffsetResetPolicy = 'earliest' | 'latest' | 'none';
+
+export interface ConsumerOptions extends ClientOptions {
+  /** isolation.level (default read_uncommitted, as the Java consumer). */
+  isolationLevel?: 'read_uncommitted' | 'read_committed';
+  /** auto.offset.reset (default latest). */
+  autoOffsetReset?: OffsetResetPolicy;
+  fetchMinBytes?: number;
+  fetchMaxBytes?: number;
+  maxPartitionFetchBytes?: number;
+  fetchMaxWaitMs?: number;
+  maxPollRecords?: number;
+}
+
+export interface PartitionAssignment {
+  topic: string;
+  partition: number;
+  /** Start here; 'earliest'/'latest' look it up; absent: auto.offset.reset. */
+  offset?: bigint | 'earliest' | 'latest';
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Next offset poll() returns; null until known. */
+  position: bigint | null;
+  /** Next offset to fetch (ahead of position while records are buffered). */
+  fetchPosition: bigint | null;
+  reset: OffsetResetPolicy;
+  buffered: ConsumerRecord[];
+  highWatermark: bigint;
+  error: Error | undefined;
+  /** Bumped by seek/assign so an answer to an older fetch is dropped. */
+  epoch: number;
+}
+
+export class KafkaConsumer {
+  readonly cluster: KafkaCluster;
+  private readonly isolationLevel: number;
+  private readonly reset: OffsetResetPolicy;
+  private readonly fetchSettings: { minBytes: number; maxBytes: number; maxWaitMs: number; partitionMaxBytes: number; maxPollRecords: number };
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly fetching = new Set<number>();
+  /** Leaders whose last fetch failed, and until when not to fetch from them again (retry.backoff.ms). */
+  private readonly backoffUntil = new Map<number, number>();
+  private resolving = false;
+  private nextLeaderRefreshAt = 0;
+  private wake: (() => void) | undefined;
+  private closed = false;
+  private nextPollStart = 0;
+
+  constructor(options: ConsumerOptions) {
+    this.cluster = new KafkaCluster(options, false);
+    this.isolationLevel = options.isolationLevel === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
+    this.reset = options.autoOffsetReset ?? 'latest';
+    if (!['earliest', 'latest', 'none'].includes(this.reset)) throw new KafkaArgumentError(`autoOffsetReset must be earliest, latest or none, got ${this.reset}`);
+    this.fetchSettings = {
+      minBytes: options.fetchMinBytes ?? 1,
+      maxBytes: options.fetchMaxBytes ?? 52_428_800,
+      maxWaitMs: options.fetchMaxWaitMs ?? 500,
+      partitionMaxBytes: options.maxPartitionFetchBytes ?? 1_048_576,
+      maxPollRecords: options.maxPollRecords ?? 500,
+    };
+  }
+
+  connect(): Promise<unknown> {
+    return this.cluster.connect();
+  }
+
+  /** Replaces the assignment. */
+  assign(list: readonly PartitionAssignment[]): void {
+    this.partitions.clear();
+    for (const a of list) {
+      if (!Number.isInteger(a.partition) || a.partition < 0) throw new KafkaArgumentError(`bad partition ${a.partition} of ${a.topic}`);
+      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], highWatermark: -1n, error: undefined, epoch: 0 };
+      this.partitions.set(partitionKey(a), state);
+      this.place(state, a.offset);
+    }
+  }
+
+  assignment(): { topic: string; partition: number }[] {
+    return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
+  }
+
+  /** Moves a partition's position (records buffered past the old one are dropped). */
+  seek(topic: string, partition: number, offset: bigint | 'earliest' | 'latest'): void {
+    const state = this.partitions.get(partitionKey({ topic, partition }));
+    if (state === undefined) throw new KafkaArgumentError(`${topic}-${partition} is not assigned`);
+    this.place(state, offset);
+  }
+
+  private place(state: PartitionState, offset: bigint | 'earliest' | 'latest' | undefined): void {
+    state.epoch++;
+    state.buffered = [];
+    state.error = undefined;
+    if (typeof offset === 'bigint') {
+      if (offset < 0n) throw new KafkaArgumentError(`offset ${offset} is negative`);
+      state.position = state.fetchPosition = offset;
+    } else {
+      state.position = state.fetchPosition = null;
+      state.reset = offset ?? this.reset;
+    }
+  }
+
+  position(topic: string, partition: number): bigint | null {
+    return this.partitions.get(partitionKey({ topic, partition }))?.position ?? null;
+  }
+
+  /** The high watermark from the last fetch of the partition (-1 before one). */
+  highWatermark(topic: string, partition: number): bigint {
+    return this.partitions.get(partitionKey({ topic, partition }))?.highWatermark ?? -1n;
+  }
+
+  /** Records fetched since the last poll (at most maxPollRecords), waiting up to timeoutMs for some. */
+  async poll(timeoutMs = 1000): Promise<ConsumerRecord[]> {
+    if (this.closed) throw new KafkaClosedError('the consumer');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const records = this.drain();
+      if (records.length > 0) {
+        this.pump();
+        return records;
+      }
+      this.pump();
+      const wait = deadline - Date.now();
+      if (wait <= 0 || this.closed) return [];
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private notify(): void {
+    this.wake?.();
+  }
+
+  /** Buffered records, round-robin over partitions; throws a partition's error when it is its turn. */
+  private drain(): ConsumerRecord[] {
+    const out: ConsumerRecord[] = [];
+    const states = [...this.partitions.values()];
+    for (let i = 0; i < states.length && out.length < this.fetchSettings.maxPollRecords; i++) {
+      const s = states[(this.nextPollStart + i) % states.length];
+      if (s.error !== undefined && out.length === 0) {
+        const err = s.error;
+        s.error = undefined;
+        throw err;
+      }
+      if (s.buffered.length === 0) continue;
+      const take = s.buffered.splice(0, this.fetchSettings.maxPollRecords - out.length);
+      out.push(...take);
+      s.position = take[take.length - 1].offset + 1n;
+      if (s.buffered.length === 0) s.position = s.fetchPosition;
+    }
+    this.nextPollStart++;
+    return out;
+  }
+
+  /** Starts offset lookups and fetches that can go now. */
+  private pump(): void {
+    if (this.closed) return;
+    if (!this.resolving && [...this.partitions.values()].some((s) => s.fetchPosition === null && s.error === undefined)) void this.resolvePositions();
+    const byLeader = new Map<number, PartitionState[]>();
+    for (const s of this.partitions.values()) {
+      if (s.fetchPosition === null || s.buffered.length > 0 || s.error !== undefined) continue;
+      const leader = this.cluster.metadata.leaderOf(s.topic, s.partition);
+      if (leader < 0) {
+        this.refreshMetadataSoon(s.topic);
+        continue;
+      }
+      if (this.fetching.has(leader) || (this.backoffUntil.get(leader) ?? 0) > Date.now()) continue;
+      const list = byLeader.get(leader) ?? [];
+      list.push(s);
+      byLeader.set(leader, list);
+    }
+    for (const [leader, list] of byLeader) void this.fetchFrom(leader, list);
+  }
+
+  /** A metadata refresh for a partition without a leader, at most once per retry.backoff.ms. */
+  private refreshMetadataSoon(topic: string): void {
+    const now = Date.now();
+    if (now < this.nextLeaderRefreshAt) return;
+    this.nextLeaderRefreshAt = now + this.cluster.options.retryBackoffMs;
+    void this.cluster.refreshMetadata([topic]).catch(() => {});
+    setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
+  }
+
+  private async resolvePositions(): Promise<void> {
+    this.resolving = true;
+    try {
+      const todo = [...this.partitions.values()].filter((s) => s.fetchPosition === null && s.error === undefined);
+      const epochs = new Map(todo.map((s) => [s, s.epoch]));
+      if (this.cluster.metadata.brokers.size === 0) await this.cluster.connect();
+      const lookups = todo.filter((s) => s.reset !== 'none');
+      for (const s of todo) if (s.reset === 'none') s.error = kafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `${partitionKey(s)} has no position and auto.offset.reset is none`);
+      const answers = await listOffsetsAtLeaders(
+        this.cluster,
+        lookups.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: s.reset === 'earliest' ? OffsetSpec.EARLIEST : OffsetSpec.LATEST })),
+        this.isolationLevel,
+      );
+      for (const s of lookups) {
+        if (s.epoch !== epochs.get(s)) continue;
+        const a = answers.get(partitionKey(s))!;
+        if (a.ok) s.position = s.fetchPosition = a.value.offset;
+        else if (!isRetriable(a.error)) s.error = a.error;
+      }
+    } catch (err) {
+      if (!isRetriable(err)) for (const s of this.partitions.values()) if (s.fetchPosition === null) s.error = err as Error;
+    } finally {
+      this.resolving = false;
+      this.notify();
+    }
+  }
+
+  private async fetchFrom(leader: number, list: PartitionState[]): Promise<void> {
+    this.fetching.add(leader);
+    const epochs = new Map(list.map((s) => [s, s.epoch]));
+    try {
+      const conn = await this.cluster.nodeConnection(leader);
+      const version = conn.versionFor(ApiKey.Fetch);
+      const settings = { ...this.fetchSettings, isolationLevel: this.isolationLevel };
+      const parts = list.map((s) => ({ topic: s.topic, partition: s.partition, fetchOffset: s.fetchPosition!, partitionMaxBytes: this.fetchSettings.partitionMaxBytes }));
+      const response = await conn.send(ApiKey.Fetch, fetchRequest(settings, parts, version), {
+        version,
+        timeoutMs: this.cluster.options.requestTimeoutMs + settings.maxWaitMs,
+      });
+      await this.handleFetch(response, list, epochs);
+    } catch (err) {
+      this.backoffUntil.set(leader, Date.now() + this.cluster.options.retryBackoffMs);
+      setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
+      if (needsMetadataRefresh(err)) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
+      else if (!isRetriable(err)) for (const s of list) if (s.epoch === epochs.get(s)) s.error = err as Error;
+    } finally {
+      this.fetching.delete(leader);
+      this.notify();
+    }
+  }
+
+  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
+    if (response.errorCode !== undefined && response.errorCode !== 0) throw kafkaError(response.errorCode, null, 'Fetch');
+    const byKey = new Map(list.map((s) => [partitionKey(s), s]));
+    let stale = false;
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const s = byKey.get(`${t.topic}-${p.partitionIndex}`);
+        if (s === undefined || s.epoch !== epochs.get(s) || s.fetchPosition === null) continue;
+        if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+          if (s.reset === 'none') s.error = kafkaError(p.errorCode, null, `${partitionKey(s)} at offset ${s.fetchPosition}`);
+          else s.position = s.fetchPosition = null;
+          continue;
+        }
+        if (p.errorCode !== 0) {
+          const err = kafkaError(p.errorCode, null, partitionKey(s));
+          if (needsMetadataRefresh(err) || err.retriable) stale = true;
+          else s.error = err;
+          continue;
+        }
+        s.highWatermark = p.highWatermark;
+        const decoded = await decodeFetchedRecords(s.topic, s.partition, p.records, s.fetchPosition, this.isolationLevel === IsolationLevel.READ_COMMITTED, p.abortedTransactions);
+        if (s.epoch !== epochs.get(s)) continue;
+        s.buffered = decoded.records;
+        s.fetchPosition = decoded.nextOffset;
+        if (decoded.records.length === 0) s.position = s.fetchPosition;
+      }
+    }
+    if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.notify();
+    await this.cluster.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './kafka-protocol-error.js';
+export * from './kafka-errors.js';
+export * from './client-errors.js';

@@ -1,0 +1,15 @@
+// The Kafka client library: producer, assign-mode consumer and admin client over the Kafka protocol, with typed
+// errors (one class per Kafka error code). Works against Apache Kafka 2.x/3.x brokers and zkafka's.
+export * from './errors/index.js';
+export { KafkaProducer, type ProducerRecord, type RecordMetadata } from './producer/kafka-producer.js';
+export type { ProducerOptions, CompressionName } from './producer/producer-options.js';
+export { DefaultPartitioner, keyedPartition, type Partitioner } from './producer/partitioner.js';
+export { murmur2, toPositive } from './producer/murmur2.js';
+export { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type PartitionAssignment, type OffsetResetPolicy } from './consumer/kafka-consumer.js';
+export { KafkaAdmin, type AdminOptions, type ClusterDescription, type ConfigEntry } from './admin/kafka-admin.js';
+export type { GroupDescription, GroupListing, GroupMember, CommittedOffset } from './admin/admin-groups.js';
+export { ConfigResourceType, type ConfigResource, type ConfigOp, type NewTopic, type NewPartitions } from './admin/admin-requests.js';
+export { KafkaCluster } from './cluster/kafka-cluster.js';
+export type { ClientOptions } from './cluster/client-options.js';
+export type { BrokerNode, TopicMetadata, PartitionMetadata } from './cluster/cluster-metadata.js';
+export { BrokerConnection } from './network/broker-connection.js';

@@ -1,0 +1,176 @@
+// The producer: send() places a record in its partition's batch (waiting for metadata and buffer space at most
+// max.block.ms) and resolves when the broker acknowledges it; a sender moves batches to partition leaders.
+import { ErrorCode } from '../../protocol/errors.js';
+import type { RecordInput } from '../../protocol/records/index.js';
+import { KafkaArgumentError, KafkaBlockTimeoutError, KafkaClosedError, kafkaError } from '../errors/index.js';
+import { KafkaCluster } from '../cluster/kafka-cluster.js';
+import { sleep, backoffMs } from '../cluster/retry.js';
+import { BufferMemory } from './buffer-memory.js';
+import { ProducerIdentity } from './idempotence.js';
+import { DefaultPartitioner, type Partitioner } from './partitioner.js';
+import { estimateRecordBytes, type RecordMetadata } from './producer-batch.js';
+import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
+import { RecordAccumulator } from './record-accumulator.js';
+import { Sender } from './sender.js';
+
+export type { RecordMetadata } from './producer-batch.js';
+
+export type Bytes = Buffer | string;
+
+export interface ProducerRecord {
+  topic: string;
+  key?: Bytes | null;
+  value: Bytes | null;
+  /** A fixed partition; otherwise the partitioner picks one. */
+  partition?: number;
+  /** Milliseconds since the epoch (default: now). */
+  timestamp?: number;
+  headers?: Record<string, Bytes | null> | readonly { key: string; value: Bytes | null }[];
+}
+
+const toBuffer = (b: Bytes | null | undefined): Buffer | null => (b === null || b === undefined ? null : typeof b === 'string' ? Buffer.from(b) : b);
+
+function headersOf(h: ProducerRecord['headers']): { key: Buffer; value: Buffer | null }[] {
+  if (h === undefined) return [];
+  const list = Array.isArray(h) ? (h as readonly { key: string; value: Bytes | null }[]) : Object.entries(h).map(([key, value]) => ({ key, value }));
+  return list.map((x) => ({ key: Buffer.from(x.key), value: toBuffer(x.value) }));
+}
+
+export class KafkaProducer {
+  readonly cluster: KafkaCluster;
+  private readonly options: ResolvedProducerOptions;
+  private readonly partitioner: Partitioner;
+  private readonly memory: BufferMemory;
+  private readonly accumulator: RecordAccumulator;
+  private readonly identity: ProducerIdentity | undefined;
+  private readonly sender: Sender;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: ProducerOptions) {
+    this.options = resolveProducerOptions(options);
+    this.cluster = new KafkaCluster(options, options.allowAutoTopicCreation ?? true);
+    this.partitioner = options.partitioner ?? new DefaultPartitioner();
+    this.memory = new BufferMemory(this.options.bufferMemoryBytes);
+    this.accumulator = new RecordAccumulator({ batchSizeBytes: this.options.batchSizeBytes, lingerMs: this.options.lingerMs });
+    this.identity = this.options.idempotent ? new ProducerIdentity() : undefined;
+    this.sender = new Sender(this.cluster, this.accumulator, this.memory, this.identity, {
+      acks: this.options.acks,
+      compression: this.options.compression,
+      requestTimeoutMs: this.cluster.options.requestTimeoutMs,
+      deliveryTimeoutMs: this.options.deliveryTimeoutMs,
+      maxRequestSizeBytes: this.options.maxRequestSizeBytes,
+    });
+  }
+
+  /** Bootstraps and, for an idempotent producer, gets a producer id. send() calls it when needed. */
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      await this.cluster.connect();
+      await this.identity?.ensure(this.cluster);
+    })();
+    this.connecting.catch(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Sends a record and resolves with where it was written once the broker acknowledged it (per acks). */
+  async send(record: ProducerRecord): Promise<RecordMetadata> {
+    const { delivered } = await this.append(record);
+    return delivered;
+  }
+
+  /**
+   * Places a record in its batch and resolves as soon as it is queued — after waiting for metadata and buffer
+   * space, which is the back-pressure a fast writer should respect — with a promise of its delivery.
+   */
+  async append(record: ProducerRecord): Promise<{ delivered: Promise<RecordMetadata> }> {
+    if (this.closed) throw new KafkaClosedError('the producer');
+    const deadline = Date.now() + this.options.maxBlockMs;
+    if (typeof record.topic !== 'string' || record.topic === '') throw new KafkaArgumentError('a record needs a topic');
+    await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
+    const partitionCount = await this.partitionCount(record.topic, deadline);
+    const key = toBuffer(record.key);
+    const input: RecordInput = { key, value: toBuffer(record.value), headers: headersOf(record.headers), timestamp: record.timestamp ?? Date.now() };
+    const bytes = estimateRecordBytes(input);
+    if (bytes > this.options.maxRequestSizeBytes) {
+      throw kafkaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${bytes} bytes, over max.request.size (${this.options.maxRequestSizeBytes})`);
+    }
+    let partition = record.partition ?? -1;
+    if (record.partition !== undefined && (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount)) {
+      throw new KafkaArgumentError(`partition ${record.partition} is not in ${record.topic}'s ${partitionCount} partitions`);
+    }
+    await this.memory.reserve(bytes, Math.max(0, deadline - Date.now()));
+    if (this.closed) {
+      this.memory.release(bytes);
+      throw new KafkaClosedError('the producer');
+    }
+    if (record.partition === undefined) {
+      const available = this.cluster.metadata.availablePartitions(record.topic);
+      const choose = () => this.partitioner.partition({ topic: record.topic, key, partitionCount, availablePartitions: available });
+      partition = choose();
+      if (key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(record.topic, partition, bytes)) {
+        this.partitioner.onNewBatch(record.topic, available, partitionCount, partition);
+        partition = choose();
+      }
+    }
+    let resolve!: (md: RecordMetadata) => void;
+    let reject!: (err: Error) => void;
+    const delivered = new Promise<RecordMetadata>((res, rej) => ((resolve = res), (reject = rej)));
+    this.accumulator.append(record.topic, partition, input, bytes, input.timestamp!, Date.now(), resolve, reject);
+    this.sender.wakeup();
+    return { delivered };
+  }
+
+  private async withinBlock<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KafkaBlockTimeoutError(message)), Math.max(0, deadline - Date.now()));
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The topic's partition count from metadata, refreshing (topics may be auto-created) until max.block.ms. */
+  private async partitionCount(topic: string, deadline: number): Promise<number> {
+    let md = this.cluster.metadata;
+    if (md.partitionCount(topic) !== undefined && !this.cluster.metadataExpired) return md.partitionCount(topic)!;
+    for (let attempt = 0; ; attempt++) {
+      md = await this.withinBlock(this.cluster.refreshMetadata([topic]), deadline, this.notInMetadata(topic));
+      const t = md.topic(topic);
+      const count = md.partitionCount(topic);
+      if (count !== undefined && count > 0) return count;
+      if (t !== undefined && t.errorCode !== 0) {
+        const err = kafkaError(t.errorCode, null, `topic ${topic}`);
+        if (!err.retriable) throw err;
+      }
+      const wait = backoffMs(attempt, this.cluster.retry);
+      if (Date.now() + wait >= deadline) throw new KafkaBlockTimeoutError(this.notInMetadata(topic));
+      await sleep(wait);
+    }
+  }
+
+  /** The Java producer's words for this timeout. */
+  private notInMetadata(topic: string): string {
+    return `Topic ${topic} not present in metadata after ${this.options.maxBlockMs} ms.`;
+  }
+
+  /** Sends every queued record now and resolves when each has its answer. */
+  flush(): Promise<void> {
+    return this.sender.flush();
+  }
+
+  /** Flushes (unless `force`), then closes the connections; records not delivered fail. */
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new KafkaClosedError('the producer');
+    this.memory.failWaiters(err);
+    if (opts.force) this.sender.abort(err);
+    else await this.sender.flush().catch(() => {});
+    this.sender.stop();
+    await this.cluster.close();
+  }
+}

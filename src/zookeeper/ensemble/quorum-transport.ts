@@ -1,0 +1,203 @@
+// The quorum port: the leader listens, learners dial it. QuorumPackets go back to back with no length prefix;
+// a SNAP packet from the leader is followed on the stream by the snapshot body (snap-stream.ts).
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { PacketType } from '../quorum/wire/packet-types.js';
+import { decodeQuorumPacket, encodeQuorumPacket, fromQuorumPacket, toQuorumPacket } from '../quorum/wire/quorum-packet.js';
+import type { ZabMessage } from '../quorum/wire/zab-messages.js';
+import { SnapBodyReader } from './snap-stream.js';
+import type { PeerAddress } from './election-transport.js';
+
+/** Parses the packets arriving on one socket and hands each on as a ZAB message. */
+class PacketReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private snapPending: Extract<ZabMessage, { type: PacketType.SNAP }> | null = null;
+  private snapReader: SnapBodyReader | null = null;
+
+  constructor(
+    private readonly fromLeader: boolean,
+    private readonly maxDataBytes: number,
+    private readonly onMessage: (m: ZabMessage) => void,
+  ) {}
+
+  /** Throws on a malformed packet (the caller closes the connection). */
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    for (;;) {
+      if (this.snapPending) {
+        const body = this.snapReader!.push(this.buf);
+        this.buf = body ? body.rest : Buffer.alloc(0);
+        if (!body) return;
+        const m = { ...this.snapPending, snapshot: body.body };
+        this.snapPending = null;
+        this.snapReader = null;
+        this.onMessage(m);
+        continue;
+      }
+      const p = decodeQuorumPacket(this.buf, this.maxDataBytes);
+      if (!p.done) return;
+      this.buf = this.buf.subarray(p.bytesRead);
+      const m = fromQuorumPacket(p.packet, this.fromLeader);
+      if (m.type === PacketType.SNAP && this.fromLeader) {
+        this.snapPending = m;
+        this.snapReader = new SnapBodyReader(this.maxDataBytes);
+      }
+      else this.onMessage(m);
+    }
+  }
+}
+
+/**
+ * The bytes of one message. A learner's PING reply always carries a data buffer, empty when no session was
+ * touched: Apache's LearnerHandler reads it without a null check.
+ */
+export function encodeZabMessage(m: ZabMessage, fromLearner: boolean, snapBody?: () => Buffer): Buffer {
+  const qp = toQuorumPacket(m);
+  if (fromLearner && m.type === PacketType.PING && qp.data === null) qp.data = Buffer.alloc(0);
+  const packet = encodeQuorumPacket(qp);
+  return m.type === PacketType.SNAP && snapBody ? Buffer.concat([packet, snapBody()]) : packet;
+}
+
+export interface LeaderListenerOptions {
+  listen: PeerAddress;
+  maxDataBytes: number;
+  onMessage(from: bigint, m: ZabMessage): void;
+  onDisconnected(sid: bigint): void;
+  log(line: string): void;
+}
+
+/** The leader's side: accepts learners; a learner is known by the sid in its first packet (FOLLOWERINFO). */
+export class LeaderListener {
+  private server: Server | null = null;
+  private readonly learners = new Map<bigint, Socket>();
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly opts: LeaderListenerOptions) {}
+
+  async start(): Promise<void> {
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.opts.listen.host, port: this.opts.listen.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    let sid: bigint | null = null;
+    const reader = new PacketReader(false, this.opts.maxDataBytes, (m) => {
+      if (sid === null) {
+        if (m.type !== PacketType.FOLLOWERINFO && m.type !== PacketType.OBSERVERINFO) throw new Error(`first packet of type ${m.type}, not FOLLOWERINFO`);
+        sid = m.sid;
+        const old = this.learners.get(sid);
+        this.learners.set(sid, socket);
+        old?.destroy();
+      }
+      this.opts.onMessage(sid, m);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.opts.log(`Learner connection from ${socket.remoteAddress}:${socket.remotePort}: ${(err as Error).message}; closing`);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      if (sid !== null && this.learners.get(sid) === socket) {
+        this.learners.delete(sid);
+        this.opts.onDisconnected(sid);
+      }
+    });
+  }
+
+  send(to: bigint, bytes: Buffer): void {
+    this.learners.get(to)?.write(bytes);
+  }
+
+  disconnect(sid: bigint): void {
+    const s = this.learners.get(sid);
+    if (!s) return;
+    this.learners.delete(sid);
+    s.destroy();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.learners.clear();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export interface LearnerConnectionOptions {
+  leader: PeerAddress;
+  connectTimeoutMs: number;
+  maxDataBytes: number;
+  onConnected(): void;
+  onMessage(m: ZabMessage): void;
+  /** Called once, after a connection that was open closed (not for a failed attempt). */
+  onDisconnected(): void;
+  log(line: string): void;
+}
+
+/** A learner's connection to its leader; connect() may be called again after a failed attempt. */
+export class LearnerConnection {
+  private socket: Socket | null = null;
+  private dialing = false;
+  private closed = false;
+
+  constructor(private readonly opts: LearnerConnectionOptions) {}
+
+  connect(): void {
+    if (this.closed || this.socket || this.dialing) return;
+    this.dialing = true;
+    const socket = createConnection({ host: this.opts.leader.host, port: this.opts.leader.port, noDelay: true });
+    socket.setTimeout(this.opts.connectTimeoutMs);
+    const fail = () => {
+      this.dialing = false;
+      socket.destroy();
+    };
+    socket.once('timeout', fail);
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      socket.off('timeout', fail);
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      this.dialing = false;
+      if (this.closed) return void socket.destroy();
+      this.socket = socket;
+      const reader = new PacketReader(true, this.opts.maxDataBytes, (m) => this.opts.onMessage(m));
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          reader.push(chunk);
+        } catch (err) {
+          this.opts.log(`Connection to the leader: ${(err as Error).message}; closing`);
+          socket.destroy();
+        }
+      });
+      socket.on('error', () => socket.destroy());
+      socket.once('close', () => {
+        this.socket = null;
+        if (!this.closed) this.opts.onDisconnected();
+      });
+      this.opts.onConnected();
+    });
+  }
+
+  send(bytes: Buffer): void {
+    this.socket?.write(bytes);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.destroy();
+    this.socket = null;
+  }
+}
