@@ -223,3 +223,17 @@ test('kcat -L -t creates the topic by auto-creation and then lists it with its l
     /^ 1 topics:\n {2}topic "kcat-auto" with 3 partitions:\n {4}partition 0, leader 1, replicas: 1, isrs: 1\n {4}partition 1, leader 1, replicas: 1, isrs: 1\n {4}partition 2, leader 1, replicas: 1, isrs: 1$/m,
   );
 });
+
+test('a topic\'s overrides in /config/topics are the config of its logs; a topic without overrides gets the broker\'s', async () => {
+  await admin.createTopics({ topics: [
+    { topic: 'logs-compact', configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '1048576' }] },
+    { topic: 'logs-plain' },
+  ] });
+  const logOf = (topic: string) => b.server.replicaManager.getPartition(topic, 0)?.log;
+  await b.until(() => logOf('logs-compact') !== undefined && logOf('logs-plain') !== undefined, 'both topics\' logs');
+  assert.deepEqual([logOf('logs-compact')!.config.cleanupPolicy, logOf('logs-compact')!.config.segmentBytes], [['compact'], 1048576]);
+  // The broker's default as it stands (an earlier test set a dynamic one), which DescribeConfigs reports too.
+  const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'logs-plain', configNames: ['segment.bytes'] }], includeSynonyms: false });
+  const segmentBytes = Number(described.resources[0]!.configEntries[0]!.configValue);
+  assert.deepEqual([logOf('logs-plain')!.config.cleanupPolicy, logOf('logs-plain')!.config.segmentBytes], [['delete'], segmentBytes]);
+});

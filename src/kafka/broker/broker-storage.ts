@@ -1,5 +1,6 @@
 // The broker's log dirs: each opened (and locked) with the storage layer's LogDir, and the meta.properties in them
 // checked against broker.id as Kafka's BrokerMetadataCheckpoint checks do.
+import type { TopicPartition } from '../storage/topic-partition.js';
 import { LogCleanerManager, type CleanerManagerOptions } from '../storage/cleaner/cleaner-manager.js';
 import { LogDir } from '../storage/log-dir.js';
 import { readMetaProperties, type BrokerMetadata as MetaProperties } from '../storage/meta-properties.js';
@@ -54,7 +55,8 @@ export interface BrokerStorageOptions {
   logDirs: readonly string[];
   log: BrokerLog;
   crc32c: Crc32cFn;
-  configFor?: () => LogConfig;
+  /** A partition's log config (default: DEFAULT_LOG_CONFIG). */
+  configFor?: (tp: TopicPartition) => LogConfig;
   retentionCheckIntervalMs?: number;
   /** Compaction of cleanup.policy=compact logs (log.cleaner.enable); off when absent. */
   cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs'>;
@@ -77,7 +79,7 @@ export class BrokerStorage {
             clock: systemClock,
             scheduler,
             crc32c: opts.crc32c,
-            configFor: () => opts.configFor?.() ?? DEFAULT_LOG_CONFIG,
+            configFor: (tp) => opts.configFor?.(tp) ?? DEFAULT_LOG_CONFIG,
             retentionCheckIntervalMs: opts.retentionCheckIntervalMs,
             log: (line) => opts.log('INFO', line, LOG_MANAGER_LOGGER),
           }),

@@ -19,7 +19,8 @@ import { controlledShutdown } from './controlled-shutdown.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { startGroupCoordinator } from './groups/group-coordinator-wiring.js';
 import { brokerHandlers } from './handlers/index.js';
-import { brokerPartitionConfig, type PartitionConfig } from './replica/partition-config.js';
+import { brokerPartitionConfig, partitionConfigOf, type PartitionConfig } from './replica/partition-config.js';
+import { ZkTopicConfigSource } from '../admin/topic-config-source.js';
 import { ProducerIdManager, ZooKeeperProducerIdBlockStore, type ProducerIdBlockStore } from './replica/producer-id-manager.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { RequestHooks } from './request-hooks.js';
@@ -164,6 +165,22 @@ interface Parts {
   /** The replica manager, which also serves the data plane; absent when a test supplied its own ReplicaControl. */
   replicas: ReplicaManager | undefined;
   groups: { shutdown(): void } | undefined;
+  topicConfigs: ZkTopicConfigSource;
+}
+
+/**
+ * LeaderAndIsr may name a topic created a moment ago: its overrides are read from ZooKeeper before its logs are
+ * created, as Kafka's LogManager fetches a new log's config.
+ */
+function readingTopicConfigs(replicas: ReplicaControl, topicConfigs: ZkTopicConfigSource): ReplicaControl {
+  return {
+    async becomeLeaderOrFollower(controllerId, controllerEpoch, states) {
+      // Without ZooKeeper for a moment, the overrides already known (or the broker's defaults) are used.
+      for (const topic of new Set(states.map((s) => s.topic))) await topicConfigs.refresh(topic).catch(() => undefined);
+      return replicas.becomeLeaderOrFollower(controllerId, controllerEpoch, states);
+    },
+    stopReplicas: (controllerId, controllerEpoch, partitions) => replicas.stopReplicas(controllerId, controllerEpoch, partitions),
+  };
 }
 
 export class KafkaServer {
@@ -258,24 +275,34 @@ export class KafkaServer {
     const needsHostName = config.advertisedListeners.some((l) => l.host.trim() === '');
     const hostName = needsHostName ? await (opts.localHostName ?? canonicalLocalHostName)() : '';
 
-    const storage = await BrokerStorage.open({
+    // Topic overrides (/config/topics) over the broker's defaults, known before any log is opened.
+    const topicConfigs = new ZkTopicConfigSource(kafkaZk, config.values, { brokerId });
+    await topicConfigs.start();
+    const brokerDefault = brokerPartitionConfig(config, logConfigOf(config));
+    const partitionConfig = (topic: string): PartitionConfig => opts.topicConfig?.(topic, brokerDefault) ?? partitionConfigOf(topicConfigs.topicConfig(topic), brokerDefault);
+    let storage: BrokerStorage;
+    try {
+      storage = await BrokerStorage.open({
       logDirs: config.logDirs,
       log,
       crc32c: opts.crc32c ?? recordBatchCrc32c,
-      configFor: () => logConfigOf(config),
+      configFor: (tp) => partitionConfig(tp.topic).log,
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       cleaner: config.logCleanerEnable
         ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
         : undefined,
-    });
+      });
+    } catch (err) {
+      topicConfigs.stop();
+      throw err;
+    }
     const metadataCache = new ZkMetadataCache(clusterId);
     const served = opts.metadata ?? metadataCache;
     const brokerEpoch = () => registration.brokerEpoch;
-    const brokerDefault = brokerPartitionConfig(config, logConfigOf(config));
     const replicas = opts.replicaControl
       ? undefined
       : new ReplicaManager({
-          brokerId, dirs: storage.dirs, log, configFor: (topic) => opts.topicConfig?.(topic, brokerDefault) ?? brokerDefault,
+          brokerId, dirs: storage.dirs, log, configFor: partitionConfig,
           highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
           knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
         });
@@ -299,7 +326,7 @@ export class KafkaServer {
       replicas,
       producerIds,
       metadataCache,
-      replicaControl,
+      replicaControl: readingTopicConfigs(replicaControl, topicConfigs),
       fence: new ControlRequestFence(brokerEpoch),
       controller,
       ...adminDeps,
@@ -329,6 +356,7 @@ export class KafkaServer {
       groups?.shutdown();
       await replicas?.shutdown();
       await replicaControl.close?.();
+      topicConfigs.stop();
       await storage.close();
       throw err;
     }
@@ -337,7 +365,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, groups };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, groups, topicConfigs };
     const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
@@ -377,6 +405,7 @@ export class KafkaServer {
         });
         await parts.socketServer.close(DRAIN_TIMEOUT_MS);
         await this.shutdownStep('the controller', () => parts.controller.shutdown());
+        parts.topicConfigs.stop();
         await parts.storage.close();
         await this.shutdownStep('the ZooKeeper session', () => parts.registration.close());
         log('INFO', `${this.prefix} shut down completed`, KAFKA_SERVER_LOGGER);

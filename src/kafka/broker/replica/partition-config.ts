@@ -1,6 +1,8 @@
 // The settings a partition's leader applies besides the log's own (Kafka's LogConfig topic keys): how produced
 // batches are stored and how many in-sync replicas an acks=-1 write needs.
 import type { KafkaConfig } from '../../../config/kafka-config.js';
+import type { KafkaValue } from '../../../config/kafka-key-types.js';
+import { logConfigFromTopicConfig } from '../../admin/topic-config-source.js';
 import type { LogConfig } from '../../storage/log-config.js';
 
 /** compression.type: `producer` keeps each batch as sent; a codec name recompresses to it. */
@@ -38,5 +40,19 @@ export function brokerPartitionConfig(config: KafkaConfig, log: LogConfig): Part
     minInsyncReplicas: config.minInsyncReplicas,
     messageTimestampType: config.logMessageTimestampType,
     messageTimestampDifferenceMaxMs: config.logMessageTimestampDifferenceMaxMs,
+  };
+}
+
+/** A topic's settings from its effective topic-level values (its overrides over the broker's defaults). */
+export function partitionConfigOf(values: ReadonlyMap<string, KafkaValue>, base: PartitionConfig): PartitionConfig {
+  const timestampType = values.get('message.timestamp.type');
+  return {
+    log: logConfigFromTopicConfig(values),
+    compressionType: values.has('compression.type') ? topicCompression(String(values.get('compression.type'))) : base.compressionType,
+    minInsyncReplicas: values.has('min.insync.replicas') ? Number(values.get('min.insync.replicas')) : base.minInsyncReplicas,
+    messageTimestampType: timestampType === 'LogAppendTime' || timestampType === 'CreateTime' ? timestampType : base.messageTimestampType,
+    messageTimestampDifferenceMaxMs: values.has('message.timestamp.difference.max.ms')
+      ? Number(values.get('message.timestamp.difference.max.ms'))
+      : base.messageTimestampDifferenceMaxMs,
   };
 }
