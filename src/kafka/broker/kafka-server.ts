@@ -283,14 +283,14 @@ export class KafkaServer {
     let storage: BrokerStorage;
     try {
       storage = await BrokerStorage.open({
-      logDirs: config.logDirs,
-      log,
-      crc32c: opts.crc32c ?? recordBatchCrc32c,
-      configFor: (tp) => partitionConfig(tp.topic).log,
-      retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
-      cleaner: config.logCleanerEnable
-        ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
-        : undefined,
+        logDirs: config.logDirs,
+        log,
+        crc32c: opts.crc32c ?? recordBatchCrc32c,
+        configFor: (tp) => partitionConfig(tp.topic).log,
+        retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+        cleaner: config.logCleanerEnable
+          ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+          : undefined,
       });
     } catch (err) {
       topicConfigs.stop();
