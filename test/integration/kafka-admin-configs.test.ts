@@ -237,3 +237,12 @@ test('a topic\'s overrides in /config/topics are the config of its logs; a topic
   const segmentBytes = Number(described.resources[0]!.configEntries[0]!.configValue);
   assert.deepEqual([logOf('logs-plain')!.config.cleanupPolicy, logOf('logs-plain')!.config.segmentBytes], [['delete'], segmentBytes]);
 });
+
+test('DescribeLogDirs reports the broker\'s log dir with each partition it holds, its size and offset lag', async () => {
+  const res = await b.call(ApiKey.DescribeLogDirs, 2, { topics: [{ topic: 'logs-compact', partitions: [0] }, { topic: 'nope', partitions: [0] }] });
+  assert.deepEqual(res.results.map((r) => [r.errorCode, r.logDir]), [[ErrorCode.NONE, b.server.logDirs[0]]]);
+  const log = b.server.replicaManager.getPartition('logs-compact', 0)!.log;
+  assert.deepEqual(res.results[0]!.topics, [
+    { name: 'logs-compact', partitions: [{ partitionIndex: 0, partitionSize: BigInt(log.sizeBytes), offsetLag: 0n, isFutureKey: false }] },
+  ]);
+});

@@ -28,6 +28,7 @@ import { adminHandlerDeps, type AdminWiring } from '../admin/admin-context.js';
 import { SocketServer, type BoundListener } from './socket-server.js';
 import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
 import { ControllerService, type ControllerApi } from './zk-controller/controller-service.js';
+import { storageLogDirs } from './storage-log-dirs.js';
 import { controllerRequests } from './zk-controller/controller-requests.js';
 import { ZkMetadataCache } from './zk-metadata-cache.js';
 
@@ -314,6 +315,7 @@ export class KafkaServer {
       metadata: metadataCache,
       isActiveController: () => controller.isActive(),
       controller: controllerRequests(controller, metadataCache),
+      logDirs: storageLogDirs(storage.dirs),
       ...opts.admin,
     }, config, brokerId);
     const groupPartitions = opts.localPartitions ?? replicas;
