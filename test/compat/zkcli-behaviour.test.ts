@@ -349,7 +349,8 @@ const ZKCLI_SCRIPT: string[] = [
   'deleteall /da',
   'ls -R /',
   'getEphemerals',
-  // a closed session, a new one, and a failed addauth that closes it
+  // a closed session and a new one. (A failed addauth, which closes the session, is left out: whether a command
+  // pipelined behind it is still answered is a race in Apache's server, so the transcript would not be stable.)
   'close',
   'get /b',
   'connect',
@@ -357,8 +358,6 @@ const ZKCLI_SCRIPT: string[] = [
   'getEphemerals',
   'whoami',
   'stat /eph',
-  'addauth bogus foo',
-  'get /acl1',
 ];
 
 test('zkCli: one scripted session gives the same output on Apache ZooKeeper and on ours', { skip: apacheMissing ?? false, timeout: JVM_TEST_TIMEOUT_MS }, async () => {
@@ -370,12 +369,11 @@ test('zkCli: one scripted session gives the same output on Apache ZooKeeper and 
     `zkCli script: ${ZKCLI_SCRIPT.length} commands, Apache ${a.stdout.length} stdout lines, ${a.stderr.length} stderr lines, ` +
       `${a.events.length} events, exit ${a.code}; ${((performance.now() - started) / 1000).toFixed(1)} s for both`,
   );
-  // The script really ran on Apache: the last command fails because the failed addauth closed the session.
+  // The script really ran on Apache: the last command fails (the closed session's ephemeral is gone).
   assert.equal(a.code, 1, apache.stderr);
   assert.ok(a.stderr.includes('Node already exists: /a'), apache.stderr);
   assert.ok(a.stderr.includes('Insufficient permission : /acl1'), apache.stderr);
   assert.ok(a.events.includes('WatchedEvent state:SyncConnected type:NodeDeleted path:/prr/a/b'), a.events.join('\n'));
-  assert.ok(a.events.includes('WatchedEvent state:AuthFailed type:None path:null'), a.events.join('\n'));
 
   assertSameLines(o.stdout, a.stdout, 'zkCli stdout');
   assertSameLines(o.stderr, a.stderr, 'zkCli stderr');
