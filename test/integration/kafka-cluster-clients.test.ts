@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import kafkajs, { type Consumer, type EachMessagePayload } from 'kafkajs';
-import { BrokerProcesses } from '../support/kafka-processes.js';
+import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 
 const { CompressionTypes, ConfigResourceTypes, Kafka, logLevel } = kafkajs;
@@ -23,27 +24,39 @@ const COMMON = [
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
 let zk: OurZk;
-let brokers: BrokerProcesses;
+const processes = new BrokerProcesses();
+/** Each broker keeps its dir and port across restarts, so clients find it where it was. */
+const brokers = new Map<number, { dir: string; port: number; process?: BrokerProcess }>();
+
+function bootstrap(): string[] {
+  return [...brokers.values()].map((b) => `127.0.0.1:${b.port}`);
+}
+
+async function startBroker(id: number): Promise<void> {
+  const b = brokers.get(id)!;
+  b.process = processes.spawn(b.dir, [`broker.id=${id}`, `listeners=PLAINTEXT://127.0.0.1:${b.port}`, `zookeeper.connect=${zk.connectString}`, ...COMMON]);
+  await b.process.started;
+}
 
 function kafka(clientId = 'zkafka-e2e'): Kafka {
-  return new Kafka({ clientId, brokers: brokers.bootstrap(), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  return new Kafka({ clientId, brokers: bootstrap(), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
 }
 
 before(async () => {
   zk = await startOurZooKeeper();
-  brokers = new BrokerProcesses(zk.connectString, COMMON);
-  await Promise.all(BROKER_IDS.map((id) => brokers.start({ id })));
+  for (const id of BROKER_IDS) brokers.set(id, { dir: processes.workDir(), port: await freePort() });
+  await Promise.all(BROKER_IDS.map(startBroker));
 });
 
 after(async () => {
-  await brokers?.close();
+  await processes.cleanup();
   await zk?.stop();
 });
 
 /** Runs kcat with `input` on stdin; resolves with its output once it exits. */
 function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', brokers.bootstrap().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kcat', ['-b', bootstrap().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -67,23 +80,8 @@ async function consumeAll(topic: string): Promise<string[]> {
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
-async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('kcat -L and kafkajs describeCluster see the three brokers and one controller', { skip: hasKcat ? false : 'kcat is not installed' }, async () => {
-  const cluster = await waitUntil('three brokers in metadata', async () => {
+  const cluster = await waitFor('three brokers in metadata', async () => {
     const admin = kafka().admin();
     await admin.connect();
     try {
@@ -98,7 +96,7 @@ test('kcat -L and kafkajs describeCluster see the three brokers and one controll
   const listed = await kcat(['-L', '-m', '10']);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, / 3 brokers:/);
-  for (const b of brokers.all()) assert.match(listed.stdout, new RegExp(`broker ${b.id} at 127\\.0\\.0\\.1:${b.port}`));
+  for (const [id, b] of brokers) assert.match(listed.stdout, new RegExp(`broker ${id} at 127\\.0\\.0\\.1:${b.port}`));
   assert.match(listed.stdout, new RegExp(`broker ${cluster.controller} at \\S+ \\(controller\\)`));
 });
 
@@ -122,7 +120,7 @@ test('kafkajs admin: create, list, describe, add partitions, configs, delete', a
     assert.equal(new Set(a.partitions.map((p) => p.leader)).size, 3, 'four partitions spread over three brokers');
 
     await admin.createPartitions({ topicPartitions: [{ topic: 'admin-a', count: 6 }] });
-    await waitUntil('six partitions', async () => (await admin.fetchTopicMetadata({ topics: ['admin-a'] })).topics[0]!.partitions.length === 6);
+    await waitFor('six partitions', async () => (await admin.fetchTopicMetadata({ topics: ['admin-a'] })).topics[0]!.partitions.length === 6);
 
     const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'admin-a', configNames: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false });
     const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
@@ -132,7 +130,7 @@ test('kafkajs admin: create, list, describe, add partitions, configs, delete', a
     assert.equal(again.resources[0]!.configEntries[0]!.configValue, '7200000');
 
     await admin.deleteTopics({ topics: ['admin-b'] });
-    await waitUntil('admin-b gone', async () => !(await admin.listTopics()).includes('admin-b'));
+    await waitFor('admin-b gone', async () => !(await admin.listTopics()).includes('admin-b'));
   } finally {
     await admin.disconnect();
   }
@@ -177,7 +175,7 @@ test('every producer mode and codec: kafkajs acks 0/1/-1, gzip and idempotent, k
   }
   // acks=0 is fire-and-forget: wait until every record is there, then compare exactly.
   const total = [...expected.values()].reduce((n, l) => n + l.length, 0);
-  const consumed = await waitUntil('every record readable', async () => {
+  const consumed = await waitFor('every record readable', async () => {
     const lines = await consumeAll(topic);
     return lines.length >= total ? lines : undefined;
   });
@@ -195,7 +193,7 @@ test('kcat -o reads from an offset and from a timestamp', { skip: hasKcat ? fals
   assert.equal(first.code, 0, first.stderr);
   // Records produced from here on carry timestamps at or after `since`, all the earlier ones before it.
   const since = Date.now() + 1;
-  await waitUntil('the clock to pass the first records', async () => Date.now() >= since);
+  await waitFor('the clock to pass the first records', async () => Date.now() >= since);
   const second = await kcat(['-P', '-t', topic, '-p', '0', '-K:'], 'd:4\ne:5\n');
   assert.equal(second.code, 0, second.stderr);
   const byOffset = await kcat(['-C', '-t', topic, '-p', '0', '-o', '2', '-e', '-q', '-f', '%o %k\\n']);
@@ -253,21 +251,21 @@ test('a kafkajs consumer group of three rebalances on join and leave, commits, a
   try {
     await produce(60);
     members.push(await startMember(groupId, topic, seen));
-    await waitUntil('one member owns all six partitions', async () => members[0]!.assigned.length === 6);
+    await waitFor('one member owns all six partitions', async () => members[0]!.assigned.length === 6);
     members.push(await startMember(groupId, topic, seen), await startMember(groupId, topic, seen));
-    await waitUntil('three members with two partitions each', async () => members.every((m) => m.assigned.length === 2));
+    await waitFor('three members with two partitions each', async () => members.every((m) => m.assigned.length === 2));
     assert.deepEqual(members.flatMap((m) => m.assigned).sort(), [0, 1, 2, 3, 4, 5]);
     await produce(60);
-    await waitUntil('120 records consumed', async () => new Set(seen.map((l) => l.split(':')[2])).size === 120);
+    await waitFor('120 records consumed', async () => new Set(seen.map((l) => l.split(':')[2])).size === 120);
 
     const leaving = members.pop()!;
     await leaving.consumer.disconnect();
-    await waitUntil('two members share the six partitions', async () => members.every((m) => m.assigned.length === 3));
+    await waitFor('two members share the six partitions', async () => members.every((m) => m.assigned.length === 3));
     const described = await admin.describeGroups([groupId]);
     assert.equal(described.groups[0]!.state, 'Stable');
     assert.equal(described.groups[0]!.members.length, 2);
     await produce(30);
-    await waitUntil('150 records consumed', async () => new Set(seen.map((l) => l.split(':')[2])).size === 150);
+    await waitFor('150 records consumed', async () => new Set(seen.map((l) => l.split(':')[2])).size === 150);
     for (const m of members) await m.consumer.disconnect();
     members.length = 0;
     const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -279,8 +277,8 @@ test('a kafkajs consumer group of three rebalances on join and leave, commits, a
   }
 
   // Every broker restarts (a clean shutdown each); then the group resumes where it committed.
-  for (const id of BROKER_IDS) await brokers.stop(id);
-  await Promise.all(BROKER_IDS.map((id) => brokers.start({ id })));
+  for (const id of BROKER_IDS) assert.equal(await processes.stop(brokers.get(id)!.process!), 0, `broker ${id} stops cleanly`);
+  await Promise.all(BROKER_IDS.map(startBroker));
   const producer2 = kafka().producer();
   await producer2.connect();
   try {
@@ -292,7 +290,7 @@ test('a kafkajs consumer group of three rebalances on join and leave, commits, a
   const resumed = await startMember(groupId, topic, after);
   try {
     const want = Array.from({ length: 30 }, (_, i) => `m${150 + i}`).sort();
-    await waitUntil('the 30 new records', async () => new Set(after.map((l) => l.split(':')[2])).size >= 30);
+    await waitFor('the 30 new records', async () => new Set(after.map((l) => l.split(':')[2])).size >= 30);
     // Nothing committed before the restart is read again. (While the restarted brokers move partition leadership,
     // the member may be told to rejoin and re-read what it had not committed yet: kafkajs is at-least-once.)
     assert.deepEqual([...new Set(after.map((l) => l.split(':')[2]!))].sort(), want, 'the group resumed at its committed offsets');

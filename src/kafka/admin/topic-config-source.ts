@@ -64,6 +64,13 @@ export interface ZkTopicConfigSourceOptions {
 
 export class ZkTopicConfigSource implements TopicConfigSource {
   private readonly overrides = new Map<string, Record<string, string>>();
+  /**
+   * Effective configs as last computed (the produce path asks for them per request), dropped when a topic's
+   * overrides or the broker defaults change. Topics without overrides share one entry, so the memo is bounded by
+   * the topics with overrides.
+   */
+  private readonly effective = new Map<string, ReadonlyMap<string, KafkaValue>>();
+  private defaultsEffective: ReadonlyMap<string, KafkaValue> | null = null;
   private readonly listeners = new Set<(topic: string, config: LogConfig) => void>();
   private lastSequence = -1;
   private stopped = false;
@@ -111,7 +118,14 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   }
 
   topicConfig(topic: string): ReadonlyMap<string, KafkaValue> {
-    return effectiveTopicConfig(this.overrides.get(topic) ?? {}, this.brokerDefaults);
+    const overrides = this.overrides.get(topic);
+    if (overrides === undefined) return (this.defaultsEffective ??= effectiveTopicConfig({}, this.brokerDefaults));
+    let values = this.effective.get(topic);
+    if (values === undefined) {
+      values = effectiveTopicConfig(overrides, this.brokerDefaults);
+      this.effective.set(topic, values);
+    }
+    return values;
   }
 
   async refresh(topic: string): Promise<LogConfig> {
@@ -143,6 +157,7 @@ export class ZkTopicConfigSource implements TopicConfigSource {
     const before = JSON.stringify(this.overrides.get(topic) ?? null);
     if (next === undefined) this.overrides.delete(topic);
     else this.overrides.set(topic, next);
+    this.effective.delete(topic);
     if (!notify || this.stopped || before === JSON.stringify(next ?? null)) return;
     const config = this.logConfig(topic);
     for (const listener of [...this.listeners]) listener(topic, config);
@@ -170,6 +185,8 @@ export class ZkTopicConfigSource implements TopicConfigSource {
       return this.fail(err);
     }
     this.brokerDefaults = next;
+    this.effective.clear();
+    this.defaultsEffective = null;
     if (!notify || this.stopped) return;
     for (const topic of [...this.overrides.keys()]) {
       const config = this.logConfig(topic);
@@ -215,6 +232,10 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   private async onTopics(children: string[]): Promise<void> {
     const present = new Set(children);
     for (const topic of children) if (!this.overrides.has(topic)) await this.load(topic, true);
-    for (const topic of [...this.overrides.keys()]) if (!present.has(topic)) this.overrides.delete(topic);
+    for (const topic of [...this.overrides.keys()]) {
+      if (present.has(topic)) continue;
+      this.overrides.delete(topic);
+      this.effective.delete(topic);
+    }
   }
 }

@@ -2,6 +2,7 @@
 // ZooKeeper session and cluster id, broker id, log dirs, listeners and request handlers, the /brokers/ids
 // registration, the controller election; on close a controlled shutdown first (leadership moves away), then the
 // listeners, the replicas, the controller, the logs and the ZooKeeper session.
+import type { KafkaValue } from '../../config/kafka-key-types.js';
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import { canonicalLocalHostName } from '../../config/kafka-advertised-host.js';
 import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '../../config/kafka-listeners.js';
@@ -280,7 +281,19 @@ export class KafkaServer {
     const topicConfigs = new ZkTopicConfigSource(kafkaZk, config.values, { brokerId });
     await topicConfigs.start();
     const brokerDefault = brokerPartitionConfig(config, logConfigOf(config));
-    const partitionConfig = (topic: string): PartitionConfig => opts.topicConfig?.(topic, brokerDefault) ?? partitionConfigOf(topicConfigs.topicConfig(topic), brokerDefault);
+    // One PartitionConfig per effective config the source hands out (it keeps handing out the same one until a change).
+    const partitionConfigs = new WeakMap<ReadonlyMap<string, KafkaValue>, PartitionConfig>();
+    const partitionConfig = (topic: string): PartitionConfig => {
+      const forTest = opts.topicConfig?.(topic, brokerDefault);
+      if (forTest) return forTest;
+      const values = topicConfigs.topicConfig(topic);
+      let pc = partitionConfigs.get(values);
+      if (pc === undefined) {
+        pc = partitionConfigOf(values, brokerDefault);
+        partitionConfigs.set(values, pc);
+      }
+      return pc;
+    };
     let storage: BrokerStorage;
     try {
       storage = await BrokerStorage.open({

@@ -6,7 +6,7 @@
 // the same base offset, offsets, timestamps, producer fields and compression. The cleaned segment is swapped in
 // through `.swap` files, which a restart completes (log-loader.ts) if it is interrupted.
 import {
-  buildRecordBatch, iterateRecords, MAGIC_V2, RecordBatchView, recordsData, type KafkaRecord, type RecordInput,
+  buildRecordBatch, iterateRecords, MAGIC_V2, RecordBatchView, RecordCursor, RecordReader, recordsData, type KafkaRecord, type RecordInput,
 } from '../../protocol/records/index.js';
 import type { Log } from '../log.js';
 import type { LogSegment } from '../log-segment.js';
@@ -92,7 +92,7 @@ export function dirtyRatio(range: CleanableRange): number {
   return total === 0 ? 0 : range.dirtyBytes / total;
 }
 
-/** The batches of a segment, each whole and copied out of the reader's window. */
+/** The batches of a segment, each whole: a view into the reader's window, valid until the next batch is asked for. */
 async function* segmentBatches(segment: LogSegment): AsyncGenerator<Buffer> {
   const reader = segment.reader(INT32_MAX);
   let position = 0;
@@ -100,16 +100,20 @@ async function* segmentBatches(segment: LogSegment): AsyncGenerator<Buffer> {
     const next = await reader.at(position, true);
     if (next.kind === 'end') return;
     if (next.kind !== 'batch') throw new Error(`${segment.logFile}: ${next.kind === 'corrupt' ? next.reason : 'incomplete batch'} at position ${position}`);
-    yield Buffer.from(next.buf.subarray(next.at, next.at + next.size));
+    yield next.buf.subarray(next.at, next.at + next.size);
     position += next.size;
   }
 }
 
-/** Records of a v2 data batch, or null for batches the cleaner keeps as they are (legacy, control). */
-async function dataRecords(batch: Buffer): Promise<{ view: RecordBatchView; records: KafkaRecord[] } | null> {
+/** A v2 data batch with its records area (decompressed), or null for batches kept as they are (legacy, control). */
+async function dataBatch(batch: Buffer): Promise<{ view: RecordBatchView; data: Buffer } | null> {
   const view = new RecordBatchView(batch, 0);
   if (view.magic !== MAGIC_V2 || view.isControl) return null;
-  return { view, records: [...iterateRecords(view, await recordsData(view))] };
+  return { view, data: await recordsData(view) };
+}
+
+function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
+  return r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength);
 }
 
 /**
@@ -124,16 +128,21 @@ async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, s
     const segmentEnd = segments[i + 1]?.baseOffset ?? log.logEndOffset;
     if (segmentEnd <= range.firstDirtyOffset) continue;
     if (segment.baseOffset >= range.firstUncleanableOffset) break;
+    const r = new RecordCursor();
     for await (const batch of segmentBatches(segment)) {
-      const decoded = await dataRecords(batch);
+      const decoded = await dataBatch(batch);
       stats.bytesRead += batch.length;
       if (!decoded) continue;
-      for (const record of decoded.records) {
-        if (record.offset < range.firstDirtyOffset) continue;
-        if (record.offset >= range.firstUncleanableOffset) return range.firstUncleanableOffset;
-        if (record.key === null) continue;
-        if (map.full && map.get(record.key) < 0) return decoded.view.baseOffset > range.firstDirtyOffset ? decoded.view.baseOffset : record.offset;
-        map.put(record.key, record.offset);
+      const { view, data } = decoded;
+      const reader = new RecordReader(data, view.recordCount);
+      while (reader.next(r)) {
+        const offset = view.baseOffset + r.offsetDelta;
+        if (offset < range.firstDirtyOffset) continue;
+        if (offset >= range.firstUncleanableOffset) return range.firstUncleanableOffset;
+        const key = keyOf(data, r);
+        if (key === null) continue;
+        if (map.full && map.get(key) < 0) return view.baseOffset > range.firstDirtyOffset ? view.baseOffset : offset;
+        map.put(key, offset);
       }
     }
   }
@@ -162,11 +171,20 @@ function groupSegments(segments: readonly LogSegment[], endOffset: number, log: 
   return groups;
 }
 
-function retainRecord(record: KafkaRecord, map: OffsetMap, retainDeletes: boolean): boolean {
-  if (record.key === null) return false; // a compacted topic refuses keyless records; any left are dropped, as Kafka does
-  const latest = map.get(record.key);
-  if (latest >= 0 && record.offset < latest) return false;
-  return record.value !== null || retainDeletes;
+function retainRecord(key: Buffer | null, offset: number, isTombstone: boolean, map: OffsetMap, retainDeletes: boolean): boolean {
+  if (key === null) return false; // a compacted topic refuses keyless records; any left are dropped, as Kafka does
+  const latest = map.get(key);
+  if (latest >= 0 && offset < latest) return false;
+  return !isTombstone || retainDeletes;
+}
+
+/** Which records of the batch stay (by position), walking it without building record objects. */
+function retained(view: RecordBatchView, data: Buffer, map: OffsetMap, retainDeletes: boolean): boolean[] {
+  const keep: boolean[] = [];
+  const r = new RecordCursor();
+  const reader = new RecordReader(data, view.recordCount);
+  while (reader.next(r)) keep.push(retainRecord(keyOf(data, r), view.baseOffset + r.offsetDelta, r.valueLength < 0, map, retainDeletes));
+  return keep;
 }
 
 function rebuildInput(view: RecordBatchView, record: KafkaRecord): RecordInput {
@@ -202,14 +220,16 @@ async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteH
       const retainDeletes = (await source.lastModifiedMs()) > deleteHorizonMs;
       for await (const batch of segmentBatches(source)) {
         stats.bytesRead += batch.length;
-        const decoded = await dataRecords(batch);
+        const decoded = await dataBatch(batch);
         let out = batch;
         if (decoded) {
-          const kept = decoded.records.filter((r) => retainRecord(r, map, retainDeletes));
-          stats.recordsRead += decoded.records.length;
-          stats.recordsRetained += kept.length;
-          if (kept.length === 0) continue;
-          if (kept.length !== decoded.records.length) out = await rebuiltBatch(decoded.view, kept);
+          const keep = retained(decoded.view, decoded.data, map, retainDeletes);
+          const kept = keep.filter(Boolean).length;
+          stats.recordsRead += keep.length;
+          stats.recordsRetained += kept;
+          if (kept === 0) continue;
+          // Only a batch that loses some of its records is decoded into objects and built again.
+          if (kept !== keep.length) out = await rebuiltBatch(decoded.view, [...iterateRecords(decoded.view, decoded.data)].filter((_, i) => keep[i]));
         }
         const view = new RecordBatchView(out, 0);
         await cleaned.append(view.lastOffset, view.maxTimestamp, view.lastOffset, out);
