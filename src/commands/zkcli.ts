@@ -1,6 +1,5 @@
 import { Command } from '@oclif/core/command';
-import { homedir } from 'node:os';
-import { runZkCli, ZOOKEEPER_SHELL_USAGE, zookeeperShellArgv } from '../zookeeper/shell/main.js';
+import { runFastCommand } from '../cli/command-table.js';
 
 export default class Zkcli extends Command {
   static override aliases = ['zookeeper-shell'];
@@ -20,20 +19,6 @@ export default class Zkcli extends Command {
   static override strict = false;
 
   async run(): Promise<void> {
-    const io = {
-      get stdin() {
-        return process.stdin;
-      },
-      stdout: process.stdout,
-      stderr: process.stderr,
-      homeDir: homedir(),
-    };
-    const argv = this.id === 'zookeeper-shell' ? zookeeperShellArgv(this.argv) : this.argv;
-    if (argv === null) {
-      process.stderr.write(`${ZOOKEEPER_SHELL_USAGE}\n`);
-      process.exit(1);
-    }
-    // zkCli exits without closing its session.
-    process.exit(await runZkCli(argv, io));
+    await runFastCommand(this.id === 'zookeeper-shell' ? 'zookeeper-shell' : 'zkcli', this.argv);
   }
 }

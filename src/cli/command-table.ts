@@ -1,0 +1,66 @@
+// Subcommands that run without oclif (about a quarter of a second of module loading): a server must answer within a
+// fraction of a second of being started, and a one-shot tool competes with a JVM and with C clients. `bin/run.js`
+// looks a subcommand up here first; the oclif command of the same name calls the same entry. Each entry imports
+// only its own main module.
+
+/** Runs the subcommand on its argv (after the subcommand name): the exit code, or null when oclif must handle it (help, flags it parses). */
+export type FastMain = (argv: readonly string[]) => Promise<number | null>;
+
+const ENTRY = () => process.argv[1]!;
+
+const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
+  'zookeeper-server-start': async () => {
+    const main = await import('./zookeeper-server-start-main.js');
+    return async (argv) => {
+      const args = main.parseZooKeeperStartArgv(argv);
+      return args ? main.runZooKeeperServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka zookeeper-server-start' }) : null;
+    };
+  },
+  'kafka-server-start': async () => {
+    const main = await import('./kafka-server-start-main.js');
+    return async (argv) => {
+      const args = main.parseKafkaStartArgv(argv);
+      return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
+    };
+  },
+  zkcli: async () => zkCliMain(false),
+  'zookeeper-shell': async () => zkCliMain(true),
+};
+
+async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
+  return async (argv) => {
+    if (argv[0] === '--help' || argv[0] === '-h') return null;
+    const main = await import('../zookeeper/shell/main.js');
+    const zkCliArgv = asZookeeperShell ? main.zookeeperShellArgv(argv) : argv;
+    if (zkCliArgv === null) {
+      process.stderr.write(`${main.ZOOKEEPER_SHELL_USAGE}\n`);
+      process.exit(1);
+    }
+    const { homedir } = await import('node:os');
+    // stdin is only opened when no command is given.
+    const io = {
+      get stdin() {
+        return process.stdin;
+      },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      homeDir: homedir(),
+    };
+    // zkCli exits without closing its session.
+    process.exit(await main.runZkCli(zkCliArgv, io));
+  };
+}
+
+/** The subcommand's fast entry, or undefined when only oclif has it. */
+export async function fastCommand(subcommand: string | undefined): Promise<FastMain | undefined> {
+  const load = subcommand === undefined ? undefined : FAST_COMMANDS[subcommand];
+  return load ? load() : undefined;
+}
+
+/** For oclif commands that are only a shell around a fast entry: runs it and sets the exit code. */
+export async function runFastCommand(subcommand: string, argv: readonly string[]): Promise<void> {
+  const main = await fastCommand(subcommand);
+  const code = main ? await main(argv) : null;
+  if (code === null) throw new Error(`${subcommand} has no fast entry for these arguments`);
+  process.exitCode = code;
+}
