@@ -23,6 +23,14 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
       return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
     };
   },
+  'kafka-topics': async () => {
+    const { runKafkaTopics } = await import('../kafka/tools/topics/topics-main.js');
+    return (argv) => runKafkaTopics(argv);
+  },
+  'kafka-configs': async () => {
+    const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');
+    return (argv) => runKafkaConfigs(argv);
+  },
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
 };

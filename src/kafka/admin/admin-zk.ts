@@ -33,10 +33,16 @@ export interface AdminZkOptions {
   randomInt?: (bound: number) => number;
   /** A fresh topic id (default: a random Uuid as Kafka's Uuid.randomUuid draws it). */
   newTopicId?: () => string;
+  /**
+   * Whether new topics get an id in /brokers/topics/<t> (default true, as the broker's CreateTopics does). Kafka 2.8's
+   * kafka-topics --zookeeper writes none (version 2) and the controller adds one when it sees the topic.
+   */
+  usesTopicId?: boolean;
 }
 
 export interface CreatedTopic {
   name: string;
+  /** ZERO_UUID until written, and when written without an id (usesTopicId false). */
   topicId: string;
   numPartitions: number;
   replicationFactor: number;
@@ -159,10 +165,11 @@ export class AdminZk implements TopicCreator {
       configs: javaPropertiesOrder(Object.entries(request.configs)),
     };
     if (validateOnly) return created;
-    created.topicId = this.newTopicId();
+    const topicId = this.opts.usesTopicId === false ? null : this.newTopicId();
+    created.topicId = topicId ?? ZERO_UUID;
     const partitions = new Map([...assignment].map(([p, replicas]) => [p, replicaAssignment([...replicas])]));
-    checkEncodedSize(name, encodeTopicAssignment(created.topicId, partitions));
-    await this.zk.createTopic(name, created.topicId, partitions, created.configs);
+    checkEncodedSize(name, encodeTopicAssignment(topicId, partitions));
+    await this.zk.createTopic(name, topicId, partitions, created.configs);
     return created;
   }
 

@@ -13,7 +13,15 @@ export interface OptionSpec {
   readonly defaultValue?: string;
 }
 
-export class ToolOptionError extends Error {}
+/** A command line jopt-simple rejects; `javaClass` is the exception Kafka's tool would die with. */
+export class ToolOptionError extends Error {
+  constructor(
+    message: string,
+    readonly javaClass = 'joptsimple.OptionException',
+  ) {
+    super(message);
+  }
+}
 
 export class ToolOptions {
   constructor(
@@ -40,7 +48,7 @@ export class ToolOptions {
   integer(name: string): number | undefined {
     const text = this.value(name);
     if (text === undefined) return undefined;
-    if (!/^-?\d+$/.test(text.trim())) throw new ToolOptionError(`Cannot parse argument '${text}' of option ${name}`);
+    if (!/^-?\d+$/.test(text.trim())) throw new ToolOptionError(`Cannot parse argument '${text}' of option ${name}`, 'joptsimple.OptionArgumentConversionException');
     return Number(text.trim());
   }
 
@@ -68,14 +76,14 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const spec = byName.get(name) ?? uniquePrefix(specs, name);
-    if (!spec) throw new ToolOptionError(`${name} is not a recognized option`);
+    if (!spec) throw new ToolOptionError(`${name} is not a recognized option`, 'joptsimple.UnrecognizedOptionException');
     let value: string | undefined;
     if (spec.arg !== undefined) {
       if (eq >= 0) value = body.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
-      else throw new ToolOptionError(`Option ${spec.name} requires an argument`);
+      else throw new ToolOptionError(`Option ${spec.name} requires an argument`, 'joptsimple.OptionMissingRequiredArgumentException');
     } else if (eq >= 0) {
-      throw new ToolOptionError(`Option ${spec.name} does not take an argument`);
+      throw new ToolOptionError(`Option ${spec.name} does not take an argument`, 'joptsimple.UnrecognizedOptionException');
     }
     const values = seen.get(spec.name) ?? [];
     if (value !== undefined) values.push(value);
@@ -91,41 +99,54 @@ function uniquePrefix(specs: readonly OptionSpec[], name: string): OptionSpec | 
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-const LEFT = 41;
-const RIGHT = 39;
+// jopt-simple's BuiltinHelpFormatter: 80 columns, two spaces between the option and description columns, each at
+// most half of the rest wide, every row padded to the full width (so lines end in spaces, as Kafka's tools print them).
+const OVERALL_WIDTH = 80;
+const SEPARATOR_WIDTH = 2;
+const COLUMN_MAX = (OVERALL_WIDTH - SEPARATOR_WIDTH) / 2;
+const CONTINUATION_INDENT = '  ';
 
-/** jopt-simple's help table, options sorted by name as it prints them. */
+/** jopt-simple's help table, options sorted by name as it prints them; rows end with a newline. */
 export function formatToolUsage(specs: readonly OptionSpec[]): string {
-  const lines = [pad('Option', LEFT) + pad('Description', RIGHT), pad('------', LEFT) + pad('-----------', RIGHT)];
-  for (const spec of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const left = wrap(`--${spec.name}${spec.arg !== undefined ? ` <${spec.arg}>` : ''}`, LEFT - 1, '  ');
+  const raw: [string, string][] = [['Option', 'Description'], ['------', '-----------']];
+  for (const spec of [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const option = `--${spec.name}${spec.arg !== undefined ? ` <${spec.arg}>` : ''}`;
     const description = spec.defaultValue !== undefined ? `${spec.description} (default: ${spec.defaultValue})` : spec.description;
-    const right = wrap(description, RIGHT - 1, '  ');
-    for (let row = 0; row < Math.max(left.length, right.length); row++) {
-      lines.push((pad(left[row] ?? '', LEFT) + (right[row] ?? '')).trimEnd());
-    }
+    raw.push([option, description]);
   }
-  return lines.map((line) => line.trimEnd()).join('\n');
+  // Rows.fitToWidth: wrap at the widths of the raw rows, then render at the widths of the wrapped ones.
+  const optionWidth = Math.min(COLUMN_MAX, Math.max(...raw.map(([o]) => o.length)));
+  const descriptionWidth = Math.min(COLUMN_MAX, Math.max(...raw.map(([, d]) => d.length)));
+  const fitted: [string, string][] = [];
+  for (const [option, description] of raw) {
+    const left = piecesOf(option, optionWidth);
+    const right = piecesOf(description, descriptionWidth);
+    for (let i = 0; i < Math.max(left.length, right.length); i++) fitted.push([left[i] ?? '', right[i] ?? '']);
+  }
+  const leftWidth = Math.min(COLUMN_MAX, Math.max(...fitted.map(([o]) => o.length)));
+  const rightWidth = Math.min(COLUMN_MAX, Math.max(...fitted.map(([, d]) => d.length)));
+  return fitted.map(([o, d]) => `${padTo(o, leftWidth)}${' '.repeat(SEPARATOR_WIDTH)}${padTo(d, rightWidth)}\n`).join('');
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
+function padTo(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-function wrap(text: string, width: number, indent: string): string[] {
-  const out: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      const prefix = out.length > 0 && line === '' ? indent : '';
-      if (line !== '' && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = indent + word;
+/** Columns.piecesOf: each embedded line broken at word ends; a piece that overflows starts a new, indented one. */
+function piecesOf(raw: string, width: number): string[] {
+  const pieces: string[] = [];
+  for (const line of raw.trim().split('\n')) {
+    let piece = '';
+    // A word is its text and the whitespace after it (java.text.BreakIterator's line breaks, without hyphen breaks).
+    for (const word of line.match(/[^ \t]*[ \t]*/g)!.filter((w) => w !== '')) {
+      if (piece.length + word.length > width) {
+        pieces.push(piece.replace(/\s+$/, ''));
+        piece = CONTINUATION_INDENT + word;
       } else {
-        line = line === '' ? prefix + word : `${line} ${word}`;
+        piece += word;
       }
     }
-    out.push(line);
+    if (piece.length > 0) pieces.push(piece);
   }
-  return out;
+  return pieces;
 }

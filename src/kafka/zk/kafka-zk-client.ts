@@ -248,7 +248,7 @@ export class KafkaZkClient {
    * AdminZkClient.createTopicWithAssignment: `/config/topics/<t>` first, then `/brokers/topics/<t>` (whose
    * creation the controller watches). An existing topic fails with Kafka's TopicExistsException text.
    */
-  async createTopic(topic: string, topicId: string, partitions: ReadonlyMap<number, ReplicaAssignment>, config: Record<string, string> = {}): Promise<void> {
+  async createTopic(topic: string, topicId: string | null, partitions: ReadonlyMap<number, ReplicaAssignment>, config: Record<string, string> = {}): Promise<void> {
     if ((await this.zk.exists(ZkPaths.topic(topic))) !== null) throw new TopicExistsError(topic);
     const configPath = ZkPaths.configEntity('topics', topic);
     if ((await this.zk.exists(configPath)) === null) await this.zk.create(configPath, encodeConfigEntity(config));

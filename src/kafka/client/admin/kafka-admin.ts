@@ -151,7 +151,8 @@ export class KafkaAdmin extends AdminGroups {
       name: c.name,
       value: c.value,
       readOnly: c.readOnly,
-      isDefault: c.isDefault ?? c.configSource === 5,
+      // v1+ carry the source instead of isDefault (which then decodes as its default, false): DEFAULT_CONFIG is default.
+      isDefault: c.configSource !== undefined && c.configSource >= 0 ? c.configSource === 5 : (c.isDefault ?? false),
       isSensitive: c.isSensitive,
       source: c.configSource ?? -1,
       synonyms: (c.synonyms ?? []).map((s) => ({ name: s.name, value: s.value, source: s.source })),

@@ -17,6 +17,8 @@ export class KafkaClientError extends Error {
 export class KafkaProtocolError extends KafkaClientError {
   /** The Kafka error name, e.g. NOT_LEADER_OR_FOLLOWER. */
   readonly errorName: string;
+  /** The broker's error message, else Kafka's default text for the code: the Java exception's message, without context. */
+  readonly serverMessage: string;
 
   constructor(
     readonly code: number,
@@ -26,5 +28,6 @@ export class KafkaProtocolError extends KafkaClientError {
     const info = errorInfo(code);
     super(message ?? info.message ?? info.name, info.retriable, options);
     this.errorName = info.name;
+    this.serverMessage = this.message;
   }
 }
