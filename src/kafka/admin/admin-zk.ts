@@ -290,12 +290,13 @@ export class AdminZk implements TopicCreator {
     } catch (err) {
       if (!(err instanceof NoNodeError)) throw err;
       try {
-        await this.zk.zk.create(path, data);
+        await this.zk.createRecursive(path, data);
       } catch (createErr) {
         if (!(createErr instanceof NodeExistsError)) throw createErr;
         await this.zk.zk.setData(path, data);
       }
     }
+    if ((await this.zk.zk.exists(ZkPaths.configChanges)) === null) await this.zk.zk.mkdirp(ZkPaths.configChanges);
     await this.zk.zk.create(ZkPaths.configChangePrefix, encodeConfigChangeNotification(`${entityType}/${name}`), undefined, 'PERSISTENT_SEQUENTIAL');
   }
 

@@ -137,8 +137,7 @@ function piecesOf(raw: string, width: number): string[] {
   const pieces: string[] = [];
   for (const line of raw.trim().split('\n')) {
     let piece = '';
-    // A word is its text and the whitespace after it (java.text.BreakIterator's line breaks, without hyphen breaks).
-    for (const word of line.match(/[^ \t]*[ \t]*/g)!.filter((w) => w !== '')) {
+    for (const word of lineBreakWords(line)) {
       if (piece.length + word.length > width) {
         pieces.push(piece.replace(/\s+$/, ''));
         piece = CONTINUATION_INDENT + word;
@@ -149,4 +148,28 @@ function piecesOf(raw: string, width: number): string[] {
     if (piece.length > 0) pieces.push(piece);
   }
   return pieces;
+}
+
+/**
+ * java.text.BreakIterator.getLineInstance's segments, as far as help texts need: a word ends after the whitespace
+ * that follows it, or after a '.' or '-' between letters or digits and a letter (`throttled.replicas` may wrap after
+ * the dot, as Kafka's help shows).
+ */
+function lineBreakWords(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    word += c;
+    const next = line[i + 1];
+    if ((c === ' ' || c === '\t') && next !== ' ' && next !== '\t') {
+      words.push(word);
+      word = '';
+    } else if ((c === '.' || c === '-') && next !== undefined && /[A-Za-z]/.test(next) && /[A-Za-z0-9]/.test(line[i - 1] ?? '')) {
+      words.push(word);
+      word = '';
+    }
+  }
+  if (word !== '') words.push(word);
+  return words;
 }

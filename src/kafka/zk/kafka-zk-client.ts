@@ -138,8 +138,15 @@ export class KafkaZkClient {
     }
   }
 
+  /** Sorted; none while /brokers/ids does not exist (Kafka's getSortedBrokerList reads it so). */
   async getBrokerIds(watcher?: WatchListener): Promise<number[]> {
-    const children = await this.zk.getChildren(ZkPaths.brokerIds, watcher);
+    let children: string[];
+    try {
+      children = await this.zk.getChildren(ZkPaths.brokerIds, watcher);
+    } catch (err) {
+      if (err instanceof NoNodeError && watcher === undefined) return [];
+      throw err;
+    }
     return children.map(Number).filter(Number.isInteger).sort((a, b) => a - b);
   }
 
@@ -225,8 +232,25 @@ export class KafkaZkClient {
   // ------------------------------------------------------------------------------------------------------------
   // Topics
 
+  /** Sorted; none while /brokers/topics does not exist (a chroot no broker has used yet), as Kafka reads it. */
   async getAllTopics(watcher?: WatchListener): Promise<string[]> {
-    return (await this.zk.getChildren(ZkPaths.topics, watcher)).sort();
+    try {
+      return (await this.zk.getChildren(ZkPaths.topics, watcher)).sort();
+    } catch (err) {
+      if (err instanceof NoNodeError && watcher === undefined) return [];
+      throw err;
+    }
+  }
+
+  /** KafkaZkClient.createRecursive: a persistent node, creating missing ancestors (with no data) first. */
+  async createRecursive(path: string, data: Buffer | null): Promise<void> {
+    try {
+      await this.zk.create(path, data);
+    } catch (err) {
+      if (!(err instanceof NoNodeError)) throw err;
+      await this.zk.mkdirp(path.slice(0, path.lastIndexOf('/')));
+      await this.zk.create(path, data);
+    }
   }
 
   async getTopicAssignment(topic: string, watcher?: WatchListener): Promise<TopicSnapshot | null> {
@@ -251,10 +275,10 @@ export class KafkaZkClient {
   async createTopic(topic: string, topicId: string | null, partitions: ReadonlyMap<number, ReplicaAssignment>, config: Record<string, string> = {}): Promise<void> {
     if ((await this.zk.exists(ZkPaths.topic(topic))) !== null) throw new TopicExistsError(topic);
     const configPath = ZkPaths.configEntity('topics', topic);
-    if ((await this.zk.exists(configPath)) === null) await this.zk.create(configPath, encodeConfigEntity(config));
+    if ((await this.zk.exists(configPath)) === null) await this.createRecursive(configPath, encodeConfigEntity(config));
     else await this.zk.setData(configPath, encodeConfigEntity(config));
     try {
-      await this.zk.create(ZkPaths.topic(topic), encodeTopicAssignment(topicId, partitions));
+      await this.createRecursive(ZkPaths.topic(topic), encodeTopicAssignment(topicId, partitions));
     } catch (err) {
       if (err instanceof NodeExistsError) throw new TopicExistsError(topic, { cause: err });
       throw err;
@@ -264,7 +288,7 @@ export class KafkaZkClient {
   /** `/admin/delete_topics/<t>` (null data); false when already marked. */
   async markTopicForDeletion(topic: string): Promise<boolean> {
     try {
-      await this.zk.create(ZkPaths.deleteTopic(topic), null);
+      await this.createRecursive(ZkPaths.deleteTopic(topic), null);
       return true;
     } catch (err) {
       if (err instanceof NodeExistsError) return false;
