@@ -28,16 +28,9 @@ export interface DescribedEntity {
   entries: DescribedEntry[];
 }
 
-/** Bootstrap mode: a heading per entity, then `  name=value sensitive=false synonyms={SOURCE:name=value, ...}`. */
-export function describeAdminText(entities: readonly DescribedEntity[]): string {
-  let out = '';
-  for (const e of entities) {
-    out += `${e.title}\n`;
-    for (const c of e.entries) {
-      out += `  ${c.name}=${c.value} sensitive=${c.sensitive} synonyms={${c.synonyms.map((s) => `${s.source}:${s.name}=${s.value}`).join(', ')}}\n`;
-    }
-  }
-  return out;
+/** Bootstrap mode: under each entity's heading, `  name=value sensitive=false synonyms={SOURCE:name=value, ...}`. */
+export function entryLines(e: DescribedEntity): string {
+  return e.entries.map((c) => `  ${c.name}=${c.value} sensitive=${c.sensitive} synonyms={${c.synonyms.map((s) => `${s.source}:${s.name}=${s.value}`).join(', ')}}\n`).join('');
 }
 
 /** ZooKeeper mode: `Configs for topic 't' are k=v,k2=v2`. */

@@ -40,7 +40,8 @@ export class AdminConfigService {
     return javaHashMapOrder(entries.map((e) => e.name)).map((n) => byName.get(n)!).filter((e) => describeAll || e.source === dynamicSource);
   }
 
-  async describe(args: ConfigsArgs): Promise<DescribedEntity[]> {
+  /** `onEntity` sees each entity as soon as it is known: Kafka prints an entity's heading before asking for its configs. */
+  async describe(args: ConfigsArgs, onEntity: (e: DescribedEntity, phase: 'heading' | 'entries') => void = () => {}): Promise<DescribedEntity[]> {
     let names: string[];
     if (args.entityName !== undefined) names = [args.entityName];
     else if (args.entityType === 'topics') names = javaHashMapOrder(await this.admin.listTopics({ includeInternal: true }));
@@ -49,19 +50,20 @@ export class AdminConfigService {
     for (const name of names) {
       const title =
         name === '' ? `Default configs for ${args.entityType} in the cluster are:` : `${args.describeAll ? 'All' : 'Dynamic'} configs for ${args.entityType.slice(0, -1)} ${name} are:`;
+      const entity: DescribedEntity = { title, entityType: args.entityType, entityName: name, entries: [] };
+      onEntity(entity, 'heading');
       const entries = await this.resourceConfig(args.entityType, name, true, args.describeAll);
-      out.push({
-        title,
-        entityType: args.entityType,
-        entityName: name,
-        entries: entries.map((e) => ({
+      out.push(entity);
+      entity.entries.push(
+        ...entries.map((e) => ({
           name: e.name,
           value: e.value,
           sensitive: e.isSensitive,
           source: sourceName(e.source),
           synonyms: e.synonyms.map((s) => ({ source: sourceName(s.source), name: s.name, value: s.value })),
         })),
-      });
+      );
+      onEntity(entity, 'entries');
     }
     return out;
   }

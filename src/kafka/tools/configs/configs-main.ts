@@ -5,7 +5,7 @@ import { ToolOptionError, formatToolUsage } from '../tool-options.js';
 import { KAFKA_VERSION_STRING, UncaughtToolError, UsageError, messageOf, processIo, type ToolIo } from '../kafka-tool-common.js';
 import { CONFIGS_USAGE_SPECS, parseConfigsArgv, type ConfigsArgs } from './configs-options.js';
 import { parseConfigsToAdd } from './config-input.js';
-import { describeAdminText, describeConfigsJson, describeConfigsTable, describeZkText, type DescribedEntity } from './config-description.js';
+import { entryLines, describeConfigsJson, describeConfigsTable, describeZkText, type DescribedEntity } from './config-description.js';
 import { ConfigCommandFailure, InvalidConfigurationError, javaExceptionLine } from './config-errors.js';
 import { TopicConfigError, TopicConfigValueError } from '../../admin/topic-config-defs.js';
 
@@ -20,7 +20,7 @@ Examples (zkafka kafka-configs, or bin/kafka-configs.sh):
 `;
 
 interface ConfigService {
-  describe(args: ConfigsArgs): Promise<DescribedEntity[]>;
+  describe(args: ConfigsArgs, onEntity?: (e: DescribedEntity, phase: 'heading' | 'entries') => void): Promise<DescribedEntity[]>;
   alter(args: ConfigsArgs, toAdd: ReadonlyMap<string, string>): Promise<string>;
   close(): Promise<void>;
 }
@@ -63,13 +63,18 @@ export async function runKafkaConfigs(argv: readonly string[], io: ToolIo = proc
       if (args.output === 'json') io.out(`${JSON.stringify({ entityType: args.entityType, entityName: args.entityName ?? null, result: done }, null, 2)}\n`);
       else say(done);
     } else {
-      const entities = await service.describe(args);
+      // Kafka's text in bootstrap mode is printed as it goes: a failed entity still has its heading out.
+      const streaming = args.output === 'text' && args.zookeeper === undefined;
+      const entities = await service.describe(args, (e, phase) => {
+        if (streaming) io.out(phase === 'heading' ? `${e.title}\n` : entryLines(e));
+      });
+      if (streaming) return 0;
       if (args.output === 'json') io.out(describeConfigsJson(entities));
       else if (args.output === 'table') {
         const { renderTable } = await import('../../../cli/text-table.js');
         const { head, rows } = describeConfigsTable(entities);
         io.out(await renderTable(head, rows, io.interactive));
-      } else io.out(args.zookeeper !== undefined ? describeZkText(entities) : describeAdminText(entities));
+      } else io.out(describeZkText(entities));
     }
     return 0;
   } catch (err) {
