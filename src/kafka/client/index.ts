@@ -6,7 +6,7 @@ export type { ProducerOptions, CompressionName } from './producer/producer-optio
 export { DefaultPartitioner, keyedPartition, type Partitioner } from './producer/partitioner.js';
 export { murmur2, toPositive } from './producer/murmur2.js';
 export { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type PartitionAssignment, type OffsetResetPolicy } from './consumer/kafka-consumer.js';
-export { KafkaAdmin, type AdminOptions, type ClusterDescription, type ConfigEntry } from './admin/kafka-admin.js';
+export { KafkaAdmin, type AdminOptions, type ClusterDescription, type ConfigEntry, type PartitionReassignment } from './admin/kafka-admin.js';
 export type { GroupDescription, GroupListing, GroupMember, CommittedOffset } from './admin/admin-groups.js';
 export { ConfigResourceType, type ConfigResource, type ConfigOp, type NewTopic, type NewPartitions } from './admin/admin-requests.js';
 export { KafkaCluster } from './cluster/kafka-cluster.js';

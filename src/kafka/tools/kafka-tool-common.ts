@@ -74,3 +74,11 @@ export function javaSplit(text: string, pattern: RegExp): string[] {
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A broker's error as the Java exception's message (KafkaProtocolError.serverMessage), read without importing the
+ * client library, which one-shot commands load only when they talk to a broker.
+ */
+export function serverMessageOf(err: unknown): string | undefined {
+  return err instanceof Error && 'serverMessage' in err && typeof err.serverMessage === 'string' ? err.serverMessage : undefined;
+}

@@ -42,6 +42,13 @@ export interface ConfigEntry {
   synonyms: { name: string; value: string | null; source: number }[];
 }
 
+export interface PartitionReassignment {
+  /** The full replica set while the reassignment runs (old and new). */
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
 export interface AdminOptions extends ClientOptions {
   /** default.api.timeout.ms-style timeout the broker is given for topic operations (default 30000). */
   operationTimeoutMs?: number;
@@ -134,6 +141,26 @@ export class KafkaAdmin extends AdminGroups {
       }));
     });
     throwFirst(results);
+  }
+
+  /**
+   * Reassignments in progress, by `topic-partition` (ListPartitionReassignments, answered by the controller): of the
+   * partitions given, or of every partition when none are.
+   */
+  async listPartitionReassignments(partitions?: readonly { topic: string; partition: number }[]): Promise<Map<string, PartitionReassignment>> {
+    let topics: { name: string; partitionIndexes: number[] }[] | null = null;
+    if (partitions !== undefined) {
+      const byTopic = new Map<string, number[]>();
+      for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+      topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+    }
+    const r = await this.cluster.request({ kind: 'controller' }, ApiKey.ListPartitionReassignments, { timeoutMs: this.operationTimeoutMs, topics });
+    throwIfError(r.errorCode, r.errorMessage, 'ListPartitionReassignments');
+    const out = new Map<string, PartitionReassignment>();
+    for (const t of r.topics) {
+      for (const p of t.partitions) out.set(`${t.name}-${p.partitionIndex}`, { replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas });
+    }
+    return out;
   }
 
   /** Broker resources go to that broker, others to any broker. */

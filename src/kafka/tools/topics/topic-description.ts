@@ -9,6 +9,8 @@ export interface PartitionDescription {
   /** Present while a reassignment is in progress (bootstrap mode). */
   addingReplicas?: number[];
   removingReplicas?: number[];
+  /** Replicas less those being added, while a reassignment runs (TopicCommand.getReplicationFactor). */
+  replicationFactor?: number;
   /** min.insync.replicas of the topic, when known (bootstrap mode). */
   minIsr?: number;
 }
@@ -52,7 +54,7 @@ export function selectDescribed(topic: TopicDescription, f: DescribeFilter): Des
         const hasLeader = p.leader !== null;
         return (
           describeConfigs(f) ||
-          (f.reportUnderReplicated && p.replicas.length - p.isr.length > 0) ||
+          (f.reportUnderReplicated && (p.replicationFactor ?? p.replicas.length) - p.isr.length > 0) ||
           (f.reportUnavailable && (!hasLeader || !f.liveBrokers.has(p.leader!))) ||
           (f.reportUnderMinIsr && (!hasLeader || (p.minIsr !== undefined && p.isr.length < p.minIsr))) ||
           (f.reportAtMinIsr && p.minIsr !== undefined && p.isr.length === p.minIsr)

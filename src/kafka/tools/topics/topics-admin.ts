@@ -1,9 +1,9 @@
 // kafka-topics --bootstrap-server (TopicCommand.AdminClientTopicService, Kafka 2.8): everything through the admin
 // API of the brokers with our client library. Create prints `Created topic <t>.`; alter and delete print nothing.
-import { KafkaAdmin } from '../../client/admin/kafka-admin.js';
+import { KafkaAdmin, type PartitionReassignment } from '../../client/admin/kafka-admin.js';
 import { ConfigResourceType } from '../../client/admin/admin-requests.js';
-import { TopicAlreadyExistsError } from '../../client/errors/index.js';
-import type { TopicMetadata } from '../../client/cluster/cluster-metadata.js';
+import { ClusterAuthorizationFailedError, KafkaUnsupportedApiError, TopicAlreadyExistsError } from '../../client/errors/index.js';
+import type { PartitionMetadata, TopicMetadata } from '../../client/cluster/cluster-metadata.js';
 import { adminOptions } from '../admin-client-config.js';
 import { ensureTopicExists, selectTopics } from './topic-filter.js';
 import type { TopicsArgs } from './topics-options.js';
@@ -13,6 +13,13 @@ import { TopicCommandError, type TopicCommandInput } from './topic-command-input
 import { javaHashMapOrder } from '../java-hash-map-order.js';
 
 const SHORT_MAX = 32767;
+
+/** TopicCommand.getReplicationFactor: while a reassignment touches the partition, its replicas less those being added. */
+function replicationFactorOf(p: PartitionMetadata, ra: PartitionReassignment | undefined): number {
+  const changing = new Set([...(ra?.addingReplicas ?? []), ...(ra?.removingReplicas ?? [])]);
+  if (ra !== undefined && p.replicas.some((r) => changing.has(r))) return ra.replicas.filter((r) => !ra.addingReplicas.includes(r)).length;
+  return p.replicas.length;
+}
 
 export class AdminTopicService implements TopicService {
   private constructor(readonly admin: KafkaAdmin) {}
@@ -73,6 +80,7 @@ export class AdminTopicService implements TopicService {
     const liveBrokers = new Set((await this.admin.describeCluster()).brokers.map((b) => b.nodeId));
     const metadata = await this.admin.describeTopics(topics);
     const byName = new Map<string, TopicMetadata>(metadata.map((t) => [t.name, t]));
+    const reassignments = await this.reassignments(metadata);
     // DescribeTopicsResult.all() is a java.util.HashMap: topics come out in its iteration order.
     const out: TopicDescription[] = [];
     for (const name of javaHashMapOrder(javaHashMapOrder(topics, topics.length), topics.length)) {
@@ -80,23 +88,39 @@ export class AdminTopicService implements TopicService {
       const entries = configs[topics.indexOf(name)]!;
       const minIsrText = entries.find((e) => e.name === 'min.insync.replicas')?.value;
       const minIsr = minIsrText === undefined || minIsrText === null ? undefined : Number(minIsrText);
+      const rf = (p: PartitionMetadata) => replicationFactorOf(p, reassignments.get(`${name}-${p.partition}`));
       out.push({
         name,
         topicId: t.topicId,
         partitionCount: t.partitions.length,
-        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        replicationFactor: t.partitions[0] === undefined ? 0 : rf(t.partitions[0]),
         configs: entries.filter((e) => !e.isDefault).map((e) => [e.name, e.value ?? 'null']),
         markedForDeletion: false,
-        partitions: t.partitions.map((p) => ({
-          partition: p.partition,
-          leader: p.leader >= 0 ? p.leader : null,
-          replicas: [...p.replicas],
-          isr: [...p.isr],
-          ...(minIsr === undefined ? {} : { minIsr }),
-        })),
+        partitions: t.partitions.map((p) => {
+          const ra = reassignments.get(`${name}-${p.partition}`);
+          return {
+            partition: p.partition,
+            leader: p.leader >= 0 ? p.leader : null,
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+            replicationFactor: rf(p),
+            ...(ra === undefined ? {} : { addingReplicas: ra.addingReplicas, removingReplicas: ra.removingReplicas }),
+            ...(minIsr === undefined ? {} : { minIsr }),
+          };
+        }),
       });
     }
     return { topics: out, liveBrokers };
+  }
+
+  /** listAllReassignments: none when the cluster cannot say (UnsupportedVersion / ClusterAuthorization). */
+  private async reassignments(metadata: readonly TopicMetadata[]): Promise<Map<string, PartitionReassignment>> {
+    try {
+      return await this.admin.listPartitionReassignments(metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition }))));
+    } catch (err) {
+      if (err instanceof KafkaUnsupportedApiError || err instanceof ClusterAuthorizationFailedError) return new Map();
+      throw err;
+    }
   }
 
   async delete(args: TopicsArgs): Promise<void> {

@@ -2,9 +2,8 @@
 // through ZooKeeper or the admin API, print what Kafka prints, exit 0 on success and 1 on any error. --output json
 // and table are zkafka's own renderings of --list and --describe.
 import { hasCollisionChars } from '../../admin/topic-name.js';
-import { KafkaProtocolError } from '../../client/errors/index.js';
 import { formatToolUsage } from '../tool-options.js';
-import { KAFKA_VERSION_STRING, messageOf, processIo, reportStartupError, UncaughtToolError, type ToolIo } from '../kafka-tool-common.js';
+import { KAFKA_VERSION_STRING, messageOf, serverMessageOf, processIo, reportStartupError, UncaughtToolError, type ToolIo } from '../kafka-tool-common.js';
 import { parseTopicsArgv, TOPICS_USAGE_SPECS, type TopicsArgs } from './topics-options.js';
 import { commandInput } from './topic-command-input.js';
 import { describeJson, describeTableRows, describeText, selectDescribed } from './topic-description.js';
@@ -54,7 +53,7 @@ export async function runKafkaTopics(argv: readonly string[], io: ToolIo = proce
     }
     return 0;
   } catch (err) {
-    const message = err instanceof KafkaProtocolError ? err.serverMessage : messageOf(err);
+    const message = serverMessageOf(err) ?? messageOf(err);
     if (args.output === 'json') io.out(`${JSON.stringify({ action: args.action, topic: args.topic ?? null, messages, error: message }, null, 2)}\n`);
     else io.out(`Error while executing topic command : ${message}\n`);
     return 1;
