@@ -2,6 +2,8 @@
 // lines Kafka 2.8's tool prints, its exit codes, and the znodes --zookeeper writes (read back and compared as bytes).
 // A chroot with no brokers keeps --zookeeper's deletion markers in place, as a cluster with deletion disabled would.
 import { after, before, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
@@ -224,6 +226,15 @@ test('option errors end as Kafka 2.8 ends them', async () => {
   assert.ok(combo.stderr.startsWith(`Option combination "[bootstrap-server],[config]" can't be used with option "[alter]" (the kafka-configs CLI supports altering topic configs with a --bootstrap-server option)\n`));
   const minIsr = await viaZk('--describe', '--under-min-isr-partitions');
   assert.ok(minIsr.stderr.startsWith(`Option "[under-min-isr-partitions]" can't be used with option "[zookeeper]"\n`));
+  assert.deepEqual(await viaBroker('--list', '--command-config', '/nonexistent/admin.properties'), {
+    code: 1,
+    stdout: '',
+    stderr: 'Exception in thread "main" java.nio.file.NoSuchFileException: /nonexistent/admin.properties\n',
+  });
+  const dir = processes.workDir('zkafka-topics-tool-');
+  writeFileSync(join(dir, 'admin.properties'), 'client.id=topics-tool-test\nrequest.timeout.ms=20000\n');
+  const withConfig = await viaBroker('--list', '--topic', 'once', '--command-config', join(dir, 'admin.properties'));
+  assert.deepEqual(withConfig, { code: 0, stdout: 'once\n', stderr: '' });
   assert.deepEqual(await topics('--version'), { code: 0, stdout: '2.8.2 (Commit:3146c6ff4a24)\n', stderr: '' });
   const help = await topics('--help');
   assert.equal(help.code, 1);
