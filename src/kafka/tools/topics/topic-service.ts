@@ -22,5 +22,7 @@ export interface TopicService {
   describe(args: TopicsArgs, say: (line: string) => void): Promise<DescribeResult>;
   alter(args: TopicsArgs, input: TopicCommandInput, say: (line: string) => void): Promise<void>;
   delete(args: TopicsArgs, say: (line: string) => void): Promise<void>;
+  /** Whether every partition of the topic has a leader (for the wait a terminal shows after create); admin API only. */
+  leadersElected?(topic: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -49,7 +49,6 @@ export class AdminTopicService implements TopicService {
     }
   }
 
-  /** Whether every partition of the topic has a leader yet (for the wait a terminal shows after create). */
   async leadersElected(topic: string): Promise<boolean> {
     const [t] = await this.admin.describeTopics([topic]);
     return t !== undefined && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0);

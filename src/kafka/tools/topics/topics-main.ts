@@ -124,8 +124,8 @@ async function runAction(service: TopicService, args: TopicsArgs, say: (line: st
 }
 
 async function waitForLeaders(service: TopicService, topic: string, io: ToolIo): Promise<void> {
-  if (!('leadersElected' in service)) return;
-  const elected = (service as { leadersElected(t: string): Promise<boolean> }).leadersElected.bind(service);
+  if (service.leadersElected === undefined) return;
+  const elected = service.leadersElected.bind(service);
   const { withSpinner } = await import('../../../cli/progress-spinner.js');
   const deadline = Date.now() + LEADER_WAIT_MS;
   const wait = (async () => {
