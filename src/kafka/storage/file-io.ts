@@ -32,6 +32,11 @@ export async function writeAt(fd: number, buf: Buffer, offset: number, length: n
   }
 }
 
+/** writeAt without the thread pool: for writes small enough that the copy into the page cache costs less than the hop. */
+export function writeAtSync(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+  for (let done = 0; done < length; ) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+}
+
 /** Replaces `file` with `data` so that a crash leaves either the old or the new content, never a mix. */
 export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.tmp`;
