@@ -24,6 +24,17 @@ export async function readAt(fd: number, buf: Buffer, offset: number, length: nu
   return done;
 }
 
+/** readAt without the thread pool, for reads small enough that the copy costs less than the hop. */
+export function readAtSync(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, offset + done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /** Writes all of buf[offset, offset + length) at `position`. */
 export async function writeAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<void> {
   let done = 0;
