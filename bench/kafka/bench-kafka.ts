@@ -2,7 +2,9 @@
 // measured in the same run: what Node.js moves over loopback with the same frames (raw-server.js, driven by the
 // same load generator, which shows the generator is not the bottleneck) and what the disk writes. Then the
 // broker's start-up time against a bare Node server, and its idle RSS (bench-startup.ts).
-// The broker is a real `kafka-server-start` process over a temp dir, registered in a ZooKeeper run here.
+// The broker is a real `kafka-server-start` process over a temp dir, registered in a ZooKeeper run here. Raw server
+// and broker take turns in rounds and each keeps its best round, so that a neighbour's burst of CPU use does not
+// decide a ratio; the load average and CPU pressure are printed with the figures.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +36,20 @@ const ANCHORS = [
   'this machine (shared/reference/machine-limits-and-anchors.md, quiet / loaded):',
   '  Node bulk loopback 2,769 / 1,312 MB/s;  Node append 1 MiB + fdatasync 507 / 346 MB/s (burst 1.5–1.7 GB/s)',
 ];
+
+/** The share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), or '?' without PSI. */
+function cpuPressure(): string {
+  try {
+    const m = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? `${m[1]}%` : '?';
+  } catch {
+    return '?';
+  }
+}
+
+function machineLoad(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, CPU pressure (PSI some avg10) ${cpuPressure()}`;
+}
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -68,7 +84,34 @@ function verdict(ok: boolean, v: Verdicts): string {
   return ok ? 'PASS' : 'FAIL';
 }
 
-function errorsCell(r: ThroughputResult): string {
+/** Per slot, the round with the most MB/s, and the errors of all rounds. */
+class Best<T extends ThroughputResult> {
+  private readonly best: (Measured<T> | null)[];
+  private readonly errorTotals: { errors: number; firstError: number }[];
+
+  constructor(slots: number) {
+    this.best = new Array<Measured<T> | null>(slots).fill(null);
+    this.errorTotals = Array.from({ length: slots }, () => ({ errors: 0, firstError: 0 }));
+  }
+
+  offer(slot: number, m: Measured<T>): void {
+    const e = this.errorTotals[slot]!;
+    if (m.result.errors > 0 && e.errors === 0) e.firstError = m.result.firstError;
+    e.errors += m.result.errors;
+    const b = this.best[slot];
+    if (b == null || mbps(m.result) > mbps(b.result)) this.best[slot] = m;
+  }
+
+  get(slot: number): Measured<T> {
+    return this.best[slot]!;
+  }
+
+  errors(slot: number): { errors: number; firstError: number } {
+    return this.errorTotals[slot]!;
+  }
+}
+
+function errorsCell(r: { errors: number; firstError: number }): string {
   return r.errors === 0 ? '0' : `${r.errors} (first code ${r.firstError})`;
 }
 
@@ -114,10 +157,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const load0 = loadavg();
   const out: string[] = [];
   const v: Verdicts = { lines: 0, failed: 0 };
-  out.push(`${new Date().toISOString()}  node ${process.version}  ${cpus().length}× ${cpus()[0]?.model ?? '?'}  load average at start ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  out.push(`${new Date().toISOString()}  node ${process.version}  ${cpus().length}× ${cpus()[0]?.model ?? '?'}  at start: ${machineLoad()}`);
   out.push('MB = 10^6 bytes of record batches (the bytes a log stores), 1 KiB record values, no compression');
 
   const procs = new BrokerProcesses();
@@ -136,9 +178,10 @@ async function main(): Promise<number> {
     log(`broker pid ${pid} on 127.0.0.1:${port}`);
     await createTopics(port, [...opts.partitions.map((p) => ({ name: `bench-p${p}`, partitions: p })), { name: 'bench-e2e', partitions: 1 }], gen);
 
-    // Produce: per request shape, the raw server first, then the broker with acks=1 and acks=-1.
+    // Produce: per request shape, rounds of the raw server, the broker with acks=1 and with acks=-1 in turn; each
+    // keeps its best round, the one least disturbed by whatever else runs on the machine.
     const produceRows: string[][] = [];
-    let generatorAhead = true;
+    const generatorBehind: string[] = [];
     for (const kib of opts.batchKiB) {
       const batchRecords = recordsPerBatch(kib * 1024);
       const batchBytes = recordBatch(batchRecords).length;
@@ -146,19 +189,28 @@ async function main(): Promise<number> {
         const inflight = opts.inflight || Math.min(64, Math.max(5, Math.ceil((4 * MiB) / (batchBytes * partitions))));
         const phase = { type: 'produce' as const, partitions, batchRecords, inflight, warmupMs: opts.warmupMs, durationMs: opts.durationMs };
         const shape = [`${kib} KiB (${batchRecords} rec)`, String(partitions), String(inflight)];
-        log(`produce ${kib} KiB batches × ${partitions} partitions, ${inflight} in flight`);
+        log(`produce ${kib} KiB batches × ${partitions} partitions, ${inflight} in flight, ${opts.rounds} rounds`);
         const raw = await startRawServer({ topic: 'raw', partitions, fetchPartitionBytes: batchBytes, fetchBatchRecords: batchRecords });
-        const rawRun = await measured(raw.pid, () => gen.run({ ...phase, port: raw.port, topic: 'raw', acks: 1 }));
-        await raw.stop();
+        const best = new Best<ThroughputResult>(3);
+        try {
+          for (let round = 0; round < opts.rounds; round++) {
+            best.offer(0, await measured(raw.pid, () => gen.run({ ...phase, port: raw.port, topic: 'raw', acks: 1 })));
+            best.offer(1, await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, acks: 1 })));
+            best.offer(2, await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, acks: -1 })));
+          }
+        } finally {
+          await raw.stop();
+        }
+        const rawRun = best.get(0);
         const rawMBps = mbps(rawRun.result);
-        produceRows.push([...shape, '-', 'raw socket', ...throughputCells(rawRun), '', '', '', fmtPct(rawRun.serverCpuMs, rawRun.wallMs), fmtPct(rawRun.genCpuMs, rawRun.wallMs), errorsCell(rawRun.result)]);
-        for (const acks of [1, -1]) {
-          const run = await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, acks }));
+        produceRows.push([...shape, '-', 'raw socket', ...throughputCells(rawRun), '', '', '', fmtPct(rawRun.serverCpuMs, rawRun.wallMs), fmtPct(rawRun.genCpuMs, rawRun.wallMs), errorsCell(best.errors(0))]);
+        for (const [slot, acks] of [[1, 1], [2, -1]] as const) {
+          const run = best.get(slot);
           const ratio = mbps(run.result) / rawMBps;
-          if (rawMBps < mbps(run.result)) generatorAhead = false;
+          if (rawMBps < mbps(run.result)) generatorBehind.push(`produce ${kib} KiB × ${partitions} acks=${acks}`);
           produceRows.push([
-            ...shape, String(acks), 'broker', ...throughputCells(run), ratio.toFixed(2), verdict(ratio >= TARGETS.produceOfRaw && run.result.errors === 0, v),
-            (mbps(run.result) / diskMBps).toFixed(2), fmtPct(run.serverCpuMs, run.wallMs), fmtPct(run.genCpuMs, run.wallMs), errorsCell(run.result),
+            ...shape, String(acks), 'broker', ...throughputCells(run), ratio.toFixed(2), verdict(ratio >= TARGETS.produceOfRaw && best.errors(slot).errors === 0, v),
+            (mbps(run.result) / diskMBps).toFixed(2), fmtPct(run.serverCpuMs, run.wallMs), fmtPct(run.genCpuMs, run.wallMs), errorsCell(best.errors(slot)),
           ]);
         }
       }
@@ -169,19 +221,27 @@ async function main(): Promise<number> {
     const partitionMaxBytes = opts.fetchPartitionKiB * 1024;
     const largestBatchRecords = recordsPerBatch(Math.max(...opts.batchKiB) * 1024);
     for (const partitions of opts.partitions) {
-      log(`consume ${partitions} partitions`);
+      log(`consume ${partitions} partitions, ${opts.rounds} rounds`);
       const phase = { type: 'consume' as const, partitions, partitionMaxBytes, maxBytes: FETCH_MAX_BYTES, warmupMs: opts.warmupMs, durationMs: opts.durationMs };
       const raw = await startRawServer({ topic: 'raw', partitions, fetchPartitionBytes: partitionMaxBytes, fetchBatchRecords: largestBatchRecords });
-      const rawRun = await measured(raw.pid, () => gen.run({ ...phase, port: raw.port, topic: 'raw', stopAtEnd: false }));
-      await raw.stop();
-      const run = await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, stopAtEnd: true }));
-      if (mbps(rawRun.result) < mbps(run.result)) generatorAhead = false;
+      const best = new Best<ThroughputResult>(2);
+      try {
+        for (let round = 0; round < opts.rounds; round++) {
+          best.offer(0, await measured(raw.pid, () => gen.run({ ...phase, port: raw.port, topic: 'raw', stopAtEnd: false })));
+          best.offer(1, await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, stopAtEnd: true })));
+        }
+      } finally {
+        await raw.stop();
+      }
+      const rawRun = best.get(0);
+      const run = best.get(1);
+      if (mbps(rawRun.result) < mbps(run.result)) generatorBehind.push(`consume × ${partitions}`);
       const ratio = mbps(run.result) / mbps(rawRun.result);
       const shape = [String(partitions), `${opts.fetchPartitionKiB} KiB`];
-      consumeRows.push([...shape, 'raw socket', ...throughputCells(rawRun), '', '', fmtPct(rawRun.serverCpuMs, rawRun.wallMs), fmtPct(rawRun.genCpuMs, rawRun.wallMs), errorsCell(rawRun.result)]);
+      consumeRows.push([...shape, 'raw socket', ...throughputCells(rawRun), '', '', fmtPct(rawRun.serverCpuMs, rawRun.wallMs), fmtPct(rawRun.genCpuMs, rawRun.wallMs), errorsCell(best.errors(0))]);
       consumeRows.push([
-        ...shape, 'broker', ...throughputCells(run), ratio.toFixed(2), verdict(ratio >= TARGETS.consumeOfRaw && run.result.errors === 0, v),
-        fmtPct(run.serverCpuMs, run.wallMs), fmtPct(run.genCpuMs, run.wallMs), errorsCell(run.result),
+        ...shape, 'broker', ...throughputCells(run), ratio.toFixed(2), verdict(ratio >= TARGETS.consumeOfRaw && best.errors(1).errors === 0, v),
+        fmtPct(run.serverCpuMs, run.wallMs), fmtPct(run.genCpuMs, run.wallMs), errorsCell(best.errors(1)),
       ]);
     }
 
@@ -207,17 +267,20 @@ async function main(): Promise<number> {
     v.failed += startup.failed;
 
     out.push('', `disk: 1 MiB appends + fdatasync each, ${(disk.bytes / MiB).toFixed(0)} MiB in ${(disk.elapsedMs / 1000).toFixed(1)} s: ${diskMBps.toFixed(0)} MB/s`);
-    out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection (target broker ≥ ${TARGETS.produceOfRaw} × raw socket)`);
+    out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection; best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms (target broker ≥ ${TARGETS.produceOfRaw} × raw socket)`);
     out.push(table(
       ['batch', 'parts', 'in flight', 'acks', 'server', 'MB/s', 'records/s', 'requests/s', 'of raw', 'verdict', 'of disk', 'server CPU', 'gen CPU', 'errors'],
       produceRows, [false, true, true, true, false, true, true, true, true, false, true, true, true, false],
     ));
-    out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
+    out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB; best of ${opts.rounds} alternating rounds (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
     out.push(table(
       ['parts', 'partition max', 'server', 'MB/s', 'records/s', 'fetches/s', 'of raw', 'verdict', 'server CPU', 'gen CPU', 'errors'],
       consumeRows, [true, true, false, true, true, true, true, false, true, true, false],
     ));
-    out.push(`load generator faster through the raw socket than through the broker in every shape: ${verdict(generatorAhead, v)}`);
+    out.push(
+      `load generator faster through the raw socket than through the broker in every shape: ${verdict(generatorBehind.length === 0, v)}` +
+        (generatorBehind.length > 0 ? ` (not in: ${generatorBehind.join(', ')}; those ratios are not limits)` : ''),
+    );
     const r = e2e.result;
     const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
     out.push(
@@ -230,7 +293,7 @@ async function main(): Promise<number> {
     out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`, '', startup.text.trimEnd());
     out.push('', ...ANCHORS);
     if (profileText) out.push('', profileText);
-    out.push('', `load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, `${v.lines - v.failed}/${v.lines} targets met`);
+    out.push('', `at end: ${machineLoad()}`, `${v.lines - v.failed}/${v.lines} targets met`);
     process.stdout.write(`${out.join('\n')}\n`);
     return opts.strict && v.failed > 0 ? 1 : 0;
   } finally {

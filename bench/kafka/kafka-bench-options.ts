@@ -6,6 +6,8 @@ export interface KafkaBenchOptions {
   durationMs: number;
   /** Untimed lead-in of each produce/consume phase. */
   warmupMs: number;
+  /** Alternating rounds of raw server and broker per shape; each side keeps its best. */
+  rounds: number;
   batchKiB: number[];
   partitions: number[];
   /** Produce requests outstanding; 0 = chosen per request size. */
@@ -23,8 +25,9 @@ export interface KafkaBenchOptions {
 
 export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (or npm run bench:kafka -- [options])
   --quick                 short phases (about a minute in all)
-  --duration-ms N         timed part of each produce/consume phase (default 2000, quick 600)
-  --warmup-ms N           untimed lead-in of each phase (default 500, quick 200)
+  --duration-ms N         timed part of each produce/consume round (default 800, quick 500)
+  --warmup-ms N           untimed lead-in of each round (default 300, quick 200)
+  --rounds N              alternating raw/broker rounds per shape, best kept (default 3, quick 1)
   --batch-kib a,b         batch sizes in KiB of 1 KiB records (default 16,256,1024; quick 16,1024)
   --partitions a,b        partitions per produce request / fetch (default 1,8)
   --inflight N            produce requests outstanding (default: 4 MiB worth, 5 to 64)
@@ -54,6 +57,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       quick: { type: 'boolean' },
       'duration-ms': { type: 'string' },
       'warmup-ms': { type: 'string' },
+      rounds: { type: 'string' },
       'batch-kib': { type: 'string' },
       partitions: { type: 'string' },
       inflight: { type: 'string' },
@@ -70,8 +74,9 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
   if (values.help) return null;
   const quick = values.quick ?? false;
   return {
-    durationMs: int('duration-ms', values['duration-ms'], quick ? 600 : 2000, 1),
-    warmupMs: int('warmup-ms', values['warmup-ms'], quick ? 200 : 500, 0),
+    durationMs: int('duration-ms', values['duration-ms'], quick ? 500 : 800, 1),
+    warmupMs: int('warmup-ms', values['warmup-ms'], quick ? 200 : 300, 0),
+    rounds: int('rounds', values.rounds, quick ? 1 : 3, 1),
     batchKiB: ints('batch-kib', values['batch-kib'], quick ? [16, 1024] : [16, 256, 1024]),
     partitions: ints('partitions', values.partitions, [1, 8]),
     inflight: int('inflight', values.inflight, 0, 0),
