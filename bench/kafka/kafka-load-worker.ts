@@ -113,7 +113,10 @@ class Conn {
   }
 }
 
-/** Counts after the warm-up; `window` is taken once the warm-up has passed. */
+/**
+ * Counts the responses after the warm-up: the window opens at the first response received after it, and counts
+ * the responses after that one, up to the last. A run too short for that is counted whole, from its start.
+ */
 class Window {
   private start: { at: number; records: number; bytes: number; requests: number } | null = null;
   records = 0;
@@ -125,7 +128,6 @@ class Window {
   constructor(private readonly warmupEnd: number) {}
 
   add(records: number, bytes: number, error: number): void {
-    if (this.start === null && performance.now() >= this.warmupEnd) this.start = { at: performance.now(), records: this.records, bytes: this.bytes, requests: this.requests };
     this.records += records;
     this.bytes += bytes;
     this.requests++;
@@ -133,11 +135,12 @@ class Window {
       if (this.errors === 0) this.firstError = error;
       this.errors++;
     }
+    if (this.start === null && performance.now() >= this.warmupEnd) this.start = { at: performance.now(), records: this.records, bytes: this.bytes, requests: this.requests };
   }
 
   result(t0: number): ThroughputResult {
     const end = performance.now();
-    const s = this.start ?? { at: t0, records: 0, bytes: 0, requests: 0 };
+    const s = this.start !== null && this.requests > this.start.requests ? this.start : { at: t0, records: 0, bytes: 0, requests: 0 };
     return {
       type: 'throughput', records: this.records - s.records, bytes: this.bytes - s.bytes, requests: this.requests - s.requests,
       elapsedMs: end - s.at, errors: this.errors, firstError: this.firstError,
