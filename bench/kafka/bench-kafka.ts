@@ -245,11 +245,13 @@ async function main(): Promise<number> {
       ]);
     }
 
-    log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms`);
-    const e2e = await measured(pid, () =>
-      gen.run({ type: 'e2e', port, topic: 'bench-e2e', recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS }),
-    );
+    log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
+    const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
+    const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
+    const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
+    const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
     const hist = new Histogram(e2e.result.hist);
+    const rawHist = new Histogram(rawAcks.hist);
     const p50 = hist.percentile(0.5) / 1000;
     const p99 = hist.percentile(0.99) / 1000;
     const peakRss = rss.stop();
@@ -286,9 +288,11 @@ async function main(): Promise<number> {
     out.push(
       '',
       `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
-        `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}`,
+        `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
       `  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
         `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
+      `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
+        `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
     );
     out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`, '', startup.text.trimEnd());
     out.push('', ...ANCHORS);

@@ -4,6 +4,8 @@
 //   consume: sequential Fetch requests from offset 0 on one connection, as a consumer with one fetch in flight;
 //   e2e:     a producer at a fixed record rate (acks=1, one batch per timer tick stamped with its send time) and a
 //            long-polling consumer on another connection; latency is send → received by the consumer, per record.
+//            With latencyOf 'ack' there is no consumer and latency is send → produce response (against the raw
+//            server: the machine's own round-trip tail at that rate).
 // The same code drives the broker and the raw server, so the two differ only in the server.
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -48,6 +50,7 @@ export interface E2eCommand {
   warmupMs: number;
   durationMs: number;
   maxWaitMs: number;
+  latencyOf: 'consumer' | 'ack';
 }
 
 export type LoadCommand = ProduceCommand | ConsumeCommand | E2eCommand;
@@ -234,9 +237,16 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
         resolve({ type: 'e2e', produced, received, elapsedMs: performance.now() - t0, errors, firstError, hist: hist.counts });
       };
 
+      /** Send time and record count of each produce request not yet answered (ack mode). */
+      const unanswered: [number, number][] = [];
       producer.onFrame = (frame) => {
         const code = produceError(frame);
         if (code !== 0) fail(code);
+        if (cmd.latencyOf !== 'ack') return;
+        const [sentAt, count] = unanswered.shift()!;
+        if (sentAt >= measureFrom) hist.record((performance.now() - sentAt) * 1000, count);
+        received += count;
+        if (!producing && received >= produced) finish();
       };
       const tick = () => {
         const now = performance.now();
@@ -252,6 +262,7 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
           const records = Array.from({ length: due }, () => ({ value }));
           const batch = buildRecordBatchSync(records);
           producer.send(requestFrame(produceRequestTemplate(cmd.topic, 1, batch, 1), ++correlationId));
+          if (cmd.latencyOf === 'ack') unanswered.push([now, due]);
           produced += due;
         }
         setTimeout(tick, 1);
@@ -272,7 +283,7 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
         if (!producing && received >= produced) finish();
         else fetchNext();
       };
-      fetchNext();
+      if (cmd.latencyOf === 'consumer') fetchNext();
       tick();
     }, reject);
   });
