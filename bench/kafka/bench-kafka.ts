@@ -160,7 +160,7 @@ async function main(): Promise<number> {
   const out: string[] = [];
   const v: Verdicts = { lines: 0, failed: 0 };
   out.push(`${new Date().toISOString()}  node ${process.version}  ${cpus().length}× ${cpus()[0]?.model ?? '?'}  at start: ${machineLoad()}`);
-  out.push('MB = 10^6 bytes of record batches (the bytes a log stores), 1 KiB record values, no compression');
+  out.push('MB = 10^6 bytes of record batches (the bytes a log stores), 1 KiB record values, no compression; CPU = share of one core over the round');
 
   const procs = new BrokerProcesses();
   const dir = procs.workDir('zkafka-bench-kafka-');
