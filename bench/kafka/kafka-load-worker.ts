@@ -80,6 +80,7 @@ export type LoadReply = ThroughputResult | E2eResult | { type: 'error'; message:
 
 const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 const E2E_DRAIN_MS = 10_000;
+const E2E_MAX_BATCH_RECORDS = 500;
 
 /**
  * Joins response frames in one buffer reused for every frame, grown to the largest seen; a frame whole inside a
@@ -292,15 +293,16 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
           drainTimer = setTimeout(finish, E2E_DRAIN_MS);
           return;
         }
-        const due = Math.floor(((now - t0) * cmd.recordsPerSec) / 1000) - produced;
-        if (due > 0) {
-          // The send time rides in every record's value; the consumer reads it from each batch's first record.
-          value.writeDoubleBE(now, 0);
-          const records = Array.from({ length: due }, () => ({ value }));
-          const batch = buildRecordBatchSync(records);
+        // The send time rides in every record's value; the consumer reads it from each batch's first record.
+        value.writeDoubleBE(now, 0);
+        // After a stall the records due are sent at once, in batches that stay under the broker's message.max.bytes.
+        for (let due = Math.floor(((now - t0) * cmd.recordsPerSec) / 1000) - produced; due > 0; ) {
+          const count = Math.min(due, E2E_MAX_BATCH_RECORDS);
+          const batch = buildRecordBatchSync(Array.from({ length: count }, () => ({ value })));
           producer.send(requestFrame(produceRequestTemplate(cmd.topic, 1, batch, 1), ++correlationId));
-          if (cmd.latencyOf === 'ack') unanswered.push([now, due]);
-          produced += due;
+          if (cmd.latencyOf === 'ack') unanswered.push([now, count]);
+          produced += count;
+          due -= count;
         }
         setTimeout(tick, 1);
       };
