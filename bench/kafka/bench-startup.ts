@@ -4,7 +4,7 @@
 // - the broker's RSS once idle, against 80 MiB.
 // The ZooKeeper server runs in this process; the spawns alternate so machine noise falls on both sides.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,8 +13,9 @@ import { ApiKey, encodeRequest } from '../../src/kafka/protocol/index.js';
 import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
 import { freePort } from '../../test/support/ports.js';
 import { startOurZooKeeper } from '../../test/support/our-zk.js';
+import { rssBytes } from '../zk/proc-stats.js';
+import { median } from '../zk/report.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const MiB = 1024 * 1024;
 const BARE_SERVER = `require('net').createServer((s) => s.on('data', () => s.write(Buffer.alloc(8)))).listen(+process.argv[1], '127.0.0.1')`;
@@ -46,12 +47,17 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+export interface StartupFigures {
+  /** Spawn of kafka-server-start to answering ApiVersions and registered, per run. */
+  brokerMs: number[];
+  /** Spawn of a bare Node.js TCP server to its first answer, per run. */
+  bareMs: number[];
+  idleRssBytes: number;
 }
 
-async function main(): Promise<void> {
+export const STARTUP_TARGETS = { ratioMax: 3, idleRssMaxBytes: 80 * MiB };
+
+export async function measureStartup(runs: number): Promise<StartupFigures> {
   const zk = await startOurZooKeeper();
   const zkc = await connectZooKeeper(zk.connectString);
   const root = mkdtempSync(path.join(tmpdir(), 'kafka-bench-startup-'));
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
   const bare: number[] = [];
   let idleRss = 0;
   try {
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < runs; run++) {
       const port = await freePort();
       const t0 = performance.now();
       const child = spawn(process.execPath, ['-e', BARE_SERVER, String(port)], { stdio: 'ignore' });
@@ -78,11 +84,10 @@ async function main(): Promise<void> {
       await firstAnswer(brokerPort, apiVersions, b0, 30_000);
       while ((await zkc.exists(`/run${id}/brokers/ids/${id}`)) === null) await new Promise((r) => setTimeout(r, 1));
       broker.push(performance.now() - b0);
-      if (run === RUNS - 1) {
+      if (run === runs - 1) {
         // Idle: a few seconds after start-up, once start-up garbage had its chance to be collected.
         await new Promise((r) => setTimeout(r, 5000));
-        const status = readFileSync(`/proc/${kafka.pid}/status`, 'utf8');
-        idleRss = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+        idleRss = rssBytes(kafka.pid!);
       }
       await stop(kafka);
     }
@@ -91,14 +96,23 @@ async function main(): Promise<void> {
     await zk.stop();
     rmSync(root, { recursive: true, force: true });
   }
-  const ratio = median(broker) / median(bare);
-  process.stdout.write(
-    `spawn to first answer, median of ${RUNS} (alternating):\n` +
-      `  kafka-server-start, ApiVersions answered and registered  ${median(broker).toFixed(0)} ms (min ${Math.min(...broker).toFixed(0)})\n` +
-      `  bare Node.js TCP server answering one frame              ${median(bare).toFixed(0)} ms (min ${Math.min(...bare).toFixed(0)})\n` +
-      `  ratio ${ratio.toFixed(2)}× (target ≤ 3×) ${ratio <= 3 ? 'PASS' : 'FAIL'}\n` +
-      `idle broker RSS ${(idleRss / MiB).toFixed(1)} MiB (target ≤ 80 MiB) ${idleRss <= 80 * MiB ? 'PASS' : 'FAIL'}\n`,
-  );
+  return { brokerMs: broker, bareMs: bare, idleRssBytes: idleRss };
 }
 
-await main();
+/** The figures against their targets; `failed` counts the targets missed. */
+export function formatStartup(f: StartupFigures): { text: string; failed: number } {
+  const ratio = median(f.brokerMs) / median(f.bareMs);
+  const ratioOk = ratio <= STARTUP_TARGETS.ratioMax;
+  const rssOk = f.idleRssBytes <= STARTUP_TARGETS.idleRssMaxBytes;
+  const text =
+    `spawn to first answer, median of ${f.brokerMs.length} (alternating):\n` +
+    `  kafka-server-start, ApiVersions answered and registered  ${median(f.brokerMs).toFixed(0)} ms (min ${Math.min(...f.brokerMs).toFixed(0)})\n` +
+    `  bare Node.js TCP server answering one frame              ${median(f.bareMs).toFixed(0)} ms (min ${Math.min(...f.bareMs).toFixed(0)})\n` +
+    `  ratio ${ratio.toFixed(2)}× (target ≤ ${STARTUP_TARGETS.ratioMax}×) ${ratioOk ? 'PASS' : 'FAIL'}\n` +
+    `idle broker RSS ${(f.idleRssBytes / MiB).toFixed(1)} MiB (target ≤ ${STARTUP_TARGETS.idleRssMaxBytes / MiB} MiB) ${rssOk ? 'PASS' : 'FAIL'}\n`;
+  return { text, failed: (ratioOk ? 0 : 1) + (rssOk ? 0 : 1) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.write(formatStartup(await measureStartup(Number(process.env['BENCH_RUNS'] ?? 7))).text);
+}

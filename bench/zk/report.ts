@@ -45,7 +45,7 @@ const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '-')
 const fmtPct = (ms: number, wallMs: number) => (Number.isFinite(ms) && wallMs > 0 ? `${Math.round((100 * ms) / wallMs)}%` : '-');
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
-function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
+export function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

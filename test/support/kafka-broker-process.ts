@@ -31,12 +31,15 @@ export class BrokerProcesses {
     return dir;
   }
 
-  /** Writes server.properties (log dir inside `dir`, listener on 127.0.0.1:0 unless given) and starts the broker. */
-  spawn(dir: string, lines: readonly string[], startTimeoutMs = 30_000): BrokerProcess {
+  /**
+   * Writes server.properties (log dir inside `dir`, listener on 127.0.0.1:0 unless given) and starts the broker;
+   * `nodeArgs` go to node before bin/run.js (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+   */
+  spawn(dir: string, lines: readonly string[], startTimeoutMs = 30_000, nodeArgs: readonly string[] = []): BrokerProcess {
     const config = join(dir, 'server.properties');
     const hasListeners = lines.some((l) => l.startsWith('listeners='));
     writeFileSync(config, [`log.dirs=${join(dir, 'kafka-logs')}`, ...(hasListeners ? [] : ['listeners=PLAINTEXT://127.0.0.1:0']), ...lines, ''].join('\n'));
-    const child = spawn(process.execPath, [RUN_JS, 'kafka-server-start', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, RUN_JS, 'kafka-server-start', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d));
     child.stderr!.on('data', (d: Buffer) => (out += d));

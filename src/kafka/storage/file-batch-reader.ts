@@ -3,7 +3,7 @@
 // never more than `maxBatchBytes`. A 2 GiB segment is scanned with a 64 KiB buffer.
 import { BATCH_HEADER_BYTES } from '../protocol/records/record-batch.js';
 import { checkFraming } from './batch-header.js';
-import { readAt } from './file-io.js';
+import { readAt, readAtSync } from './file-io.js';
 
 /** Window for recovery, which reads every byte. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
@@ -53,7 +53,9 @@ export class FileBatchReader {
     if (position >= this.windowStart && position + bytes <= this.windowStart + this.windowBytes) return true;
     if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
     const want = Math.min(this.buf.length, this.endPosition - position);
-    const n = await readAt(this.fd, this.buf, 0, want, position);
+    // A lookup's window (a fetch's search from an index entry) is read at once: the thread pool's round trip
+    // costs more than copying 8 KiB, and it sat in every fetch's latency.
+    const n = want <= LOOKUP_CHUNK_BYTES ? readAtSync(this.fd, this.buf, 0, want, position) : await readAt(this.fd, this.buf, 0, want, position);
     this.windowStart = position;
     this.windowBytes = n;
     return n >= bytes;

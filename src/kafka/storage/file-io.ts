@@ -24,12 +24,28 @@ export async function readAt(fd: number, buf: Buffer, offset: number, length: nu
   return done;
 }
 
+/** readAt without the thread pool, for reads small enough that the copy costs less than the hop. */
+export function readAtSync(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, offset + done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /** Writes all of buf[offset, offset + length) at `position`. */
 export async function writeAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<void> {
   let done = 0;
   while (done < length) {
     done += await cb<number>((d) => fs.write(fd, buf, offset + done, length - done, position + done, d));
   }
+}
+
+/** writeAt without the thread pool: for writes small enough that the copy into the page cache costs less than the hop. */
+export function writeAtSync(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+  for (let done = 0; done < length; ) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
 }
 
 /** Replaces `file` with `data` so that a crash leaves either the old or the new content, never a mix. */

@@ -1,0 +1,41 @@
+// Starts raw-server.js as its own process (as the broker is), waits for its port, and stops it.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RawServerConfig } from './raw-server.js';
+
+export interface RawServerProcess {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const RAW_SERVER_JS = fileURLToPath(new URL('./raw-server.js', import.meta.url));
+const START_TIMEOUT_MS = 10_000;
+
+export function startRawServer(config: RawServerConfig): Promise<RawServerProcess> {
+  const child = spawn(process.execPath, [RAW_SERVER_JS, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`raw server printed no port within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^port (\d+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), pid: child.pid!, stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`raw server exited (${code}) before listening`));
+    });
+  });
+}

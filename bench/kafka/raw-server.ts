@@ -1,0 +1,59 @@
+// The raw TCP limit for the broker's traffic: a Node.js process that reads Kafka frames without looking past their
+// 12-byte head, discards produce payloads and answers each with a prebuilt Produce response, and answers each
+// fetch with prebuilt Fetch response bytes. What the load generator moves through this server is what a Node
+// server can move over loopback with the broker's framing and nothing else.
+//   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
+import { createServer, type Socket } from 'node:net';
+import { ApiKey } from '../../src/kafka/protocol/index.js';
+import { fetchResponseTemplate, produceResponseTemplate, recordBatch, REQUEST_HEAD_BYTES, responseFrame, type FrameTemplate } from './load-frames.js';
+
+export interface RawServerConfig {
+  topic: string;
+  /** Partitions per produce request (and per fetch response). */
+  partitions: number;
+  /** Bytes of records per partition in each fetch response. */
+  fetchPartitionBytes: number;
+  /** Records per batch in the fetch responses. */
+  fetchBatchRecords: number;
+}
+
+const config = JSON.parse(process.argv[2] ?? '') as RawServerConfig;
+const produceAnswer = produceResponseTemplate(config.topic, config.partitions);
+const fetchAnswer = fetchResponseTemplate(config.topic, config.partitions, config.fetchPartitionBytes, recordBatch(config.fetchBatchRecords));
+
+function serve(socket: Socket): void {
+  socket.setNoDelay(true);
+  const head = Buffer.alloc(REQUEST_HEAD_BYTES);
+  let headFill = 0;
+  /** Bytes of the current frame's body still to skip. */
+  let skip = 0;
+  socket.on('data', (chunk: Buffer) => {
+    socket.cork();
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length - pos);
+        skip -= n;
+        pos += n;
+        continue;
+      }
+      const n = Math.min(REQUEST_HEAD_BYTES - headFill, chunk.length - pos);
+      chunk.copy(head, headFill, pos, pos + n);
+      headFill += n;
+      pos += n;
+      if (headFill < REQUEST_HEAD_BYTES) break;
+      headFill = 0;
+      skip = head.readInt32BE(0) + 4 - REQUEST_HEAD_BYTES;
+      const answer: FrameTemplate = head.readInt16BE(4) === ApiKey.Fetch ? fetchAnswer : produceAnswer;
+      for (const part of responseFrame(answer, head.readInt32BE(8))) socket.write(part);
+    }
+    socket.uncork();
+  });
+  socket.on('error', () => socket.destroy());
+}
+
+const server = createServer(serve);
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`port ${(server.address() as { port: number }).port}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));
