@@ -36,7 +36,6 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     return startZooKeeperDaemon(config, args.config, args.entry, { out, err });
   }
 
-  await limitHeapGrowth();
   const start = config.mode === 'replicated'
     ? (await import('../zookeeper/ensemble/start-replicated.js')).startReplicatedServer
     : (await import('../zookeeper/server/start.js')).startZooKeeperServer;
@@ -52,6 +51,8 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
   // handlers first: whoever reads the started line may signal at once
   const exit = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
   out(startedLine(config.mode, server.address, server.dataDir));
+  // Once serving: node:v8 takes a few milliseconds to load, and the heap is small until clients write.
+  await limitHeapGrowth();
   const status = await exit;
   removePidFileIfOwned(zooKeeperPidFile(config.dataDir), process.pid);
   process.exit(status);
