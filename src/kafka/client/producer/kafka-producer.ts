@@ -45,6 +45,9 @@ export class KafkaProducer {
   private readonly identity: ProducerIdentity | undefined;
   private readonly sender: Sender;
   private connecting: Promise<void> | undefined;
+  private connected = false;
+  /** Per topic, the last append still waiting (for metadata or buffer space): later appends queue behind it. */
+  private readonly appending = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(options: ProducerOptions) {
@@ -68,6 +71,7 @@ export class KafkaProducer {
     this.connecting ??= (async () => {
       await this.cluster.connect();
       await this.identity?.ensure(this.cluster);
+      this.connected = true;
     })();
     this.connecting.catch(() => (this.connecting = undefined));
     return this.connecting;
@@ -82,28 +86,83 @@ export class KafkaProducer {
   /**
    * Places a record in its batch and resolves as soon as it is queued — after waiting for metadata and buffer
    * space, which is the back-pressure a fast writer should respect — with a promise of its delivery.
+   *
+   * Records for one topic are appended in the order append() was called, whatever each waits for (the Java
+   * client's send() gets this from blocking its thread): a send that finds the topic's metadata or the buffer
+   * ready does not overtake one still waiting, so concurrent sends keep their order in the partition.
    */
-  async append(record: ProducerRecord): Promise<{ delivered: Promise<RecordMetadata> }> {
-    if (this.closed) throw new KafkaClosedError('the producer');
+  append(record: ProducerRecord): Promise<{ delivered: Promise<RecordMetadata> }> {
+    if (this.closed) return Promise.reject(new KafkaClosedError('the producer'));
+    if (typeof record.topic !== 'string' || record.topic === '') return Promise.reject(new KafkaArgumentError('a record needs a topic'));
     const deadline = Date.now() + this.options.maxBlockMs;
-    if (typeof record.topic !== 'string' || record.topic === '') throw new KafkaArgumentError('a record needs a topic');
+    const topic = record.topic;
+    const before = this.appending.get(topic);
+    const appended = before === undefined ? this.appendInOrder(record, deadline) : before.then(() => this.appendInOrder(record, deadline));
+    const settled = appended.then(
+      () => {},
+      () => {},
+    );
+    this.appending.set(topic, settled);
+    void settled.then(() => {
+      if (this.appending.get(topic) === settled) this.appending.delete(topic);
+    });
+    return appended;
+  }
+
+  /**
+   * Appends without waiting when nothing has to be waited for: connected, the topic's partition count known and
+   * fresh, no earlier append of the topic pending and buffer space free. False when the caller must use append().
+   * The fast path of a writer with many records (no promise per record: the callbacks settle the delivery).
+   */
+  tryAppend(record: ProducerRecord, resolve: (md: RecordMetadata) => void, reject: (err: Error) => void): boolean {
+    if (this.closed || !this.connected || this.appending.has(record.topic) || this.cluster.metadataExpired) return false;
+    const partitionCount = this.cluster.metadata.partitionCount(record.topic);
+    if (partitionCount === undefined || partitionCount <= 0) return false;
+    const prepared = this.prepare(record, partitionCount);
+    if (!this.memory.tryReserve(prepared.bytes)) return false;
+    this.place(record, prepared, resolve, reject);
+    return true;
+  }
+
+  private async appendInOrder(record: ProducerRecord, deadline: number): Promise<{ delivered: Promise<RecordMetadata> }> {
+    if (this.closed) throw new KafkaClosedError('the producer');
     await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
     const partitionCount = await this.partitionCount(record.topic, deadline);
+    const prepared = this.prepare(record, partitionCount);
+    await this.memory.reserve(prepared.bytes, Math.max(0, deadline - Date.now()));
+    if (this.closed) {
+      this.memory.release(prepared.bytes);
+      throw new KafkaClosedError('the producer');
+    }
+    let resolve!: (md: RecordMetadata) => void;
+    let reject!: (err: Error) => void;
+    const delivered = new Promise<RecordMetadata>((res, rej) => ((resolve = res), (reject = rej)));
+    this.place(record, prepared, resolve, reject);
+    return { delivered };
+  }
+
+  /** The record as a batch holds it, its size, and its explicit partition checked against the topic's count. */
+  private prepare(record: ProducerRecord, partitionCount: number): { input: RecordInput; key: Buffer | null; bytes: number; partitionCount: number } {
     const key = toBuffer(record.key);
     const input: RecordInput = { key, value: toBuffer(record.value), headers: headersOf(record.headers), timestamp: record.timestamp ?? Date.now() };
     const bytes = estimateRecordBytes(input);
     if (bytes > this.options.maxRequestSizeBytes) {
       throw kafkaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${bytes} bytes, over max.request.size (${this.options.maxRequestSizeBytes})`);
     }
-    let partition = record.partition ?? -1;
-    if (record.partition !== undefined && (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount)) {
+    if (record.partition !== undefined && (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitionCount)) {
       throw new KafkaArgumentError(`partition ${record.partition} is not in ${record.topic}'s ${partitionCount} partitions`);
     }
-    await this.memory.reserve(bytes, Math.max(0, deadline - Date.now()));
-    if (this.closed) {
-      this.memory.release(bytes);
-      throw new KafkaClosedError('the producer');
-    }
+    return { input, key, bytes, partitionCount };
+  }
+
+  /** Picks the partition (after the buffer space is taken, so the sticky choice sees the batches as they are) and appends. */
+  private place(
+    record: ProducerRecord,
+    { input, key, bytes, partitionCount }: { input: RecordInput; key: Buffer | null; bytes: number; partitionCount: number },
+    resolve: (md: RecordMetadata) => void,
+    reject: (err: Error) => void,
+  ): void {
+    let partition = record.partition ?? -1;
     if (record.partition === undefined) {
       const available = this.cluster.metadata.availablePartitions(record.topic);
       const choose = () => this.partitioner.partition({ topic: record.topic, key, partitionCount, availablePartitions: available });
@@ -113,12 +172,8 @@ export class KafkaProducer {
         partition = choose();
       }
     }
-    let resolve!: (md: RecordMetadata) => void;
-    let reject!: (err: Error) => void;
-    const delivered = new Promise<RecordMetadata>((res, rej) => ((resolve = res), (reject = rej)));
     this.accumulator.append(record.topic, partition, input, bytes, input.timestamp!, Date.now(), resolve, reject);
     this.sender.wakeup();
-    return { delivered };
   }
 
   private async withinBlock<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {
