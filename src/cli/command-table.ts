@@ -24,6 +24,8 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     };
   },
   zkcli: async () => zkCliMain(false),
+  'console-producer': consoleProducerMain,
+  'kafka-console-producer': consoleProducerMain,
   'zookeeper-shell': async () => zkCliMain(true),
 };
 
@@ -48,6 +50,24 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
     };
     // zkCli exits without closing its session.
     process.exit(await main.runZkCli(zkCliArgv, io));
+  };
+}
+
+async function consoleProducerMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/console-producer/console-producer-main.js');
+  const { isatty } = await import('node:tty');
+  return async (argv) => {
+    const code = await main.runConsoleProducer(argv, {
+      get stdin() {
+        return process.stdin;
+      },
+      stdinFd: 0,
+      stdinIsTTY: isatty(0),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+    // Output to pipes and files is written synchronously on Linux; nothing the tool started is left to wait for.
+    process.exit(code);
   };
 }
 

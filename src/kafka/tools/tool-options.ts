@@ -9,6 +9,8 @@ export interface OptionSpec {
   readonly arg?: string;
   readonly description: string;
   readonly repeatable?: boolean;
+  /** jopt's withOptionalArg: the value may be left out (the next argument is taken unless it starts with `-`). */
+  readonly optionalArg?: boolean;
   /** Shown as `(default: …)` and returned by `value()` when the option is absent. */
   readonly defaultValue?: string;
 }
@@ -72,6 +74,7 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     let value: string | undefined;
     if (spec.arg !== undefined) {
       if (eq >= 0) value = body.slice(eq + 1);
+      else if (spec.optionalArg) value = i + 1 < argv.length && !argv[i + 1]!.startsWith('-') ? argv[++i] : undefined;
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new ToolOptionError(`Option ${spec.name} requires an argument`);
     } else if (eq >= 0) {
@@ -98,7 +101,8 @@ const RIGHT = 39;
 export function formatToolUsage(specs: readonly OptionSpec[]): string {
   const lines = [pad('Option', LEFT) + pad('Description', RIGHT), pad('------', LEFT) + pad('-----------', RIGHT)];
   for (const spec of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const left = wrap(`--${spec.name}${spec.arg !== undefined ? ` <${spec.arg}>` : ''}`, LEFT - 1, '  ');
+    const arg = spec.arg === undefined ? '' : spec.optionalArg ? ` [${spec.arg}]` : ` <${spec.arg}>`;
+    const left = wrap(`--${spec.name}${arg}`, LEFT - 1, '  ');
     const description = spec.defaultValue !== undefined ? `${spec.description} (default: ${spec.defaultValue})` : spec.description;
     const right = wrap(description, RIGHT - 1, '  ');
     for (let row = 0; row < Math.max(left.length, right.length); row++) {

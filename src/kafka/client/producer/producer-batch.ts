@@ -1,7 +1,9 @@
-// One batch of records for one partition, from its first append to its acknowledgement: the records, the promises
-// to settle per record, the idempotent sequence once fixed, and the encoded bytes (kept for retries, so a retry
-// sends exactly the bytes, sequence included, that the first attempt sent).
+// One batch of records for one partition, from its first append to its acknowledgement: the records (written into
+// the batch's buffer as they arrive, see batch-writer.ts), the callbacks to settle per record, the idempotent
+// sequence once fixed, and the sealed bytes (kept for retries, so a retry sends exactly the bytes, sequence
+// included, that the first attempt sent).
 import type { RecordInput } from '../../protocol/records/index.js';
+import { BatchWriter, type BatchIdentity, type WrittenHeader, type WrittenRecord } from './batch-writer.js';
 
 export interface RecordMetadata {
   topic: string;
@@ -12,22 +14,22 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-interface Delivery {
-  timestamp: number;
-  resolve: (md: RecordMetadata) => void;
-  reject: (err: Error) => void;
-}
+/** Told the failed record (read back from the batch) too: a writer with one callback for many records can report it. */
+export type RejectRecord = (err: Error, record: WrittenRecord) => void;
+export type ResolveRecord = (md: RecordMetadata) => void;
 
 /** Bytes a record adds to a batch, roughly: what batch.size and buffer.memory count. */
 export function estimateRecordBytes(r: RecordInput): number {
   let n = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) n += 2 + h.key.length + (h.value?.length ?? 0);
+  if (r.headers !== undefined) for (const h of r.headers) n += 2 + h.key.length + (h.value?.length ?? 0);
   return n;
 }
 
 export class ProducerBatch {
-  readonly records: RecordInput[] = [];
-  private readonly deliveries: Delivery[] = [];
+  private readonly writer: BatchWriter;
+  private readonly timestamps: number[] = [];
+  private readonly resolves: ResolveRecord[] = [];
+  private readonly rejects: RejectRecord[] = [];
   sizeBytes = 0;
   attempts = 0;
   /** Fixed when the batch is first sent by an idempotent producer. */
@@ -43,31 +45,41 @@ export class ProducerBatch {
     readonly topic: string,
     readonly partition: number,
     readonly createdMs: number,
-  ) {}
-
-  get recordCount(): number {
-    return this.records.length;
+    initialBytes: number,
+  ) {
+    this.writer = new BatchWriter(initialBytes);
   }
 
-  add(record: RecordInput, bytes: number, timestamp: number, resolve: Delivery['resolve'], reject: Delivery['reject']): void {
-    this.records.push(record);
-    this.deliveries.push({ timestamp, resolve, reject });
+  get recordCount(): number {
+    return this.writer.count;
+  }
+
+  add(key: Buffer | null, value: Buffer | null, headers: readonly WrittenHeader[] | undefined, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+    this.writer.append(key, value, headers, timestamp);
+    this.timestamps.push(timestamp);
+    this.resolves.push(resolve);
+    this.rejects.push(reject);
     this.sizeBytes += bytes;
+  }
+
+  seal(id: BatchIdentity): Promise<Buffer> {
+    return this.writer.seal(id);
   }
 
   succeed(baseOffset: bigint, logAppendTimeMs: bigint): void {
     const appendTime = logAppendTimeMs >= 0n ? Number(logAppendTimeMs) : -1;
-    this.deliveries.forEach((d, i) =>
-      d.resolve({
+    for (let i = 0; i < this.resolves.length; i++) {
+      this.resolves[i]!({
         topic: this.topic,
         partition: this.partition,
         offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: appendTime >= 0 ? appendTime : d.timestamp,
-      }),
-    );
+        timestamp: appendTime >= 0 ? appendTime : this.timestamps[i]!,
+      });
+    }
   }
 
   fail(err: Error): void {
-    for (const d of this.deliveries) d.reject(err);
+    let i = 0;
+    for (const record of this.writer.records()) this.rejects[i++]!(err, record);
   }
 }

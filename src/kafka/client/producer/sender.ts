@@ -10,7 +10,7 @@ import { backoffMs } from '../cluster/retry.js';
 import type { BufferMemory } from './buffer-memory.js';
 import type { ProducerIdentity } from './idempotence.js';
 import type { ProducerBatch } from './producer-batch.js';
-import { encodeProducerBatch, produceRequest } from './produce-request.js';
+import { produceRequest } from './produce-request.js';
 import type { RecordAccumulator } from './record-accumulator.js';
 
 /** Produce v3 is the first to carry v2 record batches (headers, producer ids). */
@@ -23,6 +23,7 @@ export interface SenderOptions {
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
   maxRequestSizeBytes: number;
+  retries: number;
 }
 
 export class Sender {
@@ -32,6 +33,8 @@ export class Sender {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private refreshing = false;
+  private releasing = 0;
+  private releaseScheduled = false;
 
   constructor(
     private readonly cluster: KafkaCluster,
@@ -137,7 +140,7 @@ export class Sender {
       batch.producerEpoch = this.identity.producerEpoch;
       batch.baseSequence = this.identity.takeSequence(batch.topic, batch.partition, batch.recordCount);
     }
-    batch.encoded = await encodeProducerBatch(batch.records, {
+    batch.encoded = await batch.seal({
       compression: this.options.compression,
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
@@ -195,7 +198,7 @@ export class Sender {
   /** A failed attempt: back in the queue for another if the error is retriable and time remains, else settled. */
   private failed(batch: ProducerBatch, err: Error): void {
     const now = Date.now();
-    if (isRetriable(err) && now - batch.createdMs < this.options.deliveryTimeoutMs) {
+    if (isRetriable(err) && batch.attempts <= this.options.retries && now - batch.createdMs < this.options.deliveryTimeoutMs) {
       batch.retryAtMs = now + backoffMs(batch.attempts - 1, this.cluster.retry);
       this.accumulator.requeueFront(batch);
       this.accumulator.unmute(batch);
@@ -206,9 +209,26 @@ export class Sender {
 
   private complete(batch: ProducerBatch, settle: () => void): void {
     this.accumulator.unmute(batch);
-    this.memory.release(batch.sizeBytes);
+    this.releaseSoon(batch.sizeBytes);
     settle();
     this.notifyIdle();
+  }
+
+  /**
+   * Frees buffer memory after the next send pass: a writer waiting for space resumes only once the partition's
+   * next batch is on the wire, so the broker works on it while the writer fills the freed space.
+   */
+  private releaseSoon(bytes: number): void {
+    this.releasing += bytes;
+    if (this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    this.wakeup();
+    setImmediate(() => {
+      this.releaseScheduled = false;
+      const freed = this.releasing;
+      this.releasing = 0;
+      this.memory.release(freed);
+    });
   }
 
   stop(): void {

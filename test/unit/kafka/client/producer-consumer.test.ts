@@ -53,11 +53,13 @@ test('records sent within linger.ms share one batch in one Produce request', asy
   assert.equal(new RecordBatchView(fake.topics.get('linger')![0].batches[0], 0).recordCount, 20);
 });
 
-test('batch.size splits a partition\'s records into several batches, sent in order', async () => {
+test('batch.size bounds the batch that goes first; records queued behind it share a larger batch; all in order', async () => {
   fake.createTopic('small-batches', 1);
   const p = producer({ lingerMs: 20, batchSizeBytes: 100 });
   await Promise.all(Array.from({ length: 12 }, (_, i) => p.send({ topic: 'small-batches', value: `value-${String(i).padStart(2, '0')}` })));
-  assert.ok(fake.topics.get('small-batches')![0].batches.length >= 3);
+  const batches = fake.topics.get('small-batches')![0].batches.map((b) => new RecordBatchView(b, 0).recordCount);
+  // Each record counts 29 bytes towards batch.size: the first batch takes 3; the 9 queued behind it go in one.
+  assert.deepEqual(batches, [3, 9]);
   assert.deepEqual(await fake.values('small-batches', 0), Array.from({ length: 12 }, (_, i) => `value-${String(i).padStart(2, '0')}`));
 });
 
