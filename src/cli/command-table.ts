@@ -26,6 +26,8 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   zkcli: async () => zkCliMain(false),
   'console-producer': consoleProducerMain,
   'kafka-console-producer': consoleProducerMain,
+  'producer-perf-test': perfTestMain,
+  'kafka-producer-perf-test': perfTestMain,
   'zookeeper-shell': async () => zkCliMain(true),
 };
 
@@ -51,6 +53,11 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
     // zkCli exits without closing its session.
     process.exit(await main.runZkCli(zkCliArgv, io));
   };
+}
+
+async function perfTestMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/producer-perf-test/producer-perf-test-main.js');
+  return async (argv) => process.exit(await main.runProducerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr }));
 }
 
 async function consoleProducerMain(): Promise<FastMain> {

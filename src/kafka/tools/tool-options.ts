@@ -9,6 +9,8 @@ export interface OptionSpec {
   readonly arg?: string;
   readonly description: string;
   readonly repeatable?: boolean;
+  /** argparse's nargs='+': every following argument up to the next option is a value (at least one). */
+  readonly multipleValues?: boolean;
   /** jopt's withOptionalArg: the value may be left out (the next argument is taken unless it starts with `-`). */
   readonly optionalArg?: boolean;
   /** Shown as `(default: …)` and returned by `value()` when the option is absent. */
@@ -82,6 +84,7 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     }
     const values = seen.get(spec.name) ?? [];
     if (value !== undefined) values.push(value);
+    if (spec.multipleValues && eq < 0) while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) values.push(argv[++i]!);
     seen.set(spec.name, values);
   }
   return new ToolOptions(byName, seen, positionals);
