@@ -16,17 +16,17 @@ const LINE_BYTES = Number(process.env.BENCH_LINE_BYTES ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const KAFKAJS_DIR = fileURLToPath(new URL('../../../node_modules/kafkajs', import.meta.url));
 
-// What a kafkajs user would write: lines in chunks of 10,000 per send, 5 sends in flight.
+// What a kafkajs user would write: lines in chunks of 5,000 per send (within the broker's max.message.bytes), 5 sends in flight.
 const KAFKAJS_SCRIPT = `
 const { Kafka, logLevel } = require(${JSON.stringify(KAFKAJS_DIR)});
 const readline = require('readline');
 (async () => {
-  const producer = new Kafka({ brokers: [process.argv[2]], logLevel: logLevel.NOTHING }).producer();
+  const producer = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   let batch = [];
   const inflight = new Set();
   const flush = async () => {
-    const p = producer.send({ topic: process.argv[3], acks: 1, messages: batch });
+    const p = producer.send({ topic: process.argv[2], acks: 1, messages: batch });
     batch = [];
     inflight.add(p);
     p.finally(() => inflight.delete(p));
@@ -34,7 +34,7 @@ const readline = require('readline');
   };
   for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     batch.push({ value: line });
-    if (batch.length === 10000) await flush();
+    if (batch.length === 5000) await flush();
   }
   if (batch.length > 0) await flush();
   await Promise.all(inflight);
@@ -48,6 +48,7 @@ function timeProcess(command: string, args: readonly string[], inputFile: string
     const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdin.on('error', () => {}); // a child that fails early closes its stdin: its exit code tells
     createReadStream(inputFile).pipe(child.stdin);
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))));
