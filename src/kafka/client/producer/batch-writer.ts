@@ -37,7 +37,18 @@ export interface WrittenRecord {
 
 const NO_HEADERS: readonly WrittenHeader[] = [];
 
+// Buffers of acknowledged batches, by size, for the next batches (as the Java client's BufferPool): a busy
+// producer otherwise allocates a batch-sized buffer per batch, and large allocations at that rate make V8 collect.
+const POOLED_PER_SIZE = 4;
+const pool = new Map<number, Buffer[]>();
+
+function allocate(bytes: number): Buffer {
+  return pool.get(bytes)?.pop() ?? Buffer.allocUnsafe(bytes);
+}
+
 const sizeOfBytes = (b: Buffer | null) => (b === null ? 1 : sizeOfVarint(b.length) + b.length);
+
+const EMPTY = Buffer.alloc(0);
 
 export class BatchWriter {
   private buf: Buffer;
@@ -48,7 +59,16 @@ export class BatchWriter {
   maxTimestamp = -1;
 
   constructor(initialBytes: number) {
-    this.buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + Math.max(64, initialBytes));
+    this.buf = allocate(BATCH_HEADER_BYTES + Math.max(64, initialBytes));
+  }
+
+  /** The batch is acknowledged and its bytes (sealed ones included) are no longer read: the buffer may be reused. */
+  recycle(): void {
+    let free = pool.get(this.buf.length);
+    if (free === undefined) pool.set(this.buf.length, (free = []));
+    if (free.length < POOLED_PER_SIZE) free.push(this.buf);
+    this.buf = EMPTY;
+    this.pos = BATCH_HEADER_BYTES;
   }
 
   /** Bytes of the records area. */
@@ -141,7 +161,10 @@ export class BatchWriter {
 
 function writeBytes(buf: Buffer, pos: number, value: Buffer | null): number {
   if (value === null) return writeVarint(buf, pos, -1);
-  pos = writeVarint(buf, pos, value.length);
-  buf.set(value, pos);
-  return pos + value.length;
+  const n = value.length;
+  pos = writeVarint(buf, pos, n);
+  // Short values are copied by hand: set() and copy() cost more to call than a loop over 100 bytes.
+  if (n <= 256) for (let i = 0; i < n; i++) buf[pos + i] = value[i]!;
+  else buf.set(value, pos);
+  return pos + n;
 }

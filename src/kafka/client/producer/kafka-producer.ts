@@ -6,7 +6,7 @@ import { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { sleep, backoffMs } from '../cluster/retry.js';
 import { BufferMemory } from './buffer-memory.js';
 import { ProducerIdentity } from './idempotence.js';
-import { DefaultPartitioner, type Partitioner } from './partitioner.js';
+import { DefaultPartitioner, type Partitioner, type PartitionerInput } from './partitioner.js';
 import type { WrittenHeader } from './batch-writer.js';
 import type { RecordMetadata, RejectRecord, ResolveRecord } from './producer-batch.js';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
@@ -56,6 +56,7 @@ export class KafkaProducer {
   private connecting: Promise<void> | undefined;
   private connected = false;
   private fastAppends = 0;
+  private readonly partitionerInput: PartitionerInput = { topic: '', key: null, partitionCount: 0, availablePartitions: [] };
   /** Per topic, the last append still waiting (for metadata or buffer space): later appends queue behind it. */
   private readonly appending = new Map<string, { count: number; tail: Promise<void> }>();
   private closed = false;
@@ -184,7 +185,12 @@ export class KafkaProducer {
     let partition = record.partition ?? -1;
     if (record.partition === undefined) {
       const available = this.cluster.metadata.availablePartitions(record.topic);
-      const input = { topic: record.topic, key: p.key, partitionCount: p.partitionCount, availablePartitions: available };
+      // One input object, refilled per record: partitioners read it during the call only.
+      const input = this.partitionerInput;
+      input.topic = record.topic;
+      input.key = p.key;
+      input.partitionCount = p.partitionCount;
+      input.availablePartitions = available;
       partition = this.partitioner.partition(input);
       if (p.key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(record.topic, partition, p.bytes)) {
         this.partitioner.onNewBatch(record.topic, available, p.partitionCount, partition);

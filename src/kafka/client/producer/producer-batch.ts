@@ -25,11 +25,17 @@ export function estimateRecordBytes(r: RecordInput): number {
   return n;
 }
 
+/** Consecutive records with the same callbacks and timestamp: a writer with one callback for all records adds no object per record. */
+interface Run {
+  resolve: ResolveRecord;
+  reject: RejectRecord;
+  timestamp: number;
+  count: number;
+}
+
 export class ProducerBatch {
   private readonly writer: BatchWriter;
-  private readonly timestamps: number[] = [];
-  private readonly resolves: ResolveRecord[] = [];
-  private readonly rejects: RejectRecord[] = [];
+  private readonly runs: Run[] = [];
   sizeBytes = 0;
   attempts = 0;
   /** Fixed when the batch is first sent by an idempotent producer. */
@@ -56,9 +62,9 @@ export class ProducerBatch {
 
   add(key: Buffer | null, value: Buffer | null, headers: readonly WrittenHeader[] | undefined, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
     this.writer.append(key, value, headers, timestamp);
-    this.timestamps.push(timestamp);
-    this.resolves.push(resolve);
-    this.rejects.push(reject);
+    const last = this.runs.length === 0 ? undefined : this.runs[this.runs.length - 1]!;
+    if (last !== undefined && last.resolve === resolve && last.reject === reject && last.timestamp === timestamp) last.count++;
+    else this.runs.push({ resolve, reject, timestamp, count: 1 });
     this.sizeBytes += bytes;
   }
 
@@ -68,18 +74,27 @@ export class ProducerBatch {
 
   succeed(baseOffset: bigint, logAppendTimeMs: bigint): void {
     const appendTime = logAppendTimeMs >= 0n ? Number(logAppendTimeMs) : -1;
-    for (let i = 0; i < this.resolves.length; i++) {
-      this.resolves[i]!({
-        topic: this.topic,
-        partition: this.partition,
-        offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: appendTime >= 0 ? appendTime : this.timestamps[i]!,
-      });
+    let i = 0;
+    for (const run of this.runs) {
+      for (let n = 0; n < run.count; n++, i++) {
+        run.resolve({
+          topic: this.topic,
+          partition: this.partition,
+          offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
+          timestamp: appendTime >= 0 ? appendTime : run.timestamp,
+        });
+      }
     }
   }
 
+  /** After success: the batch's buffer goes back to the pool (the request that carried it has its answer). */
+  recycle(): void {
+    this.encoded = undefined;
+    this.writer.recycle();
+  }
+
   fail(err: Error): void {
-    let i = 0;
-    for (const record of this.writer.records()) this.rejects[i++]!(err, record);
+    const records = this.writer.records();
+    for (const run of this.runs) for (let n = 0; n < run.count; n++) run.reject(err, records.next().value as WrittenRecord);
   }
 }

@@ -181,7 +181,10 @@ export class Sender {
       if (p === undefined) {
         this.failed(b, new KafkaClientError(`the Produce response has no answer for ${b.topic}-${b.partition}`, false));
       } else if (p.errorCode === 0) {
-        this.complete(b, () => b.succeed(p.baseOffset, p.logAppendTimeMs ?? -1n));
+        this.complete(b, () => {
+          b.succeed(p.baseOffset, p.logAppendTimeMs ?? -1n);
+          b.recycle();
+        });
       } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker already has this batch (an earlier attempt was written but its answer was lost).
         this.complete(b, () => b.succeed(-1n, -1n));

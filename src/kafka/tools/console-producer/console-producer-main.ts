@@ -79,11 +79,20 @@ async function produceLines(producer: KafkaProducer, topic: string, sync: boolea
   const onFailure = (err: Error, record: RecordInput) => logFailure(err, record);
   const plain = reader.plain;
 
+  // tryAppend copies the record into its batch and keeps nothing: one object serves every line that goes that way.
+  const scratch: ProducerRecord = { topic, value: null, timestamp: now };
   const onLine = (line: Buffer): void | Promise<void> => {
     lineNumber++;
-    const record: ProducerRecord = plain ? { topic, value: line, timestamp: now } : { topic, ...reader.parse(line, lineNumber), timestamp: now };
+    let record: ProducerRecord;
+    if (plain) {
+      scratch.value = line;
+      scratch.timestamp = now;
+      record = scratch;
+    } else {
+      record = { topic, ...reader.parse(line, lineNumber), timestamp: now };
+    }
     if (sync) {
-      return producer.send(record).then(() => {
+      return producer.send({ ...record }).then(() => {
         if (prompt) io.stdout.write('>');
       });
     }
@@ -92,13 +101,14 @@ async function produceLines(producer: KafkaProducer, topic: string, sync: boolea
       return;
     }
     // Waits for metadata or buffer space: the back-pressure that pauses reading.
-    return producer.append(record).then(
+    const waiting = { ...record };
+    return producer.append(waiting).then(
       (r) => {
-        r.delivered.then(delivered, (err: Error) => logFailure(err, record));
+        r.delivered.then(delivered, (err: Error) => logFailure(err, waiting));
         if (prompt) io.stdout.write('>');
       },
       (err: Error) => {
-        logFailure(err, record);
+        logFailure(err, waiting);
         if (prompt) io.stdout.write('>');
       },
     );

@@ -1,6 +1,7 @@
 // Lines of an input read in large blocks: each line handed on is a view of the block it was read into (no copy,
-// no string), a line cut by a block's end is moved to the next block, and a handler that returns a promise
-// (the producer's buffer is full) holds the reading until it settles.
+// no string; the producer copies it into its batch), one block is read into again and again, a line cut by the
+// block's end moves to its front, and a handler that returns a promise (the producer's buffer is full) holds the
+// reading until it settles.
 import { read } from 'node:fs';
 import type { Readable } from 'node:stream';
 
@@ -35,21 +36,24 @@ export function streamSource(stream: Readable): ByteSource {
 
 /**
  * Calls `onLine` for every line (without its `\n` or `\r\n`), the last one even without a newline. `onBlock` runs
- * before the lines of each block with the time it was read.
+ * before the lines of each block with the time it was read. A line is a view of the read buffer, valid until
+ * `onLine` returns (or its promise settles): the buffer is read into again once its lines are handled.
  */
 export async function forEachLine(source: ByteSource, onLine: (line: Buffer) => void | Promise<void>, onBlock?: () => void): Promise<void> {
   let block = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
   let lineStart = 0;
   for (;;) {
-    if (filled === block.length) {
-      // Earlier lines may still be referenced by records waiting to be sent: start a new block, never overwrite.
-      const partial = filled - lineStart;
-      const next = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, partial * 2));
-      block.copy(next, 0, lineStart, filled);
-      block = next;
-      filled = partial;
+    if (lineStart > 0) {
+      // Every whole line is handled: keep the cut one at the front and read behind it.
+      block.copyWithin(0, lineStart, filled);
+      filled -= lineStart;
       lineStart = 0;
+    }
+    if (filled === block.length) {
+      const bigger = Buffer.allocUnsafe(block.length * 2);
+      block.copy(bigger, 0, 0, filled);
+      block = bigger;
     }
     const n = await source(block, filled, block.length - filled);
     if (n === 0) break;
