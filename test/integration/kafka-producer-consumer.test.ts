@@ -44,8 +44,8 @@ function observe(): void {
 }
 afterEach(() => kafka.hooks.clear());
 
-async function topic(name: string, partitions: number): Promise<void> {
-  await admin.createTopics([{ name, numPartitions: partitions, replicationFactor: 1 }]);
+async function topic(name: string, partitions: number, configs?: Record<string, string>): Promise<void> {
+  await admin.createTopics([{ name, numPartitions: partitions, replicationFactor: 1, configs }]);
   for (const deadline = Date.now() + 10_000; ; ) {
     const [t] = await admin.describeTopics([name]).catch(() => [undefined]);
     if (t !== undefined && t.partitions.length === partitions && t.partitions.every((p) => p.leader === 21)) break;
@@ -110,6 +110,30 @@ test('batch.size bounds the batch that goes first; records queued behind it shar
   assert.deepEqual(sentBatches('small-batches').map(([, n]) => n), [3, 9]);
   assert.deepEqual(await stored('small-batches', 0, 12), values);
 });
+
+for (const idempotent of [false, true]) {
+  test(`a batch that grew past the topic's max.message.bytes is split and sent again in order (idempotent: ${idempotent})`, async () => {
+    const name = `grown-${idempotent}`;
+    await topic(name, 1, { 'max.message.bytes': '3000' });
+    // The first request is held, so the records behind it pile into one batch larger than the topic takes.
+    onProduce = (_body, n) => (n === 1 ? { delayMs: 300 } : undefined);
+    const p = producer({ lingerMs: 0, batchSizeBytes: 1000, idempotent });
+    const values = Array.from({ length: 100 }, (_, i) => `record ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`);
+    const md = await Promise.all(values.map((value) => p.send({ topic: name, value })));
+    assert.deepEqual(md.map((m) => m.offset), values.map((_, i) => BigInt(i)));
+    assert.deepEqual(await stored(name, 0, 100), values);
+    const sizes = sentBatches(name).map(([, n]) => n);
+    assert.ok(sizes.some((n) => n * 71 > 3000), `a grown batch was refused first: ${sizes.join(',')}`);
+    if (idempotent) {
+      const sequences = sentBatches(name).filter(([, n]) => n * 71 <= 3000).map(([, n, , , seq]) => [seq, n]);
+      let next = 0;
+      for (const [seq, n] of sequences) {
+        assert.equal(seq, next, 'sequences continue where the refused batch started');
+        next += n!;
+      }
+    }
+  });
+}
 
 for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
   test(`a ${compression} batch is sent compressed and read back by the consumer`, async () => {

@@ -80,6 +80,7 @@ export class KafkaProducer {
       deliveryTimeoutMs: this.options.deliveryTimeoutMs,
       maxRequestSizeBytes: this.options.maxRequestSizeBytes,
       retries: this.options.retries,
+      batchSizeBytes: this.options.batchSizeBytes,
     });
   }
 

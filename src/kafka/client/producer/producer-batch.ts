@@ -93,6 +93,31 @@ export class ProducerBatch {
     this.writer.recycle();
   }
 
+  /**
+   * The same records, with their callbacks, in batches of at most `maxBytes` (by the batch.size count): for a
+   * batch the broker found too large.
+   */
+  split(maxBytes: number, nowMs: number): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    let current: ProducerBatch | undefined;
+    const records = this.writer.records();
+    for (const run of this.runs) {
+      for (let n = 0; n < run.count; n++) {
+        const r = records.next().value as WrittenRecord;
+        let bytes = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        for (const h of r.headers) bytes += 2 + h.key.length + (h.value?.length ?? 0);
+        if (current === undefined || (current.recordCount > 0 && current.sizeBytes + bytes > maxBytes)) {
+          if (current !== undefined) current.closed = true;
+          current = new ProducerBatch(this.topic, this.partition, Math.min(this.createdMs, nowMs), maxBytes);
+          out.push(current);
+        }
+        current.add(r.key, r.value, r.headers, bytes, r.timestamp, run.resolve, run.reject);
+      }
+    }
+    if (current !== undefined) current.closed = true;
+    return out;
+  }
+
   fail(err: Error): void {
     const records = this.writer.records();
     for (const run of this.runs) for (let n = 0; n < run.count; n++) run.reject(err, records.next().value as WrittenRecord);

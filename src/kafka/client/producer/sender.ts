@@ -24,6 +24,7 @@ export interface SenderOptions {
   deliveryTimeoutMs: number;
   maxRequestSizeBytes: number;
   retries: number;
+  batchSizeBytes: number;
 }
 
 export class Sender {
@@ -185,6 +186,14 @@ export class Sender {
           b.succeed(p.baseOffset, p.logAppendTimeMs ?? -1n);
           b.recycle();
         });
+      } else if ((p.errorCode === ErrorCode.MESSAGE_TOO_LARGE || p.errorCode === ErrorCode.RECORD_LIST_TOO_LARGE) && b.recordCount > 1) {
+        // Too large for the topic's max.message.bytes (a batch that grew behind an in-flight one can be): sent
+        // again in batch.size pieces, as the Java client splits a batch on MESSAGE_TOO_LARGE. Being the
+        // partition's only batch in flight, the sequences it took are the partition's last.
+        if (b.baseSequence >= 0) this.identity?.rewindSequence(b.topic, b.partition, b.baseSequence);
+        const pieces = b.split(this.options.batchSizeBytes, Date.now());
+        this.accumulator.requeueFront(pieces[0]!, ...pieces.slice(1));
+        this.accumulator.unmute(b);
       } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker already has this batch (an earlier attempt was written but its answer was lost).
         this.complete(b, () => b.succeed(-1n, -1n));
