@@ -11,6 +11,7 @@ const BENCHMARKS = [
   { name: 'kafka log storage', script: './kafka/bench-log.js' },
   { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },
   { name: 'kafka record batches, crc32c and compression', script: './kafka/records-bench.js' },
+  { name: 'kafka console-producer against kcat and kafkajs', script: './kafka/bench-console-producer.js' },
 ];
 
 let failed = 0;

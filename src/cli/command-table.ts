@@ -42,6 +42,10 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     return (argv) => runKafkaConfigs(argv);
   },
   zkcli: async () => zkCliMain(false),
+  'console-producer': consoleProducerMain,
+  'kafka-console-producer': consoleProducerMain,
+  'producer-perf-test': perfTestMain,
+  'kafka-producer-perf-test': perfTestMain,
   'zookeeper-shell': async () => zkCliMain(true),
 };
 
@@ -66,6 +70,29 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
     };
     // zkCli exits without closing its session.
     process.exit(await main.runZkCli(zkCliArgv, io));
+  };
+}
+
+async function perfTestMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/producer-perf-test/producer-perf-test-main.js');
+  return async (argv) => process.exit(await main.runProducerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr }));
+}
+
+async function consoleProducerMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/console-producer/console-producer-main.js');
+  const { isatty } = await import('node:tty');
+  return async (argv) => {
+    const code = await main.runConsoleProducer(argv, {
+      get stdin() {
+        return process.stdin;
+      },
+      stdinFd: 0,
+      stdinIsTTY: isatty(0),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+    // Output to pipes and files is written synchronously on Linux; nothing the tool started is left to wait for.
+    process.exit(code);
   };
 }
 

@@ -70,11 +70,9 @@ describe('admin: configs', { skip: needs(ApiKey.CreateTopics, ApiKey.DescribeCon
   });
 });
 
-const OUT_OF_ORDER = 'records sent concurrently to a topic auto-created by the first send come back at offsets out of send order: open, under investigation';
-
 describe('producer and assign-mode consumer', { skip: needs(ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets) }, () => {
   for (const compression of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const) {
-    test(`records produced with ${compression} come back in order with keys, headers and timestamps`, { todo: OUT_OF_ORDER }, async () => {
+    test(`records produced with ${compression} come back in order with keys, headers and timestamps`, async () => {
       const topic = `e2e-${compression}`;
       const producer = new KafkaProducer({ ...common(), compression, lingerMs: 5 });
       const consumer = new KafkaConsumer({ ...common(), autoOffsetReset: 'earliest' });
@@ -138,7 +136,7 @@ describe('producer and assign-mode consumer', { skip: needs(ApiKey.Produce, ApiK
 });
 
 describe('idempotent producer', { skip: needs(ApiKey.Produce, ApiKey.InitProducerId) }, () => {
-  test('gets a producer id and numbers each partition\'s batches from 0', { todo: OUT_OF_ORDER }, async () => {
+  test('gets a producer id and numbers each partition\'s batches from 0', async () => {
     const producer = new KafkaProducer({ ...common(), idempotent: true });
     try {
       const md = await Promise.all(Array.from({ length: 10 }, (_, i) => producer.send({ topic: 'e2e-idem', partition: 0, value: String(i) })));

@@ -9,6 +9,10 @@ export interface OptionSpec {
   readonly arg?: string;
   readonly description: string;
   readonly repeatable?: boolean;
+  /** argparse's nargs='+': every following argument up to the next option is a value (at least one). */
+  readonly multipleValues?: boolean;
+  /** jopt's withOptionalArg: the value may be left out (the next argument is taken unless it starts with `-`). */
+  readonly optionalArg?: boolean;
   /** Shown as `(default: …)` and returned by `value()` when the option is absent. */
   readonly defaultValue?: string;
 }
@@ -80,6 +84,7 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     let value: string | undefined;
     if (spec.arg !== undefined) {
       if (eq >= 0) value = body.slice(eq + 1);
+      else if (spec.optionalArg) value = i + 1 < argv.length && !argv[i + 1]!.startsWith('-') ? argv[++i] : undefined;
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new ToolOptionError(`Option ${spec.name} requires an argument`, 'joptsimple.OptionMissingRequiredArgumentException');
     } else if (eq >= 0) {
@@ -87,6 +92,7 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     }
     const values = seen.get(spec.name) ?? [];
     if (value !== undefined) values.push(value);
+    if (spec.multipleValues && eq < 0) while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) values.push(argv[++i]!);
     seen.set(spec.name, values);
   }
   return new ToolOptions(byName, seen, positionals);
@@ -110,7 +116,8 @@ const CONTINUATION_INDENT = '  ';
 export function formatToolUsage(specs: readonly OptionSpec[]): string {
   const raw: [string, string][] = [['Option', 'Description'], ['------', '-----------']];
   for (const spec of [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const option = `--${spec.name}${spec.arg !== undefined ? ` <${spec.arg}>` : ''}`;
+    const arg = spec.arg === undefined ? '' : spec.optionalArg ? ` [${spec.arg}]` : ` <${spec.arg}>`;
+    const option = `--${spec.name}${arg}`;
     const description = spec.defaultValue !== undefined ? `${spec.description} (default: ${spec.defaultValue})` : spec.description;
     raw.push([option, description]);
   }

@@ -31,6 +31,9 @@ export interface TopicMetadata {
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 export class ClusterMetadata {
+  /** availablePartitions per topic, computed once: this metadata never changes (a refresh makes a new one). */
+  private readonly available = new Map<string, readonly number[]>();
+
   constructor(
     readonly clusterId: string | null,
     readonly controllerId: number,
@@ -89,9 +92,14 @@ export class ClusterMetadata {
   }
 
   /** Partitions with a live leader: where a record with no key may go. */
-  availablePartitions(topic: string): number[] {
-    const t = this.topics.get(topic);
-    if (t === undefined) return [];
-    return t.partitions.filter((p) => p.leader >= 0 && this.brokers.has(p.leader)).map((p) => p.partition);
+  availablePartitions(topic: string): readonly number[] {
+    let available = this.available.get(topic);
+    if (available === undefined) {
+      const t = this.topics.get(topic);
+      if (t === undefined) return [];
+      available = t.partitions.filter((p) => p.leader >= 0 && this.brokers.has(p.leader)).map((p) => p.partition);
+      this.available.set(topic, available);
+    }
+    return available;
   }
 }

@@ -23,6 +23,13 @@ export class BufferMemory {
     return this.waiters.length;
   }
 
+  /** Takes `bytes` if they are free now and nobody waits before us. */
+  tryReserve(bytes: number): boolean {
+    if (this.waiters.length > 0 || this.used + bytes > this.totalBytes) return false;
+    this.used += bytes;
+    return true;
+  }
+
   /** Takes `bytes`, waiting up to maxBlockMs for them to be free. */
   reserve(bytes: number, maxBlockMs: number): Promise<void> {
     if (bytes > this.totalBytes) {

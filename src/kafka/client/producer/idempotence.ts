@@ -53,6 +53,11 @@ export class ProducerIdentity {
     this.nextSequence.clear();
   }
 
+  /** Gives back the sequences from `base` on (the batch that took them was refused whole and is sent again split). */
+  rewindSequence(topic: string, partition: number, base: number): void {
+    this.nextSequence.set(`${partition}:${topic}`, base);
+  }
+
   /** Takes `count` sequence numbers on a partition and returns the first. */
   takeSequence(topic: string, partition: number, count: number): number {
     const key = `${partition}:${topic}`;

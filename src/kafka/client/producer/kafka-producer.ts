@@ -1,14 +1,14 @@
 // The producer: send() places a record in its partition's batch (waiting for metadata and buffer space at most
 // max.block.ms) and resolves when the broker acknowledges it; a sender moves batches to partition leaders.
 import { ErrorCode } from '../../protocol/errors.js';
-import type { RecordInput } from '../../protocol/records/index.js';
 import { KafkaArgumentError, KafkaBlockTimeoutError, KafkaClosedError, kafkaError } from '../errors/index.js';
 import { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { sleep, backoffMs } from '../cluster/retry.js';
 import { BufferMemory } from './buffer-memory.js';
 import { ProducerIdentity } from './idempotence.js';
-import { DefaultPartitioner, type Partitioner } from './partitioner.js';
-import { estimateRecordBytes, type RecordMetadata } from './producer-batch.js';
+import { DefaultPartitioner, type Partitioner, type PartitionerInput } from './partitioner.js';
+import type { WrittenHeader } from './batch-writer.js';
+import type { RecordMetadata, RejectRecord, ResolveRecord } from './producer-batch.js';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import { Sender } from './sender.js';
@@ -30,8 +30,17 @@ export interface ProducerRecord {
 
 const toBuffer = (b: Bytes | null | undefined): Buffer | null => (b === null || b === undefined ? null : typeof b === 'string' ? Buffer.from(b) : b);
 
-function headersOf(h: ProducerRecord['headers']): { key: Buffer; value: Buffer | null }[] {
-  if (h === undefined) return [];
+interface Prepared {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: WrittenHeader[] | undefined;
+  timestamp: number;
+  bytes: number;
+  partitionCount: number;
+}
+
+function headersOf(h: ProducerRecord['headers']): WrittenHeader[] | undefined {
+  if (h === undefined) return undefined;
   const list = Array.isArray(h) ? (h as readonly { key: string; value: Bytes | null }[]) : Object.entries(h).map(([key, value]) => ({ key, value }));
   return list.map((x) => ({ key: Buffer.from(x.key), value: toBuffer(x.value) }));
 }
@@ -45,6 +54,11 @@ export class KafkaProducer {
   private readonly identity: ProducerIdentity | undefined;
   private readonly sender: Sender;
   private connecting: Promise<void> | undefined;
+  private connected = false;
+  private fastAppends = 0;
+  private readonly partitionerInput: PartitionerInput = { topic: '', key: null, partitionCount: 0, availablePartitions: [] };
+  /** Per topic, the last append still waiting (for metadata or buffer space): later appends queue behind it. */
+  private readonly appending = new Map<string, { count: number; tail: Promise<void> }>();
   private closed = false;
 
   constructor(options: ProducerOptions) {
@@ -52,7 +66,12 @@ export class KafkaProducer {
     this.cluster = new KafkaCluster(options, options.allowAutoTopicCreation ?? true);
     this.partitioner = options.partitioner ?? new DefaultPartitioner();
     this.memory = new BufferMemory(this.options.bufferMemoryBytes);
-    this.accumulator = new RecordAccumulator({ batchSizeBytes: this.options.batchSizeBytes, lingerMs: this.options.lingerMs });
+    this.accumulator = new RecordAccumulator({
+      batchSizeBytes: this.options.batchSizeBytes,
+      lingerMs: this.options.lingerMs,
+      // Room for the request's own fields around the batch.
+      growLimitBytes: Math.max(this.options.batchSizeBytes, this.options.maxRequestSizeBytes - 1024),
+    });
     this.identity = this.options.idempotent ? new ProducerIdentity() : undefined;
     this.sender = new Sender(this.cluster, this.accumulator, this.memory, this.identity, {
       acks: this.options.acks,
@@ -60,6 +79,8 @@ export class KafkaProducer {
       requestTimeoutMs: this.cluster.options.requestTimeoutMs,
       deliveryTimeoutMs: this.options.deliveryTimeoutMs,
       maxRequestSizeBytes: this.options.maxRequestSizeBytes,
+      retries: this.options.retries,
+      batchSizeBytes: this.options.batchSizeBytes,
     });
   }
 
@@ -68,6 +89,7 @@ export class KafkaProducer {
     this.connecting ??= (async () => {
       await this.cluster.connect();
       await this.identity?.ensure(this.cluster);
+      this.connected = true;
     })();
     this.connecting.catch(() => (this.connecting = undefined));
     return this.connecting;
@@ -82,43 +104,102 @@ export class KafkaProducer {
   /**
    * Places a record in its batch and resolves as soon as it is queued — after waiting for metadata and buffer
    * space, which is the back-pressure a fast writer should respect — with a promise of its delivery.
+   *
+   * Records for one topic are appended in the order append() was called, whatever each waits for (the Java
+   * client's send() gets this from blocking its thread): a send that finds the topic's metadata or the buffer
+   * ready does not overtake one still waiting, so concurrent sends keep their order in the partition.
    */
-  async append(record: ProducerRecord): Promise<{ delivered: Promise<RecordMetadata> }> {
-    if (this.closed) throw new KafkaClosedError('the producer');
+  append(record: ProducerRecord): Promise<{ delivered: Promise<RecordMetadata> }> {
+    if (this.closed) return Promise.reject(new KafkaClosedError('the producer'));
+    if (typeof record.topic !== 'string' || record.topic === '') return Promise.reject(new KafkaArgumentError('a record needs a topic'));
     const deadline = Date.now() + this.options.maxBlockMs;
-    if (typeof record.topic !== 'string' || record.topic === '') throw new KafkaArgumentError('a record needs a topic');
+    const topic = record.topic;
+    let pending = this.appending.get(topic);
+    if (pending === undefined) this.appending.set(topic, (pending = { count: 0, tail: Promise.resolve() }));
+    const queue = pending;
+    queue.count++;
+    // Counted down before the caller resumes, so a caller's next tryAppend() finds the way clear.
+    const appended = queue.tail.then(() =>
+      this.appendInOrder(record, deadline).finally(() => {
+        if (--queue.count === 0 && this.appending.get(topic) === queue) this.appending.delete(topic);
+      }),
+    );
+    queue.tail = appended.then(
+      () => {},
+      () => {},
+    );
+    return appended;
+  }
+
+  /**
+   * Appends without waiting when nothing has to be waited for: connected, the topic's partition count known and
+   * fresh, no earlier append of the topic pending and buffer space free. False when the caller must use append().
+   * The fast path of a writer with many records (no promise per record: the callbacks settle the delivery).
+   */
+  tryAppend(record: ProducerRecord, resolve: ResolveRecord, reject: RejectRecord): boolean {
+    if (this.closed || !this.connected || this.appending.has(record.topic)) return false;
+    // Metadata age is looked at every 256th record: reading the clock per record costs more than the append.
+    if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return false;
+    const partitionCount = this.cluster.metadata.partitionCount(record.topic);
+    if (partitionCount === undefined || partitionCount <= 0) return false;
+    const prepared = this.prepare(record, partitionCount);
+    if (!this.memory.tryReserve(prepared.bytes)) return false;
+    this.place(record, prepared, resolve, reject);
+    return true;
+  }
+
+  private async appendInOrder(record: ProducerRecord, deadline: number): Promise<{ delivered: Promise<RecordMetadata> }> {
+    if (this.closed) throw new KafkaClosedError('the producer');
     await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
     const partitionCount = await this.partitionCount(record.topic, deadline);
-    const key = toBuffer(record.key);
-    const input: RecordInput = { key, value: toBuffer(record.value), headers: headersOf(record.headers), timestamp: record.timestamp ?? Date.now() };
-    const bytes = estimateRecordBytes(input);
-    if (bytes > this.options.maxRequestSizeBytes) {
-      throw kafkaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${bytes} bytes, over max.request.size (${this.options.maxRequestSizeBytes})`);
-    }
-    let partition = record.partition ?? -1;
-    if (record.partition !== undefined && (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount)) {
-      throw new KafkaArgumentError(`partition ${record.partition} is not in ${record.topic}'s ${partitionCount} partitions`);
-    }
-    await this.memory.reserve(bytes, Math.max(0, deadline - Date.now()));
+    const prepared = this.prepare(record, partitionCount);
+    await this.memory.reserve(prepared.bytes, Math.max(0, deadline - Date.now()));
     if (this.closed) {
-      this.memory.release(bytes);
+      this.memory.release(prepared.bytes);
       throw new KafkaClosedError('the producer');
-    }
-    if (record.partition === undefined) {
-      const available = this.cluster.metadata.availablePartitions(record.topic);
-      const choose = () => this.partitioner.partition({ topic: record.topic, key, partitionCount, availablePartitions: available });
-      partition = choose();
-      if (key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(record.topic, partition, bytes)) {
-        this.partitioner.onNewBatch(record.topic, available, partitionCount, partition);
-        partition = choose();
-      }
     }
     let resolve!: (md: RecordMetadata) => void;
     let reject!: (err: Error) => void;
     const delivered = new Promise<RecordMetadata>((res, rej) => ((resolve = res), (reject = rej)));
-    this.accumulator.append(record.topic, partition, input, bytes, input.timestamp!, Date.now(), resolve, reject);
-    this.sender.wakeup();
+    this.place(record, prepared, resolve, reject);
     return { delivered };
+  }
+
+  /** The record's bytes, its size, and its explicit partition checked against the topic's count. */
+  private prepare(record: ProducerRecord, partitionCount: number): Prepared {
+    const key = toBuffer(record.key);
+    const value = toBuffer(record.value);
+    const headers = headersOf(record.headers);
+    let bytes = 21 + (key === null ? 0 : key.length) + (value === null ? 0 : value.length);
+    if (headers !== undefined) for (const h of headers) bytes += 2 + h.key.length + (h.value?.length ?? 0);
+    if (bytes > this.options.maxRequestSizeBytes) {
+      throw kafkaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${bytes} bytes, over max.request.size (${this.options.maxRequestSizeBytes})`);
+    }
+    if (record.partition !== undefined && (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitionCount)) {
+      throw new KafkaArgumentError(`partition ${record.partition} is not in ${record.topic}'s ${partitionCount} partitions`);
+    }
+    return { key, value, headers, timestamp: record.timestamp ?? Date.now(), bytes, partitionCount };
+  }
+
+  /** Picks the partition (after the buffer space is taken, so the sticky choice sees the batches as they are) and appends. */
+  private place(record: ProducerRecord, p: Prepared, resolve: ResolveRecord, reject: RejectRecord): void {
+    let partition = record.partition ?? -1;
+    if (record.partition === undefined) {
+      const available = this.cluster.metadata.availablePartitions(record.topic);
+      // One input object, refilled per record: partitioners read it during the call only.
+      const input = this.partitionerInput;
+      input.topic = record.topic;
+      input.key = p.key;
+      input.partitionCount = p.partitionCount;
+      input.availablePartitions = available;
+      partition = this.partitioner.partition(input);
+      if (p.key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(record.topic, partition, p.bytes)) {
+        this.partitioner.onNewBatch(record.topic, available, p.partitionCount, partition);
+        partition = this.partitioner.partition(input);
+      }
+    }
+    this.accumulator.append(record.topic, partition, p.key, p.value, p.headers, p.bytes, p.timestamp, Date.now(), resolve, reject);
+    this.sender.wakeup();
   }
 
   private async withinBlock<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {

@@ -1,7 +1,9 @@
-// One batch of records for one partition, from its first append to its acknowledgement: the records, the promises
-// to settle per record, the idempotent sequence once fixed, and the encoded bytes (kept for retries, so a retry
-// sends exactly the bytes, sequence included, that the first attempt sent).
+// One batch of records for one partition, from its first append to its acknowledgement: the records (written into
+// the batch's buffer as they arrive, see batch-writer.ts), the callbacks to settle per record, the idempotent
+// sequence once fixed, and the sealed bytes (kept for retries, so a retry sends exactly the bytes, sequence
+// included, that the first attempt sent).
 import type { RecordInput } from '../../protocol/records/index.js';
+import { BatchWriter, type BatchIdentity, type WrittenHeader, type WrittenRecord } from './batch-writer.js';
 
 export interface RecordMetadata {
   topic: string;
@@ -12,22 +14,28 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-interface Delivery {
-  timestamp: number;
-  resolve: (md: RecordMetadata) => void;
-  reject: (err: Error) => void;
-}
+/** Told the failed record (read back from the batch) too: a writer with one callback for many records can report it. */
+export type RejectRecord = (err: Error, record: WrittenRecord) => void;
+export type ResolveRecord = (md: RecordMetadata) => void;
 
 /** Bytes a record adds to a batch, roughly: what batch.size and buffer.memory count. */
 export function estimateRecordBytes(r: RecordInput): number {
   let n = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) n += 2 + h.key.length + (h.value?.length ?? 0);
+  if (r.headers !== undefined) for (const h of r.headers) n += 2 + h.key.length + (h.value?.length ?? 0);
   return n;
 }
 
+/** Consecutive records with the same callbacks and timestamp: a writer with one callback for all records adds no object per record. */
+interface Run {
+  resolve: ResolveRecord;
+  reject: RejectRecord;
+  timestamp: number;
+  count: number;
+}
+
 export class ProducerBatch {
-  readonly records: RecordInput[] = [];
-  private readonly deliveries: Delivery[] = [];
+  private readonly writer: BatchWriter;
+  private readonly runs: Run[] = [];
   sizeBytes = 0;
   attempts = 0;
   /** Fixed when the batch is first sent by an idempotent producer. */
@@ -43,31 +51,75 @@ export class ProducerBatch {
     readonly topic: string,
     readonly partition: number,
     readonly createdMs: number,
-  ) {}
-
-  get recordCount(): number {
-    return this.records.length;
+    initialBytes: number,
+  ) {
+    this.writer = new BatchWriter(initialBytes);
   }
 
-  add(record: RecordInput, bytes: number, timestamp: number, resolve: Delivery['resolve'], reject: Delivery['reject']): void {
-    this.records.push(record);
-    this.deliveries.push({ timestamp, resolve, reject });
+  get recordCount(): number {
+    return this.writer.count;
+  }
+
+  add(key: Buffer | null, value: Buffer | null, headers: readonly WrittenHeader[] | undefined, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+    this.writer.append(key, value, headers, timestamp);
+    const last = this.runs.length === 0 ? undefined : this.runs[this.runs.length - 1]!;
+    if (last !== undefined && last.resolve === resolve && last.reject === reject && last.timestamp === timestamp) last.count++;
+    else this.runs.push({ resolve, reject, timestamp, count: 1 });
     this.sizeBytes += bytes;
+  }
+
+  seal(id: BatchIdentity): Promise<Buffer> {
+    return this.writer.seal(id);
   }
 
   succeed(baseOffset: bigint, logAppendTimeMs: bigint): void {
     const appendTime = logAppendTimeMs >= 0n ? Number(logAppendTimeMs) : -1;
-    this.deliveries.forEach((d, i) =>
-      d.resolve({
-        topic: this.topic,
-        partition: this.partition,
-        offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: appendTime >= 0 ? appendTime : d.timestamp,
-      }),
-    );
+    let i = 0;
+    for (const run of this.runs) {
+      for (let n = 0; n < run.count; n++, i++) {
+        run.resolve({
+          topic: this.topic,
+          partition: this.partition,
+          offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
+          timestamp: appendTime >= 0 ? appendTime : run.timestamp,
+        });
+      }
+    }
+  }
+
+  /** After success: the batch's buffer goes back to the pool (the request that carried it has its answer). */
+  recycle(): void {
+    this.encoded = undefined;
+    this.writer.recycle();
+  }
+
+  /**
+   * The same records, with their callbacks, in batches of at most `maxBytes` (by the batch.size count): for a
+   * batch the broker found too large.
+   */
+  split(maxBytes: number, nowMs: number): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    let current: ProducerBatch | undefined;
+    const records = this.writer.records();
+    for (const run of this.runs) {
+      for (let n = 0; n < run.count; n++) {
+        const r = records.next().value as WrittenRecord;
+        let bytes = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        for (const h of r.headers) bytes += 2 + h.key.length + (h.value?.length ?? 0);
+        if (current === undefined || (current.recordCount > 0 && current.sizeBytes + bytes > maxBytes)) {
+          if (current !== undefined) current.closed = true;
+          current = new ProducerBatch(this.topic, this.partition, Math.min(this.createdMs, nowMs), maxBytes);
+          out.push(current);
+        }
+        current.add(r.key, r.value, r.headers, bytes, r.timestamp, run.resolve, run.reject);
+      }
+    }
+    if (current !== undefined) current.closed = true;
+    return out;
   }
 
   fail(err: Error): void {
-    for (const d of this.deliveries) d.reject(err);
+    const records = this.writer.records();
+    for (const run of this.runs) for (let n = 0; n < run.count; n++) run.reject(err, records.next().value as WrittenRecord);
   }
 }

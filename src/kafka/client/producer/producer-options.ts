@@ -40,6 +40,8 @@ export interface ResolvedProducerOptions {
   deliveryTimeoutMs: number;
   maxRequestSizeBytes: number;
   idempotent: boolean;
+  /** retries: attempts after the first for a failed batch, besides delivery.timeout.ms (default unlimited, as Java's MAX_INT). */
+  retries: number;
 }
 
 function nonNegative(name: string, v: number | undefined, fallback: number, min = 0): number {
@@ -68,5 +70,6 @@ export function resolveProducerOptions(o: ProducerOptions): ResolvedProducerOpti
     deliveryTimeoutMs: nonNegative('deliveryTimeoutMs', o.deliveryTimeoutMs, 120_000, 1),
     maxRequestSizeBytes: nonNegative('maxRequestSizeBytes', o.maxRequestSizeBytes, 1_048_576, 1),
     idempotent,
+    retries: o.retries === undefined ? Number.MAX_SAFE_INTEGER : nonNegative('retries', o.retries, 0),
   };
 }

@@ -10,7 +10,7 @@ import { backoffMs } from '../cluster/retry.js';
 import type { BufferMemory } from './buffer-memory.js';
 import type { ProducerIdentity } from './idempotence.js';
 import type { ProducerBatch } from './producer-batch.js';
-import { encodeProducerBatch, produceRequest } from './produce-request.js';
+import { produceRequest } from './produce-request.js';
 import type { RecordAccumulator } from './record-accumulator.js';
 
 /** Produce v3 is the first to carry v2 record batches (headers, producer ids). */
@@ -23,6 +23,8 @@ export interface SenderOptions {
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
   maxRequestSizeBytes: number;
+  retries: number;
+  batchSizeBytes: number;
 }
 
 export class Sender {
@@ -32,6 +34,8 @@ export class Sender {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private refreshing = false;
+  private releasing = 0;
+  private releaseScheduled = false;
 
   constructor(
     private readonly cluster: KafkaCluster,
@@ -137,7 +141,7 @@ export class Sender {
       batch.producerEpoch = this.identity.producerEpoch;
       batch.baseSequence = this.identity.takeSequence(batch.topic, batch.partition, batch.recordCount);
     }
-    batch.encoded = await encodeProducerBatch(batch.records, {
+    batch.encoded = await batch.seal({
       compression: this.options.compression,
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
@@ -178,7 +182,18 @@ export class Sender {
       if (p === undefined) {
         this.failed(b, new KafkaClientError(`the Produce response has no answer for ${b.topic}-${b.partition}`, false));
       } else if (p.errorCode === 0) {
-        this.complete(b, () => b.succeed(p.baseOffset, p.logAppendTimeMs ?? -1n));
+        this.complete(b, () => {
+          b.succeed(p.baseOffset, p.logAppendTimeMs ?? -1n);
+          b.recycle();
+        });
+      } else if ((p.errorCode === ErrorCode.MESSAGE_TOO_LARGE || p.errorCode === ErrorCode.RECORD_LIST_TOO_LARGE) && b.recordCount > 1) {
+        // Too large for the topic's max.message.bytes (a batch that grew behind an in-flight one can be): sent
+        // again in batch.size pieces, as the Java client splits a batch on MESSAGE_TOO_LARGE. Being the
+        // partition's only batch in flight, the sequences it took are the partition's last.
+        if (b.baseSequence >= 0) this.identity?.rewindSequence(b.topic, b.partition, b.baseSequence);
+        const pieces = b.split(this.options.batchSizeBytes, Date.now());
+        this.accumulator.requeueFront(pieces[0]!, ...pieces.slice(1));
+        this.accumulator.unmute(b);
       } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker already has this batch (an earlier attempt was written but its answer was lost).
         this.complete(b, () => b.succeed(-1n, -1n));
@@ -195,7 +210,7 @@ export class Sender {
   /** A failed attempt: back in the queue for another if the error is retriable and time remains, else settled. */
   private failed(batch: ProducerBatch, err: Error): void {
     const now = Date.now();
-    if (isRetriable(err) && now - batch.createdMs < this.options.deliveryTimeoutMs) {
+    if (isRetriable(err) && batch.attempts <= this.options.retries && now - batch.createdMs < this.options.deliveryTimeoutMs) {
       batch.retryAtMs = now + backoffMs(batch.attempts - 1, this.cluster.retry);
       this.accumulator.requeueFront(batch);
       this.accumulator.unmute(batch);
@@ -206,9 +221,26 @@ export class Sender {
 
   private complete(batch: ProducerBatch, settle: () => void): void {
     this.accumulator.unmute(batch);
-    this.memory.release(batch.sizeBytes);
+    this.releaseSoon(batch.sizeBytes);
     settle();
     this.notifyIdle();
+  }
+
+  /**
+   * Frees buffer memory after the next send pass: a writer waiting for space resumes only once the partition's
+   * next batch is on the wire, so the broker works on it while the writer fills the freed space.
+   */
+  private releaseSoon(bytes: number): void {
+    this.releasing += bytes;
+    if (this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    this.wakeup();
+    setImmediate(() => {
+      this.releaseScheduled = false;
+      const freed = this.releasing;
+      this.releasing = 0;
+      this.memory.release(freed);
+    });
   }
 
   stop(): void {
