@@ -1,0 +1,318 @@
+// Replication and failover with three real broker processes on our ZooKeeper, used by unmodified kafkajs and kcat:
+// replication-factor-3 topics whose followers fetch from the leader; acks=all answered only once the ISR has the
+// records; a follower that stops fetching leaves the ISR through AlterIsr and comes back; the leader killed with
+// SIGKILL while clients produce with acks=all — a new leader from the ISR, no acknowledged record lost, the killed
+// broker truncating, catching up and rejoining; the controller killed and another broker taking over. Replica logs
+// are compared batch by batch on disk.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { KafkaZkClient } from '../../src/kafka/zk/kafka-zk-client.js';
+import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/client/index.js';
+import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { readStoredBatches } from '../support/kafka-log.js';
+import { freePort } from '../support/ports.js';
+import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
+
+const { Kafka, logLevel } = kafkajs;
+type Kafka = InstanceType<typeof Kafka>;
+
+const BROKER_IDS = [1, 2, 3];
+const SESSION_TIMEOUT_MS = 4000;
+const LAG_TIME_MAX_MS = 1500;
+const COMMON = [
+  'num.partitions=1',
+  'default.replication.factor=3',
+  'offsets.topic.replication.factor=3',
+  'offsets.topic.num.partitions=3',
+  'min.insync.replicas=2',
+  `zookeeper.session.timeout.ms=${SESSION_TIMEOUT_MS}`,
+  `replica.lag.time.max.ms=${LAG_TIME_MAX_MS}`,
+  'replica.fetch.backoff.ms=100',
+  'group.initial.rebalance.delay.ms=0',
+  'auto.leader.rebalance.enable=false',
+];
+const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+let zkServer: OurZk;
+let zk: ZooKeeperClient;
+let kafkaZk: KafkaZkClient;
+const processes = new BrokerProcesses();
+const brokers = new Map<number, { dir: string; port: number; process?: BrokerProcess }>();
+
+const bootstrap = () => [...brokers.values()].map((b) => `127.0.0.1:${b.port}`);
+
+async function startBroker(id: number): Promise<void> {
+  const b = brokers.get(id)!;
+  b.process = processes.spawn(b.dir, [`broker.id=${id}`, `listeners=PLAINTEXT://127.0.0.1:${b.port}`, `zookeeper.connect=${zkServer.connectString}`, ...COMMON], 60_000);
+  await b.process.started;
+}
+
+function alive(id: number): boolean {
+  const p = brokers.get(id)!.process;
+  return p !== undefined && p.child.exitCode === null && p.child.signalCode === null;
+}
+
+function kafka(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: bootstrap(), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } });
+}
+
+before(async () => {
+  zkServer = await startOurZooKeeper({ extraConfig: { tickTime: '500' } });
+  zk = await connectZooKeeper(zkServer.connectString, { sessionTimeoutMs: 6000 });
+  kafkaZk = new KafkaZkClient(zk);
+  for (const id of BROKER_IDS) brokers.set(id, { dir: processes.workDir('zkafka-replication-'), port: await freePort() });
+  await Promise.all(BROKER_IDS.map(startBroker));
+});
+
+after(async () => {
+  await processes.cleanup();
+  await zk?.close();
+  await zkServer?.stop();
+});
+
+function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-b', bootstrap().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kcat ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Every value in the partition, read by kcat from the beginning to the end. */
+async function consumeValues(topic: string, partition = 0): Promise<string[]> {
+  const r = await kcat(['-C', '-t', topic, '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%s\\n']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+/** The Kafka error name kafkajs reports, looking through its retry wrappers. */
+function errorType(err: unknown): string {
+  let e = err as { type?: string; originalError?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (e.type) return e.type;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return String(err);
+}
+
+async function partitionState(topic: string, partition = 0) {
+  const s = await kafkaZk.getPartitionState(topic, partition);
+  assert.ok(s, `${topic}-${partition} has a state znode`);
+  return s;
+}
+
+async function createTopic(topic: string, partitions: number, configEntries: { name: string; value: string }[] = []): Promise<void> {
+  const admin = kafka('admin').admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 3, configEntries }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  for (let p = 0; p < partitions; p++) await waitFor(`${topic}-${p} in sync on three brokers`, async () => (await partitionState(topic, p)).state.isr.length === 3);
+}
+
+/** The batches of a partition on one broker, as stored: (base offset, bytes) in log order. */
+function storedBatches(brokerId: number, topic: string, partition: number): string[] {
+  const dir = join(brokers.get(brokerId)!.dir, 'kafka-logs', `${topic}-${partition}`);
+  if (!existsSync(dir)) return [];
+  return readStoredBatches(dir).map((b) => `${b.baseOffset}:${b.bytes.toString('base64')}`);
+}
+
+/** Waits until every replica of the partition stores the same batches, offset by offset; returns how many. */
+async function replicasIdentical(topic: string, partition = 0): Promise<number> {
+  let last = '';
+  try {
+    return await waitFor(`identical replica logs of ${topic}-${partition}`, () => {
+      const logs = BROKER_IDS.map((id) => storedBatches(id, topic, partition));
+      last = logs.map((l, i) => `broker ${BROKER_IDS[i]}: ${l.length} batches, last at ${l.at(-1)?.split(':')[0]}`).join('; ');
+      return logs.every((l) => l.length > 0 && l.length === logs[0]!.length && l.every((b, i) => b === logs[0]![i])) ? logs[0]!.length : undefined;
+    }, 30_000);
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (${last})`);
+  }
+}
+
+test('an rf=3 topic: acks=all from kafkajs and kcat is answered once the ISR has the records; every replica stores the same batches', async () => {
+  const topic = 'replicated';
+  await createTopic(topic, 3);
+  const producer = kafka('rep-producer').producer();
+  await producer.connect();
+  const sent: string[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const messages = Array.from({ length: 5 }, (_, j) => ({ value: `js-${i * 5 + j}`, partition: (i * 5 + j) % 3 }));
+      await producer.send({ topic, acks: -1, messages });
+      sent.push(...messages.map((m) => m.value));
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  if (hasKcat) {
+    const lines = Array.from({ length: 30 }, (_, i) => `kcat-${i}`);
+    const r = await kcat(['-P', '-t', topic, '-p', '1', '-X', 'acks=all'], lines.join('\n') + '\n');
+    assert.equal(r.code, 0, r.stderr);
+    sent.push(...lines);
+  }
+  for (let p = 0; p < 3; p++) {
+    const batches = await replicasIdentical(topic, p);
+    assert.ok(batches > 0);
+    // The followers hold the leader's batches byte for byte, so each replica's high watermark covers them all.
+    const s = await partitionState(topic, p);
+    assert.deepEqual([...s.state.isr].sort(), BROKER_IDS);
+  }
+  if (hasKcat) {
+    const read = (await Promise.all([0, 1, 2].map((p) => consumeValues(topic, p)))).flat();
+    assert.deepEqual(read.sort(), [...sent].sort(), 'every record read once');
+  }
+});
+
+test('a follower that stops fetching leaves the ISR through AlterIsr after replica.lag.time.max.ms and rejoins once caught up; acks=all below min.insync.replicas is refused', async () => {
+  const topic = 'lagging';
+  await createTopic(topic, 1, [{ name: 'min.insync.replicas', value: '3' }]);
+  const before = await partitionState(topic);
+  const leader = before.state.leader;
+  const follower = before.state.isr.find((id) => id !== leader)!;
+  const producer = kafka('lag-producer').producer({ retry: { retries: 0 } });
+  await producer.connect();
+  const stopped = brokers.get(follower)!.process!.child;
+  try {
+    await producer.send({ topic, acks: -1, messages: [{ value: 'in-sync' }] });
+    stopped.kill('SIGSTOP');
+    // The write reaches the leader but the stopped follower never fetches it: once the leader drops the follower the
+    // high watermark passes it, and the answer says the ISR became too small.
+    await assert.rejects(producer.send({ topic, acks: -1, timeout: 20_000, messages: [{ value: 'while-lagging' }] }), (err: Error) => {
+      assert.equal(errorType(err), 'NOT_ENOUGH_REPLICAS_AFTER_APPEND');
+      return true;
+    });
+    const shrunk = await waitFor('the ISR without the stopped follower', async () => {
+      const s = await partitionState(topic);
+      return s.state.isr.includes(follower) ? undefined : s;
+    });
+    assert.equal(shrunk.state.leader, leader);
+    assert.equal(shrunk.state.leaderEpoch, before.state.leaderEpoch, 'a leader-initiated ISR change keeps the leader epoch');
+    assert.ok(shrunk.zkVersion > before.zkVersion);
+    assert.match(brokers.get(leader)!.process!.output(), new RegExp(`Shrinking ISR of ${topic}-0 from`));
+    await assert.rejects(producer.send({ topic, acks: -1, messages: [{ value: 'refused' }] }), (err: Error) => {
+      assert.equal(errorType(err), 'NOT_ENOUGH_REPLICAS');
+      return true;
+    });
+  } finally {
+    stopped.kill('SIGCONT');
+  }
+  try {
+    await waitFor('the follower back in the ISR', async () => (await partitionState(topic)).state.isr.includes(follower), 30_000);
+    await producer.send({ topic, acks: -1, messages: [{ value: 'in-sync-again' }] });
+  } finally {
+    await producer.disconnect();
+  }
+  await replicasIdentical(topic);
+  if (hasKcat) {
+    const values = await consumeValues(topic);
+    assert.deepEqual(values, ['in-sync', 'while-lagging', 'in-sync-again'], 'appended though answered with an error; the write refused before the append is not there');
+  }
+});
+
+test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new leader from the ISR, no acknowledged record lost, the killed broker truncates, catches up and rejoins', { skip: hasKcat ? false : 'kcat is not installed' }, async (t) => {
+  const topic = 'failover';
+  await createTopic(topic, 1);
+  const before = await partitionState(topic);
+  const oldLeader = before.state.leader;
+  const acked = new Set<string>();
+  const producer = kafka('failover-producer').producer({ retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } });
+  await producer.connect();
+  let producing = true;
+  let seq = 0;
+  let failures = 0;
+  const loop = (async () => {
+    while (producing) {
+      const value = `v-${seq++}`;
+      try {
+        await producer.send({ topic, acks: -1, timeout: 5000, messages: [{ value }] });
+        acked.add(value);
+      } catch {
+        failures++;
+      }
+    }
+  })();
+  try {
+    await waitFor('records acknowledged before the kill', () => acked.size >= 50);
+    await processes.kill9(brokers.get(oldLeader)!.process!);
+    const killedAt = acked.size;
+    const killedMs = Date.now();
+    const elected = await waitFor('a new leader', async () => {
+      const s = await partitionState(topic);
+      return s.state.leader !== oldLeader && s.state.leader >= 0 ? s : undefined;
+    }, 30_000);
+    t.diagnostic(`new leader ${elected.state.leader} in the state znode ${Date.now() - killedMs} ms after the kill (session timeout ${SESSION_TIMEOUT_MS} ms)`);
+    assert.ok(before.state.isr.includes(elected.state.leader), 'the new leader comes from the ISR');
+    assert.ok(elected.state.leaderEpoch > before.state.leaderEpoch, 'the leader epoch was bumped');
+    assert.ok(!elected.state.isr.includes(oldLeader), 'the dead broker left the ISR');
+    await waitFor('kafkajs acknowledged records after the failover', () => acked.size >= killedAt + 50, 60_000);
+    const lines = Array.from({ length: 20 }, (_, i) => `kcat-after-${i}`);
+    const r = await kcat(['-P', '-t', topic, '-p', '0', '-X', 'acks=all'], lines.join('\n') + '\n');
+    assert.equal(r.code, 0, r.stderr);
+    for (const l of lines) acked.add(l);
+  } finally {
+    producing = false;
+    await loop;
+    await producer.disconnect();
+  }
+  const read = await consumeValues(topic);
+  const missing = [...acked].filter((v) => !read.includes(v));
+  assert.deepEqual(missing, [], `every acknowledged record is there (${acked.size} acknowledged, ${failures} sends failed)`);
+  t.diagnostic(`${acked.size} records acknowledged, ${failures} sends failed, ${read.length} records read`);
+
+  await startBroker(oldLeader);
+  await waitFor('the restarted broker back in the ISR', async () => (await partitionState(topic)).state.isr.includes(oldLeader), 60_000);
+  const batches = await replicasIdentical(topic);
+  assert.ok(batches > 0);
+  t.diagnostic(`restarted broker: ${/Truncated failover-0 from \d+ to \d+/.exec(brokers.get(oldLeader)!.process!.output())?.[0] ?? 'no truncation needed'}; ${batches} identical batches on three brokers`);
+  assert.deepEqual((await consumeValues(topic)).sort(), read.sort(), 'the restarted broker changed nothing the others serve');
+});
+
+test('SIGKILL of the controller: another broker takes /controller, moves the dead broker\'s leaderships and serves new topics', { skip: hasKcat ? false : 'kcat is not installed' }, async () => {
+  const controller = await waitFor('a controller', async () => (await kafkaZk.getControllerId()) ?? undefined);
+  const topic = 'after-controller';
+  await createTopic(topic, 3);
+  await processes.kill9(brokers.get(controller)!.process!);
+  const next = await waitFor('a new controller', async () => {
+    const id = await kafkaZk.getControllerId();
+    return id !== null && id !== controller ? id : undefined;
+  }, 30_000);
+  assert.ok(alive(next));
+  for (let p = 0; p < 3; p++) {
+    await waitFor(`${topic}-${p} led by a live broker`, async () => {
+      const s = await partitionState(topic, p);
+      return s.state.leader !== controller && s.state.leader >= 0 && !s.state.isr.includes(controller);
+    }, 30_000);
+  }
+  const r = await kcat(['-P', '-t', topic, '-p', '2', '-X', 'acks=all'], 'x\ny\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await consumeValues(topic, 2), ['x', 'y']);
+  const admin = kafka('admin-after').admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'created-by-new-controller', numPartitions: 1, replicationFactor: 2 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  await startBroker(controller);
+  for (let p = 0; p < 3; p++) await waitFor(`${topic}-${p} in sync on three brokers again`, async () => (await partitionState(topic, p)).state.isr.length === 3, 60_000);
+  assert.equal(await replicasIdentical(topic, 2), 1);
+});
