@@ -52,6 +52,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * longer; the broker then starts anyway and its metadata fills in later.
  */
 const FIRST_METADATA_WAIT_MS = 10_000;
+const UNCLEAN_LEADER_ELECTION_ENABLE = 'unclean.leader.election.enable';
 
 /** What a replica manager is built from. */
 export interface ReplicaControlContext {
@@ -114,19 +115,24 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
   };
 }
 
-function controllerService(config: KafkaConfig, brokerId: number, kafkaZk: KafkaZkClient, log: BrokerLog): ControllerService {
-  return new ControllerService({
+function controllerService(config: KafkaConfig, brokerId: number, kafkaZk: KafkaZkClient, topicConfigs: ZkTopicConfigSource, log: BrokerLog): ControllerService {
+  const service = new ControllerService({
     brokerId,
     kafkaZk,
     interBrokerListenerName: config.interBrokerListenerName,
     deleteTopicEnable: config.deleteTopicEnable,
-    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+    uncleanLeaderElectionEnable: (topic) => topicConfigs.topicConfig(topic).get(UNCLEAN_LEADER_ELECTION_ENABLE) === true,
     autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
     leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
     leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000,
     controllerSocketTimeoutMs: config.controllerSocketTimeoutMs,
     log,
   });
+  // Switching unclean election on gives offline partitions of the topic a leader (Kafka's TopicUncleanLeaderElectionEnable).
+  topicConfigs.onChange((topic) => {
+    if (topicConfigs.topicConfig(topic).get(UNCLEAN_LEADER_ELECTION_ENABLE) === true) service.uncleanLeaderElectionEnabled(topic);
+  });
+  return service;
 }
 
 /** The broker id: configured, else stored in meta.properties, else generated from /brokers/seqid. */
@@ -344,7 +350,7 @@ export class KafkaServer {
         });
     const replicaControl: Parts['replicaControl'] = replicas ?? opts.replicaControl!({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log });
     const producerIds = new ProducerIdManager(brokerId, opts.producerIdBlocks ?? new ZooKeeperProducerIdBlockStore(() => kafkaZk.zk));
-    const controller = controllerService(config, brokerId, kafkaZk, log);
+    const controller = controllerService(config, brokerId, kafkaZk, topicConfigs, log);
     const adminDeps = adminHandlerDeps({
       zk: kafkaZk,
       metadata: metadataCache,
