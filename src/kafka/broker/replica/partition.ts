@@ -333,10 +333,11 @@ export class Partition {
 
   /**
    * The fetcher's entry point as follower: the leader's batches appended with their offsets, the producer state
-   * advanced from their headers, and the high watermark taken from the leader's (never past our own log end).
-   * `leaderEpoch` is the epoch the fetch was made under: if the partition moved on meanwhile nothing is appended.
+   * advanced from their headers, and the high watermark taken from the leader's (never past our own log end); records
+   * the leader deleted (its log start offset moved) go here too once the high watermark covers them. `leaderEpoch` is
+   * the epoch the fetch was made under: if the partition moved on meanwhile nothing is appended.
    */
-  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch): Promise<void> {
+  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch, leaderLogStartOffset = -1): Promise<void> {
     return this.serially(async () => {
       this.requireFollowerAt(leaderEpoch);
       const before = this.log.logEndOffset;
@@ -346,6 +347,9 @@ export class Partition {
         this.replayProducerState(records, before);
       }
       this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
+      if (leaderLogStartOffset > this.log.logStartOffset && leaderLogStartOffset <= this.log.highWatermark) {
+        await this.log.deleteRecordsTo(leaderLogStartOffset);
+      }
     });
   }
 

@@ -117,10 +117,16 @@ export class ReplicaFetcher {
         await this.pause(this.settings.backoffMs);
         continue;
       }
+      const stillOurs = ready.filter((s) => this.current(s));
+      if (stillOurs.length === 0) {
+        // Partitions whose leadership changed under us: the replica manager moves them shortly. Never spin meanwhile.
+        await this.pause(this.settings.backoffMs);
+        continue;
+      }
       try {
-        const truncating = ready.filter((s) => s.truncating);
+        const truncating = stillOurs.filter((s) => s.truncating);
         if (truncating.length > 0) await this.truncate(this.client, truncating);
-        const fetching = ready.filter((s) => !s.truncating && this.current(s));
+        const fetching = stillOurs.filter((s) => !s.truncating && this.current(s));
         if (fetching.length > 0) await this.fetch(this.client, fetching);
       } catch (err) {
         if (this.stopped) break;
@@ -229,17 +235,17 @@ export class ReplicaFetcher {
       for (const p of t.partitions) {
         const s = byKey.get(tpKey({ topic: t.topic ?? '', partition: p.partitionIndex }));
         if (!s || !this.current(s) || s.partition.log.logEndOffset !== offsets.get(s)) continue;
-        await this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.records);
+        await this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records);
       }
     }
   }
 
-  private async onPartitionData(client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, records: Buffer | null): Promise<void> {
+  private async onPartitionData(client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null): Promise<void> {
     const name = s.partition.name;
     switch (errorCode) {
       case ErrorCode.NONE:
         try {
-          await s.partition.appendRecordsAsFollower(wholeBatches(records), Number(highWatermark), s.leaderEpoch);
+          await s.partition.appendRecordsAsFollower(wholeBatches(records), Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
         } catch (err) {
           this.say('ERROR', `Unexpected error occurred while processing data for partition ${name}: ${(err as Error).message}`);
           this.delay(s);
@@ -252,6 +258,7 @@ export class ReplicaFetcher {
       case ErrorCode.UNKNOWN_LEADER_EPOCH:
       case ErrorCode.NOT_LEADER_OR_FOLLOWER:
       case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+        this.say('INFO', `Error ${errorCode} fetching ${name} at leader epoch ${s.leaderEpoch}; retrying after ${this.settings.backoffMs} ms`);
         this.delay(s);
         return;
       default:

@@ -118,7 +118,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       this.fetchers = new ReplicaFetcherManager({
         ...replication.fetcher,
         brokerId: this.brokerId,
-        nowMs: this.nowMs,
+        // Backoffs are waited out with real timers, so they are measured on the real clock too.
+        nowMs: Date.now,
         log: (level, message) => this.opts.log(level, message, 'kafka.server.ReplicaFetcherThread'),
       });
       this.isrTimer = setInterval(() => {

@@ -82,6 +82,9 @@ test('truncation: the follower cuts back to where its epoch history and the lead
   assert.deepEqual(truncationPoint({ epoch: 3, endOffset: 40 }, cache([[1, 0], [3, 20]], 30), 30, 22), { offset: 30, done: true });
   // The leader knows no such epoch: fall back to the high watermark.
   assert.deepEqual(truncationPoint({ epoch: -1, endOffset: -1 }, cache([[5, 0]], 30), 30, 22), { offset: 22, done: true });
-  // The follower has no epoch that old: the leader's end offset is the safe point.
-  assert.deepEqual(truncationPoint({ epoch: 1, endOffset: 7 }, cache([[4, 5]], 12), 12, 0), { offset: 7, done: true });
+  // The leader's epoch is older than any the follower knows: as LeaderEpochFileCache answers, up to the follower's
+  // first epoch start.
+  assert.deepEqual(truncationPoint({ epoch: 1, endOffset: 7 }, cache([[4, 5]], 12), 12, 0), { offset: 5, done: true });
+  // The follower tracks no epochs at all: the leader's end offset is the safe point.
+  assert.deepEqual(truncationPoint({ epoch: 1, endOffset: 7 }, cache([], 12), 12, 0), { offset: 7, done: true });
 });
