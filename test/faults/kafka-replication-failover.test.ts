@@ -36,7 +36,8 @@ const COMMON = [
   `replica.lag.time.max.ms=${LAG_TIME_MAX_MS}`,
   'replica.fetch.backoff.ms=100',
   'group.initial.rebalance.delay.ms=0',
-  'auto.leader.rebalance.enable=false',
+  'auto.leader.rebalance.enable=true',
+  'leader.imbalance.check.interval.seconds=1',
 ];
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
@@ -108,6 +109,20 @@ async function consumeValues(topic: string, partition = 0): Promise<string[]> {
   const r = await kcat(['-C', '-t', topic, '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%s\\n']);
   assert.equal(r.code, 0, r.stderr);
   return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+/** One batch of `count` records whose values are `value` (one character) repeated, sent straight to `brokerId`. */
+async function produceTo(brokerId: number, topic: string, value: string, count = 1, acks = -1): Promise<number> {
+  const client = new BrokerNetworkClient('127.0.0.1', brokers.get(brokerId)!.port, 'direct-producer', 30_000);
+  try {
+    const r = await client.send(ApiKey.Produce, 8, {
+      transactionalId: null, acks, timeoutMs: 20_000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records: buildBatch({ count, valueBytes: 3, fill: value.charCodeAt(0) }) }] }],
+    });
+    return r.responses[0]!.partitionResponses[0]!.errorCode;
+  } finally {
+    client.close();
+  }
 }
 
 async function partitionState(topic: string, partition = 0) {
@@ -192,14 +207,7 @@ test('a follower that stops fetching leaves the ISR through AlterIsr after repli
   const controller = await kafkaZk.getControllerId();
   const follower = before.state.isr.find((id) => id !== leader && id !== controller)!;
   // Produce straight to the leader: a client that refreshes metadata might ask the stopped broker and hang.
-  const client = new BrokerNetworkClient('127.0.0.1', brokers.get(leader)!.port, 'lag-producer', 30_000);
-  const produce = async (value: string): Promise<number> => {
-    const r = await client.send(ApiKey.Produce, 8, {
-      transactionalId: null, acks: -1, timeoutMs: 20_000,
-      topicData: [{ name: topic, partitionData: [{ index: 0, records: buildBatch({ valueBytes: value.length, fill: value.charCodeAt(0) }) }] }],
-    });
-    return r.responses[0]!.partitionResponses[0]!.errorCode;
-  };
+  const produce = (value: string) => produceTo(leader, topic, value);
   const stopped = brokers.get(follower)!.process!.child;
   try {
     // The leader takes the ISR the controller confirmed a moment after ZooKeeper shows it; until then it refuses.
@@ -220,14 +228,10 @@ test('a follower that stops fetching leaves the ISR through AlterIsr after repli
   } finally {
     stopped.kill('SIGCONT');
   }
-  try {
-    await waitFor('the follower back in the ISR', async () => (await partitionState(topic)).state.isr.includes(follower), 30_000);
-    await waitFor('the leader accepting acks=all again', async () => (await produce('d')) === ErrorCode.NONE);
-  } finally {
-    client.close();
-  }
+  await waitFor('the follower back in the ISR', async () => (await partitionState(topic)).state.isr.includes(follower), 30_000);
+  await waitFor('the leader accepting acks=all again', async () => (await produce('d')) === ErrorCode.NONE);
   await replicasIdentical(topic);
-  if (hasKcat) assert.deepEqual(await consumeValues(topic), ['a', 'b', 'd'], 'appended though answered with an error; the write refused before the append is not there');
+  if (hasKcat) assert.deepEqual(await consumeValues(topic), ['aaa', 'bbb', 'ddd'], 'appended though answered with an error; the write refused before the append is not there');
 });
 
 test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new leader from the ISR, no acknowledged record lost, the killed broker truncates, catches up and rejoins', { skip: hasKcat ? false : 'kcat is not installed' }, async (t) => {
@@ -241,6 +245,7 @@ test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new 
   let producing = true;
   let seq = 0;
   let failures = 0;
+  let electedEpoch = -1;
   const loop = (async () => {
     while (producing) {
       const value = `v-${seq++}`;
@@ -264,6 +269,7 @@ test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new 
     t.diagnostic(`new leader ${elected.state.leader} in the state znode ${Date.now() - killedMs} ms after the kill (session timeout ${SESSION_TIMEOUT_MS} ms)`);
     assert.ok(before.state.isr.includes(elected.state.leader), 'the new leader comes from the ISR');
     assert.ok(elected.state.leaderEpoch > before.state.leaderEpoch, 'the leader epoch was bumped');
+    electedEpoch = elected.state.leaderEpoch;
     assert.ok(!elected.state.isr.includes(oldLeader), 'the dead broker left the ISR');
     await waitFor('kafkajs acknowledged records after the failover', () => acked.size >= killedAt + 50, 60_000);
     const lines = Array.from({ length: 20 }, (_, i) => `kcat-after-${i}`);
@@ -284,66 +290,69 @@ test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new 
   await waitFor('the restarted broker back in the ISR', async () => (await partitionState(topic)).state.isr.includes(oldLeader), 60_000);
   const batches = await replicasIdentical(topic);
   assert.ok(batches > 0);
+  // auto.leader.rebalance.enable: the controller's periodic check hands leadership back to the preferred replica.
+  const back = await waitFor('leadership back on the preferred replica', async () => {
+    const s = await partitionState(topic);
+    return s.state.leader === oldLeader ? s : undefined;
+  }, 30_000);
+  assert.ok(back.state.leaderEpoch > electedEpoch);
   t.diagnostic(`restarted broker: ${/Truncated failover-0 from \d+ to \d+/.exec(brokers.get(oldLeader)!.process!.output())?.[0] ?? 'no truncation needed'}; ${batches} identical batches on three brokers`);
   assert.deepEqual((await consumeValues(topic)).sort(), read.sort(), 'the restarted broker changed nothing the others serve');
 });
 
-test('a leader killed with records its followers never fetched: the new leader writes other records at those offsets, and the restarted broker truncates its own away (OffsetsForLeaderEpoch) before catching up', async (t) => {
+test('unclean election after the whole ISR died: a replica that missed records leads, and the old leader truncates them away through OffsetsForLeaderEpoch when it returns', async (t) => {
   const topic = 'diverging';
-  const controller = await waitFor('a controller', async () => (await kafkaZk.getControllerId()) ?? undefined);
-  const leader = BROKER_IDS.find((id) => id !== controller)!;
-  const followers = BROKER_IDS.filter((id) => id !== leader);
+  const [leader, first, second] = BROKER_IDS as [number, number, number];
+  await waitFor('three brokers registered', async () => (await kafkaZk.getAllBrokers()).length === 3, 30_000);
   const admin = kafka('admin-diverge').admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [leader, ...followers] }], configEntries: [{ name: 'min.insync.replicas', value: '1' }] }],
+      topics: [{
+        topic,
+        replicaAssignment: [{ partition: 0, replicas: [leader, first, second] }],
+        configEntries: [{ name: 'min.insync.replicas', value: '1' }, { name: 'unclean.leader.election.enable', value: 'true' }],
+      }],
       waitForLeaders: true,
     });
   } finally {
     await admin.disconnect();
   }
   await waitFor('three replicas in sync', async () => (await partitionState(topic)).state.isr.length === 3);
-  const producer = kafka('diverge-producer').producer();
-  await producer.connect();
-  try {
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 5 }, (_, i) => ({ value: `common-${i}` })) });
-    for (const id of followers) brokers.get(id)!.process!.child.kill('SIGSTOP');
-    try {
-      // acks=1: the leader alone has these; the stopped followers never fetch them.
-      await producer.send({ topic, acks: 1, messages: Array.from({ length: 3 }, (_, i) => ({ value: `lost-${i}` })) });
-      await processes.kill9(brokers.get(leader)!.process!);
-    } finally {
-      for (const id of followers) brokers.get(id)!.process!.child.kill('SIGCONT');
-    }
-    assert.deepEqual(storedBatches(leader, topic, 0).map((b) => b.split(':')[0]), ['0', '5'], 'the killed leader holds the common batch and its own');
-  } finally {
-    await producer.disconnect();
-  }
-  const elected = await waitFor('a new leader', async () => {
+  assert.equal(await produceTo(leader, topic, 'c', 5), ErrorCode.NONE);
+  // Both followers die; the controller takes them out of the ISR, and the leader alone takes three more records.
+  await processes.kill9(brokers.get(first)!.process!);
+  await processes.kill9(brokers.get(second)!.process!);
+  const alone = await waitFor('the leader alone in the ISR', async () => {
     const s = await partitionState(topic);
-    return s.state.leader !== leader && s.state.leader >= 0 ? s : undefined;
+    return s.state.isr.length === 1 ? s : undefined;
   }, 30_000);
-  assert.ok(followers.includes(elected.state.leader));
-  const next = kafka('diverge-producer-2').producer();
-  await next.connect();
-  try {
-    await next.send({ topic, acks: -1, messages: Array.from({ length: 4 }, (_, i) => ({ value: `new-${i}` })) });
-  } finally {
-    await next.disconnect();
-  }
+  assert.deepEqual(alone.state.isr, [leader]);
+  await waitFor('the leader accepting acks=all alone', async () => (await produceTo(leader, topic, 'l', 3)) === ErrorCode.NONE);
+  await processes.kill9(brokers.get(leader)!.process!);
+  // The last ISR member is gone: only an unclean election (the topic allows it) gives the partition a leader.
+  await startBroker(first);
+  const unclean = await waitFor('an unclean leader', async () => {
+    const s = await partitionState(topic);
+    return s.state.leader === first ? s : undefined;
+  }, 60_000);
+  assert.deepEqual(unclean.state.isr, [first]);
+  await waitFor('the unclean leader accepting writes', async () => (await produceTo(first, topic, 'n', 4, 1)) === ErrorCode.NONE);
+  await startBroker(second);
   await startBroker(leader);
-  await waitFor('the restarted broker back in the ISR', async () => (await partitionState(topic)).state.isr.includes(leader), 60_000);
+  await waitFor('all three back in the ISR', async () => (await partitionState(topic)).state.isr.length === 3, 60_000);
   await replicasIdentical(topic);
   const truncated = /Truncated diverging-0 from (\d+) to (\d+)/.exec(brokers.get(leader)!.process!.output());
-  assert.ok(truncated, 'the restarted broker truncated');
+  assert.ok(truncated, 'the old leader truncated');
   assert.deepEqual([Number(truncated[1]), Number(truncated[2])], [8, 5], 'its three records the others never had, and nothing more');
   t.diagnostic(truncated[0]);
-  const checkpoints = BROKER_IDS.map((id) => readFileSync(join(brokers.get(id)!.dir, 'kafka-logs', `${topic}-0`, 'leader-epoch-checkpoint'), 'utf8'));
-  assert.match(checkpoints[0]!, /^0\n(\d+)\n(\d+ \d+\n)+$/, 'Kafka\'s checkpoint format: version, count, "epoch startOffset" lines');
-  assert.ok(checkpoints.every((c) => c === checkpoints[0]), `the same epoch history on every replica:\n${checkpoints.join('---\n')}`);
-  assert.match(checkpoints[0]!, new RegExp(`\\n${elected.state.leaderEpoch} 5\\n$`), 'the new leader\'s epoch starts at offset 5');
-  if (hasKcat) assert.deepEqual(await consumeValues(topic), [...Array.from({ length: 5 }, (_, i) => `common-${i}`), ...Array.from({ length: 4 }, (_, i) => `new-${i}`)]);
+  const checkpoint = readFileSync(join(brokers.get(leader)!.dir, 'kafka-logs', `${topic}-0`, 'leader-epoch-checkpoint'), 'utf8');
+  assert.match(checkpoint, /^0\n(\d+)\n(\d+ \d+\n)+$/, 'Kafka\'s checkpoint format: version, count, "epoch startOffset" lines');
+  const entries = checkpoint.trim().split('\n').slice(2);
+  assert.equal(Number(checkpoint.split('\n')[1]), entries.length);
+  assert.ok(entries.includes(`${unclean.state.leaderEpoch} 5`), `the unclean leader's epoch starts at 5:\n${checkpoint}`);
+  assert.ok(!entries.includes(`${alone.state.leaderEpoch} 5`), `the epoch of the removed records is gone:\n${checkpoint}`);
+  if (hasKcat) assert.deepEqual(await consumeValues(topic), [...Array<string>(5).fill('ccc'), ...Array<string>(4).fill('nnn')]);
 });
 
 test('SIGKILL of the controller: another broker takes /controller, moves the dead broker\'s leaderships and serves new topics', { skip: hasKcat ? false : 'kcat is not installed' }, async () => {
