@@ -1,9 +1,11 @@
 // Replication and failover with three real broker processes on our ZooKeeper, used by unmodified kafkajs and kcat:
 // replication-factor-3 topics whose followers fetch from the leader; acks=all answered only once the ISR has the
-// records; a follower that stops fetching leaves the ISR through AlterIsr and comes back; the leader killed with
-// SIGKILL while clients produce with acks=all — a new leader from the ISR, no acknowledged record lost, the killed
-// broker truncating, catching up and rejoining; the controller killed and another broker taking over. Replica logs
-// are compared batch by batch on disk.
+// records; a follower that stops fetching leaves the ISR through AlterIsr and comes back, with NOT_ENOUGH_REPLICAS
+// before and after the append meanwhile; the leader killed with SIGKILL while clients produce with acks=all — a new
+// leader from the ISR, no acknowledged record lost, the killed broker catching up, rejoining and getting its
+// preferred leadership back (auto.leader.rebalance.enable); an unclean election after the whole ISR died, the old
+// leader truncating the records nobody else has; the controller killed and another broker taking over. Replica logs
+// are compared batch by batch on disk. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps every broker's output there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
