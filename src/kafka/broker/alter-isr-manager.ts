@@ -81,7 +81,7 @@ export class AlterIsrManager implements IsrChangeSender {
           if (!this.unsent.has(key)) this.unsent.set(key, item);
           else item.resolve(notAttempted());
         }
-        await sleep(this.opts.retryBackoffMs);
+        await sleep(this.opts.retryBackoffMs, undefined, { ref: false });
       }
     } finally {
       this.sending = false;
