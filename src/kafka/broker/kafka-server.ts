@@ -30,6 +30,8 @@ import { SocketServer, type BoundListener } from './socket-server.js';
 import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
 import { ControllerService, type ControllerApi } from './zk-controller/controller-service.js';
 import { storageLogDirs } from './storage-log-dirs.js';
+import { AlterIsrManager } from './alter-isr-manager.js';
+import { BrokerNetworkClient } from './network-client.js';
 import { controllerRequests } from './zk-controller/controller-requests.js';
 import { ZkMetadataCache } from './zk-metadata-cache.js';
 
@@ -50,6 +52,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * longer; the broker then starts anyway and its metadata fills in later.
  */
 const FIRST_METADATA_WAIT_MS = 10_000;
+const UNCLEAN_LEADER_ELECTION_ENABLE = 'unclean.leader.election.enable';
 
 /** What a replica manager is built from. */
 export interface ReplicaControlContext {
@@ -112,19 +115,24 @@ export function logConfigOf(config: KafkaConfig): LogConfig {
   };
 }
 
-function controllerService(config: KafkaConfig, brokerId: number, kafkaZk: KafkaZkClient, log: BrokerLog): ControllerService {
-  return new ControllerService({
+function controllerService(config: KafkaConfig, brokerId: number, kafkaZk: KafkaZkClient, topicConfigs: ZkTopicConfigSource, log: BrokerLog): ControllerService {
+  const service = new ControllerService({
     brokerId,
     kafkaZk,
     interBrokerListenerName: config.interBrokerListenerName,
     deleteTopicEnable: config.deleteTopicEnable,
-    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+    uncleanLeaderElectionEnable: (topic) => topicConfigs.topicConfig(topic).get(UNCLEAN_LEADER_ELECTION_ENABLE) === true,
     autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
     leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
     leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000,
     controllerSocketTimeoutMs: config.controllerSocketTimeoutMs,
     log,
   });
+  // Switching unclean election on gives offline partitions of the topic a leader (Kafka's TopicUncleanLeaderElectionEnable).
+  topicConfigs.onChange((topic) => {
+    if (topicConfigs.topicConfig(topic).get(UNCLEAN_LEADER_ELECTION_ENABLE) === true) service.uncleanLeaderElectionEnabled(topic);
+  });
+  return service;
 }
 
 /** The broker id: configured, else stored in meta.properties, else generated from /brokers/seqid. */
@@ -166,6 +174,7 @@ interface Parts {
   replicaControl: ReplicaControl & { close?(): Promise<void> };
   /** The replica manager, which also serves the data plane; absent when a test supplied its own ReplicaControl. */
   replicas: ReplicaManager | undefined;
+  alterIsr: AlterIsrManager;
   groups: { shutdown(): void } | undefined;
   topicConfigs: ZkTopicConfigSource;
 }
@@ -313,16 +322,35 @@ export class KafkaServer {
     const metadataCache = new ZkMetadataCache(clusterId);
     const served = opts.metadata ?? metadataCache;
     const brokerEpoch = () => registration.brokerEpoch;
+    const alterIsr = new AlterIsrManager({
+      brokerId, brokerEpoch, metadata: metadataCache, interBrokerListenerName: config.interBrokerListenerName,
+      requestTimeoutMs: config.controllerSocketTimeoutMs, retryBackoffMs: Math.max(50, config.replicaFetchBackoffMs), log,
+    });
     const replicas = opts.replicaControl
       ? undefined
       : new ReplicaManager({
           brokerId, dirs: storage.dirs, log, configFor: partitionConfig,
           highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
           knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
+          replication: {
+            replicaLagTimeMaxMs: Number(config.replicaLagTimeMaxMs),
+            isrChanges: alterIsr,
+            fetcher: {
+              maxWaitMs: config.replicaFetchWaitMaxMs,
+              minBytes: config.replicaFetchMinBytes,
+              maxPartitionBytes: config.replicaFetchMaxBytes,
+              maxResponseBytes: config.replicaFetchResponseMaxBytes,
+              backoffMs: config.replicaFetchBackoffMs,
+              connect: (leaderId) => {
+                const e = metadataCache.aliveEndpoint(leaderId, config.interBrokerListenerName);
+                return e ? new BrokerNetworkClient(e.host || 'localhost', e.port, `broker-${brokerId}-fetcher-${leaderId}`, config.replicaSocketTimeoutMs) : undefined;
+              },
+            },
+          },
         });
     const replicaControl: Parts['replicaControl'] = replicas ?? opts.replicaControl!({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log });
     const producerIds = new ProducerIdManager(brokerId, opts.producerIdBlocks ?? new ZooKeeperProducerIdBlockStore(() => kafkaZk.zk));
-    const controller = controllerService(config, brokerId, kafkaZk, log);
+    const controller = controllerService(config, brokerId, kafkaZk, topicConfigs, log);
     const adminDeps = adminHandlerDeps({
       zk: kafkaZk,
       metadata: metadataCache,
@@ -370,6 +398,7 @@ export class KafkaServer {
     } catch (err) {
       groups?.shutdown();
       await replicas?.shutdown();
+      alterIsr.close();
       await replicaControl.close?.();
       topicConfigs.stop();
       await storage.close();
@@ -380,7 +409,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, groups, topicConfigs };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, alterIsr, groups, topicConfigs };
     const server = new KafkaServer(parts, config, log);
     try {
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
@@ -416,6 +445,7 @@ export class KafkaServer {
         // Waiting fetches and produces are answered first, so draining the connections does not wait for them.
         await this.shutdownStep('the replica manager', async () => {
           await parts.replicas?.shutdown();
+          parts.alterIsr.close();
           await parts.replicaControl.close?.();
         });
         await parts.socketServer.close(DRAIN_TIMEOUT_MS);

@@ -1,8 +1,10 @@
 // One partition this broker hosts (Kafka's Partition): its log, the leadership state the controller last sent,
 // the log end offsets of followers as their fetches report them, and the high watermark derived from those
-// (the minimum log end offset over the ISR). Appends as leader run one at a time per partition, so producer
-// sequence checks see the log as it is. Decisions here are synchronous over the in-memory state; only the log
-// does I/O.
+// (the minimum log end offset over the ISR). As leader it proposes ISR changes (a follower caught up joins, one
+// lagging past replica.lag.time.max.ms leaves) and takes them once the controller confirms; while an expansion is
+// pending the high watermark and acks count the maximal ISR. Appends (as leader or follower), truncations and
+// leadership changes run one at a time per partition, so each sees the log as it is. Decisions are synchronous over
+// the in-memory state (isr-decisions.ts); only the log does I/O.
 import { ErrorCode } from '../../protocol/index.js';
 import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
@@ -12,6 +14,7 @@ import { readSlice } from './read-slice.js';
 import { ReplicaError } from './replica-errors.js';
 import { ProducerStateManager } from './producer-state.js';
 import type { ValidatedRecords } from './validate-produce.js';
+import { afterFollowerFetch, canJoinIsr, followerOnLeadership, leaderHighWatermark, outOfSyncReplicas, UNKNOWN_FOLLOWER, type FollowerFetchState } from './isr-decisions.js';
 
 export interface LeaderAppend {
   firstOffset: number;
@@ -40,16 +43,29 @@ export interface ReadOptions {
   upTo: 'highWatermark' | 'logEnd';
 }
 
-interface FollowerState {
-  logEndOffset: number;
-  lastFetchMs: number;
-}
-
 export interface PartitionListener {
   /** The high watermark moved (waiting produces and fetches may complete). */
   onHighWatermark(p: Partition): void;
   /** New records in the log (waiting follower fetches may complete). */
   onAppend(p: Partition): void;
+  /**
+   * The leader proposes a new ISR to the controller (AlterIsr) at its current epoch and ISR version; the answer goes
+   * to onAlterIsrResult. Absent: the ISR changes only through LeaderAndIsr.
+   */
+  proposeIsr?(p: Partition, newIsr: readonly number[]): void;
+}
+
+/** The controller's answer to an ISR proposal, for one partition. */
+export interface AlterIsrResult {
+  errorCode: number;
+  leaderEpoch: number;
+  isr: readonly number[];
+  zkVersion: number;
+}
+
+export interface ReplicationSettings {
+  /** replica.lag.time.max.ms */
+  replicaLagTimeMaxMs: number;
 }
 
 const NO_LEADER = -1;
@@ -64,7 +80,12 @@ export class Partition {
   readonly producers = new ProducerStateManager();
   /** Bytes appended since the partition was opened: waiting fetches estimate what became readable from it. */
   bytesAppended = 0;
-  private readonly followers = new Map<number, FollowerState>();
+  /** As leader: where the current leader epoch starts in the log (a follower joins the ISR only past it). */
+  leaderEpochStartOffset = -1;
+  /** As leader: an ISR sent to the controller and not yet confirmed. */
+  private pendingIsr: { isr: readonly number[]; expand: boolean } | null = null;
+  /** As leader: every other assigned replica's fetch state. */
+  private readonly followers = new Map<number, FollowerFetchState>();
   private appendQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -73,7 +94,24 @@ export class Partition {
     private readonly localBrokerId: number,
     private readonly listener: PartitionListener,
     private readonly nowMs: () => number,
+    private readonly settings: ReplicationSettings = { replicaLagTimeMaxMs: 30_000 },
   ) {}
+
+  /** Runs `fn` after every append, truncation and leadership change already queued for this partition. */
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.appendQueue.then(fn);
+    this.appendQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The ISR the high watermark and acks=-1 count: the committed one, plus a replica whose joining is pending. */
+  get maximalIsr(): readonly number[] {
+    return this.pendingIsr?.expand ? this.pendingIsr.isr : this.isr;
+  }
+
+  get isrChangePending(): boolean {
+    return this.pendingIsr !== null;
+  }
 
   get isLeader(): boolean {
     return this.leaderId === this.localBrokerId;
@@ -83,27 +121,44 @@ export class Partition {
     return this.log.highWatermark;
   }
 
-  /** Takes the controller's state as leader. Returns false when this broker was already leader at an earlier epoch. */
-  async makeLeader(state: PartitionStateUpdate): Promise<boolean> {
-    const wasLeader = this.isLeader;
-    this.applyState(state);
-    this.leaderId = this.localBrokerId;
-    // Replicas no longer assigned stop counting towards the high watermark.
-    for (const id of [...this.followers.keys()]) if (!state.replicas.includes(id)) this.followers.delete(id);
-    if ((this.log.leaderEpochCache.latestEpoch() ?? -1) < state.leaderEpoch) {
-      await this.log.leaderEpochCache.assign(state.leaderEpoch, this.log.logEndOffset);
-    }
-    this.maybeIncrementHighWatermark();
-    return !wasLeader;
+  /**
+   * Takes the controller's state as leader: the epoch's start offset (the log end) goes to the leader-epoch cache
+   * before any write at this epoch; followers count as caught up now if in the ISR. A new leader knows no follower's
+   * log end until it fetches. Returns false when this broker was already leader at an earlier epoch.
+   */
+  makeLeader(state: PartitionStateUpdate): Promise<boolean> {
+    return this.serially(async () => {
+      const wasLeader = this.isLeader;
+      this.applyState(state);
+      this.leaderId = this.localBrokerId;
+      const leo = this.log.logEndOffset;
+      const now = this.nowMs();
+      for (const id of [...this.followers.keys()]) if (!state.replicas.includes(id)) this.followers.delete(id);
+      for (const id of state.replicas) {
+        if (id === this.localBrokerId) continue;
+        const fresh = followerOnLeadership(state.isr.includes(id), leo, now);
+        const known = this.followers.get(id);
+        this.followers.set(id, wasLeader && known ? { ...fresh, logEndOffset: known.logEndOffset } : fresh);
+      }
+      if ((this.log.leaderEpochCache.latestEpoch() ?? -1) < state.leaderEpoch) {
+        await this.log.leaderEpochCache.assign(state.leaderEpoch, leo);
+      }
+      this.leaderEpochStartOffset = leo;
+      this.maybeIncrementHighWatermark();
+      return !wasLeader;
+    });
   }
 
   /** Takes the controller's state as follower of `state.leader`. The log is kept as it is until the fetcher truncates it. */
-  makeFollower(state: PartitionStateUpdate): boolean {
-    const wasLeader = this.isLeader;
-    this.applyState(state);
-    this.leaderId = state.leader;
-    this.followers.clear();
-    return wasLeader;
+  makeFollower(state: PartitionStateUpdate): Promise<boolean> {
+    return this.serially(async () => {
+      const wasLeader = this.isLeader;
+      this.applyState(state);
+      this.leaderId = state.leader;
+      this.followers.clear();
+      this.leaderEpochStartOffset = -1;
+      return wasLeader;
+    });
   }
 
   /** No longer led or followed here (StopReplica without deletion). */
@@ -111,6 +166,7 @@ export class Partition {
     const wasLeader = this.isLeader;
     this.leaderId = NO_LEADER;
     this.followers.clear();
+    this.pendingIsr = null;
     return wasLeader;
   }
 
@@ -120,6 +176,7 @@ export class Partition {
     this.zkVersion = state.zkVersion;
     this.isr = [...state.isr];
     this.replicas = [...state.replicas];
+    this.pendingIsr = null;
   }
 
   /** Kafka's Partition.checkCurrentLeaderEpoch: -1 (clients that do not know) skips the check. */
@@ -196,58 +253,131 @@ export class Partition {
   ackStatus(requiredOffset: number, minInsyncReplicas: number): number | null {
     if (!this.isLeader) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     if (this.log.highWatermark < requiredOffset) return null;
-    return this.isr.length < minInsyncReplicas ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
+    return this.maximalIsr.length < minInsyncReplicas ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
   }
 
   /**
-   * The high watermark as leader: the smallest log end offset over the ISR (this broker's own for itself, the last
-   * fetch position for each follower). It only moves forward.
+   * The high watermark as leader: the smallest log end offset over the maximal ISR and followers caught up within
+   * replica.lag.time.max.ms (this broker's own for itself, the last fetch position for each follower). It only
+   * moves forward.
    */
   maybeIncrementHighWatermark(): boolean {
     if (!this.isLeader) return false;
-    let hw = this.log.logEndOffset;
-    for (const id of this.isr) {
-      if (id === this.localBrokerId) continue;
-      hw = Math.min(hw, this.followers.get(id)?.logEndOffset ?? this.log.highWatermark);
-    }
-    if (hw <= this.log.highWatermark) return false;
+    const current = this.log.highWatermark;
+    const hw = leaderHighWatermark(current, this.log.logEndOffset, this.maximalIsr, this.followers, this.nowMs(), this.settings.replicaLagTimeMaxMs);
+    if (hw <= current) return false;
     this.log.updateHighWatermark(hw);
     this.listener.onHighWatermark(this);
     return true;
   }
 
   /**
-   * A follower fetched from `fetchOffset`, so it has everything before it (Kafka's updateFollowerFetchState). The ISR
-   * itself changes only through the controller here; expanding and shrinking it is the ISR manager's job.
+   * A follower fetched from `fetchOffset`, so it has everything before it (Kafka's updateFollowerFetchState): it may
+   * join the ISR, and the high watermark may move.
    */
   updateFollowerFetchState(replicaId: number, fetchOffset: number): void {
-    if (!this.replicas.includes(replicaId)) {
+    if (!this.replicas.includes(replicaId) || replicaId === this.localBrokerId) {
       throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Replica ${replicaId} is not a replica of ${this.name}`);
     }
-    this.followers.set(replicaId, { logEndOffset: Math.min(fetchOffset, this.log.logEndOffset), lastFetchMs: this.nowMs() });
+    const leo = this.log.logEndOffset;
+    const prev = this.followers.get(replicaId) ?? UNKNOWN_FOLLOWER;
+    this.followers.set(replicaId, afterFollowerFetch(prev, Math.min(fetchOffset, leo), leo, this.nowMs()));
+    this.maybeExpandIsr(replicaId);
     this.maybeIncrementHighWatermark();
   }
 
-  /** The last fetch position each follower reported, for the ISR manager. */
-  followerStates(): ReadonlyMap<number, Readonly<FollowerState>> {
+  /** What the leader knows of each follower. */
+  followerStates(): ReadonlyMap<number, Readonly<FollowerFetchState>> {
     return this.followers;
+  }
+
+  private maybeExpandIsr(replicaId: number): void {
+    if (this.pendingIsr !== null || this.isr.includes(replicaId)) return;
+    if (!canJoinIsr(this.followers.get(replicaId)!, this.log.highWatermark, this.leaderEpochStartOffset)) return;
+    this.propose([...this.isr, replicaId], true);
+  }
+
+  /** The periodic check (every replica.lag.time.max.ms / 2): followers that fell behind leave the ISR. */
+  maybeShrinkIsr(): void {
+    if (!this.isLeader || this.pendingIsr !== null) return;
+    const out = outOfSyncReplicas(this.isr, this.localBrokerId, this.log.logEndOffset, this.followers, this.nowMs(), this.settings.replicaLagTimeMaxMs);
+    if (out.length === 0) return;
+    this.propose(this.isr.filter((id) => !out.includes(id)), false);
+  }
+
+  private propose(newIsr: readonly number[], expand: boolean): void {
+    if (!this.listener.proposeIsr) return;
+    this.pendingIsr = { isr: newIsr, expand };
+    this.listener.proposeIsr(this, newIsr);
+  }
+
+  /**
+   * The controller answered the proposal sent at `sentLeaderEpoch`. Success: the ISR it wrote is taken (unless a
+   * LeaderAndIsr has moved the partition on since). OPERATION_NOT_ATTEMPTED drops the proposal; other errors
+   * (fenced epoch, stale ISR version, unknown partition) keep it pending until the controller's LeaderAndIsr comes,
+   * as Kafka does.
+   */
+  onAlterIsrResult(sentLeaderEpoch: number, result: AlterIsrResult): void {
+    if (!this.isLeader || sentLeaderEpoch !== this.leaderEpoch || this.pendingIsr === null) return;
+    if (result.errorCode === ErrorCode.OPERATION_NOT_ATTEMPTED) {
+      this.pendingIsr = null;
+      return;
+    }
+    if (result.errorCode !== ErrorCode.NONE || result.leaderEpoch !== this.leaderEpoch || result.zkVersion < this.zkVersion) return;
+    this.isr = [...result.isr];
+    this.zkVersion = result.zkVersion;
+    this.pendingIsr = null;
+    this.maybeIncrementHighWatermark();
+    this.listener.onHighWatermark(this);
   }
 
   /**
    * The fetcher's entry point as follower: the leader's batches appended with their offsets, the producer state
-   * advanced from their headers, and the high watermark taken from the leader's (never past our own log end).
+   * advanced from their headers, and the high watermark taken from the leader's (never past our own log end); records
+   * the leader deleted (its log start offset moved) go here too once the high watermark covers them. `leaderEpoch` is
+   * the epoch the fetch was made under: if the partition moved on meanwhile nothing is appended.
    */
-  async appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number): Promise<void> {
-    if (this.isLeader) throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.name}: the leader does not append as follower`);
-    const run = this.appendQueue.then(async () => {
+  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch, leaderLogStartOffset = -1): Promise<void> {
+    return this.serially(async () => {
+      this.requireFollowerAt(leaderEpoch);
       const before = this.log.logEndOffset;
-      await this.log.appendAsFollower(records);
-      this.bytesAppended += records.length;
-      this.replayProducerState(records, before);
+      if (records.length > 0) {
+        await this.log.appendAsFollower(records);
+        this.bytesAppended += records.length;
+        this.replayProducerState(records, before);
+      }
       this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
+      if (leaderLogStartOffset > this.log.logStartOffset && leaderLogStartOffset <= this.log.highWatermark) {
+        await this.log.deleteRecordsTo(leaderLogStartOffset);
+      }
     });
-    this.appendQueue = run.catch(() => undefined);
-    return run;
+  }
+
+  /**
+   * As follower: removes every offset from `offset` on (the batch holding it goes whole) and the leader epochs that
+   * start there or later, so the next question to the leader names an older epoch.
+   */
+  truncateAsFollower(offset: number, leaderEpoch: number): Promise<void> {
+    return this.serially(async () => {
+      this.requireFollowerAt(leaderEpoch);
+      if (await this.log.truncateTo(offset)) this.producers.truncateFrom(this.log.logEndOffset);
+      await this.log.leaderEpochCache.truncateFromEnd(Math.max(0, Math.min(offset, this.log.logEndOffset)));
+    });
+  }
+
+  /** As follower: the log emptied and restarted at `offset` (far outside the leader's range). */
+  truncateFullyAsFollower(offset: number, leaderEpoch: number): Promise<void> {
+    return this.serially(async () => {
+      this.requireFollowerAt(leaderEpoch);
+      await this.log.truncateFullyAndStartAt(offset);
+      this.producers.clear();
+    });
+  }
+
+  private requireFollowerAt(leaderEpoch: number): void {
+    if (this.isLeader || this.leaderId === NO_LEADER || leaderEpoch !== this.leaderEpoch) {
+      throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.name}: no longer a follower at leader epoch ${leaderEpoch}`);
+    }
   }
 
   private replayProducerState(records: Buffer, fromOffset: number): void {

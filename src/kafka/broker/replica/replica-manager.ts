@@ -1,7 +1,9 @@
 // The partitions this broker hosts (Kafka's ReplicaManager): LeaderAndIsr and StopReplica from the controller
 // create, lead, follow, stop and delete them; Produce, Fetch, ListOffsets, DeleteRecords and OffsetForLeaderEpoch
 // reach their logs through it; the group coordinator appends and reads through LocalPartitions. High watermarks
-// are checkpointed per log dir on a timer and at shutdown.
+// are checkpointed per log dir on a timer and at shutdown. With replication configured, partitions it follows are
+// fetched from their leaders (replica-fetcher-manager.ts), and as leader it checks every replica.lag.time.max.ms / 2
+// for followers to drop from the ISR, sending ISR changes to the controller through `isrChanges`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode } from '../../protocol/index.js';
@@ -16,7 +18,9 @@ import type {
 import type { BrokerLog } from '../broker-log.js';
 import { DelayedOperations } from './delayed-operations.js';
 import { FetchPath, type FetchParams, type FetchPartitionResult } from './fetch-path.js';
-import { Partition } from './partition.js';
+import { Partition, type AlterIsrResult } from './partition.js';
+import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
+import type { FetcherSettings } from './replica-fetcher.js';
 import type { PartitionConfig } from './partition-config.js';
 import { errorCodeOf, ReplicaError } from './replica-errors.js';
 import { loadProducerState } from './producer-state-loader.js';
@@ -27,6 +31,28 @@ const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** Kafka's EpochDuringDelete and NoEpoch: a StopReplica that carries no leader epoch. */
 const EPOCH_DURING_DELETE = -2;
 const NO_EPOCH = -1;
+
+/** An ISR change the leader asks the controller for (AlterIsr). */
+export interface IsrChange {
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  newIsr: readonly number[];
+  zkVersion: number;
+}
+
+/** Sends ISR changes to the controller; resolves with its answer for the partition. */
+export interface IsrChangeSender {
+  submit(change: IsrChange): Promise<AlterIsrResult>;
+}
+
+export interface ReplicationOptions {
+  /** replica.lag.time.max.ms */
+  replicaLagTimeMaxMs: number;
+  /** How followers fetch (brokerId, log and clock are the replica manager's). */
+  fetcher: Omit<FetcherSettings, 'brokerId' | 'log' | 'nowMs'>;
+  isrChanges: IsrChangeSender;
+}
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -46,6 +72,8 @@ export interface ReplicaManagerOptions {
   maxWaitingProduces?: number;
   /** fetch.max.bytes: the most one Fetch response carries. */
   fetchMaxBytes?: number;
+  /** Followers fetch and leaders manage their ISR; absent, partitions are only led (and ISRs change only by LeaderAndIsr). */
+  replication?: ReplicationOptions;
 }
 
 export class ReplicaManager implements ReplicaControl, LocalPartitions {
@@ -58,6 +86,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   private controllerEpoch = 0;
   private readonly checkpointTimer: NodeJS.Timeout | undefined;
   private readonly expirationTimer: NodeJS.Timeout;
+  private readonly isrTimer: NodeJS.Timeout | undefined;
+  private readonly fetchers: ReplicaFetcherManager | undefined;
   readonly nowMs: () => number;
   readonly fetchWaiters: DelayedOperations;
   readonly produceWaiters: DelayedOperations;
@@ -83,6 +113,20 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       for (const p of this.partitions.values()) p.producers.removeExpired(now);
     }, opts.producerExpirationCheckIntervalMs ?? 600_000);
     this.expirationTimer.unref();
+    const replication = opts.replication;
+    if (replication) {
+      this.fetchers = new ReplicaFetcherManager({
+        ...replication.fetcher,
+        brokerId: this.brokerId,
+        // Backoffs are waited out with real timers, so they are measured on the real clock too.
+        nowMs: Date.now,
+        log: (level, message) => this.opts.log(level, message, 'kafka.server.ReplicaFetcherThread'),
+      });
+      this.isrTimer = setInterval(() => {
+        for (const p of this.partitions.values()) p.maybeShrinkIsr();
+      }, Math.max(1, Math.floor(replication.replicaLagTimeMaxMs / 2)));
+      this.isrTimer.unref();
+    }
   }
 
   say(level: 'INFO' | 'WARN' | 'ERROR', message: string): void {
@@ -166,10 +210,13 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       if (state.topicId !== ZERO_UUID) this.topicNames.set(state.topicId, tp.topic);
       if (existing) this.checkTopicId(existing.log, state.topicId);
       if (state.leader === this.brokerId) {
+        this.fetchers?.unfollow(tpKey(tp));
         await partition.makeLeader(state);
         changes.push({ topic: tp.topic, partition: tp.partition, isLeader: true, leaderEpoch: state.leaderEpoch });
       } else {
-        const wasLeader = partition.makeFollower(state);
+        const wasLeader = await partition.makeFollower(state);
+        if (state.leader >= 0) this.fetchers?.follow(partition, state.leader);
+        else this.fetchers?.unfollow(tpKey(tp));
         if (wasLeader) changes.push({ topic: tp.topic, partition: tp.partition, isLeader: false, leaderEpoch: state.leaderEpoch });
       }
       this.wake(tpKey(tp));
@@ -194,13 +241,28 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     this.checkTopicId(log, topicId);
     const id = topicId === ZERO_UUID ? null : topicIdFromString(topicId);
     if (id && !fs.existsSync(path.join(log.dir, PARTITION_METADATA))) await writePartitionMetadata(log.dir, id);
+    const replication = this.opts.replication;
     const partition = new Partition(tp, log, this.brokerId, {
       onHighWatermark: (p) => this.wake(tpKey(p.tp)),
       onAppend: (p) => this.fetchWaiters.checkAndComplete(tpKey(p.tp)),
-    }, this.nowMs);
+      proposeIsr: replication ? (p, newIsr) => this.proposeIsr(replication.isrChanges, p, newIsr) : undefined,
+    }, this.nowMs, { replicaLagTimeMaxMs: replication?.replicaLagTimeMaxMs ?? 30_000 });
     await loadProducerState(log, partition.producers, this.nowMs());
     this.partitions.set(tpKey(tp), partition);
     return partition;
+  }
+
+  private proposeIsr(sender: IsrChangeSender, p: Partition, newIsr: readonly number[]): void {
+    const leaderEpoch = p.leaderEpoch;
+    const verb = newIsr.length > p.isr.length ? 'Expanding' : 'Shrinking';
+    this.say('INFO', `${verb} ISR of ${p.name} from ${p.isr.join(',')} to ${newIsr.join(',')}`);
+    sender.submit({ topic: p.tp.topic, partition: p.tp.partition, leaderEpoch, newIsr, zkVersion: p.zkVersion }).then(
+      (result) => {
+        if (result.errorCode !== ErrorCode.NONE) this.say('WARN', `The controller refused the ISR ${newIsr.join(',')} of ${p.name}: error ${result.errorCode}`);
+        p.onAlterIsrResult(leaderEpoch, result);
+      },
+      (err: unknown) => this.say('ERROR', `ISR change of ${p.name} failed: ${(err as Error)?.message ?? String(err)}`),
+    );
   }
 
   private checkTopicId(log: Log, topicId: string): void {
@@ -229,6 +291,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
           continue;
         }
         try {
+          this.fetchers?.unfollow(key);
           if (hosted?.stop()) this.emit({ ...tp, isLeader: false, leaderEpoch: hosted.leaderEpoch });
           if (stop.deletePartition) {
             this.partitions.delete(key);
@@ -282,6 +345,11 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     return p.appendRecordsAsFollower(records, leaderHighWatermark);
   }
 
+  /** The leader each partition this broker follows is being fetched from. */
+  followedPartitions(): ReadonlyMap<string, number> {
+    return this.fetchers?.sources() ?? new Map();
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // LocalPartitions (the group coordinator's view)
 
@@ -328,6 +396,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     this.closed = true;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     clearInterval(this.expirationTimer);
+    if (this.isrTimer) clearInterval(this.isrTimer);
+    await this.fetchers?.shutdown();
     this.produceWaiters.expireAll();
     this.fetchWaiters.expireAll();
     await this.stateChange;

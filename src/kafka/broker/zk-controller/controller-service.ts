@@ -39,7 +39,8 @@ export interface ControllerServiceOptions {
   kafkaZk: KafkaZkClient;
   interBrokerListenerName: string;
   deleteTopicEnable: boolean;
-  uncleanLeaderElectionEnable: boolean;
+  /** unclean.leader.election.enable of a topic (its override, else the broker's), read when an election runs. */
+  uncleanLeaderElectionEnable: (topic: string) => boolean;
   autoLeaderRebalanceEnable: boolean;
   leaderImbalancePerBrokerPercentage: number;
   leaderImbalanceCheckIntervalMs: number;
@@ -67,7 +68,7 @@ export class ControllerService implements ControllerApi {
     this.machine = new KafkaController({
       brokerId: opts.brokerId,
       deleteTopicEnable: opts.deleteTopicEnable,
-      uncleanLeaderElectionEnabled: () => opts.uncleanLeaderElectionEnable,
+      uncleanLeaderElectionEnabled: (topic) => opts.uncleanLeaderElectionEnable(topic),
       interBrokerListener: opts.interBrokerListenerName,
       leaderImbalancePerBrokerPercentage: opts.leaderImbalancePerBrokerPercentage,
       randomBytes: (n) => randomBytes(n),
@@ -131,6 +132,11 @@ export class ControllerService implements ControllerApi {
       };
       this.queue.put({ run: () => this.process(full).finally(answerIfUnanswered), drop: answerIfUnanswered });
     });
+  }
+
+  /** unclean.leader.election.enable was switched on for `topic` (null: the broker default): offline partitions are retried. */
+  uncleanLeaderElectionEnabled(topic: string | null): void {
+    this.enqueueIfActive(async () => ({ type: 'UncleanLeaderElectionEnable', topic }));
   }
 
   /** KafkaController.shutdown: stop the queue, resign, close the channels. /controller goes with the session. */

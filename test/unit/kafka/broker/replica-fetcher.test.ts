@@ -1,0 +1,175 @@
+// Two replica managers in one process, each with its own log dir; the follower's fetcher reaches the leader's
+// Fetch, OffsetForLeaderEpoch and ListOffsets handlers through the wire codec (requests and responses encoded and
+// decoded at the versions the fetcher sends) instead of a socket, and a stand-in controller answers AlterIsr.
+// Checked: batches replicated byte for byte with the high watermark following, acks=-1 answered once the follower
+// has the records, ISR expansion and shrink proposals, and truncation of a follower whose history diverged.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fetchHandler } from '../../../../src/kafka/broker/handlers/01-fetch.js';
+import { listOffsetsHandler } from '../../../../src/kafka/broker/handlers/02-list-offsets.js';
+import { offsetForLeaderEpochHandler } from '../../../../src/kafka/broker/handlers/23-offset-for-leader-epoch.js';
+import type { AnyApiHandler, RequestContext } from '../../../../src/kafka/broker/handler.js';
+import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-contracts.js';
+import type { PartitionConfig } from '../../../../src/kafka/broker/replica/partition-config.js';
+import type { LeaderClient } from '../../../../src/kafka/broker/replica/replica-fetcher.js';
+import { ReplicaManager, type IsrChange } from '../../../../src/kafka/broker/replica/replica-manager.js';
+import { ApiKey, decodeRequest, decodeResponse, encodeRequest, encodeResponse, ErrorCode } from '../../../../src/kafka/protocol/index.js';
+import { DEFAULT_LOG_CONFIG } from '../../../../src/kafka/storage/log-config.js';
+import { LogDir } from '../../../../src/kafka/storage/log-dir.js';
+import { systemClock, TimerScheduler } from '../../../../src/kafka/storage/scheduler.js';
+import { buildBatch, crc32c } from '../../../support/kafka-batches.js';
+import { waitFor } from '../../../support/kafka-broker-process.js';
+import { kafkaTempDir, readStoredBatches } from '../../../support/kafka-log.js';
+
+const TOPIC = 't';
+const LAG_MS = 10_000;
+const CONFIG: PartitionConfig = {
+  log: { ...DEFAULT_LOG_CONFIG },
+  compressionType: 'producer',
+  minInsyncReplicas: 1,
+  messageTimestampType: 'CreateTime',
+  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
+};
+
+interface Node {
+  id: number;
+  rm: ReplicaManager;
+  dir: LogDir;
+  path: string;
+  handlers: Map<number, AnyApiHandler>;
+}
+
+const nodes = new Map<number, Node>();
+const cleanups: Array<() => Promise<void> | void> = [];
+/** Fake clock of every replica manager; the ISR shrink test moves it. */
+let clockMs = 1_000_000;
+/** ISR proposals the stand-in controller got, and whether it confirms them. */
+const proposals: IsrChange[] = [];
+
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** A client that hands requests to `target`'s handlers through the codec, as a socket would. */
+function clientTo(target: number): LeaderClient {
+  let correlationId = 0;
+  return {
+    async send(apiKey, apiVersion, body) {
+      const node = nodes.get(target)!;
+      const request = decodeRequest(Buffer.concat(encodeRequest({ apiKey, apiVersion, correlationId: ++correlationId, clientId: 'fetcher' }, body)).subarray(4));
+      const ctx: RequestContext = { header: request.header, apiVersion, listenerName: 'PLAINTEXT', clientAddress: '/test', connectionId: 'c' };
+      const response = await node.handlers.get(apiKey)!.handle(request.body as never, ctx);
+      const frame = Buffer.concat(encodeResponse(apiKey, apiVersion, correlationId, response as never)).subarray(4);
+      return decodeResponse(apiKey, apiVersion, frame).body as never;
+    },
+    close() {},
+  };
+}
+
+async function startNode(id: number): Promise<Node> {
+  const tmp = kafkaTempDir(`replica-fetcher-${id}-`);
+  const scheduler = new TimerScheduler(() => {});
+  const dir = await LogDir.open({ dir: tmp.path, clock: systemClock, scheduler, crc32c, configFor: () => CONFIG.log });
+  const rm = new ReplicaManager({
+    brokerId: id,
+    dirs: [dir],
+    configFor: () => CONFIG,
+    log: (level, message) => {
+      if (process.env.ZKAFKA_TEST_LOG) process.stderr.write(`${id} ${level} ${message}\n`);
+    },
+    nowMs: () => clockMs,
+    highWatermarkCheckpointIntervalMs: 0,
+    replication: {
+      replicaLagTimeMaxMs: LAG_MS,
+      isrChanges: {
+        async submit(change) {
+          proposals.push(change);
+          return { errorCode: ErrorCode.NONE, leaderEpoch: change.leaderEpoch, isr: change.newIsr, zkVersion: change.zkVersion + 1 };
+        },
+      },
+      fetcher: { maxWaitMs: 50, minBytes: 1, maxPartitionBytes: 1 << 20, maxResponseBytes: 10 << 20, backoffMs: 20, connect: (leader) => clientTo(leader) },
+    },
+  });
+  const handlers = new Map<number, AnyApiHandler>([fetchHandler(rm), offsetForLeaderEpochHandler(rm), listOffsetsHandler(rm)].map((h) => [h.apiKey, h as AnyApiHandler]));
+  const node = { id, rm, dir, path: tmp.path, handlers };
+  nodes.set(id, node);
+  cleanups.push(async () => {
+    await rm.shutdown();
+    await dir.close();
+    scheduler.shutdown();
+    tmp.remove();
+  });
+  return node;
+}
+
+function state(leader: number, leaderEpoch: number, isr: number[], replicas = [1, 2], zkVersion = 0): PartitionStateUpdate {
+  return { topic: TOPIC, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partition: 0, controllerEpoch: 1, leader, leaderEpoch, isr, zkVersion, replicas, addingReplicas: [], removingReplicas: [], isNew: false };
+}
+
+async function produce(node: Node, acks: number, count: number, fill: number) {
+  const [r] = await node.rm.appendRecords([{ topic: TOPIC, partition: 0, records: buildBatch({ count, fill }) }], acks, 5000, 8);
+  return r!;
+}
+
+const batchesOf = (node: Node) => readStoredBatches(`${node.path}/${TOPIC}-0`).map((b) => `${b.baseOffset}:${b.bytes.toString('hex')}`);
+const partitionOf = (node: Node) => node.rm.getPartition(TOPIC, 0)!;
+
+test('the follower replicates the leader byte for byte; acks=-1 is answered once it has the records; its high watermark follows', async () => {
+  const [n1, n2] = [await startNode(1), await startNode(2)];
+  assert.deepEqual(await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, 0, [1, 2])]), [{ topic: TOPIC, partition: 0, errorCode: ErrorCode.NONE }]);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, 0, [1, 2])]);
+  assert.equal(n2.rm.followedPartitions().get(`${TOPIC}-0`), 1);
+  const acked = await produce(n1, -1, 3, 0x61);
+  assert.equal(acked.errorCode, ErrorCode.NONE);
+  assert.ok(partitionOf(n2).log.logEndOffset >= 3, 'an acks=-1 write is on the follower when answered');
+  for (let i = 0; i < 4; i++) assert.equal((await produce(n1, -1, 2, 0x62 + i)).errorCode, ErrorCode.NONE);
+  assert.equal(partitionOf(n1).highWatermark, 11);
+  await waitFor('the follower high watermark', () => partitionOf(n2).highWatermark === 11);
+  assert.deepEqual(batchesOf(n2), batchesOf(n1));
+  assert.deepEqual(partitionOf(n2).log.leaderEpochCache.epochEntries(), [{ epoch: 0, startOffset: 0 }]);
+});
+
+test('a follower outside the ISR joins it once caught up; one that stops fetching leaves it after replica.lag.time.max.ms', async () => {
+  const [n1, n2] = [nodes.get(1)!, nodes.get(2)!];
+  proposals.length = 0;
+  // The controller took 2 out of the ISR (epoch 1): the leader proposes it back once 2 fetched to its log end.
+  await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, 1, [1], [1, 2], 1)]);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, 1, [1], [1, 2], 1)]);
+  assert.equal((await produce(n1, 1, 1, 0x70)).errorCode, ErrorCode.NONE);
+  await waitFor('the follower back in the ISR', () => partitionOf(n1).isr.includes(2));
+  assert.deepEqual(proposals, [{ topic: TOPIC, partition: 0, leaderEpoch: 1, newIsr: [1, 2], zkVersion: 1 }]);
+  assert.equal(partitionOf(n1).zkVersion, 2, 'the ISR version the controller answered with');
+
+  // The follower stops (StopReplica); the leader writes on; past the lag limit the periodic check drops it.
+  await n2.rm.stopReplicas(0, 1, [{ topic: TOPIC, partition: 0, leaderEpoch: -1, deletePartition: false }]);
+  assert.equal(n2.rm.followedPartitions().size, 0, 'no longer fetched');
+  const pending = produce(n1, -1, 1, 0x71);
+  partitionOf(n1).maybeShrinkIsr();
+  assert.equal(proposals.length, 1, 'within the lag limit nothing changes');
+  clockMs += LAG_MS + 1;
+  partitionOf(n1).maybeShrinkIsr();
+  await waitFor('the shrunk ISR', () => partitionOf(n1).isr.length === 1);
+  assert.deepEqual(proposals.at(-1)!.newIsr, [1]);
+  assert.equal((await pending).errorCode, ErrorCode.NONE, 'acks=-1 completes once the ISR is the leader alone');
+});
+
+test('a follower whose log diverged truncates to where its epochs part from the leader\'s, then takes the leader\'s records', async () => {
+  const [n1, n2] = [nodes.get(1)!, nodes.get(2)!];
+  await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, 2, [1, 2], [1, 2], 3)]);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, 2, [1, 2], [1, 2], 3)]);
+  const common = partitionOf(n1).log.logEndOffset;
+  await waitFor('the follower at the common offset', () => partitionOf(n2).log.logEndOffset === common);
+  // Broker 2 leads epoch 3 alone and writes 3 records nobody fetches.
+  await n1.rm.stopReplicas(0, 1, [{ topic: TOPIC, partition: 0, leaderEpoch: 3, deletePartition: false }]);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(2, 3, [2], [1, 2], 4)]);
+  assert.equal((await produce(n2, 1, 3, 0x78)).errorCode, ErrorCode.NONE);
+  // Broker 1 leads epoch 4 and writes 2 other records at those offsets; broker 2 follows it.
+  await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, 4, [1], [1, 2], 5)]);
+  assert.equal((await produce(n1, 1, 2, 0x79)).errorCode, ErrorCode.NONE);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, 4, [1], [1, 2], 5)]);
+  await waitFor('the follower caught up', () => partitionOf(n2).log.logEndOffset === common + 2 && partitionOf(n2).highWatermark === common + 2);
+  assert.deepEqual(batchesOf(n2), batchesOf(n1), 'the same records at every offset');
+  const epochs = partitionOf(n2).log.leaderEpochCache.epochEntries();
+  assert.deepEqual(epochs.at(-1), { epoch: 4, startOffset: common }, 'the leader\'s epoch 4 starts where the histories parted');
+  assert.ok(!epochs.some((e) => e.epoch === 3), 'epoch 3 is gone with its records');
+});
