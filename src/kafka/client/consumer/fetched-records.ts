@@ -20,6 +20,8 @@ export interface ConsumerRecord {
   partition: number;
   offset: bigint;
   timestamp: number;
+  /** 0 CreateTime, 1 LogAppendTime, -1 none (magic 0 records). */
+  timestampType: number;
   key: Buffer | null;
   value: Buffer | null;
   headers: { key: string; value: Buffer | null }[];
@@ -53,7 +55,7 @@ export async function decodeFetchedRecords(
       for (const r of await readLegacyRecords(entry, { maxBytes: maxDecompressedBytes })) {
         const offset = BigInt(r.offset);
         if (offset < position) continue;
-        out.push({ topic, partition, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: [] });
+        out.push({ topic, partition, offset, timestamp: r.timestamp, timestampType: scanner.magic === 0 ? -1 : r.timestampType, key: r.key, value: r.value, headers: [] });
         next = offset + 1n;
       }
       continue;
@@ -76,10 +78,11 @@ export async function decodeFetchedRecords(
       continue;
     }
     const data = await recordsData(batch, { maxBytes: maxDecompressedBytes });
+    const timestampType = batch.timestampType;
     for (const r of iterateRecords(batch, data)) {
       const offset = BigInt(r.offset);
       if (offset < position) continue;
-      out.push({ topic, partition, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+      out.push({ topic, partition, offset, timestamp: r.timestamp, timestampType, key: r.key, value: r.value, headers: r.headers });
     }
     next = batchNext;
   }

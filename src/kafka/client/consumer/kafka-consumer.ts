@@ -27,6 +27,8 @@ export interface ConsumerOptions extends ClientOptions {
   maxPartitionFetchBytes?: number;
   fetchMaxWaitMs?: number;
   maxPollRecords?: number;
+  /** allow.auto.create.topics: whether the consumer's metadata requests may create a missing topic (default false). */
+  allowAutoCreateTopics?: boolean;
 }
 
 export interface PartitionAssignment {
@@ -64,10 +66,11 @@ export class KafkaConsumer {
   private nextLeaderRefreshAt = 0;
   private wake: (() => void) | undefined;
   private closed = false;
+  private wokenUp = false;
   private nextPollStart = 0;
 
   constructor(options: ConsumerOptions) {
-    this.cluster = new KafkaCluster(options, false);
+    this.cluster = new KafkaCluster(options, options.allowAutoCreateTopics ?? false);
     this.isolationLevel = options.isolationLevel === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
     this.reset = options.autoOffsetReset ?? 'latest';
     if (!['earliest', 'latest', 'none'].includes(this.reset)) throw new KafkaArgumentError(`autoOffsetReset must be earliest, latest or none, got ${this.reset}`);
@@ -140,7 +143,10 @@ export class KafkaConsumer {
       }
       this.pump();
       const wait = deadline - Date.now();
-      if (wait <= 0 || this.closed) return [];
+      if (wait <= 0 || this.closed || this.wokenUp) {
+        this.wokenUp = false;
+        return [];
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
         this.wake = () => {
@@ -154,6 +160,12 @@ export class KafkaConsumer {
 
   private notify(): void {
     this.wake?.();
+  }
+
+  /** Ends a poll() that is waiting for records (it returns what it has, possibly nothing). */
+  wakeup(): void {
+    this.wokenUp = true;
+    this.notify();
   }
 
   /** Buffered records, round-robin over partitions; throws a partition's error when it is its turn. */
