@@ -23,9 +23,16 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
       return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
     };
   },
+  'console-consumer': async () => consoleConsumerMain(),
+  'kafka-console-consumer': async () => consoleConsumerMain(),
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
 };
+
+async function consoleConsumerMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/console-consumer/console-consumer-main.js');
+  return (argv) => main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr });
+}
 
 async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
   return async (argv) => {

@@ -1,7 +1,7 @@
 // A consumer of assigned partitions (no group): each partition starts at a given offset or at auto.offset.reset,
 // fetches go to partition leaders (one in flight per leader, the next one sent as soon as the previous answer is
-// buffered), and poll() hands out buffered records. A partition with records not yet handed out is not fetched
-// again, so buffered data stays within one answer per partition.
+// buffered), and poll() hands out buffered records. While a partition's answer is being handed out, the next one is
+// fetched (double buffering keeps the wire busy), so buffered data stays within two answers per partition.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/schemas/index.js';
 import type { FetchResponse } from '../../protocol/schemas/fetch.js';
@@ -46,7 +46,10 @@ interface PartitionState {
   /** Next offset to fetch (ahead of position while records are buffered). */
   fetchPosition: bigint | null;
   reset: OffsetResetPolicy;
+  /** The answer being handed out, from `head` on, and the one fetched behind it. */
   buffered: ConsumerRecord[];
+  head: number;
+  next: ConsumerRecord[] | null;
   highWatermark: bigint;
   error: Error | undefined;
   /** Bumped by seek/assign so an answer to an older fetch is dropped. */
@@ -92,7 +95,7 @@ export class KafkaConsumer {
     this.partitions.clear();
     for (const a of list) {
       if (!Number.isInteger(a.partition) || a.partition < 0) throw new KafkaArgumentError(`bad partition ${a.partition} of ${a.topic}`);
-      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], highWatermark: -1n, error: undefined, epoch: 0 };
+      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], head: 0, next: null, highWatermark: -1n, error: undefined, epoch: 0 };
       this.partitions.set(partitionKey(a), state);
       this.place(state, a.offset);
     }
@@ -112,6 +115,8 @@ export class KafkaConsumer {
   private place(state: PartitionState, offset: bigint | 'earliest' | 'latest' | undefined): void {
     state.epoch++;
     state.buffered = [];
+    state.head = 0;
+    state.next = null;
     state.error = undefined;
     if (typeof offset === 'bigint') {
       if (offset < 0n) throw new KafkaArgumentError(`offset ${offset} is negative`);
@@ -179,11 +184,18 @@ export class KafkaConsumer {
         s.error = undefined;
         throw err;
       }
-      if (s.buffered.length === 0) continue;
-      const take = s.buffered.splice(0, this.fetchSettings.maxPollRecords - out.length);
-      out.push(...take);
-      s.position = take[take.length - 1].offset + 1n;
-      if (s.buffered.length === 0) s.position = s.fetchPosition;
+      if (s.head === s.buffered.length) continue;
+      const buffered = s.buffered;
+      const end = Math.min(buffered.length, s.head + this.fetchSettings.maxPollRecords - out.length);
+      for (let k = s.head; k < end; k++) out.push(buffered[k]!);
+      s.head = end;
+      s.position = buffered[end - 1]!.offset + 1n;
+      if (end === buffered.length) {
+        s.buffered = s.next ?? [];
+        s.head = 0;
+        s.next = null;
+        if (s.buffered.length === 0) s.position = s.fetchPosition;
+      }
     }
     this.nextPollStart++;
     return out;
@@ -195,7 +207,7 @@ export class KafkaConsumer {
     if (!this.resolving && [...this.partitions.values()].some((s) => s.fetchPosition === null && s.error === undefined)) void this.resolvePositions();
     const byLeader = new Map<number, PartitionState[]>();
     for (const s of this.partitions.values()) {
-      if (s.fetchPosition === null || s.buffered.length > 0 || s.error !== undefined) continue;
+      if (s.fetchPosition === null || s.next !== null || s.error !== undefined) continue;
       const leader = this.cluster.metadata.leaderOf(s.topic, s.partition);
       if (leader < 0) {
         this.refreshMetadataSoon(s.topic);
@@ -291,9 +303,14 @@ export class KafkaConsumer {
         s.highWatermark = p.highWatermark;
         const decoded = await decodeFetchedRecords(s.topic, s.partition, p.records, s.fetchPosition, this.isolationLevel === IsolationLevel.READ_COMMITTED, p.abortedTransactions);
         if (s.epoch !== epochs.get(s)) continue;
-        s.buffered = decoded.records;
         s.fetchPosition = decoded.nextOffset;
-        if (decoded.records.length === 0) s.position = s.fetchPosition;
+        const idle = s.head === s.buffered.length;
+        if (decoded.records.length === 0) {
+          if (idle) s.position = s.fetchPosition;
+        } else if (idle) {
+          s.buffered = decoded.records;
+          s.head = 0;
+        } else s.next = decoded.records;
       }
     }
     if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
