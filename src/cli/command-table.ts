@@ -25,6 +25,10 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   },
   'console-consumer': async () => consoleConsumerMain(),
   'kafka-console-consumer': async () => consoleConsumerMain(),
+  'kafka-consumer-groups': async () => {
+    const main = await import('../kafka/tools/consumer-groups/consumer-groups-main.js');
+    return (argv) => main.runConsumerGroups(argv, { stdout: process.stdout, stderr: process.stderr });
+  },
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
 };

@@ -7,6 +7,8 @@ export interface OptionSpec {
   readonly name: string;
   /** Present when the option takes a value: jopt's `<String: description>` text, e.g. `String: topic`. */
   readonly arg?: string;
+  /** The value may be left out (jopt's withOptionalArg): the next argument is taken only if it is not an option. */
+  readonly optionalArg?: boolean;
   readonly description: string;
   readonly repeatable?: boolean;
   /** Shown as `(default: …)` and returned by `value()` when the option is absent. */
@@ -70,7 +72,10 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     const spec = byName.get(name) ?? uniquePrefix(specs, name);
     if (!spec) throw new ToolOptionError(`${name} is not a recognized option`);
     let value: string | undefined;
-    if (spec.arg !== undefined) {
+    if (spec.arg !== undefined && spec.optionalArg) {
+      if (eq >= 0) value = body.slice(eq + 1);
+      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) value = argv[++i];
+    } else if (spec.arg !== undefined) {
       if (eq >= 0) value = body.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new ToolOptionError(`Option ${spec.name} requires an argument`);
@@ -98,7 +103,8 @@ const RIGHT = 39;
 export function formatToolUsage(specs: readonly OptionSpec[]): string {
   const lines = [pad('Option', LEFT) + pad('Description', RIGHT), pad('------', LEFT) + pad('-----------', RIGHT)];
   for (const spec of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const left = wrap(`--${spec.name}${spec.arg !== undefined ? ` <${spec.arg}>` : ''}`, LEFT - 1, '  ');
+    const arg = spec.arg === undefined ? '' : spec.optionalArg ? ` [${spec.arg}]` : ` <${spec.arg}>`;
+    const left = wrap(`--${spec.name}${arg}`, LEFT - 1, '  ');
     const description = spec.defaultValue !== undefined ? `${spec.description} (default: ${spec.defaultValue})` : spec.description;
     const right = wrap(description, RIGHT - 1, '  ');
     for (let row = 0; row < Math.max(left.length, right.length); row++) {
