@@ -29,6 +29,10 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const main = await import('../kafka/tools/consumer-groups/consumer-groups-main.js');
     return (argv) => main.runConsumerGroups(argv, { stdout: process.stdout, stderr: process.stderr });
   },
+  'kafka-consumer-perf-test': async () => {
+    const main = await import('../kafka/tools/consumer-perf/consumer-perf-main.js');
+    return (argv) => main.runConsumerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr });
+  },
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
 };

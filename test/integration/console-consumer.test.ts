@@ -166,3 +166,18 @@ describe('records from other producers', () => {
     assert.equal((await read('from-kcat')).stdout.toString(), expected);
   });
 });
+
+describe('kafka-consumer-perf-test', () => {
+  test("Kafka's header and summary line", async () => {
+    const r = await runTool(['kafka-consumer-perf-test', '--bootstrap-server', kafka.bootstrap, '--topic', 'big', '--messages', '20000']);
+    assert.equal(r.code, 0, r.stderr);
+    const [head, line, ...rest] = r.stdout.toString().split('\n');
+    assert.equal(head, 'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec');
+    const mb = (Array.from({ length: 20_000 }, (_, i) => `line-${i}`.length).reduce((a, b) => a + b, 0) / (1024 * 1024)).toFixed(4);
+    const date = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d:\\d{3}';
+    assert.match(line!, new RegExp(`^${date}, ${date}, ${mb.replace('.', '\\.')}, \\d+\\.\\d{4}, 20000, \\d+\\.\\d{4}, \\d+, \\d+, \\d+\\.\\d{4}, \\d+\\.\\d{4}$`));
+    assert.deepEqual(rest, ['']);
+    const hidden = await runTool(['kafka-consumer-perf-test', '--bootstrap-server', kafka.bootstrap, '--topic', 'big', '--messages', '10', '--hide-header']);
+    assert.equal(hidden.stdout.toString().split('\n').length, 2);
+  });
+});
