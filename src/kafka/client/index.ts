@@ -7,6 +7,7 @@ export { DefaultPartitioner, keyedPartition, type Partitioner } from './producer
 export { murmur2, toPositive } from './producer/murmur2.js';
 export { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type PartitionAssignment, type OffsetResetPolicy } from './consumer/kafka-consumer.js';
 export { KafkaGroupConsumer, type GroupConsumerOptions, type RebalanceListener } from './consumer/kafka-group-consumer.js';
+export { CooperativeStickyAssignor } from './consumer/group/cooperative-sticky-assignor.js';
 export { RangeAssignor, RoundRobinAssignor, KafkajsRoundRobinAssignor, type PartitionAssignor, type GroupMemberSubscription } from './consumer/group/assignors.js';
 export { encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment, type Subscription, type Assignment } from './consumer/group/consumer-protocol.js';
 export type { OffsetToCommit } from './consumer/group/group-requests.js';

@@ -48,7 +48,7 @@ function resolveAssignor(a: PartitionAssignor | string): PartitionAssignor {
   // Java class names (org.apache.kafka.clients.consumer.RangeAssignor) name the same assignors.
   const short = a.replace(/^org\.apache\.kafka\.clients\.consumer\./, '').replace(/Assignor$/, '').toLowerCase();
   const found = assignorByName(a) ?? assignorByName(short);
-  if (found === undefined) throw new KafkaArgumentError(`unknown partition assignor ${a} (known: range, roundrobin, RoundRobinAssigner)`);
+  if (found === undefined) throw new KafkaArgumentError(`unknown partition assignor ${a} (known: range, roundrobin, cooperative-sticky, RoundRobinAssigner)`);
   return found;
 }
 

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssignerProtocol } from 'kafkajs';
 import {
+  CooperativeStickyAssignor,
   decodeAssignment,
   decodeSubscription,
   encodeAssignment,
@@ -63,4 +64,18 @@ test('roundrobin: one circle over all partitions, skipping members not subscribe
 test("kafkajs's RoundRobinAssigner: partition p of each topic to member p mod n", () => {
   const members = [member('b', ['t']), member('a', ['t'])];
   assert.deepEqual(flat(new KafkajsRoundRobinAssignor().assign(members, new Map([['t', 5]]))), { b: ['t-1', 't-3'], a: ['t-0', 't-2', 't-4'] });
+});
+
+test('cooperative-sticky: balanced, owners keep what they can, moves happen over two rounds', () => {
+  const owning = (id: string, owned: number[]): GroupMemberSubscription => ({ ...member(id, ['t']), subscription: { ...member(id, ['t']).subscription, ownedPartitions: owned.length ? [{ topic: 't', partitions: owned }] : [] } });
+  const counts = new Map([['t', 6]]);
+  const a = new CooperativeStickyAssignor();
+  assert.deepEqual(flat(a.assign([owning('a', []), owning('b', []), owning('c', [])], counts)), { a: ['t-0', 't-3'], b: ['t-1', 't-4'], c: ['t-2', 't-5'] });
+  // c joins a group where a owns four partitions: nothing moves to c yet, a keeps two of its four
+  const first = flat(a.assign([owning('a', [0, 1, 2, 3]), owning('b', [4, 5]), owning('c', [])], counts));
+  assert.deepEqual(first, { a: ['t-2', 't-3'], b: ['t-4', 't-5'], c: [] });
+  // a revoked 0 and 1 and rejoined: now they go to c
+  assert.deepEqual(flat(a.assign([owning('a', [2, 3]), owning('b', [4, 5]), owning('c', [])], counts)), { a: ['t-2', 't-3'], b: ['t-4', 't-5'], c: ['t-0', 't-1'] });
+  // an owner that left: its partitions are free at once
+  assert.deepEqual(flat(a.assign([owning('a', [0, 1, 2]), owning('c', [])], counts)), { a: ['t-0', 't-1', 't-2'], c: ['t-3', 't-4', 't-5'] });
 });

@@ -1,7 +1,8 @@
 // Partition assignors run by the group leader. Names and algorithms are the Java client's (RangeAssignor,
-// RoundRobinAssignor) so groups mixing our consumers with Java or librdkafka ones agree on the protocol, plus
+// RoundRobinAssignor; CooperativeStickyAssignor's protocol in cooperative-sticky-assignor.ts) so groups mixing our consumers with Java or librdkafka ones agree on the protocol, plus
 // kafkajs's round robin ("RoundRobinAssigner") so groups mixing ours with kafkajs consumers work too.
 import type { Assignment, Subscription, TopicPartitionList } from './consumer-protocol.js';
+import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
 
 export interface GroupMemberSubscription {
   memberId: string;
@@ -109,6 +110,9 @@ export class KafkajsRoundRobinAssignor implements PartitionAssignor {
 
 export function assignorByName(name: string): PartitionAssignor | undefined {
   switch (name) {
+    case 'cooperative-sticky':
+    case 'cooperativesticky':
+      return new CooperativeStickyAssignor();
     case 'range':
       return new RangeAssignor();
     case 'roundrobin':
