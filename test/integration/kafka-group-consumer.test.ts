@@ -7,6 +7,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { KafkaAdmin, KafkaGroupConsumer, KafkaProducer, type ConsumerRecord, type GroupConsumerOptions, type PartitionRef } from '../../src/kafka/client/index.js';
 import { startOurKafka, type OurKafka } from '../support/our-kafka.js';
 import { waitFor } from '../support/kafka-broker-process.js';
+import { kcatAvailable } from '../support/kcat.js';
+import { spawn } from 'node:child_process';
 
 let kafka: OurKafka;
 let admin: KafkaAdmin;
@@ -26,6 +28,7 @@ before(async () => {
     { name: 'ours', numPartitions: 3, replicationFactor: 1 },
     { name: 'theirs', numPartitions: 3, replicationFactor: 1 },
     { name: 'mixed', numPartitions: 4, replicationFactor: 1 },
+    { name: 'coop', numPartitions: 4, replicationFactor: 1 },
   ]);
 });
 
@@ -169,4 +172,33 @@ test('a mixed group: our member and a kafkajs member share a topic with kafkajs 
   } finally {
     await jsConsumer.disconnect();
   }
+});
+
+test('a cooperative-sticky group of librdkafka (kcat -G) and ours: kcat revokes two partitions incrementally for our member', { skip: kcatAvailable ? false : 'kcat is not installed' }, async () => {
+  const k = spawn('kcat', ['-b', kafka.bootstrap, '-G', 'g-coop', '-X', 'partition.assignment.strategy=cooperative-sticky', '-o', 'beginning', 'coop'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  k.stderr.on('data', (d: Buffer) => (log += d));
+  try {
+    await waitFor('kcat owns the four partitions', async () => {
+      const [g] = await admin.describeGroups(['g-coop']);
+      return g!.state === 'Stable' && g!.members.length === 1;
+    });
+    const ours = member('g-coop', { assignors: ['cooperative-sticky'] });
+    ours.subscribe(['coop']);
+    await pollUntil([ours], 'two partitions each', () => ours.assignment().length === 2 && /incremental revoke of 2 partition/.test(log));
+    const [g] = await admin.describeGroups(['g-coop']);
+    assert.equal(g!.protocol, 'cooperative-sticky');
+    assert.equal(g!.members.length, 2);
+  } finally {
+    k.kill('SIGTERM');
+    await new Promise((r) => k.on('close', r));
+  }
+});
+
+test('cooperative-sticky among our members: an even split', async () => {
+  const [a, b] = [member('g-coop-ours', { assignors: ['cooperative-sticky', 'range'] }), member('g-coop-ours', { assignors: ['cooperative-sticky'] })];
+  a.subscribe(['coop']);
+  b.subscribe(['coop']);
+  await pollUntil([a, b], 'two each', () => a.assignment().length === 2 && b.assignment().length === 2);
+  assert.deepEqual(keys([...a.assignment(), ...b.assignment()]), ['coop-0', 'coop-1', 'coop-2', 'coop-3']);
 });
