@@ -13,6 +13,7 @@ import { printUsageAndDie, type ToolIo } from '../tool-usage.js';
 import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { CONSOLE_CONSUMER_SPECS, EXAMPLES, parseConsoleConsumerArgs, SUMMARY, type ConsoleConsumerConfig } from './console-consumer-options.js';
 import { formatterNamed, type MessageFormatter } from './message-formatter.js';
+import { withSpinner } from '../wait-spinner.js';
 
 const LOGGER = 'kafka.tools.ConsoleConsumer$';
 
@@ -100,10 +101,12 @@ async function consume(
   let printed = 0;
   const pollMs = c.timeoutMs >= 0 ? c.timeoutMs : 1000;
   let lastRecordAt = Date.now();
+  let first = true;
   while (!stopping() && (c.maxMessages < 0 || printed < c.maxMessages)) {
     let records: ConsumerRecord[];
     try {
-      records = await source.poll(pollMs);
+      records = first ? await withSpinner(c.partition === undefined ? `Joining group ${c.groupId}…` : 'Waiting for records…', source.poll(pollMs)) : await source.poll(pollMs);
+      first = false;
     } catch (err) {
       io.stderr.write(`${formatLogLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER)}\n${javaName(err)}\n`);
       return 0;
