@@ -11,6 +11,7 @@ const BENCHMARKS = [
   { name: 'kafka log storage', script: './kafka/bench-log.js' },
   { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },
   { name: 'kafka record batches, crc32c and compression', script: './kafka/records-bench.js' },
+  { name: 'console-consumer against kafkajs and kcat', script: './kafka/bench-console-consumer.js' },
 ];
 
 let failed = 0;
