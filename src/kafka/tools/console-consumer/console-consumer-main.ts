@@ -31,7 +31,8 @@ interface Source {
 }
 
 function openSource(c: ConsoleConsumerConfig): Source {
-  const options = { bootstrapServers: c.bootstrapServer, clientId: 'console-consumer', ...defined(consumerOptionsOf(c.consumerProps)) };
+  // Kafka 2.8 leaves client.id to the Java consumer's default, consumer-<group>-<n>.
+  const options = { bootstrapServers: c.bootstrapServer, clientId: `consumer-${c.groupId}-1`, ...defined(consumerOptionsOf(c.consumerProps)) };
   if (c.partition !== undefined) {
     const consumer = new KafkaConsumer(options);
     consumer.assign([{ topic: c.topic!, partition: c.partition, offset: c.offset === -2n ? 'earliest' : c.offset === -1n ? 'latest' : c.offset }]);
