@@ -12,6 +12,7 @@ const BENCHMARKS = [
   { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },
   { name: 'kafka record batches, crc32c and compression', script: './kafka/records-bench.js' },
   { name: 'kafka console-producer against kcat and kafkajs', script: './kafka/bench-console-producer.js' },
+  { name: 'console-consumer against kafkajs and kcat', script: './kafka/bench-console-consumer.js' },
 ];
 
 let failed = 0;

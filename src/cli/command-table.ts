@@ -41,6 +41,16 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');
     return (argv) => runKafkaConfigs(argv);
   },
+  'console-consumer': async () => consoleConsumerMain(),
+  'kafka-console-consumer': async () => consoleConsumerMain(),
+  'kafka-consumer-groups': async () => {
+    const main = await import('../kafka/tools/consumer-groups/consumer-groups-main.js');
+    return (argv) => main.runConsumerGroups(argv, { stdout: process.stdout, stderr: process.stderr });
+  },
+  'kafka-consumer-perf-test': async () => {
+    const main = await import('../kafka/tools/consumer-perf/consumer-perf-main.js');
+    return (argv) => main.runConsumerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr });
+  },
   zkcli: async () => zkCliMain(false),
   'console-producer': consoleProducerMain,
   'kafka-console-producer': consoleProducerMain,
@@ -48,6 +58,11 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   'kafka-producer-perf-test': perfTestMain,
   'zookeeper-shell': async () => zkCliMain(true),
 };
+
+async function consoleConsumerMain(): Promise<FastMain> {
+  const main = await import('../kafka/tools/console-consumer/console-consumer-main.js');
+  return (argv) => main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr });
+}
 
 async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
   return async (argv) => {

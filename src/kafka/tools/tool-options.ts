@@ -7,12 +7,12 @@ export interface OptionSpec {
   readonly name: string;
   /** Present when the option takes a value: jopt's `<String: description>` text, e.g. `String: topic`. */
   readonly arg?: string;
+  /** The value may be left out (jopt's withOptionalArg): the next argument is taken only if it is not an option. */
+  readonly optionalArg?: boolean;
   readonly description: string;
   readonly repeatable?: boolean;
   /** argparse's nargs='+': every following argument up to the next option is a value (at least one). */
   readonly multipleValues?: boolean;
-  /** jopt's withOptionalArg: the value may be left out (the next argument is taken unless it starts with `-`). */
-  readonly optionalArg?: boolean;
   /** Shown as `(default: …)` and returned by `value()` when the option is absent. */
   readonly defaultValue?: string;
 }
@@ -82,9 +82,11 @@ export function parseToolOptions(specs: readonly OptionSpec[], argv: readonly st
     const spec = byName.get(name) ?? uniquePrefix(specs, name);
     if (!spec) throw new ToolOptionError(`${name} is not a recognized option`, 'joptsimple.UnrecognizedOptionException');
     let value: string | undefined;
-    if (spec.arg !== undefined) {
+    if (spec.arg !== undefined && spec.optionalArg) {
       if (eq >= 0) value = body.slice(eq + 1);
-      else if (spec.optionalArg) value = i + 1 < argv.length && !argv[i + 1]!.startsWith('-') ? argv[++i] : undefined;
+      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) value = argv[++i];
+    } else if (spec.arg !== undefined) {
+      if (eq >= 0) value = body.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new ToolOptionError(`Option ${spec.name} requires an argument`, 'joptsimple.OptionMissingRequiredArgumentException');
     } else if (eq >= 0) {

@@ -49,6 +49,11 @@ export interface CommittedOffset {
   metadata: string | null;
 }
 
+export interface OffsetDeleteResults {
+  errorCode: number;
+  partitions: { topic: string; partition: number; errorCode: number }[];
+}
+
 const COORDINATOR_MOVED: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE]);
 
 export class AdminGroups {
@@ -163,13 +168,21 @@ export class AdminGroups {
   }
 
   async deleteConsumerGroupOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<void> {
-    await this.atCoordinator(groupId, async (nodeId) => {
+    const r = await this.deleteConsumerGroupOffsetsResults(groupId, topics);
+    throwIfError(r.errorCode, null, `group ${groupId}`);
+    for (const p of r.partitions) throwIfError(p.errorCode, null, partitionKey(p));
+  }
+
+  /** OffsetDelete's answer as it is: the group's error code and each partition's (for tools that print them all). */
+  async deleteConsumerGroupOffsetsResults(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResults> {
+    return this.atCoordinator(groupId, async (nodeId) => {
       const r = await this.cluster.request({ kind: 'node', nodeId }, ApiKey.OffsetDelete, {
         groupId,
         topics: topics.map((t) => ({ name: t.topic, partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })) })),
       });
-      throwIfError(r.errorCode, null, `group ${groupId}`);
-      for (const t of r.topics) for (const p of t.partitions) throwIfError(p.errorCode, null, partitionKey({ topic: t.name, partition: p.partitionIndex }));
+      // A moved coordinator is retried by atCoordinator.
+      if (COORDINATOR_MOVED.has(r.errorCode)) throw kafkaError(r.errorCode, null, `group ${groupId}`);
+      return { errorCode: r.errorCode, partitions: r.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode }))) };
     });
   }
 }

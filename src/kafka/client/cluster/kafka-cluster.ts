@@ -37,6 +37,8 @@ export class KafkaCluster {
   private metadataAt = 0;
   private readonly byNode = new Map<number, Promise<BrokerConnection>>();
   private readonly byAddress = new Map<string, Promise<BrokerConnection>>();
+  /** Connections of their own for one purpose (a group coordinator's JoinGroup may block for minutes). */
+  private readonly byChannel = new Map<string, Promise<BrokerConnection>>();
   /** Refreshes in progress by the topics they ask for: concurrent callers asking the same share one request. */
   private readonly refreshing = new Map<string, Promise<ClusterMetadata>>();
   private closed = false;
@@ -62,9 +64,10 @@ export class KafkaCluster {
     if (this.closed) throw new KafkaClosedError('the Kafka client');
   }
 
-  private connection(host: string, port: number): Promise<BrokerConnection> {
-    const key = `${host}:${port}`;
-    let conn = this.byAddress.get(key);
+  private connection(host: string, port: number, channel = ''): Promise<BrokerConnection> {
+    const key = `${channel}${host}:${port}`;
+    const pool = channel === '' ? this.byAddress : this.byChannel;
+    let conn = pool.get(key);
     if (conn === undefined) {
       const o = this.options;
       conn = (async () => {
@@ -88,13 +91,14 @@ export class KafkaCluster {
         return c;
       })();
       conn.catch(() => this.forget(key, conn!));
-      this.byAddress.set(key, conn);
+      pool.set(key, conn);
     }
     return conn;
   }
 
   private forget(key: string, conn: Promise<BrokerConnection>): void {
     if (this.byAddress.get(key) === conn) this.byAddress.delete(key);
+    if (this.byChannel.get(key) === conn) this.byChannel.delete(key);
     for (const [id, c] of this.byNode) if (c === conn) this.byNode.delete(id);
   }
 
@@ -128,6 +132,18 @@ export class KafkaCluster {
       }
     }
     throw new KafkaConnectionError(`no broker reachable (tried ${candidates.map((c) => `${c.host}:${c.port}`).join(', ')})`, { cause: last });
+  }
+
+  /**
+   * A connection to a broker used only for `channel`, like the Java client's separate coordinator connection:
+   * requests the broker parks (JoinGroup) do not hold up fetches, and heartbeats do not wait behind fetches.
+   */
+  async channelConnection(nodeId: number, channel: string): Promise<BrokerConnection> {
+    this.checkOpen();
+    let node = this.metadataNow.brokers.get(nodeId);
+    if (node === undefined) node = (await this.refreshMetadata([])).brokers.get(nodeId);
+    if (node === undefined) throw new KafkaConnectionError(`broker ${nodeId} is not in the cluster metadata`);
+    return this.connection(node.host, node.port, `${channel}@`);
   }
 
   async controllerConnection(): Promise<BrokerConnection> {
@@ -199,8 +215,9 @@ export class KafkaCluster {
 
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.byAddress.values()];
+    const all = [...this.byAddress.values(), ...this.byChannel.values()];
     this.byAddress.clear();
+    this.byChannel.clear();
     this.byNode.clear();
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => {})));
   }

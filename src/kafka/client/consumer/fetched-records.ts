@@ -7,6 +7,10 @@ import {
   ControlRecordType,
   iterateRecords,
   LegacyEntryView,
+  readHeaders,
+  RecordCursor,
+  RecordReader,
+  TimestampType,
   MAGIC_V2,
   readLegacyRecords,
   RecordBatchView,
@@ -20,6 +24,8 @@ export interface ConsumerRecord {
   partition: number;
   offset: bigint;
   timestamp: number;
+  /** 0 CreateTime, 1 LogAppendTime, -1 none (magic 0 records). */
+  timestampType: number;
   key: Buffer | null;
   value: Buffer | null;
   headers: { key: string; value: Buffer | null }[];
@@ -29,6 +35,30 @@ export interface DecodedFetch {
   records: ConsumerRecord[];
   /** Where the next fetch starts: past the last batch read (records, control and aborted batches alike). */
   nextOffset: bigint;
+}
+
+/** The batch's records from `position` on, read straight off the bytes (one object per record, keys and values as views). */
+function pushRecords(out: ConsumerRecord[], topic: string, partition: number, batch: RecordBatchView, data: Buffer, position: bigint): void {
+  const reader = new RecordReader(data, batch.recordCount);
+  const baseOffset = BigInt(batch.baseOffset);
+  const baseTimestamp = batch.baseTimestamp;
+  const timestampType = batch.timestampType;
+  const logAppendTime = timestampType === TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp : -1;
+  const skip = position > baseOffset ? Number(position - baseOffset) : 0;
+  const r = new RecordCursor();
+  while (reader.next(r)) {
+    if (r.offsetDelta < skip) continue;
+    out.push({
+      topic,
+      partition,
+      offset: baseOffset + BigInt(r.offsetDelta),
+      timestamp: logAppendTime >= 0 ? logAppendTime : baseTimestamp + r.timestampDelta,
+      timestampType,
+      key: r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength),
+      value: r.valueLength < 0 ? null : data.subarray(r.valueStart, r.valueStart + r.valueLength),
+      headers: r.headerCount === 0 ? [] : readHeaders(data, r),
+    });
+  }
 }
 
 export async function decodeFetchedRecords(
@@ -53,7 +83,7 @@ export async function decodeFetchedRecords(
       for (const r of await readLegacyRecords(entry, { maxBytes: maxDecompressedBytes })) {
         const offset = BigInt(r.offset);
         if (offset < position) continue;
-        out.push({ topic, partition, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: [] });
+        out.push({ topic, partition, offset, timestamp: r.timestamp, timestampType: scanner.magic === 0 ? -1 : r.timestampType, key: r.key, value: r.value, headers: [] });
         next = offset + 1n;
       }
       continue;
@@ -76,11 +106,7 @@ export async function decodeFetchedRecords(
       continue;
     }
     const data = await recordsData(batch, { maxBytes: maxDecompressedBytes });
-    for (const r of iterateRecords(batch, data)) {
-      const offset = BigInt(r.offset);
-      if (offset < position) continue;
-      out.push({ topic, partition, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-    }
+    pushRecords(out, topic, partition, batch, data, position);
     next = batchNext;
   }
   return { records: out, nextOffset: next };

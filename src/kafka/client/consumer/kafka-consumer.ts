@@ -1,7 +1,7 @@
 // A consumer of assigned partitions (no group): each partition starts at a given offset or at auto.offset.reset,
 // fetches go to partition leaders (one in flight per leader, the next one sent as soon as the previous answer is
-// buffered), and poll() hands out buffered records. A partition with records not yet handed out is not fetched
-// again, so buffered data stays within one answer per partition.
+// buffered), and poll() hands out buffered records. While a partition's answer is being handed out, the next one is
+// fetched (double buffering keeps the wire busy), so buffered data stays within two answers per partition.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/schemas/index.js';
 import type { FetchResponse } from '../../protocol/schemas/fetch.js';
@@ -27,6 +27,8 @@ export interface ConsumerOptions extends ClientOptions {
   maxPartitionFetchBytes?: number;
   fetchMaxWaitMs?: number;
   maxPollRecords?: number;
+  /** allow.auto.create.topics: whether the consumer's metadata requests may create a missing topic (default false). */
+  allowAutoCreateTopics?: boolean;
 }
 
 export interface PartitionAssignment {
@@ -44,7 +46,10 @@ interface PartitionState {
   /** Next offset to fetch (ahead of position while records are buffered). */
   fetchPosition: bigint | null;
   reset: OffsetResetPolicy;
+  /** The answer being handed out, from `head` on, and the one fetched behind it. */
   buffered: ConsumerRecord[];
+  head: number;
+  next: ConsumerRecord[] | null;
   highWatermark: bigint;
   error: Error | undefined;
   /** Bumped by seek/assign so an answer to an older fetch is dropped. */
@@ -64,10 +69,11 @@ export class KafkaConsumer {
   private nextLeaderRefreshAt = 0;
   private wake: (() => void) | undefined;
   private closed = false;
+  private wokenUp = false;
   private nextPollStart = 0;
 
   constructor(options: ConsumerOptions) {
-    this.cluster = new KafkaCluster(options, false);
+    this.cluster = new KafkaCluster(options, options.allowAutoCreateTopics ?? false);
     this.isolationLevel = options.isolationLevel === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
     this.reset = options.autoOffsetReset ?? 'latest';
     if (!['earliest', 'latest', 'none'].includes(this.reset)) throw new KafkaArgumentError(`autoOffsetReset must be earliest, latest or none, got ${this.reset}`);
@@ -89,7 +95,7 @@ export class KafkaConsumer {
     this.partitions.clear();
     for (const a of list) {
       if (!Number.isInteger(a.partition) || a.partition < 0) throw new KafkaArgumentError(`bad partition ${a.partition} of ${a.topic}`);
-      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], highWatermark: -1n, error: undefined, epoch: 0 };
+      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], head: 0, next: null, highWatermark: -1n, error: undefined, epoch: 0 };
       this.partitions.set(partitionKey(a), state);
       this.place(state, a.offset);
     }
@@ -109,6 +115,8 @@ export class KafkaConsumer {
   private place(state: PartitionState, offset: bigint | 'earliest' | 'latest' | undefined): void {
     state.epoch++;
     state.buffered = [];
+    state.head = 0;
+    state.next = null;
     state.error = undefined;
     if (typeof offset === 'bigint') {
       if (offset < 0n) throw new KafkaArgumentError(`offset ${offset} is negative`);
@@ -140,7 +148,10 @@ export class KafkaConsumer {
       }
       this.pump();
       const wait = deadline - Date.now();
-      if (wait <= 0 || this.closed) return [];
+      if (wait <= 0 || this.closed || this.wokenUp) {
+        this.wokenUp = false;
+        return [];
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
         this.wake = () => {
@@ -156,6 +167,12 @@ export class KafkaConsumer {
     this.wake?.();
   }
 
+  /** Ends a poll() that is waiting for records (it returns what it has, possibly nothing). */
+  wakeup(): void {
+    this.wokenUp = true;
+    this.notify();
+  }
+
   /** Buffered records, round-robin over partitions; throws a partition's error when it is its turn. */
   private drain(): ConsumerRecord[] {
     const out: ConsumerRecord[] = [];
@@ -167,11 +184,18 @@ export class KafkaConsumer {
         s.error = undefined;
         throw err;
       }
-      if (s.buffered.length === 0) continue;
-      const take = s.buffered.splice(0, this.fetchSettings.maxPollRecords - out.length);
-      out.push(...take);
-      s.position = take[take.length - 1].offset + 1n;
-      if (s.buffered.length === 0) s.position = s.fetchPosition;
+      if (s.head === s.buffered.length) continue;
+      const buffered = s.buffered;
+      const end = Math.min(buffered.length, s.head + this.fetchSettings.maxPollRecords - out.length);
+      for (let k = s.head; k < end; k++) out.push(buffered[k]!);
+      s.head = end;
+      s.position = buffered[end - 1]!.offset + 1n;
+      if (end === buffered.length) {
+        s.buffered = s.next ?? [];
+        s.head = 0;
+        s.next = null;
+        if (s.buffered.length === 0) s.position = s.fetchPosition;
+      }
     }
     this.nextPollStart++;
     return out;
@@ -183,7 +207,7 @@ export class KafkaConsumer {
     if (!this.resolving && [...this.partitions.values()].some((s) => s.fetchPosition === null && s.error === undefined)) void this.resolvePositions();
     const byLeader = new Map<number, PartitionState[]>();
     for (const s of this.partitions.values()) {
-      if (s.fetchPosition === null || s.buffered.length > 0 || s.error !== undefined) continue;
+      if (s.fetchPosition === null || s.next !== null || s.error !== undefined) continue;
       const leader = this.cluster.metadata.leaderOf(s.topic, s.partition);
       if (leader < 0) {
         this.refreshMetadataSoon(s.topic);
@@ -279,9 +303,14 @@ export class KafkaConsumer {
         s.highWatermark = p.highWatermark;
         const decoded = await decodeFetchedRecords(s.topic, s.partition, p.records, s.fetchPosition, this.isolationLevel === IsolationLevel.READ_COMMITTED, p.abortedTransactions);
         if (s.epoch !== epochs.get(s)) continue;
-        s.buffered = decoded.records;
         s.fetchPosition = decoded.nextOffset;
-        if (decoded.records.length === 0) s.position = s.fetchPosition;
+        const idle = s.head === s.buffered.length;
+        if (decoded.records.length === 0) {
+          if (idle) s.position = s.fetchPosition;
+        } else if (idle) {
+          s.buffered = decoded.records;
+          s.head = 0;
+        } else s.next = decoded.records;
       }
     }
     if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
