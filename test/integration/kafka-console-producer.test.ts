@@ -176,7 +176,7 @@ test('a topic that cannot be produced to (auto-create off): each record is repor
 test('option errors: Kafka\'s one-line message, the usage table, exit code 1; --version', async () => {
   const missing = await runTool(['console-producer', '--bootstrap-server', bootstrap]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^Missing required argument "\[topic\]"\nThis tool helps to read data from standard input and publish it to Kafka\.\nOption +Description\n/);
+  assert.match(missing.stderr, /^Missing required argument "\[topic\]"\nThis tool helps to read data from standard input and publish it to Kafka\.\nOption +Description +\n------ +----------- +\n/);
   const unknown = await runTool(['console-producer', '--bootstrap-server', bootstrap, '--topic', 't', '--nope']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^nope is not a recognized option\n/);
