@@ -8,7 +8,6 @@
 // are compared batch by batch on disk. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps every broker's output there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -21,6 +20,7 @@ import { buildBatch } from '../support/kafka-batches.js';
 import { readStoredBatches } from '../support/kafka-log.js';
 import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
+import { kcat as runKcat, kcatAvailable } from '../support/kcat.js';
 
 const { Kafka, logLevel } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
@@ -41,7 +41,7 @@ const COMMON = [
   'auto.leader.rebalance.enable=true',
   'leader.imbalance.check.interval.seconds=1',
 ];
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+const hasKcat = kcatAvailable;
 
 let zkServer: OurZk;
 let zk: ZooKeeperClient;
@@ -87,23 +87,9 @@ after(async () => {
   await zkServer?.stop();
 });
 
-function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', bootstrap().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+async function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = await runKcat(['-b', bootstrap().join(','), ...args], input, timeoutMs);
+  return { code: run.code, stdout: run.stdout.toString(), stderr: run.stderr };
 }
 
 /** Every value in the partition, read by kcat from the beginning to the end. */

@@ -3,11 +3,11 @@
 // resumes from its committed offsets after every member and every broker restarted, and kcat's balanced consumer.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import kafkajs, { type Consumer, type EachMessagePayload } from 'kafkajs';
 import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
+import { kcat as runKcat, kcatAvailable } from '../support/kcat.js';
 
 const { CompressionTypes, ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
@@ -21,7 +21,7 @@ const COMMON = [
   'transaction.state.log.replication.factor=1',
   'group.initial.rebalance.delay.ms=0',
 ];
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+const hasKcat = kcatAvailable;
 
 let zk: OurZk;
 const processes = new BrokerProcesses();
@@ -54,23 +54,9 @@ after(async () => {
 });
 
 /** Runs kcat with `input` on stdin; resolves with its output once it exits. */
-function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', bootstrap().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+async function kcat(args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = await runKcat(['-b', bootstrap().join(','), ...args], input, timeoutMs);
+  return { code: run.code, stdout: run.stdout.toString(), stderr: run.stderr };
 }
 
 /** What kcat reads from the start of `topic` to its end, as `partition offset key value headers` lines. */
