@@ -30,7 +30,12 @@ async function syncThrough(m: Member, path: string, data: string): Promise<void>
 }
 
 async function expectMode(m: Member, mode: string): Promise<void> {
-  await waitFor(async () => (await modeOf(m.clientPort)) === mode, `server ${m.sid} (${m.impl}) as ${mode}`);
+  try {
+    await waitFor(async () => (await modeOf(m.clientPort)) === mode, `server ${m.sid} (${m.impl}) as ${mode}`);
+  } catch (err) {
+    // Which side of an election or sync stalled is only in the server's own log.
+    throw new Error(`${(err as Error).message}\n--- the last lines of server ${m.sid}'s log:\n${m.logText().split('\n').slice(-60).join('\n')}`);
+  }
 }
 
 const unavailable = apacheZooKeeperAvailable();
