@@ -51,11 +51,11 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const main = await import('../kafka/tools/consumer-perf/consumer-perf-main.js');
     return (argv) => main.runConsumerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr });
   },
-  zkcli: async () => zkCliMain(false),
   'console-producer': consoleProducerMain,
   'kafka-console-producer': consoleProducerMain,
   'producer-perf-test': perfTestMain,
   'kafka-producer-perf-test': perfTestMain,
+  zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
 };
 
