@@ -33,7 +33,7 @@ function collect(command: string, args: readonly string[], timeoutMs: number): P
 
 /** `node bin/run.js <subcommand> ...args`. */
 export function runTool(subcommand: string, args: readonly string[], timeoutMs = 60_000): Promise<ToolRun> {
-  return collect(process.execPath, [`${BIN_DIR}run.js`, subcommand, ...args], timeoutMs);
+  return collect(process.execPath, [RUN_JS, subcommand, ...args], timeoutMs);
 }
 
 /** `bin/<script> ...args`, through bash as a user would type it. */
