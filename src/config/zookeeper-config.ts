@@ -58,6 +58,10 @@ export interface ZooKeeperConfig {
   containerMaxPerMinute: number;
   containerMaxNeverUsedIntervalMs: number;
   readonlyModeEnabled: boolean;
+  /** Sessions created on a server stay on it (no transaction) until they need to be global. */
+  localSessionsEnabled: boolean;
+  /** A local session creating an ephemeral node becomes global (else EPHEMERALONLOCALSESSION). */
+  localSessionsUpgradingEnabled: boolean;
   digestEnabled: boolean;
   adminEnableServer: boolean;
   adminServerPort: number;
@@ -166,7 +170,9 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
   const standaloneEnabled = r.bool('standaloneEnabled') ?? true;
   const readonlyModeEnabled = r.bool('readonlymode.enabled') ?? false;
   const extendedTypesEnabled = r.bool('extendedTypesEnabled') ?? false;
-  for (const key of ['localSessionsEnabled', 'localSessionsUpgradingEnabled', 'quorumListenOnAllIPs', 'syncEnabled', 'sslQuorum', 'portUnification', 'multiAddress.enabled']) {
+  const localSessionsEnabled = r.bool('localSessionsEnabled') ?? false;
+  const localSessionsUpgradingEnabled = r.bool('localSessionsUpgradingEnabled') ?? false;
+  for (const key of ['quorumListenOnAllIPs', 'syncEnabled', 'sslQuorum', 'portUnification', 'multiAddress.enabled']) {
     r.bool(key);
   }
 
@@ -243,6 +249,8 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     containerMaxPerMinute: r.int('znode.container.maxPerMinute', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.containerMaxPerMinute,
     containerMaxNeverUsedIntervalMs: r.int('znode.container.maxNeverUsedIntervalMs', { min: 0 }) ?? ZOOKEEPER_DEFAULTS.containerMaxNeverUsedIntervalMs,
     readonlyModeEnabled,
+    localSessionsEnabled,
+    localSessionsUpgradingEnabled,
     digestEnabled: r.bool('digest.enabled') ?? true,
     adminEnableServer: r.bool('admin.enableServer') ?? true,
     adminServerPort: r.int('admin.serverPort', PORT) ?? ZOOKEEPER_DEFAULTS.adminServerPort,

@@ -60,7 +60,7 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 /** The Mode line of `srvr`, or null when the server does not answer or is not serving. */
 export async function modeOf(port: number): Promise<string | null> {
   const text = await sendFourLetterWord('127.0.0.1', port, 'srvr', 2_000).catch(() => '');
-  return /^Mode: (\w+)$/m.exec(text)?.[1] ?? null;
+  return /^Mode: ([\w-]+)$/m.exec(text)?.[1] ?? null;
 }
 
 /** The Zxid line of `srvr` (the last applied txn), or null. */

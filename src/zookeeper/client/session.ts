@@ -3,7 +3,8 @@
 // same session id and password, and report the states Java reports.
 import { Err, OpCode, Xid } from '../jute/constants.js';
 import type { ConnectResponse, WatcherEvent } from '../jute/records.generated.js';
-import { ClientConnection, type Outgoing } from './connection.js';
+import { sendFourLetterWord } from '../../cli/four-letter-word.js';
+import { ClientConnection, ConnectionError, type Outgoing } from './connection.js';
 import type { HostAddress, HostProvider } from './connect-string.js';
 import { errorFromCode } from './errors.js';
 import type { SetWatchesPacket } from './watch-registry.js';
@@ -41,6 +42,11 @@ interface AuthEntry {
 }
 
 const PASSWORD_BYTES = 16;
+/** ClientCnxn's minPingRwTimeout and maxPingRwTimeout: the read-only client's probe interval doubles between them. */
+export const MIN_PING_RW_TIMEOUT_MS = 100;
+export const MAX_PING_RW_TIMEOUT_MS = 60_000;
+/** pingRwServer's connect and read timeout. */
+const PING_RW_SOCKET_TIMEOUT_MS = 1000;
 
 export class Session {
   state: ClientState = 'CONNECTING';
@@ -61,6 +67,10 @@ export class Session {
   private seenRwServerBefore = false;
   private connectTimeoutMs: number;
   private xid = 1;
+  /** Read-only: the pause before the next `isro` probe of another server (pingRwTimeout). */
+  private pingRwTimeoutMs = MIN_PING_RW_TIMEOUT_MS;
+  /** A read-write server a probe found: the next connection goes there (rwServerAddress). */
+  private rwServer: HostAddress | null = null;
   private readonly abort = new AbortController();
 
   constructor(
@@ -167,7 +177,9 @@ export class Session {
   private async run(): Promise<void> {
     let firstConnect = true;
     while (this.alive && !this.closing) {
-      const next = this.hosts.next(this.opts.spinDelayMs);
+      const rw = this.rwServer;
+      this.rwServer = null;
+      const next = rw ? { ...rw, delayMs: 0 } : this.hosts.next(this.opts.spinDelayMs);
       const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * this.opts.reconnectJitterMs);
       await this.sleep(next.delayMs + jitter);
       if (!this.alive || this.closing) break;
@@ -250,6 +262,33 @@ export class Session {
     }
     this.pump();
     this.hooks.onState(readOnly ? 'ConnectedReadOnly' : 'SyncConnected');
+    if (readOnly) this.probeForRwServer(conn);
+  }
+
+  /**
+   * ClientCnxn.pingRwServer: while connected read-only, ask the next server of the list `isro` after a pause that
+   * doubles from 100 ms up to 60 s; one answering `rw` ends this connection and the session reconnects there.
+   */
+  private probeForRwServer(conn: ClientConnection): void {
+    const probe = async () => {
+      if (this.conn !== conn || conn.isClosed) return;
+      const next = this.hosts.next(0);
+      const answer = await sendFourLetterWord(next.host, next.port, 'isro', PING_RW_SOCKET_TIMEOUT_MS).catch(() => null);
+      if (this.conn !== conn || conn.isClosed) return;
+      if (answer === 'rw') {
+        this.pingRwTimeoutMs = MIN_PING_RW_TIMEOUT_MS;
+        this.rwServer = { host: next.host, port: next.port };
+        conn.close(new ConnectionError(`Majority server found at ${next.host}:${next.port}`));
+        return;
+      }
+      schedule();
+    };
+    const schedule = () => {
+      const wait = this.pingRwTimeoutMs;
+      this.pingRwTimeoutMs = Math.min(2 * this.pingRwTimeoutMs, MAX_PING_RW_TIMEOUT_MS);
+      setTimeout(() => void probe(), wait).unref();
+    };
+    schedule();
   }
 
   private onAuthReply(err: number): void {

@@ -20,6 +20,8 @@ import { ElectionTransport, type PeerAddress } from './election-transport.js';
 import { QuorumDisk } from './quorum-disk.js';
 import { LeaderListener, LearnerConnection, encodeZabMessage } from './quorum-transport.js';
 import { ReplicatedPipeline, forwardedRequest, requestBytes, type EnsembleRole } from './replicated-pipeline.js';
+import { ReadOnlyMode } from './read-only-mode.js';
+import { SessionOwners, sessionMovedTxn } from './session-owners.js';
 import { encodeSnapBody, type SnapBody } from './snap-stream.js';
 
 export interface MemberAddresses {
@@ -40,6 +42,8 @@ export interface EnsembleMemberOptions {
   server: ZooKeeperServer;
   disk: QuorumDisk;
   maxPacketBytes: number;
+  /** readonlymode.enabled: serve read-only clients while cut off from the quorum. */
+  readOnlyModeEnabled?: boolean;
   log(line: string): void;
 }
 
@@ -64,6 +68,9 @@ export class EnsembleMember {
   /** Reconnects waiting for the leader's REVALIDATE answer, by session. */
   private readonly revalidating = new Map<bigint, ((valid: boolean | null) => void)[]>();
   private stopped = false;
+  /** Leader: the server each session is attached to (SESSIONMOVED checks). */
+  private readonly owners = new SessionOwners();
+  private readonly readOnlyMode: ReadOnlyMode | null;
   /** Bumped on every role change: completions of an old role's async work are ignored. */
   private generation = 0;
 
@@ -84,6 +91,7 @@ export class EnsembleMember {
       log: opts.log,
     });
     this.pipeline = new ReplicatedPipeline(opts.server, () => this.currentRole());
+    this.readOnlyMode = opts.readOnlyModeEnabled ? new ReadOnlyMode(opts.server, opts.tickTimeMs, opts.log) : null;
     opts.server.pipeline = this.pipeline;
     opts.server.serving = false;
     opts.server.expiresSessions = false;
@@ -103,6 +111,7 @@ export class EnsembleMember {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.readOnlyMode?.leave();
     this.learnerConn?.close();
     await this.leaderListener?.close();
     await this.election.close();
@@ -114,7 +123,9 @@ export class EnsembleMember {
     if (!(role instanceof ZabLearner)) {
       // The leader's own tracker is the authority.
       const s = this.opts.server.sessions.sessions.get(sessionId);
-      return done(s !== undefined && !s.closing);
+      const valid = s !== undefined && !s.closing;
+      if (valid && role instanceof ZabLeader) this.owners.set(sessionId, this.opts.mySid);
+      return done(valid);
     }
     if (!role.serving) return done(null);
     let waiting = this.revalidating.get(sessionId);
@@ -136,11 +147,11 @@ export class EnsembleMember {
     return null;
   }
 
-  private propose(req: Request): boolean {
+  private propose(req: Request, from: bigint = this.opts.mySid): boolean {
     let txn: Txn | null = null;
     const server = this.opts.server;
     const r = this.peer.propose(Date.now(), (zxid) => {
-      txn = prepWrite(server.prepCtx, req, zxid, Date.now());
+      txn = this.owners.check(req, from) ? prepWrite(server.prepCtx, req, zxid, Date.now()) : sessionMovedTxn(req, zxid, Date.now());
       return encodeTxn(txn);
     });
     if (!r) return false;
@@ -215,6 +226,7 @@ export class EnsembleMember {
       }
       case 'apply': {
         const txn = decodeTxn(o.txn.data);
+        if (txn.hdr.type === OpCode.closeSession) this.owners.delete(txn.hdr.clientId);
         const result = server.applyCommitted(txn);
         this.pipeline.onApplied(txn, result);
         break;
@@ -235,7 +247,10 @@ export class EnsembleMember {
         const s = server.sessions.sessions.get(o.sessionId);
         const role = this.peer.role;
         if (s) server.sessions.touch(s, Date.now());
-        if (role instanceof ZabLeader) this.handle(role.revalidateReply(o.from, o.sessionId, s !== undefined && !s.closing));
+        const valid = s !== undefined && !s.closing;
+        // Learner.revalidate on the leader: a valid session is now attached to the server that asked.
+        if (valid) this.owners.set(o.sessionId, o.from);
+        if (role instanceof ZabLeader) this.handle(role.revalidateReply(o.from, o.sessionId, valid));
         break;
       }
       case 'revalidated': {
@@ -283,6 +298,8 @@ export class EnsembleMember {
   private onRole(state: ServerState, leader: bigint | null): void {
     const server = this.opts.server;
     this.generation++;
+    this.readOnlyMode?.leave();
+    this.owners.clear();
     server.serving = false;
     server.expiresSessions = false;
     server.modeName = ROLE_NAMES[state];
@@ -293,6 +310,7 @@ export class EnsembleMember {
     server.pending.applied(0x7fffffffffffffffn);
     // Apache shuts the role's ZooKeeperServer down: every client reconnects (to this or another server).
     for (const c of [...server.connections]) c.close();
+    server.dropLocalSessions();
     this.learnerConn?.close();
     this.learnerConn = null;
     this.learnerLeader = null;
@@ -300,6 +318,7 @@ export class EnsembleMember {
     this.leaderListener = null;
     if (state === ServerState.LOOKING) {
       this.opts.log('LOOKING');
+      this.readOnlyMode?.looking(() => !this.stopped && this.peer.state === ServerState.LOOKING);
       void oldListener?.close();
       return;
     }
@@ -373,7 +392,7 @@ export class EnsembleMember {
       return;
     }
     const req = forwardedRequest(m.sessionId, m.cxid, m.opcode, m.body, m.authinfo);
-    if (!this.propose(req)) this.opts.log(`Forwarded request 0x${m.sessionId.toString(16)}:${m.cxid} type ${m.opcode} from server ${from} could not be proposed`);
+    if (!this.propose(req, from)) this.opts.log(`Forwarded request 0x${m.sessionId.toString(16)}:${m.cxid} type ${m.opcode} from server ${from} could not be proposed`);
   }
 
   private loadSnapshot(zxid: bigint, body: SnapBody): void {

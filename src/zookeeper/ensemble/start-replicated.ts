@@ -19,6 +19,7 @@ import { runFourLetterWord } from '../server/four-letter-words.js';
 import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKeeperServer } from '../server/start.js';
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
+import { readOnlyModeRequested } from './read-only-mode.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
 
 export interface ReplicatedStartOptions {
@@ -124,6 +125,8 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
   if (durable.acceptedEpoch < durable.currentEpoch) throw new Error(`The accepted epoch, ${durable.acceptedEpoch} is less than the current epoch, ${durable.currentEpoch}`);
   log(`myid ${myid}: snapshot 0x${snapshotZxid.toString(16)}, ${logged.length} logged txns after it, last zxid 0x${lastZxid.toString(16)}, acceptedEpoch ${durable.acceptedEpoch}, currentEpoch ${durable.currentEpoch}`);
   server.startServing();
+  server.createsLocalSessions = config.localSessionsEnabled;
+  server.upgradesLocalSessions = config.localSessionsEnabled && config.localSessionsUpgradingEnabled;
 
   const addresses = new Map<bigint, MemberAddresses>();
   for (const s of config.servers.values()) {
@@ -150,6 +153,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     disk,
     // A proposal carries one txn; a SNAP body's fields are node data and paths.
     maxPacketBytes: maxTxnBytes + 1024,
+    readOnlyModeEnabled: readOnlyModeRequested(config.readonlyModeEnabled),
     log,
   });
 

@@ -211,7 +211,7 @@ export class ServerConnection implements Watcher {
       timeOut: session ? timeoutMs : 0,
       sessionId: session ? session.id : 0n,
       passwd: session ? session.password : Buffer.alloc(16),
-      readOnly: this.readOnlyByte === undefined ? undefined : false,
+      readOnly: this.readOnlyByte === undefined ? undefined : this.server.readOnly,
     });
     w.endFrame(mark);
     this.sent();

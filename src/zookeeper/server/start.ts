@@ -32,7 +32,8 @@ export const ZOOKEEPER_VERSION = '3.8.0-zkafka, built on 2026-11-25 00:00 UTC';
 /** The live tree as a snapshot source: nodes are read as the writer reaches them (a fuzzy snapshot). */
 export function snapshotSource(server: ZooKeeperServer): SnapshotSource {
   const tree = server.tree;
-  const sessions: [bigint, number][] = [...server.sessions.sessions.values()].map((s) => [s.id, s.timeoutMs]);
+  // Local sessions (and a read-only server's) live on this server only: never in a snapshot, nor sent to a learner.
+  const sessions: [bigint, number][] = [...server.sessions.sessions.values()].filter((s) => !server.localSessions.has(s.id)).map((s) => [s.id, s.timeoutMs]);
   return { zxid: tree.lastProcessedZxid, sessions, nodes: () => tree.walk(), acls: () => tree.aclLists() };
 }
 

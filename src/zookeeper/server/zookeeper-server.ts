@@ -3,7 +3,7 @@
 import { freshRequestStats, recordLatency, type RequestStats } from './request-stats.js';
 
 import { Err, OP_NAMES, OpCode } from '../jute/constants.js';
-import type { MultiResult } from '../jute/protocol-frames.js';
+import type { MultiOp, MultiResult } from '../jute/protocol-frames.js';
 import type { ConnectRequest, Id } from '../jute/records.generated.js';
 import { generateDigest } from '../tree/acl.js';
 import { DataTree, type TxnResult } from '../tree/data-tree.js';
@@ -102,6 +102,17 @@ export class ZooKeeperServer {
   serving = true;
   /** Only the leader of an ensemble expires sessions (a standalone server always does). */
   expiresSessions = true;
+  /**
+   * Read-only mode (Apache's ReadOnlyZooKeeperServer): a member cut off from its quorum serves reads to clients that
+   * accept a read-only server; their sessions are local to it and end when it rejoins the ensemble.
+   */
+  readOnly = false;
+  /** New sessions are local to this server (localSessionsEnabled, or read-only mode): no createSession transaction. */
+  createsLocalSessions = false;
+  /** A local session creating an ephemeral node becomes global through the leader (localSessionsUpgradingEnabled). */
+  upgradesLocalSessions = false;
+  /** Sessions that live on this server only (never logged nor replicated). */
+  readonly localSessions = new Set<bigint>();
 
   constructor(readonly settings: ServerSettings, private readonly sink: TxnSink, readonly hooks: ServerHooks) {
     this.sessions = new SessionTracker(settings.tickTimeMs, settings.serverId, Date.now());
@@ -171,12 +182,36 @@ export class ZooKeeperServer {
 
   touch(s: Session): void {
     this.sessions.touch(s, Date.now());
-    this.hooks.onTouch?.(s);
+    // A local session's liveness is this server's business: the leader never hears of it.
+    if (!this.localSessions.has(s.id)) this.hooks.onTouch?.(s);
+  }
+
+  /** Ends every local session (a role change: Apache builds a new session tracker). */
+  dropLocalSessions(): void {
+    for (const id of this.localSessions) this.sessions.remove(id);
+    this.localSessions.clear();
+  }
+
+  /** A local session's closeSession (the client's or expiry's): no transaction, the connection ends. */
+  private closeLocalSession(req: Request): void {
+    this.sessions.remove(req.sessionId);
+    this.localSessions.delete(req.sessionId);
+    const conn = req.conn;
+    if (!conn || conn.closed) return;
+    if (req.internal) return conn.close();
+    const zxid = this.tree.lastProcessedZxid;
+    conn.reply(req.xid, zxid, 0);
+    this.answered(conn, req, zxid);
+    conn.close();
   }
 
   connect(conn: ServerConnection, req: ConnectRequest): void {
     if (!this.serving) {
       this.log(`Refusing session request for client ${conn.remote}: this server is not serving (no synced leader)`);
+      return conn.close();
+    }
+    if (this.readOnly && !req.readOnly) {
+      this.log(`Refusing session request for not-read-only client ${conn.remote}`);
       return conn.close();
     }
     if (req.lastZxidSeen > this.tree.lastProcessedZxid) {
@@ -187,11 +222,16 @@ export class ZooKeeperServer {
     const timeoutMs = Math.min(Math.max(req.timeOut, minSessionTimeoutMs), maxSessionTimeoutMs);
     if (req.sessionId === 0n) {
       const id = this.sessions.newSessionId();
+      if (this.createsLocalSessions || this.readOnly) {
+        this.localSessions.add(id);
+        return conn.finishHandshake(this.sessions.add(id, timeoutMs, Date.now()), timeoutMs);
+      }
       this.sessions.add(id, timeoutMs, Date.now());
       this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: timeoutMs }, auth: conn.auth, clientIp: conn.clientIp, conn, receivedAtMs: Date.now() });
       return;
     }
-    const revalidate = this.hooks.revalidate;
+    // A local session is only known here; read-only mode asks no leader either.
+    const revalidate = this.readOnly || this.localSessions.has(req.sessionId) ? undefined : this.hooks.revalidate;
     if (revalidate) {
       // The password is a function of the session id, so it is checked here even for a session not applied yet.
       if (!req.passwd || !sessionPassword(req.sessionId).equals(req.passwd)) return conn.finishHandshake(null, 0);
@@ -248,12 +288,25 @@ export class ZooKeeperServer {
   }
 
   private expireSessions(): void {
-    if (!this.expiresSessions || !this.serving) return;
+    if (!this.serving) return;
+    if (!this.expiresSessions) return this.expireLocalSessions(Date.now());
     for (const s of this.sessions.expire(Date.now())) {
       this.log(`Expiring session 0x${s.id.toString(16)}, timeout of ${s.timeoutMs}ms exceeded`);
       let conn: ServerConnection | null = null;
       for (const c of this.connections) if (c.session === s) conn = c;
       this.submitInternal(s.id, OpCode.closeSession, conn);
+    }
+  }
+
+  /** A server that does not expire global sessions (a learner, or read-only) still expires its local ones. */
+  private expireLocalSessions(nowMs: number): void {
+    for (const id of [...this.localSessions]) {
+      const s = this.sessions.sessions.get(id);
+      if (!s || s.expiresAtMs > nowMs) continue;
+      this.log(`Expiring local session 0x${id.toString(16)}, timeout of ${s.timeoutMs}ms exceeded`);
+      let conn: ServerConnection | null = null;
+      for (const c of this.connections) if (c.session === s) conn = c;
+      this.submitInternal(id, OpCode.closeSession, conn);
     }
   }
 
@@ -264,6 +317,13 @@ export class ZooKeeperServer {
   // ---- pipeline ----
 
   submit(req: Request): void {
+    if (this.localSessions.has(req.sessionId)) {
+      if (req.type === OpCode.closeSession) return this.closeLocalSession(req);
+      if (!this.readOnly && createsEphemeral(req)) {
+        if (!this.upgradesLocalSessions) return this.refuse(req, Err.EPHEMERALONLOCALSESSION);
+        this.upgradeLocalSession(req.sessionId);
+      }
+    }
     if (this.pipeline) return this.pipeline.submit(req);
     if (WRITE_OPS.has(req.type)) {
       const txn = prepWrite(this.prepCtx, req, ++this.lastZxid, Date.now());
@@ -282,6 +342,27 @@ export class ZooKeeperServer {
       this.throttled = true;
       for (const c of this.connections) c.pauseReading('throttle');
     }
+  }
+
+  /**
+   * QuorumZooKeeperServer.makeUpgradeRequest: the session becomes global through a createSession sent ahead of
+   * the request that needs it (the same pipeline keeps them in order).
+   */
+  private upgradeLocalSession(id: bigint): void {
+    const s = this.sessions.sessions.get(id);
+    if (!s) return;
+    this.localSessions.delete(id);
+    this.log(`Upgrading session 0x${id.toString(16)}`);
+    this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: s.timeoutMs }, auth: [], clientIp: '', conn: null, receivedAtMs: Date.now(), internal: true });
+  }
+
+  /** Answers a request with an error without it reaching the pipeline (the follower's request processor does). */
+  private refuse(req: Request, err: number): void {
+    const conn = req.conn;
+    if (!conn || conn.closed) return;
+    const zxid = this.tree.lastProcessedZxid;
+    conn.reply(req.xid, zxid, err);
+    this.answered(conn, req, zxid);
   }
 
   private enqueueWrite(req: Request, txn: Txn): void {
@@ -404,6 +485,11 @@ export class ZooKeeperServer {
       return;
     }
     if (!conn || conn.closed) return;
+    if (txn.body.type === OpCode.error && txn.body.record.err === Err.SESSIONMOVED) {
+      // FinalRequestProcessor: session moved is a connection-level error, the connection is torn down unanswered.
+      this.log(`Session 0x${req.sessionId.toString(16)} moved to another server: closing its connection from ${conn.remote}`);
+      return conn.close();
+    }
     if (req.type === OpCode.closeSession) {
       if (req.internal) return conn.close();
       conn.reply(req.xid, zxid, 0);
@@ -454,6 +540,16 @@ export class ZooKeeperServer {
     }
     for (const c of [...this.connections]) c.close();
   }
+}
+
+/** A create (or a multi holding one) of an ephemeral node: what a local session cannot do. */
+function createsEphemeral(req: Request): boolean {
+  const isEphemeral = (flags: unknown) => typeof flags === 'number' && (flags === 1 || flags === 3);
+  if (req.type === OpCode.create || req.type === OpCode.create2) return isEphemeral((req.body as { flags?: number } | undefined)?.flags);
+  if (req.type === OpCode.multi && Array.isArray(req.body)) {
+    return (req.body as MultiOp[]).some((op) => (op.type === OpCode.create || op.type === OpCode.create2) && isEphemeral((op.request as { flags?: number } | undefined)?.flags));
+  }
+  return false;
 }
 
 function multiResult(r: TxnResult): MultiResult {

@@ -111,6 +111,8 @@ test('ZooKeeper 3.8 defaults', () => {
     containerMaxPerMinute: 10000,
     containerMaxNeverUsedIntervalMs: 0,
     readonlyModeEnabled: false,
+    localSessionsEnabled: false,
+    localSessionsUpgradingEnabled: false,
     digestEnabled: true,
     adminEnableServer: true,
     adminServerPort: 8080,

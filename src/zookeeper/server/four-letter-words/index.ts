@@ -31,8 +31,8 @@ function hash({ ctx }: { ctx: FourLetterContext }): string {
 
 const COMMANDS: Record<string, FourLetterCommand> = {
   ruok: () => 'imok',
-  // Read-only mode is not implemented: a serving server is read-write; one without a synced leader says null.
-  isro: ({ ctx }) => (ctx.server.serving ? 'rw' : 'null'),
+  // IsroCommand: `ro` in read-only mode, `rw` when serving otherwise, `null` with no server running.
+  isro: ({ ctx }) => (ctx.server.readOnly ? 'ro' : ctx.server.serving ? 'rw' : 'null'),
   srvr,
   stat,
   cons,

@@ -39,7 +39,7 @@ function gauges({ ctx }: FourLetterCall): Record<GaugeName, string> {
     avg_latency: javaDouble(l.avg),
     outstanding_requests: String(server.outstandingRequests),
     znode_count: String(server.tree.nodeCount),
-    global_sessions: String(server.sessions.sessions.size),
+    global_sessions: String(server.sessions.sessions.size - server.localSessions.size),
     // No TLS listener, so no connection is counted as a non-mTLS one.
     non_mtls_remote_conn_count: '0',
     last_client_response_size: String(m.lastResponseBytes),
@@ -54,8 +54,8 @@ function gauges({ ctx }: FourLetterCall): Record<GaugeName, string> {
     max_file_descriptor_count: String(maxFileDescriptorCount()),
     approximate_data_size: String(server.tree.approximateDataSize),
     open_file_descriptor_count: String(openFileDescriptorCount()),
-    // Every session is global: there are no local sessions.
-    local_sessions: '0',
+    // Sessions living on this server only (localSessionsEnabled, or read-only mode).
+    local_sessions: String(server.localSessions.size),
     uptime: String(Date.now() - server.stats.startedMs),
     max_latency: String(l.max),
     outstanding_tls_handshake: '0',
