@@ -230,6 +230,11 @@ export class ZooKeeperServer {
       this.submit({ sessionId: id, xid: 0, type: OpCode.createSession, body: { timeOut: timeoutMs }, auth: conn.auth, clientIp: conn.clientIp, conn, receivedAtMs: Date.now() });
       return;
     }
+    if (this.readOnly && !this.localSessions.has(req.sessionId)) {
+      // ReadOnlyZooKeeperServer.revalidateSession: only this server's own (local) sessions come back to it.
+      this.log(`Refusing global session reconnection in RO mode ${conn.remote}`);
+      return conn.close();
+    }
     // A local session is only known here; read-only mode asks no leader either.
     const revalidate = this.readOnly || this.localSessions.has(req.sessionId) ? undefined : this.hooks.revalidate;
     if (revalidate) {
