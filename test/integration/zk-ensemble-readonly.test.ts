@@ -9,6 +9,8 @@ import { Err } from '../../src/zookeeper/jute/constants.js';
 import { JuteWriter } from '../../src/zookeeper/jute/writer.js';
 import { ZooKeeperClient } from '../../src/zookeeper/client/index.js';
 import { FrameSocket } from '../support/frame-socket.js';
+import { cleanZkCliOutput } from '../support/apache-zk.js';
+import { runTool } from '../support/run-tool.js';
 import { Ensemble, modeOf, waitFor, type Member } from '../support/zk-ensemble.js';
 
 const isro = (m: Member) => sendFourLetterWord('127.0.0.1', m.clientPort, 'isro', 2000).catch(() => null);
@@ -74,6 +76,14 @@ test('read-only mode: a member cut off from its quorum serves read-only clients 
   // A client that does not accept a read-only server is closed unanswered; one that does gets readOnly=true.
   assert.deepEqual(await handshake(survivor, false), { answered: false, readOnlyByte: null });
   assert.deepEqual(await handshake(survivor, true), { answered: true, readOnlyByte: 1 });
+  // zkcli -r: reads, and a write refused as zkCli prints it.
+  const cli = (...args: string[]) => runTool('zkcli', ['-r', '-waitforconnection', '-server', survivor.connectString, ...args]);
+  const got = await cli('get', '/ro');
+  assert.equal(got.code, 0, got.stderr);
+  assert.match(got.stdout, /^WatchedEvent state:ConnectedReadOnly type:None path:null$/m);
+  assert.equal(cleanZkCliOutput(got.stdout), 'kept\n');
+  const refused = await cli('create', '/from-zkcli');
+  assert.match(refused.stderr, /^Not a read-only call: \/from-zkcli$/m);
 
   // The quorum returns: the survivor rejoins (dropping its read-only clients) and the client finds a read-write server.
   ens.member(2).start();
