@@ -225,7 +225,8 @@ export class QuorumPeer {
     out.push({ kind: 'config', config, text: canonical });
     const role = this.role;
     if (!(role instanceof ZabLearner)) return false;
-    if (designatedLeader !== null && designatedLeader !== role.leaderSid) return true;
+    // No designated leader (the config NEWLEADER carried): a leader the new config does not keep as a voter.
+    if (designatedLeader !== null ? designatedLeader !== role.leaderSid : !this.verifier.isVoter(role.leaderSid)) return true;
     return role.observer ? !this.verifier.observers.has(this.mySid) && this.verifier.isVoter(this.mySid) : this.verifier.observers.has(this.mySid);
   }
 

@@ -61,6 +61,7 @@ export class ZabLeader {
   private pendingReconfig: PendingReconfig | null = null;
   /** False after a reconfig that removed this leader: nothing more is committed here (Apache allowedToCommit). */
   private allowedToCommit = true;
+  private recoveredConfig: QuorumConfig | null = null;
   phase: LeaderPhase = 'discovery';
   /** The epoch being established (null until a quorum reported its accepted epochs). */
   newEpoch: number | null = null;
@@ -92,6 +93,14 @@ export class ZabLeader {
     this.ids = opts.persistIds;
     this.config = opts.config ?? Buffer.alloc(0);
     this.quorumConfig = opts.quorumConfig ?? null;
+    // A reconfig in the log that this server never activated (it crashed first, or only logged the proposal): it
+    // is committed with the rest of the log when this epoch is established, and its config with it.
+    if (this.quorumConfig) {
+      for (const t of opts.durable.log) {
+        const text = t.zxid > this.quorumConfig.version ? reconfigTextOf(t.data) : null;
+        if (text !== null) this.recoveredConfig = { ...parseReconfig(text), version: t.zxid };
+      }
+    }
     this.acceptedEpoch = opts.durable.acceptedEpoch;
     this.currentEpoch = opts.durable.currentEpoch;
     const unapplied = opts.durable.log.filter((t) => t.zxid > opts.appliedZxid);
@@ -277,11 +286,12 @@ export class ZabLeader {
     const voters = [...this.connecting.keys()].filter((s) => s === this.mySid || !this.learners.get(s)?.observer);
     if (!this.verifier.containsQuorum(voters)) return;
     this.newEpoch = Math.max(...this.connecting.values()) + 1;
-    if (this.quorumConfig && this.quorumConfig.version === 0n) {
+    if (this.recoveredConfig) this.epochConfig = this.recoveredConfig;
+    else if (this.quorumConfig && this.quorumConfig.version === 0n) {
       // Leader.lead: an initial config without a version gets this epoch's first zxid as its version.
       this.epochConfig = { ...this.quorumConfig, version: makeZxid(this.newEpoch, 0) };
-      this.config = Buffer.from(configText(this.epochConfig), 'utf8');
     }
+    if (this.epochConfig) this.config = Buffer.from(configText(this.epochConfig), 'utf8');
     this.persist([{ op: 'accepted-epoch', epoch: this.newEpoch }], { kind: 'accepted-epoch' }, out);
   }
 
@@ -396,6 +406,8 @@ export class ZabLeader {
 
   private maybeEstablish(out: ZabOutput[]): void {
     if (this.established || !this.newLeaderAcks.has(this.mySid) || !this.verifier.containsQuorum(this.newLeaderAcks)) return;
+    // The NEWLEADER of an epoch that activates a logged reconfig needs a quorum of the new config as well.
+    if (this.recoveredConfig && !verifierOf(this.recoveredConfig).containsQuorum(this.newLeaderAcks)) return;
     this.phase = 'broadcast';
     // The history the leader was elected with is committed now: a quorum logged it and acked NEWLEADER.
     for (const t of this.history) {
@@ -404,7 +416,11 @@ export class ZabLeader {
     }
     if (this.initialLastZxid > this.lastCommitted) this.lastCommitted = this.initialLastZxid;
     this.trimHistory();
-    if (this.epochConfig) this.activate(this.epochConfig, out);
+    if (this.epochConfig) {
+      this.activate(this.epochConfig, out);
+      // startZkServer: a leader the activated config does not keep as a voter commits nothing more.
+      if (!this.verifier.isVoter(this.mySid)) this.allowedToCommit = false;
+    }
     out.push({ kind: 'serving', epoch: this.newEpoch! });
     for (const h of this.learners.values()) if (h.stage === 'newleader-acked') this.sendUpToDate(h, out);
     this.commitReady(out);
