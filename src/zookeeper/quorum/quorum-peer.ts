@@ -127,6 +127,16 @@ export class QuorumPeer {
 
   receiveNotification(nowMs: number, from: bigint, n: Notification): PeerOutput[] {
     const out: PeerOutput[] = [];
+    // FastLeaderElection: a looking server that hears of a newer config adopts it and starts its election over.
+    if (this.quorumConfig && this.role === null && n.config.length > 0 && this.config && !n.config.equals(this.config)) {
+      const text = n.config.toString('utf8');
+      const version = tryParseConfigText(text)?.version ?? -1n;
+      if (version > this.quorumConfig.version && this.pendingRole === null) {
+        this.activate(text, null, out);
+        this.election.stop();
+        return this.lookAgain(nowMs, out);
+      }
+    }
     this.fromElection(nowMs, this.election.receive(nowMs, from, n), out);
     return out;
   }
