@@ -1,6 +1,6 @@
 // Dynamic reconfiguration on an ensemble of our servers as real processes (reconfigEnabled=true): the first
 // leader versions the hand-written membership and moves it to zoo.cfg.dynamic.<version>; a fourth server and an
-// observer join as non-voters and are added with zkcli's and Apache's zkCli's `reconfig`, a follower and then the
+// observer join as non-voting followers and are added with zkcli's and Apache's zkCli's `reconfig`, a follower and then the
 // leader are removed; every member shows the same /zookeeper/config, a client watching it stays connected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,19 +146,23 @@ test('reconfig: versioned dynamic config, add a voter and an observer, remove a 
   assert.equal(changes[0], 'NodeDataChanged');
   assert.equal(await watcher.getConfig().then((r) => r.data?.toString('utf8')), second);
   for (const sid of [1, 2, 3, 4]) assert.equal(readFileSync(`${cfgFiles.get(sid)!}.dynamic.${v2}`, 'utf8'), serversOf(second).sort().join('\n'));
+  // zkcli's `config` on the new member prints the same text.
+  const shown = await ourZkCli(s4.connectString, ['config']);
+  assert.ok(shown.stdout.includes(`\n${second}\n`), shown.stdout);
 
   // An observer, added with Apache's zkCli when it is installed (else with ours).
   const p5 = ports.get(5)!;
   const s5 = make(5, [...serversOf(second), line(5, p5, 'observer')]);
   s5.start();
-  await waitFor(async () => (await modeOf(s5.clientPort)) === 'observer', 'server 5 observing');
+  // Like server 4 it hears of the newer config in the election and follows without a vote until it is added.
+  await waitFor(async () => (await modeOf(s5.clientPort)) === 'follower', 'server 5 following as a non-voter');
   const script = ['addauth digest super:secret', `reconfig -add ${line(5, p5, 'observer')}`];
   const viaApache = apacheZooKeeperAvailable() === null;
   const obs = viaApache ? await runZkCliScript(follower.connectString, script) : await ourZkCli(follower.connectString, script);
   assert.match(obs.stdout, /^Committed new configuration:$/m, obs.stdout + obs.stderr);
   const third = await allShow([s1, s2, s3, s4, s5], (t) => serversOf(t).length === 5, 'observer 5 added');
   assert.equal(serversOf(third)[4], line(5, p5, 'observer'));
-  assert.equal(await modeOf(s5.clientPort), 'observer');
+  await waitFor(async () => (await modeOf(s5.clientPort)) === 'observer', 'server 5 observing');
 
   // Removing a follower that is not the watcher's server: it stops voting; the rest carry on.
   const removed = [s1, s2, s3, s4].find((m) => m !== leader && m !== follower)!;
