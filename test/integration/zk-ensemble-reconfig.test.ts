@@ -1,7 +1,8 @@
 // Dynamic reconfiguration on an ensemble of our servers as real processes (reconfigEnabled=true): the first
 // leader versions the hand-written membership and moves it to zoo.cfg.dynamic.<version>; a fourth server and an
-// observer join as non-voting followers and are added with zkcli's and Apache's zkCli's `reconfig`, a follower and then the
-// leader are removed; every member shows the same /zookeeper/config, a client watching it stays connected.
+// observer join as non-voting followers and are added with zkcli's and Apache's zkCli's `reconfig`, a follower
+// and then the leader are removed; every member shows the same /zookeeper/config, a client watching it stays
+// connected (until the leader's removal makes a new election).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -170,6 +171,9 @@ test('reconfig: versioned dynamic config, add a voter and an observer, remove a 
   assert.equal(rm.code, 0, rm.stderr);
   const fourth = await allShow([s1, s2, s3, s4, s5].filter((m) => m !== removed), (t) => serversOf(t).length === 4, `server ${removed.sid} removed`);
   assert.ok(!serversOf(fourth).some((l) => l.startsWith(`server.${removed.sid}=`)));
+
+  // Until now the watching client never lost its connection.
+  assert.deepEqual(states.filter((s) => s !== 'SyncConnected'), []);
 
   // Removing the leader: a new leader among the remaining voters; the config is the same everywhere.
   const rest = [s1, s2, s3, s4].filter((m) => m !== removed && m !== leader);
