@@ -40,6 +40,10 @@ export interface ZooKeeperConfig {
   fourLetterWordWhitelist: Set<string>;
   standaloneEnabled: boolean;
   reconfigEnabled: boolean;
+  /** The dynamic config file the server lines came from (dynamicConfigFile=), if any. */
+  dynamicConfigFile?: string;
+  /** Version of the membership: the dynamic file's `.dynamic.<hex>` suffix; 0 for server lines in zoo.cfg. */
+  configVersion?: bigint;
   globalOutstandingLimit: number;
   preAllocSizeKb: number;
   snapCount: number;
@@ -121,7 +125,8 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     }
     throw err;
   }
-  const r = new PropertyReader(fileName, entries);
+  const dynamic = readDynamicConfig(entries, fileName);
+  const r = new PropertyReader(fileName, [...entries, ...dynamic.entries]);
   const warnings: string[] = [];
 
   const tickTimeMs = r.int('tickTime', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.tickTimeMs;
@@ -155,9 +160,6 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
   const peerTypeText = r.raw('peerType')?.toLowerCase();
   if (peerTypeText !== undefined && peerTypeText !== 'participant' && peerTypeText !== 'observer') {
     throw r.fail('peerType', "'participant' or 'observer'");
-  }
-  if (r.has('dynamicConfigFile')) {
-    throw r.fail('dynamicConfigFile', 'server.N lines in this file (a separate dynamic config file is not supported)');
   }
 
   let autopurgeSnapRetainCount = r.int('autopurge.snapRetainCount', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.autopurgeSnapRetainCount;
@@ -233,6 +235,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     fourLetterWordWhitelist: parseWhitelist(r, readonlyModeEnabled, warnings),
     standaloneEnabled,
     reconfigEnabled: r.bool('reconfigEnabled') ?? false,
+    ...(dynamic.file !== undefined ? { dynamicConfigFile: dynamic.file, configVersion: dynamic.version } : {}),
     globalOutstandingLimit: r.int('globalOutstandingLimit', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.globalOutstandingLimit,
     preAllocSizeKb: r.int('preAllocSize', { min: 1 }) ?? ZOOKEEPER_DEFAULTS.preAllocSizeKb,
     snapCount: r.int('snapCount', { min: 2 }) ?? ZOOKEEPER_DEFAULTS.snapCount,
@@ -298,4 +301,31 @@ export function checkDataDir(config: ZooKeeperConfig): void {
       throw ConfigError.at(config.file, key, line, `expected a writable directory, got '${dir}' (${code})`);
     }
   }
+}
+
+/**
+ * The membership a `dynamicConfigFile=` points at (written by dynamic reconfiguration): its server lines join the
+ * static ones; the version is the file name's `.dynamic.<hex>` suffix (or a `version=` line).
+ */
+function readDynamicConfig(entries: readonly PropertyEntry[], fileName: string): { entries: PropertyEntry[]; file?: string; version?: bigint } {
+  const pointer = entries.find((e) => e.key === 'dynamicConfigFile');
+  if (!pointer) return { entries: [] };
+  const file = pointer.value.trim();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ConfigError(`${fileName}:${pointer.line}: dynamicConfigFile: cannot read ${file}: ${code}`, fileName, 'dynamicConfigFile', pointer.line, { cause: err });
+  }
+  let parsed: PropertyEntry[];
+  try {
+    parsed = parseProperties(text);
+  } catch (err) {
+    if (err instanceof PropertiesSyntaxError) throw new ConfigError(`${file}:${err.line}: ${err.detail}`, file, undefined, err.line);
+    throw err;
+  }
+  const suffix = /\.dynamic\.([0-9a-fA-F]{1,16})$/.exec(file)?.[1] ?? parsed.find((e) => e.key === 'version')?.value.trim();
+  const version = suffix !== undefined && /^[0-9a-fA-F]{1,16}$/.test(suffix) ? BigInt.asIntN(64, BigInt(`0x${suffix}`)) : 0n;
+  return { entries: parsed.filter((e) => e.key.startsWith('server.')).map((e) => ({ ...e, line: 0, source: `${file}:${e.line}` })), file, version };
 }

@@ -4,6 +4,10 @@
 // Checkers run after every step. Everything derives from the seed, so a failing seed replays exactly.
 import { createHash } from 'node:crypto';
 import { MajorityQuorumVerifier, type QuorumMember } from '../../src/zookeeper/quorum/quorum-verifier.js';
+import { configText, verifierOf, type QuorumConfig } from '../../src/zookeeper/quorum/quorum-config.js';
+import { reconfigTextOf } from '../../src/zookeeper/quorum/reconfig-txn.js';
+import { OpCode } from '../../src/zookeeper/jute/constants.js';
+import { encodeTxn } from '../../src/zookeeper/tree/txn.js';
 import { QuorumPeer, type PeerOutput } from '../../src/zookeeper/quorum/quorum-peer.js';
 import { ServerState, type Notification } from '../../src/zookeeper/quorum/wire/election-messages.js';
 import { PacketType } from '../../src/zookeeper/quorum/wire/packet-types.js';
@@ -33,6 +37,11 @@ export interface SimOptions {
   healSteps: number;
   stepMs?: number;
   limits?: Partial<ZabLimits>;
+  /**
+   * Dynamic reconfiguration: `spares` more servers start with the members plus themselves (non-voters until a
+   * reconfig adds them); the leader now and then proposes adding a server or removing a voter.
+   */
+  reconfig?: { spares: number };
 }
 
 interface Disk {
@@ -49,6 +58,8 @@ interface Server {
   disk: Disk;
   applied: Txn[];
   restartAtMs: number;
+  /** The active config as its dynamic file holds it (reconfig mode); survives crashes. */
+  config: QuorumConfig | null;
 }
 
 interface Conn {
@@ -91,7 +102,11 @@ export class QuorumSimulation {
   /** Recent trace lines, kept when ZK_QUORUM_DEBUG is set (printed on failure). */
   readonly recent: string[] = [];
   private readonly debug = process.env['ZK_QUORUM_DEBUG'] !== undefined;
-  stats = { elections: 0, establishments: 0, commits: 0, crashes: 0, snaps: 0, truncs: 0, diffs: 0 };
+  stats = { elections: 0, establishments: 0, commits: 0, crashes: 0, snaps: 0, truncs: 0, diffs: 0, reconfigs: 0, activations: 0 };
+  /** Every config any server activated, by version: one text per version. */
+  readonly configs = new Map<bigint, string>();
+  /** The newest committed reconfig's config. */
+  lastReconfig: QuorumConfig | null = null;
 
   constructor(readonly seed: number, readonly opts: SimOptions) {
     this.rand = mulberry32(seed);
@@ -101,8 +116,13 @@ export class QuorumSimulation {
     for (let i = 1; i <= opts.voters; i++) members.push({ sid: BigInt(i), type: 'participant' });
     for (let i = 1; i <= (opts.observers ?? 0); i++) members.push({ sid: BigInt(opts.voters + i), type: 'observer' });
     this.verifier = new MajorityQuorumVerifier(members);
-    for (const m of members) {
-      const s: Server = { sid: m.sid, up: false, peer: null, disk: { state: { acceptedEpoch: 0, currentEpoch: 0, snapshotZxid: 0n, log: [] }, snapshot: [], pending: [] }, applied: [], restartAtMs: 0 };
+    const spec = (sid: bigint, role: 'participant' | 'observer') => ({ id: Number(sid), host: `h${sid}`, quorumPort: 1000 + Number(sid), electionPort: 2000 + Number(sid), role, clientPort: 3000 + Number(sid) });
+    const initial: QuorumConfig = { servers: new Map(members.map((m) => [Number(m.sid), spec(m.sid, m.type)])), version: 0n };
+    const all = [...members];
+    for (let i = 1; i <= (opts.reconfig?.spares ?? 0); i++) all.push({ sid: BigInt(members.length + i), type: 'participant' });
+    for (const m of all) {
+      const own = opts.reconfig ? { servers: new Map([...initial.servers, [Number(m.sid), spec(m.sid, m.type)]]), version: 0n } : null;
+      const s: Server = { sid: m.sid, up: false, peer: null, disk: { state: { acceptedEpoch: 0, currentEpoch: 0, snapshotZxid: 0n, log: [] }, snapshot: [], pending: [] }, applied: [], restartAtMs: 0, config: own };
       this.servers.set(m.sid, s);
     }
     for (const s of this.servers.values()) this.boot(s);
@@ -129,7 +149,9 @@ export class QuorumSimulation {
     s.up = true;
     s.applied = [...s.disk.snapshot];
     const durable: DurableState = { ...s.disk.state, log: [...s.disk.state.log] };
-    s.peer = new QuorumPeer({ mySid: s.sid, verifier: this.verifier, limits: this.limits, tickTimeMs: 100, durable, appliedZxid: s.disk.state.snapshotZxid, finalizeWaitMs: 200, maxNotificationIntervalMs: 1600 });
+    const verifier = s.config ? verifierOf(s.config) : this.verifier;
+    const quorum = s.config ? { quorumConfig: s.config, config: Buffer.from(configText(s.config)) } : {};
+    s.peer = new QuorumPeer({ mySid: s.sid, verifier, limits: this.limits, tickTimeMs: 100, durable, appliedZxid: s.disk.state.snapshotZxid, finalizeWaitMs: 200, maxNotificationIntervalMs: 1600, ...quorum });
     for (const other of this.servers.values()) if (other !== s) s.peer.election.peerConnected(other.sid);
     this.handle(s, s.peer.start(this.nowMs));
   }
@@ -232,6 +254,9 @@ export class QuorumSimulation {
         case 'stopped':
           this.note(`${s.sid} stopped: ${o.reason}`);
           break;
+        case 'config':
+          this.onConfig(s, o.config, o.text);
+          break;
         default:
           break;
       }
@@ -270,10 +295,49 @@ export class QuorumSimulation {
     } else if (s.peer?.role instanceof ZabLeader) {
       this.committed.push(txn);
       this.stats.commits++;
+      const text = this.opts.reconfig ? reconfigTextOf(txn.data) : null;
+      if (text !== null) this.lastReconfig = { servers: new Map(), version: txn.zxid };
     } else {
       this.fail(`server ${s.sid} (not leading) applies ${zxidHex(txn.zxid)} that no leader committed`);
     }
     this.note(`${s.sid} apply ${zxidHex(txn.zxid)}`);
+  }
+
+  /** A server activated a config: one config per version, versions only grow on a server. */
+  private onConfig(s: Server, config: QuorumConfig, text: string): void {
+    this.stats.activations++;
+    const seen = this.configs.get(config.version);
+    if (seen !== undefined && seen !== text) this.fail(`two configs with version ${zxidHex(config.version)}:\n${seen}\n${text}`);
+    this.configs.set(config.version, text);
+    if (s.config && config.version <= s.config.version) this.fail(`server ${s.sid} activates version ${zxidHex(config.version)} after ${zxidHex(s.config.version)}`);
+    s.config = config;
+    this.note(`${s.sid} config ${zxidHex(config.version)}`);
+  }
+
+  /** What prep does for a reconfig: one at a time, a synced quorum in the new config; add a server or remove a voter. */
+  private proposeReconfig(s: Server): void {
+    const leader = s.peer!.role as ZabLeader;
+    const current = leader.activeConfig;
+    if (!current || leader.reconfigInProgress) return;
+    const servers = new Map(current.servers);
+    const absent = [...this.servers.keys()].filter((sid) => !servers.has(Number(sid)));
+    const voters = [...servers.values()].filter((x) => x.role === 'participant');
+    if (absent.length > 0 && (voters.length <= 2 || this.rand() < 0.5)) {
+      const sid = absent[this.int(absent.length)]!;
+      servers.set(Number(sid), { id: Number(sid), host: `h${sid}`, quorumPort: 1000 + Number(sid), electionPort: 2000 + Number(sid), role: this.rand() < 0.2 ? 'observer' : 'participant', clientPort: 3000 + Number(sid) });
+    } else if (voters.length > 2) {
+      servers.delete(voters[this.int(voters.length)]!.id);
+    } else return;
+    const next = { servers: new Map([...servers].sort(([a], [b]) => a - b)), version: 0n };
+    if (!leader.quorumSyncedIn(verifierOf(next))) return;
+    const r = s.peer!.propose(this.nowMs, (zxid) => encodeTxn({
+      hdr: { clientId: 0n, cxid: 0, zxid, time: 0n, type: OpCode.reconfig },
+      body: { type: OpCode.reconfig, record: { path: '/zookeeper/config', data: Buffer.from(configText({ ...next, version: zxid })), version: -1 } },
+    }));
+    if (!r) return;
+    this.stats.reconfigs++;
+    this.note(`${s.sid} proposes reconfig ${zxidHex(r.zxid)}`);
+    this.handle(s, r.out);
   }
 
   private checkPrefix(s: Server, what: string): void {
@@ -286,6 +350,7 @@ export class QuorumSimulation {
     const leaders = [...this.servers.values()].filter((s) => s.up && s.peer?.role instanceof ZabLeader && s.peer.role.established);
     if (leaders.length === 0) return;
     const s = leaders[this.int(leaders.length)]!;
+    if (this.opts.reconfig && this.rand() < 0.05) return this.proposeReconfig(s);
     const data = Buffer.from(`w${++this.writes}`);
     const r = s.peer!.propose(this.nowMs, () => data);
     if (r) this.handle(s, r.out);
@@ -399,9 +464,19 @@ export class QuorumSimulation {
         if (++i > boundSteps) this.fail(`liveness: the write proposed after healing did not reach every server in ${boundSteps} steps`);
         this.runStep(false);
       }
+      this.checkConfigs();
       return;
     }
     this.fail('liveness: the leader stepped down twice on proposals after healing');
+  }
+
+  /** A committed reconfig is never lost: once healed, every server has it (or a newer one) active, the same one. */
+  private checkConfigs(): void {
+    if (!this.opts.reconfig) return;
+    const versions = new Set([...this.servers.values()].map((s) => s.config?.version));
+    if (versions.size !== 1) this.fail(`servers settled with different configs: ${[...this.servers.values()].map((s) => `${s.sid}:${zxidHex(s.config?.version ?? -1n)}`).join(' ')}`);
+    const [version] = versions;
+    if (this.lastReconfig && version! < this.lastReconfig.version) this.fail(`committed reconfig ${zxidHex(this.lastReconfig.version)} lost: servers run ${zxidHex(version!)}`);
   }
 
   digest(): string {

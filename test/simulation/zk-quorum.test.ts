@@ -54,3 +54,20 @@ test('a seed replays exactly', () => {
   assert.equal(a.digest(), b.digest());
   assert.deepEqual(a.committed.map((t) => t.zxid), b.committed.map((t) => t.zxid));
 });
+
+test('dynamic reconfiguration: servers added and removed in random schedules, one config per version, committed reconfigs never lost', () => {
+  const RECONFIG: SimOptions = { voters: 3, faultSteps: 1200, healSteps: 400, reconfig: { spares: 2 } };
+  const totals = { reconfigs: 0, activations: 0, commits: 0, crashes: 0 };
+  let lastReconfigs = 0;
+  for (const seed of seeds(60, 9000)) {
+    const sim = runSeed(seed, RECONFIG);
+    totals.reconfigs += sim.stats.reconfigs;
+    totals.activations += sim.stats.activations;
+    totals.commits += sim.stats.commits;
+    totals.crashes += sim.stats.crashes;
+    if (sim.lastReconfig) lastReconfigs++;
+  }
+  if (onlySeed) return;
+  assert.ok(totals.reconfigs > 60 && lastReconfigs > 30, `reconfigs: ${JSON.stringify(totals)}, seeds with a committed one: ${lastReconfigs}`);
+  assert.ok(totals.crashes > 60 && totals.commits > 60 * 20, JSON.stringify(totals));
+});

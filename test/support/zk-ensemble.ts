@@ -169,7 +169,7 @@ export class Ensemble {
   }
 }
 
-function ourMember(sid: number, dir: string, configFile: string, dataDir: string, clientPort: number): Member {
+export function ourMember(sid: number, dir: string, configFile: string, dataDir: string, clientPort: number): Member {
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let out = '';

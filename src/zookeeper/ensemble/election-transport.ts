@@ -19,6 +19,8 @@ export interface ElectionTransportOptions {
   /** Address to listen on (this server's election address). */
   listen: PeerAddress;
   connectTimeoutMs: number;
+  /** Dynamic reconfiguration: a server not in the configuration (one about to join) may connect too. */
+  acceptUnknown?: boolean;
   onNotification(from: bigint, n: Notification): void;
   onConnected(sid: bigint): void;
   onDisconnected(sid: bigint): void;
@@ -53,6 +55,13 @@ export class ElectionTransport {
         resolve();
       });
     });
+  }
+
+  /** A server a reconfig added (or one that dialled in): reachable from now on. */
+  addPeer(sid: bigint, addr: PeerAddress | undefined): void {
+    if (sid === this.opts.mySid) return;
+    if (addr) this.opts.peers.set(sid, addr);
+    if (!this.links.has(sid)) this.links.set(sid, { socket: null, dialing: false, queued: null, lastSent: null });
   }
 
   isConnected(sid: bigint): boolean {
@@ -135,6 +144,10 @@ export class ElectionTransport {
         this.opts.log(`Election connection from a server claiming my own id ${sid}: ignored`);
         return void socket.destroy();
       }
+      if (!this.links.has(sid) && this.opts.acceptUnknown) {
+        const [host, port] = splitAddress(parsed.message.electionAddresses[0]);
+        this.addPeer(sid, host !== undefined && port !== undefined ? { host, port } : undefined);
+      }
       if (!this.links.has(sid)) {
         this.opts.log(`Election connection from server ${sid}, which is not in the configuration: closed`);
         return void socket.destroy();
@@ -202,4 +215,13 @@ export class ElectionTransport {
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** `host:port` or `[v6]:port` from a handshake's address list. */
+function splitAddress(text: string | undefined): [string | undefined, number | undefined] {
+  if (!text) return [undefined, undefined];
+  const at = text.lastIndexOf(':');
+  const port = Number(text.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return [undefined, undefined];
+  return [text.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port];
 }

@@ -1,7 +1,10 @@
 // Carries out what the pure QuorumPeer asks for (see its header): election and quorum connections, disk writes,
 // applying commits to the server's tree, and the request pipeline of the role it holds.
-import { OpCode } from '../jute/constants.js';
+import { Err, OpCode } from '../jute/constants.js';
+import { configText } from '../quorum/quorum-config.js';
+import { KeeperError } from '../server/request.js';
 import { QuorumPeer, type PeerOutput } from '../quorum/quorum-peer.js';
+import type { QuorumConfig } from '../quorum/quorum-config.js';
 import type { MajorityQuorumVerifier } from '../quorum/quorum-verifier.js';
 import { ServerState } from '../quorum/wire/election-messages.js';
 import { PacketType } from '../quorum/wire/packet-types.js';
@@ -17,6 +20,7 @@ import type { ZooKeeperServer } from '../server/zookeeper-server.js';
 import { DataNode } from '../tree/data-node.js';
 import { decodeTxn, encodeTxn, type Txn } from '../tree/txn.js';
 import { ElectionTransport, type PeerAddress } from './election-transport.js';
+import { prepareReconfig } from './reconfig-prep.js';
 import { QuorumDisk } from './quorum-disk.js';
 import { LeaderListener, LearnerConnection, encodeZabMessage } from './quorum-transport.js';
 import { ReplicatedPipeline, forwardedRequest, requestBytes, type EnsembleRole } from './replicated-pipeline.js';
@@ -45,6 +49,13 @@ export interface EnsembleMemberOptions {
   /** readonlymode.enabled: serve read-only clients while cut off from the quorum. */
   readOnlyModeEnabled?: boolean;
   log(line: string): void;
+  /** Dynamic reconfiguration (reconfigEnabled): the active config, and what to do when a new one is active. */
+  reconfig?: {
+    config: QuorumConfig;
+    standaloneEnabled: boolean;
+    /** Write zoo.cfg.dynamic.<version> and point zoo.cfg at it. */
+    onConfig(config: QuorumConfig): void;
+  };
 }
 
 /** How often the peer's clock is advanced: FLE's finalize wait is 200 ms, ZAB ticks are tickTime. */
@@ -77,7 +88,7 @@ export class EnsembleMember {
   constructor(private readonly opts: EnsembleMemberOptions) {
     this.peer = new QuorumPeer({
       mySid: opts.mySid, verifier: opts.verifier, limits: opts.limits, tickTimeMs: opts.tickTimeMs, durable: opts.durable,
-      appliedZxid: opts.appliedZxid, config: opts.config,
+      appliedZxid: opts.appliedZxid, config: opts.config, quorumConfig: opts.reconfig?.config,
     });
     const electionPeers = new Map([...opts.addresses].map(([sid, a]) => [sid, a.election]));
     this.election = new ElectionTransport({
@@ -85,6 +96,7 @@ export class EnsembleMember {
       peers: electionPeers,
       listen: opts.addresses.get(opts.mySid)!.election,
       connectTimeoutMs: 5000,
+      acceptUnknown: opts.reconfig !== undefined,
       onNotification: (from, n) => this.handle(this.peer.receiveNotification(Date.now(), from, n)),
       onConnected: (sid) => this.peer.election.peerConnected(sid),
       onDisconnected: (sid) => this.peer.election.peerDisconnected(sid),
@@ -96,6 +108,36 @@ export class EnsembleMember {
     opts.server.serving = false;
     opts.server.expiresSessions = false;
     opts.server.modeName = 'looking';
+    if (opts.reconfig) {
+      const { standaloneEnabled } = opts.reconfig;
+      opts.server.prepCtx.reconfig = (_req, r, zxid) => {
+        const role = this.peer.role;
+        if (!(role instanceof ZabLeader)) throw new KeeperError(Err.UNIMPLEMENTED);
+        return prepareReconfig(role, r, zxid, standaloneEnabled);
+      };
+      this.showConfig(opts.reconfig.config);
+    }
+  }
+
+  /** The active config as /zookeeper/config shows it (QuorumPeer.initConfigInZKDatabase). */
+  private showConfig(config: QuorumConfig): void {
+    this.opts.server.tree.setConfigData(Buffer.from(configText(config), 'utf8'), config.version, BigInt(Date.now()));
+  }
+
+  /** A new config is active: its members are reachable, it is on disk and in /zookeeper/config. */
+  private onConfig(config: QuorumConfig): void {
+    for (const s of config.servers.values()) {
+      const sid = BigInt(s.id);
+      this.opts.addresses.set(sid, { quorum: { host: s.host, port: s.quorumPort }, election: { host: s.host, port: s.electionPort } });
+      this.election.addPeer(sid, { host: s.host, port: s.electionPort });
+    }
+    this.showConfig(config);
+    this.opts.log(`Reconfig: config version 0x${config.version.toString(16)} active: ${[...config.servers.values()].map((s) => `${s.id}:${s.role}`).join(', ')}`);
+    try {
+      this.opts.reconfig?.onConfig(config);
+    } catch (err) {
+      this.opts.log(`Cannot write the dynamic config file: ${(err as Error).message}`);
+    }
   }
 
   get server(): ZooKeeperServer {
@@ -277,6 +319,9 @@ export class EnsembleMember {
       case 'connect-leader':
         this.connectLeader(o.leader);
         break;
+      case 'config':
+        this.onConfig(o.config);
+        break;
     }
   }
 
@@ -330,7 +375,7 @@ export class EnsembleMember {
         maxDataBytes: this.opts.maxPacketBytes,
         onMessage: (from, m) => {
           if (this.leaderListener !== listener) return;
-          if (!this.opts.addresses.has(from)) {
+          if (!this.opts.addresses.has(from) && !this.opts.reconfig) {
             this.opts.log(`Learner connection from server ${from}, which is not in the configuration: closed`);
             return listener.disconnect(from);
           }

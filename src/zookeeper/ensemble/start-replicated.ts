@@ -18,6 +18,9 @@ import { startContainerReaper } from '../server/container-reaper.js';
 import { runFourLetterWord } from '../server/four-letter-words.js';
 import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKeeperServer } from '../server/start.js';
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
+import { existsSync } from 'node:fs';
+import { configText } from '../quorum/quorum-config.js';
+import { backupStaticConfig, writeDynamicConfig } from './dynamic-config-file.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
 import { readOnlyModeRequested } from './read-only-mode.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
@@ -32,14 +35,8 @@ export interface RunningReplicatedServer extends RunningZooKeeperServer {
 }
 
 /** QuorumMaj.toString(): what Apache sends as its config in notifications and NEWLEADER. */
-export function quorumConfigText(servers: Map<number, QuorumServerSpec>): string {
-  let text = '';
-  for (const s of servers.values()) {
-    text += `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}:${s.role}`;
-    if (s.clientPort !== undefined) text += `;${s.clientHost ?? '0.0.0.0'}:${s.clientPort}`;
-    text += '\n';
-  }
-  return `${text}version=0`;
+export function quorumConfigText(servers: Map<number, QuorumServerSpec>, version = 0n): string {
+  return configText({ servers, version });
 }
 
 export async function startReplicatedServer(config: ZooKeeperConfig, opts: ReplicatedStartOptions): Promise<RunningReplicatedServer> {
@@ -133,6 +130,10 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     addresses.set(BigInt(s.id), { quorum: { host: s.host, port: s.quorumPort }, election: { host: s.host, port: s.electionPort } });
   }
   const verifier = new MajorityQuorumVerifier([...config.servers.values()].map((s) => ({ sid: BigInt(s.id), type: s.role })));
+  const quorumConfig = { servers: config.servers, version: config.configVersion ?? 0n };
+  const staticFile = existsSync(config.file) ? config.file : null;
+  // QuorumPeerConfig.parse: with reconfig on and membership in zoo.cfg, the hand-written file is kept as zoo.cfg.bak.
+  if (config.reconfigEnabled && staticFile && config.dynamicConfigFile === undefined) backupStaticConfig(staticFile);
   const disk = new QuorumDisk({ snapDir, logDir, txnLog: () => txnLog, reopenTxnLog: openLog, log });
   member = new EnsembleMember({
     mySid: BigInt(myid),
@@ -148,7 +149,16 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     tickTimeMs: config.tickTimeMs,
     durable,
     appliedZxid: snapshotZxid,
-    config: Buffer.from(quorumConfigText(config.servers), 'utf8'),
+    config: Buffer.from(quorumConfigText(config.servers, quorumConfig.version), 'utf8'),
+    reconfig: config.reconfigEnabled
+      ? {
+          config: quorumConfig,
+          standaloneEnabled: config.standaloneEnabled,
+          onConfig: (c) => {
+            if (staticFile) log(`Dynamic config written: ${writeDynamicConfig(staticFile, c, myid)}`);
+          },
+        }
+      : undefined,
     server,
     disk,
     // A proposal carries one txn; a SNAP body's fields are node data and paths.

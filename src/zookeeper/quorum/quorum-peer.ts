@@ -28,6 +28,7 @@
 // snapshot's zxid as appliedZxid.
 import { FastLeaderElection, type ElectionOutput } from './election/fast-leader-election.js';
 import type { Vote } from './election/vote.js';
+import { configText, tryParseConfigText, verifierOf, type QuorumConfig } from './quorum-config.js';
 import type { MajorityQuorumVerifier } from './quorum-verifier.js';
 import { ServerState, type Notification } from './wire/election-messages.js';
 import type { ZabMessage } from './wire/zab-messages.js';
@@ -45,6 +46,8 @@ export interface QuorumPeerOptions {
   /** Zxid of the data tree as loaded (its snapshot's). */
   appliedZxid: bigint;
   config?: Buffer;
+  /** Dynamic reconfiguration (reconfigEnabled): the active config, which committed reconfigs replace. */
+  quorumConfig?: QuorumConfig;
   finalizeWaitMs?: number;
   maxNotificationIntervalMs?: number;
 }
@@ -55,7 +58,12 @@ export type PeerOutput =
   /** The server changed role (LOOKING when it went back to election). */
   | { kind: 'role'; state: ServerState; leader: bigint | null }
   /** A learner needs its connection to the leader's quorum port; call zabConnected() once it is open. */
-  | { kind: 'connect-leader'; leader: bigint };
+  | { kind: 'connect-leader'; leader: bigint }
+  /**
+   * A new config is active (replaces the 'activate' a role gives): write it (zoo.cfg.dynamic.<version>, the
+   * config node), reach its new members' election ports.
+   */
+  | { kind: 'config'; config: QuorumConfig; text: string };
 
 export class QuorumPeer {
   readonly mySid: bigint;
@@ -69,9 +77,15 @@ export class QuorumPeer {
   /** Decided but waiting for the previous role's writes to drain, so the new role starts from the real disk. */
   private pendingRole: { state: ServerState; vote: Vote } | null = null;
   private nextTickMs = 0;
+  private verifier: MajorityQuorumVerifier;
+  private quorumConfig: QuorumConfig | null;
+  private config: Buffer | undefined;
 
   constructor(private readonly opts: QuorumPeerOptions) {
     this.mySid = opts.mySid;
+    this.verifier = opts.verifier;
+    this.quorumConfig = opts.quorumConfig ?? null;
+    this.config = opts.config;
     this.durable = { ...opts.durable, log: [...opts.durable.log] };
     this.applied = opts.appliedZxid;
     this.election = new FastLeaderElection({ mySid: opts.mySid, verifier: opts.verifier, config: opts.config, finalizeWaitMs: opts.finalizeWaitMs, maxNotificationIntervalMs: opts.maxNotificationIntervalMs });
@@ -83,6 +97,15 @@ export class QuorumPeer {
 
   get appliedZxid(): bigint {
     return this.applied;
+  }
+
+  /** The active config (dynamic reconfiguration on), or null. */
+  get activeConfig(): QuorumConfig | null {
+    return this.quorumConfig;
+  }
+
+  get activeVerifier(): MajorityQuorumVerifier {
+    return this.verifier;
   }
 
   start(nowMs: number): PeerOutput[] {
@@ -104,6 +127,16 @@ export class QuorumPeer {
 
   receiveNotification(nowMs: number, from: bigint, n: Notification): PeerOutput[] {
     const out: PeerOutput[] = [];
+    // FastLeaderElection: a looking server that hears of a newer config adopts it and starts its election over.
+    if (this.quorumConfig && this.role === null && n.config.length > 0 && this.config && !n.config.equals(this.config)) {
+      const text = n.config.toString('utf8');
+      const version = tryParseConfigText(text)?.version ?? -1n;
+      if (version > this.quorumConfig.version && this.pendingRole === null) {
+        this.activate(text, null, out);
+        this.election.stop();
+        return this.lookAgain(nowMs, out);
+      }
+    }
     this.fromElection(nowMs, this.election.receive(nowMs, from, n), out);
     return out;
   }
@@ -174,13 +207,37 @@ export class QuorumPeer {
     out.push({ kind: 'role', state, leader: vote.leader });
     this.nextTickMs = nowMs + this.opts.tickTimeMs;
     if (state === ServerState.LEADING) {
-      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.opts.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.opts.config });
+      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined });
       this.role = leader;
       this.fromZab(nowMs, leader.start(), out);
     } else {
-      this.role = new ZabLearner({ mySid: this.mySid, leaderSid: vote.leader, observer: state === ServerState.OBSERVING, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids });
+      this.role = new ZabLearner({
+        mySid: this.mySid, leaderSid: vote.leader, observer: state === ServerState.OBSERVING, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids,
+        reconfigEnabled: this.quorumConfig !== null, configVersion: this.quorumConfig?.version,
+      });
       out.push({ kind: 'connect-leader', leader: vote.leader });
     }
+  }
+
+  /**
+   * QuorumPeer.processReconfig: a newer config replaces the active one. True when a learner cannot go on in its
+   * role: the reconfig named another leader, or made it an observer or a participant it was not.
+   */
+  private activate(text: string, designatedLeader: bigint | null, out: PeerOutput[]): boolean {
+    if (!this.quorumConfig) return false;
+    const config = tryParseConfigText(text);
+    if (!config || config.version <= this.quorumConfig.version) return false;
+    this.quorumConfig = config;
+    this.verifier = verifierOf(config);
+    const canonical = configText(config);
+    this.config = Buffer.from(canonical, 'utf8');
+    this.election.reconfigure(this.verifier, this.config);
+    out.push({ kind: 'config', config, text: canonical });
+    const role = this.role;
+    if (!(role instanceof ZabLearner)) return false;
+    // No designated leader (the config NEWLEADER carried): a leader the new config does not keep as a voter.
+    if (designatedLeader !== null ? designatedLeader !== role.leaderSid : !this.verifier.isVoter(role.leaderSid)) return true;
+    return role.observer ? !this.verifier.observers.has(this.mySid) && this.verifier.isVoter(this.mySid) : this.verifier.observers.has(this.mySid);
   }
 
   private fromZab(nowMs: number, outputs: ZabOutput[], out: PeerOutput[]): void {
@@ -208,6 +265,14 @@ export class QuorumPeer {
           this.election.stop();
           this.lookAgain(nowMs, out);
           return;
+        case 'activate':
+          if (this.activate(o.configText, o.designatedLeader, out)) {
+            out.push({ kind: 'stopped', reason: 'changes proposed in reconfig' });
+            this.election.stop();
+            this.lookAgain(nowMs, out);
+            return;
+          }
+          break;
         default:
           out.push(o);
       }

@@ -12,7 +12,8 @@ export class MajorityQuorumVerifier {
   readonly voters: ReadonlySet<bigint>;
   readonly observers: ReadonlySet<bigint>;
 
-  constructor(members: readonly QuorumMember[]) {
+  /** The config's version (the zxid of the reconfig that made it; 0 for a hand-written config). */
+  constructor(members: readonly QuorumMember[], readonly version = 0n) {
     const voters = new Set<bigint>();
     const observers = new Set<bigint>();
     for (const m of members) {

@@ -3,7 +3,7 @@
 import { CreateMode, Err, OpCode, Perms } from '../jute/constants.js';
 import type { MultiOp } from '../jute/protocol-frames.js';
 import type {
-  ACL, CheckVersionRequest, CreateRequest, CreateTTLRequest, DeleteRequest, Id, SetACLRequest, SetDataRequest, TxnHeader,
+  ACL, CheckVersionRequest, CreateRequest, CreateTTLRequest, DeleteRequest, Id, ReconfigRequest, SetACLRequest, SetDataRequest, TxnHeader,
 } from '../jute/records.generated.js';
 import { aclAllows, isValidIpAcl } from '../tree/acl.js';
 import { MAX_TTL_MS, kindOfOwner, CONTAINER_OWNER, ttlOwner } from '../tree/data-node.js';
@@ -20,6 +20,11 @@ export interface PrepContext {
   reconfigEnabled: boolean;
   /** The session's ephemerals in the tree (closeSession). */
   ephemeralsOf(sessionId: bigint): Iterable<string>;
+  /**
+   * An ensemble leader's membership change: checks the request against the quorum (RECONFIGINPROGRESS, BADVERSION,
+   * BADARGUMENTS, NEWCONFIGNOQUORUM) and returns the new config's text. Absent (standalone, followers): UNIMPLEMENTED.
+   */
+  reconfig?(req: Request, r: ReconfigRequest, zxid: bigint): Buffer;
   /** An unexpected failure preparing a request, which becomes an error txn (MARSHALLINGERROR) as in Apache. */
   onUnexpected?(err: unknown, req: Request): void;
 }
@@ -177,8 +182,17 @@ function prepOne(ctx: PrepContext, req: Request, type: number, body: unknown, zx
       checkAcl(ctx, req, node.acl, Perms.READ, path);
       return { type: OpCode.check, record: { path, version: checkAndIncVersion(node.version, r.version, path) } };
     }
-    case OpCode.reconfig:
-      throw new KeeperError(ctx.reconfigEnabled ? Err.UNIMPLEMENTED : Err.RECONFIGDISABLED);
+    case OpCode.reconfig: {
+      if (!ctx.reconfigEnabled) throw new KeeperError(Err.RECONFIGDISABLED);
+      if (!ctx.reconfig) throw new KeeperError(Err.UNIMPLEMENTED);
+      // PrepRequestProcessor's order: the quorum checks, then WRITE on /zookeeper/config (world-readable only by
+      // default, so only the super user, skipACL or an ACL an admin set there may reconfigure).
+      const data = ctx.reconfig(req, body as ReconfigRequest, zxid);
+      const node = record(ctx, CONFIG_PATH);
+      checkAcl(ctx, req, node.acl, Perms.WRITE, CONFIG_PATH);
+      ctx.pending.add({ ...node, zxid, version: -1 });
+      return { type: OpCode.reconfig, record: { path: CONFIG_PATH, data, version: -1 } };
+    }
     default:
       throw new KeeperError(Err.MARSHALLINGERROR);
   }

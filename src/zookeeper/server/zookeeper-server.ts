@@ -515,6 +515,7 @@ export class ZooKeeperServer {
         case OpCode.createContainer:
         case OpCode.createTTL: conn.reply(req.xid, zxid, 0, 'Create2Response', { path: result.path, stat: result.stat }); break;
         case OpCode.setData: conn.reply(req.xid, zxid, 0, 'SetDataResponse', { stat: result.stat }); break;
+        case OpCode.reconfig: conn.reply(req.xid, zxid, 0, 'GetDataResponse', { data: txn.body.type === OpCode.reconfig ? txn.body.record.data : null, stat: result.stat }); break;
         case OpCode.setACL: conn.reply(req.xid, zxid, 0, 'SetACLResponse', { stat: result.stat }); break;
         default: conn.reply(req.xid, zxid, 0);
       }

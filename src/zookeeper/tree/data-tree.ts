@@ -58,6 +58,21 @@ export class DataTree {
     this.approximateDataSize += path.length;
   }
 
+  /**
+   * ZKDatabase.initConfigInZKDatabase: the active quorum config becomes the data of /zookeeper/config outside any
+   * transaction (version -1, mzxid = the config's version), and its data watches fire.
+   */
+  setConfigData(data: Buffer, configVersion: bigint, timeMs: bigint): void {
+    const node = this.nodes.get(CONFIG_PATH);
+    if (!node) return;
+    this.approximateDataSize += data.length - node.dataLength;
+    node.data = ownCopy(data);
+    node.version = -1;
+    node.mzxid = configVersion;
+    node.mtime = timeMs;
+    this.watches.trigger(CONFIG_PATH, EventType.NodeDataChanged);
+  }
+
   /** Removes every node (before loading a snapshot). */
   clear(): void {
     this.nodes.clear();

@@ -26,8 +26,8 @@ const MIN_LONG = -(1n << 63n);
 
 export class FastLeaderElection {
   readonly mySid: bigint;
-  private readonly verifier: MajorityQuorumVerifier;
-  private readonly config: Buffer;
+  private verifier: MajorityQuorumVerifier;
+  private config: Buffer;
   private readonly finalizeWaitMs: number;
   private readonly maxNotificationIntervalMs: number;
 
@@ -99,6 +99,12 @@ export class FastLeaderElection {
    */
   updateElectionVote(newEpoch: bigint): void {
     if (this.decidedVote) this.decidedVote = { ...this.decidedVote, peerEpoch: newEpoch };
+  }
+
+  /** A reconfig made a new config active: votes count by it, notifications carry its text. */
+  reconfigure(verifier: MajorityQuorumVerifier, config: Buffer): void {
+    this.verifier = verifier;
+    this.config = config;
   }
 
   peerConnected(sid: bigint): void {
@@ -241,7 +247,8 @@ export class FastLeaderElection {
   }
 
   private decide(leader: bigint, zxid: bigint, electionEpoch: bigint, peerEpoch: bigint, out: ElectionOutput[]): void {
-    const state = leader === this.mySid ? ServerState.LEADING : this.verifier.isVoter(this.mySid) ? ServerState.FOLLOWING : ServerState.OBSERVING;
+    // A server outside the config (removed, or about to be added) follows as a non-voting participant.
+    const state = leader === this.mySid ? ServerState.LEADING : this.verifier.observers.has(this.mySid) ? ServerState.OBSERVING : ServerState.FOLLOWING;
     this.state = state;
     this.finalizing = false;
     this.deadlineMs = Number.POSITIVE_INFINITY;

@@ -1,7 +1,9 @@
 // ZAB's leader (Apache 3.8 Leader + LearnerHandler) as a pure state machine: epoch agreement with a quorum,
 // per-learner synchronisation (DIFF / TRUNC / SNAP), then broadcast (PROPOSAL → quorum of ACKs → COMMIT),
 // pings, and stepping down when the quorum of synced followers is lost.
+import { configText, tryParseConfigText, verifierOf, type QuorumConfig } from '../quorum-config.js';
 import type { MajorityQuorumVerifier } from '../quorum-verifier.js';
+import { reconfigTextOf } from '../reconfig-txn.js';
 import { PacketType, ZAB_PROTOCOL_VERSION } from '../wire/packet-types.js';
 import type { Txn, ZabMessage } from '../wire/zab-messages.js';
 import { counterOf, epochOf, makeZxid } from '../zxid.js';
@@ -29,16 +31,37 @@ export interface LeaderOptions {
   persistIds: PersistIds;
   /** The quorum config text sent with NEWLEADER. */
   config?: Buffer;
+  /**
+   * Dynamic reconfiguration is on: the active config. Learners that are not members are accepted as non-voting
+   * followers, reconfig proposals are committed with COMMITANDACTIVATE / INFORMANDACTIVATE, and a hand-written
+   * config (version 0) takes the new epoch's zxid as its version when the leader is established.
+   */
+  quorumConfig?: QuorumConfig;
+}
+
+interface PendingReconfig {
+  zxid: bigint;
+  config: QuorumConfig;
+  verifier: MajorityQuorumVerifier;
 }
 
 export type LeaderPhase = 'discovery' | 'synchronization' | 'broadcast' | 'stopped';
 
 export class ZabLeader {
   readonly mySid: bigint;
-  private readonly verifier: MajorityQuorumVerifier;
+  private verifier: MajorityQuorumVerifier;
   private readonly limits: ZabLimits;
   private readonly ids: PersistIds;
-  private readonly config: Buffer;
+  private config: Buffer;
+  /** The active config (dynamic reconfiguration on), or null. */
+  private quorumConfig: QuorumConfig | null;
+  /** The config this leader's epoch starts with, when it changes the version of a hand-written one. */
+  private epochConfig: QuorumConfig | null = null;
+  /** The reconfig proposed and not committed yet (Apache's lastSeenQuorumVerifier ahead of the active one). */
+  private pendingReconfig: PendingReconfig | null = null;
+  /** False after a reconfig that removed this leader: nothing more is committed here (Apache allowedToCommit). */
+  private allowedToCommit = true;
+  private recoveredConfig: QuorumConfig | null = null;
   phase: LeaderPhase = 'discovery';
   /** The epoch being established (null until a quorum reported its accepted epochs). */
   newEpoch: number | null = null;
@@ -69,6 +92,15 @@ export class ZabLeader {
     this.limits = opts.limits;
     this.ids = opts.persistIds;
     this.config = opts.config ?? Buffer.alloc(0);
+    this.quorumConfig = opts.quorumConfig ?? null;
+    // A reconfig in the log that this server never activated (it crashed first, or only logged the proposal): it
+    // is committed with the rest of the log when this epoch is established, and its config with it.
+    if (this.quorumConfig) {
+      for (const t of opts.durable.log) {
+        const text = t.zxid > this.quorumConfig.version ? reconfigTextOf(t.data) : null;
+        if (text !== null) this.recoveredConfig = { ...parseReconfig(text), version: t.zxid };
+      }
+    }
     this.acceptedEpoch = opts.durable.acceptedEpoch;
     this.currentEpoch = opts.durable.currentEpoch;
     const unapplied = opts.durable.log.filter((t) => t.zxid > opts.appliedZxid);
@@ -105,7 +137,8 @@ export class ZabLeader {
     const out: ZabOutput[] = [];
     if (this.phase === 'stopped') return out;
     if (m.type === PacketType.FOLLOWERINFO || m.type === PacketType.OBSERVERINFO) {
-      this.onLearnerInfo(from, m.type === PacketType.OBSERVERINFO || !this.verifier.isVoter(from), m.acceptedEpoch, out);
+      const observer = m.type === PacketType.OBSERVERINFO || (this.quorumConfig ? this.verifier.observers.has(from) : !this.verifier.isVoter(from));
+      this.onLearnerInfo(from, observer, m.acceptedEpoch, out);
       return out;
     }
     const h = this.learners.get(from);
@@ -169,6 +202,12 @@ export class ZabLeader {
     }
     const zxid = makeZxid(this.newEpoch, counter);
     const txn: Txn = { zxid, data: makeData(zxid) };
+    const reconfig = this.quorumConfig ? reconfigTextOf(txn.data) : null;
+    if (reconfig !== null) {
+      const config = { ...parseReconfig(reconfig), version: zxid };
+      this.pendingReconfig = { zxid, config, verifier: verifierOf(config) };
+      this.config = Buffer.from(configText(config), 'utf8');
+    }
     this.history.push(txn);
     this.lastProposed = zxid;
     this.acks.set(zxid, new Set());
@@ -231,7 +270,8 @@ export class ZabLeader {
   }
 
   private onLearnerInfo(sid: bigint, observer: boolean, acceptedEpoch: number, out: ZabOutput[]): void {
-    if (sid === this.mySid || (!this.verifier.isVoter(sid) && !this.verifier.observers.has(sid))) return;
+    if (sid === this.mySid) return;
+    if (!this.quorumConfig && !this.verifier.isVoter(sid) && !this.verifier.observers.has(sid)) return;
     if (this.learners.has(sid)) out.push({ kind: 'disconnect', sid, reason: 'the learner connected again' });
     const h: LearnerHandler = { sid, observer, stage: 'info', acceptedEpoch, lastZxid: -1n, lastHeardTick: this.tickCount };
     this.learners.set(sid, h);
@@ -246,6 +286,12 @@ export class ZabLeader {
     const voters = [...this.connecting.keys()].filter((s) => s === this.mySid || !this.learners.get(s)?.observer);
     if (!this.verifier.containsQuorum(voters)) return;
     this.newEpoch = Math.max(...this.connecting.values()) + 1;
+    if (this.recoveredConfig) this.epochConfig = this.recoveredConfig;
+    else if (this.quorumConfig && this.quorumConfig.version === 0n) {
+      // Leader.lead: an initial config without a version gets this epoch's first zxid as its version.
+      this.epochConfig = { ...this.quorumConfig, version: makeZxid(this.newEpoch, 0) };
+    }
+    if (this.epochConfig) this.config = Buffer.from(configText(this.epochConfig), 'utf8');
     this.persist([{ op: 'accepted-epoch', epoch: this.newEpoch }], { kind: 'accepted-epoch' }, out);
   }
 
@@ -360,6 +406,8 @@ export class ZabLeader {
 
   private maybeEstablish(out: ZabOutput[]): void {
     if (this.established || !this.newLeaderAcks.has(this.mySid) || !this.verifier.containsQuorum(this.newLeaderAcks)) return;
+    // The NEWLEADER of an epoch that activates a logged reconfig needs a quorum of the new config as well.
+    if (this.recoveredConfig && !verifierOf(this.recoveredConfig).containsQuorum(this.newLeaderAcks)) return;
     this.phase = 'broadcast';
     // The history the leader was elected with is committed now: a quorum logged it and acked NEWLEADER.
     for (const t of this.history) {
@@ -368,6 +416,11 @@ export class ZabLeader {
     }
     if (this.initialLastZxid > this.lastCommitted) this.lastCommitted = this.initialLastZxid;
     this.trimHistory();
+    if (this.epochConfig) {
+      this.activate(this.epochConfig, out);
+      // startZkServer: a leader the activated config does not keep as a voter commits nothing more.
+      if (!this.verifier.isVoter(this.mySid)) this.allowedToCommit = false;
+    }
     out.push({ kind: 'serving', epoch: this.newEpoch! });
     for (const h of this.learners.values()) if (h.stage === 'newleader-acked') this.sendUpToDate(h, out);
     this.commitReady(out);
@@ -383,21 +436,69 @@ export class ZabLeader {
   /** Commits, in zxid order, every proposal whose acks form a quorum. */
   private commitReady(out: ZabOutput[]): void {
     if (!this.established) return;
-    for (;;) {
+    while (this.allowedToCommit) {
       const next = this.history.find((t) => t.zxid > this.lastCommitted);
       if (!next) break;
       const set = this.acks.get(next.zxid);
       if (!set || !this.verifier.containsQuorum(set)) break;
+      // From a reconfig on, proposals need a quorum of the new config as well (Apache's qvAcksetPairs).
+      const pending = this.pendingReconfig;
+      if (pending && pending.zxid <= next.zxid && !pending.verifier.containsQuorum(set)) break;
       this.acks.delete(next.zxid);
       this.lastCommitted = next.zxid;
+      const activating = pending?.zxid === next.zxid ? pending : null;
+      const designatedLeader = activating ? this.designatedLeader(activating, set) : this.mySid;
       for (const h of this.learners.values()) {
         if (h.stage !== 'newleader-sent' && h.stage !== 'newleader-acked' && h.stage !== 'uptodate') continue;
-        out.push({ kind: 'send', to: h.sid, message: h.observer ? { type: PacketType.INFORM, txn: next } : { type: PacketType.COMMIT, zxid: next.zxid } });
+        let message: ZabMessage;
+        if (activating) message = h.observer ? { type: PacketType.INFORMANDACTIVATE, txn: next, designatedLeader } : { type: PacketType.COMMITANDACTIVATE, zxid: next.zxid, designatedLeader };
+        else message = h.observer ? { type: PacketType.INFORM, txn: next } : { type: PacketType.COMMIT, zxid: next.zxid };
+        out.push({ kind: 'send', to: h.sid, message });
       }
       out.push({ kind: 'apply', txn: next });
+      if (activating) {
+        this.pendingReconfig = null;
+        this.activate(activating.config, out, designatedLeader);
+        // A leader the new config does not keep hands over: its followers leave for the designated leader.
+        if (designatedLeader !== this.mySid) this.allowedToCommit = false;
+      }
     }
     this.trimHistory();
     this.flushSyncs(out);
+  }
+
+  /** Leader.getDesignatedLeader: this leader if the new config keeps it as a voter, else a new voter that acked. */
+  private designatedLeader(r: PendingReconfig, acks: ReadonlySet<bigint>): bigint {
+    if (r.verifier.isVoter(this.mySid)) return this.mySid;
+    const candidates = [...acks].filter((sid) => sid !== this.mySid && r.verifier.isVoter(sid)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return candidates[candidates.length - 1] ?? this.mySid;
+  }
+
+  private activate(config: QuorumConfig, out: ZabOutput[], designatedLeader: bigint | null = null): void {
+    this.quorumConfig = config;
+    this.verifier = verifierOf(config);
+    this.epochConfig = null;
+    const text = configText(config);
+    this.config = Buffer.from(this.pendingReconfig ? configText(this.pendingReconfig.config) : text, 'utf8');
+    out.push({ kind: 'activate', configText: text, designatedLeader });
+  }
+
+  /** A reconfig is proposed and not committed yet (prep answers RECONFIGINPROGRESS). */
+  get reconfigInProgress(): boolean {
+    return this.pendingReconfig !== null;
+  }
+
+  /** The config reconfig requests start from (its version is what `-v` must match). */
+  get activeConfig(): QuorumConfig | null {
+    return this.quorumConfig;
+  }
+
+  /** Leader.isQuorumSynced: this leader and the synced followers that vote in `v` form a quorum of `v`. */
+  quorumSyncedIn(v: MajorityQuorumVerifier): boolean {
+    const ids: bigint[] = [];
+    if (v.isVoter(this.mySid)) ids.push(this.mySid);
+    for (const h of this.learners.values()) if (!h.observer && h.stage === 'uptodate' && v.isVoter(h.sid)) ids.push(h.sid);
+    return v.containsQuorum(ids);
   }
 
   private flushSyncs(out: ZabOutput[]): void {
@@ -417,4 +518,10 @@ export class ZabLeader {
     this.historyBase = this.history[drop - 1]!.zxid;
     this.history = this.history.slice(drop);
   }
+}
+
+function parseReconfig(text: string): QuorumConfig {
+  const c = tryParseConfigText(text);
+  if (!c) throw new Error(`a reconfig txn carries an unreadable config: ${JSON.stringify(text)}`);
+  return c;
 }

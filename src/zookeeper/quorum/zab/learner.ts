@@ -2,6 +2,7 @@
 // accepted epoch, accept the leader's epoch (persisting it before ACKEPOCH), take DIFF / TRUNC / SNAP plus the
 // proposals that follow, persist all of it and the current epoch before acking NEWLEADER, start serving on
 // UPTODATE, then log-and-ack proposals and apply commits in zxid order.
+import { reconfigTextOf } from '../reconfig-txn.js';
 import { PacketType, ZAB_PROTOCOL_VERSION } from '../wire/packet-types.js';
 import type { SessionTouch, Txn, ZabMessage } from '../wire/zab-messages.js';
 import { counterOf, epochOf, makeZxid } from '../zxid.js';
@@ -20,6 +21,10 @@ export interface LearnerOptions {
   persistIds: PersistIds;
   /** Most sessions a ping reply carries; the rest wait for the next ping. */
   maxTouchedSessions?: number;
+  /** Dynamic reconfiguration is on: the config NEWLEADER carries is activated on UPTODATE. */
+  reconfigEnabled?: boolean;
+  /** The version of the active config (sent in FOLLOWERINFO / OBSERVERINFO). */
+  configVersion?: bigint;
 }
 
 type Continuation = { kind: 'ack-epoch' } | { kind: 'ack-newleader'; proposals: bigint[] } | { kind: 'ack'; zxid: bigint } | { kind: 'none' };
@@ -46,6 +51,10 @@ export class ZabLearner {
   private readonly maxTouchedSessions: number;
   private tickCount = 0;
   private lastHeardTick = 0;
+  private readonly reconfigEnabled: boolean;
+  private readonly configVersion: bigint;
+  /** The config NEWLEADER carried, activated on UPTODATE. */
+  private newLeaderConfig: string | null = null;
 
   constructor(opts: LearnerOptions) {
     this.mySid = opts.mySid;
@@ -60,6 +69,8 @@ export class ZabLearner {
     this.applied = opts.appliedZxid ?? this.base;
     this.committed = this.applied;
     this.maxTouchedSessions = opts.maxTouchedSessions ?? 100_000;
+    this.reconfigEnabled = opts.reconfigEnabled ?? false;
+    this.configVersion = opts.configVersion ?? 0n;
   }
 
   get serving(): boolean {
@@ -76,7 +87,7 @@ export class ZabLearner {
     this.stage = 'info-sent';
     this.lastHeardTick = this.tickCount;
     const type = this.observer ? PacketType.OBSERVERINFO : PacketType.FOLLOWERINFO;
-    return [this.send({ type, acceptedEpoch: this.acceptedEpoch, sid: this.mySid, protocolVersion: ZAB_PROTOCOL_VERSION, configVersion: 0n })];
+    return [this.send({ type, acceptedEpoch: this.acceptedEpoch, sid: this.mySid, protocolVersion: ZAB_PROTOCOL_VERSION, configVersion: this.configVersion })];
   }
 
   disconnected(): ZabOutput[] {
@@ -161,7 +172,20 @@ export class ZabLearner {
       case PacketType.INFORM:
         if (this.onProposal(m.txn, out)) this.onCommit(m.txn.zxid, out);
         break;
+      case PacketType.COMMITANDACTIVATE: {
+        const txn = this.log.find((t) => t.zxid === m.zxid);
+        this.onCommit(m.zxid, out);
+        this.activate(txn, m.designatedLeader, out);
+        break;
+      }
+      case PacketType.INFORMANDACTIVATE:
+        if (this.onProposal(m.txn, out)) {
+          this.onCommit(m.txn.zxid, out);
+          this.activate(m.txn, m.designatedLeader, out);
+        }
+        break;
       case PacketType.NEWLEADER:
+        if (this.reconfigEnabled && m.config.length > 1) this.newLeaderConfig = m.config.toString('utf8');
         this.onNewLeader(m.zxid, out);
         break;
       case PacketType.UPTODATE:
@@ -260,6 +284,14 @@ export class ZabLearner {
     if (this.stage === 'serving') this.applyCommitted(out);
   }
 
+  /** A committed reconfig: its config becomes active (the peer decides whether this role can go on under it). */
+  private activate(txn: Txn | undefined, designatedLeader: bigint, out: ZabOutput[]): void {
+    if (this.stage === 'stopped') return;
+    const text = txn ? reconfigTextOf(txn.data) : null;
+    if (text === null) return this.stop('COMMITANDACTIVATE of a transaction that is not a reconfig', out);
+    if (this.reconfigEnabled) out.push({ kind: 'activate', configText: text, designatedLeader });
+  }
+
   private onNewLeader(zxid: bigint, out: ZabOutput[]): void {
     if (this.stage !== 'syncing' || epochOf(zxid) !== this.newEpoch || counterOf(zxid) !== 0) return this.stop('NEWLEADER out of order', out);
     this.stage = 'newleader-persisting';
@@ -274,6 +306,8 @@ export class ZabLearner {
     if (this.stage !== 'newleader-acked') return this.stop('UPTODATE out of order', out);
     this.stage = 'serving';
     this.applyCommitted(out);
+    if (this.newLeaderConfig !== null) out.push({ kind: 'activate', configText: this.newLeaderConfig, designatedLeader: null });
+    this.newLeaderConfig = null;
     out.push({ kind: 'serving', epoch: this.newEpoch });
     out.push(this.send({ type: PacketType.ACK, zxid: makeZxid(this.newEpoch, 0) }));
   }

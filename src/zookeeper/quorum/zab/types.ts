@@ -89,6 +89,11 @@ export type ZabOutput =
   | { kind: 'serving'; epoch: number }
   /** Leader: close the connection to this learner. */
   | { kind: 'disconnect'; sid: bigint; reason: string }
+  /**
+   * A config becomes the active one (a committed reconfig, or the leader's config at NEWLEADER/UPTODATE with
+   * dynamic reconfig on); designatedLeader is the leader the reconfig named (null: no change of leader).
+   */
+  | { kind: 'activate'; configText: string; designatedLeader: bigint | null }
   /** This role is over (lost quorum, timeout, out of sync, rollover); go back to election. */
   | { kind: 'stopped'; reason: string };
 
