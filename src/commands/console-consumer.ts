@@ -9,7 +9,7 @@ export default class ConsoleConsumer extends Command {
     'with --partition/--offset. --property print.key=true etc. choose the columns of the default formatter. Ends at ' +
     '--max-messages, after --timeout-ms without records, or on Ctrl-C (committing and leaving the group), and prints ' +
     '"Processed a total of N messages" on stderr. Run it with --help for the option table.';
-  static override usage = ['console-consumer --bootstrap-server <host:port> (--topic <t> | --include <regex>) [options]'];
+  static override usage = ['<%= command.id %> --bootstrap-server <host:port> (--topic <t> | --include <regex>) [options]'];
   static override examples = [
     '<%= config.bin %> console-consumer --bootstrap-server localhost:9092 --topic quickstart-events --from-beginning',
     '<%= config.bin %> console-consumer --bootstrap-server localhost:9092 --topic t --group g --property print.key=true --property key.separator=:',

@@ -8,7 +8,7 @@ export default class ConsoleProducer extends Command {
     'One record per line; with --property parse.key=true / parse.headers=true lines are `h1:v1,h2:v2<TAB>key<TAB>value`. ' +
     'Kafka 2.8 options, defaults and messages (acks=1, linger.ms=1000 via --timeout, batch.size via --max-partition-memory-bytes). ' +
     'Prompts with > only on a terminal. Exits 1 if any record could not be sent. Run with --help for the full option table.';
-  static override usage = ['console-producer --bootstrap-server <host:port> --topic <topic> [options]'];
+  static override usage = ['<%= command.id %> --bootstrap-server <host:port> --topic <topic> [options]'];
   static override examples = [
     '<%= config.bin %> console-producer --bootstrap-server 127.0.0.1:9092 --topic orders < orders.txt',
     '<%= config.bin %> console-producer --bootstrap-server 127.0.0.1:9092 --topic orders --property parse.key=true --property key.separator=:',

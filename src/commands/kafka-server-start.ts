@@ -12,8 +12,10 @@ export default class KafkaServerStart extends Command {
     'and its pid to $LOG_DIR/kafkaServer.pid, and returns once the broker accepts connections.';
   static override usage = ['kafka-server-start [-daemon] <server.properties> [--override key=value]...'];
   static override examples = [
-    '<%= config.bin %> kafka-server-start templates/server.properties',
-    '<%= config.bin %> kafka-server-start -daemon templates/server.properties --override broker.id=2',
+    '<%= config.bin %> kafka-server-start templates/local/server-1.properties',
+    '<%= config.bin %> kafka-server-start -daemon templates/local/server-2.properties',
+    '<%= config.bin %> kafka-server-start templates/local/server-3.properties --override zookeeper.connect=127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183',
+    '<%= config.bin %> kafka-server-start templates/server.properties --override broker.id=1',
   ];
   static override args = {
     config: Args.string({ description: 'server.properties' }),

@@ -11,6 +11,7 @@ export default class KafkaServerStop extends Command {
     'Sends SIGTERM (or $SIGNAL) to every zkafka broker on this machine, or with a server.properties only to the broker ' +
     'started with it, and waits up to 30 s for them to exit.';
   static override usage = ['kafka-server-stop [server.properties]'];
+  static override examples = ['<%= config.bin %> kafka-server-stop', '<%= config.bin %> kafka-server-stop templates/local/server-1.properties'];
   static override args = {
     config: Args.string({ description: 'stop only the broker started with this server.properties' }),
   };

@@ -8,7 +8,7 @@ export default class Zkcli extends Command {
     'With a command it runs it and exits (0 ok, 1 error, 127 unknown command). Without one it reads commands from stdin, ' +
     'or on a terminal shows the `[zk: host(STATE) n]` prompt with line editing, history (~/.zkafka_zkcli_history) and ' +
     'tab completion of commands and znode paths. Type `help` for the commands; `--output json` makes read commands print JSON.';
-  static override usage = ['zkcli [-server host:port[,host:port...][/chroot]] [-timeout ms] [-r] [-waitforconnection] [--output json] [command args...]'];
+  static override usage = ['<%= command.id %> [-server host:port[,host:port...][/chroot]] [-timeout ms] [-r] [-waitforconnection] [--output json] [command args...]'];
   static override examples = [
     '<%= config.bin %> zkcli -server 127.0.0.1:2181 ls /',
     '<%= config.bin %> zkcli -server 127.0.0.1:2181 create /app "hello world"',

@@ -10,7 +10,11 @@ export default class ZookeeperServerStart extends Command {
     'Runs in the foreground until SIGINT/SIGTERM. With -daemon it runs in the background, writes its output to ' +
     '$LOG_DIR/zookeeper.out (default ./logs) and its pid to <dataDir>/zookeeper_server.pid, and returns once the server answers.';
   static override usage = ['zookeeper-server-start [-daemon] <config>'];
-  static override examples = ['<%= config.bin %> zookeeper-server-start templates/zoo-standalone.cfg', '<%= config.bin %> zookeeper-server-start -daemon templates/zoo-standalone.cfg'];
+  static override examples = [
+    '<%= config.bin %> zookeeper-server-start templates/zoo-standalone.cfg',
+    '<%= config.bin %> zookeeper-server-start -daemon templates/zoo-standalone.cfg',
+    '<%= config.bin %> zookeeper-server-start templates/local/zk1.cfg',
+  ];
   static override args = {
     config: Args.string({ description: 'zoo.cfg or zookeeper.properties' }),
   };

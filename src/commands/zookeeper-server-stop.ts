@@ -13,6 +13,7 @@ export default class ZookeeperServerStop extends Command {
     'Sends SIGTERM (or $SIGNAL) and waits up to 30 s for the servers to exit. With a config, stops only the server ' +
     'using it (found by the pid file in its dataDir, or by its command line); without, every zkafka ZooKeeper server on this machine.';
   static override usage = ['zookeeper-server-stop [config]'];
+  static override examples = ['<%= config.bin %> zookeeper-server-stop', '<%= config.bin %> zookeeper-server-stop templates/local/zk1.cfg'];
   static override args = {
     config: Args.string({ description: 'stop only the server started with this zoo.cfg' }),
   };

@@ -3,12 +3,12 @@
 // console-producer and read back by console-consumer --from-beginning --max-messages, then everything stopped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '../../src/cli/daemon.js';
+import { runBash } from '../support/bash.js';
 import { freePort } from '../support/ports.js';
 
 const HOME = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,24 +37,6 @@ for i in 1 2 3; do
 done
 bin/zookeeper-server-stop.sh "$DIR/zoo.cfg"
 `;
-
-function runScript(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', SCRIPT], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the script did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 test('the documented sequence, scripted through the bin/*.sh shims', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'zkafka-documented-'));
@@ -88,10 +70,9 @@ test('the documented sequence, scripted through the bin/*.sh shims', async (t) =
     );
   }
 
-  const run = await runScript(
-    { ZKAFKA_HOME: HOME, DIR: dir, ZK: `127.0.0.1:${zkPort}`, KAFKA: brokerPorts.map((p) => `127.0.0.1:${p}`).join(',') },
-    240_000,
-  );
+  const run = await runBash(SCRIPT, 240_000, {
+    env: { ZKAFKA_HOME: HOME, DIR: dir, ZK: `127.0.0.1:${zkPort}`, KAFKA: brokerPorts.map((p) => `127.0.0.1:${p}`).join(',') },
+  });
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   assert.equal(run.stdout, 'Created topic my-topic.\n');
   assert.equal(run.stderr, '');

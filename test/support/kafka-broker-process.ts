@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-const STARTED = /INFO \[KafkaServer id=(-?\d+)\] started \(kafka\.server\.KafkaServer\)/;
+export const STARTED = /INFO \[KafkaServer id=(-?\d+)\] started \(kafka\.server\.KafkaServer\)/;
 const AWAITING = /Awaiting socket connections on [^\s]+:(\d+)\. \(kafka\.network\.Acceptor\)/;
 const CLUSTER = /INFO Cluster ID = (\S+) \(kafka\.server\.KafkaServer\)/;
 
