@@ -104,7 +104,7 @@ export function auditEventsOf(req: Request, txn: Txn, result: TxnResult, now: nu
   const failed = result.err !== 0 || txn.body.type === OpCode.error;
   const res: AuditResult = failed ? 'failure' : 'success';
   const event = (operation: string, znode: string | undefined, extra: Partial<AuditEvent> = {}): void => {
-    out.push({ time: now, session, user, ip, operation, znode, ...extra, result: res, zxid });
+    out.push({ time: now, session, user, ip, operation, znode, result: res, ...extra, zxid });
   };
   const path = (): string | undefined => (failed ? (requestField(req.body, 'path') as string | undefined) : result.path) ?? undefined;
   const type = req.type;
@@ -132,22 +132,27 @@ export function auditEventsOf(req: Request, txn: Txn, result: TxnResult, now: nu
   }
 }
 
-/** AuditHelper.logMultiOperation: each create, delete and setData of a multi that succeeded; one failure otherwise. */
+/**
+ * AuditHelper.logMultiOperation: each create, delete and setData of a multi that succeeded (a create's type taken
+ * from the op at the same position, so sequential nodes get theirs too); one multiOperation failure otherwise.
+ */
 function multiEvents(req: Request, result: TxnResult, failed: boolean, event: (op: string, znode: string | undefined, extra?: Partial<AuditEvent>) => void): void {
   const ops = Array.isArray(req.body) ? (req.body as MultiOp[]) : [];
   if (failed || !result.multi || result.multi.some((r) => r.type === OpCode.error)) {
-    event(AuditOperation.multiOperation, undefined);
+    event(AuditOperation.multiOperation, undefined, { result: 'failure' });
     return;
   }
-  const modes = new Map<string, string | undefined>();
-  for (const op of ops) {
-    if (CREATES.has(op.type)) modes.set(requestField(op.request, 'path') as string, op.type === OpCode.createContainer ? 'container' : createMode(requestField(op.request, 'flags')));
-  }
-  for (const sub of result.multi) {
-    if (CREATES.has(sub.type)) event(AuditOperation.create, sub.path, { znode_type: modes.get(sub.path ?? '') });
-    else if (sub.type === OpCode.delete || sub.type === OpCode.deleteContainer) event(AuditOperation.delete, sub.path);
-    else if (sub.type === OpCode.setData) event(AuditOperation.setData, sub.path);
-  }
+  result.multi.forEach((sub, i) => {
+    const op = ops[i];
+    if (CREATES.has(sub.type)) {
+      const mode = op?.type === OpCode.createContainer ? 'container' : createMode(requestField(op?.request, 'flags'));
+      event(AuditOperation.create, sub.path, { znode_type: mode });
+    } else if (sub.type === OpCode.delete || sub.type === OpCode.deleteContainer) {
+      event(AuditOperation.delete, sub.path);
+    } else if (sub.type === OpCode.setData) {
+      event(AuditOperation.setData, sub.path);
+    }
+  });
 }
 
 /** The record's key: the session, else the znode; the server's own events have none. */
