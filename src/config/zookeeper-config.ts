@@ -253,9 +253,15 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     systemProperties,
     warnings,
     mode,
-    kafkaExport: parseKafkaExport(r),
+    ...kafkaExportOf(r),
     keyLines: new Map(r.entries().map((e) => [e.key, e.line])),
   };
+}
+
+/** Present only when set, so that a config without it looks as it always did. */
+function kafkaExportOf(r: PropertyReader): { kafkaExport?: KafkaExportSettings } {
+  const kafkaExport = parseKafkaExport(r);
+  return kafkaExport ? { kafkaExport } : {};
 }
 
 function parseWhitelist(r: PropertyReader, readonlyModeEnabled: boolean, warnings: string[]): Set<string> {
