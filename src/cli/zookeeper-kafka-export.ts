@@ -20,8 +20,29 @@ export function kafkaRecordSink(settings: KafkaExportSettings, clientId: string)
     retries: 2,
   });
   return {
-    async send(records: readonly OutRecord[]): Promise<void> {
-      await Promise.all(records.map((r) => producer.send({ topic: r.topic, key: r.key, value: r.value, timestamp: r.timestamp })));
+    send(records: readonly OutRecord[]): Promise<void> {
+      // One promise per batch: records go through tryAppend (no promise each) once the producer is connected and
+      // knows the topic; the first that cannot, and every one after it, takes send() so that order is kept.
+      return new Promise<void>((resolve, reject) => {
+        let pending = records.length;
+        let failed = false;
+        const delivered = () => {
+          if (--pending === 0 && !failed) resolve();
+        };
+        const fail = (err: Error) => {
+          if (failed) return;
+          failed = true;
+          reject(err);
+        };
+        let slow = false;
+        for (const r of records) {
+          const record = { topic: r.topic, key: r.key, value: r.value, timestamp: r.timestamp };
+          if (!slow && producer.tryAppend(record, delivered, fail)) continue;
+          slow = true;
+          producer.send(record).then(delivered, fail);
+        }
+        if (records.length === 0) resolve();
+      });
     },
     close: () => producer.close({ force: true }),
   };

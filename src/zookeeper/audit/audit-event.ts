@@ -106,16 +106,20 @@ export function auditEventsOf(req: Request, txn: Txn, result: TxnResult, now: nu
   const event = (operation: string, znode: string | undefined, extra: Partial<AuditEvent> = {}): void => {
     out.push({ time: now, session, user, ip, operation, znode, result: res, ...extra, zxid });
   };
-  const path = (): string | undefined => (failed ? (requestField(req.body, 'path') as string | undefined) : result.path) ?? undefined;
+  // AuditHelper takes a failed request's path from the request, an applied one's from the result.
+  const requestPath = (): string | undefined => (requestField(req.body, 'path') as string | null | undefined) ?? undefined;
+  const znode = (): string | undefined => (failed ? requestPath() : result.path ?? requestPath());
   const type = req.type;
   if (CREATES.has(type)) {
-    event(AuditOperation.create, path() ?? (requestField(req.body, 'path') as string | undefined), { znode_type: type === OpCode.createContainer ? 'container' : createMode(requestField(req.body, 'flags')) });
+    event(AuditOperation.create, znode(), { znode_type: type === OpCode.createContainer ? 'container' : createMode(requestField(req.body, 'flags')) });
   } else if (type === OpCode.delete || type === OpCode.deleteContainer) {
-    event(AuditOperation.delete, path() ?? (txn.body.type === OpCode.delete || txn.body.type === OpCode.deleteContainer ? txn.body.record.path ?? undefined : undefined));
+    // A container the server reaps has no request body: its path is in the transaction.
+    const txnPath = txn.body.type === OpCode.delete || txn.body.type === OpCode.deleteContainer ? txn.body.record.path ?? undefined : undefined;
+    event(AuditOperation.delete, znode() ?? txnPath);
   } else if (type === OpCode.setData) {
-    event(AuditOperation.setData, path() ?? (requestField(req.body, 'path') as string | undefined));
+    event(AuditOperation.setData, znode());
   } else if (type === OpCode.setACL) {
-    event(AuditOperation.setAcl, path() ?? (requestField(req.body, 'path') as string | undefined), { acl: aclText(requestField(req.body, 'acl') as ACL[] | undefined) });
+    event(AuditOperation.setAcl, znode(), { acl: aclText(requestField(req.body, 'acl') as ACL[] | undefined) });
   } else if (type === OpCode.reconfig) {
     event(AuditOperation.reconfig, undefined);
   } else if (type === OpCode.multi) {
