@@ -198,11 +198,15 @@ describe('with the broker up, then killed', () => {
 describe('with Kafka unreachable from the start', () => {
   const N = 3000;
 
-  test('thousands of writes succeed and none waits for Kafka; the same writes on a server without the feature', async () => {
+  test('thousands of writes succeed and none waits for Kafka; the same writes on a server without the feature', async (t) => {
     const dead = await freePort();
     const on = await startZooKeeperProcess({ 'zkafka.kafka.bootstrap.servers': `127.0.0.1:${dead}`, 'zkafka.metrics.intervalMs': '0', 'zkafka.kafka.queue.max': '100' });
     const off = await startZooKeeperProcess({});
     const results: Record<string, { ok: number; opsPerSec: number }> = {};
+    // Warms up this process's client code, so that the first measured server is not the slower for it.
+    const warm = await connectZooKeeper(`127.0.0.1:${off.port}`);
+    await writeMany(warm, '/warm-up', 500);
+    await warm.close();
     for (const [name, zk] of [['off', off], ['on', on]] as const) {
       const client = await connectZooKeeper(`127.0.0.1:${zk.port}`);
       try {
@@ -232,7 +236,8 @@ describe('with Kafka unreachable from the start', () => {
     const offMntr = await mntr(off.port);
     assert.equal([...offMntr.keys()].filter((k) => k.includes('zkafka')).length, 0, 'off by default: no export, no keys');
     const ratio = results['on']!.opsPerSec / results['off']!.opsPerSec;
-    process.stdout.write(`# write ops/s without the export ${results['off']!.opsPerSec}, with Kafka unreachable ${results['on']!.opsPerSec} (ratio ${ratio.toFixed(2)})\n`);
+    // For the record only: on a shared machine a timing says little, the counters above are the proof.
+    t.diagnostic(`write ops/s without the export ${results['off']!.opsPerSec}, with Kafka unreachable ${results['on']!.opsPerSec} (ratio ${ratio.toFixed(2)})`);
     on.child.kill('SIGTERM');
     off.child.kill('SIGTERM');
     assert.deepEqual([await on.exit, await off.exit], [0, 0]);
