@@ -1,6 +1,7 @@
 // ZooKeeper's operational data in Kafka: a real `zookeeper-server-start` process with zkafka.kafka.* keys publishes
 // its audit events (Apache's fields: session, user, ip, operation, znode, znode_type, acl, result) and mntr
-// snapshots to a real broker process, read back with `console-consumer`. With Kafka unreachable (a dead port, or
+// snapshots to a real broker process, read back with `console-consumer` (also from a three-member ensemble, where
+// the member a client uses reports it). With Kafka unreachable (a dead port, or
 // the broker killed with SIGKILL) every write still succeeds: the event queue stays within its bound and counts
 // what it drops, and the counters show that no write waited for a delivery.
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +16,7 @@ import { connectZooKeeper, OPEN_ACL_UNSAFE, type ZooKeeperClient } from '../../s
 import { BrokerProcesses, RUN_JS, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { freePort } from '../support/ports.js';
+import { Ensemble } from '../support/zk-ensemble.js';
 import { runTool } from '../support/run-tool.js';
 
 interface ZkProcess {
@@ -173,6 +175,34 @@ describe('with the broker up, then killed', () => {
       assert.equal(value.metrics.zk_server_state, 'standalone');
       assert.equal(typeof value.metrics.zk_znode_count, 'number');
       assert.equal(value.metrics.zk_zkafka_kafka_queue_max, 64);
+    }
+  });
+
+  test('an ensemble: each member reports its start, and the member a client uses reports that client', async () => {
+    const ensemble = await Ensemble.create([1, 2, 3].map((sid) => ({ sid, impl: 'ours' as const })), `zkafka.kafka.bootstrap.servers=${bootstrap}\nzkafka.audit.topic=zk-audit-ensemble\nzkafka.metrics.intervalMs=0\n`);
+    try {
+      ensemble.startAll();
+      const leader = await ensemble.settled();
+      const follower = ensemble.members.find((m) => m !== leader)!;
+      const client = await connectZooKeeper(follower.connectString);
+      const session = `0x${client.sessionId.toString(16)}`;
+      await client.create('/ens', Buffer.from('x'));
+      await client.close();
+      const r = await consume('zk-audit-ensemble', 6);
+      assert.equal(r.code, 0, r.stderr);
+      const values = r.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const starts = values.filter((v) => v['operation'] === 'serverStart');
+      assert.deepEqual(starts.map((v) => v['serverId']).sort(), [1, 2, 3]);
+      assert.deepEqual(
+        values.filter((v) => v['operation'] !== 'serverStart').map((v) => [v['serverId'], v['operation'], v['znode'], v['session'], v['ip'], v['result']]),
+        [
+          [follower.sid, 'sessionCreated', undefined, session, '127.0.0.1', 'success'],
+          [follower.sid, 'create', '/ens', session, '127.0.0.1', 'success'],
+          [follower.sid, 'sessionClosed', undefined, session, '127.0.0.1', 'success'],
+        ],
+      );
+    } finally {
+      await ensemble.close();
     }
   });
 
