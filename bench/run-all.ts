@@ -7,6 +7,7 @@ const BENCHMARKS = [
   { name: 'zkcli one-shot', script: './zk/bench-zkcli.js' },
   { name: 'zookeeper client', script: './zk/bench-client.js' },
   { name: 'zookeeper recovery of a large log', script: './zk/bench-recovery.js' },
+  { name: 'zookeeper writes with events published to Kafka', script: './zk/bench-audit-kafka.js' },
   { name: 'kafka broker: produce, consume, end-to-end latency, start-up and idle memory', script: './kafka/bench-kafka.js' },
   { name: 'kafka log storage', script: './kafka/bench-log.js' },
   { name: 'kafka protocol codec', script: './kafka/codec-bench.js' },

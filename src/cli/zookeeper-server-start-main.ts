@@ -3,6 +3,8 @@
 import { loadOrReport, EXIT_CONFIG } from './config-errors.js';
 import { startedLine, zooKeeperPidFile } from './zookeeper-process.js';
 import { checkDataDir, loadZooKeeperConfig } from '../config/zookeeper-config.js';
+import type { KafkaExportSettings } from '../config/zookeeper-kafka-export.js';
+import type { RunningZooKeeperServer } from '../zookeeper/server/start.js';
 
 const CLOSE_TIMEOUT_MS = 30_000;
 
@@ -48,14 +50,32 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+  const running = config.kafkaExport ? await withKafkaExport(server, config.kafkaExport, out) : server;
   // handlers first: whoever reads the started line may signal at once
-  const exit = serveUntilSignal(server, CLOSE_TIMEOUT_MS, err);
+  const exit = serveUntilSignal(running, CLOSE_TIMEOUT_MS, err);
   out(startedLine(config.mode, server.address, server.dataDir));
   // Once serving: node:v8 takes a few milliseconds to load, and the heap is small until clients write.
   await limitHeapGrowth();
   const status = await exit;
   removePidFileIfOwned(zooKeeperPidFile(config.dataDir), process.pid);
   process.exit(status);
+}
+
+/** The server with its events published to Kafka: serverStop goes out first, the producer closes last (briefly). */
+async function withKafkaExport(server: RunningZooKeeperServer, settings: KafkaExportSettings, log: (line: string) => void): Promise<RunningZooKeeperServer> {
+  const [{ startKafkaExport }, { ZOOKEEPER_VERSION }] = await Promise.all([import('./zookeeper-kafka-export.js'), import('../zookeeper/server/start.js')]);
+  const exporter = startKafkaExport(server.server, settings, ZOOKEEPER_VERSION, log);
+  return {
+    ...server,
+    close: async () => {
+      exporter.serverStopping();
+      try {
+        await server.close();
+      } finally {
+        await exporter.stop();
+      }
+    },
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   QUORUM_PEER_CONFIG_KEYS,
 } from './zookeeper-keys.js';
 import { parseServers, type PeerRole, type QuorumServerSpec } from './zookeeper-servers.js';
+import { parseKafkaExport, type KafkaExportSettings } from './zookeeper-kafka-export.js';
 
 export { ConfigError } from './config-error.js';
 export type { PeerRole, QuorumServerSpec } from './zookeeper-servers.js';
@@ -75,6 +76,8 @@ export interface ZooKeeperConfig {
   /** One per unknown key: `<file>:<line>: unknown key <key> (ignored)`. */
   warnings: string[];
   mode: 'standalone' | 'replicated';
+  /** zkafka.kafka.*: publish audit events and metrics snapshots to Kafka; undefined when off. */
+  kafkaExport?: KafkaExportSettings;
   /** The line of each key in the file, for messages about values found valid here but failing later. */
   keyLines?: Map<string, number>;
 }
@@ -261,8 +264,15 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     systemProperties,
     warnings,
     mode,
+    ...kafkaExportOf(r),
     keyLines: new Map(r.entries().map((e) => [e.key, e.line])),
   };
+}
+
+/** Present only when set, so that a config without it looks as it always did. */
+function kafkaExportOf(r: PropertyReader): { kafkaExport?: KafkaExportSettings } {
+  const kafkaExport = parseKafkaExport(r);
+  return kafkaExport ? { kafkaExport } : {};
 }
 
 function parseWhitelist(r: PropertyReader, readonlyModeEnabled: boolean, warnings: string[]): Set<string> {

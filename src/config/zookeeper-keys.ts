@@ -47,6 +47,15 @@ export const KNOWN_KEY_PREFIXES: readonly string[] = [
   'kerberos.',
 ];
 
+/**
+ * zkafka's own keys (not Apache's): where the server publishes its audit events and metrics snapshots as Kafka
+ * records. All off unless `zkafka.kafka.bootstrap.servers` is set; parsed in zookeeper-kafka-export.ts.
+ */
+export const ZKAFKA_EXPORT_KEYS: ReadonlySet<string> = new Set([
+  'zkafka.kafka.bootstrap.servers', 'zkafka.audit.topic', 'zkafka.metrics.topic', 'zkafka.metrics.intervalMs',
+  'zkafka.kafka.queue.max',
+]);
+
 /** Server ids, groups and weights of the static membership (`server.1=…`, `group.1=1:2:3`, `weight.1=1`). */
 export const MEMBERSHIP_KEY = /^(server|group|weight)\.(.*)$/;
 
@@ -60,6 +69,7 @@ export function isKnownZooKeeperKey(key: string): boolean {
   return (
     QUORUM_PEER_CONFIG_KEYS.has(key) ||
     SYSTEM_PROPERTY_KEYS.has(key) ||
+    ZKAFKA_EXPORT_KEYS.has(key) ||
     MEMBERSHIP_KEY.test(key) ||
     KNOWN_KEY_PREFIXES.some((prefix) => key.startsWith(prefix))
   );

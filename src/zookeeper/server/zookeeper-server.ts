@@ -8,6 +8,7 @@ import type { ConnectRequest, Id } from '../jute/records.generated.js';
 import { generateDigest } from '../tree/acl.js';
 import { DataTree, type TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
+import type { ServerObserver } from '../audit/server-observer.js';
 import type { ServerConnection } from './connection.js';
 import { ServerMetrics } from './four-letter-words/server-metrics.js';
 import { TreeDigestLog } from './four-letter-words/tree-digest.js';
@@ -80,6 +81,8 @@ export class ZooKeeperServer {
   /** Apache's named metrics (`mntr`) and the tree digest history (`hash`). */
   readonly metrics = new ServerMetrics();
   readonly digestLog = new TreeDigestLog(this.tree);
+  /** Told of applied writes and expired sessions (the audit export); they must return at once. */
+  readonly observers: ServerObserver[] = [];
   /** Highest zxid handed out by prep. */
   private lastZxid = 0n;
   /** Highest zxid known to be on disk. */
@@ -297,6 +300,7 @@ export class ZooKeeperServer {
     if (!this.expiresSessions) return this.expireLocalSessions(Date.now());
     for (const s of this.sessions.expire(Date.now())) {
       this.log(`Expiring session 0x${s.id.toString(16)}, timeout of ${s.timeoutMs}ms exceeded`);
+      for (const o of this.observers) o.sessionExpired(s);
       let conn: ServerConnection | null = null;
       for (const c of this.connections) if (c.session === s) conn = c;
       this.submitInternal(s.id, OpCode.closeSession, conn);
@@ -483,6 +487,7 @@ export class ZooKeeperServer {
   answerWrite(req: Request, txn: Txn, result: TxnResult): void {
     const conn = req.conn;
     const zxid = txn.hdr.zxid;
+    for (const o of this.observers) o.writeApplied(req, txn, result);
     // A createSession a client sends itself fails in prep (an error txn) and is answered like any failed write.
     if (req.type === OpCode.createSession && txn.body.type === OpCode.createSession) {
       const s = this.sessions.sessions.get(req.sessionId);

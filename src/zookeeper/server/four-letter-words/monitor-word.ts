@@ -1,6 +1,7 @@
 // mntr (MonitorCommand): "zk_<key>\t<value>" lines, version and state first, then every gauge, counter and
 // summary in Apache's order. Whole numbers print as integers, the rest as Java doubles.
 import { readdirSync, readFileSync } from 'node:fs';
+import type { ZooKeeperServer } from '../zookeeper-server.js';
 import type { FourLetterCall } from './context.js';
 import { javaDouble } from './java-format.js';
 import { GAUGES, type GaugeName } from './metric-keys.js';
@@ -29,8 +30,7 @@ function maxFileDescriptorCount(): number {
   }
 }
 
-function gauges({ ctx }: FourLetterCall): Record<GaugeName, string> {
-  const { server } = ctx;
+function gauges(server: ZooKeeperServer): Record<GaugeName, string> {
   const l = latency(server);
   const m = server.metrics;
   return {
@@ -66,14 +66,19 @@ function gauges({ ctx }: FourLetterCall): Record<GaugeName, string> {
 
 export function mntr(call: FourLetterCall): string {
   let out = '';
-  const sink = (key: string, value: string) => {
+  monitorFigures(call.ctx.server, call.ctx.version, (key, value) => {
     out += `zk_${key}\t${value}\n`;
-  };
-  sink('version', call.ctx.version);
-  sink('server_state', call.ctx.server.modeName);
-  const g = gauges(call);
-  for (const name of GAUGES) sink(name, g[name]);
-  call.ctx.server.metrics.dumpCounters(sink);
-  call.ctx.server.metrics.dumpSummaries(sink);
+  });
   return out;
+}
+
+/** What mntr reports, key (without `zk_`) and value, in its order; the server's observers add theirs last. */
+export function monitorFigures(server: ZooKeeperServer, version: string, sink: (key: string, value: string) => void): void {
+  sink('version', version);
+  sink('server_state', server.modeName);
+  const g = gauges(server);
+  for (const name of GAUGES) sink(name, g[name]);
+  server.metrics.dumpCounters(sink);
+  server.metrics.dumpSummaries(sink);
+  for (const o of server.observers) o.monitorFigures?.(sink);
 }
