@@ -43,7 +43,10 @@ export interface StopReport {
  * Nodes without a running process are skipped.
  */
 export async function stopNodes(nodes: readonly ClusterNode[], timeoutMs = STOP_TIMEOUT_MS): Promise<StopReport[]> {
-  const running = nodes.map((node) => ({ node, pid: runningPid(node) })).filter((r): r is { node: ClusterNode; pid: number } => r.pid !== undefined);
+  const found = nodes.map((node) => ({ node, pid: runningPid(node) }));
+  // A pid file left by a process that died (kill -9) names nothing to stop.
+  for (const r of found) if (r.pid === undefined) rmSync(pidFile(r.node), { force: true });
+  const running = found.filter((r): r is { node: ClusterNode; pid: number } => r.pid !== undefined);
   const left = await stopProcesses(running.map((r) => r.pid), 'SIGTERM', timeoutMs);
   if (left.length > 0) await stopProcesses(left, 'SIGKILL', 5_000);
   for (const r of running) rmSync(pidFile(r.node), { force: true });

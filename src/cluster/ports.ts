@@ -37,6 +37,6 @@ export async function takenPort(layout: ClusterLayout): Promise<PortUse | undefi
     if (seen.has(use.port)) return use;
     seen.set(use.port, use.what);
   }
-  for (const use of uses) if (!(await isFree(use.host, use.port))) return use;
-  return undefined;
+  const free = await Promise.all(uses.map((use) => isFree(use.host, use.port)));
+  return uses.find((_, i) => !free[i]);
 }

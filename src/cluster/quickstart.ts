@@ -11,8 +11,9 @@ import { nextCommands, nodeTable, type NodeRow } from './next-steps.js';
 import { runningPid, startNode, stopCluster, type ClusterNode, type StopReport } from './nodes.js';
 import { takenPort } from './ports.js';
 import { ProgressBoard } from './progress.js';
-import { connectKafkaZk, NodeFailedError, START_TIMEOUT_MS, waitForBrokers, waitForEnsemble, waitForTopic } from './readiness.js';
-import { ensureTopic, FIRST_TOPIC } from './topic.js';
+import { NodeFailedError, START_TIMEOUT_MS, waitForEnsemble, waitForZooKeeperProcesses } from './readiness.js';
+
+export const FIRST_TOPIC = 'my-topic';
 
 export interface QuickstartOptions extends Partial<Omit<LocalClusterOptions, 'dir'>> {
   dir: string;
@@ -78,12 +79,11 @@ export async function runQuickstart(opts: QuickstartOptions, io: QuickstartIo): 
   writeLayout(layout);
   writeLocalConfigs(layout);
 
-  const board = await ProgressBoard.create();
-  board.note(`${reused ? 'Restarting' : 'Starting'} ${layout.zookeepers.length} ZooKeeper server(s) and ${layout.brokers.length} broker(s) in ${layout.dir}`);
   const processes = new Map<ClusterNode, SpawnedDaemon>();
   let kafkaZk: KafkaZkClient | undefined;
+  let board: ProgressBoard | undefined;
   const stopAll = async (controllerId: number | null) => {
-    board.stop();
+    board?.stop();
     const reports = await stopCluster(layout, controllerId, (r) => io.err(`${stopLine(r)}\n`));
     return reports.every((r) => r.clean);
   };
@@ -93,40 +93,55 @@ export async function runQuickstart(opts: QuickstartOptions, io: QuickstartIo): 
   const modes = new Map<number, string>();
   let topicCreated = false;
   const deadline = Date.now() + START_TIMEOUT_MS;
+  const s = (elapsed: number) => `${(elapsed / 1000).toFixed(2)} s`;
+  const trace = process.env['ZKAFKA_TRACE'] ? (what: string) => io.err(`[${s(io.now())}] ${what}\n`) : () => undefined;
   try {
-    for (const n of nodes) processes.set(n, startNode(n));
     const aborted = io.signalled.then((sig) => {
       throw new QuickstartError(`${sig} while starting`);
     });
     aborted.catch(() => undefined);
-    const s = (elapsed: number) => `${(elapsed / 1000).toFixed(2)} s`;
+    // The ZooKeeper servers first: brokers started with them would reach them before the ensemble serves, be turned
+    // away, and wait out the ZooKeeper client's reconnect pauses (up to a second each). Started once the servers'
+    // processes answer, the brokers load while the ensemble elects its leader.
+    trace('starting the ZooKeeper servers');
+    for (const z of layout.zookeepers) processes.set(z, startNode(z));
+    // What waits for the brokers loads meanwhile (the ZooKeeper client, the admin code).
+    const kafkaSide = Promise.all([import('./kafka-readiness.js'), import('./topic.js')]);
+    kafkaSide.catch(() => undefined);
+    board = await ProgressBoard.create();
+    board.note(`${reused ? 'Restarting' : 'Starting'} ${layout.zookeepers.length} ZooKeeper server(s) and ${layout.brokers.length} broker(s) in ${layout.dir}`);
     board.wait('waiting for a ZooKeeper leader', layout.zookeepers.map(nodeName));
+    await Promise.race([aborted, waitForZooKeeperProcesses(layout, processes, deadline)]);
+    trace('the ZooKeeper servers answer; starting the brokers');
+    for (const b of layout.brokers) processes.set(b, startNode(b));
+    const progress = board;
     await Promise.race([
       aborted,
       waitForEnsemble(layout, processes, (z, mode) => {
         modes.set(z.id, mode);
-        board.done(nodeName(z), `${nodeName(z)} ${z.host}:${z.clientPort} ${mode} (${s(io.now())})`);
+        progress.done(nodeName(z), `${nodeName(z)} ${z.host}:${z.clientPort} ${mode} (${s(io.now())})`);
       }, deadline),
     ]);
+    const [{ connectKafkaZk, waitForBrokers, waitForTopic }, { ensureTopic }] = await kafkaSide;
     kafkaZk = await Promise.race([aborted, connectKafkaZk(zookeeperConnect(layout), Math.max(1000, deadline - Date.now()))]);
-    board.wait('waiting for brokers to register', layout.brokers.map(nodeName));
+    progress.wait('waiting for brokers to register', layout.brokers.map(nodeName));
     await Promise.race([
       aborted,
       waitForBrokers(layout, kafkaZk, processes, (id) => {
         const b = layout.brokers.find((x) => x.id === id)!;
-        board.done(nodeName(b), `${nodeName(b)} ${b.host}:${b.port} registered (${s(io.now())})`);
+        progress.done(nodeName(b), `${nodeName(b)} ${b.host}:${b.port} registered (${s(io.now())})`);
       }, deadline),
     ]);
     const rf = Math.min(3, layout.brokers.length);
-    board.wait('creating the first topic', [FIRST_TOPIC]);
+    progress.wait('creating the first topic', [FIRST_TOPIC]);
     topicCreated = await Promise.race([aborted, ensureTopic(kafkaZk, FIRST_TOPIC, rf)]);
     await Promise.race([aborted, waitForTopic(kafkaZk, FIRST_TOPIC, processes, deadline)]);
-    board.done(FIRST_TOPIC, `${FIRST_TOPIC} ${topicCreated ? 'created' : 'exists'}: replication factor ${rf}, every replica in sync (${s(io.now())})`);
+    progress.done(FIRST_TOPIC, `${FIRST_TOPIC} ${topicCreated ? 'created' : 'exists'}: replication factor ${rf}, every replica in sync (${s(io.now())})`);
     const controllerId = await controller();
     for (const z of layout.zookeepers) rows.push({ kind: 'zookeeper', id: z.id, address: `${z.host}:${z.clientPort}`, role: modes.get(z.id) ?? '?', pid: processes.get(z)?.pid });
     for (const b of layout.brokers) rows.push({ kind: 'kafka', id: b.id, address: `${b.host}:${b.port}`, role: b.id === controllerId ? 'controller' : 'broker', pid: processes.get(b)?.pid });
   } catch (err) {
-    board.stop();
+    board?.stop();
     io.err(`${err instanceof NodeFailedError || err instanceof QuickstartError ? err.message : `cannot start the cluster: ${(err as Error).message}`}\n`);
     const controllerId = await controller();
     await kafkaZk?.zk.close().catch(() => undefined);

@@ -7,7 +7,8 @@ import type { KafkaZkClient } from '../kafka/zk/kafka-zk-client.js';
 import { renderTable } from '../cli/text-table.js';
 import { connectableHost } from '../cli/four-letter-word.js';
 import { zookeeperConnect, type ClusterLayout } from './layout.js';
-import { connectKafkaZk, zooKeeperMode } from './readiness.js';
+import { connectKafkaZk } from './kafka-readiness.js';
+import { zooKeeperMode } from './readiness.js';
 
 /** Added up into the exit status of `cluster status`. */
 export const UNHEALTHY = {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { readLayout, zookeeperConnect } from './layout.js';
 import { runningPid, stopCluster } from './nodes.js';
 import { stopLine } from './quickstart.js';
-import { connectKafkaZk } from './readiness.js';
+import { connectKafkaZk } from './kafka-readiness.js';
 
 export async function runClusterStop(dir: string, io: { out(text: string): void; err(text: string): void }): Promise<number> {
   const layout = readLayout(dir);

@@ -5,8 +5,6 @@ import { AdminZk } from '../kafka/admin/admin-zk.js';
 import type { KafkaZkClient } from '../kafka/zk/kafka-zk-client.js';
 import { DEFAULT_BROKER_VALUES } from '../kafka/tools/topics/topic-command-input.js';
 
-export const FIRST_TOPIC = 'my-topic';
-
 /** Creates the topic unless it exists: true when created. */
 export async function ensureTopic(kafkaZk: KafkaZkClient, name: string, replicationFactor: number, partitions = 1): Promise<boolean> {
   if ((await kafkaZk.getTopicAssignment(name)) !== null) return false;
