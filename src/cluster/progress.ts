@@ -3,28 +3,29 @@
 import type { Ora } from 'ora';
 
 export class ProgressBoard {
-  private spinner: Ora | undefined;
   private readonly waiting = new Set<string>();
+  private phase = '';
 
-  private constructor(private readonly stream: NodeJS.WriteStream, spinner: Ora | undefined) {
-    this.spinner = spinner;
-  }
+  private constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly spinner: Ora | undefined,
+  ) {}
 
   /** A spinner only on a terminal that allows it (not NO_COLOR / TERM=dumb). */
   static async create(stream: NodeJS.WriteStream = process.stderr): Promise<ProgressBoard> {
-    const enabled = stream.isTTY === true && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
+    // A terminal that reports no width (some pseudo-terminals) would make ora clear lines without end.
+    const enabled = stream.isTTY === true && (stream.columns ?? 0) > 0 && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
     if (!enabled) return new ProgressBoard(stream, undefined);
     const { default: ora } = await import('ora');
     return new ProgressBoard(stream, ora({ stream, discardStdin: false }));
   }
 
+  /** Spins `phase: <names>` until each name is done(). */
   wait(phase: string, names: readonly string[]): void {
     for (const n of names) this.waiting.add(n);
     this.phase = phase;
     this.refresh();
   }
-
-  private phase = '';
 
   done(name: string, text: string): void {
     this.waiting.delete(name);
@@ -36,9 +37,9 @@ export class ProgressBoard {
     this.refresh();
   }
 
+  /** A line of its own, above the spinner. */
   note(text: string): void {
-    if (this.spinner?.isSpinning) this.spinner.stopAndPersist({ symbol: ' ', text });
-    else if (this.spinner) this.spinner.stopAndPersist({ symbol: ' ', text });
+    if (this.spinner) this.spinner.stopAndPersist({ symbol: ' ', text });
     else this.stream.write(`${text}\n`);
     this.refresh();
   }
