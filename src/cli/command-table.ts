@@ -57,6 +57,9 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   'kafka-producer-perf-test': perfTestMain,
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
+  quickstart: async () => (await import('../cluster/cluster-main.js')).runQuickstartMain,
+  init: async () => (await import('../cluster/cluster-main.js')).runInitMain,
+  cluster: async () => (await import('../cluster/cluster-main.js')).runClusterMain,
 };
 
 async function consoleConsumerMain(): Promise<FastMain> {

@@ -29,12 +29,23 @@ export function removePidFileIfOwned(file: string, pid: number): void {
   if (readPidFile(file) === pid) rmSync(file, { force: true });
 }
 
+/** True while the process runs: an exited one its parent has not reaped yet (a zombie) is not alive. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** /proc/<pid>/stat's state is Z (the command name in parentheses may hold spaces and parentheses itself). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

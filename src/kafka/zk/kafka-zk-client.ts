@@ -92,11 +92,11 @@ export class KafkaZkClient {
 
   /** KafkaZkClient.createTopLevelPaths: the persistent paths every broker makes sure exist. */
   async createTopLevelPaths(): Promise<void> {
-    // The checks are pipelined: a broker's start-up waits for one round trip, not one per path.
+    // The checks are pipelined, and so are the creates of the missing paths (the server runs one session's requests in
+    // order, so an ancestor is created before its child; one another broker made meanwhile is NodeExists, which mkdirp
+    // ignores): a broker's start-up on a new cluster waits for two round trips, not one per path.
     const stats = await Promise.all(PERSISTENT_ZK_PATHS.map((path) => this.zk.exists(path)));
-    for (const [i, path] of PERSISTENT_ZK_PATHS.entries()) {
-      if (stats[i] === null) await this.zk.mkdirp(path);
-    }
+    await Promise.all(PERSISTENT_ZK_PATHS.filter((_, i) => stats[i] === null).map((path) => this.zk.mkdirp(path)));
   }
 
   async getClusterId(): Promise<string | null> {

@@ -147,22 +147,35 @@ export interface LearnerConnectionOptions {
   log(line: string): void;
 }
 
-/** A learner's connection to its leader; connect() may be called again after a failed attempt. */
+/** Learner.connectToLeader's pause between attempts (zookeeper.leaderConnectDelayDuringRetryMs, default 100). */
+const LEADER_CONNECT_RETRY_MS = 100;
+
+/**
+ * A learner's connection to its leader. A failed attempt is retried every 100 ms, as Learner.connectToLeader does (the
+ * leader may not listen yet when its followers learn the election's outcome), until the connection opens or close().
+ */
 export class LearnerConnection {
   private socket: Socket | null = null;
   private dialing = false;
   private closed = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: LearnerConnectionOptions) {}
 
   connect(): void {
-    if (this.closed || this.socket || this.dialing) return;
+    if (this.closed || this.socket || this.dialing || this.retry) return;
     this.dialing = true;
     const socket = createConnection({ host: this.opts.leader.host, port: this.opts.leader.port, noDelay: true });
     socket.setTimeout(this.opts.connectTimeoutMs);
     const fail = () => {
+      if (!this.dialing) return;
       this.dialing = false;
       socket.destroy();
+      if (this.closed) return;
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        this.connect();
+      }, LEADER_CONNECT_RETRY_MS);
     };
     socket.once('timeout', fail);
     socket.once('error', fail);
@@ -197,6 +210,8 @@ export class LearnerConnection {
 
   close(): void {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     this.socket?.destroy();
     this.socket = null;
   }
