@@ -38,7 +38,7 @@ async function commandClasses(): Promise<Map<string, CommandClass>> {
   return classes;
 }
 
-const rendered = (example: string) => `$ ${example.replace('<%= config.bin %>', 'zkafka')}`;
+const rendered = (example: string) => `$ ${example.replaceAll('<%= config.bin %>', 'zkafka')}`;
 
 test('every command class has examples, each an invocation of that command or one of its aliases', async () => {
   const classes = await commandClasses();

@@ -17,6 +17,11 @@ import { zooKeeperMode } from '../../src/cluster/readiness.js';
 
 const runJs = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const ENV = { ...process.env, NO_COLOR: '1' };
+/** The template's lines after its server.N lines (comments, commented-out keys), kept in every node's zoo.cfg. */
+const ZOO_TEMPLATE_TAIL = readFileSync(fileURLToPath(new URL('../../../templates/zoo.cfg', import.meta.url)), 'utf8')
+  .replace(/\n$/, '')
+  .split('\n')
+  .slice(9);
 
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -132,6 +137,7 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
       'initLimit=5',
       'syncLimit=2',
       ...[0, 1, 2].map((i) => `server.${i + 1}=127.0.0.1:${quorumBase! + i}:${electionBase! + i}`),
+      ...ZOO_TEMPLATE_TAIL,
       'clientPortAddress=127.0.0.1',
       '4lw.commands.whitelist=srvr,stat,mntr,ruok,conf,isro',
       'admin.enableServer=false',
