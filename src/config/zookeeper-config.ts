@@ -9,6 +9,7 @@ import {
   QUORUM_PEER_CONFIG_KEYS,
 } from './zookeeper-keys.js';
 import { parseServers, type PeerRole, type QuorumServerSpec } from './zookeeper-servers.js';
+import { parseZooKeeperMetrics, type ZooKeeperMetricsConfig } from './zookeeper-metrics-config.js';
 
 export { ConfigError } from './config-error.js';
 export type { PeerRole, QuorumServerSpec } from './zookeeper-servers.js';
@@ -62,6 +63,8 @@ export interface ZooKeeperConfig {
   adminEnableServer: boolean;
   adminServerPort: number;
   adminServerAddress: string;
+  /** metricsProvider.* with the Prometheus provider: where /metrics is served; absent = no HTTP metrics. */
+  metrics?: ZooKeeperMetricsConfig;
   /** Every key ZooKeeper would set as the system property `zookeeper.<key>` (key without the prefix), value as given. */
   systemProperties: Record<string, string>;
   /** One per unknown key: `<file>:<line>: unknown key <key> (ignored)`. */
@@ -247,6 +250,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     adminEnableServer: r.bool('admin.enableServer') ?? true,
     adminServerPort: r.int('admin.serverPort', PORT) ?? ZOOKEEPER_DEFAULTS.adminServerPort,
     adminServerAddress: r.nonEmpty('admin.serverAddress', 'a host name or address') ?? ZOOKEEPER_DEFAULTS.adminServerAddress,
+    metrics: parseZooKeeperMetrics(r),
     systemProperties,
     warnings,
     mode,

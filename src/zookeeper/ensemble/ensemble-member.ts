@@ -66,6 +66,8 @@ export class EnsembleMember {
   private stopped = false;
   /** Bumped on every role change: completions of an old role's async work are ignored. */
   private generation = 0;
+  /** When the current role began (the leader's uptime gauge). */
+  roleSinceMs = Date.now();
 
   constructor(private readonly opts: EnsembleMemberOptions) {
     this.peer = new QuorumPeer({
@@ -283,6 +285,7 @@ export class EnsembleMember {
   private onRole(state: ServerState, leader: bigint | null): void {
     const server = this.opts.server;
     this.generation++;
+    this.roleSinceMs = Date.now();
     server.serving = false;
     server.expiresSessions = false;
     server.modeName = ROLE_NAMES[state];

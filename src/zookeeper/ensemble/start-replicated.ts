@@ -18,7 +18,9 @@ import { startContainerReaper } from '../server/container-reaper.js';
 import { runFourLetterWord } from '../server/four-letter-words.js';
 import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKeeperServer } from '../server/start.js';
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
+import { attachQuorumView } from '../server/four-letter-words/quorum-view.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
+import { ensembleQuorumView } from './quorum-gauges.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
 
 export interface ReplicatedStartOptions {
@@ -152,6 +154,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     maxPacketBytes: maxTxnBytes + 1024,
     log,
   });
+  attachQuorumView(server, ensembleQuorumView(member, verifier.voters.size));
 
   const clientConfig: ZooKeeperConfig = {
     ...config,

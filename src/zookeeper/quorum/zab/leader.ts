@@ -91,6 +91,26 @@ export class ZabLeader {
     return this.phase === 'broadcast';
   }
 
+  /** Sizes of the proposed txns (Apache's Leader.getProposalStats): -1 before the first proposal. */
+  readonly proposalSizes = { last: -1, min: -1, max: -1 };
+
+  /** Connected learners, and the followers and observers among them that are synced (LeaderZooKeeperServer's gauges). */
+  learnerCounts(): { learners: number; syncedFollowers: number; syncedObservers: number } {
+    let syncedFollowers = 0;
+    let syncedObservers = 0;
+    for (const h of this.learners.values()) {
+      if (h.stage !== 'uptodate') continue;
+      if (h.observer) syncedObservers++;
+      else syncedFollowers++;
+    }
+    return { learners: this.learners.size, syncedFollowers, syncedObservers };
+  }
+
+  /** Syncs waiting for the proposals before them to commit. */
+  get pendingSyncCount(): number {
+    return this.pendingSyncs.length;
+  }
+
   /** Learners currently connected, with their stage (for status and tests). */
   learnerStages(): Map<bigint, LearnerStage> {
     return new Map([...this.learners].map(([sid, h]) => [sid, h.stage]));
@@ -169,6 +189,10 @@ export class ZabLeader {
     }
     const zxid = makeZxid(this.newEpoch, counter);
     const txn: Txn = { zxid, data: makeData(zxid) };
+    const sizes = this.proposalSizes;
+    sizes.last = txn.data.length;
+    if (sizes.min === -1 || sizes.last < sizes.min) sizes.min = sizes.last;
+    if (sizes.last > sizes.max) sizes.max = sizes.last;
     this.history.push(txn);
     this.lastProposed = zxid;
     this.acks.set(zxid, new Set());

@@ -1,0 +1,47 @@
+// The ensemble member's QuorumView: the gauges Apache's QuorumZooKeeperServer, FollowerZooKeeperServer and
+// LeaderZooKeeperServer register, read from the quorum peer when asked.
+import type { QuorumView } from '../server/four-letter-words/quorum-view.js';
+import { ServerState } from '../quorum/wire/election-messages.js';
+import { ZabLeader } from '../quorum/zab/leader.js';
+import type { EnsembleMember } from './ensemble-member.js';
+
+const PEER_STATES: Record<ServerState, string> = {
+  [ServerState.LOOKING]: 'looking',
+  [ServerState.FOLLOWING]: 'following',
+  [ServerState.LEADING]: 'leading',
+  [ServerState.OBSERVING]: 'observing',
+};
+
+export function ensembleQuorumView(member: EnsembleMember, quorumSize: number): QuorumView {
+  return {
+    peerState: () => {
+      const state = PEER_STATES[member.peer.state];
+      // Only a serving member answers mntr: its ZAB state is broadcast and it is not syncing.
+      return member.server.serving && state !== 'looking' ? `${state} - broadcast` : state;
+    },
+    gauges: (): Record<string, number> => {
+      const role = member.peer.role;
+      const state = member.peer.state;
+      if (role instanceof ZabLeader) {
+        const counts = role.learnerCounts();
+        const sizes = role.proposalSizes;
+        return {
+          quorum_size: quorumSize,
+          learners: counts.learners,
+          synced_followers: counts.syncedFollowers,
+          // Every follower here votes: a non-voting follower exists only during reconfiguration, which is not supported.
+          synced_non_voting_followers: 0,
+          synced_observers: counts.syncedObservers,
+          pending_syncs: role.pendingSyncCount,
+          leader_uptime: Date.now() - member.roleSinceMs,
+          last_proposal_size: sizes.last,
+          max_proposal_size: sizes.max,
+          min_proposal_size: sizes.min,
+        };
+      }
+      // A follower could serve observers as their observer master; this one never does.
+      if (state === ServerState.FOLLOWING) return { quorum_size: quorumSize, synced_observers: 0 };
+      return { quorum_size: quorumSize };
+    },
+  };
+}
