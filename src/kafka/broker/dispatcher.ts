@@ -17,6 +17,7 @@ import {
 import { CloseConnection, NO_RESPONSE, type AnyApiHandler, type ApiHandler, type RequestContext } from './handler.js';
 import type { ApiVersionsResponse } from '../protocol/schemas/api-versions.js';
 import type { HookDecision, RequestHooks } from './request-hooks.js';
+import type { RequestMetrics } from './metrics/request-metrics.js';
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -57,6 +58,8 @@ export class Dispatcher {
     handlers: readonly AnyApiHandler[],
     private readonly hooks?: RequestHooks,
     private readonly onHandlerError?: (err: unknown, apiKey: number, ctx: ConnectionInfo) => void,
+    /** Counts and times every handled request by API. */
+    private readonly requestMetrics?: RequestMetrics,
   ) {
     for (const h of handlers) {
       if (this.handlers.has(h.apiKey)) throw new Error(`two handlers for ${apiName(h.apiKey)}`);
@@ -117,6 +120,20 @@ export class Dispatcher {
   }
 
   private async run(handler: ApiHandler, received: unknown, ctx: RequestContext, conn: ConnectionInfo): Promise<Buffer[] | null> {
+    const metrics = this.requestMetrics;
+    if (metrics === undefined) return this.handle(handler, received, ctx, conn);
+    const started = performance.now();
+    let failed = true;
+    try {
+      const response = await this.handle(handler, received, ctx, conn);
+      failed = false;
+      return response;
+    } finally {
+      metrics.record(handler.apiKey, performance.now() - started, failed);
+    }
+  }
+
+  private async handle(handler: ApiHandler, received: unknown, ctx: RequestContext, conn: ConnectionInfo): Promise<Buffer[] | null> {
     const apiKey = handler.apiKey;
     const correlationId = ctx.header.correlationId;
     let body = received;
