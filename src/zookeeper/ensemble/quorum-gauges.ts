@@ -21,7 +21,6 @@ export function ensembleQuorumView(member: EnsembleMember, quorumSize: number): 
     },
     gauges: (): Record<string, number> => {
       const role = member.peer.role;
-      const state = member.peer.state;
       if (role instanceof ZabLeader) {
         const counts = role.learnerCounts();
         const sizes = role.proposalSizes;
@@ -39,8 +38,7 @@ export function ensembleQuorumView(member: EnsembleMember, quorumSize: number): 
           min_proposal_size: sizes.min,
         };
       }
-      // A follower could serve observers as their observer master; this one never does.
-      if (state === ServerState.FOLLOWING) return { quorum_size: quorumSize, synced_observers: 0 };
+      // Apache's follower adds synced_observers only as an observer master, which this one never is.
       return { quorum_size: quorumSize };
     },
   };

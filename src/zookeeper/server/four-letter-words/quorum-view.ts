@@ -1,6 +1,5 @@
 // What a member of an ensemble adds to `mntr` and the metrics page: peer_state (QuorumZooKeeperServer's
-// dumpMonitorValues) and the gauges its role registers — quorum_size for every member, synced_observers on a
-// follower, learners, synced_followers, pending_syncs, leader_uptime and the proposal sizes on the leader. Attached to
+// dumpMonitorValues) and the gauges its role registers — quorum_size for every member; learners, synced_followers, pending_syncs, leader_uptime and the proposal sizes on the leader. Attached to
 // the server by the ensemble; a standalone server has none.
 import type { ZooKeeperServer } from '../zookeeper-server.js';
 
