@@ -206,7 +206,7 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
       r.entries().map((e) => [e.key, e.source === undefined ? { source: fileName, line: e.line } : { source: e.source }]),
     ),
     warnings,
-    metrics,
+    ...(metrics ? { metrics } : {}),
     ...derived,
     brokerIdGenerationEnable: get.bool('broker.id.generation.enable'),
     reservedBrokerMaxId: get.int('reserved.broker.max.id'),

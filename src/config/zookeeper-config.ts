@@ -196,6 +196,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     throw r.fail('clientPort', 'a port number (or secureClientPort)');
   }
 
+  const metrics = parseZooKeeperMetrics(r);
   const systemProperties: Record<string, string> = {};
   for (const entry of r.entries()) {
     if (!QUORUM_PEER_CONFIG_KEYS.has(entry.key) && !MEMBERSHIP_KEY.test(entry.key)) systemProperties[entry.key] = entry.value;
@@ -250,11 +251,11 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     adminEnableServer: r.bool('admin.enableServer') ?? true,
     adminServerPort: r.int('admin.serverPort', PORT) ?? ZOOKEEPER_DEFAULTS.adminServerPort,
     adminServerAddress: r.nonEmpty('admin.serverAddress', 'a host name or address') ?? ZOOKEEPER_DEFAULTS.adminServerAddress,
-    metrics: parseZooKeeperMetrics(r),
     systemProperties,
     warnings,
     mode,
     keyLines: new Map(r.entries().map((e) => [e.key, e.line])),
+    ...(metrics ? { metrics } : {}),
   };
 }
 
