@@ -94,7 +94,9 @@ describe('mntr next to Apache ZooKeeper 3.8, in a mixed ensemble', { skip: NO_AP
   before(async () => {
     // Apache 1 and 3, ours 2: Apache's 3 leads first (highest sid), ours leads once 3 is gone.
     ensemble = await Ensemble.create([{ sid: 1, impl: 'apache' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'apache' }]);
-    ensemble.startAll();
+    // Apache's two first, so that 3 leads whatever the JVMs' start-up time; ours joins them as a follower.
+    ensemble.member(1).start();
+    ensemble.member(3).start();
   });
 
   after(async () => {
@@ -111,8 +113,11 @@ describe('mntr next to Apache ZooKeeper 3.8, in a mixed ensemble', { skip: NO_AP
     new Map([...parseMntr(await fourLetterWord('127.0.0.1', m.clientPort, 'mntr'))].filter(([k]) => !CONFIG_WRITE.test(k) && !LEARNER_QUEUE.test(k)));
 
   test('a follower and then a leader report what Apache\'s do in the same roles', async () => {
-    const leader = await ensemble.settled(60_000);
+    const leader = await ensemble.settled(90_000);
     assert.equal(leader.sid, 3, 'Apache\'s server 3 leads');
+    ensemble.member(2).start();
+    await waitFor(async () => (await modeOf(ensemble.member(2).clientPort)) === 'follower', 'our server 2 following', 60_000);
+    await waitFor(async () => ((await mntrOf(leader)).get('zk_synced_followers') === '2' ? true : null), 'both followers synced to Apache\'s leader', 60_000);
     const apacheLeader = await mntrOf(leader);
     const apacheFollower = await mntrOf(ensemble.member(1));
     const oursFollowing = await mntrOf(ensemble.member(2));
@@ -121,6 +126,8 @@ describe('mntr next to Apache ZooKeeper 3.8, in a mixed ensemble', { skip: NO_AP
     for (const key of ['zk_server_state', 'zk_peer_state', 'zk_quorum_size', 'zk_synced_observers']) assert.equal(oursFollowing.get(key), apacheFollower.get(key), key);
     assert.equal(oursFollowing.get('zk_peer_state'), 'following - broadcast');
 
+    // Same history on 1 and 2: the election after 3 is gone is decided by sid, for ours.
+    await ensemble.caughtUp(60_000);
     await ensemble.member(3).kill9();
     const newLeader = await waitFor(async () => ((await modeOf(ensemble.member(2).clientPort)) === 'leader' ? ensemble.member(2) : null), 'our server 2 leading', 60_000);
     const oursLeading = await waitFor(async () => {

@@ -123,13 +123,10 @@ export class Dispatcher {
     const metrics = this.requestMetrics;
     if (metrics === undefined) return this.handle(handler, received, ctx, conn);
     const started = performance.now();
-    let failed = true;
     try {
-      const response = await this.handle(handler, received, ctx, conn);
-      failed = false;
-      return response;
+      return await this.handle(handler, received, ctx, conn);
     } finally {
-      metrics.record(handler.apiKey, performance.now() - started, failed);
+      metrics.record(handler.apiKey, performance.now() - started);
     }
   }
 
@@ -150,6 +147,7 @@ export class Dispatcher {
     try {
       response = await handler.handle(body as never, ctx);
     } catch (err) {
+      this.requestMetrics?.failed(apiKey);
       if (err instanceof CloseConnection) throw err;
       this.onHandlerError?.(err, apiKey, conn);
       if (handler.errorResponse === undefined) throw new CloseConnection(`${apiName(apiKey)} failed: ${(err as Error)?.message ?? String(err)}`);

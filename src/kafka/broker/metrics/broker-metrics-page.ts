@@ -49,7 +49,7 @@ function requestMetrics(page: Exposition, requests: RequestMetrics): void {
   const entries = [...requests.entries()];
   const count = page.family('kafka_network_requestmetrics_requests_total', 'counter', 'Requests handled, by API (RequestMetrics RequestsPerSec)');
   for (const [key, s] of entries) count.sample(s.count, { request: apiName(key) });
-  const errors = page.family('kafka_network_requestmetrics_failed_total', 'counter', 'Requests whose handler failed, by API');
+  const errors = page.family('kafka_network_requestmetrics_failed_total', 'counter', 'Requests whose handler failed (error response or closed connection), by API');
   for (const [key, s] of entries) errors.sample(s.failed, { request: apiName(key) });
   const time = page.family('kafka_network_requestmetrics_totaltimems', 'summary', 'Milliseconds from a request decoded to its response ready, by API (RequestMetrics TotalTimeMs)');
   for (const [key, s] of entries) {

@@ -21,44 +21,57 @@ export class BrokerTopicStats {
   isrShrinks = 0;
   isrExpands = 0;
 
+  /**
+   * A topic's counters, created by the first successful append or fetch (the topic is hosted here): requests naming
+   * topics nobody hosts count only in `all`, so a client cannot grow this map with made-up names.
+   */
   topic(name: string): TopicCounters {
     let t = this.topics.get(name);
     if (t === undefined) this.topics.set(name, (t = new TopicCounters()));
     return t;
   }
 
-  /** A produce to one partition, before its records are appended. */
-  produceRequested(topic: string): TopicCounters {
-    const t = this.topic(topic);
-    t.totalProduceRequests++;
-    this.all.totalProduceRequests++;
-    return t;
+  /** Kafka removes a topic's meters when its last partition here is deleted. */
+  removeTopic(name: string): void {
+    this.topics.delete(name);
   }
 
-  /** `bytes` of `messages` records appended as leader. */
-  appended(t: TopicCounters, bytes: number, messages: number): void {
+  /** `bytes` of `messages` records appended as leader to a partition of `topic`. */
+  appended(topic: string, bytes: number, messages: number): void {
+    const t = this.topic(topic);
+    const all = this.all;
+    t.totalProduceRequests++;
     t.bytesIn += bytes;
     t.messagesIn += messages;
-    this.all.bytesIn += bytes;
-    this.all.messagesIn += messages;
+    all.totalProduceRequests++;
+    all.bytesIn += bytes;
+    all.messagesIn += messages;
   }
 
-  produceFailed(t: TopicCounters): void {
-    t.failedProduceRequests++;
+  /** A produce to one partition failed. */
+  produceFailed(topic: string): void {
+    this.all.totalProduceRequests++;
     this.all.failedProduceRequests++;
+    const t = this.topics.get(topic);
+    if (t === undefined) return;
+    t.totalProduceRequests++;
+    t.failedProduceRequests++;
   }
 
   /** One partition of a fetch answered with `bytes` of records (or failed). */
   fetched(topic: string, bytes: number, failed: boolean, fromFollower: boolean): void {
-    const t = this.topic(topic);
     const all = this.all;
-    t.totalFetchRequests++;
     all.totalFetchRequests++;
     if (failed) {
-      t.failedFetchRequests++;
       all.failedFetchRequests++;
+      const t = this.topics.get(topic);
+      if (t === undefined) return;
+      t.totalFetchRequests++;
+      t.failedFetchRequests++;
       return;
     }
+    const t = this.topic(topic);
+    t.totalFetchRequests++;
     t.bytesOut += bytes;
     all.bytesOut += bytes;
     if (fromFollower) {

@@ -7,7 +7,7 @@ const SAMPLE_SIZE = 1024;
 
 export class ApiRequestStats {
   count = 0;
-  /** Requests whose handler failed (answered with an error response or by closing the connection). */
+  /** Requests whose handler threw (answered with the API's error response, or by closing the connection). */
   failed = 0;
   readonly totalTimeMs = new Reservoir(SAMPLE_SIZE);
 }
@@ -15,12 +15,22 @@ export class ApiRequestStats {
 export class RequestMetrics {
   private readonly byKey: (ApiRequestStats | undefined)[] = [];
 
-  record(apiKey: number, elapsedMs: number, failed: boolean): void {
+  private stats(apiKey: number): ApiRequestStats {
     let s = this.byKey[apiKey];
     if (s === undefined) this.byKey[apiKey] = s = new ApiRequestStats();
+    return s;
+  }
+
+  /** A request handled (or given up) after `elapsedMs`. */
+  record(apiKey: number, elapsedMs: number): void {
+    const s = this.stats(apiKey);
     s.count++;
-    if (failed) s.failed++;
     s.totalTimeMs.add(elapsedMs);
+  }
+
+  /** A request's handler threw: it was answered with an error response or its connection closed. */
+  failed(apiKey: number): void {
+    this.stats(apiKey).failed++;
   }
 
   /** The APIs that have had requests, by key. */

@@ -300,6 +300,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
           if (stop.deletePartition) {
             this.partitions.delete(key);
             for (const dir of this.opts.dirs) await dir.deleteLog(tp);
+            if (![...this.partitions.values()].some((p) => p.tp.topic === tp.topic)) this.stats.removeTopic(tp.topic);
           }
           this.wake(key);
           out.push({ ...tp, errorCode: ErrorCode.NONE });
