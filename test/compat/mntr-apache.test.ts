@@ -118,7 +118,6 @@ describe('mntr next to Apache ZooKeeper 3.8, in a mixed ensemble', { skip: NO_AP
     ensemble.member(2).start();
     await waitFor(async () => (await modeOf(ensemble.member(2).clientPort)) === 'follower', 'our server 2 following', 60_000);
     await waitFor(async () => ((await mntrOf(leader)).get('zk_synced_followers') === '2' ? true : null), 'both followers synced to Apache\'s leader', 60_000);
-    const apacheLeader = await mntrOf(leader);
     const apacheFollower = await mntrOf(ensemble.member(1));
     const oursFollowing = await mntrOf(ensemble.member(2));
     assert.deepEqual(kindDiffs(apacheFollower, oursFollowing), []);
@@ -126,8 +125,15 @@ describe('mntr next to Apache ZooKeeper 3.8, in a mixed ensemble', { skip: NO_AP
     for (const key of ['zk_server_state', 'zk_peer_state', 'zk_quorum_size', 'zk_synced_observers']) assert.equal(oursFollowing.get(key), apacheFollower.get(key), key);
     assert.equal(oursFollowing.get('zk_peer_state'), 'following - broadcast');
 
-    // Same history on 1 and 2: the election after 3 is gone is decided by sid, for ours.
+    // Same history on 1 and 2 (a write all three apply): the election after 3 is gone is decided by sid, for ours.
+    const c = await NzkClient.connect(leader.connectString, 10_000, 10_000);
+    try {
+      await c.create('/before-failover', Buffer.from('x'));
+    } finally {
+      c.close();
+    }
     await ensemble.caughtUp(60_000);
+    const apacheLeader = await mntrOf(leader);
     await ensemble.member(3).kill9();
     const newLeader = await waitFor(async () => ((await modeOf(ensemble.member(2).clientPort)) === 'leader' ? ensemble.member(2) : null), 'our server 2 leading', 60_000);
     const oursLeading = await waitFor(async () => {
