@@ -43,11 +43,15 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     : (await import('../zookeeper/server/start.js')).startZooKeeperServer;
   const { serveUntilSignal } = await import('./foreground.js');
   const { removePidFileIfOwned } = await import('./daemon.js');
-  let server;
+  let server: Awaited<ReturnType<typeof start>> | undefined;
+  let metrics: { close(): Promise<void> } | undefined;
   try {
+    // Before clients are served, as Apache starts its metrics provider: a port in use stops the start-up.
+    metrics = config.metrics ? await (await import('../zookeeper/server/metrics-endpoint.js')).startZooKeeperMetricsEndpoint(config.metrics, () => server?.server, out) : undefined;
     server = await start(config, { log: out });
   } catch (error) {
     err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
+    await metrics?.close();
     return 1;
   }
   const running = config.kafkaExport ? await withKafkaExport(server, config.kafkaExport, out) : server;

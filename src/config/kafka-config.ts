@@ -1,3 +1,4 @@
+import { KAFKA_METRICS_PREFIX, parseKafkaMetrics, type KafkaMetricsConfig } from './kafka-metrics-config.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { parseProperties, PropertiesSyntaxError, type PropertyEntry } from './properties.js';
@@ -41,6 +42,8 @@ export interface KafkaConfig extends KafkaDerivedSettings {
    */
   warnings: string[];
 
+  /** zkafka.metrics.port/host: where the broker serves Prometheus metrics; absent = no endpoint. */
+  metrics?: KafkaMetricsConfig;
   brokerIdGenerationEnable: boolean;
   reservedBrokerMaxId: number;
   zookeeperSessionTimeoutMs: number;
@@ -178,6 +181,7 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
   const warnings: string[] = [];
   const values = new Map<string, KafkaValue>(KAFKA_KEYS.map((def) => [def.name, def.defaultValue]));
   for (const entry of r.entries()) {
+    if (entry.key.startsWith(KAFKA_METRICS_PREFIX)) continue;
     const def = KAFKA_KEYS_BY_NAME.get(entry.key);
     if (def === undefined) {
       const family = kafkaKeyFamily(entry.key);
@@ -190,6 +194,7 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
     values.set(def.name, value);
   }
 
+  const metrics = parseKafkaMetrics(r, warnings);
   const get = typedGetter(values);
   const derived = deriveKafkaSettings(r, get);
   checkKafkaConfig(r, get, derived);
@@ -201,6 +206,7 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
       r.entries().map((e) => [e.key, e.source === undefined ? { source: fileName, line: e.line } : { source: e.source }]),
     ),
     warnings,
+    ...(metrics ? { metrics } : {}),
     ...derived,
     brokerIdGenerationEnable: get.bool('broker.id.generation.enable'),
     reservedBrokerMaxId: get.int('reserved.broker.max.id'),

@@ -10,6 +10,7 @@ import {
 } from './zookeeper-keys.js';
 import { parseServers, type PeerRole, type QuorumServerSpec } from './zookeeper-servers.js';
 import { parseKafkaExport, type KafkaExportSettings } from './zookeeper-kafka-export.js';
+import { parseZooKeeperMetrics, type ZooKeeperMetricsConfig } from './zookeeper-metrics-config.js';
 
 export { ConfigError } from './config-error.js';
 export type { PeerRole, QuorumServerSpec } from './zookeeper-servers.js';
@@ -71,6 +72,8 @@ export interface ZooKeeperConfig {
   adminEnableServer: boolean;
   adminServerPort: number;
   adminServerAddress: string;
+  /** metricsProvider.* with the Prometheus provider: where /metrics is served; absent = no HTTP metrics. */
+  metrics?: ZooKeeperMetricsConfig;
   /** Every key ZooKeeper would set as the system property `zookeeper.<key>` (key without the prefix), value as given. */
   systemProperties: Record<string, string>;
   /** One per unknown key: `<file>:<line>: unknown key <key> (ignored)`. */
@@ -204,6 +207,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     throw r.fail('clientPort', 'a port number (or secureClientPort)');
   }
 
+  const metrics = parseZooKeeperMetrics(r);
   const systemProperties: Record<string, string> = {};
   for (const entry of r.entries()) {
     if (!QUORUM_PEER_CONFIG_KEYS.has(entry.key) && !MEMBERSHIP_KEY.test(entry.key)) systemProperties[entry.key] = entry.value;
@@ -266,6 +270,7 @@ export function parseZooKeeperConfig(text: string, fileName: string): ZooKeeperC
     mode,
     ...kafkaExportOf(r),
     keyLines: new Map(r.entries().map((e) => [e.key, e.line])),
+    ...(metrics ? { metrics } : {}),
   };
 }
 

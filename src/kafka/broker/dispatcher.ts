@@ -17,6 +17,7 @@ import {
 import { CloseConnection, NO_RESPONSE, type AnyApiHandler, type ApiHandler, type RequestContext } from './handler.js';
 import type { ApiVersionsResponse } from '../protocol/schemas/api-versions.js';
 import type { HookDecision, RequestHooks } from './request-hooks.js';
+import type { RequestMetrics } from './metrics/request-metrics.js';
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -57,6 +58,8 @@ export class Dispatcher {
     handlers: readonly AnyApiHandler[],
     private readonly hooks?: RequestHooks,
     private readonly onHandlerError?: (err: unknown, apiKey: number, ctx: ConnectionInfo) => void,
+    /** Counts and times every handled request by API. */
+    private readonly requestMetrics?: RequestMetrics,
   ) {
     for (const h of handlers) {
       if (this.handlers.has(h.apiKey)) throw new Error(`two handlers for ${apiName(h.apiKey)}`);
@@ -117,6 +120,17 @@ export class Dispatcher {
   }
 
   private async run(handler: ApiHandler, received: unknown, ctx: RequestContext, conn: ConnectionInfo): Promise<Buffer[] | null> {
+    const metrics = this.requestMetrics;
+    if (metrics === undefined) return this.handle(handler, received, ctx, conn);
+    const started = performance.now();
+    try {
+      return await this.handle(handler, received, ctx, conn);
+    } finally {
+      metrics.record(handler.apiKey, performance.now() - started);
+    }
+  }
+
+  private async handle(handler: ApiHandler, received: unknown, ctx: RequestContext, conn: ConnectionInfo): Promise<Buffer[] | null> {
     const apiKey = handler.apiKey;
     const correlationId = ctx.header.correlationId;
     let body = received;
@@ -133,6 +147,7 @@ export class Dispatcher {
     try {
       response = await handler.handle(body as never, ctx);
     } catch (err) {
+      this.requestMetrics?.failed(apiKey);
       if (err instanceof CloseConnection) throw err;
       this.onHandlerError?.(err, apiKey, conn);
       if (handler.errorResponse === undefined) throw new CloseConnection(`${apiName(apiKey)} failed: ${(err as Error)?.message ?? String(err)}`);

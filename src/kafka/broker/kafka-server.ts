@@ -34,6 +34,9 @@ import { AlterIsrManager } from './alter-isr-manager.js';
 import { BrokerNetworkClient } from './network-client.js';
 import { controllerRequests } from './zk-controller/controller-requests.js';
 import { ZkMetadataCache } from './zk-metadata-cache.js';
+import type { MetricsEndpoint } from '../../metrics/http-endpoint.js';
+import { RequestMetrics } from './metrics/request-metrics.js';
+import type { GroupCoordinatorService } from './groups/group-coordinator-service.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
 const MAX_UNSENT_BYTES_PER_CONNECTION = 4 * 1024 * 1024;
@@ -175,8 +178,9 @@ interface Parts {
   /** The replica manager, which also serves the data plane; absent when a test supplied its own ReplicaControl. */
   replicas: ReplicaManager | undefined;
   alterIsr: AlterIsrManager;
-  groups: { shutdown(): void } | undefined;
+  groups: { shutdown(): void; deps: { groups: GroupCoordinatorService } } | undefined;
   topicConfigs: ZkTopicConfigSource;
+  requestMetrics: RequestMetrics;
 }
 
 /**
@@ -209,6 +213,7 @@ export class KafkaServer {
   private resolveClosed!: () => void;
   private closing: Promise<void> | undefined;
   private started = false;
+  private metricsEndpoint: MetricsEndpoint | undefined;
 
   private constructor(
     private readonly parts: Parts,
@@ -240,6 +245,39 @@ export class KafkaServer {
   get replicaManager(): ReplicaManager {
     if (!this.parts.replicas) throw new Error('this broker was started with a stand-in ReplicaControl');
     return this.parts.replicas;
+  }
+
+  /** Where /metrics is served (zkafka.metrics.port), once started. */
+  get metricsAddress(): { host: string; port: number } | undefined {
+    return this.metricsEndpoint && { host: this.metricsEndpoint.host, port: this.metricsEndpoint.port };
+  }
+
+  /** Serves the Prometheus page on zkafka.metrics.host:port (loaded only when configured). */
+  private async startMetrics(): Promise<void> {
+    const settings = this.config.metrics;
+    if (!settings) return;
+    const [{ startMetricsEndpoint }, { brokerMetricsView }, { renderBrokerMetrics }] = await Promise.all([
+      import('../../metrics/http-endpoint.js'),
+      import('./metrics/broker-metrics-source.js'),
+      import('./metrics/broker-metrics-page.js'),
+    ]);
+    const { parts, config } = this;
+    this.metricsEndpoint = await startMetricsEndpoint({
+      host: settings.host,
+      port: settings.port,
+      render: async () => renderBrokerMetrics(await brokerMetricsView({
+        brokerId: this.brokerId,
+        interBrokerListenerName: config.interBrokerListenerName,
+        requestTimeoutMs: Math.min(config.requestTimeoutMs, 5_000),
+        replicas: parts.replicas,
+        requests: parts.requestMetrics,
+        socketServer: parts.socketServer,
+        isActiveController: () => parts.controller.isActive(),
+        metadataCache: parts.metadataCache,
+        groups: parts.groups?.deps.groups,
+      })),
+    });
+    this.log('INFO', `${this.prefix} Serving metrics at http://${settings.host}:${this.metricsEndpoint.port}/metrics`, KAFKA_SERVER_LOGGER);
   }
 
   isActiveController(): boolean {
@@ -363,6 +401,7 @@ export class KafkaServer {
     const topicCreator = opts.topicCreator ?? adminDeps.admin.admin;
     const groups = groupPartitions ? startGroupCoordinator({ config, brokerId, partitions: groupPartitions, topics: topicCreator, metadata: served, log }) : undefined;
     let dispatcher: Dispatcher | undefined;
+    const requestMetrics = new RequestMetrics();
     const handlers = brokerHandlers({
       metadata: served,
       versionTable: () => dispatcher!.versionTable(),
@@ -377,6 +416,7 @@ export class KafkaServer {
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
+      requestMetrics,
     );
     let socketServer: SocketServer;
     try {
@@ -409,9 +449,10 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, alterIsr, groups, topicConfigs };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, alterIsr, groups, topicConfigs, requestMetrics };
     const server = new KafkaServer(parts, config, log);
     try {
+      await server.startMetrics();
       await registration.register(brokerId, advertised, config.brokerRack ?? null);
       // Registered: the ids are this broker's from now on (a generated id is kept for the next start).
       for (const dir of config.logDirs) writeMetaProperties(dir, { brokerId, clusterId }, Date.now());
@@ -449,6 +490,7 @@ export class KafkaServer {
           await parts.replicaControl.close?.();
         });
         await parts.socketServer.close(DRAIN_TIMEOUT_MS);
+        await this.metricsEndpoint?.close();
         await this.shutdownStep('the controller', () => parts.controller.shutdown());
         parts.topicConfigs.stop();
         await parts.storage.close();

@@ -35,6 +35,8 @@ interface Acceptor {
 export class SocketServer {
   private readonly connections = new Set<KafkaConnection>();
   private readonly perIp = new Map<string, number>();
+  /** Connections accepted so far, by listener name. */
+  private readonly created = new Map<string, number>();
   private nextIndex = 0;
   private stopped = false;
   private readonly logPrefix: string;
@@ -82,6 +84,11 @@ export class SocketServer {
     return this.acceptors.map((a) => ({ name: a.listener.name, host: a.listener.host, port: a.port }));
   }
 
+  /** Connections accepted since start, by listener name. */
+  connectionsCreated(): ReadonlyMap<string, number> {
+    return this.created;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -109,6 +116,7 @@ export class SocketServer {
       return;
     }
     this.perIp.set(ip, fromIp + 1);
+    this.created.set(listener.name, (this.created.get(listener.name) ?? 0) + 1);
     const local = `${(socket.localAddress ?? '').replace(/^::ffff:/, '')}:${socket.localPort}`;
     const id = `${local}-${ip}:${socket.remotePort}-${this.nextIndex++}`;
     const conn = new KafkaConnection(socket, id, listener.name, this.opts.dispatcher, this.opts.limits, this.opts.log, this.logPrefix, (c) => {

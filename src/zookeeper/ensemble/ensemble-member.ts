@@ -84,6 +84,8 @@ export class EnsembleMember {
   private readonly readOnlyMode: ReadOnlyMode | null;
   /** Bumped on every role change: completions of an old role's async work are ignored. */
   private generation = 0;
+  /** When the current role began (the leader's uptime gauge). */
+  roleSinceMs = Date.now();
 
   constructor(private readonly opts: EnsembleMemberOptions) {
     this.peer = new QuorumPeer({
@@ -345,6 +347,7 @@ export class EnsembleMember {
     this.generation++;
     this.readOnlyMode?.leave();
     this.owners.clear();
+    this.roleSinceMs = Date.now();
     server.serving = false;
     server.expiresSessions = false;
     server.modeName = ROLE_NAMES[state];

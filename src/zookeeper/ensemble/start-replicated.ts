@@ -23,6 +23,8 @@ import { configText } from '../quorum/quorum-config.js';
 import { backupStaticConfig, writeDynamicConfig } from './dynamic-config-file.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
 import { readOnlyModeRequested } from './read-only-mode.js';
+import { attachQuorumView } from '../server/four-letter-words/quorum-view.js';
+import { ensembleQuorumView } from './quorum-gauges.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
 
 export interface ReplicatedStartOptions {
@@ -166,6 +168,7 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     readOnlyModeEnabled: readOnlyModeRequested(config.readonlyModeEnabled),
     log,
   });
+  attachQuorumView(server, ensembleQuorumView(member));
 
   const clientConfig: ZooKeeperConfig = {
     ...config,

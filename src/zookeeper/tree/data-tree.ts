@@ -45,6 +45,8 @@ export class DataTree {
     // Apache gives these nodes no ACL list (ACL key -1, read as world:anyone:cdrwa), and snapshots keep it so.
     const root = new DataNode(Buffer.alloc(0), null, 0n, 0n, 0n, 0n, 0, 0, 0, 0n, 0n);
     this.nodes.set('/', root);
+    // Apache keeps the root under "" and under the alias "/", whose key counts in approximate_data_size.
+    this.approximateDataSize += 1;
     this.addSystemNode(ZOOKEEPER_PATH, null);
     this.addSystemNode(QUOTA_PATH, null);
     // Apache sets the config node's ACL with setACL(path, READ_ACL_UNSAFE, -1), which leaves aversion at -1.

@@ -93,6 +93,8 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
         maxBytes: version >= 3 ? (request.maxBytes ?? INT32_MAX) : INT32_MAX,
         partitions: wanted,
       });
+      const fromFollower = (request.replicaId ?? -1) >= 0;
+      for (const r of results) replicas.stats.fetched(r.topic, r.records?.length ?? 0, r.errorCode !== ErrorCode.NONE, fromFollower);
       const responses: FetchResponse['responses'] = [];
       let i = 0;
       for (const [n, t] of request.topics.entries()) {

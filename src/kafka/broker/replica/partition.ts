@@ -53,6 +53,8 @@ export interface PartitionListener {
    * to onAlterIsrResult. Absent: the ISR changes only through LeaderAndIsr.
    */
   proposeIsr?(p: Partition, newIsr: readonly number[]): void;
+  /** The controller confirmed an ISR this leader proposed: it grew (expanded) or shrank. */
+  onIsrChanged?(p: Partition, expanded: boolean): void;
 }
 
 /** The controller's answer to an ISR proposal, for one partition. */
@@ -324,9 +326,11 @@ export class Partition {
       return;
     }
     if (result.errorCode !== ErrorCode.NONE || result.leaderEpoch !== this.leaderEpoch || result.zkVersion < this.zkVersion) return;
+    const expanded = this.pendingIsr.expand;
     this.isr = [...result.isr];
     this.zkVersion = result.zkVersion;
     this.pendingIsr = null;
+    this.listener.onIsrChanged?.(this, expanded);
     this.maybeIncrementHighWatermark();
     this.listener.onHighWatermark(this);
   }

@@ -51,11 +51,13 @@ export class ProducePath {
       const config = this.rm.configFor(entry.topic);
       const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs());
       const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas);
+      this.rm.stats.appended(entry.topic, entry.records?.length ?? 0, append.lastOffset - append.firstOffset + 1);
       result.baseOffset = append.firstOffset;
       result.logAppendTimeMs = append.logAppendTimeMs;
       result.logStartOffset = append.logStartOffset;
       if (requiredAcks === -1) pending.push({ result, partition, requiredOffset: append.lastOffset + 1, minInsyncReplicas: config.minInsyncReplicas });
     } catch (err) {
+      this.rm.stats.produceFailed(entry.topic);
       const code = errorCodeOf(err);
       if (code === null) this.rm.say('ERROR', `Error processing append operation on partition ${entry.topic}-${entry.partition}: ${(err as Error)?.stack ?? String(err)}`);
       result.errorCode = code ?? ErrorCode.UNKNOWN_SERVER_ERROR;

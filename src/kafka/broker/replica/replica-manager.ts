@@ -4,6 +4,7 @@
 // are checkpointed per log dir on a timer and at shutdown. With replication configured, partitions it follows are
 // fetched from their leaders (replica-fetcher-manager.ts), and as leader it checks every replica.lag.time.max.ms / 2
 // for followers to drop from the ISR, sending ISR changes to the controller through `isrChanges`.
+import { BrokerTopicStats } from '../metrics/broker-topic-stats.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode } from '../../protocol/index.js';
@@ -93,6 +94,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   readonly produceWaiters: DelayedOperations;
   readonly produce: ProducePath;
   readonly fetcher: FetchPath;
+  /** Bytes and messages in and out, ISR changes: read by the metrics page. */
+  readonly stats = new BrokerTopicStats();
   private stateChange: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -246,6 +249,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       onHighWatermark: (p) => this.wake(tpKey(p.tp)),
       onAppend: (p) => this.fetchWaiters.checkAndComplete(tpKey(p.tp)),
       proposeIsr: replication ? (p, newIsr) => this.proposeIsr(replication.isrChanges, p, newIsr) : undefined,
+      onIsrChanged: (_p, expanded) => (expanded ? this.stats.isrExpands++ : this.stats.isrShrinks++),
     }, this.nowMs, { replicaLagTimeMaxMs: replication?.replicaLagTimeMaxMs ?? 30_000 });
     await loadProducerState(log, partition.producers, this.nowMs());
     this.partitions.set(tpKey(tp), partition);
@@ -296,6 +300,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
           if (stop.deletePartition) {
             this.partitions.delete(key);
             for (const dir of this.opts.dirs) await dir.deleteLog(tp);
+            if (![...this.partitions.values()].some((p) => p.tp.topic === tp.topic)) this.stats.removeTopic(tp.topic);
           }
           this.wake(key);
           out.push({ ...tp, errorCode: ErrorCode.NONE });

@@ -123,6 +123,32 @@ export class ZabLeader {
     return this.phase === 'broadcast';
   }
 
+  /** Sizes of the proposed txns (Apache's Leader.getProposalStats): -1 before the first proposal. */
+  readonly proposalSizes = { last: -1, min: -1, max: -1 };
+
+  /** Connected learners, and the followers and observers among them that are synced (LeaderZooKeeperServer's gauges). */
+  learnerCounts(): { learners: number; syncedFollowers: number; syncedNonVotingFollowers: number; syncedObservers: number } {
+    let syncedFollowers = 0;
+    let syncedNonVotingFollowers = 0;
+    let syncedObservers = 0;
+    for (const h of this.learners.values()) {
+      if (h.stage !== 'uptodate') continue;
+      if (h.observer) {
+        syncedObservers++;
+        continue;
+      }
+      // Apache counts every forwarding follower as synced, and the non-voting ones (joining by reconfig) again apart.
+      syncedFollowers++;
+      if (!this.verifier.isVoter(h.sid)) syncedNonVotingFollowers++;
+    }
+    return { learners: this.learners.size, syncedFollowers, syncedNonVotingFollowers, syncedObservers };
+  }
+
+  /** Syncs waiting for the proposals before them to commit. */
+  get pendingSyncCount(): number {
+    return this.pendingSyncs.length;
+  }
+
   /** Learners currently connected, with their stage (for status and tests). */
   learnerStages(): Map<bigint, LearnerStage> {
     return new Map([...this.learners].map(([sid, h]) => [sid, h.stage]));
@@ -208,6 +234,10 @@ export class ZabLeader {
       this.pendingReconfig = { zxid, config, verifier: verifierOf(config) };
       this.config = Buffer.from(configText(config), 'utf8');
     }
+    const sizes = this.proposalSizes;
+    sizes.last = txn.data.length;
+    if (sizes.min === -1 || sizes.last < sizes.min) sizes.min = sizes.last;
+    if (sizes.last > sizes.max) sizes.max = sizes.last;
     this.history.push(txn);
     this.lastProposed = zxid;
     this.acks.set(zxid, new Set());

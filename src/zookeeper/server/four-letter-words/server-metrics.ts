@@ -20,7 +20,7 @@ function topNamespace(path: string | null | undefined): string | null {
 }
 
 /** ConcurrentHashMap iteration order of keys that were only ever added: 16 slots, doubled at 3/4 full. */
-function concurrentHashMapOrder(keys: string[]): string[] {
+export function concurrentHashMapOrder(keys: string[]): string[] {
   let capacity = 16;
   while (keys.length >= capacity * 0.75) capacity *= 2;
   return javaHashSetOrder(keys, capacity);
@@ -42,6 +42,12 @@ class SummarySet {
   dump(name: string, sink: MetricSink): void {
     for (const key of concurrentHashMapOrder([...this.byKey.keys()])) this.byKey.get(key)!.dump(`${key}_${name}`, sink);
   }
+}
+
+/** Every summary by its Apache name, and the per-namespace ones by name and namespace (for the Prometheus page). */
+export interface SummaryVisitor {
+  summary(name: SummaryName, s: Summary): void;
+  summarySet(name: (typeof SUMMARY_SETS)[number], byKey: ReadonlyMap<string, Summary>): void;
 }
 
 export class ServerMetrics {
@@ -159,6 +165,16 @@ export class ServerMetrics {
 
   dumpCounters(sink: MetricSink): void {
     for (const [name, value] of this.counters) sink(name, String(value));
+  }
+
+  /** The counters by name, in mntr order. */
+  counterValues(): ReadonlyMap<CounterName, number> {
+    return this.counters;
+  }
+
+  visitSummaries(visitor: SummaryVisitor): void {
+    for (const [name, s] of this.summaries) visitor.summary(name, s);
+    for (const name of SUMMARY_SETS) visitor.summarySet(name, this.sets[name].byKey);
   }
 
   dumpSummaries(sink: MetricSink): void {

@@ -3,6 +3,8 @@
 import { javaAvg, javaDouble } from './java-format.js';
 
 const RESERVOIR_SIZE = 4096;
+/** Summaries mntr shows without percentiles still keep a small sample for the median the Prometheus page shows. */
+const BASIC_RESERVOIR_SIZE = 256;
 
 export type MetricSink = (key: string, value: string) => void;
 
@@ -11,10 +13,11 @@ export class Summary {
   total = 0;
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
-  private readonly samples: number[] | null;
+  private readonly samples: number[] = [];
+  private readonly reservoirSize: number;
 
-  constructor(withPercentiles: boolean) {
-    this.samples = withPercentiles ? [] : null;
+  constructor(private readonly withPercentiles: boolean) {
+    this.reservoirSize = withPercentiles ? RESERVOIR_SIZE : BASIC_RESERVOIR_SIZE;
   }
 
   add(value: number): void {
@@ -24,12 +27,11 @@ export class Summary {
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     const s = this.samples;
-    if (s === null) return;
-    if (this.count <= RESERVOIR_SIZE) s.push(v);
+    if (this.count <= this.reservoirSize) s.push(v);
     else {
       // Metrics sampling, not a decision: Math.random is fine here.
       const slot = Math.floor(Math.random() * this.count);
-      if (slot < RESERVOIR_SIZE) s[slot] = v;
+      if (slot < this.reservoirSize) s[slot] = v;
     }
   }
 
@@ -38,7 +40,19 @@ export class Summary {
     this.total = 0;
     this.min = Number.POSITIVE_INFINITY;
     this.max = Number.NEGATIVE_INFINITY;
-    if (this.samples) this.samples.length = 0;
+    this.samples.length = 0;
+  }
+
+  /** Whether mntr shows percentiles (Apache's AvgMinMaxPercentileCounter, DetailLevel.ADVANCED). */
+  get advanced(): boolean {
+    return this.withPercentiles;
+  }
+
+  /** Quantiles of the sample (Dropwizard's interpolation, unrounded); NaN before the first value. */
+  quantiles(qs: readonly number[]): [number, number][] {
+    if (this.samples.length === 0) return qs.map((q) => [q, Number.NaN]);
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return qs.map((q) => [q, quantile(sorted, q)]);
   }
 
   /** avg_<name> (a double), min_, max_, cnt_, sum_ and, with percentiles, p50_ p95_ p99_ p999_. */
@@ -48,7 +62,7 @@ export class Summary {
     sink(`max_${name}`, String(this.count === 0 ? 0 : this.max));
     sink(`cnt_${name}`, String(this.count));
     sink(`sum_${name}`, String(this.total));
-    if (this.samples === null) return;
+    if (!this.withPercentiles) return;
     const sorted = [...this.samples].sort((a, b) => a - b);
     for (const [label, q] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['p999', 0.999]] as const) {
       sink(`${label}_${name}`, String(javaRound(quantile(sorted, q))));
