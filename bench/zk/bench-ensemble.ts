@@ -1,0 +1,148 @@
+// The ensemble comparison of bench:zk: three of our servers against three Apache ZooKeeper 3.8 servers on
+// loopback, the same pipelined load with its sessions spread over every member (writes forwarded to the leader,
+// reads served locally), then the leader SIGKILLed and the time until a write succeeds again through a survivor.
+import { performance } from 'node:perf_hooks';
+import { Ensemble, type Impl, type Member } from '../../test/support/zk-ensemble.js';
+import { NzkClient } from '../../test/faults/nzk-client.js';
+import { LoadGenerator } from './load-generator.js';
+import type { BenchOptions } from './options.js';
+import { loadTable, table, type ServerRun, type Verdicts } from './report.js';
+import { phaseInfo, type PhaseName } from './workload.js';
+
+export const ENSEMBLE_TARGETS = { throughputMin: 1.5, p99Max: 1.0, recoveryMax: 1.0 };
+/** Writes (create, then setData) and reads (getData and exists alternately). */
+export const ENSEMBLE_PHASES: PhaseName[] = ['create', 'setData', 'reads'];
+const LABEL: Record<Impl, string> = { ours: 'zkafka', apache: 'Apache ZooKeeper 3.8' };
+const TICK_TIME_MS = 2000;
+const SETTLE_TIMEOUT_MS = 90_000;
+/** Bound on one recovery: election plus sync on a loaded machine. */
+const RECOVERY_TIMEOUT_MS = 60_000;
+const PROBE_CONNECT_MS = 2_000;
+const PROBE_OP_MS = 3_000;
+
+export interface EnsembleRun {
+  run: ServerRun;
+  leaderSid: number;
+  /** SIGKILL of the leader → first write acknowledged through a surviving member, ms; NaN when it never came. */
+  recoveryMs: number;
+  newLeaderSid: number | null;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** One attempt: a fresh session on the survivors (itself a replicated write) and a create. */
+async function probeWrite(connectString: string, path: string): Promise<boolean> {
+  let client: NzkClient | null = null;
+  try {
+    client = await NzkClient.connect(connectString, 10_000, PROBE_CONNECT_MS);
+    await withTimeout(client.create(path, Buffer.from('r')), PROBE_OP_MS, 'create');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client?.close();
+  }
+}
+
+async function measureRecovery(ensemble: Ensemble, leader: Member): Promise<{ ms: number; newLeader: number | null }> {
+  const survivors = ensemble.members.filter((m) => m !== leader);
+  const cs = survivors.map((m) => m.connectString).join(',');
+  const t0 = performance.now();
+  await leader.kill9();
+  for (let attempt = 0; performance.now() - t0 < RECOVERY_TIMEOUT_MS; attempt++) {
+    if (await probeWrite(cs, `/zkbench-recovery-${attempt}`)) {
+      const ms = performance.now() - t0;
+      const newLeader = await ensemble.settled(10_000).then((m) => m.sid, () => null);
+      return { ms, newLeader };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { ms: Number.NaN, newLeader: null };
+}
+
+async function runOne(impl: Impl, opts: BenchOptions): Promise<EnsembleRun> {
+  const ensemble = await Ensemble.create(
+    [1, 2, 3].map((sid) => ({ sid, impl })),
+    'maxClientCnxns=0\n',
+    {},
+    TICK_TIME_MS,
+  );
+  let gen: LoadGenerator | null = null;
+  try {
+    ensemble.startAll();
+    const leader = await ensemble.settled(SETTLE_TIMEOUT_MS);
+    log(`${LABEL[impl]} ensemble: ports ${ensemble.members.map((m) => m.clientPort).join(', ')}, leader ${leader.sid}`);
+    const run: ServerRun = { label: `${LABEL[impl]} ×3`, phases: new Map(), peakRssBytes: 0 };
+    gen = await LoadGenerator.start({
+      host: '127.0.0.1', port: ensemble.members[0]!.clientPort, ports: ensemble.members.map((m) => m.clientPort),
+      sessions: opts.sessions, depth: opts.depth, workers: opts.workers, sessionTimeoutMs: opts.sessionTimeoutMs,
+    });
+    const schedule: [PhaseName, number][] = [['setup', 10_000], ...(opts.warmupMs > 0 ? [['warmup', opts.warmupMs] as [PhaseName, number]] : []), ...ENSEMBLE_PHASES.map((p) => [p, opts.durationMs] as [PhaseName, number])];
+    for (const [name, durationMs] of schedule) {
+      const cpu0 = process.cpuUsage();
+      const result = await gen.runPhase(name, durationMs);
+      const cpu = process.cpuUsage(cpu0);
+      const total = result.ops.reduce((n, o) => n + o.count, 0);
+      const errors = result.ops.reduce((n, o) => n + o.errors, 0);
+      log(`  ${name.padEnd(8)} ${total.toLocaleString('en-US').padStart(9)} ops in ${Math.round(result.elapsedMs)} ms${errors ? `, ${errors} errors` : ''}`);
+      if (errors > 0 && !phaseInfo(name).errorsExpected) {
+        const first = result.ops.find((o) => o.errors > 0)!;
+        throw new Error(`${LABEL[impl]} ensemble: ${errors} errors in phase ${name} (first: ${first.op} → ${first.firstError})`);
+      }
+      if (phaseInfo(name).reported) run.phases.set(name, { result, serverCpuMs: Number.NaN, generatorCpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: 0, sync: null });
+    }
+    await gen.close();
+    gen = null;
+    await ensemble.caughtUp(SETTLE_TIMEOUT_MS);
+    log(`  SIGKILL leader ${leader.sid}`);
+    const rec = await measureRecovery(ensemble, leader);
+    log(`  a write succeeded again after ${Number.isFinite(rec.ms) ? `${Math.round(rec.ms)} ms` : 'never (timed out)'}; new leader ${rec.newLeader ?? '?'}`);
+    return { run, leaderSid: leader.sid, recoveryMs: rec.ms, newLeaderSid: rec.newLeader };
+  } finally {
+    await gen?.terminate();
+    await ensemble.close();
+  }
+}
+
+/** Runs both ensembles one after the other (never both at once) and returns the report text. */
+export async function runEnsembleBench(opts: BenchOptions, servers: Impl[], v: Verdicts): Promise<string> {
+  const runs: Partial<Record<Impl, EnsembleRun>> = {};
+  for (const impl of servers) {
+    log(`ensemble load on three ${LABEL[impl]} servers`);
+    runs[impl] = await runOne(impl, opts);
+  }
+  const out: string[] = [];
+  out.push(
+    `ensemble: three servers each, tickTime=${TICK_TIME_MS} initLimit=10 syncLimit=5, ${opts.sessions} sessions spread round-robin over the three members ` +
+      `(writes forwarded to the leader, reads served by the member); Apache members run QuorumPeerMain with the JVM's default heap`,
+  );
+  out.push(loadTable(runs.ours?.run ?? null, runs.apache?.run ?? null, ENSEMBLE_PHASES, v, ENSEMBLE_TARGETS));
+  const o = runs.ours;
+  const a = runs.apache;
+  const fmt = (r: EnsembleRun | undefined) => (r ? (Number.isFinite(r.recoveryMs) ? `${Math.round(r.recoveryMs)} ms (leader ${r.leaderSid} → ${r.newLeaderSid ?? '?'})` : 'timed out') : '-');
+  const ratio = o && a ? o.recoveryMs / a.recoveryMs : Number.NaN;
+  let verdict = '';
+  if (o && a) {
+    v.lines++;
+    const ok = Number.isFinite(ratio) && ratio <= ENSEMBLE_TARGETS.recoveryMax;
+    if (!ok) v.failed++;
+    verdict = ok ? 'PASS' : 'FAIL';
+  }
+  out.push('');
+  out.push(
+    table(
+      ['measure', 'zkafka', 'Apache', 'ratio', 'target', 'verdict'],
+      [['leader SIGKILL → a write succeeds via a survivor', fmt(o), fmt(a), Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '-', `≤ ${ENSEMBLE_TARGETS.recoveryMax.toFixed(2)}×`, verdict]],
+      [false, true, true, true, false, false],
+    ),
+  );
+  out.push(`ensemble targets: throughput ≥ ${ENSEMBLE_TARGETS.throughputMin.toFixed(1)}× Apache's ensemble, p99 ≤ ${ENSEMBLE_TARGETS.p99Max.toFixed(1)}×, recovery ≤ ${ENSEMBLE_TARGETS.recoveryMax.toFixed(1)}×; srv CPU is not sampled for ensembles`);
+  return out.join('\n');
+}
