@@ -20,7 +20,7 @@ import { ElectionTransport, type PeerAddress } from './election-transport.js';
 import { QuorumDisk } from './quorum-disk.js';
 import { LeaderListener, LearnerConnection, encodeZabMessage } from './quorum-transport.js';
 import { ReplicatedPipeline, forwardedRequest, requestBytes, type EnsembleRole } from './replicated-pipeline.js';
-import { encodeSnapBody, type SnapBody } from './snap-stream.js';
+import { snapBodyChunks, type SnapBody } from './snap-stream.js';
 
 export interface MemberAddresses {
   quorum: PeerAddress;
@@ -266,12 +266,30 @@ export class EnsembleMember {
   }
 
   private sendZab(to: bigint, m: ZabMessage): void {
-    const snap = () => encodeSnapBody({ ...snapshotSource(this.opts.server), zxid: (m as { zxid: bigint }).zxid });
     if (this.peer.role instanceof ZabLeader) {
       this.logSync(m, `to learner ${to}`);
-      this.leaderListener?.send(to, encodeZabMessage(m, false, snap));
+      if (m.type === PacketType.SNAP) this.streamSnap(to, m.zxid);
+      else this.leaderListener?.send(to, encodeZabMessage(m, false));
     }
     else if (this.learnerLeader === to) this.learnerConn?.send(encodeZabMessage(m, true));
+  }
+
+  /**
+   * SNAP and the tree after it, encoded a slice at a time as the learner's socket drains: the walk starts now, at
+   * the SNAP zxid, and what the leader applies meanwhile reaches the learner as the proposals queued behind it.
+   */
+  private streamSnap(to: bigint, zxid: bigint): void {
+    const listener = this.leaderListener;
+    if (!listener) return;
+    const server = this.opts.server;
+    const chunks = snapBodyChunks({ ...snapshotSource(server), zxid });
+    listener.stream(to, encodeZabMessage({ type: PacketType.SNAP, zxid }, false), chunks, (bytes, completed) => {
+      this.opts.log(
+        completed
+          ? `SNAP to learner ${to} streamed: ${bytes} bytes of the tree at 0x${zxid.toString(16)}; the leader applied up to 0x${server.lastProcessedZxid.toString(16)} meanwhile`
+          : `SNAP to learner ${to} not finished: the connection closed after ${bytes} bytes`,
+      );
+    });
   }
 
   /** How each learner was synchronised: the line a test (or an operator) looks for. */
@@ -383,6 +401,7 @@ export class EnsembleMember {
     for (const n of body.nodes) tree.loadNode(n.path, DataNode.fromPersisted(n.data, n.acl, n.stat));
     tree.lastProcessedZxid = zxid;
     tree.rebuildQuotas();
+    server.digestLog.reset();
     const now = Date.now();
     for (const id of [...server.sessions.sessions.keys()]) if (!body.sessions.has(id)) server.sessions.remove(id);
     for (const [id, timeoutMs] of body.sessions) server.sessions.add(id, timeoutMs, now);
