@@ -8,7 +8,7 @@ import { PacketType } from '../quorum/wire/packet-types.js';
 import type { ZabMessage } from '../quorum/wire/zab-messages.js';
 import { ZabLeader } from '../quorum/zab/leader.js';
 import { ZabLearner } from '../quorum/zab/learner.js';
-import type { DurableState, ZabLimits, ZabOutput } from '../quorum/zab/types.js';
+import type { DurableState, LoggedTxnReader, ZabLimits, ZabOutput } from '../quorum/zab/types.js';
 import { prepDeleteContainer, prepWrite } from '../server/prep.js';
 import { kindOfOwner } from '../tree/data-node.js';
 import type { Request } from '../server/request.js';
@@ -40,6 +40,8 @@ export interface EnsembleMemberOptions {
   server: ZooKeeperServer;
   disk: QuorumDisk;
   maxPacketBytes: number;
+  /** As leader, committed txns from the on-disk log for learners behind the in-memory window. */
+  readLoggedTxns?: LoggedTxnReader;
   log(line: string): void;
 }
 
@@ -71,6 +73,7 @@ export class EnsembleMember {
     this.peer = new QuorumPeer({
       mySid: opts.mySid, verifier: opts.verifier, limits: opts.limits, tickTimeMs: opts.tickTimeMs, durable: opts.durable,
       appliedZxid: opts.appliedZxid, config: opts.config,
+      ...(opts.readLoggedTxns ? { readLoggedTxns: opts.readLoggedTxns } : {}),
     });
     const electionPeers = new Map([...opts.addresses].map(([sid, a]) => [sid, a.election]));
     this.election = new ElectionTransport({

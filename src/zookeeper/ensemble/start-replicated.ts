@@ -19,6 +19,7 @@ import { runFourLetterWord } from '../server/four-letter-words.js';
 import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKeeperServer } from '../server/start.js';
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
+import { DEFAULT_SNAPSHOT_SIZE_FACTOR, logDiffReader } from './log-diff.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
 
 export interface ReplicatedStartOptions {
@@ -150,6 +151,13 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     disk,
     // A proposal carries one txn; a SNAP body's fields are node data and paths.
     maxPacketBytes: maxTxnBytes + 1024,
+    readLoggedTxns: logDiffReader({
+      snapDir,
+      logDir,
+      snapshotSizeFactor: finiteNumber(config.systemProperties['snapshotSizeFactor']) ?? DEFAULT_SNAPSHOT_SIZE_FACTOR,
+      maxTxnBytes,
+      log,
+    }),
     log,
   });
 
@@ -179,6 +187,11 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     return closing;
   };
   return { address, dataDir: snapDir, server, close, closed, member, myid };
+}
+
+function finiteNumber(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && text.trim() !== '' && Number.isFinite(n) ? n : undefined;
 }
 
 function positiveInt(text: string | undefined): number | undefined {

@@ -33,7 +33,7 @@ import { ServerState, type Notification } from './wire/election-messages.js';
 import type { ZabMessage } from './wire/zab-messages.js';
 import { ZabLeader } from './zab/leader.js';
 import { ZabLearner } from './zab/learner.js';
-import { applyPersistOps, lastLoggedZxid, PersistIds, type DurableState, type PersistOp, type ZabLimits, type ZabOutput } from './zab/types.js';
+import { applyPersistOps, lastLoggedZxid, PersistIds, type DurableState, type LoggedTxnReader, type PersistOp, type ZabLimits, type ZabOutput } from './zab/types.js';
 
 export interface QuorumPeerOptions {
   mySid: bigint;
@@ -45,6 +45,8 @@ export interface QuorumPeerOptions {
   /** Zxid of the data tree as loaded (its snapshot's). */
   appliedZxid: bigint;
   config?: Buffer;
+  /** Passed to the leader: committed txns from the on-disk log for learners behind its in-memory window. */
+  readLoggedTxns?: LoggedTxnReader;
   finalizeWaitMs?: number;
   maxNotificationIntervalMs?: number;
 }
@@ -174,7 +176,7 @@ export class QuorumPeer {
     out.push({ kind: 'role', state, leader: vote.leader });
     this.nextTickMs = nowMs + this.opts.tickTimeMs;
     if (state === ServerState.LEADING) {
-      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.opts.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.opts.config });
+      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.opts.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.opts.config, ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}) });
       this.role = leader;
       this.fromZab(nowMs, leader.start(), out);
     } else {

@@ -5,7 +5,7 @@ import type { MajorityQuorumVerifier } from '../quorum-verifier.js';
 import { PacketType, ZAB_PROTOCOL_VERSION } from '../wire/packet-types.js';
 import type { Txn, ZabMessage } from '../wire/zab-messages.js';
 import { counterOf, epochOf, makeZxid } from '../zxid.js';
-import { lastLoggedZxid, type DurableState, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
+import { lastLoggedZxid, type DurableState, type LoggedTxnReader, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
 
 type LearnerStage = 'info' | 'epoch-sent' | 'awaiting-epoch-quorum' | 'newleader-sent' | 'newleader-acked' | 'uptodate';
 
@@ -29,6 +29,8 @@ export interface LeaderOptions {
   persistIds: PersistIds;
   /** The quorum config text sent with NEWLEADER. */
   config?: Buffer;
+  /** Committed txns older than the in-memory window, from the log on disk (DIFF instead of SNAP when it can). */
+  readLoggedTxns?: LoggedTxnReader;
 }
 
 export type LeaderPhase = 'discovery' | 'synchronization' | 'broadcast' | 'stopped';
@@ -39,6 +41,7 @@ export class ZabLeader {
   private readonly limits: ZabLimits;
   private readonly ids: PersistIds;
   private readonly config: Buffer;
+  private readonly readLoggedTxns: LoggedTxnReader | null;
   phase: LeaderPhase = 'discovery';
   /** The epoch being established (null until a quorum reported its accepted epochs). */
   newEpoch: number | null = null;
@@ -69,6 +72,7 @@ export class ZabLeader {
     this.limits = opts.limits;
     this.ids = opts.persistIds;
     this.config = opts.config ?? Buffer.alloc(0);
+    this.readLoggedTxns = opts.readLoggedTxns ?? null;
     this.acceptedEpoch = opts.durable.acceptedEpoch;
     this.currentEpoch = opts.durable.currentEpoch;
     const unapplied = opts.durable.log.filter((t) => t.zxid > opts.appliedZxid);
@@ -319,6 +323,17 @@ export class ZabLeader {
         // The learner has transactions this leader never had (an old leader's unreplicated tail).
         send({ type: PacketType.TRUNC, zxid: prev });
         from = prev;
+      }
+    } else if (this.readLoggedTxns) {
+      // Older than the in-memory window: Apache's "Use txnlog and committedLog" when the log is small enough.
+      const older = this.readLoggedTxns(peerLast, this.historyBase);
+      if (older) {
+        send({ type: PacketType.DIFF, zxid: committed });
+        for (const t of older) {
+          send({ type: PacketType.PROPOSAL, txn: t });
+          send({ type: PacketType.COMMIT, zxid: t.zxid });
+        }
+        from = peerLast;
       }
     }
     if (from === null) {
