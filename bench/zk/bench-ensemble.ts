@@ -1,13 +1,15 @@
 // The ensemble comparison of bench:zk: three of our servers against three Apache ZooKeeper 3.8 servers on
 // loopback, the same pipelined load with its sessions spread over every member (writes forwarded to the leader,
 // reads served locally), then the leader SIGKILLed and the time until a write succeeds again through a survivor.
+import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Ensemble, type Impl, type Member } from '../../test/support/zk-ensemble.js';
-import { NzkClient } from '../../test/faults/nzk-client.js';
+import { JuteWriter } from '../../src/zookeeper/jute/index.js';
 import { LoadGenerator } from './load-generator.js';
 import type { BenchOptions } from './options.js';
 import { loadTable, table, type ServerRun, type Verdicts } from './report.js';
 import { phaseInfo, type PhaseName } from './workload.js';
+import { readConnectResponse, REPLY_HEADER_BYTES, writeConnect, writeCreate } from './zk-frames.js';
 
 export const ENSEMBLE_TARGETS = { throughputMin: 1.5, p99Max: 1.0, recoveryMax: 1.0 };
 /** Writes (create, then setData) and reads (getData and exists alternately). */
@@ -17,8 +19,8 @@ const TICK_TIME_MS = 2000;
 const SETTLE_TIMEOUT_MS = 90_000;
 /** Bound on one recovery: election plus sync on a loaded machine. */
 const RECOVERY_TIMEOUT_MS = 60_000;
-const PROBE_CONNECT_MS = 2_000;
-const PROBE_OP_MS = 3_000;
+const PROBE_TIMEOUT_MS = 5_000;
+const PROBE_SESSION_TIMEOUT_MS = 4_000;
 /** A new write attempt starts this often while the ensemble recovers (the resolution of the measure). */
 const PROBE_INTERVAL_MS = 50;
 
@@ -34,23 +36,48 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-/** One attempt: a fresh session on the survivors (itself a replicated write) and a create. */
-async function probeWrite(connectString: string, path: string): Promise<boolean> {
-  let client: NzkClient | null = null;
-  try {
-    client = await NzkClient.connect(connectString, 10_000, PROBE_CONNECT_MS);
-    await withTimeout(client.create(path, Buffer.from('r')), PROBE_OP_MS, 'create');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client?.close();
-  }
+/**
+ * One attempt over a raw socket (a client library could choke on what a server sends while it steps down): a fresh
+ * session, itself a replicated write, then a create; true once the create is answered without error.
+ */
+function probeWrite(port: number, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const w = new JuteWriter(1024);
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+    let rx = Buffer.alloc(0);
+    let connected = false;
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => finish(false), PROBE_TIMEOUT_MS);
+    const send = () => {
+      socket.write(Buffer.from(w.bytes()));
+      w.reset();
+    };
+    socket.on('connect', () => {
+      writeConnect(w, PROBE_SESSION_TIMEOUT_MS);
+      send();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      rx = Buffer.concat([rx, chunk]);
+      while (rx.length >= 4 && rx.length >= 4 + rx.readInt32BE(0)) {
+        const frame = rx.subarray(4, 4 + rx.readInt32BE(0));
+        rx = rx.subarray(4 + frame.length);
+        if (!connected) {
+          if (readConnectResponse(frame).timeOut <= 0) return finish(false);
+          connected = true;
+          writeCreate(w, 1, path, Buffer.from('r'));
+          send();
+        } else if (frame.length >= REPLY_HEADER_BYTES && frame.readInt32BE(0) === 1) {
+          return finish(frame.readInt32BE(12) === 0);
+        }
+      }
+    });
+    socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+  });
 }
 
 /**
@@ -59,14 +86,13 @@ async function probeWrite(connectString: string, path: string): Promise<boolean>
  */
 async function measureRecovery(ensemble: Ensemble, leader: Member): Promise<{ ms: number; newLeader: number | null }> {
   const survivors = ensemble.members.filter((m) => m !== leader);
-  const cs = survivors.map((m) => m.connectString).join(',');
   const t0 = performance.now();
   await leader.kill9();
   let doneAt = Number.NaN;
   const probes: Promise<void>[] = [];
   for (let attempt = 0; Number.isNaN(doneAt) && performance.now() - t0 < RECOVERY_TIMEOUT_MS; attempt++) {
     probes.push(
-      probeWrite(cs, `/zkbench-recovery-${attempt}`).then((ok) => {
+      probeWrite(survivors[attempt % survivors.length]!.clientPort, `/zkbench-recovery-${attempt}`).then((ok) => {
         if (ok && Number.isNaN(doneAt)) doneAt = performance.now();
       }),
     );

@@ -47,6 +47,8 @@ export interface EnsembleMemberOptions {
 
 /** How often the peer's clock is advanced: FLE's finalize wait is 200 ms, ZAB ticks are tickTime. */
 const TICK_INTERVAL_MS = 50;
+/** Apache's zookeeper.leaderConnectDelayDuringRetryMs. */
+const LEADER_CONNECT_RETRY_MS = 100;
 
 const ROLE_NAMES: Record<ServerState, string> = {
   [ServerState.LOOKING]: 'looking',
@@ -369,6 +371,11 @@ export class EnsembleMember {
         this.handle(this.peer.receiveZab(Date.now(), leader, m));
       },
       onDisconnected: () => this.learnerConn === conn && this.handle(this.peer.zabDisconnected(Date.now(), leader)),
+      // Learner.connectToLeader retries every leaderConnectDelayDuringRetryMs (100 ms), not once a tick: a new
+      // leader opens its quorum port a moment after its followers learn the election's result.
+      onConnectFailed: () => {
+        setTimeout(() => this.learnerConn === conn && !this.stopped && conn.connect(), LEADER_CONNECT_RETRY_MS).unref();
+      },
       log: this.opts.log,
     });
     this.learnerConn = conn;

@@ -217,6 +217,8 @@ export interface LearnerConnectionOptions {
   onMessage(m: ZabMessage): void;
   /** Called once, after a connection that was open closed (not for a failed attempt). */
   onDisconnected(): void;
+  /** A connection attempt failed (refused, timed out); connect() may be called again. */
+  onConnectFailed?(): void;
   log(line: string): void;
 }
 
@@ -233,9 +235,13 @@ export class LearnerConnection {
     this.dialing = true;
     const socket = createConnection({ host: this.opts.leader.host, port: this.opts.leader.port, noDelay: true });
     socket.setTimeout(this.opts.connectTimeoutMs);
+    let failed = false;
     const fail = () => {
+      if (failed) return;
+      failed = true;
       this.dialing = false;
       socket.destroy();
+      if (!this.closed) this.opts.onConnectFailed?.();
     };
     socket.once('timeout', fail);
     socket.once('error', fail);
