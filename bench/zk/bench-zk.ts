@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runEnsembleBench } from './bench-ensemble.js';
 import { APACHE_JVM_ARGS, apacheUnavailable, startApacheServer } from './apache-server.js';
 import { formatProfileSummary, summariseProfile } from './cpu-profile-summary.js';
 import { LoadGenerator } from './load-generator.js';
@@ -162,6 +163,13 @@ async function main(): Promise<number> {
       `phases: ${phases.map((p) => `${p} (${phaseInfo(p).description})`).join('; ')}\n\n`,
   );
 
+  if (opts.ensembleOnly) {
+    const v: Verdicts = { lines: 0, failed: 0 };
+    const text = await runEnsembleBench(opts, servers, v);
+    process.stdout.write(`${text}\nverdict: ${v.lines - v.failed} of ${v.lines} target lines pass; total run ${((Date.now() - began) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(2)} at the end\n`);
+    return opts.strict && v.failed > 0 ? 1 : 0;
+  }
+
   if (opts.startupRuns > 0) log(`start-up: ${opts.startupRuns} spawns per server, alternating`);
   const startups = await measureStartups(servers, opts);
 
@@ -187,6 +195,7 @@ async function main(): Promise<number> {
       `${Math.round(ceiling.stubCpuPct)}% stub CPU; ${(ceiling.opsPerSec / best).toFixed(1)}× the fastest server phase (${Math.round(best).toLocaleString('en-US')} ops/s)` +
       (ceiling.opsPerSec < 1.5 * best ? ' — TOO CLOSE: the generator may be the limit' : ''),
   );
+  if (opts.ensemble) out.push(await runEnsembleBench(opts, servers, v), '');
   out.push(
     `targets: throughput ≥ ${TARGETS.throughputMin.toFixed(1)}× Apache, p99 ≤ ${TARGETS.p99Max.toFixed(1)}× Apache, start-up ≤ ${TARGETS.startupMax}× Apache, peak RSS ≤ ${TARGETS.rssMax}× Apache; ` +
       `CPU columns are % of one core over the phase (srv = server process, gen = this process); ratios are zkafka / Apache`,

@@ -7,6 +7,8 @@ import { OPS, type OpName, type PhaseName } from './workload.js';
 export interface LoadOptions {
   host: string;
   port: number;
+  /** Client ports of an ensemble's members: sessions are spread over them round-robin. */
+  ports?: number[];
   sessions: number;
   depth: number;
   workers: number;
@@ -38,7 +40,7 @@ export class LoadGenerator {
     for (let w = 0; w < count; w++) {
       const sessionIds: number[] = [];
       for (let s = w; s < opts.sessions; s += count) sessionIds.push(s);
-      const workerData: WorkerConfig = { host: opts.host, port: opts.port, sessionIds, depth: opts.depth, sessionTimeoutMs: opts.sessionTimeoutMs };
+      const workerData: WorkerConfig = { host: opts.host, port: opts.port, ...(opts.ports ? { ports: opts.ports } : {}), sessionIds, depth: opts.depth, sessionTimeoutMs: opts.sessionTimeoutMs };
       workers.push(new Worker(new URL('./load-worker.js', import.meta.url), { workerData }));
     }
     const gen = new LoadGenerator(workers);

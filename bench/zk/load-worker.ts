@@ -12,6 +12,8 @@ import { getDataLength, readConnectResponse, writeCloseSession, writeConnect } f
 export interface WorkerConfig {
   host: string;
   port: number;
+  /** When set, session i connects to ports[i % ports.length] (an ensemble's members) instead of `port`. */
+  ports?: number[];
   sessionIds: number[];
   depth: number;
   sessionTimeoutMs: number;
@@ -99,7 +101,7 @@ class Session implements SessionCursor {
         if (err) reject(err);
         else resolve();
       };
-      const socket = connect({ host: config.host, port: config.port, noDelay: true });
+      const socket = connect({ host: config.host, port: config.ports?.length ? config.ports[this.index % config.ports.length]! : config.port, noDelay: true });
       this.socket = socket;
       socket.on('connect', () => {
         writeConnect(this.w, config.sessionTimeoutMs);

@@ -17,6 +17,10 @@ export interface BenchOptions {
   cpuProfDir: string;
   /** Exit 1 when any target line fails. */
   strict: boolean;
+  /** Also compare three-server ensembles (load spread over the members, then a leader kill). */
+  ensemble: boolean;
+  /** Only the ensemble comparison. */
+  ensembleOnly: boolean;
 }
 
 export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm run bench:zk -- [options])
@@ -29,7 +33,10 @@ export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm 
   --phases a,b        subset of ${PHASES.filter((p) => p.reported).map((p) => p.name).join(',')} (ZK_BENCH_PHASES)
   --servers a,b       ours, apache or both (ZK_BENCH_SERVERS, default ours,apache)
   --cpu-prof DIR      run our server under node --cpu-prof, write the profile to DIR and print its hot spots (ZK_BENCH_CPU_PROF)
-  --strict            exit 1 when a target is missed (ZK_BENCH_STRICT=1)`;
+  --strict            exit 1 when a target is missed (ZK_BENCH_STRICT=1)
+  --ensemble          also compare three-server ensembles: create/setData/reads spread over the members, then
+                      SIGKILL the leader and time until a write succeeds again (ZK_BENCH_ENSEMBLE=1)
+  --ensemble-only     the ensemble comparison alone (ZK_BENCH_ENSEMBLE=only)`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -59,6 +66,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       servers: { type: 'string' },
       'cpu-prof': { type: 'string' },
       strict: { type: 'boolean' },
+      ensemble: { type: 'boolean' },
+      'ensemble-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -77,5 +86,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     servers: list('servers', values.servers ?? env['ZK_BENCH_SERVERS'], ['ours', 'apache'] as const, ['ours', 'apache']),
     cpuProfDir: values['cpu-prof'] ?? env['ZK_BENCH_CPU_PROF'] ?? '',
     strict: values.strict ?? env['ZK_BENCH_STRICT'] === '1',
+    ensemble: values.ensemble ?? values['ensemble-only'] ?? (env['ZK_BENCH_ENSEMBLE'] === '1' || env['ZK_BENCH_ENSEMBLE'] === 'only'),
+    ensembleOnly: values['ensemble-only'] ?? env['ZK_BENCH_ENSEMBLE'] === 'only',
   };
 }

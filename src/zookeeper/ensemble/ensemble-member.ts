@@ -11,7 +11,7 @@ import { PacketType } from '../quorum/wire/packet-types.js';
 import type { ZabMessage } from '../quorum/wire/zab-messages.js';
 import { ZabLeader } from '../quorum/zab/leader.js';
 import { ZabLearner } from '../quorum/zab/learner.js';
-import type { DurableState, ZabLimits, ZabOutput } from '../quorum/zab/types.js';
+import type { DurableState, LoggedTxnReader, ZabLimits, ZabOutput } from '../quorum/zab/types.js';
 import { prepDeleteContainer, prepWrite } from '../server/prep.js';
 import { kindOfOwner } from '../tree/data-node.js';
 import type { Request } from '../server/request.js';
@@ -26,7 +26,7 @@ import { LeaderListener, LearnerConnection, encodeZabMessage } from './quorum-tr
 import { ReplicatedPipeline, forwardedRequest, requestBytes, type EnsembleRole } from './replicated-pipeline.js';
 import { ReadOnlyMode } from './read-only-mode.js';
 import { SessionOwners, sessionMovedTxn } from './session-owners.js';
-import { encodeSnapBody, type SnapBody } from './snap-stream.js';
+import { snapBodyChunks, type SnapBody } from './snap-stream.js';
 
 export interface MemberAddresses {
   quorum: PeerAddress;
@@ -48,6 +48,8 @@ export interface EnsembleMemberOptions {
   maxPacketBytes: number;
   /** readonlymode.enabled: serve read-only clients while cut off from the quorum. */
   readOnlyModeEnabled?: boolean;
+  /** As leader, committed txns from the on-disk log for learners behind the in-memory window. */
+  readLoggedTxns?: LoggedTxnReader;
   log(line: string): void;
   /** Dynamic reconfiguration (reconfigEnabled): the active config, and what to do when a new one is active. */
   reconfig?: {
@@ -91,6 +93,7 @@ export class EnsembleMember {
     this.peer = new QuorumPeer({
       mySid: opts.mySid, verifier: opts.verifier, limits: opts.limits, tickTimeMs: opts.tickTimeMs, durable: opts.durable,
       appliedZxid: opts.appliedZxid, config: opts.config, quorumConfig: opts.reconfig?.config,
+      ...(opts.readLoggedTxns ? { readLoggedTxns: opts.readLoggedTxns } : {}),
     });
     const electionPeers = new Map([...opts.addresses].map(([sid, a]) => [sid, a.election]));
     this.election = new ElectionTransport({
@@ -328,12 +331,30 @@ export class EnsembleMember {
   }
 
   private sendZab(to: bigint, m: ZabMessage): void {
-    const snap = () => encodeSnapBody({ ...snapshotSource(this.opts.server), zxid: (m as { zxid: bigint }).zxid });
     if (this.peer.role instanceof ZabLeader) {
       this.logSync(m, `to learner ${to}`);
-      this.leaderListener?.send(to, encodeZabMessage(m, false, snap));
+      if (m.type === PacketType.SNAP) this.streamSnap(to, m.zxid);
+      else this.leaderListener?.send(to, encodeZabMessage(m, false));
     }
     else if (this.learnerLeader === to) this.learnerConn?.send(encodeZabMessage(m, true));
+  }
+
+  /**
+   * SNAP and the tree after it, encoded a slice at a time as the learner's socket drains: the walk starts now, at
+   * the SNAP zxid, and what the leader applies meanwhile reaches the learner as the proposals queued behind it.
+   */
+  private streamSnap(to: bigint, zxid: bigint): void {
+    const listener = this.leaderListener;
+    if (!listener) return;
+    const server = this.opts.server;
+    const chunks = snapBodyChunks({ ...snapshotSource(server), zxid });
+    listener.stream(to, encodeZabMessage({ type: PacketType.SNAP, zxid }, false), chunks, (bytes, completed) => {
+      this.opts.log(
+        completed
+          ? `SNAP to learner ${to} streamed: ${bytes} bytes of the tree at 0x${zxid.toString(16)}; the leader applied up to 0x${server.lastProcessedZxid.toString(16)} meanwhile`
+          : `SNAP to learner ${to} not finished: the connection closed after ${bytes} bytes`,
+      );
+    });
   }
 
   /** How each learner was synchronised: the line a test (or an operator) looks for. */
@@ -450,6 +471,7 @@ export class EnsembleMember {
     for (const n of body.nodes) tree.loadNode(n.path, DataNode.fromPersisted(n.data, n.acl, n.stat));
     tree.lastProcessedZxid = zxid;
     tree.rebuildQuotas();
+    server.digestLog.reset();
     const now = Date.now();
     for (const id of [...server.sessions.sessions.keys()]) if (!body.sessions.has(id)) server.sessions.remove(id);
     for (const [id, timeoutMs] of body.sessions) server.sessions.add(id, timeoutMs, now);

@@ -1,6 +1,7 @@
 // The quorum port: the leader listens, learners dial it. QuorumPackets go back to back with no length prefix;
 // a SNAP packet from the leader is followed on the stream by the snapshot body (snap-stream.ts).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { PacketType } from '../quorum/wire/packet-types.js';
 import { decodeQuorumPacket, encodeQuorumPacket, fromQuorumPacket, toQuorumPacket } from '../quorum/wire/quorum-packet.js';
 import type { ZabMessage } from '../quorum/wire/zab-messages.js';
@@ -57,6 +58,22 @@ export function encodeZabMessage(m: ZabMessage, fromLearner: boolean, snapBody?:
   return m.type === PacketType.SNAP && snapBody ? Buffer.concat([packet, snapBody()]) : packet;
 }
 
+/** Encoding a SNAP body runs at most this long before the leader's other work gets a turn. */
+const STREAM_SLICE_MS = 4;
+
+/** Resolves when the socket can take more, or is gone. */
+function drained(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      socket.off('drain', finish);
+      socket.off('close', finish);
+      resolve();
+    };
+    socket.once('drain', finish);
+    socket.once('close', finish);
+  });
+}
+
 export interface LeaderListenerOptions {
   listen: PeerAddress;
   maxDataBytes: number;
@@ -70,6 +87,8 @@ export class LeaderListener {
   private server: Server | null = null;
   private readonly learners = new Map<bigint, Socket>();
   private readonly sockets = new Set<Socket>();
+  /** Learners being streamed to: what is sent to them meanwhile, in order. */
+  private readonly held = new Map<Socket, Buffer[]>();
 
   constructor(private readonly opts: LeaderListenerOptions) {}
 
@@ -117,7 +136,61 @@ export class LeaderListener {
   }
 
   send(to: bigint, bytes: Buffer): void {
-    this.learners.get(to)?.write(bytes);
+    const socket = this.learners.get(to);
+    if (!socket) return;
+    const held = this.held.get(socket);
+    if (held) held.push(bytes);
+    else socket.write(bytes);
+  }
+
+  /**
+   * Writes `head` and then the chunks as the socket drains, giving the event loop back between slices of
+   * encoding (a null chunk is a place to pause), so the leader keeps serving while a learner takes a SNAP.
+   * Whatever is sent to that learner meanwhile is held and follows the last chunk, as Apache's LearnerHandler
+   * queues the learner's packets until the snapshot is written. `done` reports the body bytes written and
+   * whether the stream got to its end (false when the learner went away first).
+   */
+  stream(to: bigint, head: Buffer, chunks: Iterator<Buffer | null, void>, done: (bodyBytes: number, completed: boolean) => void): void {
+    const socket = this.learners.get(to);
+    if (!socket || this.held.has(socket)) {
+      chunks.return?.();
+      return done(0, false);
+    }
+    const held: Buffer[] = [];
+    this.held.set(socket, held);
+    void (async () => {
+      let bytes = 0;
+      let completed = false;
+      try {
+        socket.write(head);
+        let sliceStarted = performance.now();
+        for (;;) {
+          if (socket.destroyed) break;
+          const r = chunks.next();
+          if (r.done) {
+            completed = true;
+            break;
+          }
+          const chunk = r.value;
+          if (chunk === null) {
+            if (performance.now() - sliceStarted < STREAM_SLICE_MS) continue;
+            await new Promise((resolve) => setImmediate(resolve));
+          } else {
+            bytes += chunk.length;
+            if (!socket.write(chunk)) await drained(socket);
+          }
+          sliceStarted = performance.now();
+        }
+      } catch (err) {
+        this.opts.log(`Streaming to learner ${to}: ${(err as Error).message}; closing`);
+        socket.destroy();
+      } finally {
+        chunks.return?.();
+      }
+      this.held.delete(socket);
+      if (completed && !socket.destroyed) for (const b of held) socket.write(b);
+      done(bytes, completed && !socket.destroyed);
+    })();
   }
 
   disconnect(sid: bigint): void {

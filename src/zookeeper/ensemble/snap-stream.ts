@@ -4,7 +4,7 @@
 import type { ACL, StatPersisted } from '../jute/records.generated.js';
 import { JuteReader } from '../jute/reader.js';
 import { MarshallingError } from '../jute/errors.js';
-import { OPEN_UNSAFE_ACL_KEY, serializeSnapshot, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
+import { OPEN_UNSAFE_ACL_KEY, encodeSnapshotChunks, type SnapshotNode, type SnapshotSource } from '../storage/snapshot.js';
 
 export const SNAP_SIGNATURE = 'BenWasHere';
 const FILE_HEADER_BYTES = 16;
@@ -20,14 +20,45 @@ export class SnapStreamError extends Error {
   readonly code = 'ZK_SNAP_STREAM';
 }
 
-/** Encodes the body as one buffer (the tree is serialized synchronously, so it is the tree as it is now). */
-export function encodeSnapBody(src: SnapshotSource): Buffer {
-  const file = Buffer.concat(serializeSnapshot(src));
+/**
+ * The body a buffer at a time, from the snapshot file encoder (file header and checksum seal left out, the signature
+ * added), with null where the encoder offers a pause. Driven a slice at a time while the tree changes, the body is
+ * fuzzy exactly as Apache's is (it serializes the live tree after queueing the learner's later proposals): the
+ * learner replays those over it, and replay is idempotent.
+ */
+export function* snapBodyChunks(src: SnapshotSource): Generator<Buffer | null, void> {
+  let headerLeft = FILE_HEADER_BYTES;
+  let held: Buffer | null = null;
+  for (const c of encodeSnapshotChunks(src)) {
+    if (c === null) {
+      yield null;
+      continue;
+    }
+    let chunk = c;
+    if (headerLeft > 0) {
+      const cut = Math.min(headerLeft, chunk.length);
+      chunk = chunk.subarray(cut);
+      headerLeft -= cut;
+      if (chunk.length === 0) continue;
+    }
+    // One chunk is held back: the last one ends with the seal, which the stream does not carry.
+    if (held) yield held;
+    held = chunk;
+  }
+  if (!held || held.length < FILE_SEAL_BYTES) throw new SnapStreamError('the snapshot encoder ended without its seal');
+  if (held.length > FILE_SEAL_BYTES) yield held.subarray(0, held.length - FILE_SEAL_BYTES);
   const sig = Buffer.from(SNAP_SIGNATURE, 'utf8');
   const tail = Buffer.alloc(4 + sig.length);
   tail.writeInt32BE(sig.length, 0);
   sig.copy(tail, 4);
-  return Buffer.concat([file.subarray(FILE_HEADER_BYTES, file.length - FILE_SEAL_BYTES), tail]);
+  yield tail;
+}
+
+/** Encodes the body as one buffer (the tree is serialized synchronously, so it is the tree as it is now). */
+export function encodeSnapBody(src: SnapshotSource): Buffer {
+  const chunks: Buffer[] = [];
+  for (const c of snapBodyChunks(src)) if (c !== null) chunks.push(c);
+  return Buffer.concat(chunks);
 }
 
 export type SnapBodyParse = { done: false } | { done: true; body: SnapBody; bytesRead: number };

@@ -25,6 +25,7 @@ import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
 import { readOnlyModeRequested } from './read-only-mode.js';
 import { attachQuorumView } from '../server/four-letter-words/quorum-view.js';
 import { ensembleQuorumView } from './quorum-gauges.js';
+import { DEFAULT_SNAPSHOT_SIZE_FACTOR, logDiffReader } from './log-diff.js';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, QuorumDisk, readEpochFile, readMyId } from './quorum-disk.js';
 
 export interface ReplicatedStartOptions {
@@ -166,6 +167,13 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     // A proposal carries one txn; a SNAP body's fields are node data and paths.
     maxPacketBytes: maxTxnBytes + 1024,
     readOnlyModeEnabled: readOnlyModeRequested(config.readonlyModeEnabled),
+    readLoggedTxns: logDiffReader({
+      snapDir,
+      logDir,
+      snapshotSizeFactor: finiteNumber(config.systemProperties['snapshotSizeFactor']) ?? DEFAULT_SNAPSHOT_SIZE_FACTOR,
+      maxTxnBytes,
+      log,
+    }),
     log,
   });
   attachQuorumView(server, ensembleQuorumView(member));
@@ -196,6 +204,11 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
     return closing;
   };
   return { address, dataDir: snapDir, server, close, closed, member, myid };
+}
+
+function finiteNumber(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && text.trim() !== '' && Number.isFinite(n) ? n : undefined;
 }
 
 function positiveInt(text: string | undefined): number | undefined {

@@ -34,7 +34,7 @@ import { ServerState, type Notification } from './wire/election-messages.js';
 import type { ZabMessage } from './wire/zab-messages.js';
 import { ZabLeader } from './zab/leader.js';
 import { ZabLearner } from './zab/learner.js';
-import { applyPersistOps, lastLoggedZxid, PersistIds, type DurableState, type PersistOp, type ZabLimits, type ZabOutput } from './zab/types.js';
+import { applyPersistOps, lastLoggedZxid, PersistIds, type DurableState, type LoggedTxnReader, type PersistOp, type ZabLimits, type ZabOutput } from './zab/types.js';
 
 export interface QuorumPeerOptions {
   mySid: bigint;
@@ -48,6 +48,8 @@ export interface QuorumPeerOptions {
   config?: Buffer;
   /** Dynamic reconfiguration (reconfigEnabled): the active config, which committed reconfigs replace. */
   quorumConfig?: QuorumConfig;
+  /** Passed to the leader: committed txns from the on-disk log for learners behind its in-memory window. */
+  readLoggedTxns?: LoggedTxnReader;
   finalizeWaitMs?: number;
   maxNotificationIntervalMs?: number;
 }
@@ -207,7 +209,7 @@ export class QuorumPeer {
     out.push({ kind: 'role', state, leader: vote.leader });
     this.nextTickMs = nowMs + this.opts.tickTimeMs;
     if (state === ServerState.LEADING) {
-      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined });
+      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined, ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}) });
       this.role = leader;
       this.fromZab(nowMs, leader.start(), out);
     } else {

@@ -302,6 +302,14 @@ function* encodeSnapshot(src: SnapshotSource): Generator<Buffer | null, void> {
   yield* out.chunks;
 }
 
+/**
+ * The encoder itself: file-order buffers (each a fresh allocation, about 1 MiB), null at places to pause, for a
+ * caller that drives it at its own pace (a leader streaming SNAP to a learner with socket back-pressure).
+ */
+export function encodeSnapshotChunks(src: SnapshotSource): Generator<Buffer | null, void> {
+  return encodeSnapshot(src);
+}
+
 /** Serializes the source synchronously, as a list of buffers (about 1 MiB each). */
 export function serializeSnapshot(src: SnapshotSource): Buffer[] {
   const chunks: Buffer[] = [];

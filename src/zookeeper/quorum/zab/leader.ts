@@ -7,7 +7,7 @@ import { reconfigTextOf } from '../reconfig-txn.js';
 import { PacketType, ZAB_PROTOCOL_VERSION } from '../wire/packet-types.js';
 import type { Txn, ZabMessage } from '../wire/zab-messages.js';
 import { counterOf, epochOf, makeZxid } from '../zxid.js';
-import { lastLoggedZxid, type DurableState, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
+import { lastLoggedZxid, type DurableState, type LoggedTxnReader, type PersistIds, type PersistOp, type ZabLimits, type ZabOutput } from './types.js';
 
 type LearnerStage = 'info' | 'epoch-sent' | 'awaiting-epoch-quorum' | 'newleader-sent' | 'newleader-acked' | 'uptodate';
 
@@ -37,6 +37,8 @@ export interface LeaderOptions {
    * config (version 0) takes the new epoch's zxid as its version when the leader is established.
    */
   quorumConfig?: QuorumConfig;
+  /** Committed txns older than the in-memory window, from the log on disk (DIFF instead of SNAP when it can). */
+  readLoggedTxns?: LoggedTxnReader;
 }
 
 interface PendingReconfig {
@@ -62,6 +64,7 @@ export class ZabLeader {
   /** False after a reconfig that removed this leader: nothing more is committed here (Apache allowedToCommit). */
   private allowedToCommit = true;
   private recoveredConfig: QuorumConfig | null = null;
+  private readonly readLoggedTxns: LoggedTxnReader | null;
   phase: LeaderPhase = 'discovery';
   /** The epoch being established (null until a quorum reported its accepted epochs). */
   newEpoch: number | null = null;
@@ -101,6 +104,7 @@ export class ZabLeader {
         if (text !== null) this.recoveredConfig = { ...parseReconfig(text), version: t.zxid };
       }
     }
+    this.readLoggedTxns = opts.readLoggedTxns ?? null;
     this.acceptedEpoch = opts.durable.acceptedEpoch;
     this.currentEpoch = opts.durable.currentEpoch;
     const unapplied = opts.durable.log.filter((t) => t.zxid > opts.appliedZxid);
@@ -395,6 +399,17 @@ export class ZabLeader {
         // The learner has transactions this leader never had (an old leader's unreplicated tail).
         send({ type: PacketType.TRUNC, zxid: prev });
         from = prev;
+      }
+    } else if (this.readLoggedTxns) {
+      // Older than the in-memory window: Apache's "Use txnlog and committedLog" when the log is small enough.
+      const older = this.readLoggedTxns(peerLast, this.historyBase);
+      if (older) {
+        send({ type: PacketType.DIFF, zxid: committed });
+        for (const t of older) {
+          send({ type: PacketType.PROPOSAL, txn: t });
+          send({ type: PacketType.COMMIT, zxid: t.zxid });
+        }
+        from = peerLast;
       }
     }
     if (from === null) {

@@ -40,6 +40,13 @@ export function lastLoggedZxid(d: DurableState): bigint {
   return d.log.length > 0 ? d.log[d.log.length - 1]!.zxid : d.snapshotZxid;
 }
 
+/**
+ * The leader's on-disk txn log, for a learner older than the in-memory window: the committed txns after
+ * `afterZxid` up to `uptoZxid` when the log holds `afterZxid` itself and every txn after it, and their size is within
+ * the limit (Apache: snapshotSizeFactor × the newest snapshot's size); null means send a SNAP instead.
+ */
+export type LoggedTxnReader = (afterZxid: bigint, uptoZxid: bigint) => Txn[] | null;
+
 export type PersistOp =
   | { op: 'accepted-epoch'; epoch: number }
   | { op: 'current-epoch'; epoch: number }

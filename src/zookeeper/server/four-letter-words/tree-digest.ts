@@ -125,6 +125,15 @@ export class TreeDigestLog {
     if (this.entries.length > DIGEST_LOG_LIMIT) this.entries.shift();
   }
 
+  /** The tree was replaced (a learner loaded its leader's snapshot): start again from it, with no history. */
+  reset(): void {
+    this.started = false;
+    this.sum = 0n;
+    this.delta = 0;
+    this.touched.length = 0;
+    this.entries.length = 0;
+  }
+
   get digest(): bigint {
     return this.started ? this.folded() : treeDigest(this.tree);
   }
