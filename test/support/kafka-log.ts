@@ -105,7 +105,9 @@ export function verifyIndexes(partitionDir: string): number {
     for (let e = 0; e + 8 <= index.length; e += 8) {
       const offset = base + index.readInt32BE(e);
       const position = index.readInt32BE(e + 4);
-      if (offset === base && position === 0 && e > 0) break; // pre-allocated zeros of an active segment
+      // Pre-allocated zeros of an active segment: an entry is never at position 0, so (base, 0) after the first entry,
+      // or anywhere in a segment that holds no batch yet (rolled just before a kill), is the end of the entries.
+      if (offset === base && position === 0 && (e > 0 || mine.length === 0)) break;
       const at = mine.findIndex((b) => b.position === position);
       assert.ok(at >= 0, `${name}: entry ${offset}→${position} is not at a batch boundary`);
       assert.ok(mine[at]!.baseOffset <= offset, `${name}: entry ${offset}→${position} points past its batch`);
