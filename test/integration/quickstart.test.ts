@@ -14,6 +14,7 @@ import { isAlive } from '../../src/cli/daemon.js';
 import { connectKafkaZk } from '../../src/cluster/kafka-readiness.js';
 import type { ClusterLayout } from '../../src/cluster/layout.js';
 import { zooKeeperMode } from '../../src/cluster/readiness.js';
+import { runTool, type ToolRun } from '../support/run-tool.js';
 
 const runJs = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const ENV = { ...process.env, NO_COLOR: '1' };
@@ -41,29 +42,8 @@ async function freeBases(): Promise<number[]> {
   }
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runJs, ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`zkafka ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** One zkafka command run to its end (the cluster commands take absolute --dir paths, so any cwd will do). */
+const run = (args: readonly string[]): Promise<ToolRun> => runTool(args[0]!, args.slice(1));
 
 /** Every pid a cluster directory records, for the clean-up of a failed test. */
 function recordedPids(dir: string): number[] {
@@ -159,17 +139,17 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.deepEqual([...assignment!.partitions.get(0)!.replicas].sort(), [1, 2, 3]);
   assert.deepEqual([...state!.state.isr].sort(), [1, 2, 3]);
 
-  const healthy = await run(['cluster', 'status', '--dir', dir], root);
+  const healthy = await run(['cluster', 'status', '--dir', dir]);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   assert.match(healthy.stdout, /Partitions: 1 topic\(s\), 1 partition\(s\), none under-replicated or offline\nhealthy\n$/);
-  const byConnect = await run(['cluster', 'status', '--zookeeper', zkConnect], root);
+  const byConnect = await run(['cluster', 'status', '--zookeeper', zkConnect]);
   assert.equal(byConnect.code, 0, byConnect.stdout + byConnect.stderr);
 
   // A second start on the running directory, and one on another directory whose ports are taken.
-  const again = await run(['quickstart', '--dir', dir, ...portFlags], root);
+  const again = await run(['quickstart', '--dir', dir, ...portFlags]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /^a cluster from .* is already running: zookeeper 1 \(process \d+\), /);
-  const clash = await run(['quickstart', '--dir', join(root, 'other'), ...portFlags], root);
+  const clash = await run(['quickstart', '--dir', join(root, 'other'), ...portFlags]);
   assert.equal(clash.code, 1);
   assert.equal(clash.stderr.split('\n')[0], `port ${zkBase} on 127.0.0.1 (zookeeper 1 client port) is already in use: stop what uses it, or pick other ports (--zookeeper-port, --quorum-port, --election-port, --broker-port)`);
 
@@ -186,7 +166,7 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.deepEqual(recordedPids(dir), []);
 
   // The same directory again, in the background: its data (and my-topic) is reused.
-  const detached = await run(['quickstart', '--dir', dir, '--detach'], root);
+  const detached = await run(['quickstart', '--dir', dir, '--detach']);
   assert.equal(detached.code, 0, detached.stdout + detached.stderr);
   assert.match(detached.stderr, /^Restarting 3 ZooKeeper server\(s\) and 3 broker\(s\) in /m);
   assert.match(detached.stderr, /^my-topic exists: replication factor 3, every replica in sync/m);
@@ -202,7 +182,7 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   await zk.zk.close();
   const victim = pids.find((r) => r.kind === 'kafka' && r.id !== leader && r.id !== controller)!;
   process.kill(victim.pid, 'SIGKILL');
-  const brokerDown = await run(['cluster', 'status', '--dir', dir], root);
+  const brokerDown = await run(['cluster', 'status', '--dir', dir]);
   assert.equal(brokerDown.code, 8 + 16, brokerDown.stdout);
   assert.match(brokerDown.stdout, new RegExp(`│ ${victim.id}  │ 127\\.0\\.0\\.1:${brokerBase! + victim.id - 1} │ (down|not registered)`));
   assert.match(brokerDown.stdout, /│ my-topic │ 0\s+│ \d\s+│ [123],[123],[123]\s+│ [\d,]+\s+│ under-replicated │/);
@@ -217,17 +197,17 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
     }
   }
   process.kill(zkVictim.pid, 'SIGKILL');
-  const zkDown = await run(['cluster', 'status', '--dir', dir], root);
+  const zkDown = await run(['cluster', 'status', '--dir', dir]);
   assert.equal(zkDown.code, 4 + 8 + 16, zkDown.stdout);
   assert.match(zkDown.stdout, new RegExp(`│ ${zkVictim.id}  │ ${zkVictim.address.replace(/\./g, '\\.')} │ down`));
   assert.match(zkDown.stdout, /\nunhealthy: a ZooKeeper member is down, a broker is down, partitions are under-replicated\n$/);
 
-  const stopped = await run(['cluster', 'stop', '--dir', dir], root);
+  const stopped = await run(['cluster', 'stop', '--dir', dir]);
   assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
   assert.equal(stopped.stdout.split('\n').filter((l) => l.endsWith(' stopped')).length, 4, stopped.stdout);
   for (const r of pids) assert.equal(isAlive(r.pid), false, `${r.kind} ${r.id} (${r.pid}) is gone`);
   assert.deepEqual(await Promise.all(allPorts.map(isFree)), allPorts.map(() => true), 'every port is free again');
-  const none = await run(['cluster', 'stop', '--dir', dir], root);
+  const none = await run(['cluster', 'stop', '--dir', dir]);
   assert.equal(none.code, 1);
   assert.equal(none.stdout, `No cluster running from ${dir}\n`);
 });
