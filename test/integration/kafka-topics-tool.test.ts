@@ -256,7 +256,9 @@ test('report filters: under-replicated and unavailable partitions once a broker 
   await describedSettled('spread', 'broker', '');
   await describedSettled('solo', 'broker', '');
   assert.equal((await viaBroker('--describe', '--under-replicated-partitions')).stdout, '');
-  await processes.stop(brokers.get(3)!);
+  // Killed, not stopped: in a controlled shutdown (as in Kafka 2.8) the stopping broker follows the new leaders for a
+  // moment and may be taken back into an ISR, where it stays while no new record makes it fall behind.
+  await processes.kill9(brokers.get(3)!);
   const under = await waitFor('broker 3 out of the ISRs', async () => {
     const r = await viaBroker('--describe', '--under-replicated-partitions', '--topic', 'spread');
     return r.stdout.split('\n').length === 3 ? r.stdout : undefined;
@@ -276,6 +278,8 @@ async function printsEventually(args: string[], expected: string): Promise<void>
   try {
     await waitFor(`kafka-topics ${args.join(' ')}`, async () => (last = (await viaBroker(...args)).stdout) === expected);
   } catch {
-    assert.equal(last, expected);
+    const topic = args[args.indexOf('--topic') + 1]!;
+    const full = await viaBroker('--describe', '--topic', topic);
+    assert.equal(last, expected, `the whole description of ${topic}:\n${full.stdout}${full.stderr}`);
   }
 }
