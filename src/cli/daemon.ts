@@ -152,7 +152,13 @@ export async function waitForDaemon<T>(
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return { kind: 'ready', value };
-    const exit = daemon.exit() ?? (isAlive(daemon.pid) ? undefined : 'unknown');
+    let exit = daemon.exit();
+    if (exit === undefined && !isAlive(daemon.pid)) {
+      // Gone (or a zombie) before Node reaped it and emitted 'exit': give the exit status a moment to arrive.
+      const reapBy = Date.now() + 1000;
+      while (daemon.exit() === undefined && Date.now() < reapBy) await sleep(10);
+      exit = daemon.exit() ?? 'unknown';
+    }
     if (exit !== undefined) return { kind: 'exited', exit };
     if (Date.now() >= deadline) return { kind: 'timeout' };
     await sleep(pollMs);
