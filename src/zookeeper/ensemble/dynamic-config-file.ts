@@ -3,8 +3,9 @@
 // (and without clientPort/clientPortAddress when this server's line carries its client address) plus a
 // `dynamicConfigFile=` pointer. Each file is written to a temporary name, fsynced and renamed over the old one.
 import * as fs from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { dynamicFileText, type QuorumConfig } from '../quorum/quorum-config.js';
+import { writeFileAtomicallySync } from '../storage/durable-file.js';
 
 export function dynamicConfigPath(staticFile: string, version: bigint): string {
   return `${staticFile}.dynamic.${BigInt.asUintN(64, version).toString(16)}`;
@@ -12,13 +13,13 @@ export function dynamicConfigPath(staticFile: string, version: bigint): string {
 
 /** QuorumPeerConfig.backupOldConfig: zoo.cfg as written by hand, kept as zoo.cfg.bak. */
 export function backupStaticConfig(staticFile: string): void {
-  writeAtomically(`${staticFile}.bak`, fs.readFileSync(staticFile));
+  writeFileAtomicallySync(`${staticFile}.bak`, fs.readFileSync(staticFile));
 }
 
 /** Writes the dynamic file of `config` and points zoo.cfg at it; returns the dynamic file's path. */
 export function writeDynamicConfig(staticFile: string, config: QuorumConfig, myid: number): string {
   const dynamicFile = resolve(dynamicConfigPath(staticFile, config.version));
-  writeAtomically(dynamicFile, Buffer.from(dynamicFileText(config), 'utf8'));
+  writeFileAtomicallySync(dynamicFile, Buffer.from(dynamicFileText(config), 'utf8'));
   const eraseClient = config.servers.get(myid)?.clientPort !== undefined;
   const kept = fs.readFileSync(staticFile, 'utf8').split(/\r?\n/).filter((line) => {
     const key = /^\s*([^\s=:#!]+)/.exec(line)?.[1];
@@ -27,24 +28,6 @@ export function writeDynamicConfig(staticFile: string, config: QuorumConfig, myi
     return !(eraseClient && (key === 'clientPort' || key === 'clientPortAddress'));
   });
   kept.push(`dynamicConfigFile=${dynamicFile}`);
-  writeAtomically(staticFile, Buffer.from(`${kept.join('\n')}\n`, 'utf8'));
+  writeFileAtomicallySync(staticFile, Buffer.from(`${kept.join('\n')}\n`, 'utf8'));
   return dynamicFile;
-}
-
-function writeAtomically(file: string, data: Buffer): void {
-  const tmp = `${dirname(file)}/.${basename(file)}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  const dir = fs.openSync(dirname(file), 'r');
-  try {
-    fs.fsyncSync(dir);
-  } finally {
-    fs.closeSync(dir);
-  }
 }

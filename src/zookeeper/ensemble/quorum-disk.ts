@@ -7,6 +7,7 @@ import type { PersistOp } from '../quorum/zab/types.js';
 import type { Txn as QuorumTxn } from '../quorum/wire/zab-messages.js';
 import { epochOf } from '../quorum/zxid.js';
 import { fsyncDir } from '../storage/data-dir.js';
+import { writeFileAtomicallySync } from '../storage/durable-file.js';
 import { writeSnapshot } from '../storage/snapshot.js';
 import { listLogFiles, truncateLogAfter } from '../storage/txn-log-reader.js';
 import { decodeTxn } from '../tree/txn.js';
@@ -46,15 +47,7 @@ export function readEpochFile(snapDir: string, name: string, lastZxid: bigint): 
 }
 
 function writeEpochFileSync(snapDir: string, name: string, epoch: number): void {
-  const tmp = join(snapDir, `${name}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, String(epoch));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, join(snapDir, name));
+  writeFileAtomicallySync(join(snapDir, name), String(epoch));
 }
 
 export interface QuorumDiskOptions {
