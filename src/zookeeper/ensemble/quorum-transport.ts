@@ -113,7 +113,13 @@ export class LeaderListener {
         sid = m.sid;
         const old = this.learners.get(sid);
         this.learners.set(sid, socket);
-        old?.destroy();
+        if (old) {
+          // The learner reconnected before its old connection's close was seen. The leader must hear of that
+          // disconnect before the new FOLLOWERINFO: were it to see a second FOLLOWERINFO from a connected sid, its
+          // disconnect of that sid would reach the new connection, and the learner could never join.
+          this.opts.onDisconnected(sid);
+          old.destroy();
+        }
       }
       this.opts.onMessage(sid, m);
     });

@@ -277,7 +277,9 @@ export class ZabLeader {
     for (const h of [...this.learners.values()]) {
       const limit = h.stage === 'uptodate' ? this.limits.syncLimitTicks : this.limits.initLimitTicks;
       if (this.tickCount - h.lastHeardTick > limit) this.drop(h, 'learner silent for too long', out);
-      else out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
+      // No PING before the learner's sync packets: Apache's learner exits on any other packet while it waits for
+      // DIFF, TRUNC or SNAP (its LearnerHandler pings only once its sending thread runs, after NEWLEADER is queued).
+      else if (h.stage === 'newleader-sent' || h.stage === 'newleader-acked' || h.stage === 'uptodate') out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
     }
     const synced = [this.mySid, ...[...this.learners.values()].filter((h) => h.stage === 'newleader-acked' || h.stage === 'uptodate').map((h) => h.sid)];
     if (!this.verifier.containsQuorum(synced)) this.stop('not sufficient followers synced', out);

@@ -294,3 +294,19 @@ test('limits in ticks: a silent learner is dropped after syncLimit, and the lead
   for (let i = 0; i < 4; i++) f.take(1n, f.leader.tick());
   assert.match(f.stopped.get(1n)!, /timeout while waiting/);
 });
+
+test('a learner is pinged only once its sync packets are sent: not while the leader waits for its ACKEPOCH', () => {
+  const e = new Ensemble(members(3));
+  e.startLeader(1n, disk());
+  e.join(2n, disk());
+  e.flush();
+  // Server 3's FOLLOWERINFO reaches the established leader; its ACKEPOCH is slow to come.
+  e.transcript.length = 0;
+  e.take(1n, e.leader.receive(3n, { type: PacketType.FOLLOWERINFO, acceptedEpoch: 0, sid: 3n, protocolVersion: 0x10000, configVersion: 0n }));
+  e.take(1n, e.leader.tick());
+  assert.deepEqual(e.transcript, ['1->3 LEADERINFO 1', '1->2 PING 0x0', '2->1 PING 0x0']);
+  e.transcript.length = 0;
+  e.take(1n, e.leader.receive(3n, { type: PacketType.ACKEPOCH, currentEpoch: 0, lastZxid: 0n }));
+  e.take(1n, e.leader.tick());
+  assert.deepEqual(e.transcript, ['1->3 DIFF 0x0', '1->3 NEWLEADER 0x100000000', '1->2 PING 0x0', '2->1 PING 0x0', '1->3 PING 0x0']);
+});
