@@ -19,8 +19,8 @@ import { RequestBatch } from './request-batch.js';
 import { TopicDeletionManager } from './topic-deletion.js';
 import { randomUuidBase64 } from '../zk/uuid.js';
 import { Errors } from './error-codes.js';
-import { handleReassignments, isReassigning, onPartitionReassignment } from './reassignment.js';
-import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, imbalancedPartitions } from './request-handlers.js';
+import { handleReassignments, handleZkReassignment, isReassigning, onPartitionReassignment } from './reassignment.js';
+import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, handleUncleanElection, imbalancedPartitions } from './request-handlers.js';
 
 
 export interface ControllerConfig {
@@ -149,6 +149,10 @@ export class KafkaController {
       }
       case 'PartitionReassignment':
         return this.reply(m, event.requestId, handleReassignments(m, event.reassignments));
+      case 'ZkPartitionReassignment':
+        return handleZkReassignment(m, event.reassignments);
+      case 'UncleanReplicaElection':
+        return this.reply(m, event.requestId, handleUncleanElection(m, event.partitions));
       case 'ControlledShutdown':
         return this.reply(m, event.requestId, handleControlledShutdown(m, event));
       case 'PreferredReplicaElection': {
@@ -357,6 +361,8 @@ function notControllerReply(event: ControllerEvent): Effect | null {
       return { type: 'reply', requestId: event.requestId, reply: { api: 'ControlledShutdown', errorCode: err, remainingPartitions: [] } };
     case 'PreferredReplicaElection':
       return event.requestId === undefined ? null : { type: 'reply', requestId: event.requestId, reply: { api: 'ElectLeaders', errorCode: err, replicaElectionResults: [] } };
+    case 'UncleanReplicaElection':
+      return { type: 'reply', requestId: event.requestId, reply: { api: 'ElectLeaders', errorCode: err, replicaElectionResults: [] } };
     default:
       return null;
   }
