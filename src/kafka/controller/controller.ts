@@ -19,7 +19,7 @@ import { RequestBatch } from './request-batch.js';
 import { TopicDeletionManager } from './topic-deletion.js';
 import { randomUuidBase64 } from '../zk/uuid.js';
 import { Errors } from './error-codes.js';
-import { handleReassignments, handleZkReassignment, isReassigning, onPartitionReassignment } from './reassignment.js';
+import { handleReassignments, handleZkReassignment, isReassigning, maybeCompleteReassignment, onPartitionReassignment } from './reassignment.js';
 import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, handleUncleanElection, imbalancedPartitions } from './request-handlers.js';
 
 
@@ -138,13 +138,13 @@ export class KafkaController {
           changed.push({ topic: s.topic, partition: s.partition });
         }
         m.env.batch.addUpdateMetadata(this.ctx.liveOrShuttingDownBrokerIds(), changed);
-        for (const p of changed) onPartitionReassignment(m, p);
+        for (const p of changed) maybeCompleteReassignment(m, p);
         if (event.sequenceNumbers.length > 0) m.env.zkWrite({ kind: 'deleteIsrChangeNotifications', sequenceNumbers: [...event.sequenceNumbers] });
         return;
       }
       case 'AlterIsr': {
         this.reply(m, event.requestId, handleAlterIsr(m.env, event));
-        for (const t of event.topics) for (const p of t.partitions) onPartitionReassignment(m, { topic: t.name, partition: p.partitionIndex });
+        for (const t of event.topics) for (const p of t.partitions) maybeCompleteReassignment(m, { topic: t.name, partition: p.partitionIndex });
         return;
       }
       case 'PartitionReassignment':

@@ -124,8 +124,9 @@ export function onPartitionReassignment(m: Machines, p: PartitionRef, justStarte
   const target = a.replicas.filter((r) => !a.removingReplicas.includes(r));
   const adding = a.addingReplicas.map((broker) => ({ ...p, broker }));
   if (!target.every((r) => l.state.isr.includes(r))) {
+    // Every replica, old and new, learns the new replica set under a new leader epoch; the new ones start.
     m.env.updateLeadership(p, { ...l.state, leaderEpoch: l.state.leaderEpoch + 1, controllerEpoch: ctx.epoch });
-    batch.addLeaderAndIsr(a.replicas.filter((r) => !a.addingReplicas.includes(r)), p, false);
+    batch.addLeaderAndIsr(a.replicas, p, false);
     m.replicas.handleStateChanges(adding.filter((r) => ctx.replicaState(r) === 'NonExistentReplica'), 'NewReplica');
     return;
   }
@@ -147,6 +148,18 @@ export function onPartitionReassignment(m: Machines, p: PartitionRef, justStarte
 }
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * After an ISR change (KafkaController.maybeCompleteReassignment): a reassignment moves on only once every target
+ * replica is in the ISR; until then nothing is sent (a new leader epoch would fence the fetching new replicas).
+ */
+export function maybeCompleteReassignment(m: Machines, p: PartitionRef): void {
+  const a = m.env.ctx.assignment(p.topic, p.partition);
+  const l = m.env.ctx.getLeadership(p);
+  if (!a || !l || !isReassigning(m, p)) return;
+  const target = a.replicas.filter((r) => !a.removingReplicas.includes(r));
+  if (target.every((r) => l.state.isr.includes(r))) onPartitionReassignment(m, p);
+}
 
 /**
  * Removed replicas: Offline (leaves the ISR), then StopReplica(delete) without waiting for the answer. A leader
