@@ -168,12 +168,14 @@ test('a busy rf=3 topic gets a replica on a fourth broker and loses its leader o
   const acked = new Map<number, string[]>([[0, []], [1, []]]);
   let stop = false;
   let failures = 0;
+  // Ten numbered records per send, the partitions taking turns; a send is acknowledged (or not) as a whole.
   const producing = (async () => {
-    for (let i = 0; !stop; i++) {
-      const partition = i % 2;
+    for (let i = 0; !stop; i += 10) {
+      const partition = (i / 10) % 2;
+      const values = Array.from({ length: 10 }, (_, j) => `n-${i + j}`);
       try {
-        await producer.send({ topic, acks: -1, messages: [{ value: `n-${i}`, partition }] });
-        acked.get(partition)!.push(`n-${i}`);
+        await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, partition })) });
+        acked.get(partition)!.push(...values);
       } catch {
         failures++;
       }
@@ -182,7 +184,7 @@ test('a busy rf=3 topic gets a replica on a fourth broker and loses its leader o
   const consumer = startConsumer(topic);
   const ackedCount = () => acked.get(0)!.length + acked.get(1)!.length;
   try {
-    await waitFor('records flowing', () => ackedCount() >= 100, 60_000);
+    await waitFor('records flowing', () => ackedCount() >= 300, 120_000);
     const target = [
       { topic, partition: 0, replicas: [1, 2, 4] },
       { topic, partition: 1, replicas: [3, 1, 4] },
@@ -233,7 +235,7 @@ test('a busy rf=3 topic gets a replica on a fourth broker and loses its leader o
     assert.deepEqual([...assignment].map(([p, a]) => [p, a.replicas, a.addingReplicas, a.removingReplicas]), [[0, [1, 2, 4], [], []], [1, [3, 1, 4], [], []]]);
 
     const before = ackedCount();
-    await waitFor('more records after the move', () => ackedCount() >= before + 100, 60_000);
+    await waitFor('more records after the move', () => ackedCount() >= before + 300, 120_000);
   } finally {
     stop = true;
     await producing;
