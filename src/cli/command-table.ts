@@ -41,6 +41,14 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');
     return (argv) => runKafkaConfigs(argv);
   },
+  'kafka-reassign-partitions': async () => {
+    const { runReassignPartitions } = await import('../kafka/tools/reassign/reassign-main.js');
+    return (argv) => runReassignPartitions(argv);
+  },
+  'kafka-leader-election': async () => {
+    const { runLeaderElection } = await import('../kafka/tools/leader-election/leader-election-main.js');
+    return (argv) => runLeaderElection(argv);
+  },
   'console-consumer': async () => consoleConsumerMain(),
   'kafka-console-consumer': async () => consoleConsumerMain(),
   'kafka-consumer-groups': async () => {

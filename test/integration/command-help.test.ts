@@ -20,6 +20,8 @@ const KAFKA_HELP: Readonly<Record<string, string>> = {
   'kafka-console-producer': 'This tool helps to read data from standard input and publish it to Kafka.',
   'kafka-consumer-groups': 'This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.',
   'kafka-consumer-perf-test': 'This tool helps in performance test for the full zookeeper consumer',
+  'kafka-reassign-partitions': 'This tool helps to move topic partitions between replicas.',
+  'kafka-leader-election': 'This tool attempts to elect a new leader for a set of topic partitions.',
   'kafka-producer-perf-test': 'usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS',
   'producer-perf-test': 'usage: producer-performance [-h] --topic TOPIC --num-records NUM-RECORDS',
 };

@@ -11,11 +11,16 @@ import { startAdminBroker, type AdminBroker } from '../support/admin-broker.js';
 let b: AdminBroker;
 let active = true;
 const elections: unknown[] = [];
+const uncleanElections: unknown[] = [];
 const reassignments: PartitionReassignmentRequest[][] = [];
 const controller: ControllerRequests = {
   async electPreferredLeaders(partitions) {
     elections.push(partitions);
     return { api: 'ElectLeaders', errorCode: 0, replicaElectionResults: [{ topic: 'moving', partitionResult: [{ partitionId: 0, errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: 'Leader election not needed for topic partition.' }] }] };
+  },
+  async electUncleanLeaders(partitions) {
+    uncleanElections.push(partitions);
+    return { api: 'ElectLeaders', errorCode: 0, replicaElectionResults: [{ topic: 'moving', partitionResult: [{ partitionId: 0, errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: 'no live replica' }] }] };
   },
   async alterPartitionReassignments(r) {
     reassignments.push([...r]);
@@ -43,12 +48,18 @@ test('ListPartitionReassignments lists partitions with adding or removing replic
   await b.zk.setData('/brokers/topics/moving', encodeTopicAssignment(id, new Map([[0, replicaAssignment([1])], [1, replicaAssignment([1])]])));
 });
 
-test('ElectLeaders and AlterPartitionReassignments go to the controller; unclean elections are refused', async () => {
+test('ElectLeaders (preferred and unclean) and AlterPartitionReassignments go to the controller; other election types are refused', async () => {
   const elected = await b.call(ApiKey.ElectLeaders, 1, { electionType: 0, topicPartitions: [{ topic: 'moving', partitions: [0] }], timeoutMs: 1000 });
   assert.deepEqual(elections, [[{ topic: 'moving', partition: 0 }]]);
   assert.deepEqual(elected.replicaElectionResults, [{ topic: 'moving', partitionResult: [{ partitionId: 0, errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: 'Leader election not needed for topic partition.' }] }]);
   const unclean = await b.call(ApiKey.ElectLeaders, 1, { electionType: 1, topicPartitions: [{ topic: 'moving', partitions: [0] }], timeoutMs: 1000 });
-  assert.equal(unclean.replicaElectionResults[0]!.partitionResult[0]!.errorCode, ErrorCode.INVALID_REQUEST);
+  assert.deepEqual(uncleanElections, [[{ topic: 'moving', partition: 0 }]]);
+  assert.equal(unclean.replicaElectionResults[0]!.partitionResult[0]!.errorCode, ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE);
+  const unknownType = await b.call(ApiKey.ElectLeaders, 1, { electionType: 2, topicPartitions: [{ topic: 'moving', partitions: [0] }], timeoutMs: 1000 });
+  assert.equal(unknownType.replicaElectionResults[0]!.partitionResult[0]!.errorCode, ErrorCode.INVALID_REQUEST);
+  // Asked for every partition, those that needed no election are left out of the answer.
+  const all = await b.call(ApiKey.ElectLeaders, 1, { electionType: 0, topicPartitions: null, timeoutMs: 1000 });
+  assert.deepEqual(all.replicaElectionResults, []);
   const altered = await b.call(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 1000, topics: [{ name: 'moving', partitions: [{ partitionIndex: 0, replicas: [1] }, { partitionIndex: 1, replicas: null }] }] });
   assert.deepEqual(reassignments, [[{ topic: 'moving', partition: 0, replicas: [1] }, { topic: 'moving', partition: 1, replicas: null }]]);
   assert.equal(altered.errorCode, 0);

@@ -50,6 +50,8 @@ export class ZkModel {
   readonly partitionStates = new Map<string, ModelPartitionState>();
   readonly topics = new Map<string, TopicSnapshot>();
   readonly deleteMarkers = new Set<string>();
+  /** /admin/reassign_partitions: null while absent. */
+  reassignPartitions: { topic: string; partition: number; replicas: number[] }[] | null = null;
   readonly violations: string[] = [];
 
   /** Applies the writes in order; false when a fence failed (the rest of the batch is not applied). */
@@ -96,6 +98,9 @@ export class ZkModel {
         return;
       case 'deleteIsrChangeNotifications':
       case 'deletePreferredReplicaElection':
+        return;
+      case 'setReassignPartitions':
+        this.reassignPartitions = w.partitions.length === 0 ? null : w.partitions.map((p) => ({ ...p, replicas: [...p.replicas] }));
         return;
     }
   }

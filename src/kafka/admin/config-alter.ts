@@ -39,9 +39,15 @@ function brokerEntity(ctx: AdminContext, resourceName: string): string {
 /** A ConfigException whose text is not of the `Invalid value` form. */
 class ConfigTextError extends Error {}
 
+/** DynamicConfig.Broker's own keys (replication quotas), beside DynamicBrokerConfig's: non-negative LONGs. */
+const REPLICATION_THROTTLE_KEYS: ReadonlySet<string> = new Set(['leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second']);
+
 /** DynamicBrokerConfig.validateConfigs: dynamically updatable keys with values of their type. */
 function validateBrokerConfigs(configs: Readonly<Record<string, string>>): void {
-  const nonDynamic = Object.keys(configs).filter((k) => !DYNAMIC_BROKER_KEYS.has(k));
+  for (const k of Object.keys(configs).filter((k) => REPLICATION_THROTTLE_KEYS.has(k))) {
+    if (!/^\d+$/.test(configs[k]!.trim())) throw new ConfigTextError(`Invalid value ${configs[k]} for configuration ${k}: Not a number of type LONG`);
+  }
+  const nonDynamic = Object.keys(configs).filter((k) => !DYNAMIC_BROKER_KEYS.has(k) && !REPLICATION_THROTTLE_KEYS.has(k));
   if (nonDynamic.length > 0) throw new ConfigTextError(`Cannot update these configs dynamically: Set(${nonDynamic.join(', ')})`);
   for (const [k, v] of Object.entries(configs)) {
     const d = brokerKeyDef(k);

@@ -13,5 +13,7 @@ export interface PartitionReassignmentRequest {
 export interface ControllerRequests {
   /** Preferred leader election for the partitions (null: every partition), answered per partition. */
   electPreferredLeaders(partitions: readonly { topic: string; partition: number }[] | null): Promise<ElectLeadersResponse>;
+  /** Unclean leader election for the partitions (null: every partition) that have no live leader. */
+  electUncleanLeaders(partitions: readonly { topic: string; partition: number }[] | null): Promise<ElectLeadersResponse>;
   alterPartitionReassignments(reassignments: readonly PartitionReassignmentRequest[]): Promise<AlterPartitionReassignmentsResponse>;
 }

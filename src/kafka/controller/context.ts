@@ -40,11 +40,13 @@ export class ControllerContext {
   readonly replicaStates = new Map<string, Map<number, ReplicaStateName>>();
   readonly topicsToBeDeleted = new Set<string>();
   readonly topicsIneligibleForDeletion = new Set<string>();
+  /** Partitions of the active /admin/reassign_partitions request (partition key → target replicas). */
+  readonly zkReassignments = new Map<string, { topic: string; partition: number; replicas: number[] }>();
 
   clear(): void {
     this.epoch = 0;
     this.epochZkVersion = 0;
-    for (const m of [this.liveBrokers, this.topicIds, this.assignments, this.leadership, this.partitionStates, this.replicaStates]) m.clear();
+    for (const m of [this.liveBrokers, this.topicIds, this.assignments, this.leadership, this.partitionStates, this.replicaStates, this.zkReassignments]) m.clear();
     for (const s of [this.shuttingDownBrokerIds, this.topicsToBeDeleted, this.topicsIneligibleForDeletion]) s.clear();
   }
 

@@ -19,8 +19,8 @@ import { RequestBatch } from './request-batch.js';
 import { TopicDeletionManager } from './topic-deletion.js';
 import { randomUuidBase64 } from '../zk/uuid.js';
 import { Errors } from './error-codes.js';
-import { handleReassignments, isReassigning, onPartitionReassignment } from './reassignment.js';
-import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, imbalancedPartitions } from './request-handlers.js';
+import { handleReassignments, handleZkReassignment, isReassigning, maybeCompleteReassignment, onPartitionReassignment } from './reassignment.js';
+import { handleAlterIsr, handleControlledShutdown, handlePreferredElection, handleUncleanElection, imbalancedPartitions } from './request-handlers.js';
 
 
 export interface ControllerConfig {
@@ -138,17 +138,21 @@ export class KafkaController {
           changed.push({ topic: s.topic, partition: s.partition });
         }
         m.env.batch.addUpdateMetadata(this.ctx.liveOrShuttingDownBrokerIds(), changed);
-        for (const p of changed) onPartitionReassignment(m, p);
+        for (const p of changed) maybeCompleteReassignment(m, p);
         if (event.sequenceNumbers.length > 0) m.env.zkWrite({ kind: 'deleteIsrChangeNotifications', sequenceNumbers: [...event.sequenceNumbers] });
         return;
       }
       case 'AlterIsr': {
         this.reply(m, event.requestId, handleAlterIsr(m.env, event));
-        for (const t of event.topics) for (const p of t.partitions) onPartitionReassignment(m, { topic: t.name, partition: p.partitionIndex });
+        for (const t of event.topics) for (const p of t.partitions) maybeCompleteReassignment(m, { topic: t.name, partition: p.partitionIndex });
         return;
       }
       case 'PartitionReassignment':
         return this.reply(m, event.requestId, handleReassignments(m, event.reassignments));
+      case 'ZkPartitionReassignment':
+        return handleZkReassignment(m, event.reassignments);
+      case 'UncleanReplicaElection':
+        return this.reply(m, event.requestId, handleUncleanElection(m, event.partitions));
       case 'ControlledShutdown':
         return this.reply(m, event.requestId, handleControlledShutdown(m, event));
       case 'PreferredReplicaElection': {
@@ -357,6 +361,8 @@ function notControllerReply(event: ControllerEvent): Effect | null {
       return { type: 'reply', requestId: event.requestId, reply: { api: 'ControlledShutdown', errorCode: err, remainingPartitions: [] } };
     case 'PreferredReplicaElection':
       return event.requestId === undefined ? null : { type: 'reply', requestId: event.requestId, reply: { api: 'ElectLeaders', errorCode: err, replicaElectionResults: [] } };
+    case 'UncleanReplicaElection':
+      return { type: 'reply', requestId: event.requestId, reply: { api: 'ElectLeaders', errorCode: err, replicaElectionResults: [] } };
     default:
       return null;
   }

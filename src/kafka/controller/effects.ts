@@ -28,7 +28,9 @@ export type ZkWrite =
   /** Delete processed `/isr_change_notification/isr_change_<seq>` children. */
   | { kind: 'deleteIsrChangeNotifications'; sequenceNumbers: string[] }
   /** Delete `/admin/preferred_replica_election` after acting on it. */
-  | { kind: 'deletePreferredReplicaElection' };
+  | { kind: 'deletePreferredReplicaElection' }
+  /** Rewrite `/admin/reassign_partitions` with the partitions still to be moved; delete it when there are none. */
+  | { kind: 'setReassignPartitions'; partitions: { topic: string; partition: number; replicas: number[] }[] };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Controller → broker requests, with the fields (camelCase) of the Kafka request schemas. The broker adapter

@@ -67,12 +67,16 @@ export type ControllerEvent =
    * /admin/preferred_replica_election (source 'zk', znode deleted afterwards).
    */
   | { type: 'PreferredReplicaElection'; source: 'api' | 'zk'; requestId?: number; partitions: readonly TopicPartition[] }
+  /** ElectLeaders with election type UNCLEAN: partitions without a live leader get the first live replica. */
+  | { type: 'UncleanReplicaElection'; requestId: number; partitions: readonly TopicPartition[] }
   /** AlterPartitionReassignments (API 45): target replicas per partition, null to cancel. */
   | {
       type: 'PartitionReassignment';
       requestId: number;
       reassignments: readonly { topic: string; partition: number; replicas: readonly number[] | null }[];
     }
+  /** /admin/reassign_partitions was created (or found at failover): its target replicas per partition. */
+  | { type: 'ZkPartitionReassignment'; reassignments: readonly (TopicPartition & { replicas: readonly number[] })[] }
   /** unclean.leader.election.enable was switched on (for one topic or the broker default): retry offline partitions. */
   | { type: 'UncleanLeaderElectionEnable'; topic: string | null }
   /** The periodic leader-imbalance check (leader.imbalance.check.interval.seconds); the adapter owns the timer. */

@@ -3,7 +3,9 @@
 // AR = TRS − ORS adding and RR = ORS − TRS removing, written to /brokers/topics/<t>. Until TRS ⊆ ISR the leader
 // epoch is bumped and the new replicas start; once it is, RS := TRS, leadership moves if needed, RR are stopped and
 // deleted, and the topic znode is rewritten without AR/RR. Completion is checked whenever the ISR changes.
-import type { PartitionRef } from './context.js';
+// Reassignments asked for through /admin/reassign_partitions run the same way; each partition leaves that znode when
+// it completes or fails (the znode goes when it is empty), and a later API request for a partition takes it over.
+import { partitionKey, type PartitionRef } from './context.js';
 import type { Machines } from './controller.js';
 import type { AlterPartitionReassignmentsResponse } from './effects.js';
 import { Errors } from './error-codes.js';
@@ -14,6 +16,37 @@ const originalReplicas = (replicas: number[], adding: number[]): number[] => rep
 
 /** Validates and starts (or, with null, cancels) reassignments; answers per partition. */
 export function handleReassignments(
+  m: Machines,
+  requests: readonly { topic: string; partition: number; replicas: readonly number[] | null }[],
+): AlterPartitionReassignmentsResponse {
+  // The latest request wins: partitions the API now moves leave the znode request.
+  removeFromZkReassignment(m, (key) => requests.some((r) => partitionKey(r.topic, r.partition) === key));
+  return startReassignments(m, requests);
+}
+
+/** The partitions of /admin/reassign_partitions: started as the API would; those refused leave the znode. */
+export function handleZkReassignment(m: Machines, requests: readonly { topic: string; partition: number; replicas: readonly number[] }[]): void {
+  const { ctx } = m.env;
+  ctx.zkReassignments.clear();
+  for (const r of requests) ctx.zkReassignments.set(partitionKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, replicas: [...r.replicas] });
+  const reply = startReassignments(m, requests);
+  const failed = new Set(reply.responses.flatMap((t) => t.partitions.filter((p) => p.errorCode !== Errors.NONE).map((p) => partitionKey(t.name, p.partitionIndex))));
+  for (const t of reply.responses) {
+    for (const p of t.partitions) if (p.errorCode !== Errors.NONE) m.env.log('warn', `Failed reassignment through zk of ${t.name}-${p.partitionIndex}: ${p.errorMessage ?? p.errorCode}`);
+  }
+  removeFromZkReassignment(m, (key) => failed.has(key));
+}
+
+/** Drops matching partitions from the znode request, rewriting (or deleting) /admin/reassign_partitions if any went. */
+function removeFromZkReassignment(m: Machines, matches: (key: string) => boolean): void {
+  const { ctx } = m.env;
+  const gone = [...ctx.zkReassignments.keys()].filter(matches);
+  if (gone.length === 0) return;
+  for (const key of gone) ctx.zkReassignments.delete(key);
+  m.env.zkWrite({ kind: 'setReassignPartitions', partitions: [...ctx.zkReassignments.values()].map((r) => ({ ...r, replicas: [...r.replicas] })) });
+}
+
+function startReassignments(
   m: Machines,
   requests: readonly { topic: string; partition: number; replicas: readonly number[] | null }[],
 ): AlterPartitionReassignmentsResponse {
@@ -78,20 +111,22 @@ function startReassignment(m: Machines, p: PartitionRef, target: number[]): void
   a.removingReplicas = ors.filter((r) => !target.includes(r));
   m.env.writeTopicAssignment(p.topic);
   stopAndDelete(m, p, leftovers);
-  onPartitionReassignment(m, p);
+  // A target equal to the current replica set (perhaps in another order) completes at once.
+  onPartitionReassignment(m, p, true);
 }
 
 /** Moves one reassignment forward: step 2 while the targets are not all in the ISR, step 3 once they are. */
-export function onPartitionReassignment(m: Machines, p: PartitionRef): void {
+export function onPartitionReassignment(m: Machines, p: PartitionRef, justStarted = false): void {
   const { ctx, batch } = m.env;
   const a = ctx.assignment(p.topic, p.partition);
   const l = ctx.getLeadership(p);
-  if (!a || !l || !isReassigning(m, p)) return;
+  if (!a || !l || !(justStarted || isReassigning(m, p))) return;
   const target = a.replicas.filter((r) => !a.removingReplicas.includes(r));
   const adding = a.addingReplicas.map((broker) => ({ ...p, broker }));
   if (!target.every((r) => l.state.isr.includes(r))) {
+    // Every replica, old and new, learns the new replica set under a new leader epoch; the new ones start.
     m.env.updateLeadership(p, { ...l.state, leaderEpoch: l.state.leaderEpoch + 1, controllerEpoch: ctx.epoch });
-    batch.addLeaderAndIsr(a.replicas.filter((r) => !a.addingReplicas.includes(r)), p, false);
+    batch.addLeaderAndIsr(a.replicas, p, false);
     m.replicas.handleStateChanges(adding.filter((r) => ctx.replicaState(r) === 'NonExistentReplica'), 'NewReplica');
     return;
   }
@@ -108,7 +143,22 @@ export function onPartitionReassignment(m: Machines, p: PartitionRef): void {
   }
   stopAndDelete(m, p, removing);
   m.env.writeTopicAssignment(p.topic);
+  removeFromZkReassignment(m, (key) => key === partitionKey(p.topic, p.partition) && sameList(ctx.zkReassignments.get(key)!.replicas, target));
   batch.addUpdateMetadata(ctx.liveOrShuttingDownBrokerIds(), [p]);
+}
+
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * After an ISR change (KafkaController.maybeCompleteReassignment): a reassignment moves on only once every target
+ * replica is in the ISR; until then nothing is sent (a new leader epoch would fence the fetching new replicas).
+ */
+export function maybeCompleteReassignment(m: Machines, p: PartitionRef): void {
+  const a = m.env.ctx.assignment(p.topic, p.partition);
+  const l = m.env.ctx.getLeadership(p);
+  if (!a || !l || !isReassigning(m, p)) return;
+  const target = a.replicas.filter((r) => !a.removingReplicas.includes(r));
+  if (target.every((r) => l.state.isr.includes(r))) onPartitionReassignment(m, p);
 }
 
 /**

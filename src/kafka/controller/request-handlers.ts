@@ -1,6 +1,6 @@
 // Requests brokers send to the controller: AlterIsr (API 56), ControlledShutdown (API 7) and preferred leader
 // elections (ElectLeaders / the admin znode), plus the auto-rebalance imbalance check.
-import type { TopicPartition } from '../zk/zk-data.js';
+import { NO_LEADER, type TopicPartition } from '../zk/zk-data.js';
 import type { ControllerContext, PartitionRef } from './context.js';
 import type { Machines } from './controller.js';
 import type { AlterIsrPartitionResult, AlterIsrResponse, ControlledShutdownResponse, ElectLeadersResponse } from './effects.js';
@@ -79,6 +79,19 @@ export function handleControlledShutdown(m: Machines, event: ControlledShutdownE
 
 /** Preferred election: ELECTION_NOT_NEEDED when the preferred replica already leads. */
 export function handlePreferredElection(m: Machines, partitions: readonly TopicPartition[]): ElectLeadersResponse {
+  return electLeaders(m, partitions, 'preferred');
+}
+
+/**
+ * Unclean election (ElectLeaders type 1): only partitions whose leader is gone (−1 or not live) are elected, by the
+ * offline strategy with unclean election allowed; the others are ELECTION_NOT_NEEDED.
+ */
+export function handleUncleanElection(m: Machines, partitions: readonly TopicPartition[]): ElectLeadersResponse {
+  return electLeaders(m, partitions, 'unclean');
+}
+
+/** KafkaController.processReplicaLeaderElection for the admin API and the znode. */
+function electLeaders(m: Machines, partitions: readonly TopicPartition[], type: 'preferred' | 'unclean'): ElectLeadersResponse {
   const { ctx } = m.env;
   const results = new Map<string, { partitionId: number; errorCode: number; errorMessage: string | null }[]>();
   const add = (p: TopicPartition, errorCode: number, errorMessage: string | null) => {
@@ -89,18 +102,25 @@ export function handlePreferredElection(m: Machines, partitions: readonly TopicP
   const toElect: PartitionRef[] = [];
   for (const p of partitions) {
     const l = ctx.getLeadership(p);
-    if (!ctx.assignment(p.topic, p.partition) || ctx.isTopicQueuedForDeletion(p.topic) || !l) {
+    if (!ctx.assignment(p.topic, p.partition) || !l) {
       add(p, Errors.UNKNOWN_TOPIC_OR_PARTITION, `The partition does not exist.`);
-    } else if (ctx.replicas(p)[0] === l.state.leader) {
+    } else if (ctx.isTopicQueuedForDeletion(p.topic)) {
+      add(p, Errors.INVALID_TOPIC_EXCEPTION, 'The topic is being deleted');
+    } else if (type === 'preferred' ? ctx.replicas(p)[0] === l.state.leader : l.state.leader !== NO_LEADER && ctx.isLive(l.state.leader)) {
       add(p, Errors.ELECTION_NOT_NEEDED, null);
     } else {
       toElect.push(p);
     }
   }
-  const outcome = m.partitions.handleStateChanges(toElect, 'OnlinePartition', { kind: 'preferred' });
+  const outcome = m.partitions.handleStateChanges(toElect, 'OnlinePartition', type === 'preferred' ? { kind: 'preferred' } : { kind: 'offline', allowUnclean: true });
   for (const p of outcome.elected) add(p, Errors.NONE, null);
   for (const f of outcome.failed) {
-    add(f.partition, Errors.PREFERRED_LEADER_NOT_AVAILABLE, `Failed to elect leader for partition ${f.partition.topic}-${f.partition.partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy`);
+    const { topic, partition } = f.partition;
+    if (type === 'preferred') {
+      add(f.partition, Errors.PREFERRED_LEADER_NOT_AVAILABLE, `Failed to elect leader for partition ${topic}-${partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy`);
+    } else {
+      add(f.partition, Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, `Failed to elect leader for partition ${topic}-${partition} under strategy OfflinePartitionLeaderElectionStrategy(true)`);
+    }
   }
   return {
     api: 'ElectLeaders',

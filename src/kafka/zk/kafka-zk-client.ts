@@ -28,6 +28,7 @@ import {
   decodeControllerEpoch,
   decodePartitionState,
   decodePreferredReplicaElection,
+  encodeReassignPartitions,
   decodeTopicAssignment,
   encodeBrokerRegistration,
   encodeClusterId,
@@ -431,6 +432,10 @@ export class KafkaZkClient {
         return;
       case 'deletePreferredReplicaElection':
         await this.fencedMulti(controllerEpochZkVersion, [Op.delete(ZkPaths.preferredReplicaElection)]).catch(ignore(NoNodeError));
+        return;
+      case 'setReassignPartitions':
+        if (write.partitions.length === 0) await this.fencedMulti(controllerEpochZkVersion, [Op.delete(ZkPaths.reassignPartitions)]).catch(ignore(NoNodeError));
+        else await this.fencedMulti(controllerEpochZkVersion, [Op.setData(ZkPaths.reassignPartitions, encodeReassignPartitions(write.partitions))]).catch(ignore(NoNodeError));
         return;
     }
   }

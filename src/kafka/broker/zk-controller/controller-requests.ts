@@ -6,10 +6,13 @@ import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ControllerApi } from './controller-service.js';
 
 export function controllerRequests(controller: ControllerApi, metadata: BrokerMetadata): ControllerRequests {
+  const everyPartition = () => [...metadata.allTopics()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
   return {
     async electPreferredLeaders(partitions) {
-      const all = partitions ?? [...metadata.allTopics()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-      return (await controller.request({ type: 'PreferredReplicaElection', source: 'api', partitions: all })) as ElectLeadersResponse;
+      return (await controller.request({ type: 'PreferredReplicaElection', source: 'api', partitions: partitions ?? everyPartition() })) as ElectLeadersResponse;
+    },
+    async electUncleanLeaders(partitions) {
+      return (await controller.request({ type: 'UncleanReplicaElection', partitions: partitions ?? everyPartition() })) as ElectLeadersResponse;
     },
     async alterPartitionReassignments(reassignments) {
       return (await controller.request({ type: 'PartitionReassignment', reassignments })) as AlterPartitionReassignmentsResponse;

@@ -25,7 +25,8 @@ export type ControllerRequestEvent =
   | EventOf<'AlterIsr'>
   | EventOf<'ControlledShutdown'>
   | EventOf<'PartitionReassignment'>
-  | (EventOf<'PreferredReplicaElection'> & { source: 'api' });
+  | (EventOf<'PreferredReplicaElection'> & { source: 'api' })
+  | EventOf<'UncleanReplicaElection'>;
 
 /** What the broker's API handlers use of the controller. */
 export interface ControllerApi {
@@ -352,6 +353,7 @@ export function notControllerReply(event: ControllerRequestEvent): Reply {
     case 'PartitionReassignment':
       return { api: 'AlterPartitionReassignments', errorCode, errorMessage: null, responses: [] };
     case 'PreferredReplicaElection':
+    case 'UncleanReplicaElection':
       return { api: 'ElectLeaders', errorCode, replicaElectionResults: [] };
   }
 }

@@ -1,6 +1,7 @@
 // The watches of an active controller (events.ts): /brokers/ids children (BrokerChange), /brokers/topics children
 // (TopicChange) and each topic's data (PartitionModifications), /admin/delete_topics children (TopicDeletion),
-// /isr_change_notification children (IsrChangeNotification) and /admin/preferred_replica_election. A firing only
+// /isr_change_notification children (IsrChangeNotification), /admin/preferred_replica_election and
+// /admin/reassign_partitions. A firing only
 // queues a read: the ZooKeeper data an event carries is read when the event's turn in the queue comes.
 import type { KafkaController } from '../../controller/controller.js';
 import type { ControllerEvent } from '../../controller/events.js';
@@ -10,6 +11,7 @@ import {
   ZkPaths,
   decodeIsrChangeNotification,
   decodePreferredReplicaElection,
+  decodeReassignPartitions,
   sequenceNumberOf,
   type PartitionState,
 } from '../../zk/zk-data.js';
@@ -45,6 +47,30 @@ export class ControllerWatches {
         },
         this.onError,
       ),
+      this.watchReassignPartitions(),
+    );
+  }
+
+  /** Kafka reacts to the creation of /admin/reassign_partitions only (and to its presence at failover). */
+  private watchReassignPartitions(): StopWatch {
+    let present = false;
+    return watchData(
+      this.kafkaZk,
+      ZkPaths.reassignPartitions,
+      (data) => {
+        const created = data !== null && !present;
+        present = data !== null;
+        if (!created) return;
+        this.enqueue(async () => {
+          try {
+            return { type: 'ZkPartitionReassignment', reassignments: decodeReassignPartitions(data) };
+          } catch (err) {
+            this.onError(err);
+            return null;
+          }
+        });
+      },
+      this.onError,
     );
   }
 

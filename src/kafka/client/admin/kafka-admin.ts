@@ -163,6 +163,45 @@ export class KafkaAdmin extends AdminGroups {
     return out;
   }
 
+  /**
+   * Starts (replicas given) or cancels (null) reassignments at the controller (AlterPartitionReassignments); the
+   * answer is each partition's error, null for success, by `topic-partition`.
+   */
+  async alterPartitionReassignments(list: readonly { topic: string; partition: number; replicas: readonly number[] | null }[]): Promise<Map<string, Error | null>> {
+    const byTopic = new Map<string, { partitionIndex: number; replicas: number[] | null }[]>();
+    for (const p of list) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partitionIndex: p.partition, replicas: p.replicas === null ? null : [...p.replicas] }]);
+    const r = await this.cluster.request({ kind: 'controller' }, ApiKey.AlterPartitionReassignments, {
+      timeoutMs: this.operationTimeoutMs,
+      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    });
+    throwIfError(r.errorCode, r.errorMessage, 'AlterPartitionReassignments');
+    const out = new Map<string, Error | null>();
+    for (const t of r.responses) {
+      for (const p of t.partitions) out.set(`${t.name}-${p.partitionIndex}`, p.errorCode === 0 ? null : kafkaError(p.errorCode, p.errorMessage));
+    }
+    return out;
+  }
+
+  /**
+   * ElectLeaders at the controller: 'preferred' or 'unclean', for the partitions given or (null) every partition.
+   * The answer is each partition's error, null when a leader was elected, by `topic-partition` in answer order.
+   */
+  async electLeaders(electionType: 'preferred' | 'unclean', partitions: readonly { topic: string; partition: number }[] | null): Promise<Map<string, Error | null>> {
+    let topicPartitions: { topic: string; partitions: number[] }[] | null = null;
+    if (partitions !== null) {
+      const byTopic = new Map<string, number[]>();
+      for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+      topicPartitions = [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
+    }
+    const r = await this.cluster.request({ kind: 'controller' }, ApiKey.ElectLeaders, { electionType: electionType === 'preferred' ? 0 : 1, topicPartitions, timeoutMs: this.operationTimeoutMs });
+    throwIfError(r.errorCode ?? 0, null, 'ElectLeaders');
+    const out = new Map<string, Error | null>();
+    for (const t of r.replicaElectionResults) {
+      for (const p of t.partitionResult) out.set(`${t.topic}-${p.partitionId}`, p.errorCode === 0 ? null : kafkaError(p.errorCode, p.errorMessage));
+    }
+    return out;
+  }
+
   /** Broker resources go to that broker, others to any broker. */
   private configTarget(r: ConfigResource): { kind: 'node'; nodeId: number } | { kind: 'any' } {
     const id = Number(r.name);

@@ -247,3 +247,64 @@ test('reassignment: RS/AR/RR written, new replica started, completion moves lead
   const cancel = controller.handle({ type: 'PartitionReassignment', requestId: 4, reassignments: [{ topic: 't', partition: 0, replicas: null }] });
   assert.equal((cancel.at(-1) as { reply: { responses: { partitions: { errorCode: number }[] }[] } }).reply.responses[0]!.partitions[0]!.errorCode, Errors.NO_REASSIGNMENT_IN_PROGRESS);
 });
+
+test('reassignment adding two replicas: one joining the ISR changes nothing; both in it complete the move', () => {
+  const { controller, zk, run } = setup();
+  run(controller.handle({ type: 'BrokerChange', brokers: [1, 2, 3, 4].map((id) => broker(id, BigInt(100 + id))) }));
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[1, 2]])] }));
+  const started = run(controller.handle({ type: 'PartitionReassignment', requestId: 1, reassignments: [{ topic: 't', partition: 0, replicas: [3, 4] }] }));
+  const lai = requests<LeaderAndIsrRequest>(started, 'LeaderAndIsr');
+  assert.deepEqual(lai.map((r) => [r.brokerId, r.request.topicStates[0]!.partitionStates[0]!.leaderEpoch, r.request.topicStates[0]!.partitionStates[0]!.isNew]), [[1, 1, false], [2, 1, false], [3, 1, true], [4, 1, true]]);
+  // 4 catches up first: no new epoch (3, still fetching at epoch 1, would be fenced), no request.
+  const half = run(controller.handle({ type: 'AlterIsr', requestId: 2, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 1, newIsr: [1, 2, 4], currentIsrVersion: 1 }] }] }));
+  assert.deepEqual(requests(half, 'LeaderAndIsr'), []);
+  assert.equal(zk.partitionStates.get('t:0')?.state.leaderEpoch, 1);
+  const done = run(controller.handle({ type: 'AlterIsr', requestId: 3, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 1, newIsr: [1, 2, 4, 3], currentIsrVersion: 2 }] }] }));
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(0), { replicas: [3, 4], addingReplicas: [], removingReplicas: [] });
+  assert.equal(zk.partitionStates.get('t:0')?.state.leader, 3);
+  assert.deepEqual(requests<StopReplicaRequest>(done, 'StopReplica').map((s) => s.brokerId).sort(), [1, 2]);
+  assert.deepEqual(zk.violations, []);
+});
+
+test('/admin/reassign_partitions: refused partitions leave the znode at once, the others when done; the API takes a partition over', () => {
+  const { controller, zk, run } = setup();
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[1, 2], [2, 1], [1, 3]])] }));
+  zk.reassignPartitions = [{ topic: 't', partition: 0, replicas: [2, 3] }, { topic: 't', partition: 1, replicas: [9] }, { topic: 't', partition: 2, replicas: [3, 1] }];
+  run(controller.handle({ type: 'ZkPartitionReassignment', reassignments: zk.reassignPartitions }));
+  // t-1 names a broker that is not alive; t-2 only reorders its replicas and completes at once.
+  assert.deepEqual(zk.reassignPartitions, [{ topic: 't', partition: 0, replicas: [2, 3] }]);
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(2), { replicas: [3, 1], addingReplicas: [], removingReplicas: [] });
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(0), { replicas: [2, 3, 1], addingReplicas: [3], removingReplicas: [1] });
+  run(controller.handle({ type: 'AlterIsr', requestId: 1, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 1, newIsr: [1, 2, 3], currentIsrVersion: 1 }] }] }));
+  assert.equal(zk.reassignPartitions, null);
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(0), { replicas: [2, 3], addingReplicas: [], removingReplicas: [] });
+  // A znode request overtaken by the API: the partition leaves the znode when the API request arrives.
+  zk.reassignPartitions = [{ topic: 't', partition: 1, replicas: [1, 3] }];
+  run(controller.handle({ type: 'ZkPartitionReassignment', reassignments: zk.reassignPartitions }));
+  run(controller.handle({ type: 'PartitionReassignment', requestId: 2, reassignments: [{ topic: 't', partition: 1, replicas: null }] }));
+  assert.equal(zk.reassignPartitions, null);
+  // Cancelled: the replicas less those being added, in the reassignment's order (as Kafka's originReplicas).
+  assert.deepEqual(zk.topics.get('t')?.partitions.get(1), { replicas: [1, 2], addingReplicas: [], removingReplicas: [] });
+  assert.deepEqual(zk.violations, []);
+});
+
+test('unclean election: only leaderless partitions are elected, from any live replica; none live is ELIGIBLE_LEADERS_NOT_AVAILABLE', () => {
+  const { controller, zk, run } = setup();
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[2, 3], [3], [1, 2]])] }));
+  // 2 dies while 3 is out of the ISR of t-0: t-0 has no clean leader left, t-1 stays led by 3.
+  run(controller.handle({ type: 'AlterIsr', requestId: 1, brokerId: 2, brokerEpoch: 102n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr: [2], currentIsrVersion: 0 }] }] }));
+  run(controller.handle({ type: 'BrokerChange', brokers: [broker(1, 101n), broker(3, 103n)] }));
+  assert.equal(zk.partitionStates.get('t:0')?.state.leader, -1);
+  const effects = run(controller.handle({ type: 'UncleanReplicaElection', requestId: 2, partitions: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }, { topic: 't', partition: 2 }, { topic: 'x', partition: 0 }] }));
+  assert.deepEqual(effects.at(-1), { type: 'reply', requestId: 2, reply: { api: 'ElectLeaders', errorCode: 0, replicaElectionResults: [
+    { topic: 't', partitionResult: [{ partitionId: 0, errorCode: 0, errorMessage: null }, { partitionId: 1, errorCode: Errors.ELECTION_NOT_NEEDED, errorMessage: null }, { partitionId: 2, errorCode: Errors.ELECTION_NOT_NEEDED, errorMessage: null }] },
+    { topic: 'x', partitionResult: [{ partitionId: 0, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'The partition does not exist.' }] },
+  ] } });
+  assert.deepEqual(zk.partitionStates.get('t:0')?.state, { leader: 3, leaderEpoch: 2, isr: [3], controllerEpoch: 5 });
+  run(controller.handle({ type: 'BrokerChange', brokers: [broker(1, 101n)] }));
+  const none = run(controller.handle({ type: 'UncleanReplicaElection', requestId: 3, partitions: [{ topic: 't', partition: 1 }] }));
+  assert.deepEqual((none.at(-1) as { reply: { replicaElectionResults: unknown } }).reply.replicaElectionResults, [
+    { topic: 't', partitionResult: [{ partitionId: 1, errorCode: Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: 'Failed to elect leader for partition t-1 under strategy OfflinePartitionLeaderElectionStrategy(true)' }] },
+  ]);
+  assert.deepEqual(zk.violations, []);
+});
