@@ -393,7 +393,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   async readAsLeader(topic: string, partition: number, fetchOffset: bigint, maxBytes: number): Promise<LocalReadResult> {
     try {
       const p = this.leaderPartition(topic, partition);
-      const read = await p.read({ fetchOffset: Number(fetchOffset), maxBytes, minOneMessage: true, upTo: 'highWatermark' });
+      const read = await p.read({ fetchOffset: Number(fetchOffset), maxBytes, minOneMessage: true, upTo: 'logEnd' });
       return {
         errorCode: ErrorCode.NONE, records: read.records ?? Buffer.alloc(0), highWatermark: BigInt(read.highWatermark),
         logStartOffset: BigInt(read.logStartOffset), logEndOffset: BigInt(read.logEndOffset),
