@@ -159,7 +159,7 @@ export const KAFKA_KEYS: readonly KafkaKeyDef[] = [
   honoured('leader.imbalance.check.interval.seconds', 'LONG', 300n, 'How often the controller checks leader imbalance.'),
   honoured('unclean.leader.election.enable', 'BOOLEAN', false, 'Allow an out-of-ISR replica to become leader (topic: unclean.leader.election.enable).'),
   defaultOnly('security.inter.broker.protocol', 'STRING', 'PLAINTEXT', 'Only PLAINTEXT is supported between brokers.'),
-  ignored('inter.broker.protocol.version', 'STRING', '2.8-IV1', 'The broker always speaks 2.8-IV1 to its peers (topic ids, AlterIsr); set 2.8 when mixing with Apache brokers.', VERSION),
+  honoured('inter.broker.protocol.version', 'STRING', '2.8-IV1', 'Below 2.7-IV1 followers fetch with Fetch v11 and truncate through OffsetsForLeaderEpoch instead of diverging_epoch; otherwise the broker speaks 2.8-IV1 to its peers (topic ids, AlterIsr).', VERSION),
   honoured('inter.broker.listener.name', 'STRING', null, 'Listener other brokers connect to; unset = the listener named by security.inter.broker.protocol.'),
   defaultOnly('replica.selector.class', 'STRING', null, 'Fetching from followers (KIP-392 replica selectors) is not supported.'),
 

@@ -41,3 +41,10 @@ export function recordVersionOf(text: string): 0 | 1 | 2 | undefined {
 export function minVersionForRecordVersion(recordVersion: 0 | 1 | 2): string {
   return recordVersion === 0 ? '0.8.0' : recordVersion === 1 ? '0.10.0' : '0.11.0';
 }
+
+/** Whether `text` names `min` or a later version (false for an unknown one). */
+export function isKafkaVersionAtLeast(text: string, min: string): boolean {
+  const a = lookUp(text);
+  const b = lookUp(min);
+  return a !== undefined && b !== undefined && a.index >= b.index;
+}

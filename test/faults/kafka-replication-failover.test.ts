@@ -288,7 +288,7 @@ test('SIGKILL of the leader while kafkajs and kcat produce with acks=all: a new 
   assert.deepEqual((await consumeValues(topic)).sort(), read.sort(), 'the restarted broker changed nothing the others serve');
 });
 
-test('unclean election after the whole ISR died: a replica that missed records leads, and the old leader truncates them away through OffsetsForLeaderEpoch when it returns', async (t) => {
+test('unclean election after the whole ISR died: a replica that missed records leads, and the old leader truncates them away on the new leader\'s diverging_epoch when it returns', async (t) => {
   const topic = 'diverging';
   const [leader, first, second] = BROKER_IDS as [number, number, number];
   await waitFor('three brokers registered', async () => (await kafkaZk.getAllBrokers()).length === 3, 30_000);

@@ -86,7 +86,7 @@ export class LogBackedPartitions implements LocalPartitions {
     const log = hosted.log;
     const bounds = { highWatermark: BigInt(log.highWatermark), logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset) };
     try {
-      const read = await log.read(Number(fetchOffset), { maxBytes, maxOffset: log.highWatermark, minOneMessage: true });
+      const read = await log.read(Number(fetchOffset), { maxBytes, minOneMessage: true });
       return { errorCode: ErrorCode.NONE, records: read.slice ? readSlice(read.slice) : Buffer.alloc(0), ...bounds };
     } catch (err) {
       if (err instanceof OffsetOutOfRangeError) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: Buffer.alloc(0), ...bounds };

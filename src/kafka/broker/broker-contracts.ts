@@ -72,7 +72,10 @@ export interface LocalPartitions {
    * acknowledged for `requiredAcks` (-1: every in-sync replica has them).
    */
   appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number): Promise<LeaderAppendResult>;
-  /** Reads from the local leader up to the high watermark. */
+  /**
+   * Reads from the local leader up to its log end (Kafka's FetchLogEnd, as the group coordinator loads): a new leader's
+   * high watermark can trail records every in-sync replica already acknowledged.
+   */
   readAsLeader(topic: string, partition: number, fetchOffset: bigint, maxBytes: number): Promise<LocalReadResult>;
   /** Called after each leadership change of a local partition, in the order they happen. Returns an unsubscribe. */
   onLeadershipChange(listener: (change: LeadershipChange) => void): () => void;

@@ -6,6 +6,7 @@ import type { KafkaValue } from '../../config/kafka-key-types.js';
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import { canonicalLocalHostName } from '../../config/kafka-advertised-host.js';
 import { listenerToString, resolveAdvertisedHosts, type KafkaListener } from '../../config/kafka-listeners.js';
+import { isKafkaVersionAtLeast } from '../../config/kafka-versions.js';
 import type { Crc32cFn } from '../storage/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { writeMetaProperties } from '../storage/meta-properties.js';
@@ -369,6 +370,7 @@ export class KafkaServer {
       : new ReplicaManager({
           brokerId, dirs: storage.dirs, log, configFor: partitionConfig,
           highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
+          isBrokerAlive: (id) => metadataCache.isAlive(id),
           knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
           replication: {
             replicaLagTimeMaxMs: Number(config.replicaLagTimeMaxMs),
@@ -379,6 +381,7 @@ export class KafkaServer {
               maxPartitionBytes: config.replicaFetchMaxBytes,
               maxResponseBytes: config.replicaFetchResponseMaxBytes,
               backoffMs: config.replicaFetchBackoffMs,
+              truncateOnFetch: isKafkaVersionAtLeast(config.interBrokerProtocolVersion, '2.7-IV1'),
               connect: (leaderId) => {
                 const e = metadataCache.aliveEndpoint(leaderId, config.interBrokerListenerName);
                 return e ? new BrokerNetworkClient(e.host || 'localhost', e.port, `broker-${brokerId}-fetcher-${leaderId}`, config.replicaSocketTimeoutMs) : undefined;

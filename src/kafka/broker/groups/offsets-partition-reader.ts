@@ -1,5 +1,7 @@
-// Reads a __consumer_offsets partition from its log start to its high watermark in reads of at most
-// offsets.load.buffer.size bytes (grown when a single batch is larger, as Kafka grows its load buffer).
+// Reads a __consumer_offsets partition from its log start to its log end in reads of at most
+// offsets.load.buffer.size bytes (grown when a single batch is larger, as Kafka grows its load buffer). Kafka's loader
+// reads to the log end too: a broker that just became leader may still have a high watermark below commits that
+// every in-sync replica acknowledged, and loading only to it would lose them.
 import type { OffsetsLogRecord } from '../../coordinator/offsets-records.js';
 import { ErrorCode, errorInfo } from '../../protocol/index.js';
 import type { LocalPartitions } from '../broker-contracts.js';
@@ -34,7 +36,7 @@ export async function readOffsetsPartition(
       throw new OffsetsLoadError(`reading ${OFFSETS_TOPIC}-${partition} at offset ${offset} failed with ${errorInfo(read.errorCode).name}`);
     }
     started = true;
-    if (offset >= read.highWatermark) break;
+    if (offset >= read.logEndOffset) break;
     const decoded = await decodeOffsetsBatches(read.records, offset);
     records.push(...decoded.records);
     if (decoded.nextOffset === offset) {

@@ -5,7 +5,8 @@
 // batches; zstd data goes only to v10+ (older versions get UNSUPPORTED_COMPRESSION_TYPE for that partition). v3 adds
 // the response byte limit, v4 the isolation level (no transactions here: the last stable offset is the high
 // watermark, read_committed gets an empty aborted list), v5 the log start offset, v9 the current leader epoch
-// (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), v11 the preferred read replica (-1), v12 is flexible.
+// (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), v11 the preferred read replica (-1), v12 is flexible and takes the
+// follower's last fetched epoch, answering diverging_epoch when the follower's log parted from the leader's.
 // Fetch sessions (v7+) are declined: a full fetch is answered with session id 0, as Kafka does when its session
 // cache has no room, so clients keep sending full fetches; an incremental fetch gets FETCH_SESSION_ID_NOT_FOUND.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
@@ -64,6 +65,7 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
       logStartOffset: BigInt(r.logStartOffset),
       abortedTransactions: isolation === READ_COMMITTED && converted.errorCode === ErrorCode.NONE ? [] : null,
       preferredReadReplica: -1,
+      ...(r.divergingEpoch && version >= 12 ? { divergingEpoch: { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) } } : {}),
       // Kafka sends empty records, never null: librdkafka refuses a size of -1.
       records: converted.records ?? EMPTY,
     };
@@ -84,6 +86,8 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
         names[i] === undefined ? [] : t.partitions.map((p) => ({
           topic: names[i]!, partition: p.partition, fetchOffset: Number(p.fetchOffset), partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch,
+          lastFetchedEpoch: version >= 12 ? p.lastFetchedEpoch : undefined,
+          logStartOffset: p.logStartOffset === undefined ? undefined : Number(p.logStartOffset),
         })),
       );
       const results = await replicas.fetchMessages({

@@ -2,9 +2,12 @@
 // within the response's byte budget — the first batch of the first partition with data always whole — consumers up
 // to the high watermark, followers up to the log end (their fetch offset then advances the high watermark). When
 // less than min_bytes is there, the request waits up to max_wait_ms, re-checked whenever one of its partitions
-// takes an append or moves its high watermark, then reads again.
+// takes an append or moves its high watermark, then reads again. A follower's fetch naming the epoch of its last
+// batch (Fetch v12+) is first checked against the leader's epochs: a diverging one is answered at once, without
+// records (diverging-epoch.ts), and does not count as the follower's position.
 import { ErrorCode } from '../../protocol/index.js';
 import { tpKey } from '../../storage/topic-partition.js';
+import { divergingEpoch } from './diverging-epoch.js';
 import type { Partition } from './partition.js';
 import { errorCodeOf } from './replica-errors.js';
 import type { ReplicaManager } from './replica-manager.js';
@@ -16,6 +19,10 @@ export interface FetchPartitionRequest {
   partitionMaxBytes: number;
   /** -1 or absent: the client does not know (no fencing check). */
   currentLeaderEpoch?: number;
+  /** The epoch of the follower's last batch (Fetch v12+); -1 or absent: not checked. */
+  lastFetchedEpoch?: number;
+  /** A follower's log start offset (Fetch v5+); -1 or absent: unknown. */
+  logStartOffset?: number;
 }
 
 export interface FetchParams {
@@ -35,6 +42,8 @@ export interface FetchPartitionResult {
   lastStableOffset: number;
   logStartOffset: number;
   records: Buffer | null;
+  /** Set when the follower's last fetched epoch diverges from the leader's log: the leader's end of that epoch. */
+  divergingEpoch?: { epoch: number; endOffset: number };
 }
 
 interface Snapshot {
@@ -54,7 +63,7 @@ export class FetchPath {
     const first = await this.readFromLocalLog(params, maxBytes);
     if (fromFollower) this.updateFollowers(params, first);
     const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
-    const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE);
+    const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const snapshots = params.partitions.map((req) => this.snapshot(req));
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
@@ -98,9 +107,10 @@ export class FetchPath {
 
   private updateFollowers(params: FetchParams, results: FetchPartitionResult[]): void {
     params.partitions.forEach((req, i) => {
-      if (results[i]!.errorCode !== ErrorCode.NONE) return;
+      if (results[i]!.errorCode !== ErrorCode.NONE || results[i]!.divergingEpoch !== undefined) return;
       try {
-        this.rm.getPartition(req.topic, req.partition)?.updateFollowerFetchState(params.replicaId, req.fetchOffset);
+        this.rm.getPartition(req.topic, req.partition)?.updateFollowerFetchState(params.replicaId, req.fetchOffset, req.logStartOffset ?? -1);
+        this.rm.followerFetched(tpKey(req));
       } catch (err) {
         results[i]!.errorCode = errorCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
         results[i]!.records = null;
@@ -119,6 +129,16 @@ export class FetchPath {
       };
       try {
         const p = this.rm.leaderPartition(req.topic, req.partition, req.currentLeaderEpoch);
+        const log = p.log;
+        const diverging = divergingEpoch(req.lastFetchedEpoch ?? -1, req.fetchOffset, (epoch) => log.leaderEpochCache.endOffsetFor(epoch, log.logEndOffset), log.logStartOffset);
+        if (diverging !== null) {
+          result.highWatermark = p.highWatermark;
+          result.lastStableOffset = p.highWatermark;
+          result.logStartOffset = log.logStartOffset;
+          result.divergingEpoch = diverging;
+          out.push(result);
+          continue;
+        }
         const read = await p.read({
           fetchOffset: req.fetchOffset,
           maxBytes: Math.max(0, Math.min(req.partitionMaxBytes, limitBytes)),

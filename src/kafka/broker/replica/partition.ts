@@ -88,6 +88,8 @@ export class Partition {
   private pendingIsr: { isr: readonly number[]; expand: boolean } | null = null;
   /** As leader: every other assigned replica's fetch state. */
   private readonly followers = new Map<number, FollowerFetchState>();
+  /** As leader: each follower's log start offset as its last fetch reported it (unknown until it fetched under this leader). */
+  private readonly followerLogStarts = new Map<number, number>();
   private appendQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -136,6 +138,8 @@ export class Partition {
       const leo = this.log.logEndOffset;
       const now = this.nowMs();
       for (const id of [...this.followers.keys()]) if (!state.replicas.includes(id)) this.followers.delete(id);
+      if (!wasLeader) this.followerLogStarts.clear();
+      for (const id of [...this.followerLogStarts.keys()]) if (!state.replicas.includes(id)) this.followerLogStarts.delete(id);
       for (const id of state.replicas) {
         if (id === this.localBrokerId) continue;
         const fresh = followerOnLeadership(state.isr.includes(id), leo, now);
@@ -158,6 +162,7 @@ export class Partition {
       this.applyState(state);
       this.leaderId = state.leader;
       this.followers.clear();
+      this.followerLogStarts.clear();
       this.leaderEpochStartOffset = -1;
       return wasLeader;
     });
@@ -277,15 +282,31 @@ export class Partition {
    * A follower fetched from `fetchOffset`, so it has everything before it (Kafka's updateFollowerFetchState): it may
    * join the ISR, and the high watermark may move.
    */
-  updateFollowerFetchState(replicaId: number, fetchOffset: number): void {
+  updateFollowerFetchState(replicaId: number, fetchOffset: number, followerLogStartOffset = -1): void {
     if (!this.replicas.includes(replicaId) || replicaId === this.localBrokerId) {
       throw new ReplicaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Replica ${replicaId} is not a replica of ${this.name}`);
     }
     const leo = this.log.logEndOffset;
     const prev = this.followers.get(replicaId) ?? UNKNOWN_FOLLOWER;
     this.followers.set(replicaId, afterFollowerFetch(prev, Math.min(fetchOffset, leo), leo, this.nowMs()));
+    this.followerLogStarts.set(replicaId, followerLogStartOffset);
     this.maybeExpandIsr(replicaId);
     this.maybeIncrementHighWatermark();
+  }
+
+  /**
+   * As leader, the low watermark (Kafka's lowWatermarkIfLeader): the smallest log start offset over this replica and
+   * every follower on a live broker, -1 for one that has not reported it. DeleteRecords is answered once it passes
+   * the offset deleted to.
+   */
+  lowWatermark(isBrokerAlive: (brokerId: number) => boolean): number {
+    this.requireLeader();
+    let low = this.log.logStartOffset;
+    for (const id of this.replicas) {
+      if (id === this.localBrokerId || !isBrokerAlive(id)) continue;
+      low = Math.min(low, this.followerLogStarts.get(id) ?? -1);
+    }
+    return low;
   }
 
   /** What the leader knows of each follower. */

@@ -1,9 +1,12 @@
 // One replica fetcher per source broker (Kafka's ReplicaFetcherThread, as a loop of awaits rather than a thread):
 // every partition this broker follows with that broker as leader is fetched in one Fetch with replica_id = this
-// broker's id. A partition added to the fetcher first truncates: OffsetsForLeaderEpoch for its latest epoch tells
-// where its log diverges from the leader's (truncation.ts); then the leader's batches are appended unchanged and its
-// high watermark taken. Errors delay the partition by replica.fetch.backoff.ms; a lost connection is reopened to
-// the leader's current endpoint.
+// broker's id. With truncation on fetch (inter.broker.protocol.version 2.7-IV1 and later: Fetch v12), a partition
+// added to the fetcher fetches at once, naming the epoch of its last batch (last_fetched_epoch); a leader whose log
+// parted from it answers diverging_epoch, and the follower truncates where the two histories part (truncation.ts),
+// asking OffsetsForLeaderEpoch only when it lacks the leader's epoch. Otherwise (Fetch v11) every partition added
+// first asks OffsetsForLeaderEpoch for its latest epoch. A log without epochs truncates to its high watermark. The
+// leader's batches are then appended unchanged and its high watermark and log start offset taken. Errors delay the
+// partition by replica.fetch.backoff.ms; a lost connection is reopened to the leader's current endpoint.
 import { ApiKey, ErrorCode, type ApiMessages } from '../../protocol/index.js';
 import { BatchScanner } from '../../protocol/records/index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../storage/log.js';
@@ -12,6 +15,8 @@ import type { Partition } from './partition.js';
 import { truncationPoint } from './truncation.js';
 
 export const FETCH_VERSION = 12;
+/** The Fetch version without last_fetched_epoch, for peers before 2.7-IV1. */
+export const FETCH_VERSION_WITHOUT_EPOCH = 11;
 export const OFFSET_FOR_LEADER_EPOCH_VERSION = 3;
 export const LIST_OFFSETS_VERSION = 5;
 /** Fetch session epoch -1: a full fetch outside any session. */
@@ -37,6 +42,8 @@ export interface FetcherSettings {
   maxResponseBytes: number;
   /** replica.fetch.backoff.ms */
   backoffMs: number;
+  /** Fetch v12 with last_fetched_epoch, truncating on diverging_epoch (default); false: v11 and OffsetsForLeaderEpoch first. */
+  truncateOnFetch?: boolean;
   /** A connection to the broker's inter-broker endpoint; undefined while its endpoint is unknown. */
   connect(brokerId: number): LeaderClient | undefined;
   log(level: 'INFO' | 'WARN' | 'ERROR', message: string): void;
@@ -63,13 +70,18 @@ export class ReplicaFetcher {
     this.loop = this.run();
   }
 
+  private get truncateOnFetch(): boolean {
+    return this.settings.truncateOnFetch ?? true;
+  }
+
   get partitionCount(): number {
     return this.states.size;
   }
 
   /** Follows `partition` from this fetcher's broker at `leaderEpoch`, truncating first. */
   addPartition(partition: Partition, leaderEpoch: number): void {
-    this.states.set(tpKey(partition.tp), { partition, leaderEpoch, truncating: true, truncationRounds: 0, delayedUntilMs: 0 });
+    const truncating = !this.truncateOnFetch || partition.log.leaderEpochCache.latestEpoch() === null;
+    this.states.set(tpKey(partition.tp), { partition, leaderEpoch, truncating, truncationRounds: 0, delayedUntilMs: 0 });
     this.wake?.();
   }
 
@@ -180,19 +192,23 @@ export class ReplicaFetcher {
         this.delay(s);
         continue;
       }
-      const log = s.partition.log;
-      const point = truncationPoint(
-        { epoch: answer.leaderEpoch, endOffset: answer.endOffset },
-        (epoch) => log.leaderEpochCache.endOffsetFor(epoch, log.logEndOffset),
-        log.logEndOffset,
-        log.highWatermark,
-      );
-      const before = log.logEndOffset;
-      await this.truncateTo(s, point.offset);
-      if (log.logEndOffset < before) this.say('INFO', `Truncated ${s.partition.name} from ${before} to ${log.logEndOffset} (leader's epoch ${answer.leaderEpoch} ends at ${answer.endOffset})`);
-      s.truncationRounds++;
-      s.truncating = !point.done && s.truncationRounds < MAX_TRUNCATION_ROUNDS;
+      await this.truncateToEpochEnd(s, { epoch: answer.leaderEpoch, endOffset: answer.endOffset });
     }
+  }
+
+  /**
+   * Truncates where the follower's log parts from the leader's, given the leader's end of an epoch (its answer to
+   * OffsetsForLeaderEpoch, or a diverging_epoch). When the follower lacks that epoch it asks again
+   * (OffsetsForLeaderEpoch) with its now older latest epoch.
+   */
+  private async truncateToEpochEnd(s: FetchState, leader: { epoch: number; endOffset: number }): Promise<void> {
+    const log = s.partition.log;
+    const point = truncationPoint(leader, (epoch) => log.leaderEpochCache.endOffsetFor(epoch, log.logEndOffset), log.logEndOffset, log.highWatermark);
+    const before = log.logEndOffset;
+    await this.truncateTo(s, point.offset);
+    if (log.logEndOffset < before) this.say('INFO', `Truncated ${s.partition.name} from ${before} to ${log.logEndOffset} (leader's epoch ${leader.epoch} ends at ${leader.endOffset})`);
+    s.truncationRounds = point.done ? 0 : s.truncationRounds + 1;
+    s.truncating = !point.done && s.truncationRounds < MAX_TRUNCATION_ROUNDS;
   }
 
   private async truncateTo(s: FetchState, offset: number): Promise<void> {
@@ -207,7 +223,8 @@ export class ReplicaFetcher {
   private async fetch(client: LeaderClient, states: FetchState[]): Promise<void> {
     const byTopic = groupByTopic(states);
     const offsets = new Map(states.map((s) => [s, s.partition.log.logEndOffset]));
-    const response = await client.send(ApiKey.Fetch, FETCH_VERSION, {
+    const onFetch = this.truncateOnFetch;
+    const response = await client.send(ApiKey.Fetch, onFetch ? FETCH_VERSION : FETCH_VERSION_WITHOUT_EPOCH, {
       replicaId: this.settings.brokerId,
       maxWaitMs: this.settings.maxWaitMs,
       minBytes: this.settings.minBytes,
@@ -221,7 +238,7 @@ export class ReplicaFetcher {
           partition: s.partition.tp.partition,
           currentLeaderEpoch: s.leaderEpoch,
           fetchOffset: BigInt(offsets.get(s)!),
-          lastFetchedEpoch: -1,
+          lastFetchedEpoch: onFetch ? (s.partition.log.leaderEpochCache.latestEpoch() ?? -1) : -1,
           logStartOffset: BigInt(s.partition.log.logStartOffset),
           partitionMaxBytes: this.settings.maxPartitionBytes,
         })),
@@ -235,6 +252,10 @@ export class ReplicaFetcher {
       for (const p of t.partitions) {
         const s = byKey.get(tpKey({ topic: t.topic ?? '', partition: p.partitionIndex }));
         if (!s || !this.current(s) || s.partition.log.logEndOffset !== offsets.get(s)) continue;
+        if (p.errorCode === ErrorCode.NONE && p.divergingEpoch && p.divergingEpoch.epoch >= 0) {
+          await this.truncateToEpochEnd(s, { epoch: p.divergingEpoch.epoch, endOffset: Number(p.divergingEpoch.endOffset) });
+          continue;
+        }
         await this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records);
       }
     }

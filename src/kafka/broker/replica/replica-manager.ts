@@ -18,6 +18,7 @@ import type {
 } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
 import { DelayedOperations } from './delayed-operations.js';
+import { deleteRecords, type DeleteRecordsEntry, type DeleteRecordsResult } from './delete-records-path.js';
 import { FetchPath, type FetchParams, type FetchPartitionResult } from './fetch-path.js';
 import { Partition, type AlterIsrResult } from './partition.js';
 import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
@@ -73,6 +74,10 @@ export interface ReplicaManagerOptions {
   maxWaitingProduces?: number;
   /** fetch.max.bytes: the most one Fetch response carries. */
   fetchMaxBytes?: number;
+  /** Whether a broker is alive in the metadata: DeleteRecords waits only for followers on live brokers. Absent: all are. */
+  isBrokerAlive?: (brokerId: number) => boolean;
+  /** Bound on DeleteRecords requests parked waiting for followers' log start offsets. */
+  maxWaitingDeleteRecords?: number;
   /** Followers fetch and leaders manage their ISR; absent, partitions are only led (and ISRs change only by LeaderAndIsr). */
   replication?: ReplicationOptions;
 }
@@ -92,6 +97,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   readonly nowMs: () => number;
   readonly fetchWaiters: DelayedOperations;
   readonly produceWaiters: DelayedOperations;
+  readonly deleteRecordsWaiters: DelayedOperations;
   readonly produce: ProducePath;
   readonly fetcher: FetchPath;
   /** Bytes and messages in and out, ISR changes: read by the metrics page. */
@@ -104,6 +110,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     this.nowMs = opts.nowMs ?? Date.now;
     this.fetchWaiters = new DelayedOperations('Fetch', opts.maxWaitingFetches ?? 1000);
     this.produceWaiters = new DelayedOperations('Produce', opts.maxWaitingProduces ?? 10_000);
+    this.deleteRecordsWaiters = new DelayedOperations('DeleteRecords', opts.maxWaitingDeleteRecords ?? 1000);
     this.produce = new ProducePath(this);
     this.fetcher = new FetchPath(this, opts.fetchMaxBytes ?? 55 * 1024 * 1024);
     const interval = opts.highWatermarkCheckpointIntervalMs ?? 5000;
@@ -327,6 +334,17 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   private wake(key: string): void {
     this.produceWaiters.checkAndComplete(key);
     this.fetchWaiters.checkAndComplete(key);
+    this.deleteRecordsWaiters.checkAndComplete(key);
+  }
+
+  /** A follower's fetch updated what the leader knows of it: a waiting DeleteRecords may now be answered. */
+  followerFetched(key: string): void {
+    this.deleteRecordsWaiters.checkAndComplete(key);
+  }
+
+  /** The low watermark of a partition this broker leads (min log start offset over the live replicas). */
+  lowWatermark(p: Partition): number {
+    return p.lowWatermark(this.opts.isBrokerAlive ?? (() => true));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -334,6 +352,10 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
 
   appendRecords(entries: readonly ProduceEntry[], requiredAcks: number, timeoutMs: number, apiVersion: number): Promise<ProducePartitionResult[]> {
     return this.produce.appendRecords(entries, requiredAcks, timeoutMs, apiVersion);
+  }
+
+  deleteRecords(entries: readonly DeleteRecordsEntry[], timeoutMs: number): Promise<DeleteRecordsResult[]> {
+    return deleteRecords(this, entries, timeoutMs);
   }
 
   fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
@@ -371,7 +393,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   async readAsLeader(topic: string, partition: number, fetchOffset: bigint, maxBytes: number): Promise<LocalReadResult> {
     try {
       const p = this.leaderPartition(topic, partition);
-      const read = await p.read({ fetchOffset: Number(fetchOffset), maxBytes, minOneMessage: true, upTo: 'highWatermark' });
+      const read = await p.read({ fetchOffset: Number(fetchOffset), maxBytes, minOneMessage: true, upTo: 'logEnd' });
       return {
         errorCode: ErrorCode.NONE, records: read.records ?? Buffer.alloc(0), highWatermark: BigInt(read.highWatermark),
         logStartOffset: BigInt(read.logStartOffset), logEndOffset: BigInt(read.logEndOffset),
@@ -405,6 +427,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     await this.fetchers?.shutdown();
     this.produceWaiters.expireAll();
     this.fetchWaiters.expireAll();
+    this.deleteRecordsWaiters.expireAll();
     await this.stateChange;
     await this.checkpointHighWatermarks();
   }

@@ -2,7 +2,9 @@
 // Fetch, OffsetForLeaderEpoch and ListOffsets handlers through the wire codec (requests and responses encoded and
 // decoded at the versions the fetcher sends) instead of a socket, and a stand-in controller answers AlterIsr.
 // Checked: batches replicated byte for byte with the high watermark following, acks=-1 answered once the follower
-// has the records, ISR expansion and shrink proposals, and truncation of a follower whose history diverged.
+// has the records, ISR expansion and shrink proposals, truncation of a follower whose history diverged (through
+// Fetch v12's diverging_epoch, and through OffsetsForLeaderEpoch with Fetch v11), and DeleteRecords answered once the
+// follower's log start offset followed the leader's.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetchHandler } from '../../../../src/kafka/broker/handlers/01-fetch.js';
@@ -13,6 +15,7 @@ import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-c
 import type { PartitionConfig } from '../../../../src/kafka/broker/replica/partition-config.js';
 import type { LeaderClient } from '../../../../src/kafka/broker/replica/replica-fetcher.js';
 import { ReplicaManager, type IsrChange } from '../../../../src/kafka/broker/replica/replica-manager.js';
+import type { FetchResponse } from '../../../../src/kafka/protocol/schemas/fetch.js';
 import { ApiKey, decodeRequest, decodeResponse, encodeRequest, encodeResponse, ErrorCode } from '../../../../src/kafka/protocol/index.js';
 import { DEFAULT_LOG_CONFIG } from '../../../../src/kafka/storage/log-config.js';
 import { LogDir } from '../../../../src/kafka/storage/log-dir.js';
@@ -50,6 +53,10 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+/** Every request a fetcher sent (api key, version), and every diverging_epoch a leader answered. */
+const sent: Array<{ to: number; apiKey: number; apiVersion: number }> = [];
+const divergences: Array<{ epoch: number; endOffset: bigint }> = [];
+
 /** A client that hands requests to `target`'s handlers through the codec, as a socket would. */
 function clientTo(target: number): LeaderClient {
   let correlationId = 0;
@@ -58,15 +65,20 @@ function clientTo(target: number): LeaderClient {
       const node = nodes.get(target)!;
       const request = decodeRequest(Buffer.concat(encodeRequest({ apiKey, apiVersion, correlationId: ++correlationId, clientId: 'fetcher' }, body)).subarray(4));
       const ctx: RequestContext = { header: request.header, apiVersion, listenerName: 'PLAINTEXT', clientAddress: '/test', connectionId: 'c' };
+      sent.push({ to: target, apiKey, apiVersion });
       const response = await node.handlers.get(apiKey)!.handle(request.body as never, ctx);
       const frame = Buffer.concat(encodeResponse(apiKey, apiVersion, correlationId, response as never)).subarray(4);
-      return decodeResponse(apiKey, apiVersion, frame).body as never;
+      const decoded = decodeResponse(apiKey, apiVersion, frame).body;
+      if (apiKey === ApiKey.Fetch) {
+        for (const t of (decoded as FetchResponse).responses) for (const p of t.partitions) if (p.divergingEpoch && p.divergingEpoch.epoch >= 0) divergences.push({ epoch: p.divergingEpoch.epoch, endOffset: p.divergingEpoch.endOffset });
+      }
+      return decoded as never;
     },
     close() {},
   };
 }
 
-async function startNode(id: number): Promise<Node> {
+async function startNode(id: number, truncateOnFetch = true): Promise<Node> {
   const tmp = kafkaTempDir(`replica-fetcher-${id}-`);
   const scheduler = new TimerScheduler(() => {});
   const dir = await LogDir.open({ dir: tmp.path, clock: systemClock, scheduler, crc32c, configFor: () => CONFIG.log });
@@ -87,7 +99,7 @@ async function startNode(id: number): Promise<Node> {
           return { errorCode: ErrorCode.NONE, leaderEpoch: change.leaderEpoch, isr: change.newIsr, zkVersion: change.zkVersion + 1 };
         },
       },
-      fetcher: { maxWaitMs: 50, minBytes: 1, maxPartitionBytes: 1 << 20, maxResponseBytes: 10 << 20, backoffMs: 20, connect: (leader) => clientTo(leader) },
+      fetcher: { maxWaitMs: 50, minBytes: 1, maxPartitionBytes: 1 << 20, maxResponseBytes: 10 << 20, backoffMs: 20, truncateOnFetch, connect: (leader) => clientTo(leader) },
     },
   });
   const handlers = new Map<number, AnyApiHandler>([fetchHandler(rm), offsetForLeaderEpochHandler(rm), listOffsetsHandler(rm)].map((h) => [h.apiKey, h as AnyApiHandler]));
@@ -153,8 +165,10 @@ test('a follower outside the ISR joins it once caught up; one that stops fetchin
   assert.equal((await pending).errorCode, ErrorCode.NONE, 'acks=-1 completes once the ISR is the leader alone');
 });
 
-test('a follower whose log diverged truncates to where its epochs part from the leader\'s, then takes the leader\'s records', async () => {
+test('a follower whose log diverged learns it from the leader\'s diverging_epoch (Fetch v12), truncates to where its epochs part from the leader\'s, then takes the leader\'s records', async () => {
   const [n1, n2] = [nodes.get(1)!, nodes.get(2)!];
+  sent.length = 0;
+  divergences.length = 0;
   await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, 2, [1, 2], [1, 2], 3)]);
   await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, 2, [1, 2], [1, 2], 3)]);
   const common = partitionOf(n1).log.logEndOffset;
@@ -172,4 +186,58 @@ test('a follower whose log diverged truncates to where its epochs part from the 
   const epochs = partitionOf(n2).log.leaderEpochCache.epochEntries();
   assert.deepEqual(epochs.at(-1), { epoch: 4, startOffset: common }, 'the leader\'s epoch 4 starts where the histories parted');
   assert.ok(!epochs.some((e) => e.epoch === 3), 'epoch 3 is gone with its records');
+  // The follower named epoch 3; the leader's log has nothing of it: its largest epoch below 3 ends at the common offset.
+  const leaderAnswer = partitionOf(n1).log.leaderEpochCache.endOffsetFor(3, partitionOf(n1).log.logEndOffset);
+  assert.ok(leaderAnswer.epoch < 3 && leaderAnswer.endOffset === common);
+  assert.deepEqual(divergences, [{ epoch: leaderAnswer.epoch, endOffset: BigInt(common) }]);
+  assert.ok(!sent.some((r) => r.apiKey === ApiKey.OffsetForLeaderEpoch), 'no OffsetsForLeaderEpoch round trip');
+  assert.ok(sent.filter((r) => r.apiKey === ApiKey.Fetch).every((r) => r.apiVersion === 12));
+});
+
+test('without truncation on fetch (inter.broker.protocol.version before 2.7-IV1) a follower asks OffsetsForLeaderEpoch first and fetches with v11', async () => {
+  const [n3, n4] = [await startNode(3, false), await startNode(4, false)];
+  sent.length = 0;
+  divergences.length = 0;
+  const at = (leader: number, epoch: number, isr: number[], zk: number) => state(leader, epoch, isr, [3, 4], zk);
+  await n3.rm.becomeLeaderOrFollower(0, 1, [at(3, 0, [3, 4], 0)]);
+  await n4.rm.becomeLeaderOrFollower(0, 1, [at(3, 0, [3, 4], 0)]);
+  assert.equal((await produce(n3, -1, 2, 0x61)).errorCode, ErrorCode.NONE);
+  await n3.rm.stopReplicas(0, 1, [{ topic: TOPIC, partition: 0, leaderEpoch: 1, deletePartition: false }]);
+  await n4.rm.becomeLeaderOrFollower(0, 1, [at(4, 1, [4], 1)]);
+  assert.equal((await produce(n4, 1, 3, 0x62)).errorCode, ErrorCode.NONE);
+  await n3.rm.becomeLeaderOrFollower(0, 1, [at(3, 2, [3], 2)]);
+  assert.equal((await produce(n3, 1, 2, 0x63)).errorCode, ErrorCode.NONE);
+  await n4.rm.becomeLeaderOrFollower(0, 1, [at(3, 2, [3], 2)]);
+  await waitFor('the follower caught up', () => partitionOf(n4).log.logEndOffset === 4 && partitionOf(n4).highWatermark === 4);
+  assert.deepEqual(batchesOf(n4), batchesOf(n3));
+  assert.deepEqual(partitionOf(n4).log.leaderEpochCache.epochEntries(), [{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 2 }]);
+  const toLeader = sent.filter((r) => r.to === 3);
+  assert.ok(toLeader.some((r) => r.apiKey === ApiKey.OffsetForLeaderEpoch && r.apiVersion === 3));
+  assert.ok(toLeader.filter((r) => r.apiKey === ApiKey.Fetch).every((r) => r.apiVersion === 11));
+  assert.deepEqual(divergences, []);
+});
+
+test('DeleteRecords waits for the follower\'s log start offset (the low watermark), or answers REQUEST_TIMED_OUT when it does not come', async () => {
+  const [n1, n2] = [nodes.get(1)!, nodes.get(2)!];
+  const leader = partitionOf(n1);
+  for (let i = 0; i < 3; i++) assert.equal((await produce(n1, 1, 2, 0x41 + i)).errorCode, ErrorCode.NONE);
+  await waitFor('the follower in the ISR with the leader\'s records', () => leader.isr.includes(2) && partitionOf(n2).highWatermark === leader.log.logEndOffset);
+  const end = leader.log.logEndOffset;
+  const lowBefore = n1.rm.lowWatermark(leader);
+  assert.equal(lowBefore, 0, 'the follower reported its log start');
+
+  // The follower stops fetching: the leader moves its own log start, the answer waits for the follower's and times out.
+  await n2.rm.stopReplicas(0, 1, [{ topic: TOPIC, partition: 0, leaderEpoch: -1, deletePartition: false }]);
+  const timedOut = await n1.rm.deleteRecords([{ topic: TOPIC, partition: 0, offset: end - 2 }], 300);
+  assert.deepEqual(timedOut, [{ topic: TOPIC, partition: 0, lowWatermark: 0, errorCode: ErrorCode.REQUEST_TIMED_OUT }]);
+  assert.equal(leader.log.logStartOffset, end - 2);
+
+  // Fetching again, the follower takes the leader's log start from the fetch responses and reports its own.
+  const epoch = leader.leaderEpoch + 1;
+  await n1.rm.becomeLeaderOrFollower(0, 1, [state(1, epoch, [1, 2], [1, 2], 10)]);
+  const waiting = n1.rm.deleteRecords([{ topic: TOPIC, partition: 0, offset: -1 }], 30_000);
+  await n2.rm.becomeLeaderOrFollower(0, 1, [state(1, epoch, [1, 2], [1, 2], 10)]);
+  assert.deepEqual(await waiting, [{ topic: TOPIC, partition: 0, lowWatermark: end, errorCode: ErrorCode.NONE }]);
+  assert.equal(partitionOf(n2).log.logStartOffset, end, 'the follower moved its log start offset');
+  assert.deepEqual(await n1.rm.deleteRecords([{ topic: TOPIC, partition: 0, offset: end + 1 }], 100), [{ topic: TOPIC, partition: 0, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }]);
 });
