@@ -357,6 +357,9 @@ export class KafkaServer {
       topicConfigs.stop();
       throw err;
     }
+    // Overrides changed later reach the logs already open (Kafka's TopicConfigHandler and DynamicLogConfig).
+    topicConfigs.onChange((topic) => storage.topicConfigChanged(topic));
+    topicConfigs.onDefaultsChange(() => storage.defaultConfigChanged());
     const metadataCache = new ZkMetadataCache(clusterId);
     const served = opts.metadata ?? metadataCache;
     const brokerEpoch = () => registration.brokerEpoch;

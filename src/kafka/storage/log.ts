@@ -7,7 +7,7 @@ import { analyzeBatches, assignOffsets, type AppendInfo } from './append-info.js
 import type { Crc32cFn } from './batch-header.js';
 import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import { rollJitterMs, type LogConfig } from './log-config.js';
+import { logConfigProblem, rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
 import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
 import type { Clock, Scheduler } from './scheduler.js';
@@ -101,6 +101,20 @@ export class Log {
   }
   get config(): LogConfig {
     return this.ctx.config;
+  }
+
+  /**
+   * Kafka's Log.updateConfig: a topic's config changed while the log is open. The next roll check, retention pass,
+   * flush check, cleaner pass and append limit use the new values; a segment keeps the index settings and roll jitter
+   * it was created with, so those apply from the next segment. Returns the config replaced; throws RangeError (and
+   * keeps the old one) for a config the on-disk format cannot take.
+   */
+  updateConfig(config: LogConfig): LogConfig {
+    const problem = logConfigProblem(config);
+    if (problem) throw new RangeError(`${this.dir}: ${problem}`);
+    const old = this.ctx.config;
+    this.ctx.config = config;
+    return old;
   }
   get logStartOffset(): number {
     return this._logStartOffset;
