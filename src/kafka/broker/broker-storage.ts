@@ -59,7 +59,7 @@ export interface BrokerStorageOptions {
   configFor?: (tp: TopicPartition) => LogConfig;
   retentionCheckIntervalMs?: number;
   /** Compaction of cleanup.policy=compact logs (log.cleaner.enable); off when absent. */
-  cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs'>;
+  cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs' | 'threads' | 'ioMaxBytesPerSecond'>;
 }
 
 export class BrokerStorage {

@@ -350,7 +350,10 @@ export class KafkaServer {
         configFor: (tp) => partitionConfig(tp.topic).log,
         retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
         cleaner: config.logCleanerEnable
-          ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+          ? {
+              dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs,
+              threads: config.logCleanerThreads, ioMaxBytesPerSecond: config.logCleanerIoMaxBytesPerSecond,
+            }
           : undefined,
       });
     } catch (err) {
