@@ -72,6 +72,7 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   private readonly effective = new Map<string, ReadonlyMap<string, KafkaValue>>();
   private defaultsEffective: ReadonlyMap<string, KafkaValue> | null = null;
   private readonly listeners = new Set<(topic: string, config: LogConfig) => void>();
+  private readonly defaultsListeners = new Set<() => void>();
   private lastSequence = -1;
   private stopped = false;
   private stopWatches: (() => void)[] = [];
@@ -138,6 +139,12 @@ export class ZkTopicConfigSource implements TopicConfigSource {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called after the broker's dynamic defaults (/config/brokers/<default> or /config/brokers/<id>) changed. */
+  onDefaultsChange(listener: () => void): () => void {
+    this.defaultsListeners.add(listener);
+    return () => this.defaultsListeners.delete(listener);
+  }
+
   private fail(err: unknown): void {
     if (this.stopped) return;
     this.errors.push(err);
@@ -192,6 +199,7 @@ export class ZkTopicConfigSource implements TopicConfigSource {
       const config = this.logConfig(topic);
       for (const listener of [...this.listeners]) listener(topic, config);
     }
+    for (const listener of [...this.defaultsListeners]) listener();
   }
 
   private async onNotifications(children: string[]): Promise<void> {

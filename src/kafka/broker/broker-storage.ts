@@ -1,6 +1,6 @@
 // The broker's log dirs: each opened (and locked) with the storage layer's LogDir, and the meta.properties in them
 // checked against broker.id as Kafka's BrokerMetadataCheckpoint checks do.
-import type { TopicPartition } from '../storage/topic-partition.js';
+import { tpKey, type TopicPartition } from '../storage/topic-partition.js';
 import { LogCleanerManager, type CleanerManagerOptions } from '../storage/cleaner/cleaner-manager.js';
 import { LogDir } from '../storage/log-dir.js';
 import { readMetaProperties, type BrokerMetadata as MetaProperties } from '../storage/meta-properties.js';
@@ -59,11 +59,16 @@ export interface BrokerStorageOptions {
   configFor?: (tp: TopicPartition) => LogConfig;
   retentionCheckIntervalMs?: number;
   /** Compaction of cleanup.policy=compact logs (log.cleaner.enable); off when absent. */
-  cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs'>;
+  cleaner?: Pick<CleanerManagerOptions, 'dedupeBufferBytes' | 'loadFactor' | 'backoffMs' | 'threads' | 'ioMaxBytesPerSecond'>;
 }
 
 export class BrokerStorage {
-  private constructor(readonly dirs: LogDir[], private readonly scheduler: TimerScheduler, private readonly cleaner: LogCleanerManager | null) {}
+  private constructor(
+    readonly dirs: LogDir[],
+    private readonly scheduler: TimerScheduler,
+    private readonly cleaner: LogCleanerManager | null,
+    private readonly log: BrokerLog,
+  ) {}
 
   /** Opens every log dir in turn; if one fails (locked by another broker, unreadable), those opened are closed again. */
   static async open(opts: BrokerStorageOptions): Promise<BrokerStorage> {
@@ -98,7 +103,24 @@ export class BrokerStorage {
       cleaner = new LogCleanerManager(dirs, { ...opts.cleaner, clock: systemClock, scheduler, log: (line) => opts.log('INFO', line, LOG_CLEANER_LOGGER) });
       cleaner.start();
     }
-    return new BrokerStorage(dirs, scheduler, cleaner);
+    return new BrokerStorage(dirs, scheduler, cleaner, opts.log);
+  }
+
+  /**
+   * A topic's effective config changed (its overrides, or the broker's dynamic defaults): every open log of it takes
+   * the new one, as each broker's TopicConfigHandler does on a /config/changes notification.
+   */
+  topicConfigChanged(topic: string): void {
+    for (const dir of this.dirs) {
+      dir.updateTopicConfig(topic, (tp, err) => this.log('WARN', `Keeping the config of ${tpKey(tp)}: ${err.message}`, LOG_MANAGER_LOGGER));
+    }
+  }
+
+  /** The broker's defaults changed: every topic's logs take their config again. */
+  defaultConfigChanged(): void {
+    const topics = new Set<string>();
+    for (const dir of this.dirs) for (const log of dir.logs.values()) topics.add(log.ctx.topicPartition.topic);
+    for (const topic of topics) this.topicConfigChanged(topic);
   }
 
   /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker, releases the locks. */

@@ -1,7 +1,7 @@
-// One client connection: 4-byte size framing, socket.request.max.bytes, requests handed to the dispatcher as they
-// arrive (pipelined), responses sent strictly in request order (a queue of slots; a handler may finish out of order),
-// acks=0 produce without a response, and back-pressure: a connection with too many unsent response bytes or too many
-// unanswered requests is not read until the socket drains.
+// One client connection: 4-byte size framing, socket.request.max.bytes, requests handled one at a time in arrival
+// order as Kafka does (a pipelined request is read ahead and waits in a queue until the one before it has its response
+// queued), responses sent in request order, acks=0 produce without a response, and back-pressure: a connection with
+// too many unsent response bytes or too many unanswered requests is not read until the socket drains.
 import type { Socket } from 'node:net';
 import { CloseConnection } from './handler.js';
 import type { ConnectionInfo, Dispatched, Dispatcher } from './dispatcher.js';
@@ -40,6 +40,9 @@ export class KafkaConnection implements ConnectionInfo {
   /** Bytes the incomplete frame at the end of the inbox still lacks. */
   private missingBytes = 0;
   private readonly slots: Slot[] = [];
+  /** Frames read ahead while a request of this connection is being handled; each starts when the one before is done. */
+  private readonly waiting: Buffer[] = [];
+  private handling = false;
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
   private inboxRunQueued = false;
   /** Shutting down: no more requests are read; the connection closes once the queue is empty. */
@@ -80,7 +83,7 @@ export class KafkaConnection implements ConnectionInfo {
 
   /** Requests received and not yet answered (or skipped). */
   get inFlight(): number {
-    return this.slots.length;
+    return this.slots.length + this.waiting.length;
   }
 
   get paused(): boolean {
@@ -126,21 +129,35 @@ export class KafkaConnection implements ConnectionInfo {
       }
       const start = pos + 4;
       pos = start + size;
-      this.onFrame(buf, start, pos);
+      this.onFrame(buf.subarray(start, pos));
       if (this.closed) return;
     }
     this.inbox = pos === buf.length ? null : pos === 0 ? buf : buf.subarray(pos);
   }
 
-  private onFrame(buf: Buffer, start: number, end: number): void {
+  private onFrame(frame: Buffer): void {
+    if (!this.handling) return this.handleFrame(frame);
+    this.waiting.push(frame);
+    if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
+  }
+
+  /** The next read-ahead frame, once the request before it has its response queued (Kafka unmutes the channel then). */
+  private handleNextWaiting(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined && !this.closed) this.handleFrame(next);
+  }
+
+  private handleFrame(frame: Buffer): void {
     let dispatched: Dispatched;
     try {
-      dispatched = this.dispatcher.dispatch(buf, start, end, this);
+      dispatched = this.dispatcher.dispatch(frame, 0, frame.length, this);
     } catch (err) {
       // A bug, not bad input (that is a 'close' answer): this connection goes, the broker and its other clients stay.
       dispatched = { kind: 'close', reason: `failed to read a request: ${(err as Error)?.stack ?? String(err)}` };
     }
     if (dispatched.kind === 'close') {
+      // Nothing after this frame is handled: the connection closes when its turn to answer comes.
+      this.waiting.length = 0;
       this.slots.push({ correlationId: -1, done: true, chunks: null, closeReason: dispatched.reason });
       this.pauseReading('closing');
       this.sendReady();
@@ -148,17 +165,22 @@ export class KafkaConnection implements ConnectionInfo {
     }
     const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null };
     this.slots.push(slot);
-    if (this.slots.length >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
+    this.handling = true;
+    if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
     dispatched.response.then(
       (chunks) => {
         slot.done = true;
         slot.chunks = chunks;
+        this.handling = false;
+        this.handleNextWaiting();
         this.sendReady();
       },
       (err: unknown) => {
         slot.done = true;
         slot.closeReason = err instanceof CloseConnection ? err.message : `failed to handle a request: ${(err as Error)?.message ?? String(err)}`;
         if (!(err instanceof CloseConnection)) this.log('ERROR', `${this.logPrefix} ${slot.closeReason}`, PROCESSOR_LOGGER);
+        this.handling = false;
+        this.waiting.length = 0;
         this.pauseReading('closing');
         this.sendReady();
       },
@@ -183,7 +205,7 @@ export class KafkaConnection implements ConnectionInfo {
       for (const chunk of slot.chunks) this.socket.write(chunk);
     }
     if (wrote) this.socket.uncork();
-    if (this.slots.length < this.limits.maxInFlightRequests) this.resumeReading('in-flight');
+    if (this.inFlight < this.limits.maxInFlightRequests) this.resumeReading('in-flight');
     if (this.socket.writableLength > this.limits.maxUnsentBytes) this.pauseReading('output');
     if (this.draining && this.slots.length === 0) this.close();
   }
@@ -240,6 +262,7 @@ export class KafkaConnection implements ConnectionInfo {
     this.inbox = null;
     this.partialChunks = [];
     this.slots.length = 0;
+    this.waiting.length = 0;
     clearTimeout(this.drainTimer);
     this.socket.setTimeout(0);
     // Read (and drop) whatever still comes, so the peer's close is seen and the socket goes away without waiting.

@@ -351,13 +351,19 @@ export class KafkaServer {
         configFor: (tp) => partitionConfig(tp.topic).log,
         retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
         cleaner: config.logCleanerEnable
-          ? { dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs }
+          ? {
+              dedupeBufferBytes: Number(config.logCleanerDedupeBufferSizeBytes), loadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs,
+              threads: config.logCleanerThreads, ioMaxBytesPerSecond: config.logCleanerIoMaxBytesPerSecond,
+            }
           : undefined,
       });
     } catch (err) {
       topicConfigs.stop();
       throw err;
     }
+    // Overrides changed later reach the logs already open (Kafka's TopicConfigHandler and DynamicLogConfig).
+    topicConfigs.onChange((topic) => storage.topicConfigChanged(topic));
+    topicConfigs.onDefaultsChange(() => storage.defaultConfigChanged());
     const metadataCache = new ZkMetadataCache(clusterId);
     const served = opts.metadata ?? metadataCache;
     const brokerEpoch = () => registration.brokerEpoch;

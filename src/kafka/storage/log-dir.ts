@@ -162,6 +162,26 @@ export class LogDir {
     }, this.opts.fileDeleteDelayMs ?? DEFAULT_LOG_CONFIG.fileDeleteDelayMs);
   }
 
+  /**
+   * Gives every open log of `topic` its config as it is now (LogManager.updateTopicConfig). Returns the logs whose
+   * config changed; a config the format cannot take is reported to `onInvalid` and the log keeps its old one.
+   */
+  updateTopicConfig(topic: string, onInvalid: (tp: TopicPartition, err: Error) => void): Array<{ log: Log; old: LogConfig }> {
+    const changed: Array<{ log: Log; old: LogConfig }> = [];
+    for (const log of this.logs.values()) {
+      const tp = log.ctx.topicPartition;
+      if (tp.topic !== topic) continue;
+      const next = this.opts.configFor?.(tp) ?? DEFAULT_LOG_CONFIG;
+      if (next === log.config) continue;
+      try {
+        changed.push({ log, old: log.updateConfig(next) });
+      } catch (err) {
+        onInvalid(tp, err as Error);
+      }
+    }
+    return changed;
+  }
+
   getLog(tp: TopicPartition): Log | undefined {
     return this.logs.get(tpKey(tp));
   }

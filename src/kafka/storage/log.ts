@@ -3,13 +3,17 @@
 // as file slices, timestamp lookups, DeleteRecords, retention, flush, truncation and the leader-epoch cache.
 // Appends and everything that changes the segment list run one at a time; reads run alongside them on the
 // committed state (offsets and sizes advance only after the bytes are written).
+import * as fs from 'node:fs';
 import { analyzeBatches, assignOffsets, type AppendInfo } from './append-info.js';
 import type { Crc32cFn } from './batch-header.js';
 import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import { rollJitterMs, type LogConfig } from './log-config.js';
+import { logConfigProblem, rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
 import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
+import {
+  deleteProducerSnapshot, listSnapshotOffsets, markProducerSnapshotDeleted, writeProducerSnapshot, type ProducerSnapshotEntry,
+} from './producer-snapshot.js';
 import type { Clock, Scheduler } from './scheduler.js';
 import { CLEANED_SUFFIX, SWAP_SUFFIX } from './segment-files.js';
 import type { TopicPartition } from './topic-partition.js';
@@ -63,6 +67,11 @@ export interface TimestampAndOffset {
   leaderEpoch: number | null;
 }
 
+/** The idempotent-producer state kept for a log (its owner's ProducerStateManager), as snapshot entries. */
+export interface ProducerStateSource {
+  snapshotEntries(): ProducerSnapshotEntry[];
+}
+
 interface OffsetMetadata {
   offset: number;
   segmentBaseOffset: number;
@@ -80,6 +89,9 @@ export class Log {
   readonly leaderEpochCache: LeaderEpochCache;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly background = new Set<Promise<void>>();
+  /** Written to `<offset>.snapshot` at every roll and clean close once attached (the state has been loaded). */
+  private producerState: ProducerStateSource | null = null;
+  private lastSnapshotOffset = 0;
   private closed = false;
   /** The first I/O error of an exclusive operation: the files may no longer match the in-memory state. */
   private failure: Error | null = null;
@@ -101,6 +113,20 @@ export class Log {
   }
   get config(): LogConfig {
     return this.ctx.config;
+  }
+
+  /**
+   * Kafka's Log.updateConfig: a topic's config changed while the log is open. The next roll check, retention pass,
+   * flush check, cleaner pass and append limit use the new values; a segment keeps the index settings and roll jitter
+   * it was created with, so those apply from the next segment. Returns the config replaced; throws RangeError (and
+   * keeps the old one) for a config the on-disk format cannot take.
+   */
+  updateConfig(config: LogConfig): LogConfig {
+    const problem = logConfigProblem(config);
+    if (problem) throw new RangeError(`${this.dir}: ${problem}`);
+    const old = this.ctx.config;
+    this.ctx.config = config;
+    return old;
   }
   get logStartOffset(): number {
     return this._logStartOffset;
@@ -157,6 +183,34 @@ export class Log {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * From now on the producer state is snapshotted at every roll (at the new base offset) and at a clean close (at
+   * the log end), as Kafka's Log does with its ProducerStateManager. Attached once the state was loaded: a snapshot
+   * of state not yet loaded would lose the producers.
+   */
+  attachProducerState(source: ProducerStateSource): void {
+    this.producerState = source;
+    // As Kafka's lastSnapOffset, which starts at 0: an empty log is not snapshotted.
+    this.lastSnapshotOffset = listSnapshotOffsets(this.dir).at(-1) ?? 0;
+  }
+
+  /** Snapshots the producer state at the log end offset (after loading it), unless a snapshot is already there. */
+  snapshotProducerState(): Promise<void> {
+    return this.exclusive(() => this.takeProducerSnapshot(this.logEndOffset));
+  }
+
+  private async takeProducerSnapshot(offset: number): Promise<void> {
+    if (!this.producerState || offset <= this.lastSnapshotOffset) return;
+    await writeProducerSnapshot(this.dir, offset, this.producerState.snapshotEntries());
+    this.lastSnapshotOffset = offset;
+  }
+
+  /** Deletes the snapshots above `offset` (the log was truncated below them). */
+  private async deleteSnapshotsAbove(offset: number): Promise<void> {
+    for (const o of listSnapshotOffsets(this.dir)) if (o > offset) await deleteProducerSnapshot(this.dir, o);
+    this.lastSnapshotOffset = Math.max(0, Math.min(this.lastSnapshotOffset, offset));
   }
 
   /** The I/O error that failed the log, if any. */
@@ -262,6 +316,7 @@ export class Log {
     const segment = await this.newSegment(newOffset);
     this.segments.push(segment);
     this.endOffset = { offset: this.logEndOffset, segmentBaseOffset: newOffset, position: 0 };
+    await this.takeProducerSnapshot(newOffset);
     // As Kafka: the rolled segment reaches the disk in the background, advancing the recovery point.
     this.runInBackground(this.flushTo(newOffset));
     return segment;
@@ -446,11 +501,20 @@ export class Log {
     return count;
   }
 
-  /** Renames the files `.deleted` now and removes them after file.delete.delay.ms. */
-  private async deleteSegmentFiles(removed: LogSegment[]): Promise<void> {
-    for (const s of removed) await s.markDeleted();
+  /**
+   * Renames the files `.deleted` now and removes them after file.delete.delay.ms; the producer snapshot at each
+   * segment's base goes with it unless `keepSnapshots` (the cleaner's swap keeps offsets where they were).
+   */
+  private async deleteSegmentFiles(removed: LogSegment[], keepSnapshots = false): Promise<void> {
+    const snapshots: string[] = [];
+    for (const s of removed) {
+      await s.markDeleted();
+      const snapshot = keepSnapshots ? null : await markProducerSnapshotDeleted(this.dir, s.baseOffset);
+      if (snapshot) snapshots.push(snapshot);
+    }
     this.ctx.scheduler.schedule(`delete-segments-${this.dir}`, async () => {
       for (const s of removed) await s.deleteFiles();
+      for (const f of snapshots) await fs.promises.rm(f, { force: true });
     }, this.config.fileDeleteDelayMs);
   }
 
@@ -475,7 +539,7 @@ export class Log {
       await cleaned.changeFileSuffix(CLEANED_SUFFIX, SWAP_SUFFIX);
       this.segments.splice(first, old.length, cleaned);
       this.hwMetadata = null;
-      await this.deleteSegmentFiles([...old]);
+      await this.deleteSegmentFiles([...old], true);
       await cleaned.changeFileSuffix(SWAP_SUFFIX, '');
       return true;
     });
@@ -506,6 +570,7 @@ export class Log {
       this.updateHighWatermark(Math.min(this._highWatermark, leo));
       this.hwMetadata = null;
       await this.leaderEpochCache.truncateFromEnd(leo);
+      await this.deleteSnapshotsAbove(leo);
       return true;
     });
   }
@@ -518,6 +583,7 @@ export class Log {
   private async truncateFullyAndStartAtLocked(newOffset: number): Promise<void> {
     // The old files are renamed away first: the new segment may reuse a removed segment's name.
     await this.deleteSegmentFiles(this.segments.splice(0));
+    await this.deleteSnapshotsAbove(-1);
     this.segments.push(await this.newSegment(newOffset));
     this.endOffset = { offset: newOffset, segmentBaseOffset: newOffset, position: 0 };
     this._logStartOffset = newOffset;
@@ -534,7 +600,10 @@ export class Log {
   async close(flush = false): Promise<void> {
     await this.exclusive(async () => {
       await Promise.all(this.background);
-      if (flush) await this.flushTo(this.logEndOffset);
+      if (flush) {
+        await this.flushTo(this.logEndOffset);
+        await this.takeProducerSnapshot(this.logEndOffset);
+      }
       await this.leaderEpochCache.idle();
       for (const s of this.segments) await s.close();
       this.closed = true;

@@ -8,6 +8,7 @@ import { buildRecordBatch, Compression, RecordBatchView, readRecords, type Recor
 import { cleanableRange, cleanLog, dirtyRatio, type CompactionSettings } from '../../../src/kafka/storage/cleaner/log-cleaner.js';
 import { LogCleanerManager } from '../../../src/kafka/storage/cleaner/cleaner-manager.js';
 import { OffsetMap } from '../../../src/kafka/storage/cleaner/offset-map.js';
+import { Throttler } from '../../../src/kafka/storage/cleaner/throttler.js';
 import { LogDir } from '../../../src/kafka/storage/log-dir.js';
 import { ManualScheduler } from '../../../src/kafka/storage/scheduler.js';
 import { crc32c } from '../../support/kafka-batches.js';
@@ -215,6 +216,74 @@ test('the cleaner manager cleans the dirtiest compacted log over its ratio and c
     Object.assign(overdue.ctx.config, { maxCompactionLagMs: 5_000 });
     assert.equal((await manager.cleanDirtiest())?.endOffset, 4);
     assert.deepEqual((await storedRecords(path.join(tmp.path, 'overdue-0'))).map((r) => r[2]), ['3']);
+    await manager.stop();
+  } finally {
+    await dir.close();
+    tmp.remove();
+  }
+});
+
+test('the throttler sleeps once a check interval shows the rate above log.cleaner.io.max.bytes.per.second', async () => {
+  let now = 0;
+  const sleeps: number[] = [];
+  const throttler = new Throttler({ bytesPerSecond: 1000, nowMs: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
+  now = 100;
+  await throttler.maybeThrottle(100);
+  assert.deepEqual(sleeps, [], 'inside the first 300 ms nothing is checked');
+  now = 400;
+  await throttler.maybeThrottle(400);
+  assert.deepEqual(sleeps, [100], '500 bytes in 400 ms at 1000 B/s: 100 ms more');
+  now = 900;
+  await throttler.maybeThrottle(100);
+  assert.deepEqual(sleeps, [100], '100 bytes in the next 400 ms are under the rate');
+  assert.equal(throttler.sleptMs, 100);
+  const unlimited = new Throttler({ bytesPerSecond: Number.MAX_VALUE, nowMs: () => now, sleep: async () => assert.fail('never sleeps') });
+  now += 10_000;
+  await unlimited.maybeThrottle(1e12);
+  assert.equal(unlimited.unlimited, true);
+});
+
+test('a compaction pass passes every byte it reads and writes through the throttle', async () => {
+  const tmp = kafkaTempDir();
+  try {
+    const { log } = await openTestLog(path.join(tmp.path, 'kv-0'), testConfig({ cleanupPolicy: ['compact'] }));
+    for (let i = 0; i < 6; i++) await append(log, [{ key: `k${i % 2}`, value: String(i).repeat(100) }]);
+    await log.roll();
+    const throttled: number[] = [];
+    const stats = await cleanLog(log, await cleanableRange(log, undefined, SETTINGS, OPTIONS.nowMs), SETTINGS, {
+      ...OPTIONS, throttle: async (bytes) => void throttled.push(bytes),
+    });
+    assert.equal(stats.recordsRetained, 2);
+    assert.equal(throttled.reduce((a, b) => a + b, 0), stats.bytesRead + stats.bytesWritten);
+    assert.equal(throttled.length, 6 + 6 + 2, 'each batch read to map the keys, read again to copy, and each one written');
+    await log.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('log.cleaner.threads cleaners take different logs at once, each with its share of the dedupe buffer; 0 cleans nothing', async () => {
+  const tmp = kafkaTempDir();
+  const scheduler = new ManualScheduler(OPTIONS.nowMs);
+  const dir = await LogDir.open({ dir: tmp.path, clock: scheduler, scheduler, crc32c, configFor: () => testConfig({ cleanupPolicy: ['compact'] }) });
+  try {
+    for (const topic of ['a', 'b']) {
+      const log = await dir.getOrCreateLog({ topic, partition: 0 });
+      for (let i = 0; i < 4; i++) await append(log, [{ key: 'same', value: String(i) }]);
+      await log.roll();
+    }
+    const idle = new LogCleanerManager([dir], { dedupeBufferBytes: 4 << 20, threads: 0, loadFactor: 0.9, backoffMs: 1000, clock: scheduler, scheduler });
+    idle.start();
+    await scheduler.advance(10_000);
+    assert.ok(!fs.existsSync(path.join(tmp.path, 'cleaner-offset-checkpoint')), 'no cleaner thread, no cleaning');
+    await idle.stop();
+
+    const manager = new LogCleanerManager([dir], { dedupeBufferBytes: 4 << 20, threads: 2, loadFactor: 0.9, backoffMs: 1000, clock: scheduler, scheduler });
+    assert.equal(manager.dedupeBufferBytesPerCleaner, 2 << 20);
+    const [first, second] = await Promise.all([manager.cleanDirtiest(0), manager.cleanDirtiest(1)]);
+    assert.deepEqual([first?.endOffset, second?.endOffset], [4, 4]);
+    assert.equal(fs.readFileSync(path.join(tmp.path, 'cleaner-offset-checkpoint'), 'utf8').split('\n').slice(2).sort().join(','), ',a 0 4,b 0 4');
+    for (const topic of ['a', 'b']) assert.deepEqual((await storedRecords(path.join(tmp.path, `${topic}-0`))).map((r) => r[2]), ['3']);
     await manager.stop();
   } finally {
     await dir.close();

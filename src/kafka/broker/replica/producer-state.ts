@@ -1,8 +1,11 @@
 // Per-partition state of idempotent producers (Kafka's ProducerStateManager, without transactions): for each
 // producer id its epoch and the metadata of its last few batches, so a retried batch is recognised as a duplicate
-// and answered with the offset it got the first time, and a gap in sequence numbers is refused. Rebuilt from the
-// batch headers of the log when a partition is loaded, so a restart keeps deduplicating. Pure: no I/O, no clock.
+// and answered with the offset it got the first time, and a gap in sequence numbers is refused. Its log snapshots it
+// (`<offset>.snapshot`, the last batch of each producer) at every roll and clean close; a partition being loaded
+// starts from the newest snapshot and replays the batch headers after it, so a restart keeps deduplicating. Pure: no
+// I/O, no clock.
 import { ErrorCode } from '../../protocol/index.js';
+import type { ProducerSnapshotEntry } from '../../storage/producer-snapshot.js';
 
 /** Kafka keeps the last five batches per producer: the most a producer has in flight (max.in.flight ≤ 5). */
 export const BATCHES_KEPT_PER_PRODUCER = 5;
@@ -146,5 +149,33 @@ export class ProducerStateManager {
 
   clear(): void {
     this.producers.clear();
+  }
+
+  /** The state as Kafka snapshots it: per producer its epoch and last batch (no transactions: no coordinator epoch). */
+  snapshotEntries(): ProducerSnapshotEntry[] {
+    const out: ProducerSnapshotEntry[] = [];
+    for (const [producerId, e] of this.producers) {
+      const last = e.batches.at(-1);
+      if (!last) continue;
+      out.push({
+        producerId, producerEpoch: e.epoch, lastSequence: last.lastSeq, lastOffset: last.lastOffset, offsetDelta: last.lastOffset - last.firstOffset,
+        timestamp: last.maxTimestamp, coordinatorEpoch: -1, currentTxnFirstOffset: -1,
+      });
+    }
+    return out;
+  }
+
+  /** Replaces the state with a snapshot's: each producer knows its last batch only, as in Kafka after a restart. */
+  loadSnapshot(entries: readonly ProducerSnapshotEntry[], nowMs: number): void {
+    this.producers.clear();
+    for (const e of entries) {
+      let firstSeq = e.lastSequence - e.offsetDelta;
+      if (firstSeq < 0 && e.lastSequence >= 0 && e.offsetDelta > 0) firstSeq += INT32_MAX + 1;
+      this.producers.set(e.producerId, {
+        epoch: e.producerEpoch,
+        batches: [{ firstSeq, lastSeq: e.lastSequence, firstOffset: e.lastOffset - e.offsetDelta, lastOffset: e.lastOffset, maxTimestamp: e.timestamp }],
+        lastActiveMs: nowMs,
+      });
+    }
   }
 }

@@ -14,6 +14,8 @@ import { OffsetMap, OFFSET_MAP_SLOT_BYTES } from './offset-map.js';
 
 const INT32_MAX = 0x7fffffff;
 
+type Throttle = (bytes: number) => Promise<void>;
+
 export interface CompactionSettings {
   /** delete.retention.ms: how long a tombstone outlives the cleaning that first reached it. */
   deleteRetentionMs: number;
@@ -27,6 +29,8 @@ export interface CleanerOptions {
   /** log.cleaner.io.buffer.load.factor. */
   loadFactor: number;
   nowMs: number;
+  /** Called with the bytes of every batch read and written (log.cleaner.io.max.bytes.per.second); may sleep. */
+  throttle?: (bytes: number) => Promise<void>;
 }
 
 export interface CleanableRange {
@@ -121,7 +125,7 @@ function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
  * a segment boundary; stopping inside one only leaves that segment's rest dirty for the next pass). Returns the
  * offset the map covers up to (exclusive).
  */
-async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats): Promise<number> {
+async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats, throttle: Throttle): Promise<number> {
   const segments = log.logSegments();
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -130,8 +134,9 @@ async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, s
     if (segment.baseOffset >= range.firstUncleanableOffset) break;
     const r = new RecordCursor();
     for await (const batch of segmentBatches(segment)) {
-      const decoded = await dataBatch(batch);
       stats.bytesRead += batch.length;
+      await throttle(batch.length);
+      const decoded = await dataBatch(batch);
       if (!decoded) continue;
       const { view, data } = decoded;
       const reader = new RecordReader(data, view.recordCount);
@@ -212,7 +217,7 @@ async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise
 }
 
 /** Copies one group of segments into a `.cleaned` segment and swaps it in. */
-async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteHorizonMs: number, stats: CleanStats): Promise<void> {
+async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteHorizonMs: number, stats: CleanStats, throttle: Throttle): Promise<void> {
   const base = group[0]!.baseOffset;
   const cleaned = await log.createCleanedSegment(base);
   try {
@@ -220,6 +225,7 @@ async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteH
       const retainDeletes = (await source.lastModifiedMs()) > deleteHorizonMs;
       for await (const batch of segmentBatches(source)) {
         stats.bytesRead += batch.length;
+        await throttle(batch.length);
         const decoded = await dataBatch(batch);
         let out = batch;
         if (decoded) {
@@ -234,6 +240,7 @@ async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteH
         const view = new RecordBatchView(out, 0);
         await cleaned.append(view.lastOffset, view.maxTimestamp, view.lastOffset, out);
         stats.bytesWritten += out.length;
+        await throttle(out.length);
       }
     }
     await cleaned.onBecomeInactiveSegment();
@@ -263,14 +270,15 @@ export async function cleanLog(log: Log, range: CleanableRange, settings: Compac
   // The map only needs room for the dirty records: at most one per 8 bytes of a batch's record area.
   const wanted = Math.max(OFFSET_MAP_SLOT_BYTES * 1024, Math.ceil((range.dirtyBytes / 8 / opts.loadFactor) * OFFSET_MAP_SLOT_BYTES));
   const map = new OffsetMap(Math.min(opts.dedupeBufferBytes, wanted), opts.loadFactor);
-  const endOffset = await buildOffsetMap(log, range, map, stats);
+  const throttle: Throttle = opts.throttle ?? (() => Promise.resolve());
+  const endOffset = await buildOffsetMap(log, range, map, stats, throttle);
   stats.mapEntries = map.size;
   if (endOffset <= range.firstDirtyOffset) return stats;
   // Tombstones go from segments last modified before (the last cleaned segment's time - delete.retention.ms).
   const segments = log.logSegments();
   const lastClean = segments.filter((s) => s.baseOffset < range.firstDirtyOffset).at(-1);
   const deleteHorizonMs = lastClean ? (await lastClean.lastModifiedMs()) - settings.deleteRetentionMs : 0;
-  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, group, map, deleteHorizonMs, stats);
+  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, group, map, deleteHorizonMs, stats, throttle);
   stats.endOffset = endOffset;
   return stats;
 }
