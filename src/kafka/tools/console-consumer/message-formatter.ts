@@ -3,12 +3,25 @@
 // the key, the value (print.value defaults to true); columns are separated by key.separator and the record ends
 // with line.separator. Null keys, values and header values print null.literal. LoggingMessageFormatter prints
 // the same (its log line goes to a logger Kafka's tools keep at WARN); NoOpMessageFormatter prints nothing.
-import type { ConsumerRecord } from '../../client/consumer/fetched-records.js';
+import type { ConsumerRecord, FetchedBatch } from '../../client/consumer/fetched-records.js';
+import { RecordCursor, RecordReader } from '../../protocol/records/record-reader.js';
 import type { ChunkedOutput } from '../chunked-output.js';
 import { deserializerNamed, type Deserializer } from './deserializers.js';
 
 export interface MessageFormatter {
   writeTo(record: ConsumerRecord, out: ChunkedOutput): void;
+  /** Present when the formatter can print straight from a batch's bytes what writeTo prints for its records. */
+  readonly batchWriter?: BatchWriter;
+}
+
+/** Prints a fetched v2 batch's records without an object per record. */
+export interface BatchWriter {
+  /**
+   * Prints the batch's records from its position on, at most `max`; returns how many it printed, and leaves the
+   * offset after the last one printed in `nextOffset`.
+   */
+  writeBatch(batch: FetchedBatch, partition: number, out: ChunkedOutput, max: number): number;
+  nextOffset: bigint;
 }
 
 const FORMATTERS: Record<string, (props: ReadonlyMap<string, string>) => MessageFormatter> = {
@@ -61,6 +74,28 @@ export class DefaultMessageFormatter implements MessageFormatter {
     this.headersDeserializer = deserializer('headers.deserializer');
   }
 
+  /** Without deserializers and headers every column is bytes of the batch or ASCII: printed from the batch as it is. */
+  get batchWriter(): BatchWriter | undefined {
+    if (this.keyDeserializer !== undefined || this.valueDeserializer !== undefined || this.printHeaders) return undefined;
+    return (this.bytesWriter ??= new DefaultBatchWriter(this));
+  }
+
+  private bytesWriter: DefaultBatchWriter | undefined;
+
+  /** The columns, in order, for the batch writer. */
+  get layout(): Layout {
+    return {
+      printTimestamp: this.printTimestamp,
+      printPartition: this.printPartition,
+      printOffset: this.printOffset,
+      printKey: this.printKey,
+      printValue: this.printValue,
+      keySeparator: this.keySeparator,
+      lineSeparator: this.lineSeparator,
+      nullLiteral: this.nullLiteral,
+    };
+  }
+
   private field(out: ChunkedOutput, bytes: Buffer | null, deserializer: Deserializer | undefined): void {
     const raw = bytes ?? this.nullLiteral;
     if (deserializer === undefined) out.bytes(raw);
@@ -107,6 +142,92 @@ export class DefaultMessageFormatter implements MessageFormatter {
     if (this.printValue) {
       this.field(out, r.value, this.valueDeserializer);
       out.bytes(this.lineSeparator);
+    }
+  }
+}
+
+interface Layout {
+  printTimestamp: boolean;
+  printPartition: boolean;
+  printOffset: boolean;
+  printKey: boolean;
+  printValue: boolean;
+  keySeparator: Buffer;
+  lineSeparator: Buffer;
+  nullLiteral: Buffer;
+}
+
+/** DefaultMessageFormatter.writeTo over a batch's bytes (no headers column, no deserializers). */
+class DefaultBatchWriter implements BatchWriter {
+  nextOffset = 0n;
+  private readonly l: Layout;
+  private readonly cursor = new RecordCursor();
+  /** Only the value column, each record ended by one byte: the common case, with the least per record. */
+  private readonly valueOnly: boolean;
+
+  constructor(formatter: DefaultMessageFormatter) {
+    this.l = formatter.layout;
+    const l = this.l;
+    this.valueOnly = l.printValue && !l.printTimestamp && !l.printPartition && !l.printOffset && !l.printKey && l.lineSeparator.length === 1;
+  }
+
+  writeBatch(b: FetchedBatch, partition: number, out: ChunkedOutput, max: number): number {
+    const data = b.data;
+    const reader = new RecordReader(data, b.count);
+    const r = this.cursor;
+    const skip = b.skip;
+    let printed = 0;
+    let lastDelta = -1;
+    if (this.valueOnly) {
+      const end = this.l.lineSeparator[0]!;
+      const nullLiteral = this.l.nullLiteral;
+      while (printed < max && reader.next(r)) {
+        if (r.offsetDelta < skip) continue;
+        if (r.valueLength < 0) out.bytes(nullLiteral);
+        else out.range(data, r.valueStart, r.valueStart + r.valueLength);
+        out.byte(end);
+        printed++;
+        lastDelta = r.offsetDelta;
+      }
+    } else {
+      while (printed < max && reader.next(r)) {
+        if (r.offsetDelta < skip) continue;
+        this.columns(b, partition, r, out);
+        printed++;
+        lastDelta = r.offsetDelta;
+      }
+    }
+    if (printed > 0) this.nextOffset = b.baseOffset + BigInt(lastDelta) + 1n;
+    return printed;
+  }
+
+  private columns(b: FetchedBatch, partition: number, r: RecordCursor, out: ChunkedOutput): void {
+    const l = this.l;
+    const sep = (column: boolean) => out.bytes(column ? l.keySeparator : l.lineSeparator);
+    if (l.printTimestamp) {
+      out.ascii(TIMESTAMP_TYPES[b.timestampType]!);
+      out.ascii(String(b.logAppendTime >= 0 ? b.logAppendTime : b.baseTimestamp + r.timestampDelta));
+      sep(l.printOffset || l.printPartition || l.printKey || l.printValue);
+    }
+    if (l.printPartition) {
+      out.ascii('Partition:');
+      out.ascii(String(partition));
+      sep(l.printOffset || l.printKey || l.printValue);
+    }
+    if (l.printOffset) {
+      out.ascii('Offset:');
+      out.ascii((b.baseOffset + BigInt(r.offsetDelta)).toString());
+      sep(l.printKey || l.printValue);
+    }
+    if (l.printKey) {
+      if (r.keyLength < 0) out.bytes(l.nullLiteral);
+      else out.range(b.data, r.keyStart, r.keyStart + r.keyLength);
+      sep(l.printValue);
+    }
+    if (l.printValue) {
+      if (r.valueLength < 0) out.bytes(l.nullLiteral);
+      else out.range(b.data, r.valueStart, r.valueStart + r.valueLength);
+      out.bytes(l.lineSeparator);
     }
   }
 }
