@@ -173,23 +173,54 @@ class DefaultBatchWriter implements BatchWriter {
 
   writeBatch(b: FetchedBatch, partition: number, out: ChunkedOutput, max: number): number {
     const data = b.data;
-    const reader = new RecordReader(data, b.count);
     const r = this.cursor;
     const skip = b.skip;
     let printed = 0;
     let lastDelta = -1;
+    let reader: RecordReader;
     if (this.valueOnly) {
-      const end = this.l.lineSeparator[0]!;
+      // Records of the usual shape are printed without the reader's full pass over each; the first record that is
+      // not (or a malformed one) goes to the reader, which prints it or says what is wrong with it.
+      const separator = this.l.lineSeparator[0]!;
       const nullLiteral = this.l.nullLiteral;
+      const end = data.length;
+      const count = b.count;
+      let pos = 0;
+      let i = 0;
+      for (; i < count && printed < max; i++) {
+        const length = varint(data, pos);
+        let p = varintEnd;
+        const recordEnd = p + length;
+        if (!(length > 0) || recordEnd > end) break;
+        p++;
+        for (let k = 0; data[p++]! >= 0x80 && k < 9; k++);
+        if (varint(data, p) !== i) break;
+        const keyLength = varint(data, varintEnd);
+        p = varintEnd + (keyLength > 0 ? keyLength : 0);
+        if (keyLength < -1 || p >= recordEnd) break;
+        const valueLength = varint(data, p);
+        p = varintEnd;
+        if (valueLength < -1 || p + (valueLength > 0 ? valueLength : 0) >= recordEnd) break;
+        if (i >= skip) {
+          if (valueLength < 0) out.bytes(nullLiteral);
+          else out.range(data, p, p + valueLength);
+          out.byte(separator);
+          printed++;
+          lastDelta = i;
+        }
+        pos = recordEnd;
+      }
+      reader = new RecordReader(data, count - i, pos);
       while (printed < max && reader.next(r)) {
         if (r.offsetDelta < skip) continue;
         if (r.valueLength < 0) out.bytes(nullLiteral);
         else out.range(data, r.valueStart, r.valueStart + r.valueLength);
-        out.byte(end);
+        out.byte(separator);
         printed++;
         lastDelta = r.offsetDelta;
       }
     } else {
+      reader = new RecordReader(data, b.count);
       while (printed < max && reader.next(r)) {
         if (r.offsetDelta < skip) continue;
         this.columns(b, partition, r, out);
@@ -230,4 +261,32 @@ class DefaultBatchWriter implements BatchWriter {
       out.bytes(l.lineSeparator);
     }
   }
+}
+
+/** Where the last varint read by varint() ended. */
+let varintEnd = 0;
+
+/** The zigzag varint at pos (NaN-free garbage past the end of data; callers check bounds after). */
+function varint(data: Buffer, pos: number): number {
+  let b = data[pos++]!;
+  let raw = b & 0x7f;
+  if (b >= 0x80) {
+    b = data[pos++]!;
+    raw |= (b & 0x7f) << 7;
+    if (b >= 0x80) {
+      b = data[pos++]!;
+      raw |= (b & 0x7f) << 14;
+      if (b >= 0x80) {
+        b = data[pos++]!;
+        raw |= (b & 0x7f) << 21;
+        if (b >= 0x80) {
+          b = data[pos++]!;
+          raw = (raw | (b << 28)) >>> 0;
+          if (b >= 0x10) raw = 0x7fffffff * 2;
+        }
+      }
+    }
+  }
+  varintEnd = pos;
+  return (raw >>> 1) ^ -(raw & 1);
 }
