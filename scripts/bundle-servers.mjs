@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Bundles the server start paths (zookeeper-server-start, kafka-server-start) from tsc's output into dist/bundle, so
-// that a server loads a handful of files instead of hundreds of ES modules: module resolution and loading were most
-// of a broker's start-up. Code behind a dynamic import stays in its own chunk and loads only when used. npm packages
+// Bundles the server start paths (zookeeper-server-start, kafka-server-start) and the one-shot Kafka tools whose
+// start-up competes with C clients (console producer and consumer, kafka-topics, producer perf test) from tsc's
+// output into dist/bundle, so that a process loads a handful of files instead of hundreds of ES modules: module
+// resolution and loading were most of a broker's start-up, and a third of a second of a tool's run. Code behind a dynamic import stays in its own chunk and loads only when used. npm packages
 // stay external (native addons among them). src/cli/command-table.ts runs a bundled entry when it exists.
 // The source maps lead back to the TypeScript sources (through tsc's maps); node --enable-source-maps uses them.
 // Usage: node scripts/bundle-servers.mjs   (after tsc; part of npm run build)
@@ -12,12 +13,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
-const SERVER_ENTRIES = ['zookeeper-server-start-main', 'kafka-server-start-main'];
+const ENTRIES = [
+  'cli/zookeeper-server-start-main',
+  'cli/kafka-server-start-main',
+  'kafka/tools/console-consumer/console-consumer-main',
+  'kafka/tools/console-producer/console-producer-main',
+  'kafka/tools/topics/topics-main',
+  'kafka/tools/producer-perf-test/producer-perf-test-main',
+];
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: SERVER_ENTRIES.map((name) => `dist/src/cli/${name}.js`),
+  entryPoints: ENTRIES.map((path) => `dist/src/${path}.js`),
   outdir,
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
@@ -34,4 +42,4 @@ const result = await build({
   metafile: true,
 });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
-console.log(`bundled ${SERVER_ENTRIES.join(', ')} into ${files.length} files under dist/bundle`);
+console.log(`bundled ${ENTRIES.map((e) => e.split('/').at(-1)).join(', ')} into ${files.length} files under dist/bundle`);

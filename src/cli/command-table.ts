@@ -1,8 +1,8 @@
 // Subcommands that run without oclif (about a quarter of a second of module loading): a server must answer within a
 // fraction of a second of being started, and a one-shot tool competes with a JVM and with C clients. `bin/run.js`
 // looks a subcommand up here first; the oclif command of the same name calls the same entry. Each entry imports
-// only its own main module: for the servers, the bundle of it that `npm run build` makes (scripts/bundle-servers.mjs)
-// when there is one, as loading a dozen files costs a fraction of loading a few hundred modules one by one. Stack
+// only its own main module: for the servers and the busiest Kafka tools, the bundle of it that `npm run build` makes
+// (scripts/bundle-servers.mjs) when there is one, as loading a dozen files costs a fraction of loading a few hundred modules one by one. Stack
 // traces then name the bundle's files; `node --enable-source-maps` (or NODE_OPTIONS) maps them back to src/**/*.ts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,29 +12,29 @@ export type FastMain = (argv: readonly string[]) => Promise<number | null>;
 
 const ENTRY = () => process.argv[1]!;
 
-/** A server's main module: its bundle under dist/bundle when built, else the module itself (same exports). */
-async function serverMain<T>(name: string, unbundled: () => Promise<T>): Promise<T> {
+/** A main module: its bundle under dist/bundle when built, else the module itself (same exports). */
+async function bundledMain<T>(name: string, unbundled: () => Promise<T>): Promise<T> {
   const bundled = new URL(`../../bundle/${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(bundled)) ? ((await import(bundled.href)) as T) : unbundled();
 }
 
 const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   'zookeeper-server-start': async () => {
-    const main = await serverMain('zookeeper-server-start-main', () => import('./zookeeper-server-start-main.js'));
+    const main = await bundledMain('zookeeper-server-start-main', () => import('./zookeeper-server-start-main.js'));
     return async (argv) => {
       const args = main.parseZooKeeperStartArgv(argv);
       return args ? main.runZooKeeperServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka zookeeper-server-start' }) : null;
     };
   },
   'kafka-server-start': async () => {
-    const main = await serverMain('kafka-server-start-main', () => import('./kafka-server-start-main.js'));
+    const main = await bundledMain('kafka-server-start-main', () => import('./kafka-server-start-main.js'));
     return async (argv) => {
       const args = main.parseKafkaStartArgv(argv);
       return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
     };
   },
   'kafka-topics': async () => {
-    const { runKafkaTopics } = await import('../kafka/tools/topics/topics-main.js');
+    const { runKafkaTopics } = await bundledMain('topics-main', () => import('../kafka/tools/topics/topics-main.js'));
     return (argv) => runKafkaTopics(argv);
   },
   'kafka-configs': async () => {
@@ -71,7 +71,7 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
 };
 
 async function consoleConsumerMain(): Promise<FastMain> {
-  const main = await import('../kafka/tools/console-consumer/console-consumer-main.js');
+  const main = await bundledMain('console-consumer-main', () => import('../kafka/tools/console-consumer/console-consumer-main.js'));
   return (argv) => main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr });
 }
 
@@ -100,12 +100,12 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
 }
 
 async function perfTestMain(): Promise<FastMain> {
-  const main = await import('../kafka/tools/producer-perf-test/producer-perf-test-main.js');
+  const main = await bundledMain('producer-perf-test-main', () => import('../kafka/tools/producer-perf-test/producer-perf-test-main.js'));
   return async (argv) => process.exit(await main.runProducerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr }));
 }
 
 async function consoleProducerMain(): Promise<FastMain> {
-  const main = await import('../kafka/tools/console-producer/console-producer-main.js');
+  const main = await bundledMain('console-producer-main', () => import('../kafka/tools/console-producer/console-producer-main.js'));
   const { isatty } = await import('node:tty');
   return async (argv) => {
     const code = await main.runConsoleProducer(argv, {

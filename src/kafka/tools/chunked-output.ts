@@ -1,16 +1,23 @@
 // Tool output collected into large buffers and written a chunk at a time (one write per poll, not per record),
 // waiting for 'drain' on a slow reader. A reader that goes away (EPIPE: `| head`) ends the output quietly: the
-// tool sees `closed` and stops.
+// tool sees `closed` and stops. Over a file descriptor's stream (stdout), whose writes keep no reference to a chunk
+// once written, the buffers are used again: fresh large buffers cost the kernel a page fault per 4 KiB.
 import type { Writable } from 'node:stream';
 
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+const SPARE_BUFFERS = 4;
 
 export class ChunkedOutput {
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
   private failed = false;
+  private readonly spare: Buffer[] = [];
 
-  constructor(private readonly stream: Writable) {
+  /** `reuseBuffers`: the stream writes to a descriptor and drops each chunk once written. */
+  constructor(
+    private readonly stream: Writable,
+    private readonly reuseBuffers = false,
+  ) {
     stream.on('error', () => {
       this.failed = true;
     });
@@ -30,16 +37,39 @@ export class ChunkedOutput {
   /** Passes the filled part to the stream (without waiting) and starts a new buffer. */
   private handOff(): void {
     if (this.pos === 0) return;
-    const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.buf.length));
+    const full = this.buf;
+    const chunk = full.subarray(0, this.pos);
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(Math.max(CHUNK_BYTES, full.length));
     this.pos = 0;
-    if (!this.failed) this.stream.write(chunk);
+    if (this.failed) return;
+    if (!this.reuseBuffers) this.stream.write(chunk);
+    else this.stream.write(chunk, () => {
+      if (this.spare.length < SPARE_BUFFERS && full.length === CHUNK_BYTES) this.spare.push(full);
+    });
   }
 
   bytes(b: Uint8Array): void {
     this.room(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+  }
+
+  /** Bytes start..end of `data`. */
+  range(data: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.room(n);
+    // Short ranges are copied by hand: copy() costs more to call than a loop over a hundred bytes.
+    if (n <= 128) {
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = start; i < end; i++) buf[pos++] = data[i]!;
+    } else data.copy(this.buf, this.pos, start, end);
+    this.pos += n;
+  }
+
+  byte(b: number): void {
+    if (this.pos === this.buf.length) this.room(1);
+    this.buf[this.pos++] = b;
   }
 
   /** Latin-1/ASCII text (numbers, fixed labels) without a UTF-8 pass. */

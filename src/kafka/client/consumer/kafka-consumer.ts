@@ -2,6 +2,8 @@
 // fetches go to partition leaders (one in flight per leader, the next one sent as soon as the previous answer is
 // buffered), and poll() hands out buffered records. While a partition's answer is being handed out, the next one is
 // fetched (double buffering keeps the wire busy), so buffered data stays within two answers per partition.
+// Answers are kept as they arrived and decoded by poll() when their turn comes; pollFetched() hands them out whole
+// instead, for a reader that works on the record bytes without an object per record.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/schemas/index.js';
 import type { FetchResponse } from '../../protocol/schemas/fetch.js';
@@ -10,10 +12,10 @@ import type { ClientOptions } from '../cluster/client-options.js';
 import { KafkaCluster, needsMetadataRefresh } from '../cluster/kafka-cluster.js';
 import { listOffsetsAtLeaders, partitionKey } from '../cluster/leader-requests.js';
 import { OffsetSpec } from '../admin/admin-requests.js';
-import { decodeFetchedRecords, type ConsumerRecord } from './fetched-records.js';
+import { decodeFetchedRecords, fetchedNextOffset, type ConsumerRecord, type FetchedChunk } from './fetched-records.js';
 import { fetchRequest, IsolationLevel } from './fetch-request.js';
 
-export type { ConsumerRecord } from './fetched-records.js';
+export type { ConsumerRecord, FetchedChunk } from './fetched-records.js';
 
 export type OffsetResetPolicy = 'earliest' | 'latest' | 'none';
 
@@ -38,6 +40,13 @@ export interface PartitionAssignment {
   offset?: bigint | 'earliest' | 'latest';
 }
 
+interface BufferedAnswer {
+  fetched: FetchedChunk;
+  /** Its records once poll() decoded it, handed out from `index` on. */
+  records: ConsumerRecord[] | null;
+  index: number;
+}
+
 interface PartitionState {
   topic: string;
   partition: number;
@@ -46,10 +55,9 @@ interface PartitionState {
   /** Next offset to fetch (ahead of position while records are buffered). */
   fetchPosition: bigint | null;
   reset: OffsetResetPolicy;
-  /** The answer being handed out, from `head` on, and the one fetched behind it. */
-  buffered: ConsumerRecord[];
-  head: number;
-  next: ConsumerRecord[] | null;
+  /** The answer being handed out and the one fetched behind it. */
+  head: BufferedAnswer | null;
+  next: BufferedAnswer | null;
   highWatermark: bigint;
   error: Error | undefined;
   /** Bumped by seek/assign so an answer to an older fetch is dropped. */
@@ -95,7 +103,7 @@ export class KafkaConsumer {
     this.partitions.clear();
     for (const a of list) {
       if (!Number.isInteger(a.partition) || a.partition < 0) throw new KafkaArgumentError(`bad partition ${a.partition} of ${a.topic}`);
-      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, buffered: [], head: 0, next: null, highWatermark: -1n, error: undefined, epoch: 0 };
+      const state: PartitionState = { topic: a.topic, partition: a.partition, position: null, fetchPosition: null, reset: this.reset, head: null, next: null, highWatermark: -1n, error: undefined, epoch: 0 };
       this.partitions.set(partitionKey(a), state);
       this.place(state, a.offset);
     }
@@ -114,8 +122,7 @@ export class KafkaConsumer {
 
   private place(state: PartitionState, offset: bigint | 'earliest' | 'latest' | undefined): void {
     state.epoch++;
-    state.buffered = [];
-    state.head = 0;
+    state.head = null;
     state.next = null;
     state.error = undefined;
     if (typeof offset === 'bigint') {
@@ -137,11 +144,27 @@ export class KafkaConsumer {
   }
 
   /** Records fetched since the last poll (at most maxPollRecords), waiting up to timeoutMs for some. */
-  async poll(timeoutMs = 1000): Promise<ConsumerRecord[]> {
+  poll(timeoutMs = 1000): Promise<ConsumerRecord[]> {
+    return this.pollWith(timeoutMs, async () => {
+      await this.decodeHeads();
+      return this.drain();
+    });
+  }
+
+  /**
+   * Whole fetched answers, one per partition that has one (each partition's position moves past its answer), waiting
+   * up to timeoutMs for some. An answer's bytes stay valid while the caller holds it; to stop inside one, seek() the
+   * partition to the first offset not used.
+   */
+  pollFetched(timeoutMs = 1000): Promise<FetchedChunk[]> {
+    return this.pollWith(timeoutMs, async () => this.drainFetched());
+  }
+
+  private async pollWith<T>(timeoutMs: number, take: () => Promise<T[]>): Promise<T[]> {
     if (this.closed) throw new KafkaClosedError('the consumer');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const records = this.drain();
+      const records = await take();
       if (records.length > 0) {
         this.pump();
         return records;
@@ -173,29 +196,77 @@ export class KafkaConsumer {
     this.notify();
   }
 
+  /** Decodes the answer at the head of each partition, dropping answers without records. */
+  private async decodeHeads(): Promise<void> {
+    for (const s of this.partitions.values()) {
+      while (s.head !== null && s.head.records === null) {
+        const head = s.head;
+        const epoch = s.epoch;
+        const f = head.fetched;
+        let records: ConsumerRecord[];
+        try {
+          records = (await decodeFetchedRecords(f.topic, f.partition, f.records, f.from, f.readCommitted, f.aborted)).records;
+        } catch (err) {
+          if (s.epoch === epoch && s.head === head) {
+            s.error = err as Error;
+            s.head = s.next = null;
+            s.fetchPosition = s.position;
+          }
+          break;
+        }
+        if (s.epoch !== epoch || s.head !== head) break;
+        if (records.length > 0) head.records = records;
+        else this.moveToNextAnswer(s);
+      }
+    }
+  }
+
+  private moveToNextAnswer(s: PartitionState): void {
+    s.position = s.head!.fetched.nextOffset;
+    s.head = s.next;
+    s.next = null;
+  }
+
+  /** Throws the partition's error, once, when it is its turn and nothing was taken yet. */
+  private throwError(s: PartitionState, taken: number): void {
+    if (s.error === undefined || taken > 0) return;
+    const err = s.error;
+    s.error = undefined;
+    throw err;
+  }
+
   /** Buffered records, round-robin over partitions; throws a partition's error when it is its turn. */
   private drain(): ConsumerRecord[] {
     const out: ConsumerRecord[] = [];
     const states = [...this.partitions.values()];
     for (let i = 0; i < states.length && out.length < this.fetchSettings.maxPollRecords; i++) {
       const s = states[(this.nextPollStart + i) % states.length];
-      if (s.error !== undefined && out.length === 0) {
-        const err = s.error;
-        s.error = undefined;
-        throw err;
-      }
-      if (s.head === s.buffered.length) continue;
-      const buffered = s.buffered;
-      const end = Math.min(buffered.length, s.head + this.fetchSettings.maxPollRecords - out.length);
-      for (let k = s.head; k < end; k++) out.push(buffered[k]!);
-      s.head = end;
+      this.throwError(s, out.length);
+      const head = s.head;
+      if (head === null || head.records === null) continue;
+      const buffered = head.records;
+      const end = Math.min(buffered.length, head.index + this.fetchSettings.maxPollRecords - out.length);
+      for (let k = head.index; k < end; k++) out.push(buffered[k]!);
+      head.index = end;
       s.position = buffered[end - 1]!.offset + 1n;
-      if (end === buffered.length) {
-        s.buffered = s.next ?? [];
-        s.head = 0;
-        s.next = null;
-        if (s.buffered.length === 0) s.position = s.fetchPosition;
-      }
+      if (end === buffered.length) this.moveToNextAnswer(s);
+    }
+    this.nextPollStart++;
+    return out;
+  }
+
+  /** Buffered answers, one per partition, round-robin; throws a partition's error when it is its turn. */
+  private drainFetched(): FetchedChunk[] {
+    const out: FetchedChunk[] = [];
+    const states = [...this.partitions.values()];
+    for (let i = 0; i < states.length; i++) {
+      const s = states[(this.nextPollStart + i) % states.length];
+      this.throwError(s, out.length);
+      const head = s.head;
+      if (head === null) continue;
+      // Part of it may have gone out through poll(): the rest starts at the position.
+      out.push(head.index === 0 ? head.fetched : { ...head.fetched, from: s.position! });
+      this.moveToNextAnswer(s);
     }
     this.nextPollStart++;
     return out;
@@ -301,16 +372,20 @@ export class KafkaConsumer {
           continue;
         }
         s.highWatermark = p.highWatermark;
-        const decoded = await decodeFetchedRecords(s.topic, s.partition, p.records, s.fetchPosition, this.isolationLevel === IsolationLevel.READ_COMMITTED, p.abortedTransactions);
-        if (s.epoch !== epochs.get(s)) continue;
-        s.fetchPosition = decoded.nextOffset;
-        const idle = s.head === s.buffered.length;
-        if (decoded.records.length === 0) {
-          if (idle) s.position = s.fetchPosition;
-        } else if (idle) {
-          s.buffered = decoded.records;
-          s.head = 0;
-        } else s.next = decoded.records;
+        const from = s.fetchPosition;
+        const nextOffset = fetchedNextOffset(p.records, from);
+        if (nextOffset === from) {
+          if (s.head === null) s.position = from;
+          continue;
+        }
+        s.fetchPosition = nextOffset;
+        const fetched: FetchedChunk = {
+          topic: s.topic, partition: s.partition, records: p.records!, from, nextOffset,
+          readCommitted: this.isolationLevel === IsolationLevel.READ_COMMITTED, aborted: p.abortedTransactions,
+        };
+        const answer: BufferedAnswer = { fetched, records: null, index: 0 };
+        if (s.head === null) s.head = answer;
+        else s.next = answer;
       }
     }
     if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});

@@ -5,7 +5,7 @@
 import { KafkaArgumentError, KafkaClosedError } from '../errors/index.js';
 import { partitionKey, type PartitionRef } from '../cluster/leader-requests.js';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
-import { KafkaConsumer, type ConsumerOptions, type ConsumerRecord } from './kafka-consumer.js';
+import { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type FetchedChunk } from './kafka-consumer.js';
 import { assignorByName, type PartitionAssignor } from './group/assignors.js';
 import { encodeSubscription, type Subscription } from './group/consumer-protocol.js';
 import { GroupMembership } from './group/group-membership.js';
@@ -144,13 +144,22 @@ export class KafkaGroupConsumer {
    * Records of the assigned partitions, waiting up to timeoutMs. Rebalances (and the callbacks) happen inside
    * poll, as do automatic commits.
    */
-  async poll(timeoutMs = 1000): Promise<ConsumerRecord[]> {
+  poll(timeoutMs = 1000): Promise<ConsumerRecord[]> {
+    return this.pollWith(timeoutMs, (ms) => this.consumer.poll(ms));
+  }
+
+  /** Whole fetched answers (KafkaConsumer.pollFetched), with poll()'s rebalances and automatic commits. */
+  pollFetched(timeoutMs = 1000): Promise<FetchedChunk[]> {
+    return this.pollWith(timeoutMs, (ms) => this.consumer.pollFetched(ms));
+  }
+
+  private async pollWith<T>(timeoutMs: number, take: (ms: number) => Promise<T[]>): Promise<T[]> {
     this.checkOpen();
     if (this.subscription === null) throw new KafkaArgumentError('subscribe before poll');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.ensureActive();
-      const records = await this.consumer.poll(Math.max(0, deadline - Date.now()));
+      const records = await take(Math.max(0, deadline - Date.now()));
       this.maybeAutoCommit();
       if (records.length > 0 || Date.now() >= deadline || this.closed) return records;
     }

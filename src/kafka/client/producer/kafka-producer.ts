@@ -71,6 +71,9 @@ export class KafkaProducer {
       lingerMs: this.options.lingerMs,
       // Room for the request's own fields around the batch.
       growLimitBytes: Math.max(this.options.batchSizeBytes, this.options.maxRequestSizeBytes - 1024),
+      // An idempotent producer's sequences are only kept in order across retries with one batch in flight per
+      // partition; otherwise as many as the connection takes (max.in.flight.requests.per.connection).
+      maxInFlight: this.options.idempotent ? 1 : this.cluster.options.maxInFlightRequests,
     });
     this.identity = this.options.idempotent ? new ProducerIdentity() : undefined;
     this.sender = new Sender(this.cluster, this.accumulator, this.memory, this.identity, {

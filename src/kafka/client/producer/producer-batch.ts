@@ -43,6 +43,8 @@ export class ProducerBatch {
   producerId = -1n;
   producerEpoch = -1;
   encoded: Buffer | undefined;
+  /** Its place among the partition's batches in the order they were first sent; -1 before. */
+  sendOrder = -1;
   /** Earliest time of the next attempt after a retriable failure. */
   retryAtMs = 0;
   closed = false;

@@ -1,34 +1,57 @@
 // Records wait here, per partition, in batches: a batch is sent when it is full (batch.size), when it has waited
-// linger.ms, or on flush. A partition with a batch in flight is muted so its batches go one at a time, in order:
-// a retried batch is re-sent before anything behind it, so retries never reorder a partition's records.
+// linger.ms, or on flush. A failed batch goes back into the queue in the order it was first sent, ahead of
+// everything newer, and while a partition has batches to retry they go one at a time.
 //
-// A batch that cannot go next (its partition has a batch in flight, or batches queued ahead of it) keeps taking
-// records past batch.size, up to growLimitBytes: with one batch in flight per partition, batch.size would otherwise
-// cap a partition at batch.size per round trip, and those records would wait anyway. The batch at the head of an
-// idle partition, which goes as soon as it is full or lingered, keeps to batch.size.
+// While a partition has a batch in flight, the batch behind it keeps taking records past batch.size, up to
+// growLimitBytes (max.request.size), and goes when the one in flight is answered: batch.size would otherwise cap a
+// partition at batch.size per round trip, and the broker's cost is per request as much as per byte. A batch that
+// reaches growLimitBytes goes at once in another request, up to maxInFlight of the partition's batches at a time
+// (the Java client's max.in.flight.requests.per.connection): a writer faster than one round trip per grown batch
+// is not held to it. With more than one in flight, a batch that fails retriably can land behind the batches sent
+// after it, as in the Java client, so a producer that needs strict order keeps maxInFlight at 1 (an idempotent
+// one does). The head batch of an idle partition goes as soon as it reaches batch.size or lingered.
 import type { WrittenHeader } from './batch-writer.js';
 import { ProducerBatch, type RejectRecord, type ResolveRecord } from './producer-batch.js';
 
 export interface AccumulatorOptions {
   batchSizeBytes: number;
   lingerMs: number;
-  /** How far a batch may grow while its partition has a batch in flight (max.request.size). */
+  /** How far a batch may grow while its partition has no free slot (max.request.size). */
   growLimitBytes: number;
+  /** Batches of one partition in flight at once (default 1). */
+  maxInFlight?: number;
 }
 
 interface PartitionQueue {
   readonly topic: string;
   readonly partition: number;
   readonly batches: ProducerBatch[];
-  muted: boolean;
+  inFlight: number;
+  /** Some batch of the partition failed and is to be sent again: one batch at a time until that is done. */
+  retrying: boolean;
+  /** The send order the next batch taken gets. */
+  nextOrder: number;
 }
 
 export class RecordAccumulator {
   /** topic → partition → queue. */
   private readonly queues = new Map<string, PartitionQueue[]>();
   private batchCount = 0;
+  private readonly maxInFlight: number;
 
-  constructor(private readonly options: AccumulatorOptions) {}
+  constructor(private readonly options: AccumulatorOptions) {
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  }
+
+  /** Whether another batch of the partition may go now. */
+  private canSend(q: PartitionQueue): boolean {
+    return q.retrying ? q.inFlight === 0 : q.inFlight < this.maxInFlight;
+  }
+
+  /** Whether `batch` may grow up to growLimitBytes: something goes before it. */
+  private growing(q: PartitionQueue, batch: ProducerBatch): boolean {
+    return q.inFlight > 0 || q.batches[0] !== batch;
+  }
 
   /** Batches queued (not in flight). */
   get size(): number {
@@ -39,7 +62,7 @@ export class RecordAccumulator {
     let byPartition = this.queues.get(topic);
     if (byPartition === undefined) this.queues.set(topic, (byPartition = []));
     let q = byPartition[partition];
-    if (q === undefined) byPartition[partition] = q = { topic, partition, batches: [], muted: false };
+    if (q === undefined) byPartition[partition] = q = { topic, partition, batches: [], inFlight: 0, retrying: false, nextOrder: 0 };
     return q;
   }
 
@@ -57,8 +80,7 @@ export class RecordAccumulator {
   private fits(q: PartitionQueue, batch: ProducerBatch, bytes: number): boolean {
     if (batch.closed || batch.attempts > 0 || batch.encoded !== undefined) return false;
     if (batch.recordCount === 0) return true;
-    const behind = q.muted || q.batches[0] !== batch;
-    const limit = behind ? this.options.growLimitBytes : this.options.batchSizeBytes;
+    const limit = this.growing(q, batch) ? this.options.growLimitBytes : this.options.batchSizeBytes;
     return batch.sizeBytes + bytes <= limit;
   }
 
@@ -78,7 +100,7 @@ export class RecordAccumulator {
     let batch = q.batches.at(-1);
     if (batch === undefined || !this.fits(q, batch, bytes)) {
       if (batch !== undefined) batch.closed = true;
-      const behind = q.muted || q.batches.length > 0;
+      const behind = q.inFlight > 0 || q.batches.length > 0;
       // A batch that may grow gets its whole allowance at once (untouched pages of it cost nothing) rather than
       // being copied at every doubling.
       batch = new ProducerBatch(topic, partition, nowMs, behind ? this.options.growLimitBytes : this.options.batchSizeBytes);
@@ -86,21 +108,22 @@ export class RecordAccumulator {
       this.batchCount++;
     }
     batch.add(key, value, headers, bytes, timestamp, resolve, reject);
-    if (batch.sizeBytes >= (q.muted || q.batches[0] !== batch ? this.options.growLimitBytes : this.options.batchSizeBytes)) batch.closed = true;
+    if (batch.sizeBytes >= (this.growing(q, batch) ? this.options.growLimitBytes : this.options.batchSizeBytes)) batch.closed = true;
     return batch;
   }
 
-  /** The first batch of each unmuted partition that may go now: full, lingered, retry due, or flushing. */
+  /** The first batch of each partition with a free slot that may go now: full, lingered, retry due, or flushing. */
   ready(nowMs: number, flushing: boolean): ProducerBatch[] {
     const out: ProducerBatch[] = [];
     for (const q of this.all()) {
       const first = q.batches[0];
-      if (first === undefined || q.muted) continue;
+      if (first === undefined || !this.canSend(q)) continue;
       if (first.attempts > 0) {
         if (nowMs >= first.retryAtMs) out.push(first);
         continue;
       }
-      if (flushing || first.closed || first.sizeBytes >= this.options.batchSizeBytes || q.batches.length > 1 || nowMs - first.createdMs >= this.options.lingerMs) out.push(first);
+      // Behind a batch in flight, only a batch grown full goes (or everything, on flush).
+      if (q.inFlight > 0 ? flushing || first.closed || q.batches.length > 1 : flushing || first.closed || first.sizeBytes >= this.options.batchSizeBytes || q.batches.length > 1 || nowMs - first.createdMs >= this.options.lingerMs) out.push(first);
     }
     return out;
   }
@@ -110,7 +133,8 @@ export class RecordAccumulator {
     let min: number | undefined;
     for (const q of this.all()) {
       const first = q.batches[0];
-      if (first === undefined || q.muted) continue;
+      // A partition with a batch in flight is woken by its answer, not by time (unless a retry is due).
+      if (first === undefined || !this.canSend(q) || (q.inFlight > 0 && first.attempts === 0)) continue;
       const at = first.attempts > 0 ? first.retryAtMs : first.createdMs + this.options.lingerMs;
       const wait = Math.max(0, at - nowMs);
       if (min === undefined || wait < min) min = wait;
@@ -118,26 +142,37 @@ export class RecordAccumulator {
     return min;
   }
 
-  /** Takes a ready batch out of its queue and mutes its partition until `unmute`. */
+  /** Takes a ready batch out of its queue; it holds one of its partition's in-flight slots until `unmute`. */
   take(batch: ProducerBatch): void {
     const q = this.queue(batch.topic, batch.partition);
     q.batches.shift();
     batch.closed = true;
+    if (batch.sendOrder < 0) batch.sendOrder = q.nextOrder++;
     this.batchCount--;
-    q.muted = true;
+    q.inFlight++;
   }
 
-  /** Puts batches that failed retriably (in their order) back at the head of their partition's queue. */
+  /**
+   * Puts a batch that failed retriably back into its partition's queue (or the pieces it was split into, in their
+   * order, which inherit its send order): behind the batches to retry that were sent before it, ahead of the rest.
+   */
   requeueFront(batch: ProducerBatch, ...more: ProducerBatch[]): void {
     const q = this.queue(batch.topic, batch.partition);
-    q.batches.unshift(batch, ...more);
+    const order = batch.sendOrder;
+    for (const m of more) m.sendOrder = order;
+    let at = 0;
+    while (at < q.batches.length && q.batches[at]!.sendOrder >= 0 && q.batches[at]!.sendOrder < order) at++;
+    q.batches.splice(at, 0, batch, ...more);
     this.batchCount += 1 + more.length;
+    q.retrying = true;
   }
 
+  /** The batch's attempt is over (settled or put back): its in-flight slot is free. */
   unmute(batch: ProducerBatch): void {
     const q = this.queues.get(batch.topic)?.[batch.partition];
     if (q === undefined) return;
-    q.muted = false;
+    q.inFlight = Math.max(0, q.inFlight - 1);
+    if (q.retrying && q.inFlight === 0 && !(q.batches[0]?.attempts)) q.retrying = false;
     // A head batch that grew while it waited goes as it is; the batch after it starts over.
     const head = q.batches[0];
     if (head !== undefined && head.sizeBytes >= this.options.batchSizeBytes) head.closed = true;

@@ -188,8 +188,8 @@ export class Sender {
         });
       } else if ((p.errorCode === ErrorCode.MESSAGE_TOO_LARGE || p.errorCode === ErrorCode.RECORD_LIST_TOO_LARGE) && b.recordCount > 1) {
         // Too large for the topic's max.message.bytes (a batch that grew behind an in-flight one can be): sent
-        // again in batch.size pieces, as the Java client splits a batch on MESSAGE_TOO_LARGE. Being the
-        // partition's only batch in flight, the sequences it took are the partition's last.
+        // again in batch.size pieces, as the Java client splits a batch on MESSAGE_TOO_LARGE. An idempotent
+        // producer has one batch of a partition in flight, so the sequences it took are the partition's last.
         if (b.baseSequence >= 0) this.identity?.rewindSequence(b.topic, b.partition, b.baseSequence);
         const pieces = b.split(this.options.batchSizeBytes, Date.now());
         this.accumulator.requeueFront(pieces[0]!, ...pieces.slice(1));

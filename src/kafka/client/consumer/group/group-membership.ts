@@ -105,12 +105,16 @@ export class GroupMembership {
    * Joins (or rejoins) the group and returns this member's assignment. `partitionsPerTopic` gives the partition
    * counts the leader assigns from.
    */
+  /** Set when the last JoinGroup only handed out a member id. */
+  private memberIdGiven = false;
+
   async join(subscription: Subscription, encode: (s: Subscription) => Buffer, partitionsPerTopic: (topics: string[]) => Promise<Map<string, number>>): Promise<Assignment> {
     this.stopHeartbeats();
     this.stable = false;
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw kafkaError(ErrorCode.UNKNOWN_MEMBER_ID, 'the consumer is closing');
       let failure: number | undefined;
+      this.memberIdGiven = false;
       try {
         const assignment = await this.joinOnce(subscription, encode, partitionsPerTopic);
         if (assignment !== null) {
@@ -128,6 +132,8 @@ export class GroupMembership {
         failure = code;
       }
       if (failure !== undefined && COORDINATOR_GONE.has(failure)) this.coordinatorId = -1;
+      // The broker's first answer to a new member is its member id, to join with at once (as the Java client does).
+      if (failure === undefined && this.memberIdGiven && attempt === 0) continue;
       await sleep(backoffMs(Math.min(attempt, 5), this.cluster.retry));
     }
   }
@@ -140,6 +146,7 @@ export class GroupMembership {
     const join = await this.send(ApiKey.JoinGroup, () => joinGroupRequest(this.identity, o.sessionTimeoutMs, o.rebalanceTimeoutMs, protocols, null), o.rebalanceTimeoutMs + 5000);
     if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
       this.memberId = join.memberId;
+      this.memberIdGiven = true;
       return null;
     }
     if (join.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
