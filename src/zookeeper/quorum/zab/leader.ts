@@ -79,6 +79,8 @@ export class ZabLeader {
   private history: Txn[];
   /** Zxid just before history[0]: the oldest point a learner can be DIFFed from. */
   private historyBase: bigint;
+  /** How many entries at the front of history are committed (zxid <= lastCommitted). */
+  private committedCount = 0;
   /** Everything up to here was in the leader's log when elected: committed once the epoch is established. */
   private readonly initialLastZxid: bigint;
   private leaderSummary: { currentEpoch: number; lastZxid: bigint };
@@ -460,6 +462,8 @@ export class ZabLeader {
       if (t.zxid > this.lastCommitted) out.push({ kind: 'apply', txn: t });
     }
     if (this.initialLastZxid > this.lastCommitted) this.lastCommitted = this.initialLastZxid;
+    this.committedCount = 0;
+    while (this.committedCount < this.history.length && this.history[this.committedCount]!.zxid <= this.lastCommitted) this.committedCount++;
     this.trimHistory();
     if (this.epochConfig) {
       this.activate(this.epochConfig, out);
@@ -482,7 +486,7 @@ export class ZabLeader {
   private commitReady(out: ZabOutput[]): void {
     if (!this.established) return;
     while (this.allowedToCommit) {
-      const next = this.history.find((t) => t.zxid > this.lastCommitted);
+      const next = this.history[this.committedCount];
       if (!next) break;
       const set = this.acks.get(next.zxid);
       if (!set || !this.verifier.containsQuorum(set)) break;
@@ -491,6 +495,7 @@ export class ZabLeader {
       if (pending && pending.zxid <= next.zxid && !pending.verifier.containsQuorum(set)) break;
       this.acks.delete(next.zxid);
       this.lastCommitted = next.zxid;
+      this.committedCount++;
       const activating = pending?.zxid === next.zxid ? pending : null;
       const designatedLeader = activating ? this.designatedLeader(activating, set) : this.mySid;
       for (const h of this.learners.values()) {
@@ -556,12 +561,12 @@ export class ZabLeader {
 
   /** Keeps at most committedLogMax applied transactions in memory; older learners get a SNAP. */
   private trimHistory(): void {
-    let applied = 0;
-    while (applied < this.history.length && this.history[applied]!.zxid <= this.lastCommitted) applied++;
-    const drop = applied - this.limits.committedLogMax;
+    const drop = this.committedCount - this.limits.committedLogMax;
     if (drop <= 0) return;
     this.historyBase = this.history[drop - 1]!.zxid;
-    this.history = this.history.slice(drop);
+    // shift() trims the array in place: no copy of the window per commit.
+    for (let i = 0; i < drop; i++) this.history.shift();
+    this.committedCount -= drop;
   }
 }
 
