@@ -82,6 +82,11 @@ export class QuorumPeer {
   private verifier: MajorityQuorumVerifier;
   private quorumConfig: QuorumConfig | null;
   private config: Buffer | undefined;
+  /**
+   * Apache's reconfigFlag with the vote updateVote made: a reconfig named this leader (or changed this server's
+   * role), so when the current role ends the server takes its role under it at once instead of electing.
+   */
+  private designated: Vote | null = null;
 
   constructor(private readonly opts: QuorumPeerOptions) {
     this.mySid = opts.mySid;
@@ -186,10 +191,22 @@ export class QuorumPeer {
   }
 
   private lookAgain(nowMs: number, out: PeerOutput[]): PeerOutput[] {
+    const designated = this.designated;
+    this.designated = null;
+    if (designated) return this.takeDesignatedRole(nowMs, designated, out);
     this.role = null;
     this.pendingRole = null;
     out.push({ kind: 'role', state: ServerState.LOOKING, leader: null });
     this.fromElection(nowMs, this.election.start(nowMs, lastLoggedZxid(this.durable), BigInt(this.durable.currentEpoch)), out);
+    return out;
+  }
+
+  /** QuorumPeer.updateServerState with the reconfig flag set: LEADING if named, else FOLLOWING/OBSERVING the named leader. */
+  private takeDesignatedRole(nowMs: number, vote: Vote, out: PeerOutput[]): PeerOutput[] {
+    this.role = null;
+    this.pendingRole = null;
+    if (this.persistedOps.size > 0) out.push({ kind: 'role', state: ServerState.LOOKING, leader: null });
+    this.fromElection(nowMs, this.election.designate(vote), out);
     return out;
   }
 
@@ -223,12 +240,15 @@ export class QuorumPeer {
 
   /**
    * QuorumPeer.processReconfig: a newer config replaces the active one. True when a learner cannot go on in its
-   * role: the reconfig named another leader, or made it an observer or a participant it was not.
+   * role: the reconfig named another leader, or made it an observer or a participant it was not (updateLearnerType),
+   * or, without a named leader, its leader is no longer a voter at the same address.
    */
   private activate(text: string, designatedLeader: bigint | null, out: PeerOutput[]): boolean {
     if (!this.quorumConfig) return false;
     const config = tryParseConfigText(text);
     if (!config || config.version <= this.quorumConfig.version) return false;
+    const previous = this.quorumConfig;
+    const wasObserver = this.verifier.observers.has(this.mySid);
     this.quorumConfig = config;
     this.verifier = verifierOf(config);
     const canonical = configText(config);
@@ -236,10 +256,21 @@ export class QuorumPeer {
     this.election.reconfigure(this.verifier, this.config);
     out.push({ kind: 'config', config, text: canonical });
     const role = this.role;
-    if (!(role instanceof ZabLearner)) return false;
-    // No designated leader (the config NEWLEADER carried): a leader the new config does not keep as a voter.
-    if (designatedLeader !== null ? designatedLeader !== role.leaderSid : !this.verifier.isVoter(role.leaderSid)) return true;
-    return role.observer ? !this.verifier.observers.has(this.mySid) && this.verifier.isVoter(this.mySid) : this.verifier.observers.has(this.mySid);
+    const currentLeader = role instanceof ZabLearner ? role.leaderSid : role instanceof ZabLeader ? this.mySid : null;
+    if (currentLeader === null) return false;
+    const roleChange = wasObserver !== this.verifier.observers.has(this.mySid);
+    const vote = this.election.currentVote();
+    let leaderChange: boolean;
+    if (designatedLeader !== null) {
+      leaderChange = designatedLeader !== currentLeader;
+      if (leaderChange || roleChange) this.designated = { ...vote, leader: designatedLeader, zxid: config.version };
+    } else {
+      const before = previous.servers.get(Number(currentLeader));
+      const after = this.verifier.isVoter(currentLeader) ? config.servers.get(Number(currentLeader)) : undefined;
+      leaderChange = !before || !after || before.host !== after.host || before.quorumPort !== after.quorumPort;
+      this.designated = null;
+    }
+    return role instanceof ZabLearner && (leaderChange || roleChange);
   }
 
   private fromZab(nowMs: number, outputs: ZabOutput[], out: PeerOutput[]): void {

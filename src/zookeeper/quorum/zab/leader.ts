@@ -466,9 +466,12 @@ export class ZabLeader {
     while (this.committedCount < this.history.length && this.history[this.committedCount]!.zxid <= this.lastCommitted) this.committedCount++;
     this.trimHistory();
     if (this.epochConfig) {
-      this.activate(this.epochConfig, out);
-      // startZkServer: a leader the activated config does not keep as a voter commits nothing more.
-      if (!this.verifier.isVoter(this.mySid)) this.allowedToCommit = false;
+      // startZkServer: the config this epoch starts with names its leader, as a committed reconfig does; a leader
+      // that is not the designated one commits nothing more.
+      const config = this.epochConfig;
+      const designatedLeader = this.designatedLeader({ zxid: makeZxid(this.newEpoch!, 0), config, verifier: verifierOf(config) }, this.newLeaderAcks);
+      this.activate(config, out, designatedLeader);
+      if (designatedLeader !== this.mySid) this.allowedToCommit = false;
     }
     out.push({ kind: 'serving', epoch: this.newEpoch! });
     for (const h of this.learners.values()) if (h.stage === 'newleader-acked') this.sendUpToDate(h, out);
@@ -517,11 +520,32 @@ export class ZabLeader {
     this.flushSyncs(out);
   }
 
-  /** Leader.getDesignatedLeader: this leader if the new config keeps it as a voter, else a new voter that acked. */
+  /**
+   * Leader.getDesignatedLeader: this leader when the new config keeps it as a voter at the same quorum address;
+   * else, of the new config's voters that acked `r`, the one that acked the most of the proposals outstanding after
+   * it, taken in the order Apache's HashSet of their ids iterates (lowest id first, below the table size).
+   */
   private designatedLeader(r: PendingReconfig, acks: ReadonlySet<bigint>): bigint {
-    if (r.verifier.isVoter(this.mySid)) return this.mySid;
-    const candidates = [...acks].filter((sid) => sid !== this.mySid && r.verifier.isVoter(sid)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return candidates[candidates.length - 1] ?? this.mySid;
+    const now = this.quorumConfig?.servers.get(Number(this.mySid));
+    const next = r.config.servers.get(Number(this.mySid));
+    const sameAddress = !now || !next || (now.host === next.host && now.quorumPort === next.quorumPort);
+    if (r.verifier.isVoter(this.mySid) && sameAddress) return this.mySid;
+    let candidates = javaHashSetOrder([...acks].filter((sid) => sid !== this.mySid && r.verifier.isVoter(sid)));
+    let current = candidates[0] ?? this.mySid;
+    // Each outstanding proposal after it has an ack set per config it must be committed in: the active one, then r's.
+    for (let i = this.committedCount; i < this.history.length; i++) {
+      const t = this.history[i]!;
+      if (t.zxid <= r.zxid) continue;
+      const set = this.acks.get(t.zxid);
+      if (!set) break;
+      for (const v of [this.verifier, r.verifier]) {
+        candidates = candidates.filter((sid) => set.has(sid) && v.isVoter(sid));
+        if (candidates.length === 0) return current;
+        current = candidates[0]!;
+        if (candidates.length === 1) return current;
+      }
+    }
+    return current;
   }
 
   private activate(config: QuorumConfig, out: ZabOutput[], designatedLeader: bigint | null = null): void {
@@ -568,6 +592,21 @@ export class ZabLeader {
     for (let i = 0; i < drop; i++) this.history.shift();
     this.committedCount -= drop;
   }
+}
+
+/**
+ * The order a java.util.HashSet<Long> copied from these ids iterates in: by bucket (the hash, an id below 2^16
+ * itself, masked by the table size, at least 16), then by id.
+ */
+export function javaHashSetOrder(sids: readonly bigint[]): bigint[] {
+  const capacity = Math.max(Math.floor(sids.length / 0.75) + 1, 16);
+  let table = 16;
+  while (table < capacity) table *= 2;
+  const bucket = (sid: bigint) => {
+    const h = Number(BigInt.asIntN(32, sid ^ (sid >> 32n)));
+    return (h ^ (h >>> 16)) & (table - 1);
+  };
+  return [...sids].sort((a, b) => bucket(a) - bucket(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function parseReconfig(text: string): QuorumConfig {
