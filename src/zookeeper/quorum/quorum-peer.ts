@@ -48,6 +48,8 @@ export interface QuorumPeerOptions {
   config?: Buffer;
   /** Dynamic reconfiguration (reconfigEnabled): the active config, which committed reconfigs replace. */
   quorumConfig?: QuorumConfig;
+  /** The last config seen proposed before a restart (zoo.cfg.dynamic.next), when newer than the active one. */
+  lastSeenConfig?: QuorumConfig;
   /** Passed to the leader: committed txns from the on-disk log for learners behind its in-memory window. */
   readLoggedTxns?: LoggedTxnReader;
   finalizeWaitMs?: number;
@@ -65,7 +67,9 @@ export type PeerOutput =
    * A new config is active (replaces the 'activate' a role gives): write it (zoo.cfg.dynamic.<version>, the
    * config node), reach its new members' election ports.
    */
-  | { kind: 'config'; config: QuorumConfig; text: string };
+  | { kind: 'config'; config: QuorumConfig; text: string; lastSeen: boolean }
+  /** A config was proposed and is the last one seen (QuorumPeer.setLastSeenQuorumVerifier): write zoo.cfg.dynamic.next. */
+  | { kind: 'next-config'; config: QuorumConfig };
 
 export class QuorumPeer {
   readonly mySid: bigint;
@@ -87,12 +91,15 @@ export class QuorumPeer {
    * role), so when the current role ends the server takes its role under it at once instead of electing.
    */
   private designated: Vote | null = null;
+  /** Version of the last config seen (proposed or active): activating it clears zoo.cfg.dynamic.next. */
+  private lastSeenVersion: bigint;
 
   constructor(private readonly opts: QuorumPeerOptions) {
     this.mySid = opts.mySid;
     this.verifier = opts.verifier;
     this.quorumConfig = opts.quorumConfig ?? null;
     this.config = opts.config;
+    this.lastSeenVersion = opts.lastSeenConfig && opts.quorumConfig && opts.lastSeenConfig.version > opts.quorumConfig.version ? opts.lastSeenConfig.version : (opts.quorumConfig?.version ?? 0n);
     this.durable = { ...opts.durable, log: [...opts.durable.log] };
     this.applied = opts.appliedZxid;
     this.election = new FastLeaderElection({ mySid: opts.mySid, verifier: opts.verifier, config: opts.config, finalizeWaitMs: opts.finalizeWaitMs, maxNotificationIntervalMs: opts.maxNotificationIntervalMs });
@@ -226,7 +233,10 @@ export class QuorumPeer {
     out.push({ kind: 'role', state, leader: vote.leader });
     this.nextTickMs = nowMs + this.opts.tickTimeMs;
     if (state === ServerState.LEADING) {
-      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined, ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}) });
+      const leader = new ZabLeader({
+        mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined,
+        ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}), ...(this.opts.lastSeenConfig ? { lastSeenConfig: this.opts.lastSeenConfig } : {}),
+      });
       this.role = leader;
       this.fromZab(nowMs, leader.start(), out);
     } else {
@@ -254,7 +264,8 @@ export class QuorumPeer {
     const canonical = configText(config);
     this.config = Buffer.from(canonical, 'utf8');
     this.election.reconfigure(this.verifier, this.config);
-    out.push({ kind: 'config', config, text: canonical });
+    if (config.version > this.lastSeenVersion) this.lastSeenVersion = config.version;
+    out.push({ kind: 'config', config, text: canonical, lastSeen: config.version === this.lastSeenVersion });
     const role = this.role;
     const currentLeader = role instanceof ZabLearner ? role.leaderSid : role instanceof ZabLeader ? this.mySid : null;
     if (currentLeader === null) return false;
@@ -298,6 +309,15 @@ export class QuorumPeer {
           this.election.stop();
           this.lookAgain(nowMs, out);
           return;
+        case 'last-seen-config': {
+          // setLastSeenQuorumVerifier: a version already seen changes nothing.
+          const config = this.quorumConfig ? tryParseConfigText(o.configText) : null;
+          if (config && config.version !== this.lastSeenVersion) {
+            this.lastSeenVersion = config.version;
+            out.push({ kind: 'next-config', config });
+          }
+          break;
+        }
         case 'activate':
           if (this.activate(o.configText, o.designatedLeader, out)) {
             out.push({ kind: 'stopped', reason: 'changes proposed in reconfig' });

@@ -39,6 +39,8 @@ export interface LeaderOptions {
   quorumConfig?: QuorumConfig;
   /** Committed txns older than the in-memory window, from the log on disk (DIFF instead of SNAP when it can). */
   readLoggedTxns?: LoggedTxnReader;
+  /** The last config seen proposed before a restart (zoo.cfg.dynamic.next). */
+  lastSeenConfig?: QuorumConfig;
 }
 
 interface PendingReconfig {
@@ -105,6 +107,10 @@ export class ZabLeader {
         const text = t.zxid > this.quorumConfig.version ? reconfigTextOf(t.data) : null;
         if (text !== null) this.recoveredConfig = { ...parseReconfig(text), version: t.zxid };
       }
+      // zoo.cfg.dynamic.next names the same config when its reconfig is in the log (Apache writes it before logging
+      // the proposal); one whose proposal never reached the log cannot be committed by this leader and is not used.
+      const seen = opts.lastSeenConfig;
+      if (seen && seen.version === this.recoveredConfig?.version) this.recoveredConfig = seen;
     }
     this.readLoggedTxns = opts.readLoggedTxns ?? null;
     this.acceptedEpoch = opts.durable.acceptedEpoch;
@@ -239,6 +245,7 @@ export class ZabLeader {
       const config = { ...parseReconfig(reconfig), version: zxid };
       this.pendingReconfig = { zxid, config, verifier: verifierOf(config) };
       this.config = Buffer.from(configText(config), 'utf8');
+      out.push({ kind: 'last-seen-config', configText: configText(config) });
     }
     const sizes = this.proposalSizes;
     sizes.last = txn.data.length;
@@ -327,7 +334,10 @@ export class ZabLeader {
       // Leader.lead: an initial config without a version gets this epoch's first zxid as its version.
       this.epochConfig = { ...this.quorumConfig, version: makeZxid(this.newEpoch, 0) };
     }
-    if (this.epochConfig) this.config = Buffer.from(configText(this.epochConfig), 'utf8');
+    if (this.epochConfig) {
+      this.config = Buffer.from(configText(this.epochConfig), 'utf8');
+      out.push({ kind: 'last-seen-config', configText: configText(this.epochConfig) });
+    }
     this.persist([{ op: 'accepted-epoch', epoch: this.newEpoch }], { kind: 'accepted-epoch' }, out);
   }
 

@@ -185,7 +185,10 @@ export class ZabLearner {
         }
         break;
       case PacketType.NEWLEADER:
-        if (this.reconfigEnabled && m.config.length > 1) this.newLeaderConfig = m.config.toString('utf8');
+        if (this.reconfigEnabled && m.config.length > 1) {
+          this.newLeaderConfig = m.config.toString('utf8');
+          out.push({ kind: 'last-seen-config', configText: this.newLeaderConfig });
+        }
         this.onNewLeader(m.zxid, out);
         break;
       case PacketType.UPTODATE:
@@ -272,6 +275,11 @@ export class ZabLearner {
       return false;
     }
     this.log.push(txn);
+    if (this.reconfigEnabled) {
+      // Follower / Learner.syncWithLeader: a reconfig proposal is the last seen config before it is logged.
+      const text = reconfigTextOf(txn.data);
+      if (text !== null) out.push({ kind: 'last-seen-config', configText: text });
+    }
     if (syncing) this.syncOps.push({ op: 'append', txns: [txn] });
     else this.persist([{ op: 'append', txns: [txn] }], { kind: 'ack', zxid: txn.zxid }, out);
     return true;
