@@ -112,3 +112,31 @@ test('our follower of an Apache leader: COMMITANDACTIVATE of reconfigs made with
   assert.equal(apache1.exitCode, 1);
   assert.match(apache1.logText(), /java\.lang\.RuntimeException: My id 1 not in the peer list/);
 });
+
+test("an Apache leader removed by reconfig: ours take the leader Apache's COMMITANDACTIVATE designates", { skip: unavailable ?? false }, async (t) => {
+  const ens = await Ensemble.create([{ sid: 1, impl: 'ours' }, { sid: 2, impl: 'ours' }, { sid: 3, impl: 'apache' }], `reconfigEnabled=true\nDigestAuthenticationProvider.superDigest=${SUPER_DIGEST}\n`);
+  t.after(() => ens.close());
+  const [ours1, ours2, apache3] = ens.members as [Member, Member, Member];
+  ours1.start();
+  apache3.start();
+  assert.equal(await ens.settled(), apache3);
+  ours2.start();
+  await waitFor(async () => (await modeOf(ours2.clientPort)) === 'follower', 'ours 2 following Apache');
+  const r = await runZkCliScript(apache3.connectString, ['addauth digest super:test', 'reconfig -remove 3']);
+  assert.match(r.stdout, /^Committed new configuration:$/m, r.stdout + r.stderr);
+  // Apache's getDesignatedLeader: of the voters of {1, 2} that acked, the first its HashSet iterates (1 when both did).
+  const named = await waitFor(async () => {
+    const ids = [ours1, ours2].map((m) => /^Reconfig: config version 0x[0-9a-f]+ active: 1:participant, 2:participant; designated leader (\d+)$/m.exec(m.logText())?.[1]);
+    return ids[0] !== undefined && ids[0] === ids[1] ? Number(ids[0]) : null;
+  }, 'both of ours told the designated leader');
+  const leader = ens.member(named);
+  const other = named === 1 ? ours2 : ours1;
+  await waitFor(async () => (await modeOf(leader.clientPort)) === 'leader', `server ${named} leading`, 60_000);
+  await waitFor(async () => (await modeOf(other.clientPort)) === 'follower', `server ${other.sid} following`, 60_000);
+  // Apache, no longer a member, follows the new leader without a vote.
+  await waitFor(async () => (await modeOf(apache3.clientPort)) === 'follower', 'Apache following without a vote', 60_000);
+  const c = await connectZooKeeper(other.connectString, { sessionTimeoutMs: 6000 });
+  t.after(() => c.close());
+  await c.create('/after-leader-removed', Buffer.from('1 and 2'), [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }], 0);
+  assert.equal(await waitFor(() => dataOn(apache3, '/after-leader-removed'), '/after-leader-removed on Apache'), '1 and 2');
+});

@@ -135,14 +135,15 @@ export class EnsembleMember {
   }
 
   /** A new config is active: its members are reachable, it is on disk and in /zookeeper/config. */
-  private onConfig(config: QuorumConfig, lastSeen: boolean): void {
+  private onConfig(config: QuorumConfig, lastSeen: boolean, designatedLeader: bigint | null): void {
     for (const s of config.servers.values()) {
       const sid = BigInt(s.id);
       this.opts.addresses.set(sid, { quorum: { host: s.host, port: s.quorumPort }, election: { host: s.host, port: s.electionPort } });
       this.election.addPeer(sid, { host: s.host, port: s.electionPort });
     }
     this.showConfig(config);
-    this.opts.log(`Reconfig: config version 0x${config.version.toString(16)} active: ${[...config.servers.values()].map((s) => `${s.id}:${s.role}`).join(', ')}`);
+    const designated = designatedLeader !== null ? `; designated leader ${designatedLeader}` : '';
+    this.opts.log(`Reconfig: config version 0x${config.version.toString(16)} active: ${[...config.servers.values()].map((s) => `${s.id}:${s.role}`).join(', ')}${designated}`);
     try {
       this.opts.reconfig?.onConfig(config, lastSeen);
     } catch (err) {
@@ -340,7 +341,7 @@ export class EnsembleMember {
         this.connectLeader(o.leader);
         break;
       case 'config':
-        this.onConfig(o.config, o.lastSeen);
+        this.onConfig(o.config, o.lastSeen, o.designatedLeader);
         break;
       case 'next-config':
         this.onNextConfig(o.config);

@@ -67,7 +67,7 @@ export type PeerOutput =
    * A new config is active (replaces the 'activate' a role gives): write it (zoo.cfg.dynamic.<version>, the
    * config node), reach its new members' election ports.
    */
-  | { kind: 'config'; config: QuorumConfig; text: string; lastSeen: boolean }
+  | { kind: 'config'; config: QuorumConfig; text: string; lastSeen: boolean; designatedLeader: bigint | null }
   /** A config was proposed and is the last one seen (QuorumPeer.setLastSeenQuorumVerifier): write zoo.cfg.dynamic.next. */
   | { kind: 'next-config'; config: QuorumConfig };
 
@@ -265,7 +265,7 @@ export class QuorumPeer {
     this.config = Buffer.from(canonical, 'utf8');
     this.election.reconfigure(this.verifier, this.config);
     if (config.version > this.lastSeenVersion) this.lastSeenVersion = config.version;
-    out.push({ kind: 'config', config, text: canonical, lastSeen: config.version === this.lastSeenVersion });
+    out.push({ kind: 'config', config, text: canonical, lastSeen: config.version === this.lastSeenVersion, designatedLeader });
     const role = this.role;
     const currentLeader = role instanceof ZabLearner ? role.leaderSid : role instanceof ZabLeader ? this.mySid : null;
     if (currentLeader === null) return false;

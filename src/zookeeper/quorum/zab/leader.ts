@@ -286,7 +286,9 @@ export class ZabLeader {
     for (const h of [...this.learners.values()]) {
       const limit = h.stage === 'uptodate' ? this.limits.syncLimitTicks : this.limits.initLimitTicks;
       if (this.tickCount - h.lastHeardTick > limit) this.drop(h, 'learner silent for too long', out);
-      else out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
+      // Only a learner that was sent UPTODATE: Apache's Learner.syncWithLeader takes a PING during its sync as an
+      // unexpected packet and exits (status 13), so an Apache follower joining while pings were due never got up.
+      else if (h.stage === 'uptodate') out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
     }
     const synced = [this.mySid, ...[...this.learners.values()].filter((h) => h.stage === 'newleader-acked' || h.stage === 'uptodate').map((h) => h.sid)];
     if (!this.verifier.containsQuorum(synced)) this.stop('not sufficient followers synced', out);
