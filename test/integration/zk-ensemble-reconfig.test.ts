@@ -184,6 +184,9 @@ test('reconfig: versioned dynamic config, add a voter and an observer, remove a 
     return i >= 0 && modes.every((x) => x === 'leader' || x === 'follower') ? rest[i] : null;
   }, 'a new leader among the remaining voters');
   assert.notEqual(newLeader.sid, leader.sid);
+  // The one the old leader's COMMITANDACTIVATE named (Leader.getDesignatedLeader), taken without an election.
+  const named = [...leader.logText().matchAll(/^Reconfig: config version 0x[0-9a-f]+ active: .*; designated leader (\d+)$/gm)].at(-1)?.[1];
+  assert.equal(String(newLeader.sid), named);
   leader = newLeader;
   const fifth = await allShow([...rest, s5], (t) => serversOf(t).length === 3, 'the old leader removed');
   assert.deepEqual(serversOf(fifth).map((l) => l.split('=')[0]), [...rest.map((m) => `server.${m.sid}`), 'server.5']);

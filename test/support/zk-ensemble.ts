@@ -27,6 +27,8 @@ export interface Member {
   readonly dataDir: string;
   readonly connectString: string;
   running: boolean;
+  /** The exit code of the last run that ended (null while running, or when a signal ended it). */
+  exitCode: number | null;
   start(): void;
   /** SIGSTOP / SIGCONT: the process stops answering without closing its connections. */
   signal(sig: 'SIGSTOP' | 'SIGCONT'): void;
@@ -180,8 +182,10 @@ export function ourMember(sid: number, dir: string, configFile: string, dataDir:
     dataDir,
     connectString: `127.0.0.1:${clientPort}`,
     running: false,
+    exitCode: null,
     start() {
       out = '';
+      member.exitCode = null;
       const c = spawn(process.execPath, [runJs, 'zookeeper-server-start', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       liveChildren.add(c);
@@ -193,8 +197,9 @@ export function ourMember(sid: number, dir: string, configFile: string, dataDir:
       };
       c.stdout!.setEncoding('utf8').on('data', keep);
       c.stderr!.setEncoding('utf8').on('data', keep);
-      exited = new Promise((resolve) => c.once('exit', () => {
+      exited = new Promise((resolve) => c.once('exit', (code) => {
         liveChildren.delete(c);
+        member.exitCode = code;
         member.running = false;
         resolve();
       }));
@@ -224,11 +229,16 @@ function apacheMember(sid: number, dir: string, configFile: string, dataDir: str
     dataDir,
     connectString: `127.0.0.1:${clientPort}`,
     running: false,
+    exitCode: null,
     start() {
       const p = spawnApacheQuorumPeer(configFile, dir, jvmProps);
       peer = p;
       member.running = true;
-      void p.exited.then(() => (member.running = false));
+      member.exitCode = null;
+      void p.exited.then((status) => {
+        member.running = false;
+        member.exitCode = status.code;
+      });
     },
     signal() {
       throw new Error('signal() is for our processes only');

@@ -4,11 +4,41 @@
 // `dynamicConfigFile=` pointer. Each file is written to a temporary name, fsynced and renamed over the old one.
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
-import { dynamicFileText, type QuorumConfig } from '../quorum/quorum-config.js';
+import { dynamicFileText, tryParseConfigText, type QuorumConfig } from '../quorum/quorum-config.js';
 import { writeFileAtomicallySync } from '../storage/durable-file.js';
 
 export function dynamicConfigPath(staticFile: string, version: bigint): string {
   return `${staticFile}.dynamic.${BigInt.asUintN(64, version).toString(16)}`;
+}
+
+/** QuorumPeerConfig.nextDynamicConfigFileSuffix: the config of the last reconfig seen and not yet active. */
+export function nextDynamicConfigPath(staticFile: string): string {
+  return `${staticFile}.dynamic.next`;
+}
+
+/**
+ * QuorumPeer.setLastSeenQuorumVerifier(qv, true): zoo.cfg.dynamic.next holds a proposed config, its server lines and
+ * its version line sorted together as writeDynamicConfig(..., needKeepVersion = true) writes them.
+ */
+export function writeNextDynamicConfig(staticFile: string, config: QuorumConfig): void {
+  const text = `${dynamicFileText(config)}\nversion=${BigInt.asUintN(64, config.version).toString(16)}`.split('\n').sort().join('\n');
+  writeFileAtomicallySync(nextDynamicConfigPath(staticFile), Buffer.from(text, 'utf8'));
+}
+
+/** The config zoo.cfg.dynamic.next holds (QuorumPeerConfig.parse's lastSeenQuorumVerifier), or null. */
+export function readNextDynamicConfig(staticFile: string): QuorumConfig | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(nextDynamicConfigPath(staticFile), 'utf8');
+  } catch {
+    return null;
+  }
+  return tryParseConfigText(text);
+}
+
+/** setQuorumVerifier: once the last seen config is the active one, the next file goes. */
+export function removeNextDynamicConfig(staticFile: string): void {
+  fs.rmSync(nextDynamicConfigPath(staticFile), { force: true });
 }
 
 /** QuorumPeerConfig.backupOldConfig: zoo.cfg as written by hand, kept as zoo.cfg.bak. */

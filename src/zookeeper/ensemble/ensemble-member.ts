@@ -55,8 +55,12 @@ export interface EnsembleMemberOptions {
   reconfig?: {
     config: QuorumConfig;
     standaloneEnabled: boolean;
-    /** Write zoo.cfg.dynamic.<version> and point zoo.cfg at it. */
-    onConfig(config: QuorumConfig): void;
+    /** Write zoo.cfg.dynamic.<version> and point zoo.cfg at it; `lastSeen`: it is the last config seen, remove zoo.cfg.dynamic.next. */
+    onConfig(config: QuorumConfig, lastSeen: boolean): void;
+    /** Write zoo.cfg.dynamic.next: a reconfig was proposed. */
+    onNextConfig(config: QuorumConfig): void;
+    /** The last config seen proposed before a restart (zoo.cfg.dynamic.next). */
+    lastSeenConfig?: QuorumConfig;
   };
 }
 
@@ -93,6 +97,7 @@ export class EnsembleMember {
     this.peer = new QuorumPeer({
       mySid: opts.mySid, verifier: opts.verifier, limits: opts.limits, tickTimeMs: opts.tickTimeMs, durable: opts.durable,
       appliedZxid: opts.appliedZxid, config: opts.config, quorumConfig: opts.reconfig?.config,
+      ...(opts.reconfig?.lastSeenConfig ? { lastSeenConfig: opts.reconfig.lastSeenConfig } : {}),
       ...(opts.readLoggedTxns ? { readLoggedTxns: opts.readLoggedTxns } : {}),
     });
     const electionPeers = new Map([...opts.addresses].map(([sid, a]) => [sid, a.election]));
@@ -130,18 +135,29 @@ export class EnsembleMember {
   }
 
   /** A new config is active: its members are reachable, it is on disk and in /zookeeper/config. */
-  private onConfig(config: QuorumConfig): void {
+  private onConfig(config: QuorumConfig, lastSeen: boolean, designatedLeader: bigint | null): void {
     for (const s of config.servers.values()) {
       const sid = BigInt(s.id);
       this.opts.addresses.set(sid, { quorum: { host: s.host, port: s.quorumPort }, election: { host: s.host, port: s.electionPort } });
       this.election.addPeer(sid, { host: s.host, port: s.electionPort });
     }
     this.showConfig(config);
-    this.opts.log(`Reconfig: config version 0x${config.version.toString(16)} active: ${[...config.servers.values()].map((s) => `${s.id}:${s.role}`).join(', ')}`);
+    const designated = designatedLeader !== null ? `; designated leader ${designatedLeader}` : '';
+    this.opts.log(`Reconfig: config version 0x${config.version.toString(16)} active: ${[...config.servers.values()].map((s) => `${s.id}:${s.role}`).join(', ')}${designated}`);
     try {
-      this.opts.reconfig?.onConfig(config);
+      this.opts.reconfig?.onConfig(config, lastSeen);
     } catch (err) {
       this.opts.log(`Cannot write the dynamic config file: ${(err as Error).message}`);
+    }
+  }
+
+  /** A reconfig was proposed: its config is written as zoo.cfg.dynamic.next until it is active. */
+  private onNextConfig(config: QuorumConfig): void {
+    try {
+      this.opts.reconfig?.onNextConfig(config);
+    } catch (err) {
+      // QuorumPeer.setLastSeenQuorumVerifier logs and goes on.
+      this.opts.log(`Error writing next dynamic config file to disk: ${(err as Error).message}`);
     }
   }
 
@@ -325,7 +341,10 @@ export class EnsembleMember {
         this.connectLeader(o.leader);
         break;
       case 'config':
-        this.onConfig(o.config);
+        this.onConfig(o.config, o.lastSeen, o.designatedLeader);
+        break;
+      case 'next-config':
+        this.onNextConfig(o.config);
         break;
     }
   }

@@ -20,7 +20,7 @@ import { ZOOKEEPER_VERSION, listenForClients, snapshotSource, type RunningZooKee
 import { ZooKeeperServer } from '../server/zookeeper-server.js';
 import { existsSync } from 'node:fs';
 import { configText } from '../quorum/quorum-config.js';
-import { backupStaticConfig, writeDynamicConfig } from './dynamic-config-file.js';
+import { backupStaticConfig, readNextDynamicConfig, removeNextDynamicConfig, writeDynamicConfig, writeNextDynamicConfig } from './dynamic-config-file.js';
 import { EnsembleMember, type MemberAddresses } from './ensemble-member.js';
 import { readOnlyModeRequested } from './read-only-mode.js';
 import { attachQuorumView } from '../server/four-letter-words/quorum-view.js';
@@ -137,6 +137,11 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
   const staticFile = existsSync(config.file) ? config.file : null;
   // QuorumPeerConfig.parse: with reconfig on and membership in zoo.cfg, the hand-written file is kept as zoo.cfg.bak.
   if (config.reconfigEnabled && staticFile && config.dynamicConfigFile === undefined) backupStaticConfig(staticFile);
+  // QuorumPeerConfig.parse: with a dynamic config file, zoo.cfg.dynamic.next is the last config seen proposed.
+  const lastSeenConfig = config.reconfigEnabled && staticFile && config.dynamicConfigFile !== undefined ? readNextDynamicConfig(staticFile) : null;
+  if (lastSeenConfig) {
+    log(`Last seen config 0x${lastSeenConfig.version.toString(16)} (${staticFile}.dynamic.next); active 0x${quorumConfig.version.toString(16)}`);
+  }
   const disk = new QuorumDisk({ snapDir, logDir, txnLog: () => txnLog, reopenTxnLog: openLog, log });
   member = new EnsembleMember({
     mySid: BigInt(myid),
@@ -157,8 +162,16 @@ export async function startReplicatedServer(config: ZooKeeperConfig, opts: Repli
       ? {
           config: quorumConfig,
           standaloneEnabled: config.standaloneEnabled,
-          onConfig: (c) => {
-            if (staticFile) log(`Dynamic config written: ${writeDynamicConfig(staticFile, c, myid)}`);
+          ...(lastSeenConfig && lastSeenConfig.version > quorumConfig.version ? { lastSeenConfig } : {}),
+          onConfig: (c, lastSeen) => {
+            if (!staticFile) return;
+            log(`Dynamic config written: ${writeDynamicConfig(staticFile, c, myid)}`);
+            if (lastSeen) removeNextDynamicConfig(staticFile);
+          },
+          onNextConfig: (c) => {
+            if (!staticFile) return;
+            writeNextDynamicConfig(staticFile, c);
+            log(`Next dynamic config written: ${staticFile}.dynamic.next (version 0x${c.version.toString(16)})`);
           },
         }
       : undefined,

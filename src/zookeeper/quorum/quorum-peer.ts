@@ -48,6 +48,8 @@ export interface QuorumPeerOptions {
   config?: Buffer;
   /** Dynamic reconfiguration (reconfigEnabled): the active config, which committed reconfigs replace. */
   quorumConfig?: QuorumConfig;
+  /** The last config seen proposed before a restart (zoo.cfg.dynamic.next), when newer than the active one. */
+  lastSeenConfig?: QuorumConfig;
   /** Passed to the leader: committed txns from the on-disk log for learners behind its in-memory window. */
   readLoggedTxns?: LoggedTxnReader;
   finalizeWaitMs?: number;
@@ -65,7 +67,9 @@ export type PeerOutput =
    * A new config is active (replaces the 'activate' a role gives): write it (zoo.cfg.dynamic.<version>, the
    * config node), reach its new members' election ports.
    */
-  | { kind: 'config'; config: QuorumConfig; text: string };
+  | { kind: 'config'; config: QuorumConfig; text: string; lastSeen: boolean; designatedLeader: bigint | null }
+  /** A config was proposed and is the last one seen (QuorumPeer.setLastSeenQuorumVerifier): write zoo.cfg.dynamic.next. */
+  | { kind: 'next-config'; config: QuorumConfig };
 
 export class QuorumPeer {
   readonly mySid: bigint;
@@ -82,12 +86,20 @@ export class QuorumPeer {
   private verifier: MajorityQuorumVerifier;
   private quorumConfig: QuorumConfig | null;
   private config: Buffer | undefined;
+  /**
+   * Apache's reconfigFlag with the vote updateVote made: a reconfig named this leader (or changed this server's
+   * role), so when the current role ends the server takes its role under it at once instead of electing.
+   */
+  private designated: Vote | null = null;
+  /** Version of the last config seen (proposed or active): activating it clears zoo.cfg.dynamic.next. */
+  private lastSeenVersion: bigint;
 
   constructor(private readonly opts: QuorumPeerOptions) {
     this.mySid = opts.mySid;
     this.verifier = opts.verifier;
     this.quorumConfig = opts.quorumConfig ?? null;
     this.config = opts.config;
+    this.lastSeenVersion = opts.lastSeenConfig && opts.quorumConfig && opts.lastSeenConfig.version > opts.quorumConfig.version ? opts.lastSeenConfig.version : (opts.quorumConfig?.version ?? 0n);
     this.durable = { ...opts.durable, log: [...opts.durable.log] };
     this.applied = opts.appliedZxid;
     this.election = new FastLeaderElection({ mySid: opts.mySid, verifier: opts.verifier, config: opts.config, finalizeWaitMs: opts.finalizeWaitMs, maxNotificationIntervalMs: opts.maxNotificationIntervalMs });
@@ -186,10 +198,22 @@ export class QuorumPeer {
   }
 
   private lookAgain(nowMs: number, out: PeerOutput[]): PeerOutput[] {
+    const designated = this.designated;
+    this.designated = null;
+    if (designated) return this.takeDesignatedRole(nowMs, designated, out);
     this.role = null;
     this.pendingRole = null;
     out.push({ kind: 'role', state: ServerState.LOOKING, leader: null });
     this.fromElection(nowMs, this.election.start(nowMs, lastLoggedZxid(this.durable), BigInt(this.durable.currentEpoch)), out);
+    return out;
+  }
+
+  /** QuorumPeer.updateServerState with the reconfig flag set: LEADING if named, else FOLLOWING/OBSERVING the named leader. */
+  private takeDesignatedRole(nowMs: number, vote: Vote, out: PeerOutput[]): PeerOutput[] {
+    this.role = null;
+    this.pendingRole = null;
+    if (this.persistedOps.size > 0) out.push({ kind: 'role', state: ServerState.LOOKING, leader: null });
+    this.fromElection(nowMs, this.election.designate(vote), out);
     return out;
   }
 
@@ -209,7 +233,10 @@ export class QuorumPeer {
     out.push({ kind: 'role', state, leader: vote.leader });
     this.nextTickMs = nowMs + this.opts.tickTimeMs;
     if (state === ServerState.LEADING) {
-      const leader = new ZabLeader({ mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined, ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}) });
+      const leader = new ZabLeader({
+        mySid: this.mySid, verifier: this.verifier, limits: this.opts.limits, durable, appliedZxid: this.applied, persistIds: this.ids, config: this.config, quorumConfig: this.quorumConfig ?? undefined,
+        ...(this.opts.readLoggedTxns ? { readLoggedTxns: this.opts.readLoggedTxns } : {}), ...(this.opts.lastSeenConfig ? { lastSeenConfig: this.opts.lastSeenConfig } : {}),
+      });
       this.role = leader;
       this.fromZab(nowMs, leader.start(), out);
     } else {
@@ -223,23 +250,38 @@ export class QuorumPeer {
 
   /**
    * QuorumPeer.processReconfig: a newer config replaces the active one. True when a learner cannot go on in its
-   * role: the reconfig named another leader, or made it an observer or a participant it was not.
+   * role: the reconfig named another leader, or made it an observer or a participant it was not (updateLearnerType),
+   * or, without a named leader, its leader is no longer a voter at the same address.
    */
   private activate(text: string, designatedLeader: bigint | null, out: PeerOutput[]): boolean {
     if (!this.quorumConfig) return false;
     const config = tryParseConfigText(text);
     if (!config || config.version <= this.quorumConfig.version) return false;
+    const previous = this.quorumConfig;
+    const wasObserver = this.verifier.observers.has(this.mySid);
     this.quorumConfig = config;
     this.verifier = verifierOf(config);
     const canonical = configText(config);
     this.config = Buffer.from(canonical, 'utf8');
     this.election.reconfigure(this.verifier, this.config);
-    out.push({ kind: 'config', config, text: canonical });
+    if (config.version > this.lastSeenVersion) this.lastSeenVersion = config.version;
+    out.push({ kind: 'config', config, text: canonical, lastSeen: config.version === this.lastSeenVersion, designatedLeader });
     const role = this.role;
-    if (!(role instanceof ZabLearner)) return false;
-    // No designated leader (the config NEWLEADER carried): a leader the new config does not keep as a voter.
-    if (designatedLeader !== null ? designatedLeader !== role.leaderSid : !this.verifier.isVoter(role.leaderSid)) return true;
-    return role.observer ? !this.verifier.observers.has(this.mySid) && this.verifier.isVoter(this.mySid) : this.verifier.observers.has(this.mySid);
+    const currentLeader = role instanceof ZabLearner ? role.leaderSid : role instanceof ZabLeader ? this.mySid : null;
+    if (currentLeader === null) return false;
+    const roleChange = wasObserver !== this.verifier.observers.has(this.mySid);
+    const vote = this.election.currentVote();
+    let leaderChange: boolean;
+    if (designatedLeader !== null) {
+      leaderChange = designatedLeader !== currentLeader;
+      if (leaderChange || roleChange) this.designated = { ...vote, leader: designatedLeader, zxid: config.version };
+    } else {
+      const before = previous.servers.get(Number(currentLeader));
+      const after = this.verifier.isVoter(currentLeader) ? config.servers.get(Number(currentLeader)) : undefined;
+      leaderChange = !before || !after || before.host !== after.host || before.quorumPort !== after.quorumPort;
+      this.designated = null;
+    }
+    return role instanceof ZabLearner && (leaderChange || roleChange);
   }
 
   private fromZab(nowMs: number, outputs: ZabOutput[], out: PeerOutput[]): void {
@@ -267,6 +309,15 @@ export class QuorumPeer {
           this.election.stop();
           this.lookAgain(nowMs, out);
           return;
+        case 'last-seen-config': {
+          // setLastSeenQuorumVerifier: a version already seen changes nothing.
+          const config = this.quorumConfig ? tryParseConfigText(o.configText) : null;
+          if (config && config.version !== this.lastSeenVersion) {
+            this.lastSeenVersion = config.version;
+            out.push({ kind: 'next-config', config });
+          }
+          break;
+        }
         case 'activate':
           if (this.activate(o.configText, o.designatedLeader, out)) {
             out.push({ kind: 'stopped', reason: 'changes proposed in reconfig' });

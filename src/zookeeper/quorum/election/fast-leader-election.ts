@@ -85,6 +85,17 @@ export class FastLeaderElection {
     return out;
   }
 
+  /**
+   * A reconfig named the leader (QuorumPeer.updateServerState with the reconfig flag): take the role under `vote`
+   * without a round, answering lookers with it as if it had been elected.
+   */
+  designate(vote: Vote): ElectionOutput[] {
+    const out: ElectionOutput[] = [];
+    this.running = true;
+    this.decide(vote.leader, vote.zxid, vote.electionEpoch, vote.peerEpoch, out);
+    return out;
+  }
+
   /** The server left the role it was elected to (ZAB ended) and is not looking yet: stop answering as leader/follower. */
   stop(): void {
     this.running = false;

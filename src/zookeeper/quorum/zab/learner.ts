@@ -185,7 +185,10 @@ export class ZabLearner {
         }
         break;
       case PacketType.NEWLEADER:
-        if (this.reconfigEnabled && m.config.length > 1) this.newLeaderConfig = m.config.toString('utf8');
+        if (this.reconfigEnabled && m.config.length > 1) {
+          this.newLeaderConfig = m.config.toString('utf8');
+          out.push({ kind: 'last-seen-config', configText: this.newLeaderConfig });
+        }
         this.onNewLeader(m.zxid, out);
         break;
       case PacketType.UPTODATE:
@@ -272,6 +275,11 @@ export class ZabLearner {
       return false;
     }
     this.log.push(txn);
+    if (this.reconfigEnabled) {
+      // Follower / Learner.syncWithLeader: a reconfig proposal is the last seen config before it is logged.
+      const text = reconfigTextOf(txn.data);
+      if (text !== null) out.push({ kind: 'last-seen-config', configText: text });
+    }
     if (syncing) this.syncOps.push({ op: 'append', txns: [txn] });
     else this.persist([{ op: 'append', txns: [txn] }], { kind: 'ack', zxid: txn.zxid }, out);
     return true;
@@ -313,21 +321,20 @@ export class ZabLearner {
   }
 
   private applyCommitted(out: ZabOutput[]): void {
-    for (const t of this.log) {
-      if (t.zxid <= this.applied) continue;
+    let i = 0;
+    while (i < this.log.length && this.log[i]!.zxid <= this.applied) i++;
+    for (; i < this.log.length; i++) {
+      const t = this.log[i]!;
       if (t.zxid > this.committed) break;
       out.push({ kind: 'apply', txn: t });
       this.applied = t.zxid;
     }
-    // Keep only what is not applied yet; the applied rest is on disk and in the tree.
-    const firstUnapplied = this.log.findIndex((t) => t.zxid > this.applied);
-    if (firstUnapplied > 0 && this.stage === 'serving') {
-      this.base = this.log[firstUnapplied - 1]!.zxid;
-      this.log = this.log.slice(firstUnapplied);
-    } else if (firstUnapplied === -1 && this.log.length > 0 && this.stage === 'serving') {
-      this.base = this.log[this.log.length - 1]!.zxid;
-      this.log = [];
-    }
+    // Keep only what is not applied yet; the applied rest is on disk and in the tree. shift() trims in place: the
+    // proposals in flight behind are not copied per commit.
+    if (i === 0 || this.stage !== 'serving') return;
+    this.base = this.log[i - 1]!.zxid;
+    if (i === this.log.length) this.log = [];
+    else for (let n = 0; n < i; n++) this.log.shift();
   }
 
   private onPing(zxid: bigint, out: ZabOutput[]): void {

@@ -101,6 +101,11 @@ export type ZabOutput =
    * dynamic reconfig on); designatedLeader is the leader the reconfig named (null: no change of leader).
    */
   | { kind: 'activate'; configText: string; designatedLeader: bigint | null }
+  /**
+   * A config was proposed (a reconfig proposal logged or received, the config NEWLEADER carries, the version an
+   * epoch gives a hand-written config): Apache's setLastSeenQuorumVerifier, which writes zoo.cfg.dynamic.next.
+   */
+  | { kind: 'last-seen-config'; configText: string }
   /** This role is over (lost quorum, timeout, out of sync, rollover); go back to election. */
   | { kind: 'stopped'; reason: string };
 

@@ -14,7 +14,7 @@ import type { MajorityQuorumVerifier } from '../../../../src/zookeeper/quorum/qu
 import { PacketType } from '../../../../src/zookeeper/quorum/wire/packet-types.js';
 import { encodeQuorumPacket, toQuorumPacket } from '../../../../src/zookeeper/quorum/wire/quorum-packet.js';
 import type { ZabMessage } from '../../../../src/zookeeper/quorum/wire/zab-messages.js';
-import { ZabLeader } from '../../../../src/zookeeper/quorum/zab/leader.js';
+import { ZabLeader, javaHashSetOrder } from '../../../../src/zookeeper/quorum/zab/leader.js';
 import { ZabLearner } from '../../../../src/zookeeper/quorum/zab/learner.js';
 import { DEFAULT_ZAB_LIMITS, PersistIds, type ZabOutput } from '../../../../src/zookeeper/quorum/zab/types.js';
 import { KeeperError } from '../../../../src/zookeeper/server/request.js';
@@ -149,6 +149,46 @@ test('ZAB: the epoch versions the config; a reconfig needs both quorums and acti
   const second = configText({ ...next, version: p.zxid });
   for (const sid of [1n, 2n, 3n, 4n, 5n]) assert.equal(r.activated.get(sid)!.at(-1), second);
   assert.equal(r.stopped.size, 0);
+});
+
+/** The leader's proposal of a config with servers `keep` (and observer 5), as its reconfig txn. */
+function reconfigTxn(keep: number[]) {
+  const next = parseConfigText([...keep.map((s) => line(s)), line(5, 'observer')].join('\n'));
+  return (zxid: bigint) => encodeTxn({
+    hdr: { clientId: 0n, cxid: 0, zxid, time: 0n, type: OpCode.reconfig },
+    body: { type: OpCode.reconfig, record: { path: '/zookeeper/config', data: Buffer.from(configText({ ...next, version: zxid })), version: -1 } },
+  });
+}
+const setDataTxn = (zxid: bigint) => encodeTxn({ hdr: { clientId: 0n, cxid: 1, zxid, time: 0n, type: OpCode.setData }, body: { type: OpCode.setData, record: { path: '/a', data: Buffer.from('x'), version: 1 } } });
+
+test('Leader.getDesignatedLeader: a removed leader names the lowest new voter that acked, narrowed by the proposals after it', () => {
+  // All acked, nothing after it: the lowest id of the new voters, 2 (Apache's HashSet iterates 2 before 3).
+  const all = new Ring();
+  all.take(1n, all.leader.propose(reconfigTxn([2, 3]))!.out);
+  all.flush();
+  assert.deepEqual(all.sent.filter((s) => s.startsWith('1->2 ')), ['1->2 COMMITANDACTIVATE 2']);
+  assert.ok(all.sent.includes('1->5 INFORMANDACTIVATE 2'));
+
+  // A setData proposed after it, logged by 3 and not yet by 2 when the reconfig commits: 3 is the more up to date.
+  const r = new Ring();
+  r.take(1n, r.leader.propose(reconfigTxn([2, 3]))!.out);
+  r.take(1n, r.leader.propose(setDataTxn)!.out);
+  const of = (sid: bigint) => r.pending.filter((p) => p.sid === sid);
+  const order = [...of(1n), ...of(3n), of(2n)[0]!];
+  r.pending.length = 0;
+  for (const { sid, id } of order) r.take(sid, (sid === 1n ? r.leader : r.learners.get(sid)!).persisted(id));
+  assert.deepEqual(r.sent.filter((s) => s.startsWith('1->2 ')), ['1->2 COMMITANDACTIVATE 3']);
+
+  // A leader the new config keeps stays the leader.
+  const stays = new Ring();
+  stays.take(1n, stays.leader.propose(reconfigTxn([1, 3]))!.out);
+  stays.flush();
+  assert.deepEqual(stays.sent.filter((s) => s.startsWith('1->3 ')), ['1->3 COMMITANDACTIVATE 1']);
+});
+
+test("javaHashSetOrder: a HashSet<Long>'s iteration order (bucket = id mod table size, at least 16)", () => {
+  assert.deepEqual(javaHashSetOrder([3n, 2n, 17n, 16n]), [16n, 17n, 2n, 3n]);
+  assert.deepEqual(javaHashSetOrder([5n, 4n, 1n]), [1n, 4n, 5n]);
 });
 
 test('zoo.cfg: membership moved to zoo.cfg.dynamic.<version>, clientPort dropped when the server line has it', () => {

@@ -295,7 +295,7 @@ test('limits in ticks: a silent learner is dropped after syncLimit, and the lead
   assert.match(f.stopped.get(1n)!, /timeout while waiting/);
 });
 
-test('a learner is pinged only once its sync packets are sent: not while the leader waits for its ACKEPOCH', () => {
+test('a learner is pinged only once it is up to date: not while the leader waits for its ACKEPOCH or its NEWLEADER ack', () => {
   const e = new Ensemble(members(3));
   e.startLeader(1n, disk());
   e.join(2n, disk());
@@ -308,5 +308,9 @@ test('a learner is pinged only once its sync packets are sent: not while the lea
   e.transcript.length = 0;
   e.take(1n, e.leader.receive(3n, { type: PacketType.ACKEPOCH, currentEpoch: 0, lastZxid: 0n }));
   e.take(1n, e.leader.tick());
-  assert.deepEqual(e.transcript, ['1->3 DIFF 0x0', '1->3 NEWLEADER 0x100000000', '1->2 PING 0x0', '2->1 PING 0x0', '1->3 PING 0x0']);
+  assert.deepEqual(e.transcript, ['1->3 DIFF 0x0', '1->3 NEWLEADER 0x100000000', '1->2 PING 0x0', '2->1 PING 0x0']);
+  e.transcript.length = 0;
+  e.take(1n, e.leader.receive(3n, { type: PacketType.ACK, zxid: 0x100000000n }));
+  e.take(1n, e.leader.tick());
+  assert.deepEqual(e.transcript, ['1->3 UPTODATE', '1->2 PING 0x0', '2->1 PING 0x0', '1->3 PING 0x0']);
 });
