@@ -1,13 +1,16 @@
 // npm run bench:kafka — the broker's produce and consume throughput and end-to-end latency, each against the limit
 // measured in the same run: what Node.js moves over loopback with the same frames (raw-server.js, driven by the
 // same load generator, which shows the generator is not the bottleneck) and what the disk writes. Then the
-// broker's start-up time against a bare Node server, and its idle RSS (bench-startup.ts).
+// broker's start-up time against a bare Node server, and its idle RSS (bench-startup.ts). Then replication with three
+// brokers (bench-replication.ts).
 // The broker is a real `kafka-server-start` process over a temp dir, registered in a ZooKeeper run here. Raw server
 // and broker take turns in rounds and each keeps its best round, so that a neighbour's burst of CPU use does not
 // decide a ratio; the load average and CPU pressure are printed with the figures.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
 import { BrokerProcesses, waitFor, type BrokerProcess } from '../../test/support/kafka-broker-process.js';
 import { startOurZooKeeper, type OurZk } from '../../test/support/our-zk.js';
@@ -308,3 +311,8 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+// Then the same options for three brokers with replication (bench-replication.ts), in a process of its own.
+if (!process.argv.some((a) => a === '--help' || a === '-h')) {
+  const replication = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-replication.js', import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (replication.status !== 0) process.exitCode = 1;
+}

@@ -26,6 +26,8 @@ export class BrokerNetworkClient {
   private nextCorrelationId = 0;
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
+  /** The size prefix of the frame being received; -1 until its first 4 bytes are in. */
+  private frameSize = -1;
   private closed = false;
 
   constructor(
@@ -96,6 +98,7 @@ export class BrokerNetworkClient {
     this.socket = null;
     this.buffered = [];
     this.bufferedBytes = 0;
+    this.frameSize = -1;
     socket?.destroy();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -104,20 +107,29 @@ export class BrokerNetworkClient {
     this.pending.clear();
   }
 
+  /**
+   * Frames are joined once whole: a response arriving in many chunks (a follower's fetch of megabytes) is not
+   * re-copied per chunk.
+   */
   private onData(chunk: Buffer): void {
     this.buffered.push(chunk);
     this.bufferedBytes += chunk.length;
-    while (this.bufferedBytes >= 4) {
-      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered);
-      this.buffered = [head];
-      const size = head.readInt32BE(0);
-      if (size < 4 || size > MAX_RESPONSE_BYTES) {
-        this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
-        return;
+    for (;;) {
+      if (this.frameSize < 0) {
+        if (this.bufferedBytes < 4) return;
+        if (this.buffered[0]!.length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedBytes)];
+        const size = this.buffered[0]!.readInt32BE(0);
+        if (size < 4 || size > MAX_RESPONSE_BYTES) {
+          this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
+          return;
+        }
+        this.frameSize = size;
       }
-      if (head.length < 4 + size) return;
-      const frame = head.subarray(4, 4 + size);
-      const rest = head.subarray(4 + size);
+      if (this.bufferedBytes < 4 + this.frameSize) return;
+      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedBytes);
+      const frame = head.subarray(4, 4 + this.frameSize);
+      const rest = head.subarray(4 + this.frameSize);
+      this.frameSize = -1;
       this.buffered = rest.length > 0 ? [rest] : [];
       this.bufferedBytes = rest.length;
       this.onFrame(frame);

@@ -248,17 +248,22 @@ export class ReplicaFetcher {
     });
     if ((response.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
     const byKey = new Map(states.map((s) => [tpKey(s.partition.tp), s]));
+    // Partitions are appended side by side: each log writes on its own, and the next fetch, which tells the leader
+    // how far this replica got (and so completes its acks=all produces), waits for the slowest rather than the sum.
+    const appends: Promise<void>[] = [];
     for (const t of response.responses) {
       for (const p of t.partitions) {
         const s = byKey.get(tpKey({ topic: t.topic ?? '', partition: p.partitionIndex }));
         if (!s || !this.current(s) || s.partition.log.logEndOffset !== offsets.get(s)) continue;
         if (p.errorCode === ErrorCode.NONE && p.divergingEpoch && p.divergingEpoch.epoch >= 0) {
-          await this.truncateToEpochEnd(s, { epoch: p.divergingEpoch.epoch, endOffset: Number(p.divergingEpoch.endOffset) });
+          const divergingEpoch = p.divergingEpoch;
+          appends.push(this.truncateToEpochEnd(s, { epoch: divergingEpoch.epoch, endOffset: Number(divergingEpoch.endOffset) }));
           continue;
         }
-        await this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records);
+        appends.push(this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records));
       }
     }
+    await Promise.all(appends);
   }
 
   private async onPartitionData(client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null): Promise<void> {
