@@ -39,6 +39,8 @@ export interface LeaderOptions {
   quorumConfig?: QuorumConfig;
   /** Committed txns older than the in-memory window, from the log on disk (DIFF instead of SNAP when it can). */
   readLoggedTxns?: LoggedTxnReader;
+  /** The last config seen proposed before a restart (zoo.cfg.dynamic.next). */
+  lastSeenConfig?: QuorumConfig;
 }
 
 interface PendingReconfig {
@@ -79,6 +81,8 @@ export class ZabLeader {
   private history: Txn[];
   /** Zxid just before history[0]: the oldest point a learner can be DIFFed from. */
   private historyBase: bigint;
+  /** How many entries at the front of history are committed (zxid <= lastCommitted). */
+  private committedCount = 0;
   /** Everything up to here was in the leader's log when elected: committed once the epoch is established. */
   private readonly initialLastZxid: bigint;
   private leaderSummary: { currentEpoch: number; lastZxid: bigint };
@@ -103,6 +107,10 @@ export class ZabLeader {
         const text = t.zxid > this.quorumConfig.version ? reconfigTextOf(t.data) : null;
         if (text !== null) this.recoveredConfig = { ...parseReconfig(text), version: t.zxid };
       }
+      // zoo.cfg.dynamic.next names the same config when its reconfig is in the log (Apache writes it before logging
+      // the proposal); one whose proposal never reached the log cannot be committed by this leader and is not used.
+      const seen = opts.lastSeenConfig;
+      if (seen && seen.version === this.recoveredConfig?.version) this.recoveredConfig = seen;
     }
     this.readLoggedTxns = opts.readLoggedTxns ?? null;
     this.acceptedEpoch = opts.durable.acceptedEpoch;
@@ -237,6 +245,7 @@ export class ZabLeader {
       const config = { ...parseReconfig(reconfig), version: zxid };
       this.pendingReconfig = { zxid, config, verifier: verifierOf(config) };
       this.config = Buffer.from(configText(config), 'utf8');
+      out.push({ kind: 'last-seen-config', configText: configText(config) });
     }
     const sizes = this.proposalSizes;
     sizes.last = txn.data.length;
@@ -277,9 +286,9 @@ export class ZabLeader {
     for (const h of [...this.learners.values()]) {
       const limit = h.stage === 'uptodate' ? this.limits.syncLimitTicks : this.limits.initLimitTicks;
       if (this.tickCount - h.lastHeardTick > limit) this.drop(h, 'learner silent for too long', out);
-      // No PING before the learner's sync packets: Apache's learner exits on any other packet while it waits for
-      // DIFF, TRUNC or SNAP (its LearnerHandler pings only once its sending thread runs, after NEWLEADER is queued).
-      else if (h.stage === 'newleader-sent' || h.stage === 'newleader-acked' || h.stage === 'uptodate') out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
+      // Only a learner that was sent UPTODATE: Apache's Learner.syncWithLeader takes a PING during its sync as an
+      // unexpected packet and exits (status 13), so an Apache follower joining while pings were due never got up.
+      else if (h.stage === 'uptodate') out.push({ kind: 'send', to: h.sid, message: { type: PacketType.PING, zxid: this.lastProposed, sessions: [] } });
     }
     const synced = [this.mySid, ...[...this.learners.values()].filter((h) => h.stage === 'newleader-acked' || h.stage === 'uptodate').map((h) => h.sid)];
     if (!this.verifier.containsQuorum(synced)) this.stop('not sufficient followers synced', out);
@@ -327,7 +336,10 @@ export class ZabLeader {
       // Leader.lead: an initial config without a version gets this epoch's first zxid as its version.
       this.epochConfig = { ...this.quorumConfig, version: makeZxid(this.newEpoch, 0) };
     }
-    if (this.epochConfig) this.config = Buffer.from(configText(this.epochConfig), 'utf8');
+    if (this.epochConfig) {
+      this.config = Buffer.from(configText(this.epochConfig), 'utf8');
+      out.push({ kind: 'last-seen-config', configText: configText(this.epochConfig) });
+    }
     this.persist([{ op: 'accepted-epoch', epoch: this.newEpoch }], { kind: 'accepted-epoch' }, out);
   }
 
@@ -462,11 +474,16 @@ export class ZabLeader {
       if (t.zxid > this.lastCommitted) out.push({ kind: 'apply', txn: t });
     }
     if (this.initialLastZxid > this.lastCommitted) this.lastCommitted = this.initialLastZxid;
+    this.committedCount = 0;
+    while (this.committedCount < this.history.length && this.history[this.committedCount]!.zxid <= this.lastCommitted) this.committedCount++;
     this.trimHistory();
     if (this.epochConfig) {
-      this.activate(this.epochConfig, out);
-      // startZkServer: a leader the activated config does not keep as a voter commits nothing more.
-      if (!this.verifier.isVoter(this.mySid)) this.allowedToCommit = false;
+      // startZkServer: the config this epoch starts with names its leader, as a committed reconfig does; a leader
+      // that is not the designated one commits nothing more.
+      const config = this.epochConfig;
+      const designatedLeader = this.designatedLeader({ zxid: makeZxid(this.newEpoch!, 0), config, verifier: verifierOf(config) }, this.newLeaderAcks);
+      this.activate(config, out, designatedLeader);
+      if (designatedLeader !== this.mySid) this.allowedToCommit = false;
     }
     out.push({ kind: 'serving', epoch: this.newEpoch! });
     for (const h of this.learners.values()) if (h.stage === 'newleader-acked') this.sendUpToDate(h, out);
@@ -484,7 +501,7 @@ export class ZabLeader {
   private commitReady(out: ZabOutput[]): void {
     if (!this.established) return;
     while (this.allowedToCommit) {
-      const next = this.history.find((t) => t.zxid > this.lastCommitted);
+      const next = this.history[this.committedCount];
       if (!next) break;
       const set = this.acks.get(next.zxid);
       if (!set || !this.verifier.containsQuorum(set)) break;
@@ -493,6 +510,7 @@ export class ZabLeader {
       if (pending && pending.zxid <= next.zxid && !pending.verifier.containsQuorum(set)) break;
       this.acks.delete(next.zxid);
       this.lastCommitted = next.zxid;
+      this.committedCount++;
       const activating = pending?.zxid === next.zxid ? pending : null;
       const designatedLeader = activating ? this.designatedLeader(activating, set) : this.mySid;
       for (const h of this.learners.values()) {
@@ -514,11 +532,32 @@ export class ZabLeader {
     this.flushSyncs(out);
   }
 
-  /** Leader.getDesignatedLeader: this leader if the new config keeps it as a voter, else a new voter that acked. */
+  /**
+   * Leader.getDesignatedLeader: this leader when the new config keeps it as a voter at the same quorum address;
+   * else, of the new config's voters that acked `r`, the one that acked the most of the proposals outstanding after
+   * it, taken in the order Apache's HashSet of their ids iterates (lowest id first, below the table size).
+   */
   private designatedLeader(r: PendingReconfig, acks: ReadonlySet<bigint>): bigint {
-    if (r.verifier.isVoter(this.mySid)) return this.mySid;
-    const candidates = [...acks].filter((sid) => sid !== this.mySid && r.verifier.isVoter(sid)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return candidates[candidates.length - 1] ?? this.mySid;
+    const now = this.quorumConfig?.servers.get(Number(this.mySid));
+    const next = r.config.servers.get(Number(this.mySid));
+    const sameAddress = !now || !next || (now.host === next.host && now.quorumPort === next.quorumPort);
+    if (r.verifier.isVoter(this.mySid) && sameAddress) return this.mySid;
+    let candidates = javaHashSetOrder([...acks].filter((sid) => sid !== this.mySid && r.verifier.isVoter(sid)));
+    let current = candidates[0] ?? this.mySid;
+    // Each outstanding proposal after it has an ack set per config it must be committed in: the active one, then r's.
+    for (let i = this.committedCount; i < this.history.length; i++) {
+      const t = this.history[i]!;
+      if (t.zxid <= r.zxid) continue;
+      const set = this.acks.get(t.zxid);
+      if (!set) break;
+      for (const v of [this.verifier, r.verifier]) {
+        candidates = candidates.filter((sid) => set.has(sid) && v.isVoter(sid));
+        if (candidates.length === 0) return current;
+        current = candidates[0]!;
+        if (candidates.length === 1) return current;
+      }
+    }
+    return current;
   }
 
   private activate(config: QuorumConfig, out: ZabOutput[], designatedLeader: bigint | null = null): void {
@@ -558,13 +597,28 @@ export class ZabLeader {
 
   /** Keeps at most committedLogMax applied transactions in memory; older learners get a SNAP. */
   private trimHistory(): void {
-    let applied = 0;
-    while (applied < this.history.length && this.history[applied]!.zxid <= this.lastCommitted) applied++;
-    const drop = applied - this.limits.committedLogMax;
+    const drop = this.committedCount - this.limits.committedLogMax;
     if (drop <= 0) return;
     this.historyBase = this.history[drop - 1]!.zxid;
-    this.history = this.history.slice(drop);
+    // shift() trims the array in place: no copy of the window per commit.
+    for (let i = 0; i < drop; i++) this.history.shift();
+    this.committedCount -= drop;
   }
+}
+
+/**
+ * The order a java.util.HashSet<Long> copied from these ids iterates in: by bucket (the hash, an id below 2^16
+ * itself, masked by the table size, at least 16), then by id.
+ */
+export function javaHashSetOrder(sids: readonly bigint[]): bigint[] {
+  const capacity = Math.max(Math.floor(sids.length / 0.75) + 1, 16);
+  let table = 16;
+  while (table < capacity) table *= 2;
+  const bucket = (sid: bigint) => {
+    const h = Number(BigInt.asIntN(32, sid ^ (sid >> 32n)));
+    return (h ^ (h >>> 16)) & (table - 1);
+  };
+  return [...sids].sort((a, b) => bucket(a) - bucket(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function parseReconfig(text: string): QuorumConfig {
