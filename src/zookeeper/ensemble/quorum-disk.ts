@@ -10,7 +10,6 @@ import { fsyncDir } from '../storage/data-dir.js';
 import { writeFileAtomicallySync } from '../storage/durable-file.js';
 import { writeSnapshot } from '../storage/snapshot.js';
 import { listLogFiles, truncateLogAfter } from '../storage/txn-log-reader.js';
-import { decodeTxn } from '../tree/txn.js';
 import type { SnapBody } from './snap-stream.js';
 import type { TxnLog } from '../storage/txn-log.js';
 
@@ -76,7 +75,7 @@ export class QuorumDisk {
       const log = this.opts.txnLog();
       let flushed: Promise<void>;
       try {
-        for (const op of ops) for (const t of op.txns) log.append(decodeTxn(t.data));
+        for (const op of ops) for (const t of op.txns) log.appendEncoded(t.data);
         flushed = log.flush();
       } catch (err) {
         flushed = Promise.reject(err as Error);
@@ -111,7 +110,7 @@ export class QuorumDisk {
           await fsyncDir(snapDir);
           break;
         case 'append':
-          for (const t of op.txns) this.opts.txnLog().append(decodeTxn(t.data));
+          for (const t of op.txns) this.opts.txnLog().appendEncoded(t.data);
           appended = true;
           break;
         case 'truncate':

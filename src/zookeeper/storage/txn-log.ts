@@ -197,10 +197,22 @@ export class TxnLog {
   }
 
   append(txn: Txn): void {
+    this.appendWith(txn.hdr.zxid, txn.hdr.type, (w) => writeTxn(w, txn));
+  }
+
+  /**
+   * Appends a txn already serialized (TxnHeader, record, optional digest), as a quorum proposal carries it: the
+   * bytes are logged as they are, without decoding and encoding them again.
+   */
+  appendEncoded(data: Buffer): void {
+    // TxnHeader: clientId long, cxid int, zxid long, time long, type int.
+    this.appendWith(data.readBigInt64BE(12), data.readInt32BE(28), (w) => w.raw(data));
+  }
+
+  private appendWith(zxid: bigint, type: number, write: (w: JuteWriter) => void): void {
     if (this.closed) throw new TxnLogError('transaction log is closed');
-    const zxid = txn.hdr.zxid;
     if (zxid <= this.lastZxidSeen) {
-      this.log(`Current zxid 0x${zxid.toString(16)} is <= 0x${this.lastZxidSeen.toString(16)} for type ${txn.hdr.type}`);
+      this.log(`Current zxid 0x${zxid.toString(16)} is <= 0x${this.lastZxidSeen.toString(16)} for type ${type}`);
     } else {
       this.lastZxidSeen = zxid;
     }
@@ -223,7 +235,7 @@ export class TxnLog {
     w.long(0n);
     w.int(0);
     const txnStart = w.pos;
-    writeTxn(w, txn);
+    write(w);
     const txnLength = w.pos - txnStart;
     w.byte(END_OF_RECORD);
     // The checksum is Adler32 of the txn bytes alone; as a Java long its high word is zero.

@@ -275,3 +275,22 @@ test('without a size limit the log never rolls by itself; roll() adds the file t
     rmDir(dir);
   }
 });
+
+test('appendEncoded logs a serialized txn (a quorum proposal) byte for byte as append logs the txn', async () => {
+  const dirs = [tmpDir(), tmpDir()];
+  try {
+    const txns = sampleTxns(0x100000001n, 4);
+    const files: Buffer[] = [];
+    for (const [i, dir] of dirs.entries()) {
+      const log = await TxnLog.open(path.join(dir, 'version-2'), opts());
+      for (const t of txns) (i === 0 ? log.append(t) : log.appendEncoded(encodeTxn(t)));
+      await log.flush();
+      await log.close();
+      files.push(fs.readFileSync(path.join(dir, 'version-2', 'log.100000001')));
+    }
+    assert.ok(files[0]!.equals(files[1]!));
+    assert.deepEqual([...readLoggedTxns(path.join(dirs[1]!, 'version-2'))].map((r) => r.txn.hdr.zxid), txns.map((t) => t.hdr.zxid));
+  } finally {
+    for (const d of dirs) rmDir(d);
+  }
+});

@@ -91,6 +91,9 @@ export class ZabLearner {
   }
 
   disconnected(): ZabOutput[] {
+    // Before connected() the closed connection is an older one to the same leader (a reconfig named this leader
+    // again for the role that follows at once): this learner has not lost anything yet.
+    if (this.stage === 'connecting') return [];
     const out: ZabOutput[] = [];
     this.stop('connection to the leader lost', out);
     return out;
