@@ -5,7 +5,8 @@
 // restarted — every acknowledged record read back exactly once per partition, in order, nothing written twice — and an
 // acks=1 run that reports what it lost; a consumer group whose coordinator broker is SIGKILLed (__consumer_offsets
 // with replication factor 3) keeping its committed offsets; kafkajs producers and a consumer group through a
-// partition leader change. Invariants only, never timings. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps the brokers' output.
+// partition leader change. Invariants only, never timings. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps the brokers' output;
+// ZKAFKA_KAFKAJS_LOG=1 prints kafkajs's log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
