@@ -5,7 +5,8 @@
 // restarted — every acknowledged record read back exactly once per partition, in order, nothing written twice — and an
 // acks=1 run that reports what it lost; a consumer group whose coordinator broker is SIGKILLed (__consumer_offsets
 // with replication factor 3) keeping its committed offsets; kafkajs producers and a consumer group through a
-// partition leader change. Invariants only, never timings. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps the brokers' output.
+// partition leader change. Invariants only, never timings. ZKAFKA_KEEP_BROKER_OUTPUT=<dir> keeps the brokers' output;
+// ZKAFKA_KAFKAJS_LOG=1 prints kafkajs's log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -175,6 +176,17 @@ function produceLoop(producer: Producer, topic: string, partitions: number, pref
 
 const seqOf = (value: string) => Number(value.slice(value.lastIndexOf('-') + 1));
 
+/** The partition's high watermark, as kafkajs's admin reads it. */
+async function partitionEnd(topic: string): Promise<number> {
+  const admin = kafka('end-admin').admin();
+  await admin.connect();
+  try {
+    return Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The base offsets of a replica's segments (the .log files of the partition directory), ascending. */
 function segmentBases(brokerId: number, topic: string, partition: number): number[] {
   const dir = join(brokers.get(brokerId)!.dir, 'kafka-logs', `${topic}-${partition}`);
@@ -182,7 +194,7 @@ function segmentBases(brokerId: number, topic: string, partition: number): numbe
   return readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).map((f) => Number(f.slice(0, 20))).sort((a, b) => a - b);
 }
 
-test('DeleteRecords on an rf=3 partition is answered once every replica moved its log start offset; the followers delete their segments too', async () => {
+test('DeleteRecords on an rf=3 partition is answered once every replica moved its log start offset (REQUEST_TIMED_OUT while a follower is stopped); the followers delete their segments too', async () => {
   const topic = 'delete-records';
   await createTopic(topic, 1, [{ name: 'segment.bytes', value: '1024' }]);
   const producer = kafka('delete-producer').producer();
@@ -202,20 +214,33 @@ test('DeleteRecords on an rf=3 partition is answered once every replica moved it
   const target = before[before.length - 2]! + 1;
 
   const client = new BrokerNetworkClient('127.0.0.1', brokers.get(leader)!.port, 'delete-records', 60_000);
+  const deleteTo = async (offset: bigint, timeoutMs: number) => {
+    const r = await client.send(ApiKey.DeleteRecords, 2, { timeoutMs, topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset }] }] });
+    return r.topics[0]!.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: p.lowWatermark, errorCode: p.errorCode }));
+  };
   try {
-    const r = await client.send(ApiKey.DeleteRecords, 2, { timeoutMs: 30_000, topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: BigInt(target) }] }] });
-    assert.deepEqual(r.topics[0]!.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: p.lowWatermark, errorCode: p.errorCode })), [{ partitionIndex: 0, lowWatermark: BigInt(target), errorCode: ErrorCode.NONE }]);
+    assert.deepEqual(await deleteTo(BigInt(target), 30_000), [{ partitionIndex: 0, lowWatermark: BigInt(target), errorCode: ErrorCode.NONE }]);
+    // A follower that does not fetch keeps the low watermark where it was: the answer times out with it.
+    const stopped = brokers.get(followers[0]!)!.process!.child;
+    stopped.kill('SIGSTOP');
+    try {
+      assert.deepEqual(await deleteTo(-1n, 1500), [{ partitionIndex: 0, lowWatermark: BigInt(target), errorCode: ErrorCode.REQUEST_TIMED_OUT }]);
+    } finally {
+      stopped.kill('SIGCONT');
+    }
+    const end = BigInt(await partitionEnd(topic));
+    assert.deepEqual(await deleteTo(-1n, 30_000), [{ partitionIndex: 0, lowWatermark: end, errorCode: ErrorCode.NONE }], 'once it fetches again');
   } finally {
     client.close();
   }
-  // Only the segment holding the new log start offset and the ones after it stay, on every replica.
-  const kept = before.filter((b, i) => (before[i + 1] ?? Infinity) > target);
+  // Only the segment holding the new log start offset (the log end: the active one) stays, on every replica.
+  const kept = before.slice(-1);
   for (const id of BROKER_IDS) await waitFor(`broker ${id} without the deleted segments`, () => segmentBases(id, topic, 0).join(',') === kept.join(','), LONG_MS);
   const admin = kafka('delete-admin').admin();
   await admin.connect();
   try {
     const [offsets] = await admin.fetchTopicOffsets(topic);
-    assert.equal(Number(offsets!.low), target);
+    assert.equal(offsets!.low, offsets!.high, 'every record deleted');
   } finally {
     await admin.disconnect();
   }

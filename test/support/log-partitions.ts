@@ -30,13 +30,16 @@ export class LogBackedPartitions implements LocalPartitions {
     return `${topic}-${partition}`;
   }
 
-  /** Opens (or reopens) the partition's log and makes this broker its leader at `leaderEpoch`. */
-  async lead(topic: string, partition: number, leaderEpoch: number): Promise<void> {
+  /**
+   * Opens (or reopens) the partition's log and makes this broker its leader at `leaderEpoch`. A log opened here gets its
+   * log end as high watermark, or `highWatermark` (a follower just made leader, its high watermark trailing).
+   */
+  async lead(topic: string, partition: number, leaderEpoch: number, highWatermark?: number): Promise<void> {
     const key = this.key(topic, partition);
     let hosted = this.hosted.get(key);
     if (!hosted) {
       const { log } = await openTestLog(path.join(this.dir, key), testConfig());
-      log.updateHighWatermark(log.logEndOffset);
+      log.updateHighWatermark(highWatermark ?? log.logEndOffset);
       hosted = { log, leaderEpoch, isLeader: true };
       this.hosted.set(key, hosted);
     }

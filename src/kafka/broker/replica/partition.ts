@@ -173,6 +173,7 @@ export class Partition {
     const wasLeader = this.isLeader;
     this.leaderId = NO_LEADER;
     this.followers.clear();
+    this.followerLogStarts.clear();
     this.pendingIsr = null;
     return wasLeader;
   }

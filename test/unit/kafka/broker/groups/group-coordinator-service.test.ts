@@ -239,6 +239,28 @@ test('a second coordinator over the same log dir (another broker after a restart
   assert.deepEqual(list.groups.map((g) => g.groupId).sort(), [0, 1, 2, 3, 4].map((i) => `standalone-${i}`));
 });
 
+test('a broker made leader while its high watermark trails its log end (a follower\'s view) loads every commit its log holds', async () => {
+  const d = kafkaTempDir('groups-');
+  dirs.push(d);
+  const first = rig({}, d.path);
+  await lead(first, 0);
+  for (let i = 0; i < 3; i++) {
+    const done = await settle(commit(first, `trailing-${i}`, -1, '', BigInt(200 + i)), 'OffsetCommit');
+    assert.equal(done.topics[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
+  }
+  first.service.shutdown();
+  await first.partitions.close();
+
+  const second = rig({}, d.path);
+  await second.partitions.lead(OFFSETS_TOPIC, 0, 1, 1);
+  await second.service.settled();
+  assert.equal(second.partitions.log(OFFSETS_TOPIC, 0)!.highWatermark, 1);
+  for (let i = 0; i < 3; i++) {
+    const fetched = await fetchOffsets(second, `trailing-${i}`);
+    assert.equal(fetched.groups[0]!.topics[0]!.partitions[0]!.committedOffset, BigInt(200 + i));
+  }
+});
+
 test('offsets expire after offsets.retention.ms: tombstones are appended and survive a reload', async () => {
   const r = rig();
   await lead(r, 0);
