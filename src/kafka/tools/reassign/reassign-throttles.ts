@@ -2,7 +2,7 @@
 // partition's sources (its replicas before the move) and destinations (the new ones); the topic configs
 // leader.replication.throttled.replicas = sources and follower.replication.throttled.replicas = destinations, as
 // `partition:broker` lists, and the broker throttle rates on every broker involved.
-import { TerseReassignmentFailure, type PartitionTarget } from './reassign-json.js';
+import { ReassignCommandError, type PartitionTarget } from './reassign-json.js';
 
 export const BROKER_LEADER_THROTTLE = 'leader.replication.throttled.rate';
 export const BROKER_FOLLOWER_THROTTLE = 'follower.replication.throttled.rate';
@@ -47,7 +47,7 @@ export function proposedMoveMap(
     if (existing) sources = [...existing.sources];
     else {
       const cur = current.get(`${p.topic}-${p.partition}`);
-      if (cur === undefined) throw new TerseReassignmentFailure(`Trying to reassign a topic partition ${p.topic}-${p.partition} with 0 replicas`);
+      if (cur === undefined) throw new ReassignCommandError(`Trying to reassign a topic partition ${p.topic}-${p.partition} with 0 replicas`, 'java.lang.RuntimeException');
       sources = [...cur];
     }
     m.set(p.partition, { sources: new Set(sources), destinations: new Set(p.replicas.filter((r) => !sources.includes(r))) });
