@@ -91,10 +91,10 @@ const CONFIGS = [
  * once the high watermark, the least log end over the ISR, passes it. A round with acks=1 leaves the followers behind,
  * and a backlog would slow the round after it.
  */
-async function settle(gen: KafkaLoadGenerator, port: number, topics: readonly { name: string; partitions: number }[]): Promise<void> {
+async function settle(gen: KafkaLoadGenerator, port: number, topics: readonly { name: string; partitions: number }[], acks = -1): Promise<void> {
   for (const t of topics) {
     await waitFor(`followers of ${t.name} caught up`, async () => {
-      const r = await gen.run({ type: 'produce', port, topic: t.name, partitions: t.partitions, batchRecords: 1, acks: -1, inflight: 1, warmupMs: 0, durationMs: 0 });
+      const r = await gen.run({ type: 'produce', port, topic: t.name, partitions: t.partitions, batchRecords: 1, acks, inflight: 1, warmupMs: 0, durationMs: 0 });
       return r.errors === 0;
     }, 120_000);
   }
@@ -148,7 +148,8 @@ async function latency(cluster: ReplicationCluster, gen: KafkaLoadGenerator, opt
     log(`replication end-to-end latency ${label} at ${opts.e2eRate} records/s for ${opts.e2eMs} ms`);
     // The followers start fetching a new partition after a back-off: the warm-up records (read past by the run)
     // see that through, and the backlog of the produce rounds is gone before the clock starts.
-    await settle(gen, phase.port, [...RF3_TOPICS(opts.partitions), { name: topic, partitions: 1 }]);
+    await settle(gen, phase.port, RF3_TOPICS(opts.partitions));
+    await settle(gen, phase.port, [{ name: topic, partitions: 1 }], acks);
     const m = await measured(cluster, () => gen.run({ ...phase, topic, acks }));
     out.push({ label, m, hist: new Histogram(m.result.hist) });
   }

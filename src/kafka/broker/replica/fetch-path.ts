@@ -1,6 +1,6 @@
 // Fetch through the replica manager (Kafka's fetchMessages and DelayedFetch): partitions read in request order
 // within the response's byte budget — the first batch of the first partition with data always whole — consumers up
-// to the high watermark, followers up to the log end (their fetch offset then advances the high watermark). When
+// to the high watermark, followers up to the log end (their fetch offset advances the high watermark first). When
 // less than min_bytes is there, the request waits up to max_wait_ms, re-checked whenever one of its partitions
 // takes an append or moves its high watermark, then reads again. A follower's fetch naming the epoch of its last
 // batch (Fetch v12+) is first checked against the leader's epochs: a diverging one is answered at once, without
@@ -60,8 +60,14 @@ export class FetchPath {
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
     const fromFollower = params.replicaId >= 0;
     const maxBytes = Math.min(params.maxBytes, this.fetchMaxBytes);
+    // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
+    // acks=all produces it covers are answered now, not after the read of what comes next.
+    const followerErrors = fromFollower ? this.updateFollowers(params) : [];
     const first = await this.readFromLocalLog(params, maxBytes);
-    if (fromFollower) this.updateFollowers(params, first);
+    for (const [i, code] of followerErrors) {
+      first[i]!.errorCode = code;
+      first[i]!.records = null;
+    }
     const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
@@ -105,17 +111,35 @@ export class FetchPath {
     });
   }
 
-  private updateFollowers(params: FetchParams, results: FetchPartitionResult[]): void {
+  /**
+   * Kafka's updateFollowerFetchState for each partition the follower fetches from this leader at a valid offset
+   * (the read reports the others' errors). Returns the partitions where the fetcher is not a replica, with their error.
+   */
+  private updateFollowers(params: FetchParams): [number, number][] {
+    const errors: [number, number][] = [];
     params.partitions.forEach((req, i) => {
-      if (results[i]!.errorCode !== ErrorCode.NONE || results[i]!.divergingEpoch !== undefined) return;
+      let p: Partition;
       try {
-        this.rm.getPartition(req.topic, req.partition)?.updateFollowerFetchState(params.replicaId, req.fetchOffset, req.logStartOffset ?? -1);
+        p = this.rm.leaderPartition(req.topic, req.partition, req.currentLeaderEpoch);
+      } catch {
+        return;
+      }
+      const log = p.log;
+      if (req.fetchOffset < log.logStartOffset || req.fetchOffset > log.logEndOffset) return;
+      try {
+        // A fetch whose last epoch diverges from this log is no position of the follower's (the read answers it).
+        if (divergingEpoch(req.lastFetchedEpoch ?? -1, req.fetchOffset, (epoch) => log.leaderEpochCache.endOffsetFor(epoch, log.logEndOffset), log.logStartOffset) !== null) return;
+      } catch {
+        return;
+      }
+      try {
+        p.updateFollowerFetchState(params.replicaId, req.fetchOffset, req.logStartOffset ?? -1);
         this.rm.followerFetched(tpKey(req));
       } catch (err) {
-        results[i]!.errorCode = errorCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-        results[i]!.records = null;
+        errors.push([i, errorCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR]);
       }
     });
+    return errors;
   }
 
   /** Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. */
