@@ -150,3 +150,9 @@ test('max.message.bytes lowered then raised: the next appends take the new limit
     return p.errorCode === ErrorCode.MESSAGE_TOO_LARGE || (assert.equal(p.errorCode, ErrorCode.NONE), false);
   }, 60_000);
 });
+
+// Last: a cluster-wide default applies to every topic without its own value, the ones above included.
+test('log.segment.bytes changed as a dynamic broker default: a topic without an override rolls at the new size', async () => {
+  await checkRollAtNewSize('roll-default', (_topic, config) =>
+    runTool('kafka-configs', ['--bootstrap-server', bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', `log.${config}`]));
+});
