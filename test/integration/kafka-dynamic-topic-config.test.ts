@@ -1,5 +1,5 @@
 // Topic configs changed while a topic's logs are open reach them, as on a Kafka 2.8 broker: kafka-configs through the
-// broker (AlterConfigs) and through ZooKeeper (/config/topics/<t> plus a /config/changes notification) against a
+// broker (IncrementalAlterConfigs), kafkajs (AlterConfigs), and kafka-configs through ZooKeeper (/config/topics/<t> plus a /config/changes notification) against a
 // broker process; the next roll uses the new segment.bytes, the next retention pass the new retention.ms /
 // retention.bytes, the next append the new max.message.bytes.
 import { after, before, test } from 'node:test';
@@ -12,6 +12,9 @@ import { BrokerProcesses, waitFor } from '../support/kafka-broker-process.js';
 import { RawKafkaClient } from '../support/kafka-raw-client.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
+import kafkajs from 'kafkajs';
+
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 
 let zk: OurZk;
 const processes = new BrokerProcesses();
@@ -113,6 +116,20 @@ test('segment.bytes changed through the broker: the open log rolls at the new si
 
 test('segment.bytes changed through ZooKeeper (kafka-configs --zookeeper): the notification reaches the open log', async () => {
   await checkRollAtNewSize('roll-zk', viaZooKeeper);
+});
+
+test('segment.bytes changed by kafkajs (AlterConfigs, which replaces the overrides): the open log rolls at the new size', async () => {
+  const admin = new Kafka({ clientId: 'dynamic-config', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await checkRollAtNewSize('roll-kafkajs', async (topic, config) => {
+      const [name, value] = config.split('=') as [string, string];
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name, value }] }] });
+      return { code: 0, stdout: '', stderr: '' };
+    });
+  } finally {
+    await admin.disconnect();
+  }
 });
 
 test('retention.ms changed through the broker: the next retention pass deletes the old segments', async () => {
