@@ -168,6 +168,19 @@ test('max.message.bytes lowered then raised: the next appends take the new limit
   }, 60_000);
 });
 
+test('min.insync.replicas and message.timestamp.type changed on a live topic apply to the next produce', async () => {
+  await createTopic('produce-settings');
+  assert.equal((await viaZooKeeper('produce-settings', 'min.insync.replicas=2,message.timestamp.type=LogAppendTime')).code, 0);
+  // One broker: an ISR of one is below the new minimum for acks=-1.
+  await waitFor('the new min.insync.replicas', async () => (await produce('produce-settings')).errorCode === ErrorCode.NOT_ENOUGH_REPLICAS, 60_000);
+  assert.equal((await viaBroker('produce-settings', 'min.insync.replicas=1')).code, 0);
+  const appended = await waitFor('min.insync.replicas back to 1', async () => {
+    const p = await produce('produce-settings');
+    return p.errorCode === ErrorCode.NONE && p;
+  }, 60_000);
+  assert.ok((appended.logAppendTimeMs ?? -1n) > 0n, 'LogAppendTime: the broker stamps the batch and says when');
+});
+
 // Last: a cluster-wide default applies to every topic without its own value, the ones above included.
 test('log.segment.bytes changed as a dynamic broker default: a topic without an override rolls at the new size', async () => {
   await checkRollAtNewSize('roll-default', (_topic, config) =>
