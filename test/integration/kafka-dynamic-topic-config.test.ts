@@ -1,5 +1,5 @@
 // Topic configs changed while a topic's logs are open reach them, as on a Kafka 2.8 broker: kafka-configs through the
-// broker (AlterConfigs) and through ZooKeeper (/config/topics/<t> plus a /config/changes notification) against a
+// broker (IncrementalAlterConfigs), kafkajs (AlterConfigs), and kafka-configs through ZooKeeper (/config/topics/<t> plus a /config/changes notification) against a
 // broker process; the next roll uses the new segment.bytes, the next retention pass the new retention.ms /
 // retention.bytes, the next append the new max.message.bytes.
 import { after, before, test } from 'node:test';
@@ -12,6 +12,9 @@ import { BrokerProcesses, waitFor } from '../support/kafka-broker-process.js';
 import { RawKafkaClient } from '../support/kafka-raw-client.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
+import kafkajs from 'kafkajs';
+
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 
 let zk: OurZk;
 const processes = new BrokerProcesses();
@@ -115,6 +118,20 @@ test('segment.bytes changed through ZooKeeper (kafka-configs --zookeeper): the n
   await checkRollAtNewSize('roll-zk', viaZooKeeper);
 });
 
+test('segment.bytes changed by kafkajs (AlterConfigs, which replaces the overrides): the open log rolls at the new size', async () => {
+  const admin = new Kafka({ clientId: 'dynamic-config', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await checkRollAtNewSize('roll-kafkajs', async (topic, config) => {
+      const [name, value] = config.split('=') as [string, string];
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name, value }] }] });
+      return { code: 0, stdout: '', stderr: '' };
+    });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 test('retention.ms changed through the broker: the next retention pass deletes the old segments', async () => {
   await createTopic('retain-ms', 'segment.bytes=1000');
   await produceOk('retain-ms', 6);
@@ -149,4 +166,23 @@ test('max.message.bytes lowered then raised: the next appends take the new limit
     const p = await produce('limits');
     return p.errorCode === ErrorCode.MESSAGE_TOO_LARGE || (assert.equal(p.errorCode, ErrorCode.NONE), false);
   }, 60_000);
+});
+
+test('min.insync.replicas and message.timestamp.type changed on a live topic apply to the next produce', async () => {
+  await createTopic('produce-settings');
+  assert.equal((await viaZooKeeper('produce-settings', 'min.insync.replicas=2,message.timestamp.type=LogAppendTime')).code, 0);
+  // One broker: an ISR of one is below the new minimum for acks=-1.
+  await waitFor('the new min.insync.replicas', async () => (await produce('produce-settings')).errorCode === ErrorCode.NOT_ENOUGH_REPLICAS, 60_000);
+  assert.equal((await viaBroker('produce-settings', 'min.insync.replicas=1')).code, 0);
+  const appended = await waitFor('min.insync.replicas back to 1', async () => {
+    const p = await produce('produce-settings');
+    return p.errorCode === ErrorCode.NONE && p;
+  }, 60_000);
+  assert.ok((appended.logAppendTimeMs ?? -1n) > 0n, 'LogAppendTime: the broker stamps the batch and says when');
+});
+
+// Last: a cluster-wide default applies to every topic without its own value, the ones above included.
+test('log.segment.bytes changed as a dynamic broker default: a topic without an override rolls at the new size', async () => {
+  await checkRollAtNewSize('roll-default', (_topic, config) =>
+    runTool('kafka-configs', ['--bootstrap-server', bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', `log.${config}`]));
 });

@@ -290,3 +290,26 @@ test('log.cleaner.threads cleaners take different logs at once, each with its sh
     tmp.remove();
   }
 });
+
+test('stopping the cleaners wakes one sleeping in the throttle: its pass gives up and leaves the log as it was', async () => {
+  const tmp = kafkaTempDir();
+  const scheduler = new ManualScheduler(OPTIONS.nowMs);
+  const dir = await LogDir.open({ dir: tmp.path, clock: scheduler, scheduler, crc32c, configFor: () => testConfig({ cleanupPolicy: ['compact'] }) });
+  try {
+    const log = await dir.getOrCreateLog({ topic: 'slow', partition: 0 });
+    for (let i = 0; i < 4; i++) await append(log, [{ key: 'same', value: String(i).repeat(1000) }]);
+    await log.roll();
+    // One byte a second: past the first check interval the pass sleeps for hours.
+    const manager = new LogCleanerManager([dir], { dedupeBufferBytes: 4 << 20, ioMaxBytesPerSecond: 1, loadFactor: 0.9, backoffMs: 1000, clock: scheduler, scheduler });
+    const pass = manager.cleanDirtiest();
+    await scheduler.advance(1000);
+    // Whether the pass is asleep by now or not, it ends without cleaning: a later throttle call throws too.
+    await manager.stop();
+    assert.equal(await pass, null);
+    assert.deepEqual((await storedRecords(path.join(tmp.path, 'slow-0'))).map((r) => r[2]?.[0]), ['0', '1', '2', '3']);
+    assert.ok(!listFiles(path.join(tmp.path, 'slow-0')).some((f) => f.includes('.cleaned')));
+  } finally {
+    await dir.close();
+    tmp.remove();
+  }
+});

@@ -10,7 +10,7 @@ import { CLEANER_OFFSET_CHECKPOINT, OffsetCheckpointFile } from '../offset-check
 import type { Clock, Scheduler } from '../scheduler.js';
 import { tpKey } from '../topic-partition.js';
 import { cleanableRange, cleanLog, dirtyRatio, type CleanStats, type CompactionSettings } from './log-cleaner.js';
-import { Throttler } from './throttler.js';
+import { ThrottleAbortedError, Throttler } from './throttler.js';
 
 export interface CleanerManagerOptions {
   /** log.cleaner.dedupe.buffer.size: shared by the cleaners, each taking an equal part. */
@@ -96,6 +96,7 @@ export class LogCleanerManager {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const cancel of this.cancels.splice(0)) cancel();
+    this.throttler.abort();
     await Promise.all(this.running);
     await this.checkpointWrites;
   }
@@ -157,6 +158,10 @@ export class LogCleanerManager {
     const { dir, log, firstDirty } = candidate;
     try {
       return await this.clean(thread, dir, log, firstDirty);
+    } catch (err) {
+      // A pass cut short by shutdown leaves its `.cleaned` files discarded and the log as it was.
+      if (err instanceof ThrottleAbortedError) return null;
+      throw err;
     } finally {
       this.inProgress.delete(log);
     }

@@ -3,6 +3,11 @@
 // the desired one; above it, the caller sleeps until the bytes of the interval fit the rate, and a new interval begins.
 export const THROTTLE_CHECK_INTERVAL_MS = 300;
 
+/** Thrown by a throttled call once the throttler is aborted (the cleaner is shutting down): the pass gives up. */
+export class ThrottleAbortedError extends Error {
+  override readonly name = 'ThrottleAbortedError';
+}
+
 export interface ThrottlerOptions {
   /** Bytes per second; Number.MAX_VALUE (the default of the setting) or more means no throttling. */
   bytesPerSecond: number;
@@ -18,11 +23,34 @@ export class Throttler {
   private readonly checkIntervalMs: number;
   /** Total time slept, for the cleaner's statistics. */
   sleptMs = 0;
+  private aborted = false;
+  private readonly sleeping = new Set<() => void>();
 
   constructor(private readonly opts: ThrottlerOptions) {
     this.periodStartMs = opts.nowMs();
-    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = opts.sleep ?? ((ms) => this.timerSleep(ms));
     this.checkIntervalMs = opts.checkIntervalMs ?? THROTTLE_CHECK_INTERVAL_MS;
+  }
+
+  /** Wakes every sleeper with ThrottleAbortedError, and every later call throws it (Kafka interrupts its cleaner threads). */
+  abort(): void {
+    this.aborted = true;
+    for (const wake of [...this.sleeping]) wake();
+  }
+
+  private timerSleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        reject(new ThrottleAbortedError('the cleaner is shutting down'));
+      };
+      const timer = setTimeout(() => {
+        this.sleeping.delete(wake);
+        resolve();
+      }, ms);
+      this.sleeping.add(wake);
+    });
   }
 
   get unlimited(): boolean {
@@ -30,6 +58,7 @@ export class Throttler {
   }
 
   async maybeThrottle(bytes: number): Promise<void> {
+    if (this.aborted) throw new ThrottleAbortedError('the cleaner is shutting down');
     if (this.unlimited) return;
     this.observed += bytes;
     const elapsed = this.opts.nowMs() - this.periodStartMs;

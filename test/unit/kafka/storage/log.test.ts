@@ -194,3 +194,28 @@ test('a timestamp search skips a matching segment that lies wholly below the log
   assert.deepEqual(await log.fetchOffsetByTimestamp(T0 + 550), { timestamp: T0 + 700, offset: 3, leaderEpoch: 0 });
   await log.close();
 });
+
+test('updateConfig: the open active segment rolls by the new segment.ms and segment.bytes; index settings apply from the next segment', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const { log } = await openTestLog(path.join(tmp.path, 'u-0'), testConfig({ indexIntervalBytes: 1 << 20 }));
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 }), 0);
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 5000 }), 0);
+  assert.equal(log.numberOfSegments, 1);
+  const old = log.updateConfig({ ...log.config, segmentMs: 1000, indexIntervalBytes: 0 });
+  assert.equal(old.segmentMs, 7 * 24 * 3600_000);
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 5001 }), 0);
+  assert.deepEqual(log.logSegments().map((s) => s.baseOffset), [0, 2], 'the segment older than the new segment.ms rolled');
+  // The rolled segment kept its index interval (no entries); the new one indexes every batch.
+  for (let i = 0; i < 2; i++) await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 5001 }), 0);
+  assert.equal(fs.statSync(path.join(tmp.path, 'u-0', '00000000000000000000.index')).size, 0);
+  const batch = buildBatch({ firstTimestamp: T0 + 5001 }).length;
+  log.updateConfig({ ...log.config, segmentBytes: batch * 4 });
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 5001 }), 0);
+  await log.appendAsLeader(buildBatch({ firstTimestamp: T0 + 5001 }), 0);
+  assert.deepEqual(log.logSegments().map((s) => [s.baseOffset, s.size]), [[0, batch * 2], [2, batch * 4], [6, batch]]);
+  assert.equal(fs.statSync(path.join(tmp.path, 'u-0', '00000000000000000002.index')).size, 3 * 8, 'every batch after the first indexed');
+  assert.throws(() => log.updateConfig({ ...log.config, segmentBytes: 5 }), /segment\.bytes/);
+  assert.equal(log.config.segmentBytes, batch * 4, 'a config the format cannot take is refused');
+  await log.close();
+});
