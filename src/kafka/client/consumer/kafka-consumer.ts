@@ -11,6 +11,8 @@ import { KafkaCluster, needsMetadataRefresh } from '../cluster/kafka-cluster.js'
 import { listOffsetsAtLeaders, partitionKey } from '../cluster/leader-requests.js';
 import { OffsetSpec } from '../admin/admin-requests.js';
 import { decodeFetchedRecords, type ConsumerRecord } from './fetched-records.js';
+import { FetchMetrics, completeBatchBytes } from './fetch-metrics.js';
+import type { MetricReading } from '../metrics/client-metrics.js';
 import { fetchRequest, IsolationLevel } from './fetch-request.js';
 
 export type { ConsumerRecord } from './fetched-records.js';
@@ -71,6 +73,7 @@ export class KafkaConsumer {
   private closed = false;
   private wokenUp = false;
   private nextPollStart = 0;
+  private readonly fetchMetrics: FetchMetrics;
 
   constructor(options: ConsumerOptions) {
     this.cluster = new KafkaCluster(options, options.allowAutoCreateTopics ?? false);
@@ -84,6 +87,12 @@ export class KafkaConsumer {
       partitionMaxBytes: options.maxPartitionFetchBytes ?? 1_048_576,
       maxPollRecords: options.maxPollRecords ?? 500,
     };
+    this.fetchMetrics = new FetchMetrics(this.cluster.options.clientId);
+  }
+
+  /** The metrics this consumer measures, as Kafka names them (KafkaConsumer.metrics), read now. */
+  metrics(): MetricReading[] {
+    return this.fetchMetrics.snapshot();
   }
 
   connect(): Promise<unknown> {
@@ -265,11 +274,13 @@ export class KafkaConsumer {
       const version = conn.versionFor(ApiKey.Fetch);
       const settings = { ...this.fetchSettings, isolationLevel: this.isolationLevel };
       const parts = list.map((s) => ({ topic: s.topic, partition: s.partition, fetchOffset: s.fetchPosition!, partitionMaxBytes: this.fetchSettings.partitionMaxBytes }));
+      const sentMs = Date.now();
       const response = await conn.send(ApiKey.Fetch, fetchRequest(settings, parts, version), {
         version,
         timeoutMs: this.cluster.options.requestTimeoutMs + settings.maxWaitMs,
       });
-      await this.handleFetch(response, list, epochs);
+      const received = await this.handleFetch(response, list, epochs);
+      this.fetchMetrics.fetched(Date.now() - sentMs, received.bytes, received.records, Date.now());
     } catch (err) {
       this.backoffUntil.set(leader, Date.now() + this.cluster.options.retryBackoffMs);
       setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
@@ -281,9 +292,11 @@ export class KafkaConsumer {
     }
   }
 
-  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
+  /** Settles each partition's answer; returns the batch bytes and records the response brought. */
+  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<{ bytes: number; records: number }> {
     if (response.errorCode !== undefined && response.errorCode !== 0) throw kafkaError(response.errorCode, null, 'Fetch');
     const byKey = new Map(list.map((s) => [partitionKey(s), s]));
+    const received = { bytes: 0, records: 0 };
     let stale = false;
     for (const t of response.responses) {
       for (const p of t.partitions) {
@@ -303,6 +316,8 @@ export class KafkaConsumer {
         s.highWatermark = p.highWatermark;
         const decoded = await decodeFetchedRecords(s.topic, s.partition, p.records, s.fetchPosition, this.isolationLevel === IsolationLevel.READ_COMMITTED, p.abortedTransactions);
         if (s.epoch !== epochs.get(s)) continue;
+        received.bytes += completeBatchBytes(p.records);
+        received.records += decoded.records.length;
         s.fetchPosition = decoded.nextOffset;
         const idle = s.head === s.buffered.length;
         if (decoded.records.length === 0) {
@@ -314,6 +329,7 @@ export class KafkaConsumer {
       }
     }
     if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
+    return received;
   }
 
   async close(): Promise<void> {
