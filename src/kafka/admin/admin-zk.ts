@@ -282,7 +282,7 @@ export class AdminZk implements TopicCreator {
   }
 
   /** setOrCreateEntityConfigs + createConfigChangeNotification (`/config/changes/config_change_<seq>`). */
-  async changeEntityConfig(entityType: 'topics' | 'brokers', name: string, configs: Readonly<Record<string, string>>): Promise<void> {
+  async changeEntityConfig(entityType: 'topics' | 'brokers' | 'users' | 'clients', name: string, configs: Readonly<Record<string, string>>): Promise<void> {
     const path = ZkPaths.configEntity(entityType, name);
     const data = encodeConfigEntity(javaPropertiesOrder(Object.entries(configs)));
     try {

@@ -15,18 +15,23 @@ function tableSizeFor(cap: number): number {
 
 /** Keys (distinct) in the order the map iterates them. Bins never become trees below 8 keys per bin, ignored here. */
 export function javaHashMapOrder(keys: readonly string[], initialCapacity = 16): string[] {
+  return javaHashMapOrderBy(keys, javaStringHash, initialCapacity);
+}
+
+/** The same for keys of any type, given their Java hashCode (keys compare by identity). */
+export function javaHashMapOrderBy<K>(keys: readonly K[], hashCode: (key: K) => number, initialCapacity = 16): K[] {
   let capacity = tableSizeFor(Math.max(initialCapacity, 1));
   let threshold = Math.floor(capacity * 0.75);
-  let table: { hash: number; key: string }[][] = Array.from({ length: capacity }, () => []);
+  let table: { hash: number; key: K }[][] = Array.from({ length: capacity }, () => []);
   let size = 0;
   for (const key of keys) {
-    const h = javaStringHash(key);
+    const h = hashCode(key);
     const hash = (h ^ (h >>> 16)) | 0;
     const bin = table[hash & (capacity - 1)]!;
     if (bin.some((e) => e.key === key)) continue;
     bin.push({ hash, key });
     if (++size > threshold) {
-      const next: { hash: number; key: string }[][] = Array.from({ length: capacity * 2 }, () => []);
+      const next: { hash: number; key: K }[][] = Array.from({ length: capacity * 2 }, () => []);
       table.forEach((b, i) => {
         for (const e of b) next[(e.hash & capacity) === 0 ? i : i + capacity]!.push(e);
       });

@@ -34,6 +34,10 @@ import { electLeadersHandler } from './43-elect-leaders.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
 import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
+import { describeClientQuotasHandler } from './48-describe-client-quotas.js';
+import { alterClientQuotasHandler } from './49-alter-client-quotas.js';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js';
 import { alterIsrHandler } from './56-alter-isr.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 import type { GroupHandlerDeps } from '../groups/group-handler-deps.js';
@@ -127,6 +131,10 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       createPartitionsHandler(admin),
       incrementalAlterConfigsHandler(admin),
       listPartitionReassignmentsHandler(admin),
+      describeClientQuotasHandler(admin),
+      alterClientQuotasHandler(admin),
+      describeUserScramCredentialsHandler(admin),
+      alterUserScramCredentialsHandler(admin),
       describeClusterHandler(deps.metadata),
     );
     if (deps.controllerRequests !== undefined) {

@@ -236,6 +236,46 @@ export class KafkaAdmin extends AdminGroups {
     for (const a of r.responses) throwIfError(a.errorCode, a.errorMessage, resource.name);
   }
 
+  /** DescribeClientQuotas: each matching entity (entity type → name, null for the default) with its quota values. */
+  async describeClientQuotas(
+    components: readonly { entityType: string; matchType: 0 | 1 | 2; match: string | null }[],
+    strict = false,
+  ): Promise<{ entity: { entityType: string; entityName: string | null }[]; values: { key: string; value: number }[] }[]> {
+    const r = await this.cluster.request({ kind: 'any' }, ApiKey.DescribeClientQuotas, { components: [...components], strict });
+    throwIfError(r.errorCode, r.errorMessage, 'DescribeClientQuotas');
+    return (r.entries ?? []).map((e) => ({ entity: e.entity.map((x) => ({ entityType: x.entityType, entityName: x.entityName })), values: e.values.map((v) => ({ key: v.key, value: v.value })) }));
+  }
+
+  /** AlterClientQuotas: per entity, set a value or remove it (null). */
+  async alterClientQuotas(
+    entries: readonly { entity: { entityType: string; entityName: string | null }[]; ops: { key: string; value: number | null }[] }[],
+    opts: { validateOnly?: boolean } = {},
+  ): Promise<void> {
+    const r = await this.cluster.request({ kind: 'any' }, ApiKey.AlterClientQuotas, {
+      entries: entries.map((e) => ({ entity: e.entity, ops: e.ops.map((op) => ({ key: op.key, value: op.value ?? 0, remove: op.value === null })) })),
+      validateOnly: opts.validateOnly ?? false,
+    });
+    for (const e of r.entries) throwIfError(e.errorCode, e.errorMessage, 'AlterClientQuotas');
+  }
+
+  /** DescribeUserScramCredentials: the users named (every user with a credential when null), each with its outcome. */
+  async describeUserScramCredentials(
+    users: readonly string[] | null,
+  ): Promise<{ user: string; errorCode: number; errorMessage: string | null; credentialInfos: { mechanism: number; iterations: number }[] }[]> {
+    const r = await this.cluster.request({ kind: 'any' }, ApiKey.DescribeUserScramCredentials, { users: users === null ? null : users.map((name) => ({ name })) });
+    throwIfError(r.errorCode, r.errorMessage, 'DescribeUserScramCredentials');
+    return r.results.map((u) => ({ user: u.user, errorCode: u.errorCode, errorMessage: u.errorMessage, credentialInfos: u.credentialInfos.map((c) => ({ mechanism: c.mechanism, iterations: c.iterations })) }));
+  }
+
+  /** AlterUserScramCredentials: the client salts and hashes the password; the first user's failure is thrown. */
+  async alterUserScramCredentials(
+    deletions: readonly { name: string; mechanism: number }[],
+    upsertions: readonly { name: string; mechanism: number; iterations: number; salt: Buffer; saltedPassword: Buffer }[],
+  ): Promise<void> {
+    const r = await this.cluster.request({ kind: 'any' }, ApiKey.AlterUserScramCredentials, { deletions: [...deletions], upsertions: [...upsertions] });
+    for (const u of r.results) throwIfError(u.errorCode, u.errorMessage, u.user);
+  }
+
   /** Offsets by timestamp, or 'earliest' / 'latest', for each partition, from its leader. */
   async listOffsets(
     list: readonly { topic: string; partition: number; spec: 'earliest' | 'latest' | bigint }[],

@@ -13,6 +13,8 @@ import { KafkaCluster, needsMetadataRefresh } from '../cluster/kafka-cluster.js'
 import { listOffsetsAtLeaders, partitionKey } from '../cluster/leader-requests.js';
 import { OffsetSpec } from '../admin/admin-requests.js';
 import { decodeFetchedRecords, fetchedNextOffset, type ConsumerRecord, type FetchedChunk } from './fetched-records.js';
+import { FetchMetrics, completeBatchBytes } from './fetch-metrics.js';
+import type { MetricReading } from '../metrics/client-metrics.js';
 import { fetchRequest, IsolationLevel } from './fetch-request.js';
 
 export type { ConsumerRecord, FetchedChunk } from './fetched-records.js';
@@ -79,6 +81,7 @@ export class KafkaConsumer {
   private closed = false;
   private wokenUp = false;
   private nextPollStart = 0;
+  private readonly fetchMetrics: FetchMetrics;
 
   constructor(options: ConsumerOptions) {
     this.cluster = new KafkaCluster(options, options.allowAutoCreateTopics ?? false);
@@ -92,6 +95,12 @@ export class KafkaConsumer {
       partitionMaxBytes: options.maxPartitionFetchBytes ?? 1_048_576,
       maxPollRecords: options.maxPollRecords ?? 500,
     };
+    this.fetchMetrics = new FetchMetrics(this.cluster.options.clientId);
+  }
+
+  /** The metrics this consumer measures, as Kafka names them (KafkaConsumer.metrics), read now. */
+  metrics(): MetricReading[] {
+    return this.fetchMetrics.snapshot();
   }
 
   connect(): Promise<unknown> {
@@ -336,11 +345,13 @@ export class KafkaConsumer {
       const version = conn.versionFor(ApiKey.Fetch);
       const settings = { ...this.fetchSettings, isolationLevel: this.isolationLevel };
       const parts = list.map((s) => ({ topic: s.topic, partition: s.partition, fetchOffset: s.fetchPosition!, partitionMaxBytes: this.fetchSettings.partitionMaxBytes }));
+      const sentMs = Date.now();
       const response = await conn.send(ApiKey.Fetch, fetchRequest(settings, parts, version), {
         version,
         timeoutMs: this.cluster.options.requestTimeoutMs + settings.maxWaitMs,
       });
-      await this.handleFetch(response, list, epochs);
+      const received = await this.handleFetch(response, list, epochs);
+      this.fetchMetrics.fetched(Date.now() - sentMs, received.bytes, received.records, Date.now());
     } catch (err) {
       this.backoffUntil.set(leader, Date.now() + this.cluster.options.retryBackoffMs);
       setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
@@ -352,9 +363,11 @@ export class KafkaConsumer {
     }
   }
 
-  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
+  /** Settles each partition's answer; returns the batch bytes and records the response brought. */
+  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<{ bytes: number; records: number }> {
     if (response.errorCode !== undefined && response.errorCode !== 0) throw kafkaError(response.errorCode, null, 'Fetch');
     const byKey = new Map(list.map((s) => [partitionKey(s), s]));
+    const received = { bytes: 0, records: 0 };
     let stale = false;
     for (const t of response.responses) {
       for (const p of t.partitions) {
@@ -379,6 +392,9 @@ export class KafkaConsumer {
           continue;
         }
         s.fetchPosition = nextOffset;
+        // Records are decoded when polled; the offsets a fetch covers count them (control records included).
+        received.bytes += completeBatchBytes(p.records);
+        received.records += Number(nextOffset - from);
         const fetched: FetchedChunk = {
           topic: s.topic, partition: s.partition, records: p.records!, from, nextOffset,
           readCommitted: this.isolationLevel === IsolationLevel.READ_COMMITTED, aborted: p.abortedTransactions,
@@ -389,6 +405,7 @@ export class KafkaConsumer {
       }
     }
     if (stale) await this.cluster.refreshMetadata([...new Set(list.map((s) => s.topic))]).catch(() => {});
+    return received;
   }
 
   async close(): Promise<void> {

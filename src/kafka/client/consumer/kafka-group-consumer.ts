@@ -5,6 +5,7 @@
 import { KafkaArgumentError, KafkaClosedError } from '../errors/index.js';
 import { partitionKey, type PartitionRef } from '../cluster/leader-requests.js';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
+import type { MetricReading } from '../metrics/client-metrics.js';
 import { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type FetchedChunk } from './kafka-consumer.js';
 import { assignorByName, type PartitionAssignor } from './group/assignors.js';
 import { encodeSubscription, type Subscription } from './group/consumer-protocol.js';
@@ -89,6 +90,11 @@ export class KafkaGroupConsumer {
 
   get cluster(): KafkaCluster {
     return this.consumer.cluster;
+  }
+
+  /** The consumer's metrics, as Kafka names them (KafkaConsumer.metrics), read now. */
+  metrics(): MetricReading[] {
+    return this.consumer.metrics();
   }
 
   get groupId(): string {

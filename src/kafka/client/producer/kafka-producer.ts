@@ -12,6 +12,8 @@ import type { RecordMetadata, RejectRecord, ResolveRecord } from './producer-bat
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import { Sender } from './sender.js';
+import { ProducerMetrics } from './producer-metrics.js';
+import type { MetricReading } from '../metrics/client-metrics.js';
 
 export type { RecordMetadata } from './producer-batch.js';
 
@@ -53,6 +55,7 @@ export class KafkaProducer {
   private readonly accumulator: RecordAccumulator;
   private readonly identity: ProducerIdentity | undefined;
   private readonly sender: Sender;
+  private readonly producerMetrics: ProducerMetrics;
   private connecting: Promise<void> | undefined;
   private connected = false;
   private fastAppends = 0;
@@ -76,6 +79,7 @@ export class KafkaProducer {
       maxInFlight: this.options.idempotent ? 1 : this.cluster.options.maxInFlightRequests,
     });
     this.identity = this.options.idempotent ? new ProducerIdentity() : undefined;
+    this.producerMetrics = new ProducerMetrics(this.cluster.options.clientId);
     this.sender = new Sender(this.cluster, this.accumulator, this.memory, this.identity, {
       acks: this.options.acks,
       compression: this.options.compression,
@@ -84,7 +88,13 @@ export class KafkaProducer {
       maxRequestSizeBytes: this.options.maxRequestSizeBytes,
       retries: this.options.retries,
       batchSizeBytes: this.options.batchSizeBytes,
+      metrics: this.producerMetrics,
     });
+  }
+
+  /** The metrics this producer measures, as Kafka names them (KafkaProducer.metrics), read now. */
+  metrics(): MetricReading[] {
+    return this.producerMetrics.snapshot();
   }
 
   /** Bootstraps and, for an idempotent producer, gets a producer id. send() calls it when needed. */

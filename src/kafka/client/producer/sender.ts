@@ -12,6 +12,7 @@ import type { ProducerIdentity } from './idempotence.js';
 import type { ProducerBatch } from './producer-batch.js';
 import { produceRequest } from './produce-request.js';
 import type { RecordAccumulator } from './record-accumulator.js';
+import type { ProducerMetrics } from './producer-metrics.js';
 
 /** Produce v3 is the first to carry v2 record batches (headers, producer ids). */
 const MIN_PRODUCE_VERSION = 3;
@@ -25,6 +26,7 @@ export interface SenderOptions {
   maxRequestSizeBytes: number;
   retries: number;
   batchSizeBytes: number;
+  metrics?: ProducerMetrics;
 }
 
 export class Sender {
@@ -164,7 +166,10 @@ export class Sender {
         batches.map((b, i) => ({ topic: b.topic, partition: b.partition, records: encoded[i] })),
       );
       const acksZero = this.options.acks === 0;
+      const sentMs = Date.now();
+      this.options.metrics?.requestSent(batches, encoded, this.options.compression !== 0, sentMs);
       response = await conn.send(ApiKey.Produce, body, { version, expectResponse: !acksZero });
+      if (!acksZero) this.options.metrics?.responseReceived(Date.now() - sentMs, Date.now());
       if (acksZero) {
         for (const b of batches) this.complete(b, () => b.succeed(-1n, -1n));
         return;
@@ -214,8 +219,10 @@ export class Sender {
       batch.retryAtMs = now + backoffMs(batch.attempts - 1, this.cluster.retry);
       this.accumulator.requeueFront(batch);
       this.accumulator.unmute(batch);
+      this.options.metrics?.batchRetried(batch, now);
       return;
     }
+    this.options.metrics?.batchFailed(batch, now);
     this.complete(batch, () => batch.fail(err));
   }
 

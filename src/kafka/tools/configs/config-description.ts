@@ -26,6 +26,8 @@ export interface DescribedEntity {
   /** '' for the default entity. */
   entityName: string;
   entries: DescribedEntry[];
+  /** Kafka's whole line for this entity when it is not the usual layout (bootstrap-mode quotas and SCRAM credentials). */
+  line?: string;
 }
 
 /** Bootstrap mode: under each entity's heading, `  name=value sensitive=false synonyms={SOURCE:name=value, ...}`. */
@@ -35,7 +37,7 @@ export function entryLines(e: DescribedEntity): string {
 
 /** ZooKeeper mode: `Configs for topic 't' are k=v,k2=v2`. */
 export function describeZkText(entities: readonly DescribedEntity[]): string {
-  return entities.map((e) => `Configs for ${e.title} are ${e.entries.map((c) => `${c.name}=${c.value}`).join(',')}\n`).join('');
+  return entities.map((e) => e.line !== undefined ? `${e.line}\n` : `Configs for ${e.title} are ${e.entries.map((c) => `${c.name}=${c.value}`).join(',')}\n`).join('');
 }
 
 export function describeConfigsJson(entities: readonly DescribedEntity[]): string {

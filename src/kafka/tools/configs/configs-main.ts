@@ -1,4 +1,4 @@
-// `zkafka kafka-configs` (Kafka 2.8's kafka-configs.sh, ConfigCommand) for topics and brokers: describe and alter
+// `zkafka kafka-configs` (Kafka 2.8's kafka-configs.sh, ConfigCommand) for topics, brokers, users and clients: describe and alter
 // through the admin API or (deprecated, as in 2.8) ZooKeeper, with Kafka's lines and exit codes. --output json and
 // table are zkafka's renderings of --describe.
 import { ToolOptionError, formatToolUsage } from '../tool-options.js';
@@ -16,6 +16,9 @@ Examples (zkafka kafka-configs, or bin/kafka-configs.sh):
   kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-name 1 --describe --all
   kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-default --alter --add-config log.cleaner.threads=2
   kafka-configs.sh --zookeeper localhost:2181 --entity-type topics --entity-name events --describe
+  kafka-configs.sh --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config producer_byte_rate=1024,consumer_byte_rate=2048
+  kafka-configs.sh --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]'
+  kafka-configs.sh --bootstrap-server localhost:9092 --entity-type users --entity-name alice --entity-type clients --entity-name app --describe
   --output text|json|table (zkafka): Kafka's text (default), one JSON document, or a table.
 `;
 
@@ -48,11 +51,20 @@ export async function runKafkaConfigs(argv: readonly string[], io: ToolIo = proc
   const say = (line: string) => (args.output === 'json' ? undefined : io.out(`${line}\n`));
   let service: ConfigService | undefined;
   try {
+    const quotas = args.entityType === 'users' || args.entityType === 'clients';
     if (args.zookeeper !== undefined) {
       say('Warning: --zookeeper is deprecated and will be removed in a future version of Kafka.');
       say('Use --bootstrap-server instead to specify a broker to connect to.');
-      const { ZkConfigService } = await import('./configs-zk.js');
-      service = await ZkConfigService.open(args.zookeeper);
+      if (quotas) {
+        const { ZkQuotaConfigService } = await import('./configs-quotas-zk.js');
+        service = await ZkQuotaConfigService.open(args.zookeeper);
+      } else {
+        const { ZkConfigService } = await import('./configs-zk.js');
+        service = await ZkConfigService.open(args.zookeeper);
+      }
+    } else if (quotas) {
+      const { AdminQuotaConfigService } = await import('./configs-quotas-admin.js');
+      service = AdminQuotaConfigService.open(args);
     } else {
       const { AdminConfigService } = await import('./configs-admin.js');
       service = AdminConfigService.open(args);
@@ -64,7 +76,7 @@ export async function runKafkaConfigs(argv: readonly string[], io: ToolIo = proc
       else say(done);
     } else {
       // Kafka's text in bootstrap mode is printed as it goes: a failed entity still has its heading out.
-      const streaming = args.output === 'text' && args.zookeeper === undefined;
+      const streaming = args.output === 'text' && args.zookeeper === undefined && !quotas;
       const entities = await service.describe(args, (e, phase) => {
         if (streaming) io.out(phase === 'heading' ? `${e.title}\n` : entryLines(e));
       });

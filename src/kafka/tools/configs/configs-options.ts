@@ -1,6 +1,6 @@
 // kafka-configs' options (ConfigCommandOptions, Kafka 2.8) and checkArgs, with Kafka's texts. Entity types here are
-// topics and brokers (with --bootstrap-server also broker-loggers is refused as unsupported); quotas and SCRAM
-// users are not implemented.
+// topics, brokers, users and clients (users and clients together for a user's client); ips and broker-loggers are
+// refused as unsupported.
 import { TOPIC_CONFIGS } from '../../admin/topic-config-defs.js';
 import { DYNAMIC_BROKER_KEYS } from '../../admin/config-describer.js';
 import { parseToolOptions, ToolOptionError, type OptionSpec, type ToolOptions } from '../tool-options.js';
@@ -82,6 +82,10 @@ export interface ConfigsArgs {
   entityType: string;
   /** The entity's name; '' for the default entity; undefined for every entity of the type (describe). */
   entityName?: string;
+  /** Every entity type given (users and clients may come together), in Kafka's order. */
+  entityTypes: string[];
+  /** Every entity name given ('' for a default), in Kafka's order: --entity-name/--entity-default as they came. */
+  entityNames: string[];
   describeAll: boolean;
   addConfig?: string;
   addConfigFile?: string;
@@ -89,6 +93,20 @@ export interface ConfigsArgs {
   output: 'text' | 'json' | 'table';
   /** The arguments joined by spaces, as Kafka's error line quotes them. */
   argsText: string;
+}
+
+/** OptionSet.specs order: each --entity-name value and each --entity-default ('') in the order given. */
+function entityNameArgs(argv: readonly string[]): string[] {
+  const takesValue = new Set(CONFIGS_OPTION_SPECS.filter((s) => s.arg !== undefined).map((s) => `--${s.name}`));
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--entity-default') names.push('');
+    else if (a === '--entity-name') names.push(argv[++i] ?? '');
+    else if (a.startsWith('--entity-name=')) names.push(a.slice('--entity-name='.length));
+    else if (takesValue.has(a)) i++;
+  }
+  return names;
 }
 
 export type ParsedConfigsArgv = { kind: 'help'; message: string } | { kind: 'version' } | { kind: 'run'; args: ConfigsArgs };
@@ -110,8 +128,7 @@ export function parseConfigsArgv(argv: readonly string[]): ParsedConfigsArgv {
 
   const entityTypes = [...o.values('entity-type'), ...[...ENTITY_FLAGS, ...DEFAULT_FLAGS].filter(([flag]) => has(flag)).map(([, type]) => type)];
   const entityNames = [
-    ...o.values('entity-name'),
-    ...(has('entity-default') ? [''] : []),
+    ...entityNameArgs(argv),
     ...ENTITY_FLAGS.filter(([flag]) => has(flag)).map(([flag]) => o.value(flag)!),
     ...DEFAULT_FLAGS.filter(([flag]) => has(flag)).map(() => ''),
   ];
@@ -153,8 +170,8 @@ export function parseConfigsArgv(argv: readonly string[]): ParsedConfigsArgv {
     }
   }
   const entityType = entityTypes[0]!;
-  if (entityType !== 'topics' && entityType !== 'brokers') {
-    throw illegalArgument(`zkafka's kafka-configs supports the entity types topics and brokers, not ${entityType}`);
+  if (entityType !== 'topics' && entityType !== 'brokers' && entityType !== 'users' && entityType !== 'clients') {
+    throw illegalArgument(`zkafka's kafka-configs supports the entity types topics, brokers, users and clients, not ${entityType}`);
   }
   return {
     kind: 'run',
@@ -166,6 +183,8 @@ export function parseConfigsArgv(argv: readonly string[]): ParsedConfigsArgv {
       commandConfig: o.value('command-config'),
       entityType,
       entityName: entityNames[0],
+      entityTypes,
+      entityNames,
       describeAll: has('all'),
       addConfig: o.value('add-config'),
       addConfigFile: o.value('add-config-file'),

@@ -2,11 +2,13 @@
 // print.* property is true: `CreateTime:<ms>`, `Partition:<p>`, `Offset:<o>`, headers `k:v,k:v` (or NO_HEADERS),
 // the key, the value (print.value defaults to true); columns are separated by key.separator and the record ends
 // with line.separator. Null keys, values and header values print null.literal. LoggingMessageFormatter prints
-// the same (its log line goes to a logger Kafka's tools keep at WARN); NoOpMessageFormatter prints nothing.
+// the same (its log line goes to a logger Kafka's tools keep at WARN); NoOpMessageFormatter prints nothing;
+// ChecksumMessageFormatter (its own module) prints each record's checksum.
 import type { ConsumerRecord, FetchedBatch } from '../../client/consumer/fetched-records.js';
 import { RecordCursor, RecordReader } from '../../protocol/records/record-reader.js';
 import type { ChunkedOutput } from '../chunked-output.js';
 import { deserializerNamed, type Deserializer } from './deserializers.js';
+import { ChecksumMessageFormatter } from './checksum-message-formatter.js';
 
 export interface MessageFormatter {
   writeTo(record: ConsumerRecord, out: ChunkedOutput): void;
@@ -28,6 +30,7 @@ const FORMATTERS: Record<string, (props: ReadonlyMap<string, string>) => Message
   'kafka.tools.DefaultMessageFormatter': (p) => new DefaultMessageFormatter(p),
   'kafka.tools.LoggingMessageFormatter': (p) => new DefaultMessageFormatter(p),
   'kafka.tools.NoOpMessageFormatter': () => ({ writeTo: () => {} }),
+  'kafka.tools.ChecksumMessageFormatter': (p) => new ChecksumMessageFormatter(p),
 };
 
 export const DEFAULT_FORMATTER = 'kafka.tools.DefaultMessageFormatter';

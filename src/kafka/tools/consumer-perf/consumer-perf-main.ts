@@ -7,6 +7,7 @@ import { parseToolOptions, ToolOptionError, type OptionSpec, type ToolOptions } 
 import { HELP_SPEC, printUsageAndDie, VERSION_SPEC, type ToolIo } from '../tool-usage.js';
 import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { header, progressLine, summaryLine } from './perf-report.js';
+import { formatMetrics } from '../print-metrics.js';
 
 const SUMMARY = 'This tool helps in performance test for the full zookeeper consumer';
 
@@ -118,8 +119,11 @@ async function run(o: ToolOptions, io: ToolIo): Promise<number> {
     }
   } finally {
     const endMs = Date.now();
+    // As ConsumerPerformance: the metrics are read before close and printed after the summary.
+    const metrics = o.has('print-metrics') ? consumer.metrics() : undefined;
     await consumer.close().catch(() => {});
     if (!detailed) io.stdout.write(`${summaryLine({ startMs, endMs, bytes, messages, joinMs }, dateFormat)}\n`);
+    if (metrics !== undefined) io.stdout.write(formatMetrics(metrics));
   }
   return 0;
 }

@@ -9,6 +9,7 @@ import type { RecordMetadata } from '../../client/producer/producer-batch.js';
 import { javaExceptionLine } from '../command-line-utils.js';
 import { loadPropertiesFile, producerOptionsFromProperties, ProducerConfigError } from '../producer-properties.js';
 import { parseToolOptions, ToolOptionError, type OptionSpec, type ToolOptions } from '../tool-options.js';
+import { formatMetrics } from '../print-metrics.js';
 import { JavaRandom } from './java-random.js';
 import { PerfStats } from './perf-stats.js';
 import { ThroughputThrottler } from './throughput-throttler.js';
@@ -29,12 +30,13 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'throughput', arg: 'THROUGHPUT', description: 'throttle maximum message throughput to *approximately* THROUGHPUT messages/sec. Set this to -1 to disable throttling.' },
   { name: 'producer-props', arg: 'PROP-NAME=PROP-VALUE', multipleValues: true, repeatable: true, description: 'kafka producer related configuration properties like bootstrap.servers,client.id etc. These configs take precedence over those passed via --producer.config.' },
   { name: 'producer.config', arg: 'CONFIG-FILE', description: 'producer config properties file.' },
+  { name: 'print-metrics', defaultValue: 'false', description: 'print out metrics at the end of the test.' },
   { name: 'help', description: 'show this help message and exit' },
 ];
 
 const USAGE =
   `usage: ${PROG} [-h] --topic TOPIC --num-records NUM-RECORDS [--payload-delimiter PAYLOAD-DELIMITER] --throughput THROUGHPUT\n` +
-  '                            [--producer-props PROP-NAME=PROP-VALUE [PROP-NAME=PROP-VALUE ...]] [--producer.config CONFIG-FILE]\n' +
+  '                            [--producer-props PROP-NAME=PROP-VALUE [PROP-NAME=PROP-VALUE ...]] [--producer.config CONFIG-FILE] [--print-metrics]\n' +
   '                            (--record-size RECORD-SIZE | --payload-file PAYLOAD-FILE)';
 
 function helpText(): string {
@@ -42,7 +44,9 @@ function helpText(): string {
   const option = (spec: OptionSpec) => {
     const head = `  --${spec.name}${spec.arg ? ` ${spec.arg}` : ''}`;
     const text = spec.defaultValue !== undefined ? `${spec.description} (default: ${spec.defaultValue})` : spec.description;
-    lines.push(head, `                         ${text}`);
+    // argparse4j puts the help beside a short option, under a long one.
+    if (head.length < 23) lines.push(`${head.padEnd(25)}${text}`);
+    else lines.push(head, `                         ${text}`);
   };
   lines.push('  -h, --help               show this help message and exit');
   for (const spec of OPTIONS.filter((s) => s.name !== 'help' && s.name !== 'record-size' && s.name !== 'payload-file')) option(spec);
@@ -82,6 +86,7 @@ export async function runProducerPerfTest(argv: readonly string[], io: PerfTestI
   let payloadFile: string | undefined;
   let delimiter: string;
   let props: Map<string, string>;
+  let printMetrics = false;
   try {
     let options: ToolOptions;
     try {
@@ -104,6 +109,7 @@ export async function runProducerPerfTest(argv: readonly string[], io: PerfTestI
     if (recordSize === undefined && payloadFile === undefined) throw new ArgumentError('one of the arguments --record-size --payload-file is required');
     const producerProps = options.values('producer-props');
     if (producerProps.length === 0 && !options.has('producer.config')) throw new ArgumentError('Either --producer-props or --producer.config must be specified.');
+    printMetrics = options.has('print-metrics');
     const d = options.value('payload-delimiter')!;
     delimiter = d === '\\n' ? '\n' : d;
     props = options.has('producer.config') ? loadPropertiesFile(options.value('producer.config')!) : new Map();
@@ -147,7 +153,9 @@ export async function runProducerPerfTest(argv: readonly string[], io: PerfTestI
   }
   let producer: KafkaProducer;
   try {
-    producer = new KafkaProducer(producerOptionsFromProperties(props));
+    // The Java producer's first client id when none is configured.
+    const options = producerOptionsFromProperties(props);
+    producer = new KafkaProducer({ ...options, clientId: options.clientId ?? 'producer-1' });
   } catch (err) {
     io.stderr.write(`Exception in thread "main" org.apache.kafka.common.config.ConfigException: ${(err as Error).message}\n`);
     return 1;
@@ -174,6 +182,7 @@ export async function runProducerPerfTest(argv: readonly string[], io: PerfTestI
   const startMs = Date.now();
   const throttler = new ThroughputThrottler(throughput, startMs);
   let exitCode = 0;
+  let totalPrinted = false;
   try {
     for (let i = 0; i < numRecords; i++) {
       const value = payloadFile !== undefined ? payloads[random.nextInt(payloads.length)]! : payload!;
@@ -193,11 +202,18 @@ export async function runProducerPerfTest(argv: readonly string[], io: PerfTestI
         if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs === Infinity ? 2 ** 31 - 1 : sleepMs));
       }
     }
+    if (printMetrics) {
+      // As ProducerPerformance: flush, the totals, the metrics, then close.
+      await producer.flush();
+      out(stats.totalLine());
+      totalPrinted = true;
+      io.stdout.write(formatMetrics(producer.metrics()));
+    }
     await producer.close();
   } catch (err) {
     io.stderr.write(`${javaExceptionLine(err)}\n`);
     exitCode = 1;
   }
-  out(stats.totalLine());
+  if (!totalPrinted) out(stats.totalLine());
   return exitCode;
 }
