@@ -4,9 +4,10 @@
 // unanswered requests is not read until the socket drains.
 // A frame whole inside a socket read is decoded in place; one split across reads is copied once, as its pieces
 // arrive, into a buffer of its size from the broker's pool, which takes it back once the response is complete when
-// the dispatcher says the request's bytes are no longer read by then. Responses completed in one turn of the event
-// loop (libuv reads a busy socket several times per turn) go out in one corked write, after the turn's I/O callbacks;
-// pooled buffers in them (fetch reads) return to the pool once the socket took them.
+// the dispatcher says the request's bytes are no longer read by then. Responses completed while one callback's
+// microtasks run (the requests of one socket read, say) go out in one corked write; held to the end of the whole
+// event-loop turn instead, they would leave the client idle while the broker works through the turn's reads.
+// Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
 import { brokerBufferPool, type BufferPool } from './buffer-pool.js';
 import { CloseConnection } from './handler.js';
@@ -50,7 +51,7 @@ export class KafkaConnection implements ConnectionInfo {
   private inbox: Buffer | null = null;
   /** The frame being gathered from several reads (the inbox is empty meanwhile). */
   private assembly: Assembly | null = null;
-  /** The socket is corked until the end of this turn of the event loop, gathering the responses completed in it. */
+  /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
   private corked = false;
   private readonly slots: Slot[] = [];
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
@@ -209,7 +210,7 @@ export class KafkaConnection implements ConnectionInfo {
       if (!this.corked) {
         this.corked = true;
         this.socket.cork();
-        setImmediate(this.uncork);
+        process.nextTick(this.uncork);
       }
       for (const chunk of slot.chunks) {
         if (slot.recycle && this.pool.owns(chunk)) this.socket.write(chunk, () => this.pool.release(chunk));

@@ -108,7 +108,8 @@ export class Dispatcher {
       if (err instanceof KafkaDecodeError) return { kind: 'close', reason: `malformed request header: ${err.message}` };
       throw err;
     }
-    const ctx: RequestContext = { header, apiVersion, ...conn };
+    // Named fields, not a spread: `conn` is the whole connection object.
+    const ctx: RequestContext = { header, apiVersion, listenerName: conn.listenerName, clientAddress: conn.clientAddress, connectionId: conn.connectionId };
     const correlationId = header.correlationId;
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       // Kafka answers only ApiVersions this way (clients retry with a version from the answer); for any other API its
