@@ -2,7 +2,14 @@
 // order as Kafka does (a pipelined request is read ahead and waits in a queue until the one before it has its response
 // queued), responses sent in request order, acks=0 produce without a response, and back-pressure: a connection with
 // too many unsent response bytes or too many unanswered requests is not read until the socket drains.
+// A frame whole inside a socket read is decoded in place; one split across reads is copied once, as its pieces
+// arrive, into a buffer of its size from the broker's pool, which takes it back once the response is complete when
+// the dispatcher says the request's bytes are no longer read by then. Responses completed while one callback's
+// microtasks run (the requests of one socket read, say) go out in one corked write; held to the end of the whole
+// event-loop turn instead, they would leave the client idle while the broker works through the turn's reads.
+// Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
+import { brokerBufferPool, type BufferPool } from './buffer-pool.js';
 import { CloseConnection } from './handler.js';
 import type { ConnectionInfo, Dispatched, Dispatcher } from './dispatcher.js';
 import { PROCESSOR_LOGGER, type BrokerLog } from './broker-log.js';
@@ -27,21 +34,36 @@ interface Slot {
   chunks: Buffer[] | null;
   /** Close the connection here instead of answering. */
   closeReason?: string;
+  /** Pooled buffers in the response may go back to the pool once written (no test hook may still look at them). */
+  recycle: boolean;
+}
+
+/** A frame split across socket reads, gathered in one buffer: its 4-byte size, then the frame. */
+interface Assembly {
+  buf: Buffer;
+  filled: number;
+}
+
+/** A frame read ahead: buf[start, end), in `pooled` when it was gathered from several reads. */
+interface WaitingFrame {
+  buf: Buffer;
+  start: number;
+  end: number;
+  pooled: Buffer | null;
 }
 
 export class KafkaConnection implements ConnectionInfo {
   readonly clientAddress: string;
   closed = false;
-  /** Bytes received and not yet handed to the dispatcher: a partial frame, or frames held while paused. */
+  /** Bytes received and not yet handed to the dispatcher, from a frame boundary: frames held while paused, or a tail too short to hold a size. */
   private inbox: Buffer | null = null;
-  /** Chunks of a frame still incomplete, kept apart and joined once (a large request is not re-copied per chunk). */
-  private partialChunks: Buffer[] = [];
-  private partialBytes = 0;
-  /** Bytes the incomplete frame at the end of the inbox still lacks. */
-  private missingBytes = 0;
+  /** The frame being gathered from several reads (the inbox is empty meanwhile). */
+  private assembly: Assembly | null = null;
+  /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
+  private corked = false;
   private readonly slots: Slot[] = [];
   /** Frames read ahead while a request of this connection is being handled; each starts when the one before is done. */
-  private readonly waiting: Buffer[] = [];
+  private readonly waiting: WaitingFrame[] = [];
   private handling = false;
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
   private inboxRunQueued = false;
@@ -60,6 +82,7 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly log: BrokerLog,
     private readonly logPrefix: string,
     private readonly onClosed: (conn: KafkaConnection) => void,
+    private readonly pool: BufferPool = brokerBufferPool,
   ) {
     this.clientAddress = `/${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort}`;
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -92,16 +115,24 @@ export class KafkaConnection implements ConnectionInfo {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    if (this.missingBytes > 0) {
-      this.partialChunks.push(chunk);
-      this.partialBytes += chunk.length;
-      if (this.partialBytes < this.missingBytes) return;
-      this.inbox = Buffer.concat([this.inbox!, ...this.partialChunks]);
-      this.partialChunks = [];
-      this.partialBytes = 0;
-      this.missingBytes = 0;
-    } else {
+    const a = this.assembly;
+    if (a === null) {
       this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
+    } else {
+      const n = Math.min(a.buf.length - a.filled, chunk.length);
+      chunk.copy(a.buf, a.filled, 0, n);
+      a.filled += n;
+      if (a.filled < a.buf.length) return;
+      this.assembly = null;
+      const rest = n < chunk.length ? chunk.subarray(n) : null;
+      if (this.pauseReasons.size > 0) {
+        // Not read now: held with what follows it (and left to the garbage collector).
+        this.inbox = rest ? Buffer.concat([a.buf, rest]) : a.buf;
+      } else {
+        this.onFrame(a.buf, 4, a.buf.length, a.buf);
+        if (this.closed) return;
+        this.inbox = rest;
+      }
     }
     this.processInbox();
   }
@@ -124,33 +155,38 @@ export class KafkaConnection implements ConnectionInfo {
         return;
       }
       if (buf.length - pos - 4 < size) {
-        this.missingBytes = size - (buf.length - pos - 4);
-        break;
+        // The rest of this frame comes in later reads: gather it in a buffer of its own.
+        const frame = this.pool.acquire(4 + size);
+        const have = buf.copy(frame, 0, pos);
+        this.assembly = { buf: frame, filled: have };
+        this.inbox = null;
+        return;
       }
       const start = pos + 4;
       pos = start + size;
-      this.onFrame(buf.subarray(start, pos));
+      this.onFrame(buf, start, pos, null);
       if (this.closed) return;
     }
     this.inbox = pos === buf.length ? null : pos === 0 ? buf : buf.subarray(pos);
   }
 
-  private onFrame(frame: Buffer): void {
-    if (!this.handling) return this.handleFrame(frame);
-    this.waiting.push(frame);
+  /** `pooled`: the pool's buffer holding the frame, returned once the request no longer reads it. */
+  private onFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
+    if (!this.handling) return this.handleFrame(buf, start, end, pooled);
+    this.waiting.push({ buf, start, end, pooled });
     if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
   }
 
   /** The next read-ahead frame, once the request before it has its response queued (Kafka unmutes the channel then). */
   private handleNextWaiting(): void {
     const next = this.waiting.shift();
-    if (next !== undefined && !this.closed) this.handleFrame(next);
+    if (next !== undefined && !this.closed) this.handleFrame(next.buf, next.start, next.end, next.pooled);
   }
 
-  private handleFrame(frame: Buffer): void {
+  private handleFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
     let dispatched: Dispatched;
     try {
-      dispatched = this.dispatcher.dispatch(frame, 0, frame.length, this);
+      dispatched = this.dispatcher.dispatch(buf, start, end, this);
     } catch (err) {
       // A bug, not bad input (that is a 'close' answer): this connection goes, the broker and its other clients stay.
       dispatched = { kind: 'close', reason: `failed to read a request: ${(err as Error)?.stack ?? String(err)}` };
@@ -158,17 +194,19 @@ export class KafkaConnection implements ConnectionInfo {
     if (dispatched.kind === 'close') {
       // Nothing after this frame is handled: the connection closes when its turn to answer comes.
       this.waiting.length = 0;
-      this.slots.push({ correlationId: -1, done: true, chunks: null, closeReason: dispatched.reason });
+      this.slots.push({ correlationId: -1, done: true, chunks: null, closeReason: dispatched.reason, recycle: false });
       this.pauseReading('closing');
       this.sendReady();
       return;
     }
-    const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null };
+    const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false };
     this.slots.push(slot);
     this.handling = true;
     if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
+    const release = pooled !== null && dispatched.frameFreeAfterResponse ? () => this.pool.release(pooled) : null;
     dispatched.response.then(
       (chunks) => {
+        release?.();
         slot.done = true;
         slot.chunks = chunks;
         this.handling = false;
@@ -176,11 +214,12 @@ export class KafkaConnection implements ConnectionInfo {
         this.sendReady();
       },
       (err: unknown) => {
+        release?.();
         slot.done = true;
-        slot.closeReason = err instanceof CloseConnection ? err.message : `failed to handle a request: ${(err as Error)?.message ?? String(err)}`;
-        if (!(err instanceof CloseConnection)) this.log('ERROR', `${this.logPrefix} ${slot.closeReason}`, PROCESSOR_LOGGER);
         this.handling = false;
         this.waiting.length = 0;
+        slot.closeReason = err instanceof CloseConnection ? err.message : `failed to handle a request: ${(err as Error)?.message ?? String(err)}`;
+        if (!(err instanceof CloseConnection)) this.log('ERROR', `${this.logPrefix} ${slot.closeReason}`, PROCESSOR_LOGGER);
         this.pauseReading('closing');
         this.sendReady();
       },
@@ -190,25 +229,34 @@ export class KafkaConnection implements ConnectionInfo {
   /** Sends the responses at the head of the queue that are complete; stops at the first still being handled. */
   private sendReady(): void {
     if (this.closed) return;
-    let wrote = false;
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
       if (slot.closeReason !== undefined) {
-        if (wrote) this.socket.uncork();
         this.log('ERROR', `${this.logPrefix} Closing socket for ${this.connectionId} because of error: ${slot.closeReason}`, PROCESSOR_LOGGER);
         this.close();
         return;
       }
       if (slot.chunks === null) continue;
-      if (!wrote) this.socket.cork();
-      wrote = true;
-      for (const chunk of slot.chunks) this.socket.write(chunk);
+      if (!this.corked) {
+        this.corked = true;
+        this.socket.cork();
+        process.nextTick(this.uncork);
+      }
+      for (const chunk of slot.chunks) {
+        if (slot.recycle && this.pool.owns(chunk)) this.socket.write(chunk, () => this.pool.release(chunk));
+        else this.socket.write(chunk);
+      }
     }
-    if (wrote) this.socket.uncork();
     if (this.inFlight < this.limits.maxInFlightRequests) this.resumeReading('in-flight');
     if (this.socket.writableLength > this.limits.maxUnsentBytes) this.pauseReading('output');
     if (this.draining && this.slots.length === 0) this.close();
   }
+
+  /** Ends this turn's cork: the responses written since go out in one writev. */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private pauseReading(reason: 'output' | 'in-flight' | 'closing'): void {
     if (this.pauseReasons.size === 0) this.socket.pause();
@@ -260,7 +308,7 @@ export class KafkaConnection implements ConnectionInfo {
   private markClosed(): void {
     this.closed = true;
     this.inbox = null;
-    this.partialChunks = [];
+    this.assembly = null;
     this.slots.length = 0;
     this.waiting.length = 0;
     clearTimeout(this.drainTimer);

@@ -42,7 +42,18 @@ export type Dispatched =
       correlationId: number;
       /** The framed response; null when none is sent (acks=0). Rejects with CloseConnection to close instead. */
       response: Promise<Buffer[] | null>;
+      /** A test hook sees the request (and may keep its body or response past the answer). */
+      hooked: boolean;
+      /** Nothing reads the request frame's bytes once the response is settled: its buffer may be reused. */
+      frameFreeAfterResponse: boolean;
     };
+
+/**
+ * APIs whose handlers read the request's bytes only until the response is ready. Produce: the records are validated
+ * and written to the log before the answer (the log keeps no reference to them). Other APIs may keep byte fields
+ * (group member metadata and assignments, for one) as views of the frame.
+ */
+const FRAME_FREE_AFTER_RESPONSE: ReadonlySet<number> = new Set([ApiKey.Produce]);
 
 const API_NAMES = new Map<number, string>(Object.entries(ApiKey).map(([name, key]) => [key as number, name]));
 
@@ -97,7 +108,8 @@ export class Dispatcher {
       if (err instanceof KafkaDecodeError) return { kind: 'close', reason: `malformed request header: ${err.message}` };
       throw err;
     }
-    const ctx: RequestContext = { header, apiVersion, ...conn };
+    // Named fields, not a spread: `conn` is the whole connection object.
+    const ctx: RequestContext = { header, apiVersion, listenerName: conn.listenerName, clientAddress: conn.clientAddress, connectionId: conn.connectionId };
     const correlationId = header.correlationId;
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       // Kafka answers only ApiVersions this way (clients retry with a version from the answer); for any other API its
@@ -105,7 +117,10 @@ export class Dispatcher {
       if (apiKey !== ApiKey.ApiVersions) {
         return { kind: 'close', reason: `Error getting request for apiKey: ${apiName(apiKey)}, apiVersion: ${apiVersion}: unsupported version` };
       }
-      return { kind: 'request', apiKey, apiVersion, correlationId, response: Promise.resolve(this.unsupportedApiVersions(correlationId, handler)) };
+      return {
+        kind: 'request', apiKey, apiVersion, correlationId, response: Promise.resolve(this.unsupportedApiVersions(correlationId, handler)),
+        hooked: false, frameFreeAfterResponse: true,
+      };
     }
     let body: unknown;
     try {
@@ -116,7 +131,11 @@ export class Dispatcher {
       }
       throw err;
     }
-    return { kind: 'request', apiKey, apiVersion, correlationId, response: this.run(handler as ApiHandler, body, ctx, conn) };
+    const hooked = this.hooks?.get(apiKey) !== undefined;
+    return {
+      kind: 'request', apiKey, apiVersion, correlationId, response: this.run(handler as ApiHandler, body, ctx, conn),
+      hooked, frameFreeAfterResponse: !hooked && FRAME_FREE_AFTER_RESPONSE.has(apiKey),
+    };
   }
 
   private async run(handler: ApiHandler, received: unknown, ctx: RequestContext, conn: ConnectionInfo): Promise<Buffer[] | null> {

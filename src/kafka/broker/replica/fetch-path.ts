@@ -6,9 +6,11 @@
 // batch (Fetch v12+) is first checked against the leader's epochs: a diverging one is answered at once, without
 // records (diverging-epoch.ts), and does not count as the follower's position.
 import { ErrorCode } from '../../protocol/index.js';
+import type { FileSlice } from '../../storage/log-segment.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import { divergingEpoch } from './diverging-epoch.js';
 import type { Partition } from './partition.js';
+import { readSlice } from './read-slice.js';
 import { errorCodeOf } from './replica-errors.js';
 import type { ReplicaManager } from './replica-manager.js';
 
@@ -142,15 +144,20 @@ export class FetchPath {
     return errors;
   }
 
-  /** Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. */
+  /**
+   * Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. Every
+   * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool).
+   */
   private async readFromLocalLog(params: FetchParams, maxBytes: number): Promise<FetchPartitionResult[]> {
     const out: FetchPartitionResult[] = [];
+    const slices: (FileSlice | null)[] = [];
     let limitBytes = maxBytes;
     let minOneMessage = true;
     for (const req of params.partitions) {
       const result: FetchPartitionResult = {
         topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null,
       };
+      let slice: FileSlice | null = null;
       try {
         const p = this.rm.leaderPartition(req.topic, req.partition, req.currentLeaderEpoch);
         const log = p.log;
@@ -161,28 +168,43 @@ export class FetchPath {
           result.logStartOffset = log.logStartOffset;
           result.divergingEpoch = diverging;
           out.push(result);
+          slices.push(null);
           continue;
         }
-        const read = await p.read({
+        const found = await p.locate({
           fetchOffset: req.fetchOffset,
           maxBytes: Math.max(0, Math.min(req.partitionMaxBytes, limitBytes)),
           minOneMessage,
           upTo: params.replicaId >= 0 ? 'logEnd' : 'highWatermark',
         });
-        result.highWatermark = read.highWatermark;
-        result.lastStableOffset = read.lastStableOffset;
-        result.logStartOffset = read.logStartOffset;
-        result.records = read.records;
-        const size = read.records?.length ?? 0;
+        result.highWatermark = found.highWatermark;
+        result.lastStableOffset = found.lastStableOffset;
+        result.logStartOffset = found.logStartOffset;
+        slice = found.slice;
+        const size = slice?.length ?? 0;
         if (size > 0) minOneMessage = false;
         limitBytes = Math.max(0, limitBytes - size);
       } catch (err) {
-        const code = errorCodeOf(err);
-        if (code === null) this.rm.say('ERROR', `Error processing fetch with max size ${req.partitionMaxBytes} from consumer on partition ${req.topic}-${req.partition}: ${(err as Error)?.stack ?? String(err)}`);
-        result.errorCode = code ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+        this.failed(req, result, err);
       }
       out.push(result);
+      slices.push(slice);
     }
+    await Promise.all(out.map(async (result, i) => {
+      try {
+        result.records = await readSlice(slices[i]!);
+      } catch (err) {
+        this.failed(params.partitions[i]!, result, err);
+      }
+    }));
     return out;
+  }
+
+  private failed(req: FetchPartitionRequest, result: FetchPartitionResult, err: unknown): void {
+    const code = errorCodeOf(err);
+    if (code === null) this.rm.say('ERROR', `Error processing fetch with max size ${req.partitionMaxBytes} from consumer on partition ${req.topic}-${req.partition}: ${(err as Error)?.stack ?? String(err)}`);
+    result.errorCode = code ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    result.highWatermark = result.lastStableOffset = result.logStartOffset = -1;
+    result.records = null;
   }
 }

@@ -8,6 +8,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
+import type { FileSlice } from '../../storage/log-segment.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
@@ -33,6 +34,8 @@ export interface PartitionRead {
   logStartOffset: number;
   logEndOffset: number;
 }
+
+export type PartitionSlice = Omit<PartitionRead, 'records'> & { slice: FileSlice | null };
 
 export interface ReadOptions {
   fetchOffset: number;
@@ -445,6 +448,12 @@ export class Partition {
 
   /** Reads whole batches from fetchOffset; throws OFFSET_OUT_OF_RANGE outside [log start, log end]. */
   async read(opts: ReadOptions): Promise<PartitionRead> {
+    const { slice, ...at } = await this.locate(opts);
+    return { records: await readSlice(slice), ...at };
+  }
+
+  /** What read returns, with the records as the file slice that holds them (for readSlice), not yet read. */
+  async locate(opts: ReadOptions): Promise<PartitionSlice> {
     const highWatermark = this.log.highWatermark;
     const result = await this.log.read(opts.fetchOffset, {
       maxBytes: opts.maxBytes,
@@ -452,7 +461,7 @@ export class Partition {
       minOneMessage: opts.minOneMessage,
     });
     return {
-      records: await readSlice(result.slice),
+      slice: result.slice,
       highWatermark,
       // No transactions: every record below the high watermark is stable.
       lastStableOffset: highWatermark,
@@ -460,4 +469,5 @@ export class Partition {
       logEndOffset: result.logEndOffset,
     };
   }
+
 }

@@ -14,13 +14,24 @@ import { FrameSocket } from '../../../support/frame-socket.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-/** Produce stand-in: acks=0 gets no response; a topic named "fail" fails (closing the connection, as Kafka does for acks=0). */
+/** The records of each produce to topic "check", as they read at the end of its (slow) handling. */
+const checked: Buffer[] = [];
+
+/**
+ * Produce stand-in: acks=0 gets no response; a topic named "fail" fails (closing the connection, as Kafka does for
+ * acks=0); one named "check" is answered only after other requests were read, and records its bytes as they are then.
+ */
 const produce: ApiHandler<typeof ApiKey.Produce> = {
   apiKey: ApiKey.Produce,
   minVersion: 3,
   maxVersion: 7,
-  handle(request) {
+  async handle(request) {
     if (request.topicData.some((t) => t.name === 'fail')) throw new CloseConnection('produce to "fail" failed with acks=0');
+    if (request.topicData[0]?.name === 'check') {
+      const records = request.topicData[0].partitionData[0]!.records!;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      checked.push(Buffer.from(records));
+    }
     if (request.acks === 0) return NO_RESPONSE;
     return { responses: [], throttleTimeMs: 0 };
   },
@@ -66,13 +77,13 @@ function apiVersions(correlationId: number, version = 2): Buffer {
   return Buffer.concat(encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: version, correlationId, clientId: 'test' }, {}));
 }
 
-function produceRequest(correlationId: number, acks: number, topic = 't'): Buffer {
+function produceRequest(correlationId: number, acks: number, topic = 't', records: Buffer | null = null): Buffer {
   return Buffer.concat(
     encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId, clientId: 'test' }, {
       transactionalId: null,
       acks,
       timeoutMs: 1000,
-      topicData: [{ name: topic, partitionData: [{ index: 0, records: null }] }],
+      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
     }),
   );
 }
@@ -131,6 +142,24 @@ test('a large request arriving in many small chunks is read whole and answered',
   const { correlationId, body } = decodeResponse(ApiKey.Metadata, 1, frame!.subarray(4));
   assert.equal(correlationId, 77);
   assert.deepEqual(body.topics.map((t) => t.name), topics.map((t) => t.name));
+  s.end();
+});
+
+test('pipelined produce requests split across reads each keep their own bytes until answered, and after', async () => {
+  checked.length = 0;
+  const records = (fill: number) => Buffer.alloc(20_000, fill);
+  const s = await FrameSocket.open(port);
+  // Sent in small pieces, so that each request is gathered from several reads; the handler of each is still running
+  // while the next ones are read, and a request read after the first answers may reuse the buffer of an answered one.
+  const sendInPieces = (frame: Buffer) => {
+    for (let at = 0; at < frame.length; at += 700) s.send(frame.subarray(at, at + 700));
+  };
+  for (let i = 0; i < 4; i++) sendInPieces(produceRequest(40 + i, 1, 'check', records(0x61 + i)));
+  assert.deepEqual((await frames(s, 4)).map(correlationOf), [40, 41, 42, 43]);
+  for (let i = 4; i < 8; i++) sendInPieces(produceRequest(40 + i, 1, 'check', records(0x61 + i)));
+  assert.deepEqual((await frames(s, 4)).map(correlationOf), [44, 45, 46, 47]);
+  assert.deepEqual(checked.map((b) => b.length), new Array(8).fill(20_000));
+  checked.forEach((b, i) => assert.ok(b.equals(records(0x61 + i)), `request ${i} read other bytes than were sent`));
   s.end();
 });
 
