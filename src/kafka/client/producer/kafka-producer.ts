@@ -17,9 +17,6 @@ export type { RecordMetadata } from './producer-batch.js';
 
 export type Bytes = Buffer | string;
 
-/** How far a batch grows past batch.size behind one in flight, at most (max.request.size bounds it too). */
-const GROW_LIMIT_BYTES = 256 * 1024;
-
 export interface ProducerRecord {
   topic: string;
   key?: Bytes | null;
@@ -72,9 +69,8 @@ export class KafkaProducer {
     this.accumulator = new RecordAccumulator({
       batchSizeBytes: this.options.batchSizeBytes,
       lingerMs: this.options.lingerMs,
-      // Room for the request's own fields around the batch; past a quarter MiB a larger batch costs the broker
-      // more per byte than another request in flight does (measured in bench/kafka/bench-client-produce.ts).
-      growLimitBytes: Math.max(this.options.batchSizeBytes, Math.min(this.options.maxRequestSizeBytes - 1024, GROW_LIMIT_BYTES)),
+      // Room for the request's own fields around the batch.
+      growLimitBytes: Math.max(this.options.batchSizeBytes, this.options.maxRequestSizeBytes - 1024),
       // An idempotent producer's sequences are only kept in order across retries with one batch in flight per
       // partition; otherwise as many as the connection takes (max.in.flight.requests.per.connection).
       maxInFlight: this.options.idempotent ? 1 : this.cluster.options.maxInFlightRequests,
