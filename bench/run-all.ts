@@ -14,6 +14,8 @@ const BENCHMARKS = [
   { name: 'kafka record batches, crc32c and compression', script: './kafka/records-bench.js' },
   { name: 'kafka console-producer against kcat and kafkajs', script: './kafka/bench-console-producer.js' },
   { name: 'console-consumer against kafkajs and kcat', script: './kafka/bench-console-consumer.js' },
+  { name: 'kafka client produce path against the broker ingest ceiling; producer perf test beside the 2014 anchor', script: './kafka/bench-client-produce.js' },
+  { name: 'kafka-topics --list one-shot against a bare Node client', script: './kafka/bench-topics-oneshot.js' },
 ];
 
 let failed = 0;

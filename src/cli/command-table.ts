@@ -35,7 +35,9 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   },
   'kafka-topics': async () => {
     const { runKafkaTopics } = await bundledMain('topics-main', () => import('../kafka/tools/topics/topics-main.js'));
-    return (argv) => runKafkaTopics(argv);
+    // The tool has closed what it opened and its output is written (synchronously, to pipes and files on Linux):
+    // exiting now spares a one-shot command the wait for its sockets to finish closing.
+    return async (argv) => process.exit(await runKafkaTopics(argv));
   },
   'kafka-configs': async () => {
     const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');

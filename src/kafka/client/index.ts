@@ -6,6 +6,7 @@ export type { ProducerOptions, CompressionName } from './producer/producer-optio
 export { DefaultPartitioner, keyedPartition, type Partitioner } from './producer/partitioner.js';
 export { murmur2, toPositive } from './producer/murmur2.js';
 export { KafkaConsumer, type ConsumerOptions, type ConsumerRecord, type PartitionAssignment, type OffsetResetPolicy } from './consumer/kafka-consumer.js';
+export { forEachFetched, FetchedBatch, type FetchedChunk } from './consumer/fetched-records.js';
 export { KafkaGroupConsumer, type GroupConsumerOptions, type RebalanceListener } from './consumer/kafka-group-consumer.js';
 export { CooperativeStickyAssignor } from './consumer/group/cooperative-sticky-assignor.js';
 export { RangeAssignor, RoundRobinAssignor, KafkajsRoundRobinAssignor, type PartitionAssignor, type GroupMemberSubscription } from './consumer/group/assignors.js';

@@ -78,6 +78,7 @@ export class KafkaConsumer {
   private resolving = false;
   private nextLeaderRefreshAt = 0;
   private wake: (() => void) | undefined;
+  private notified = false;
   private closed = false;
   private wokenUp = false;
   private nextPollStart = 0;
@@ -173,6 +174,7 @@ export class KafkaConsumer {
     if (this.closed) throw new KafkaClosedError('the consumer');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      this.notified = false;
       const records = await take();
       if (records.length > 0) {
         this.pump();
@@ -184,6 +186,8 @@ export class KafkaConsumer {
         this.wokenUp = false;
         return [];
       }
+      // An answer that came in while take() awaited decoding is looked at before waiting.
+      if (this.notified) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
         this.wake = () => {
@@ -196,6 +200,7 @@ export class KafkaConsumer {
   }
 
   private notify(): void {
+    this.notified = true;
     this.wake?.();
   }
 

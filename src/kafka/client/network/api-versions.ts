@@ -24,9 +24,15 @@ export function fallbackApiVersionsVersion(response: ApiVersionsResponse, asked:
   return Math.max(0, Math.min(own.maxVersion, asked - 1));
 }
 
+/**
+ * The ApiVersions version a connection starts with: v3, which every broker since Kafka 2.4 answers (Kafka 2.8's
+ * own clients send it), rather than a newer one that 2.x brokers would refuse at the cost of a second round trip.
+ */
+const FIRST_API_VERSIONS_VERSION = 3;
+
 /** Runs ApiVersions on a fresh connection and installs the broker's version table on it. */
 export async function negotiateVersions(conn: BrokerConnection): Promise<VersionTable> {
-  let version = clientMaxVersion(ApiKey.ApiVersions);
+  let version = Math.min(FIRST_API_VERSIONS_VERSION, clientMaxVersion(ApiKey.ApiVersions));
   for (let attempt = 0; ; attempt++) {
     const response = await conn.send(ApiKey.ApiVersions, { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION }, { version });
     if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION && version > 0 && attempt < 3) {

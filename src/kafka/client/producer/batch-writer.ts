@@ -39,7 +39,7 @@ const NO_HEADERS: readonly WrittenHeader[] = [];
 
 // Buffers of acknowledged batches, by size, for the next batches (as the Java client's BufferPool): a busy
 // producer otherwise allocates a batch-sized buffer per batch, and large allocations at that rate make V8 collect.
-const POOLED_PER_SIZE = 4;
+const POOLED_PER_SIZE = 8;
 const pool = new Map<number, Buffer[]>();
 
 function allocate(bytes: number): Buffer {
