@@ -19,6 +19,7 @@ import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/clie
 import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { freePort } from '../support/ports.js';
 import { Ensemble } from '../support/zk-ensemble.js';
+import { replicatedBrokerSettings } from '../support/replicated-brokers.js';
 
 const { Kafka, logLevel } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
@@ -27,15 +28,7 @@ type Producer = ReturnType<Kafka['producer']>;
 const BROKER_IDS = [1, 2, 3];
 const SESSION_TIMEOUT_MS = 8000;
 const COMMON = [
-  'num.partitions=1',
-  'default.replication.factor=3',
-  'offsets.topic.replication.factor=3',
-  'offsets.topic.num.partitions=3',
-  'min.insync.replicas=2',
-  `zookeeper.session.timeout.ms=${SESSION_TIMEOUT_MS}`,
-  'replica.lag.time.max.ms=4000',
-  'replica.fetch.backoff.ms=100',
-  'group.initial.rebalance.delay.ms=0',
+  ...replicatedBrokerSettings({ sessionTimeoutMs: SESSION_TIMEOUT_MS, replicaLagTimeMaxMs: 4000 }),
   'log.retention.check.interval.ms=300',
   'log.segment.delete.delay.ms=0',
 ];

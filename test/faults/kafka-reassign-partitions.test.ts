@@ -22,20 +22,13 @@ import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { kcatAvailable } from '../support/kcat.js';
 import { runShim, type ToolRun } from '../support/run-tool.js';
+import { replicatedBrokerSettings } from '../support/replicated-brokers.js';
 
 const { Kafka, logLevel } = kafkajs;
 
 const BROKER_IDS = [1, 2, 3, 4];
 const COMMON = [
-  'num.partitions=1',
-  'default.replication.factor=3',
-  'offsets.topic.replication.factor=3',
-  'offsets.topic.num.partitions=3',
-  'min.insync.replicas=2',
-  'zookeeper.session.timeout.ms=6000',
-  'replica.lag.time.max.ms=10000',
-  'replica.fetch.backoff.ms=100',
-  'group.initial.rebalance.delay.ms=0',
+  ...replicatedBrokerSettings({ sessionTimeoutMs: 6000, replicaLagTimeMaxMs: 10000 }),
   'auto.leader.rebalance.enable=false',
 ];
 

@@ -21,6 +21,7 @@ import { readStoredBatches } from '../support/kafka-log.js';
 import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { kcat as runKcat, kcatAvailable } from '../support/kcat.js';
+import { replicatedBrokerSettings } from '../support/replicated-brokers.js';
 
 const { Kafka, logLevel } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
@@ -29,15 +30,7 @@ const BROKER_IDS = [1, 2, 3];
 const SESSION_TIMEOUT_MS = 6000;
 const LAG_TIME_MAX_MS = 2500;
 const COMMON = [
-  'num.partitions=1',
-  'default.replication.factor=3',
-  'offsets.topic.replication.factor=3',
-  'offsets.topic.num.partitions=3',
-  'min.insync.replicas=2',
-  `zookeeper.session.timeout.ms=${SESSION_TIMEOUT_MS}`,
-  `replica.lag.time.max.ms=${LAG_TIME_MAX_MS}`,
-  'replica.fetch.backoff.ms=100',
-  'group.initial.rebalance.delay.ms=0',
+  ...replicatedBrokerSettings({ sessionTimeoutMs: SESSION_TIMEOUT_MS, replicaLagTimeMaxMs: LAG_TIME_MAX_MS }),
   'auto.leader.rebalance.enable=true',
   'leader.imbalance.check.interval.seconds=1',
 ];

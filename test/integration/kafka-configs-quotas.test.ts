@@ -11,6 +11,7 @@ import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { FrameSocket } from '../support/frame-socket.js';
 import { runTool } from '../support/run-tool.js';
 import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/client/index.js';
+import { ZK_DEPRECATION_WARNING, lastConfigChange, znodeText } from '../support/config-znodes.js';
 
 let zk: OurZk;
 let client: ZooKeeperClient;
@@ -21,16 +22,10 @@ let port: number;
 const configs = (...args: string[]) => runTool('kafka-configs', args);
 const viaBroker = (...args: string[]) => configs('--bootstrap-server', bootstrap, ...args);
 const viaZk = (...args: string[]) => configs('--zookeeper', zk.connectString, ...args);
-const ZK_WARNING = 'Warning: --zookeeper is deprecated and will be removed in a future version of Kafka.\nUse --bootstrap-server instead to specify a broker to connect to.\n';
+const ZK_WARNING = ZK_DEPRECATION_WARNING;
 
-async function znode(path: string): Promise<string> {
-  return (await client.getData(path)).data!.toString('utf8');
-}
-
-async function lastChange(): Promise<string> {
-  const children = (await client.getChildren('/config/changes')).sort();
-  return znode(`/config/changes/${children.at(-1)!}`);
-}
+const znode = (path: string) => znodeText(client, path);
+const lastChange = () => lastConfigChange(client);
 
 /** RFC 5802 from the stored salt and the password: the stored text must hold these keys. */
 function expectCredential(stored: string, password: string, hash: 'sha256' | 'sha512', iterations: number): void {
