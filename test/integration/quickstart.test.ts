@@ -1,6 +1,7 @@
 // `zkafka quickstart` as a user runs it, on free ports in a temp dir: a 3+3 cluster in the foreground (nodes, configs,
 // `cluster status`, a second start refused, a taken port named) stopped by SIGINT with every process gone and every
-// port free; then a second start on the same directory with --detach (its data and my-topic reused), `cluster status`
+// port free; then a second start on the same directory with --detach (its data and my-topic reused), used by kcat,
+// kafkajs and Apache's zkCli, `cluster status`
 // after kill -9 of a broker and of a ZooKeeper follower, and `cluster stop`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,9 @@ import { connectKafkaZk } from '../../src/cluster/kafka-readiness.js';
 import type { ClusterLayout } from '../../src/cluster/layout.js';
 import { zooKeeperMode } from '../../src/cluster/readiness.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
+import { kcat, kcatAvailable } from '../support/kcat.js';
+import { apacheZooKeeperAvailable, runZkCli } from '../support/apache-zk.js';
+import kafkajs from 'kafkajs';
 
 const runJs = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const ENV = { ...process.env, NO_COLOR: '1' };
@@ -175,6 +179,8 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.equal(pids.length, 6);
   for (const r of pids) assert.ok(isAlive(r.pid));
 
+  await unmodifiedClientsUseTheCluster(t, zkConnect, brokerBase!);
+
   // kill -9 a broker that neither leads my-topic nor is the controller: down, and my-topic under-replicated.
   const zk = await connectKafkaZk(zkConnect, 10_000);
   const leader = (await zk.getPartitionState('my-topic', 0))!.state.leader;
@@ -211,3 +217,44 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.equal(none.code, 1);
   assert.equal(none.stdout, `No cluster running from ${dir}\n`);
 });
+
+/**
+ * Third-party clients against the cluster quickstart started: kcat (librdkafka) sees the three brokers and my-topic's
+ * three in-sync replicas and produces with acks=all, so does kafkajs, kcat reads every record back from the beginning
+ * (no consumer group, so no __consumer_offsets partitions to go offline in the kill -9 checks that follow), and
+ * Apache's own zkCli lists the registered brokers through the ensemble.
+ */
+async function unmodifiedClientsUseTheCluster(t: { diagnostic(message: string): void }, zkConnect: string, brokerBase: number): Promise<void> {
+  const bootstrap = [0, 1, 2].map((i) => `127.0.0.1:${brokerBase + i}`).join(',');
+  const producer = new kafkajs.Kafka({ clientId: 'quickstart-test', brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic: 'my-topic', acks: -1, messages: [{ key: 'kafkajs', value: 'third' }] });
+  } finally {
+    await producer.disconnect();
+  }
+  if (kcatAvailable) {
+    const metadata = await kcat(['-b', bootstrap, '-L', '-t', 'my-topic']);
+    assert.equal(metadata.code, 0, metadata.stderr);
+    const text = metadata.stdout.toString();
+    assert.match(text, / 3 brokers:\n/);
+    for (let i = 0; i < 3; i++) assert.match(text, new RegExp(`broker ${i + 1} at 127\\.0\\.0\\.1:${brokerBase + i}`));
+    assert.match(text, /topic "my-topic" with 1 partitions:\n\s+partition 0, leader [123], replicas: [123],[123],[123], isrs: [123],[123],[123]\n/);
+    const produced = await kcat(['-b', bootstrap, '-P', '-t', 'my-topic', '-X', 'acks=all', '-K', ':'], 'kcat:fourth\nkcat:fifth\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumed = await kcat(['-b', bootstrap, '-C', '-t', 'my-topic', '-o', 'beginning', '-e', '-f', '%k=%s\n']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.equal(consumed.stdout.toString(), 'kafkajs=third\nkcat=fourth\nkcat=fifth\n');
+  } else {
+    t.diagnostic('kcat is not installed: the librdkafka checks are skipped');
+  }
+
+  const noApache = apacheZooKeeperAvailable();
+  if (noApache) {
+    t.diagnostic(`Apache zkCli check skipped: ${noApache}`);
+    return;
+  }
+  const ls = await runZkCli(zkConnect, ['ls', '/brokers/ids']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stdout.trim().split('\n').at(-1), '[1, 2, 3]');
+}
