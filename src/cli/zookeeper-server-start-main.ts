@@ -49,6 +49,7 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     // Before clients are served, as Apache starts its metrics provider: a port in use stops the start-up.
     metrics = config.metrics ? await (await import('../zookeeper/server/metrics-endpoint.js')).startZooKeeperMetricsEndpoint(config.metrics, () => server?.server, out) : undefined;
     server = await start(config, { log: out });
+    if (config.metrics) server.server.metrics.prometheus = { exportProcessInfo: config.metrics.exportJvmInfo };
   } catch (error) {
     err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
     await metrics?.close();

@@ -53,16 +53,16 @@ export class FamilyWriter {
   /** A counter, gauge or untyped sample. */
   sample(value: number | bigint, labels?: Labels): this {
     if (this.type === 'summary') throw new Error(`${this.name} is a summary: use summary()`);
-    this.page.line(`${this.name}${labelText(labels)} ${formatValue(value)}`);
+    this.page.sample(`${this.name}${labelText(labels)}`, value);
     return this;
   }
 
   summary(value: SummaryValue, labels?: Labels): this {
     if (this.type !== 'summary') throw new Error(`${this.name} is a ${this.type}, not a summary`);
-    for (const [q, v] of value.quantiles) this.page.line(`${this.name}${labelText(labels, ['quantile', formatValue(q)])} ${formatValue(v)}`);
+    for (const [q, v] of value.quantiles) this.page.sample(`${this.name}${labelText(labels, ['quantile', formatValue(q)])}`, v);
     const l = labelText(labels);
-    this.page.line(`${this.name}_sum${l} ${formatValue(value.sum)}`);
-    this.page.line(`${this.name}_count${l} ${formatValue(value.count)}`);
+    this.page.sample(`${this.name}_sum${l}`, value.sum);
+    this.page.sample(`${this.name}_count${l}`, value.count);
     return this;
   }
 }
@@ -71,6 +71,8 @@ export class FamilyWriter {
 export class Exposition {
   private readonly lines: string[] = [];
   private readonly names = new Set<string>();
+  /** Every sample written, as `name{labels}` and value, in page order. */
+  readonly samples: [key: string, value: number | bigint][] = [];
 
   family(name: string, type: MetricType, help: string): FamilyWriter {
     if (!METRIC_NAME.test(name)) throw new Error(`invalid metric name ${JSON.stringify(name)}`);
@@ -96,8 +98,9 @@ export class Exposition {
   }
 
   /** @internal */
-  line(text: string): void {
-    this.lines.push(text);
+  sample(key: string, value: number | bigint): void {
+    this.samples.push([key, value]);
+    this.lines.push(`${key} ${formatValue(value)}`);
   }
 
   text(): string {

@@ -11,6 +11,7 @@ import { fourLetterWord } from '../support/apache-zk.js';
 import { waitFor } from '../support/kafka-broker-process.js';
 import { scrape, type Scrape } from '../support/prometheus-text.js';
 import { runTool, startTool, type RunningTool } from '../support/run-tool.js';
+import { javaDouble } from '../../src/zookeeper/server/four-letter-words/java-format.js';
 import { COUNTERS, GAUGES, PERCENTILE_SUMMARIES, SUMMARIES } from '../../src/zookeeper/server/four-letter-words/metric-keys.js';
 
 const PROMETHEUS = 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider';
@@ -80,10 +81,17 @@ describe('ZooKeeper /metrics', () => {
       assert.equal(page.value('write_per_namespace_count', { key: 'metrics-test' }), N);
       assert.equal(page.value('write_per_namespace_sum', { key: 'metrics-test' }), '/metrics-test'.length + 3 + (N - 1) * ('/metrics-test/n1'.length + 10));
       assert.ok(page.value('fsynctime_count')! >= before.value('fsynctime_count')! + 1);
-      for (const key of ['znode_count', 'ephemerals_count', 'approximate_data_size', 'watch_count', 'global_sessions', 'cnt_updatelatency', 'sum_updatelatency', 'cnt_fsynctime']) {
-        const name = key.startsWith('cnt_') ? `${key.slice(4)}_count` : key.startsWith('sum_') ? `${key.slice(4)}_sum` : key;
-        assert.equal(String(page.value(name)), mntr.get(`zk_${key}`), `${name} on the page, zk_${key} in mntr`);
+      // mntr with the Prometheus provider dumps that provider's samples, each value a Java double, as Apache's does.
+      const lines = [...mntr.keys()];
+      assert.deepEqual(lines.slice(0, 2), ['zk_version', 'zk_server_state']);
+      assert.equal(mntr.get('zk_server_state'), 'standalone');
+      assert.equal(mntr.has('zk_cnt_updatelatency'), false, 'no default-provider keys');
+      assert.ok(mntr.has('zk_updatelatency{quantile="0.5"}'));
+      assert.equal(mntr.get('zk_write_per_namespace_count{key="metrics-test"}'), `${N}.0`);
+      for (const name of ['znode_count', 'ephemerals_count', 'approximate_data_size', 'watch_count', 'global_sessions', 'updatelatency_count', 'updatelatency_sum', 'fsynctime_count']) {
+        assert.equal(mntr.get(`zk_${name}`), javaDouble(page.value(name)!), `${name} on the page and in mntr`);
       }
+      assert.equal(lines.length, page.samples.length + 2, 'every sample of the page, after version and state');
     } finally {
       client.close();
     }

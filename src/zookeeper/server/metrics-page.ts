@@ -18,6 +18,10 @@ function summaryValue(s: Summary) {
 }
 
 export function renderZooKeeperMetrics(server: ZooKeeperServer, opts: { exportProcessInfo: boolean }): string {
+  return zooKeeperMetricsPage(server, opts).text();
+}
+
+export function zooKeeperMetricsPage(server: ZooKeeperServer, opts: { exportProcessInfo: boolean }): Exposition {
   const page = new Exposition();
   const gauges = gaugeValues(server);
   for (const name of GAUGES) page.gauge(name, name, gauges[name]);
@@ -31,5 +35,5 @@ export function renderZooKeeperMetrics(server: ZooKeeperServer, opts: { exportPr
     },
   });
   if (opts.exportProcessInfo) writeProcessMetrics(page);
-  return page.text();
+  return page;
 }

@@ -1,5 +1,7 @@
 // mntr (MonitorCommand): "zk_<key>\t<value>" lines, version and state first, then every gauge, counter and
-// summary in Apache's order. Whole numbers print as integers, the rest as Java doubles.
+// summary in Apache's order. Whole numbers print as integers, the rest as Java doubles. With the Prometheus provider
+// the metrics part is that provider's dump instead: each sample of its page as `name{label="value"}` and a double.
+import { zooKeeperMetricsPage } from '../metrics-page.js';
 import type { ZooKeeperServer } from '../zookeeper-server.js';
 import type { FourLetterCall } from './context.js';
 import { javaDouble } from './java-format.js';
@@ -22,6 +24,11 @@ export function monitorFigures(server: ZooKeeperServer, version: string, sink: (
   sink('server_state', server.modeName);
   const quorum = quorumView(server);
   if (quorum) sink('peer_state', quorum.peerState());
+  if (server.metrics.prometheus) {
+    for (const [key, value] of zooKeeperMetricsPage(server, server.metrics.prometheus).samples) sink(key, javaDouble(Number(value)));
+    for (const o of server.observers) o.monitorFigures?.(sink);
+    return;
+  }
   const g: Record<string, number> = { ...gaugeValues(server), ...quorum?.gauges() };
   // A role's gauges join the same hash map as the server's, which reorders them all.
   const order: readonly string[] = quorum ? concurrentHashMapOrder(Object.keys(g)) : GAUGES;

@@ -63,6 +63,11 @@ export class ServerMetrics {
   maxResponseBytes = -1;
   /** ServerStats' auth failure count: `srst` leaves it alone, as Apache does. */
   authFailedCount = 0;
+  /**
+   * Set when zoo.cfg names Apache's PrometheusMetricsProvider: mntr then dumps the provider's samples (`name{labels}`
+   * and a double) as Apache's provider does, instead of the default provider's avg_/min_/max_/cnt_/sum_ keys.
+   */
+  prometheus: { exportProcessInfo: boolean } | undefined;
 
   count(name: CounterName, n = 1): void {
     this.counters.set(name, this.counters.get(name)! + n);
