@@ -305,12 +305,12 @@ export class LogDir {
   /** One retention pass over every log; returns the number of segments deleted. */
   async runRetention(): Promise<number> {
     let deleted = 0;
-    for (const log of this.logs.values()) deleted += await log.deleteOldSegments();
+    for (const log of this.allLogs()) deleted += await log.deleteOldSegments();
     return deleted;
   }
 
   async flushDirtyLogs(): Promise<void> {
-    for (const log of this.logs.values()) await log.maybeFlushByTime();
+    for (const log of this.allLogs()) await log.maybeFlushByTime();
   }
 
   private recoveryPointEntries(): PartitionOffset[] {

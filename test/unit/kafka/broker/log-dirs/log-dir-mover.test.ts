@@ -38,7 +38,7 @@ interface Broker {
 async function openBroker(paths: string[], bytesPerSecond = () => Number.POSITIVE_INFINITY, maxChunkBytes = 1024): Promise<Broker> {
   const scheduler = new TimerScheduler(() => {});
   const dirs: LogDir[] = [];
-  for (const dir of paths) dirs.push(await LogDir.open({ dir, clock: systemClock, scheduler, crc32c, configFor: () => CONFIG.log }));
+  for (const dir of paths) dirs.push(await LogDir.open({ dir, clock: systemClock, scheduler, crc32c, configFor: () => CONFIG.log, fileDeleteDelayMs: 200 }));
   let rm: ReplicaManager | undefined;
   const mover = new LogDirMover({
     dirs, partition: (tp) => rm?.getPartition(tp.topic, tp.partition), knownPartition: (tp) => tp.topic === TOPIC,
@@ -172,6 +172,7 @@ test('a move cut by a restart resumes from the -future log; one cut between the 
   assert.deepEqual(entries(to), [`${TOPIC}-0`]);
   await broker.rm.becomeLeaderOrFollower(0, 1, [leaderState(3)]);
   assert.equal(broker.rm.getPartition(TOPIC, 0)!.log.dir, path.join(to, `${TOPIC}-0`));
+  await waitFor('the -delete directory found at start removed', () => entries(from).length === 0);
 });
 
 test('a move back to the current dir cancels it, and deleting the partition drops its future log', async (t) => {
