@@ -15,6 +15,7 @@ import { tpKey, type TopicPartition } from '../../storage/topic-partition.js';
 import type { BrokerLog } from '../broker-log.js';
 import { LOG_MANAGER_LOGGER } from '../broker-log.js';
 import type { Partition } from '../replica/partition.js';
+import { brokerBufferPool } from '../buffer-pool.js';
 import { readSlice } from '../replica/read-slice.js';
 import { errorCodeOf } from '../replica/replica-errors.js';
 import { wholeBatches } from '../replica/replica-fetcher.js';
@@ -253,8 +254,24 @@ export class LogDirMover {
   private async copyChunk(current: Log, future: Log, offset: number): Promise<boolean> {
     const rate = this.opts.bytesPerSecond();
     const read = await current.read(offset, { maxBytes: CopyPacer.chunkBytes(this.opts.maxChunkBytes, rate), minOneMessage: true });
-    const bytes = wholeBatches(await readSlice(read.slice));
-    if (bytes.length === 0) return false;
+    const raw = await readSlice(read.slice);
+    try {
+      const bytes = wholeBatches(raw);
+      if (bytes.length === 0) return false;
+      await this.appendToFuture(current, future, bytes);
+      this.pacer.copied(bytes.length, this.nowMs(), rate);
+    } finally {
+      // The bytes are in the future log's file now: a pooled read buffer goes back for the next read.
+      if (raw) brokerBufferPool.release(raw);
+    }
+    future.updateHighWatermark(Math.min(current.highWatermark, future.logEndOffset));
+    if (current.logStartOffset > future.logStartOffset && current.logStartOffset <= future.highWatermark) {
+      await future.deleteRecordsTo(current.logStartOffset);
+    }
+    return true;
+  }
+
+  private async appendToFuture(current: Log, future: Log, bytes: Buffer): Promise<void> {
     const baseOffset = Number(bytes.readBigInt64BE(0));
     if (baseOffset < future.logEndOffset && future.logEndOffset === future.logStartOffset) {
       // The current log starts inside this batch (DeleteRecords): the future log starts at the batch, as Kafka's does.
@@ -266,12 +283,6 @@ export class LogDirMover {
     } else {
       await future.appendAsFollower(bytes);
     }
-    this.pacer.copied(bytes.length, this.nowMs(), rate);
-    future.updateHighWatermark(Math.min(current.highWatermark, future.logEndOffset));
-    if (current.logStartOffset > future.logStartOffset && current.logStartOffset <= future.highWatermark) {
-      await future.deleteRecordsTo(current.logStartOffset);
-    }
-    return true;
   }
 
   /** Kafka's maybeReplaceCurrentWithFutureReplica, between the partition's appends. */
