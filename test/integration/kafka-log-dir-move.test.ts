@@ -175,3 +175,38 @@ test('a partition moves to the other log dir under produce load, through a kill 
     assert.deepEqual(read.stdout.toString().split('\n').slice(0, -1), expected);
   }
 });
+
+test('a replica reassigned to another broker with a log dir named ends up in that dir there', async () => {
+  const dir2 = processes.workDir('zkafka-log-dir-move-2-');
+  const [c, d] = [join(dir2, 'logs-c'), join(dir2, 'logs-d')];
+  const second = processes.spawn(dir2, [
+    'broker.id=2', 'listeners=PLAINTEXT://127.0.0.1:0', `zookeeper.connect=${zk.connectString}`, `log.dirs=${c},${d}`,
+    'offsets.topic.replication.factor=1', 'log.segment.delete.delay.ms=200', 'zookeeper.session.timeout.ms=4000',
+  ], 60_000);
+  await second.started;
+  const topic = 'arriving';
+  const created = await runTool('kafka-topics', ['--bootstrap-server', bootstrap(), '--create', '--topic', topic, '--replica-assignment', '1']);
+  assert.equal(created.stdout, `Created topic ${topic}.\n`, created.stderr);
+  const producer = kafka('arriving-producer').producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const values = Array.from({ length: 300 }, (_, i) => `arriving-${i}`);
+  for (let i = 0; i < values.length; i += 50) await producer.send({ topic, acks: -1, messages: values.slice(i, i + 50).map((value) => ({ value })) });
+  await producer.disconnect();
+
+  // Both dirs of broker 2 are empty: left to itself it would create the replica in the first one (c).
+  const plan = join(dir2, 'arriving.json');
+  writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [2], log_dirs: [d] }] }));
+  const executed = await reassign(['--reassignment-json-file', plan, '--execute']);
+  assert.equal(executed.code, 0, executed.stdout + executed.stderr);
+  assert.ok(executed.stdout.endsWith(`Successfully started partition reassignment for ${topic}-0\nSuccessfully started log directory move for: ${topic}-0-2\n`), executed.stdout);
+  const done = await waitFor('the reassignment and the dir move to complete', async () => {
+    const run = await reassign(['--reassignment-json-file', plan, '--verify']);
+    return run.stdout.includes(`Reassignment of partition ${topic}-0 is complete.\nReassignment of replica ${topic}-0-2 completed successfully.\n`) ? run : undefined;
+  }, 120_000);
+  assert.match(done.stdout, /Clearing broker-level throttles on brokers (1,2|2,1)\nClearing topic-level throttles on topic arriving\n$/);
+  const there = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(`${topic}-0`));
+  assert.deepEqual(there(d), [`${topic}-0`]);
+  await waitFor('nothing of it left in the other dir', () => there(c).length === 0, 30_000);
+  const read = await runTool('kafka-console-consumer', ['--bootstrap-server', bootstrap(), '--topic', topic, '--from-beginning', '--max-messages', String(values.length), '--timeout-ms', '60000']);
+  assert.deepEqual(read.stdout.split('\n').slice(0, -1), values, read.stderr);
+});
