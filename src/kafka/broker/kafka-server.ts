@@ -31,6 +31,7 @@ import { SocketServer, type BoundListener } from './socket-server.js';
 import { ZooKeeperBrokerRegistration } from './zk-broker-registration.js';
 import { ControllerService, type ControllerApi } from './zk-controller/controller-service.js';
 import { storageLogDirs } from './storage-log-dirs.js';
+import { startLogDirMoves } from './log-dirs/start-log-dir-moves.js';
 import { AlterIsrManager } from './alter-isr-manager.js';
 import { BrokerNetworkClient } from './network-client.js';
 import { controllerRequests } from './zk-controller/controller-requests.js';
@@ -371,10 +372,18 @@ export class KafkaServer {
       brokerId, brokerEpoch, metadata: metadataCache, interBrokerListenerName: config.interBrokerListenerName,
       requestTimeoutMs: config.controllerSocketTimeoutMs, retryBackoffMs: Math.max(50, config.replicaFetchBackoffMs), log,
     });
+    let replicaManager: ReplicaManager | undefined;
+    const logDirMoves = opts.replicaControl
+      ? undefined
+      : await startLogDirMoves({
+          brokerId, config, dirs: storage.dirs, log, kafkaZk: () => registration.kafkaZk, topicConfigs,
+          partition: (tp) => replicaManager?.getPartition(tp.topic, tp.partition),
+          knownPartition: (tp) => served.topic(tp.topic)?.partitions.some((p) => p.partition === tp.partition) ?? false,
+        });
     const replicas = opts.replicaControl
       ? undefined
       : new ReplicaManager({
-          brokerId, dirs: storage.dirs, log, configFor: partitionConfig,
+          brokerId, dirs: storage.dirs, log, configFor: partitionConfig, logDirMoves,
           highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
           isBrokerAlive: (id) => metadataCache.isAlive(id),
           knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,
@@ -395,6 +404,7 @@ export class KafkaServer {
             },
           },
         });
+    replicaManager = replicas;
     const replicaControl: Parts['replicaControl'] = replicas ?? opts.replicaControl!({ brokerId, config, storage, metadata: metadataCache, brokerEpoch, log });
     const producerIds = new ProducerIdManager(brokerId, opts.producerIdBlocks ?? new ZooKeeperProducerIdBlockStore(() => kafkaZk.zk));
     const controller = controllerService(config, brokerId, kafkaZk, topicConfigs, log);
@@ -421,6 +431,7 @@ export class KafkaServer {
       fence: new ControlRequestFence(brokerEpoch),
       controller,
       ...adminDeps,
+      logDirMoves,
       groups: groups?.deps,
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>

@@ -16,7 +16,7 @@ import {
 } from './offset-checkpoints.js';
 import type { Clock, Scheduler } from './scheduler.js';
 import {
-  deleteDirName, DELETE_DIR_SUFFIX, FUTURE_DIR_SUFFIX, parsePartitionDirName, partitionDirName, tpKey, type TopicPartition,
+  deleteDirName, DELETE_DIR_SUFFIX, FUTURE_DIR_SUFFIX, futureDirName, parsePartitionDirName, partitionDirName, tpKey, type TopicPartition,
 } from './topic-partition.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -54,6 +54,8 @@ export interface LogDirLoadSummary {
 
 export class LogDir {
   readonly logs = new Map<string, Log>();
+  /** Replicas being moved into this dir from another one (`-future` directories), by partition. */
+  readonly futureLogs = new Map<string, Log>();
   private readonly recoveryPoints: OffsetCheckpointFile;
   private readonly logStartOffsets: OffsetCheckpointFile;
   readonly highWatermarks: OffsetCheckpointFile;
@@ -122,10 +124,6 @@ export class LogDir {
       }
       const tp = parsePartitionDirName(name);
       if (!tp) throw new LogDirError(`${path.join(this.dir, name)}: not a partition directory (expected <topic>-<partition>)`);
-      if (name.endsWith(FUTURE_DIR_SUFFIX)) {
-        this.say(`Skipping ${name}: moving replicas between log dirs is not supported`);
-        continue;
-      }
       const key = tpKey(tp);
       const { log, report } = await loadLog(this.logContext(path.join(this.dir, name), tp), {
         hadCleanShutdown,
@@ -135,6 +133,11 @@ export class LogDir {
       });
       const hw = highWatermarks.get(key);
       if (hw) log.updateHighWatermark(hw.offset);
+      if (name.endsWith(FUTURE_DIR_SUFFIX)) {
+        // A move between log dirs that a restart interrupted: it resumes once the partition is hosted again.
+        this.futureLogs.set(key, log);
+        continue;
+      }
       this.logs.set(key, log);
       this.summary.reports.set(key, report);
     }
@@ -154,12 +157,13 @@ export class LogDir {
     };
   }
 
-  private scheduleDirDeletion(dir: string): void {
+  private scheduleDirDeletion(dir: string, before?: () => Promise<void>, delayMs?: number): void {
     this.summary.pendingDeletes++;
     this.opts.scheduler.schedule(`delete-dir ${path.basename(dir)}`, async () => {
+      await before?.().catch(() => undefined);
       await fs.promises.rm(dir, { recursive: true, force: true });
       this.summary.pendingDeletes--;
-    }, this.opts.fileDeleteDelayMs ?? DEFAULT_LOG_CONFIG.fileDeleteDelayMs);
+    }, delayMs ?? this.opts.fileDeleteDelayMs ?? DEFAULT_LOG_CONFIG.fileDeleteDelayMs);
   }
 
   /**
@@ -209,6 +213,81 @@ export class LogDir {
     return true;
   }
 
+  getFutureLog(tp: TopicPartition): Log | undefined {
+    return this.futureLogs.get(tpKey(tp));
+  }
+
+  /** The partition's future log in this dir (`<topic>-<partition>.<id>-future`), created empty when absent. */
+  async getOrCreateFutureLog(tp: TopicPartition): Promise<Log> {
+    const existing = this.getFutureLog(tp);
+    if (existing) return existing;
+    const dir = path.join(this.dir, futureDirName(tp));
+    const { log } = await loadLog(this.logContext(dir, tp), { hadCleanShutdown: true, recoveryPoint: 0, logStartOffset: 0 });
+    this.futureLogs.set(tpKey(tp), log);
+    return log;
+  }
+
+  /** Drops a future log (a move cancelled or redirected, the partition deleted): renamed `-delete`, removed later. */
+  async deleteFutureLog(tp: TopicPartition): Promise<boolean> {
+    const key = tpKey(tp);
+    const log = this.futureLogs.get(key);
+    if (!log) return false;
+    this.futureLogs.delete(key);
+    await log.close();
+    const target = path.join(this.dir, deleteDirName(tp));
+    await fs.promises.rename(log.dir, target);
+    this.scheduleDirDeletion(target);
+    return true;
+  }
+
+  /**
+   * The future log becomes the partition's log (Kafka's replaceCurrentWithFutureLog): flushed and closed, its
+   * directory renamed `<topic>-<partition>`, opened again from there. Returns the log now current.
+   */
+  async promoteFutureLog(tp: TopicPartition): Promise<Log> {
+    const key = tpKey(tp);
+    const future = this.futureLogs.get(key);
+    if (!future) throw new LogDirError(`${this.dir}: no future log of ${key}`);
+    if (this.logs.has(key)) throw new LogDirError(`${this.dir}: ${key} already has a current log here`);
+    await future.close(true);
+    this.futureLogs.delete(key);
+    const target = path.join(this.dir, partitionDirName(tp));
+    await fs.promises.rename(future.dir, target);
+    const { log } = await loadLog(this.logContext(target, tp), {
+      hadCleanShutdown: true, recoveryPoint: future.recoveryPoint, logStartOffset: future.logStartOffset,
+    });
+    log.updateHighWatermark(future.highWatermark);
+    this.logs.set(key, log);
+    return log;
+  }
+
+  /**
+   * The partition's current log here is replaced by a copy in another dir: its directory is renamed `-delete` at
+   * once and the log is closed and removed after file.delete.delay.ms, so reads already in flight finish.
+   */
+  async retireLog(tp: TopicPartition): Promise<Log | undefined> {
+    const key = tpKey(tp);
+    const log = this.logs.get(key);
+    if (!log) return undefined;
+    const target = path.join(this.dir, deleteDirName(tp));
+    await fs.promises.rename(log.dir, target);
+    this.logs.delete(key);
+    this.scheduleDirDeletion(target, () => log.close(), log.config.fileDeleteDelayMs);
+    return log;
+  }
+
+  /** Recovery points, log start offsets and high watermarks of this dir written now. */
+  async checkpointAll(): Promise<void> {
+    await this.checkpointRecoveryPoints();
+    await this.checkpointLogStartOffsets();
+    await this.checkpointHighWatermarks();
+  }
+
+  /** Current and future logs: both are in the dir's checkpoints (never the same partition twice in one dir). */
+  private allLogs(): Log[] {
+    return [...this.logs.values(), ...this.futureLogs.values()];
+  }
+
   /** Starts retention, flush-by-time and checkpoint tasks (Kafka's LogManager.startup). */
   startTasks(): void {
     const s = this.opts.scheduler;
@@ -226,21 +305,21 @@ export class LogDir {
   /** One retention pass over every log; returns the number of segments deleted. */
   async runRetention(): Promise<number> {
     let deleted = 0;
-    for (const log of this.logs.values()) deleted += await log.deleteOldSegments();
+    for (const log of this.allLogs()) deleted += await log.deleteOldSegments();
     return deleted;
   }
 
   async flushDirtyLogs(): Promise<void> {
-    for (const log of this.logs.values()) await log.maybeFlushByTime();
+    for (const log of this.allLogs()) await log.maybeFlushByTime();
   }
 
   private recoveryPointEntries(): PartitionOffset[] {
-    return [...this.logs.values()].map((log) => ({ ...log.ctx.topicPartition, offset: log.recoveryPoint }));
+    return this.allLogs().map((log) => ({ ...log.ctx.topicPartition, offset: log.recoveryPoint }));
   }
 
   private logStartOffsetEntries(): PartitionOffset[] {
     const out: PartitionOffset[] = [];
-    for (const log of this.logs.values()) {
+    for (const log of this.allLogs()) {
       if (log.logStartOffset > log.logSegments()[0]!.baseOffset) out.push({ ...log.ctx.topicPartition, offset: log.logStartOffset });
     }
     return out;
@@ -256,7 +335,7 @@ export class LogDir {
 
   /** replication-offset-checkpoint: the high watermark of every log. */
   checkpointHighWatermarks(): Promise<void> {
-    return this.highWatermarks.write(() => [...this.logs.values()].map((log) => ({ ...log.ctx.topicPartition, offset: log.highWatermark })));
+    return this.highWatermarks.write(() => this.allLogs().map((log) => ({ ...log.ctx.topicPartition, offset: log.highWatermark })));
   }
 
   /**
@@ -267,7 +346,7 @@ export class LogDir {
     if (this.closed) return;
     this.closed = true;
     for (const cancel of this.cancels.splice(0)) cancel();
-    for (const log of this.logs.values()) await log.close(true);
+    for (const log of this.allLogs()) await log.close(true);
     await this.checkpointRecoveryPoints();
     await this.checkpointLogStartOffsets();
     await this.checkpointHighWatermarks();

@@ -28,6 +28,7 @@ import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
+import { alterReplicaLogDirsHandler, type ReplicaDirChanger } from './34-alter-replica-log-dirs.js';
 import { describeLogDirsHandler } from './35-describe-log-dirs.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { electLeadersHandler } from './43-elect-leaders.js';
@@ -67,6 +68,8 @@ export interface HandlerDeps {
   controllerRequests?: ControllerRequests;
   /** The broker's log dirs as its storage sees them: with it DescribeLogDirs is served. */
   logDirs?: LogDirsSource;
+  /** Moves of replicas between this broker's log dirs: with it AlterReplicaLogDirs is served. */
+  logDirMoves?: ReplicaDirChanger;
   /** The group coordinator's parts; without them the group APIs are not served. */
   groups?: GroupHandlerDeps;
 }
@@ -122,6 +125,7 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
     );
   }
   if (deps.logDirs !== undefined) handlers.push(describeLogDirsHandler(deps.logDirs));
+  if (deps.logDirMoves !== undefined) handlers.push(alterReplicaLogDirsHandler(deps.logDirMoves));
   if (admin !== undefined) {
     handlers.push(
       createTopicsHandler(admin),

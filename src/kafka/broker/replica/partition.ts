@@ -97,7 +97,8 @@ export class Partition {
 
   constructor(
     readonly tp: TopicPartition,
-    readonly log: Log,
+    /** Replaced only by replaceLog (a move between log dirs). */
+    public log: Log,
     private readonly localBrokerId: number,
     private readonly listener: PartitionListener,
     private readonly nowMs: () => number,
@@ -109,6 +110,19 @@ export class Partition {
     const run = this.appendQueue.then(fn);
     this.appendQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Swaps in another log for this partition, between appends and truncations (the end of a move between log dirs):
+   * `make` gets the current log and returns the one to use from now on, or null to keep it. True when swapped.
+   */
+  replaceLog(make: (current: Log) => Promise<Log | null>): Promise<boolean> {
+    return this.serially(async () => {
+      const next = await make(this.log);
+      if (next === null) return false;
+      this.log = next;
+      return true;
+    });
   }
 
   /** The ISR the high watermark and acks=-1 count: the committed one, plus a replica whose joining is pending. */

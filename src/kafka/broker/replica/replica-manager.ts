@@ -56,6 +56,15 @@ export interface ReplicationOptions {
   isrChanges: IsrChangeSender;
 }
 
+/** Moves of replicas between log dirs (log-dirs/log-dir-mover.ts): where a new partition goes, and its lifecycle. */
+export interface LogDirMoveHooks {
+  /** The dir AlterReplicaLogDirs named for a partition not hosted yet. */
+  takePreferredDir(tp: TopicPartition): LogDir | undefined;
+  partitionCreated(p: Partition): void;
+  partitionDeleted(tp: TopicPartition): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface ReplicaManagerOptions {
   brokerId: number;
   dirs: readonly LogDir[];
@@ -80,6 +89,7 @@ export interface ReplicaManagerOptions {
   maxWaitingDeleteRecords?: number;
   /** Followers fetch and leaders manage their ISR; absent, partitions are only led (and ISRs change only by LeaderAndIsr). */
   replication?: ReplicationOptions;
+  logDirMoves?: LogDirMoveHooks;
 }
 
 export class ReplicaManager implements ReplicaControl, LocalPartitions {
@@ -243,6 +253,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     const dirs = this.opts.dirs;
     const holding = dirs.find((d) => d.getLog(tp));
     if (holding) return holding;
+    const preferred = this.opts.logDirMoves?.takePreferredDir(tp);
+    if (preferred) return preferred;
     return [...dirs].sort((a, b) => a.logs.size - b.logs.size)[0]!;
   }
 
@@ -260,6 +272,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     }, this.nowMs, { replicaLagTimeMaxMs: replication?.replicaLagTimeMaxMs ?? 30_000 });
     await loadProducerState(log, partition.producers, this.nowMs());
     this.partitions.set(tpKey(tp), partition);
+    this.opts.logDirMoves?.partitionCreated(partition);
     return partition;
   }
 
@@ -306,6 +319,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
           if (hosted?.stop()) this.emit({ ...tp, isLeader: false, leaderEpoch: hosted.leaderEpoch });
           if (stop.deletePartition) {
             this.partitions.delete(key);
+            await this.opts.logDirMoves?.partitionDeleted(tp);
             for (const dir of this.opts.dirs) await dir.deleteLog(tp);
             if (![...this.partitions.values()].some((p) => p.tp.topic === tp.topic)) this.stats.removeTopic(tp.topic);
           }
@@ -425,6 +439,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     clearInterval(this.expirationTimer);
     if (this.isrTimer) clearInterval(this.isrTimer);
     await this.fetchers?.shutdown();
+    await this.opts.logDirMoves?.close();
     this.produceWaiters.expireAll();
     this.fetchWaiters.expireAll();
     this.deleteRecordsWaiters.expireAll();

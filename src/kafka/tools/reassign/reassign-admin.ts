@@ -38,6 +38,7 @@ import {
 } from './reassign-throttles.js';
 import { brokerMetadataFor, calculateAssignment, checkTopicsToMove } from './reassign-generate.js';
 import { formatReassignmentJson } from './reassign-json.js';
+import { executeMoves, findLogDirMoveStates, moveDone, replicaMoves, replicaMoveStatesText } from './reassign-log-dirs.js';
 
 type Say = (line: string) => void;
 
@@ -98,7 +99,7 @@ export class AdminReassignService {
     say(`Proposed partition reassignment configuration\n${formatReassignmentJson(proposed)}`);
   }
 
-  async execute(parsed: ParsedReassignment, opts: { additional: boolean; throttle: number; logDirThrottle: number }, say: Say): Promise<void> {
+  async execute(parsed: ParsedReassignment, opts: { additional: boolean; throttle: number; logDirThrottle: number; timeoutMs?: number }, say: Say): Promise<void> {
     const proposed = parsed.partitions;
     const ongoing = await this.ongoing();
     if (!opts.additional && ongoing.size > 0) throw new TerseReassignmentFailure(CANNOT_EXECUTE_BECAUSE_OF_EXISTING);
@@ -129,9 +130,7 @@ export class AdminReassignService {
       throw new TerseReassignmentFailure(`Error reassigning partition(s):\n${sortedErrors(errors).join('\n')}`);
     }
     say(startedText(proposed));
-    if (parsed.logDirs.size > 0) {
-      throw new ReassignCommandError(`Timed out before log directory move${plural(parsed.logDirs.size)} could be started for: ${[...parsed.logDirs.keys()].join(',')}`);
-    }
+    if (parsed.logDirs.size > 0) await executeMoves(this.admin.cluster, replicaMoves(parsed.logDirs), opts.timeoutMs ?? 10_000, say);
   }
 
   async verify(parsed: ParsedReassignment, preserveThrottles: boolean, say: Say): Promise<void> {
@@ -157,12 +156,13 @@ export class AdminReassignService {
       states.push({ ...t, currentReplicas: described.get(t.topic)?.get(t.partition) ?? [], targetReplicas: t.replicas, done: true });
     }
     say(reassignmentStatesText(states));
-    // The log directory moves' report: none are made, so an empty line.
-    say('');
-    if (ongoing.size === 0 && !preserveThrottles) await this.clearAllThrottles(targets, say);
+    const moveStates = await findLogDirMoveStates(this.admin.cluster, replicaMoves(parsed.logDirs));
+    say(replicaMoveStatesText(moveStates));
+    const movesOngoing = [...moveStates.values()].some((m) => !moveDone(m));
+    if (ongoing.size === 0 && !movesOngoing && !preserveThrottles) await this.clearAllThrottles(targets, say);
   }
 
-  async cancel(parsed: ParsedReassignment, preserveThrottles: boolean, say: Say): Promise<void> {
+  async cancel(parsed: ParsedReassignment, preserveThrottles: boolean, say: Say, timeoutMs = 10_000): Promise<void> {
     const targets = parsed.partitions;
     const ongoing = await this.ongoing(targets);
     const active = [...ongoing.values()].filter((r) => r.addingReplicas.length > 0 || r.removingReplicas.length > 0).sort(compareTopicPartitions);
@@ -174,7 +174,12 @@ export class AdminReassignService {
     } else {
       say('None of the specified partition reassignments are active.');
     }
-    say('None of the specified partition moves are active.');
+    // Moves under way go back to the dir the replica is in now.
+    const moving = [...(await findLogDirMoveStates(this.admin.cluster, replicaMoves(parsed.logDirs)))].flatMap(([m, state]) =>
+      state.kind === 'active' ? [{ ...m, dir: state.currentLogDir }] : [],
+    );
+    if (moving.length === 0) say('None of the specified partition moves are active.');
+    else await executeMoves(this.admin.cluster, moving, timeoutMs, say);
     if (!preserveThrottles) await this.clearAllThrottles(targets, say);
   }
 

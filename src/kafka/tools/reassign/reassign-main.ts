@@ -96,12 +96,12 @@ async function runAdminAction(service: AdminService, args: ReassignArgs, say: (l
     case 'execute': {
       const plan = parseReassignmentJson(readFile(args.reassignmentJsonFile!));
       checkExecuteAssignment(plan);
-      return service.execute(plan, { additional: args.additional, throttle: args.throttle, logDirThrottle: args.replicaAlterLogDirsThrottle }, say);
+      return service.execute(plan, { additional: args.additional, throttle: args.throttle, logDirThrottle: args.replicaAlterLogDirsThrottle, timeoutMs: args.timeoutMs }, say);
     }
     case 'verify':
       return service.verify(parseReassignmentJson(readFile(args.reassignmentJsonFile!)), args.preserveThrottles, say);
     case 'cancel':
-      return service.cancel(parseReassignmentJson(readFile(args.reassignmentJsonFile!)), args.preserveThrottles, say);
+      return service.cancel(parseReassignmentJson(readFile(args.reassignmentJsonFile!)), args.preserveThrottles, say, args.timeoutMs);
     case 'list':
       return service.list(say);
   }
