@@ -2,11 +2,13 @@
 // arrive (pipelined), responses sent strictly in request order (a queue of slots; a handler may finish out of order),
 // acks=0 produce without a response, and back-pressure: a connection with too many unsent response bytes or too many
 // unanswered requests is not read until the socket drains.
-// The socket reads into buffers of the connection's choosing (direct-read-socket.ts), as Kafka's NetworkReceive: small
-// frames into a receive buffer that is only ever filled forward (a frame handed out stays a valid view of it), and a
-// frame too large for what is left of it into a buffer of the frame's size from the broker's pool, the reads going
-// straight there. The pool takes that buffer back once the response is complete when the dispatcher says the
-// request's bytes are no longer read by then. Responses completed while one callback's microtasks run (the requests
+// The socket reads into buffers of the connection's choosing (direct-read-socket.ts): frames into a receive buffer
+// from the broker's pool that is only ever filled forward (a frame handed out stays a valid view of it), and, as
+// Kafka's NetworkReceive, a large frame that does not fit in what is left of it into a pooled buffer of the frame's
+// size, the reads going straight there. The receive buffer grows while reads fill it (up to 1 MiB, so that one read
+// and one write of responses serve many pipelined requests) and shrinks back when they do not. A buffer goes back
+// to the pool once no frame in it is read any more: the connection has moved on to another, and every frame handed
+// out of it had a response complete and was one whose bytes the dispatcher says are not read after that. Responses completed while one callback's microtasks run (the requests
 // of one socket read, say) go out in one corked write; held to the end of the whole event-loop turn instead, they
 // would leave the client idle while the broker works through the turn's reads.
 // Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
@@ -41,26 +43,43 @@ interface Slot {
   recycle: boolean;
 }
 
-/** Size of a receive buffer; a frame that does not fit in what is left of one and is at least LARGE_FRAME_BYTES gets its own. */
-const RECEIVE_BUFFER_BYTES = 64 * 1024;
-const LARGE_FRAME_BYTES = 16 * 1024;
+/** Sizes of a receive buffer; a frame that does not fit in what is left of one and is at least LARGE_FRAME_BYTES gets its own. */
+const MIN_RECEIVE_BYTES = 64 * 1024;
+const MAX_RECEIVE_BYTES = 1024 * 1024;
+const LARGE_FRAME_BYTES = 256 * 1024;
 /** A receive buffer with less room than this left is replaced before the next read. */
 const MIN_READ_BYTES = 4 * 1024;
 /** Where reads go once the connection is closed (read and dropped). */
-const DISCARD = Buffer.allocUnsafe(RECEIVE_BUFFER_BYTES);
+const DISCARD = Buffer.allocUnsafe(MIN_RECEIVE_BYTES);
+
+/** A pooled receive buffer and the frames handed out of it that may still be read. */
+interface ReceiveBuffer {
+  buf: Buffer;
+  inUse: number;
+  /** The connection reads into another one now. */
+  retired: boolean;
+  /** The largest single read into it. */
+  largestRead: number;
+}
 
 export class KafkaConnection implements ConnectionInfo {
   readonly socket: Socket;
   readonly clientAddress: string;
   closed = false;
   /** Filled forward only: frames handed to the dispatcher are views of it. Replaced when full. */
-  private rbuf = Buffer.allocUnsafe(RECEIVE_BUFFER_BYTES);
+  private receive: ReceiveBuffer;
+  private rbuf: Buffer;
   /** rbuf[rstart, rend): bytes received and not yet handed to the dispatcher, from a frame boundary. */
   private rstart = 0;
   private rend = 0;
   /** A large frame being read into a buffer of its own (size prefix included), and the bytes of it read so far. */
   private frame: Buffer | null = null;
   private frameFilled = 0;
+  /**
+   * The last frame was a large one: reads into rbuf take at most MIN_RECEIVE_BYTES, so that of the next large frame
+   * little lands there to be copied to its own buffer.
+   */
+  private largeFrames = false;
   /** Large frames complete and not yet handed to the dispatcher (read while paused); they go before rbuf's bytes. */
   private readonly heldFrames: Buffer[] = [];
   /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
@@ -86,6 +105,8 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly pool: BufferPool = brokerBufferPool,
   ) {
     this.clientAddress = `/${(accepted.remoteAddress ?? '').replace(/^::ffff:/, '')}:${accepted.remotePort}`;
+    this.receive = this.newReceive(MIN_RECEIVE_BYTES);
+    this.rbuf = this.receive.buf;
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     const direct = directReadSocket(accepted, { buffer: () => this.readTarget(), callback: (n) => this.onRead(n) });
     const socket = direct ?? accepted;
@@ -125,17 +146,30 @@ export class KafkaConnection implements ConnectionInfo {
     if (this.closed) return DISCARD;
     if (this.frame !== null) return this.frame.subarray(this.frameFilled);
     if (this.rbuf.length - this.rend < MIN_READ_BYTES) this.newReceiveBuffer(0);
-    return this.rbuf.subarray(this.rend);
+    return this.largeFrames ? this.rbuf.subarray(this.rend, this.rend + MIN_RECEIVE_BYTES) : this.rbuf.subarray(this.rend);
+  }
+
+  private newReceive(size: number): ReceiveBuffer {
+    return { buf: this.pool.acquire(size), inUse: 0, retired: false, largestRead: 0 };
   }
 
   /** Moves the unhandled bytes to a fresh receive buffer with at least `room` bytes after them. */
   private newReceiveBuffer(room: number): void {
+    const old = this.receive;
     const pending = this.rend - this.rstart;
-    const next = Buffer.allocUnsafe(Math.max(RECEIVE_BUFFER_BYTES, pending + Math.max(room, MIN_READ_BYTES)));
-    this.rbuf.copy(next, 0, this.rstart, this.rend);
-    this.rbuf = next;
+    // Doubled while reads fill what they are offered, back to the minimum when they stay small.
+    const grow = old.largestRead >= old.buf.length / 2 ? Math.min(MAX_RECEIVE_BYTES, old.buf.length * 2) : old.largestRead < MIN_RECEIVE_BYTES / 2 ? MIN_RECEIVE_BYTES : old.buf.length;
+    this.receive = this.newReceive(Math.max(grow, pending + Math.max(room, MIN_READ_BYTES)));
+    this.rbuf = this.receive.buf;
+    old.buf.copy(this.rbuf, 0, this.rstart, this.rend);
     this.rstart = 0;
     this.rend = pending;
+    this.retire(old);
+  }
+
+  private retire(r: ReceiveBuffer): void {
+    r.retired = true;
+    if (r.inUse === 0) this.pool.release(r.buf);
   }
 
   /** `n` bytes were read into the buffer readTarget returned last. */
@@ -143,6 +177,7 @@ export class KafkaConnection implements ConnectionInfo {
     if (this.closed) return;
     if (this.frame === null) {
       this.rend += n;
+      if (n > this.receive.largestRead) this.receive.largestRead = n;
       this.processInbox();
       return;
     }
@@ -154,7 +189,7 @@ export class KafkaConnection implements ConnectionInfo {
       this.heldFrames.push(frame);
       return;
     }
-    this.onFrame(frame, 4, frame.length, frame);
+    this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
     this.processInbox();
   }
 
@@ -173,7 +208,7 @@ export class KafkaConnection implements ConnectionInfo {
   private processInbox(): void {
     while (this.heldFrames.length > 0 && this.pauseReasons.size === 0 && !this.closed) {
       const frame = this.heldFrames.shift()!;
-      this.onFrame(frame, 4, frame.length, frame);
+      this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
     }
     while (this.pauseReasons.size === 0 && !this.closed && this.heldFrames.length === 0 && this.rend - this.rstart >= 4) {
       const buf = this.rbuf;
@@ -190,6 +225,7 @@ export class KafkaConnection implements ConnectionInfo {
         return;
       }
       const have = this.rend - pos;
+      this.largeFrames = 4 + size >= LARGE_FRAME_BYTES;
       if (have - 4 < size) {
         // The rest of this frame comes in later reads.
         if (pos + 4 + size <= buf.length) return;
@@ -206,12 +242,16 @@ export class KafkaConnection implements ConnectionInfo {
         return;
       }
       this.rstart = pos + 4 + size;
-      this.onFrame(buf, pos + 4, pos + 4 + size, null);
+      const r = this.receive;
+      r.inUse++;
+      this.onFrame(buf, pos + 4, pos + 4 + size, () => {
+        if (--r.inUse === 0 && r.retired) this.pool.release(r.buf);
+      });
     }
   }
 
-  /** `pooled`: the pool's buffer holding the frame, returned once the request no longer reads it. */
-  private onFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
+  /** `free`: called once the request no longer reads the frame's bytes (never for a request that may keep them). */
+  private onFrame(buf: Buffer, start: number, end: number, free: () => void): void {
     let dispatched: Dispatched;
     try {
       dispatched = this.dispatcher.dispatch(buf, start, end, this);
@@ -228,7 +268,7 @@ export class KafkaConnection implements ConnectionInfo {
     const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false };
     this.slots.push(slot);
     if (this.slots.length >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
-    const release = pooled !== null && dispatched.frameFreeAfterResponse ? () => this.pool.release(pooled) : null;
+    const release = dispatched.frameFreeAfterResponse ? free : null;
     dispatched.response.then(
       (chunks) => {
         release?.();
@@ -331,6 +371,7 @@ export class KafkaConnection implements ConnectionInfo {
     this.frame = null;
     this.heldFrames.length = 0;
     this.rstart = this.rend;
+    this.retire(this.receive);
     this.slots.length = 0;
     clearTimeout(this.drainTimer);
     this.socket.setTimeout(0);
