@@ -155,6 +155,29 @@ function newestProfile(dir: string): string | null {
   return files[0] ?? null;
 }
 
+/** End-to-end latency through the broker, and produce round trips to a raw server at the same rate, as report lines. */
+async function endToEndLines(gen: KafkaLoadGenerator, pid: number, port: number, opts: KafkaBenchOptions, v: Verdicts): Promise<string[]> {
+  log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
+  const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
+  const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
+  const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
+  const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
+  const hist = new Histogram(e2e.result.hist);
+  const rawHist = new Histogram(rawAcks.hist);
+  const p50 = hist.percentile(0.5) / 1000;
+  const p99 = hist.percentile(0.99) / 1000;
+  const r = e2e.result;
+  const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
+  return [
+    `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
+      `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
+    `  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
+      `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
+    `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
+      `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
+  ];
+}
+
 async function main(): Promise<number> {
   const opts = parseKafkaBenchOptions(process.argv.slice(2));
   if (opts === null) {
@@ -226,7 +249,7 @@ async function main(): Promise<number> {
     const consumeRows: string[][] = [];
     const partitionMaxBytes = opts.fetchPartitionKiB * 1024;
     const largestBatchRecords = recordsPerBatch(Math.max(...opts.batchKiB) * 1024);
-    for (const partitions of opts.partitions) {
+    for (const partitions of opts.produceOnly ? [] : opts.partitions) {
       log(`consume ${partitions} partitions, ${opts.rounds} rounds`);
       const phase = { type: 'consume' as const, partitions, partitionMaxBytes, maxBytes: FETCH_MAX_BYTES, warmupMs: opts.warmupMs, durationMs: opts.durationMs };
       const raw = await startRawServer({ topic: 'raw', partitions, fetchPartitionBytes: partitionMaxBytes, fetchBatchRecords: largestBatchRecords });
@@ -251,15 +274,7 @@ async function main(): Promise<number> {
       ]);
     }
 
-    log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
-    const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
-    const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
-    const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
-    const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
-    const hist = new Histogram(e2e.result.hist);
-    const rawHist = new Histogram(rawAcks.hist);
-    const p50 = hist.percentile(0.5) / 1000;
-    const p99 = hist.percentile(0.99) / 1000;
+    const e2eLines = opts.produceOnly ? [] : await endToEndLines(gen, pid, port, opts, v);
     const peakRss = rss.stop();
 
     log('stopping the broker');
@@ -269,10 +284,14 @@ async function main(): Promise<number> {
       profileText = file ? `broker CPU profile ${file}\n${formatProfileSummary(summariseProfile(JSON.parse(readFileSync(file, 'utf8')), 15))}` : 'no CPU profile was written';
     }
 
-    log(`start-up: ${opts.startupRuns} spawns of the broker and of a bare Node server`);
-    const startup = formatStartup(await measureStartup(opts.startupRuns));
-    v.lines += 2;
-    v.failed += startup.failed;
+    let startupText = '';
+    if (!opts.produceOnly) {
+      log(`start-up: ${opts.startupRuns} spawns of the broker and of a bare Node server`);
+      const startup = formatStartup(await measureStartup(opts.startupRuns));
+      v.lines += 2;
+      v.failed += startup.failed;
+      startupText = startup.text.trimEnd();
+    }
 
     out.push(
       '',
@@ -284,8 +303,8 @@ async function main(): Promise<number> {
       ['batch', 'parts', 'in flight', 'acks', 'server', 'MB/s', 'records/s', 'requests/s', 'of raw', 'verdict', 'of disk', 'server CPU', 'gen CPU', 'errors'],
       produceRows, [false, true, true, true, false, true, true, true, true, false, true, true, true, false],
     ));
-    out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB; best of ${opts.rounds} alternating rounds (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
-    out.push(table(
+    if (consumeRows.length > 0) out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB; best of ${opts.rounds} alternating rounds (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
+    if (consumeRows.length > 0) out.push(table(
       ['parts', 'partition max', 'server', 'MB/s', 'records/s', 'fetches/s', 'of raw', 'verdict', 'server CPU', 'gen CPU', 'errors'],
       consumeRows, [true, true, false, true, true, true, true, false, true, true, false],
     ));
@@ -293,18 +312,9 @@ async function main(): Promise<number> {
       `load generator faster through the raw socket than through the broker in every shape: ${verdict(generatorBehind.length === 0, v)}` +
         (generatorBehind.length > 0 ? ` (not in: ${generatorBehind.join(', ')}; those ratios are not limits)` : ''),
     );
-    const r = e2e.result;
-    const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
-    out.push(
-      '',
-      `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
-        `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
-      `  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
-        `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
-      `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
-        `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
-    );
-    out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`, '', startup.text.trimEnd());
+    if (e2eLines.length > 0) out.push('', ...e2eLines);
+    out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`);
+    if (startupText) out.push('', startupText);
     out.push('', ...ANCHORS);
     if (profileText) out.push('', profileText);
     out.push('', `at end: ${machineLoad()}`, `${v.lines - v.failed}/${v.lines} targets met`);
@@ -319,7 +329,7 @@ async function main(): Promise<number> {
 
 process.exitCode = await main();
 // Then the same options for three brokers with replication (bench-replication.ts), in a process of its own.
-if (!process.argv.some((a) => a === '--help' || a === '-h')) {
+if (!process.argv.some((a) => a === '--help' || a === '-h' || a === '--produce-only')) {
   const replication = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-replication.js', import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });
   if (replication.status !== 0) process.exitCode = 1;
 }

@@ -20,6 +20,8 @@ export interface KafkaBenchOptions {
   startupRuns: number;
   /** Directory for a CPU profile of the broker; empty = none. */
   cpuProfDir: string;
+  /** Only the produce shapes: no consume, end-to-end, start-up or replication phases. */
+  produceOnly: boolean;
   strict: boolean;
 }
 
@@ -36,6 +38,7 @@ export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (o
   --e2e-ms N              timed part of the end-to-end run (default 5000, quick 2000)
   --startup-runs N        spawns of the broker and of a bare server (default 5, quick 3)
   --cpu-prof DIR          run the broker under node --cpu-prof, write the profile to DIR and print its hot spots
+  --produce-only          only the produce shapes (no consume, end-to-end, start-up or replication phases)
   --strict                exit 1 when a target is missed`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -66,6 +69,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       'e2e-ms': { type: 'string' },
       'startup-runs': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'produce-only': { type: 'boolean' },
       strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -87,6 +91,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
     diskMs: quick ? 700 : 2000,
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 5, 1),
     cpuProfDir: values['cpu-prof'] ?? '',
+    produceOnly: values['produce-only'] ?? false,
     strict: values.strict ?? false,
   };
 }

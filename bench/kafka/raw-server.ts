@@ -1,9 +1,11 @@
 // The raw TCP limit for the broker's traffic: a Node.js process that reads Kafka frames without looking past their
 // 12-byte head, discards produce payloads and answers each with a prebuilt Produce response, and answers each
 // fetch with prebuilt Fetch response bytes. What the load generator moves through this server is what a Node
-// server can move over loopback with the broker's framing and nothing else.
+// server can move over loopback with the broker's framing and nothing else. It reads as the broker does, straight
+// into a buffer of its own (direct-read-socket.ts), here one reused for every read, so no read allocates.
 //   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
 import { createServer, type Socket } from 'node:net';
+import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { ApiKey } from '../../src/kafka/protocol/index.js';
 import { fetchResponseTemplate, produceResponseTemplate, recordBatch, REQUEST_HEAD_BYTES, responseFrame, type FrameTemplate } from './load-frames.js';
 
@@ -21,13 +23,15 @@ const config = JSON.parse(process.argv[2] ?? '') as RawServerConfig;
 const produceAnswer = produceResponseTemplate(config.topic, config.partitions);
 const fetchAnswer = fetchResponseTemplate(config.topic, config.partitions, config.fetchPartitionBytes, recordBatch(config.fetchBatchRecords));
 
-function serve(socket: Socket): void {
-  socket.setNoDelay(true);
+const READ_BUFFER_BYTES = 1024 * 1024;
+
+function serve(accepted: Socket): void {
   const head = Buffer.alloc(REQUEST_HEAD_BYTES);
   let headFill = 0;
   /** Bytes of the current frame's body still to skip. */
   let skip = 0;
-  socket.on('data', (chunk: Buffer) => {
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  const onChunk = (chunk: Buffer) => {
     socket.cork();
     let pos = 0;
     while (pos < chunk.length) {
@@ -48,11 +52,15 @@ function serve(socket: Socket): void {
       for (const part of responseFrame(answer, head.readInt32BE(8))) socket.write(part);
     }
     socket.uncork();
-  });
+  };
+  const direct = directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
+  const socket = direct ?? accepted;
+  if (direct === null) socket.on('data', onChunk).resume();
+  socket.setNoDelay(true);
   socket.on('error', () => socket.destroy());
 }
 
-const server = createServer(serve);
+const server = createServer({ pauseOnConnect: true }, serve);
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`port ${(server.address() as { port: number }).port}\n`);
 });

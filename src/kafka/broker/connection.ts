@@ -2,13 +2,18 @@
 // arrive (pipelined), responses sent strictly in request order (a queue of slots; a handler may finish out of order),
 // acks=0 produce without a response, and back-pressure: a connection with too many unsent response bytes or too many
 // unanswered requests is not read until the socket drains.
-// A frame whole inside a socket read is decoded in place; one split across reads is copied once, as its pieces
-// arrive, into a buffer of its size from the broker's pool, which takes it back once the response is complete when
-// the dispatcher says the request's bytes are no longer read by then. Responses completed while one callback's
-// microtasks run (the requests of one socket read, say) go out in one corked write; held to the end of the whole
-// event-loop turn instead, they would leave the client idle while the broker works through the turn's reads.
+// The socket reads into buffers of the connection's choosing (direct-read-socket.ts): frames into a receive buffer
+// from the broker's pool that is only ever filled forward (a frame handed out stays a valid view of it), and, as
+// Kafka's NetworkReceive, a large frame that does not fit in what is left of it into a pooled buffer of the frame's
+// size, the reads going straight there. The receive buffer grows while reads fill it (up to 1 MiB, so that one read
+// and one write of responses serve many pipelined requests) and shrinks back when they do not. A buffer goes back
+// to the pool once no frame in it is read any more: the connection has moved on to another, and every frame handed
+// out of it had a response complete and was one whose bytes the dispatcher says are not read after that. Responses completed while one callback's microtasks run (the requests
+// of one socket read, say) go out in one corked write; held to the end of the whole event-loop turn instead, they
+// would leave the client idle while the broker works through the turn's reads.
 // Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
+import { directReadSocket } from './direct-read-socket.js';
 import { brokerBufferPool, type BufferPool } from './buffer-pool.js';
 import { CloseConnection } from './handler.js';
 import type { ConnectionInfo, Dispatched, Dispatcher } from './dispatcher.js';
@@ -38,19 +43,45 @@ interface Slot {
   recycle: boolean;
 }
 
-/** A frame split across socket reads, gathered in one buffer: its 4-byte size, then the frame. */
-interface Assembly {
+/** Sizes of a receive buffer; a frame that does not fit in what is left of one and is at least LARGE_FRAME_BYTES gets its own. */
+const MIN_RECEIVE_BYTES = 64 * 1024;
+const MAX_RECEIVE_BYTES = 1024 * 1024;
+const LARGE_FRAME_BYTES = 256 * 1024;
+/** A receive buffer with less room than this left is replaced before the next read. */
+const MIN_READ_BYTES = 4 * 1024;
+/** Where reads go once the connection is closed (read and dropped). */
+const DISCARD = Buffer.allocUnsafe(MIN_RECEIVE_BYTES);
+
+/** A pooled receive buffer and the frames handed out of it that may still be read. */
+interface ReceiveBuffer {
   buf: Buffer;
-  filled: number;
+  inUse: number;
+  /** The connection reads into another one now. */
+  retired: boolean;
+  /** The largest single read into it. */
+  largestRead: number;
 }
 
 export class KafkaConnection implements ConnectionInfo {
+  readonly socket: Socket;
   readonly clientAddress: string;
   closed = false;
-  /** Bytes received and not yet handed to the dispatcher, from a frame boundary: frames held while paused, or a tail too short to hold a size. */
-  private inbox: Buffer | null = null;
-  /** The frame being gathered from several reads (the inbox is empty meanwhile). */
-  private assembly: Assembly | null = null;
+  /** Filled forward only: frames handed to the dispatcher are views of it. Replaced when full. */
+  private receive: ReceiveBuffer;
+  private rbuf: Buffer;
+  /** rbuf[rstart, rend): bytes received and not yet handed to the dispatcher, from a frame boundary. */
+  private rstart = 0;
+  private rend = 0;
+  /** A large frame being read into a buffer of its own (size prefix included), and the bytes of it read so far. */
+  private frame: Buffer | null = null;
+  private frameFilled = 0;
+  /**
+   * The last frame was a large one: reads into rbuf take at most MIN_RECEIVE_BYTES, so that of the next large frame
+   * little lands there to be copied to its own buffer.
+   */
+  private largeFrames = false;
+  /** Large frames complete and not yet handed to the dispatcher (read while paused); they go before rbuf's bytes. */
+  private readonly heldFrames: Buffer[] = [];
   /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
   private corked = false;
   private readonly slots: Slot[] = [];
@@ -63,7 +94,7 @@ export class KafkaConnection implements ConnectionInfo {
   private resolveClosed!: () => void;
 
   constructor(
-    readonly socket: Socket,
+    accepted: Socket,
     readonly connectionId: string,
     readonly listenerName: string,
     private readonly dispatcher: Dispatcher,
@@ -73,10 +104,18 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly onClosed: (conn: KafkaConnection) => void,
     private readonly pool: BufferPool = brokerBufferPool,
   ) {
-    this.clientAddress = `/${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort}`;
+    this.clientAddress = `/${(accepted.remoteAddress ?? '').replace(/^::ffff:/, '')}:${accepted.remotePort}`;
+    this.receive = this.newReceive(MIN_RECEIVE_BYTES);
+    this.rbuf = this.receive.buf;
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    const direct = directReadSocket(accepted, { buffer: () => this.readTarget(), callback: (n) => this.onRead(n) });
+    const socket = direct ?? accepted;
+    this.socket = socket;
+    if (direct === null) {
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.resume();
+    }
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.resumeReading('output'));
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
@@ -102,36 +141,78 @@ export class KafkaConnection implements ConnectionInfo {
     return this.pauseReasons.size > 0;
   }
 
-  private onData(chunk: Buffer): void {
+  /** The buffer the next read goes to: the rest of the large frame being read, or the free end of rbuf. */
+  private readTarget(): Buffer {
+    if (this.closed) return DISCARD;
+    if (this.frame !== null) return this.frame.subarray(this.frameFilled);
+    if (this.rbuf.length - this.rend < MIN_READ_BYTES) this.newReceiveBuffer(0);
+    return this.largeFrames ? this.rbuf.subarray(this.rend, this.rend + MIN_RECEIVE_BYTES) : this.rbuf.subarray(this.rend);
+  }
+
+  private newReceive(size: number): ReceiveBuffer {
+    return { buf: this.pool.acquire(size), inUse: 0, retired: false, largestRead: 0 };
+  }
+
+  /** Moves the unhandled bytes to a fresh receive buffer with at least `room` bytes after them. */
+  private newReceiveBuffer(room: number): void {
+    const old = this.receive;
+    const pending = this.rend - this.rstart;
+    // Doubled while reads fill what they are offered, back to the minimum when they stay small.
+    const grow = old.largestRead >= old.buf.length / 2 ? Math.min(MAX_RECEIVE_BYTES, old.buf.length * 2) : old.largestRead < MIN_RECEIVE_BYTES / 2 ? MIN_RECEIVE_BYTES : old.buf.length;
+    this.receive = this.newReceive(Math.max(grow, pending + Math.max(room, MIN_READ_BYTES)));
+    this.rbuf = this.receive.buf;
+    old.buf.copy(this.rbuf, 0, this.rstart, this.rend);
+    this.rstart = 0;
+    this.rend = pending;
+    this.retire(old);
+  }
+
+  private retire(r: ReceiveBuffer): void {
+    r.retired = true;
+    if (r.inUse === 0) this.pool.release(r.buf);
+  }
+
+  /** `n` bytes were read into the buffer readTarget returned last. */
+  private onRead(n: number): void {
     if (this.closed) return;
-    const a = this.assembly;
-    if (a === null) {
-      this.inbox = this.inbox ? Buffer.concat([this.inbox, chunk]) : chunk;
-    } else {
-      const n = Math.min(a.buf.length - a.filled, chunk.length);
-      chunk.copy(a.buf, a.filled, 0, n);
-      a.filled += n;
-      if (a.filled < a.buf.length) return;
-      this.assembly = null;
-      const rest = n < chunk.length ? chunk.subarray(n) : null;
-      if (this.pauseReasons.size > 0) {
-        // Not read now: held with what follows it (and left to the garbage collector).
-        this.inbox = rest ? Buffer.concat([a.buf, rest]) : a.buf;
-      } else {
-        this.onFrame(a.buf, 4, a.buf.length, a.buf);
-        if (this.closed) return;
-        this.inbox = rest;
-      }
+    if (this.frame === null) {
+      this.rend += n;
+      if (n > this.receive.largestRead) this.receive.largestRead = n;
+      this.processInbox();
+      return;
     }
+    this.frameFilled += n;
+    if (this.frameFilled < this.frame.length) return;
+    const frame = this.frame;
+    this.frame = null;
+    if (this.pauseReasons.size > 0) {
+      this.heldFrames.push(frame);
+      return;
+    }
+    this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
     this.processInbox();
   }
 
-  /** Hands whole frames to the dispatcher until the inbox runs out or the connection is paused. */
+  /** Without direct reads: each chunk is copied to where a direct read would have put it. */
+  private onData(chunk: Buffer): void {
+    for (let pos = 0; pos < chunk.length && !this.closed; ) {
+      const target = this.readTarget();
+      const n = Math.min(target.length, chunk.length - pos);
+      chunk.copy(target, 0, pos, pos + n);
+      pos += n;
+      this.onRead(n);
+    }
+  }
+
+  /** Hands whole frames to the dispatcher until the received bytes run out or the connection is paused. */
   private processInbox(): void {
-    const buf = this.inbox;
-    if (!buf || this.closed) return;
-    let pos = 0;
-    while (this.pauseReasons.size === 0 && buf.length - pos >= 4) {
+    while (this.heldFrames.length > 0 && this.pauseReasons.size === 0 && !this.closed) {
+      const frame = this.heldFrames.shift()!;
+      this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
+    }
+    while (this.pauseReasons.size === 0 && !this.closed && this.heldFrames.length === 0 && this.rend - this.rstart >= 4) {
+      const buf = this.rbuf;
+      const pos = this.rstart;
       const size = buf.readInt32BE(pos);
       if (size < 0 || size > this.limits.maxRequestBytes) {
         // Kafka's NetworkReceive refuses the size before reading the payload; the connection goes.
@@ -143,24 +224,34 @@ export class KafkaConnection implements ConnectionInfo {
         this.close();
         return;
       }
-      if (buf.length - pos - 4 < size) {
-        // The rest of this frame comes in later reads: gather it in a buffer of its own.
-        const frame = this.pool.acquire(4 + size);
-        const have = buf.copy(frame, 0, pos);
-        this.assembly = { buf: frame, filled: have };
-        this.inbox = null;
+      const have = this.rend - pos;
+      this.largeFrames = 4 + size >= LARGE_FRAME_BYTES;
+      if (have - 4 < size) {
+        // The rest of this frame comes in later reads.
+        if (pos + 4 + size <= buf.length) return;
+        if (4 + size >= LARGE_FRAME_BYTES) {
+          // Read straight into a buffer of its own.
+          const frame = this.pool.acquire(4 + size);
+          buf.copy(frame, 0, pos, this.rend);
+          this.frame = frame;
+          this.frameFilled = have;
+          this.rstart = this.rend;
+        } else {
+          this.newReceiveBuffer(4 + size - have);
+        }
         return;
       }
-      const start = pos + 4;
-      pos = start + size;
-      this.onFrame(buf, start, pos, null);
-      if (this.closed) return;
+      this.rstart = pos + 4 + size;
+      const r = this.receive;
+      r.inUse++;
+      this.onFrame(buf, pos + 4, pos + 4 + size, () => {
+        if (--r.inUse === 0 && r.retired) this.pool.release(r.buf);
+      });
     }
-    this.inbox = pos === buf.length ? null : pos === 0 ? buf : buf.subarray(pos);
   }
 
-  /** `pooled`: the pool's buffer holding the frame, returned once the request no longer reads it. */
-  private onFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
+  /** `free`: called once the request no longer reads the frame's bytes (never for a request that may keep them). */
+  private onFrame(buf: Buffer, start: number, end: number, free: () => void): void {
     let dispatched: Dispatched;
     try {
       dispatched = this.dispatcher.dispatch(buf, start, end, this);
@@ -177,7 +268,7 @@ export class KafkaConnection implements ConnectionInfo {
     const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false };
     this.slots.push(slot);
     if (this.slots.length >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
-    const release = pooled !== null && dispatched.frameFreeAfterResponse ? () => this.pool.release(pooled) : null;
+    const release = dispatched.frameFreeAfterResponse ? free : null;
     dispatched.response.then(
       (chunks) => {
         release?.();
@@ -237,7 +328,7 @@ export class KafkaConnection implements ConnectionInfo {
     if (!this.pauseReasons.delete(reason) || this.pauseReasons.size > 0 || this.closed) return;
     this.socket.resume();
     // Frames already received go first, in a turn of their own rather than inside whatever resumed us.
-    if (this.inbox && !this.inboxRunQueued) {
+    if ((this.heldFrames.length > 0 || this.rend - this.rstart >= 4) && !this.inboxRunQueued) {
       this.inboxRunQueued = true;
       setImmediate(() => {
         this.inboxRunQueued = false;
@@ -277,8 +368,10 @@ export class KafkaConnection implements ConnectionInfo {
 
   private markClosed(): void {
     this.closed = true;
-    this.inbox = null;
-    this.assembly = null;
+    this.frame = null;
+    this.heldFrames.length = 0;
+    this.rstart = this.rend;
+    this.retire(this.receive);
     this.slots.length = 0;
     clearTimeout(this.drainTimer);
     this.socket.setTimeout(0);

@@ -64,7 +64,8 @@ export class SocketServer {
 
   private bind(listener: KafkaListener): Promise<Acceptor> {
     return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.accept(listener, socket));
+      // Accepted paused: a connection's socket is rebuilt to read into its own buffers (direct-read-socket.ts).
+      const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(listener, socket));
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = `${listener.host.includes(':') ? `[${listener.host}]` : listener.host}:${listener.port}`;
         reject(new Error(`Socket server failed to bind to ${where}: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}.`, { cause: err }));
