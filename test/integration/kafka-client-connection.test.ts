@@ -81,28 +81,21 @@ test('an UNSUPPORTED_VERSION answer naming the broker\'s ApiVersions range makes
 });
 
 test('pipelined requests are matched to their responses by correlation id and never exceed max.in.flight', async () => {
-  // The broker handles one request of a connection at a time (as Kafka does), so how many are on the wire is read on
-  // the client's side each time the broker takes one.
-  let onWire = (): number => 0;
-  let maxOnWire = 0;
   let inBroker = 0;
-  let maxInBroker = 0;
+  let maxSeen = 0;
   kafka.hooks.set(ApiKey.Metadata, () => {
     inBroker++;
-    maxInBroker = Math.max(maxInBroker, inBroker);
-    maxOnWire = Math.max(maxOnWire, onWire());
+    maxSeen = Math.max(maxSeen, inBroker);
     return { delayMs: 5, response: (r) => (inBroker--, r) };
   });
   const conn = await open({ maxInFlightRequests: 3 });
-  onWire = () => (conn as unknown as { inFlight: Map<number, unknown> }).inFlight.size;
   try {
     await negotiateVersions(conn);
     const versions = [0, 1, 4, 9, 10, 3, 5, 7, 2, 11];
     const answers = await Promise.all(versions.map((v) => conn.send(ApiKey.Metadata, { topics: v === 0 ? [] : null }, { version: v })));
     // Each answer decoded at its own request's version: v2+ carries the cluster id, v0-1 cannot.
     answers.forEach((a, i) => assert.equal(a.clusterId ?? null, versions[i] >= 2 ? kafka.server.clusterId : null, `v${versions[i]}`));
-    assert.equal(maxOnWire, 3);
-    assert.equal(maxInBroker, 1);
+    assert.equal(maxSeen, 3);
   } finally {
     kafka.hooks.clear();
     await conn.close();

@@ -1,7 +1,7 @@
-// One client connection: 4-byte size framing, socket.request.max.bytes, requests handled one at a time in arrival
-// order as Kafka does (a pipelined request is read ahead and waits in a queue until the one before it has its response
-// queued), responses sent in request order, acks=0 produce without a response, and back-pressure: a connection with
-// too many unsent response bytes or too many unanswered requests is not read until the socket drains.
+// One client connection: 4-byte size framing, socket.request.max.bytes, requests handed to the dispatcher as they
+// arrive (pipelined), responses sent strictly in request order (a queue of slots; a handler may finish out of order),
+// acks=0 produce without a response, and back-pressure: a connection with too many unsent response bytes or too many
+// unanswered requests is not read until the socket drains.
 // A frame whole inside a socket read is decoded in place; one split across reads is copied once, as its pieces
 // arrive, into a buffer of its size from the broker's pool, which takes it back once the response is complete when
 // the dispatcher says the request's bytes are no longer read by then. Responses completed while one callback's
@@ -44,14 +44,6 @@ interface Assembly {
   filled: number;
 }
 
-/** A frame read ahead: buf[start, end), in `pooled` when it was gathered from several reads. */
-interface WaitingFrame {
-  buf: Buffer;
-  start: number;
-  end: number;
-  pooled: Buffer | null;
-}
-
 export class KafkaConnection implements ConnectionInfo {
   readonly clientAddress: string;
   closed = false;
@@ -62,9 +54,6 @@ export class KafkaConnection implements ConnectionInfo {
   /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
   private corked = false;
   private readonly slots: Slot[] = [];
-  /** Frames read ahead while a request of this connection is being handled; each starts when the one before is done. */
-  private readonly waiting: WaitingFrame[] = [];
-  private handling = false;
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
   private inboxRunQueued = false;
   /** Shutting down: no more requests are read; the connection closes once the queue is empty. */
@@ -106,7 +95,7 @@ export class KafkaConnection implements ConnectionInfo {
 
   /** Requests received and not yet answered (or skipped). */
   get inFlight(): number {
-    return this.slots.length + this.waiting.length;
+    return this.slots.length;
   }
 
   get paused(): boolean {
@@ -172,18 +161,6 @@ export class KafkaConnection implements ConnectionInfo {
 
   /** `pooled`: the pool's buffer holding the frame, returned once the request no longer reads it. */
   private onFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
-    if (!this.handling) return this.handleFrame(buf, start, end, pooled);
-    this.waiting.push({ buf, start, end, pooled });
-    if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
-  }
-
-  /** The next read-ahead frame, once the request before it has its response queued (Kafka unmutes the channel then). */
-  private handleNextWaiting(): void {
-    const next = this.waiting.shift();
-    if (next !== undefined && !this.closed) this.handleFrame(next.buf, next.start, next.end, next.pooled);
-  }
-
-  private handleFrame(buf: Buffer, start: number, end: number, pooled: Buffer | null): void {
     let dispatched: Dispatched;
     try {
       dispatched = this.dispatcher.dispatch(buf, start, end, this);
@@ -192,8 +169,6 @@ export class KafkaConnection implements ConnectionInfo {
       dispatched = { kind: 'close', reason: `failed to read a request: ${(err as Error)?.stack ?? String(err)}` };
     }
     if (dispatched.kind === 'close') {
-      // Nothing after this frame is handled: the connection closes when its turn to answer comes.
-      this.waiting.length = 0;
       this.slots.push({ correlationId: -1, done: true, chunks: null, closeReason: dispatched.reason, recycle: false });
       this.pauseReading('closing');
       this.sendReady();
@@ -201,23 +176,18 @@ export class KafkaConnection implements ConnectionInfo {
     }
     const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false };
     this.slots.push(slot);
-    this.handling = true;
-    if (this.inFlight >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
+    if (this.slots.length >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
     const release = pooled !== null && dispatched.frameFreeAfterResponse ? () => this.pool.release(pooled) : null;
     dispatched.response.then(
       (chunks) => {
         release?.();
         slot.done = true;
         slot.chunks = chunks;
-        this.handling = false;
         this.sendReady();
-        this.handleNextWaiting();
       },
       (err: unknown) => {
         release?.();
         slot.done = true;
-        this.handling = false;
-        this.waiting.length = 0;
         slot.closeReason = err instanceof CloseConnection ? err.message : `failed to handle a request: ${(err as Error)?.message ?? String(err)}`;
         if (!(err instanceof CloseConnection)) this.log('ERROR', `${this.logPrefix} ${slot.closeReason}`, PROCESSOR_LOGGER);
         this.pauseReading('closing');
@@ -247,7 +217,7 @@ export class KafkaConnection implements ConnectionInfo {
         else this.socket.write(chunk);
       }
     }
-    if (this.inFlight < this.limits.maxInFlightRequests) this.resumeReading('in-flight');
+    if (this.slots.length < this.limits.maxInFlightRequests) this.resumeReading('in-flight');
     if (this.socket.writableLength > this.limits.maxUnsentBytes) this.pauseReading('output');
     if (this.draining && this.slots.length === 0) this.close();
   }
@@ -310,7 +280,6 @@ export class KafkaConnection implements ConnectionInfo {
     this.inbox = null;
     this.assembly = null;
     this.slots.length = 0;
-    this.waiting.length = 0;
     clearTimeout(this.drainTimer);
     this.socket.setTimeout(0);
     // Read (and drop) whatever still comes, so the peer's close is seen and the socket goes away without waiting.

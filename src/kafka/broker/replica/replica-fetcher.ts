@@ -278,8 +278,8 @@ export class ReplicaFetcher {
     }).finally(() => (this.abandonFetch = null));
     if (response === null) {
       // A partition was added while this fetch waits on the leader, perhaps for replica.fetch.wait.max.ms (Kafka's
-      // fetcher thread would wait it out). The leader answers a connection's requests one at a time, so the next
-      // fetch goes on a new connection; nothing was appended, so it asks again from the same offsets.
+      // fetcher thread would wait it out). A Kafka leader answers a connection's requests one at a time, so the
+      // next fetch goes on a new connection; nothing was appended, so it asks again from the same offsets.
       sending.catch(() => undefined);
       if (this.client === client) this.client = undefined;
       client.close();
