@@ -24,10 +24,12 @@ export class BrokerNetworkClient {
   private connecting: Promise<Socket> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
-  /** The size prefix of the frame being received; -1 until its first 4 bytes are in. */
-  private frameSize = -1;
+  /** A size prefix split across reads: its bytes so far. */
+  private readonly sizePrefix = Buffer.alloc(4);
+  private sizePrefixFilled = 0;
+  /** The frame being received across reads, filled as its pieces arrive. */
+  private frame: Buffer | null = null;
+  private frameFilled = 0;
   private closed = false;
 
   constructor(
@@ -72,7 +74,7 @@ export class BrokerNetworkClient {
         this.connecting = null;
         resolve(socket);
       });
-      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
       socket.on('error', (err) => {
         clearTimeout(timer);
         if (this.socket !== socket) {
@@ -96,9 +98,9 @@ export class BrokerNetworkClient {
   private fail(err: Error): void {
     const socket = this.socket;
     this.socket = null;
-    this.buffered = [];
-    this.bufferedBytes = 0;
-    this.frameSize = -1;
+    this.sizePrefixFilled = 0;
+    this.frame = null;
+    this.frameFilled = 0;
     socket?.destroy();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -108,31 +110,45 @@ export class BrokerNetworkClient {
   }
 
   /**
-   * Frames are joined once whole: a response arriving in many chunks (a follower's fetch of megabytes) is not
-   * re-copied per chunk.
+   * A frame inside one read is decoded in place; one spread over many reads (a follower's fetch of megabytes) is
+   * copied once, piece by piece as each read arrives, into a buffer of its size, so nothing is left to join at its end.
    */
-  private onData(chunk: Buffer): void {
-    this.buffered.push(chunk);
-    this.bufferedBytes += chunk.length;
-    for (;;) {
-      if (this.frameSize < 0) {
-        if (this.bufferedBytes < 4) return;
-        if (this.buffered[0]!.length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedBytes)];
-        const size = this.buffered[0]!.readInt32BE(0);
-        if (size < 4 || size > MAX_RESPONSE_BYTES) {
-          this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
-          return;
-        }
-        this.frameSize = size;
+  private onData(socket: Socket, chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length && this.socket === socket) {
+      const frame = this.frame;
+      if (frame !== null) {
+        const n = chunk.copy(frame, this.frameFilled, pos, Math.min(chunk.length, pos + frame.length - this.frameFilled));
+        this.frameFilled += n;
+        pos += n;
+        if (this.frameFilled < frame.length) return;
+        this.frame = null;
+        this.onFrame(frame);
+        continue;
       }
-      if (this.bufferedBytes < 4 + this.frameSize) return;
-      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedBytes);
-      const frame = head.subarray(4, 4 + this.frameSize);
-      const rest = head.subarray(4 + this.frameSize);
-      this.frameSize = -1;
-      this.buffered = rest.length > 0 ? [rest] : [];
-      this.bufferedBytes = rest.length;
-      this.onFrame(frame);
+      let size: number;
+      if (this.sizePrefixFilled === 0 && chunk.length - pos >= 4) {
+        size = chunk.readInt32BE(pos);
+        pos += 4;
+      } else {
+        const n = chunk.copy(this.sizePrefix, this.sizePrefixFilled, pos, Math.min(chunk.length, pos + 4 - this.sizePrefixFilled));
+        this.sizePrefixFilled += n;
+        pos += n;
+        if (this.sizePrefixFilled < 4) return;
+        this.sizePrefixFilled = 0;
+        size = this.sizePrefix.readInt32BE(0);
+      }
+      if (size < 4 || size > MAX_RESPONSE_BYTES) {
+        this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
+        return;
+      }
+      if (chunk.length - pos >= size) {
+        pos += size;
+        this.onFrame(chunk.subarray(pos - size, pos));
+      } else {
+        this.frame = Buffer.allocUnsafe(size);
+        this.frameFilled = 0;
+      }
     }
   }
 

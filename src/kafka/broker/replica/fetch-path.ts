@@ -65,6 +65,10 @@ export class FetchPath {
     // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
     // acks=all produces it covers are answered now, not after the read of what comes next.
     const followerErrors = fromFollower ? this.updateFollowers(params) : [];
+    // Taken before the read, as Kafka's DelayedFetch compares against the fetch offset: an append landing while the
+    // read is under way (the next pipelined produce, dispatched as the acks=all produce this fetch completed is
+    // answered) then wakes the wait at once instead of being taken as its starting point.
+    const snapshots = params.maxWaitMs > 0 ? params.partitions.map((req) => this.snapshot(req)) : [];
     const first = await this.readFromLocalLog(params, maxBytes);
     for (const [i, code] of followerErrors) {
       first[i]!.errorCode = code;
@@ -73,7 +77,6 @@ export class FetchPath {
     const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
-    const snapshots = params.partitions.map((req) => this.snapshot(req));
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
     return ready ? this.readFromLocalLog(params, maxBytes) : first;
   }

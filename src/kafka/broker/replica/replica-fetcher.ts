@@ -5,8 +5,10 @@
 // parted from it answers diverging_epoch, and the follower truncates where the two histories part (truncation.ts),
 // asking OffsetsForLeaderEpoch only when it lacks the leader's epoch. Otherwise (Fetch v11) every partition added
 // first asks OffsetsForLeaderEpoch for its latest epoch. A log without epochs truncates to its high watermark. The
-// leader's batches are then appended unchanged and its high watermark and log start offset taken. Errors delay the
-// partition by replica.fetch.backoff.ms; a lost connection is reopened to the leader's current endpoint.
+// leader's batches are then appended unchanged and its high watermark and log start offset taken, and the next fetch
+// goes out at once. A partition added while a fetch waits on the leader is fetched at once (with the others, on a new
+// connection) rather than after that long poll. Errors delay the partition by replica.fetch.backoff.ms; a lost
+// connection is reopened to the leader's current endpoint.
 import { ApiKey, ErrorCode, type ApiMessages } from '../../protocol/index.js';
 import { BatchScanner } from '../../protocol/records/index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../storage/log.js';
@@ -57,13 +59,26 @@ interface FetchState {
   truncating: boolean;
   truncationRounds: number;
   delayedUntilMs: number;
+  /** The leader has not answered this partition's fetch without error yet at this epoch. */
+  starting: boolean;
+  /** Quick retries left while the leader has yet to take the controller's LeaderAndIsr for the partition. */
+  quickRetries: number;
 }
+
+/**
+ * A follower is told of a partition (LeaderAndIsr) about when its leader is, so its first fetches may reach the
+ * leader before the leader knows the partition or the epoch: those are retried after this, not replica.fetch.backoff.ms.
+ */
+const STARTING_RETRY_MS = 10;
+const STARTING_RETRIES = 50;
 
 export class ReplicaFetcher {
   private readonly states = new Map<string, FetchState>();
   private client: LeaderClient | undefined;
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** Set while a Fetch is awaited: gives it up, so that partitions just added are fetched now, not after its long poll. */
+  private abandonFetch: (() => void) | null = null;
   private readonly loop: Promise<void>;
 
   constructor(readonly sourceBrokerId: number, private readonly settings: FetcherSettings) {
@@ -81,8 +96,9 @@ export class ReplicaFetcher {
   /** Follows `partition` from this fetcher's broker at `leaderEpoch`, truncating first. */
   addPartition(partition: Partition, leaderEpoch: number): void {
     const truncating = !this.truncateOnFetch || partition.log.leaderEpochCache.latestEpoch() === null;
-    this.states.set(tpKey(partition.tp), { partition, leaderEpoch, truncating, truncationRounds: 0, delayedUntilMs: 0 });
+    this.states.set(tpKey(partition.tp), { partition, leaderEpoch, truncating, truncationRounds: 0, delayedUntilMs: 0, starting: true, quickRetries: STARTING_RETRIES });
     this.wake?.();
+    this.abandonFetch?.();
   }
 
   removePartition(key: string): boolean {
@@ -155,8 +171,8 @@ export class ReplicaFetcher {
     return this.states.get(tpKey(s.partition.tp)) === s && s.partition.leaderEpoch === s.leaderEpoch && !s.partition.isLeader;
   }
 
-  private delay(s: FetchState): void {
-    s.delayedUntilMs = this.settings.nowMs() + this.settings.backoffMs;
+  private delay(s: FetchState, ms = this.settings.backoffMs): void {
+    s.delayedUntilMs = this.settings.nowMs() + ms;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -220,13 +236,23 @@ export class ReplicaFetcher {
     }
   }
 
+  /** replica.fetch.wait.max.ms, cut short so that a partition left out while it backs off is fetched once it may be. */
+  private longPollMs(fetching: readonly FetchState[]): number {
+    let ms = this.settings.maxWaitMs;
+    const now = this.settings.nowMs();
+    for (const s of this.states.values()) {
+      if (s.delayedUntilMs > now && !fetching.includes(s)) ms = Math.min(ms, s.delayedUntilMs - now);
+    }
+    return ms;
+  }
+
   private async fetch(client: LeaderClient, states: FetchState[]): Promise<void> {
     const byTopic = groupByTopic(states);
     const offsets = new Map(states.map((s) => [s, s.partition.log.logEndOffset]));
     const onFetch = this.truncateOnFetch;
-    const response = await client.send(ApiKey.Fetch, onFetch ? FETCH_VERSION : FETCH_VERSION_WITHOUT_EPOCH, {
+    const sending = client.send(ApiKey.Fetch, onFetch ? FETCH_VERSION : FETCH_VERSION_WITHOUT_EPOCH, {
       replicaId: this.settings.brokerId,
-      maxWaitMs: this.settings.maxWaitMs,
+      maxWaitMs: this.longPollMs(states),
       minBytes: this.settings.minBytes,
       maxBytes: this.settings.maxResponseBytes,
       isolationLevel: 0,
@@ -246,6 +272,19 @@ export class ReplicaFetcher {
       forgottenTopicsData: [],
       rackId: '',
     });
+    const response = await new Promise<Awaited<typeof sending> | null>((resolve, reject) => {
+      sending.then(resolve, reject);
+      this.abandonFetch = () => resolve(null);
+    }).finally(() => (this.abandonFetch = null));
+    if (response === null) {
+      // A partition was added while this fetch waits on the leader, perhaps for replica.fetch.wait.max.ms (Kafka's
+      // fetcher thread would wait it out). A Kafka leader answers a connection's requests one at a time, so the
+      // next fetch goes on a new connection; nothing was appended, so it asks again from the same offsets.
+      sending.catch(() => undefined);
+      if (this.client === client) this.client = undefined;
+      client.close();
+      return;
+    }
     if ((response.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
     const byKey = new Map(states.map((s) => [tpKey(s.partition.tp), s]));
     // Partitions are appended side by side: each log writes on its own, and the next fetch, which tells the leader
@@ -270,6 +309,7 @@ export class ReplicaFetcher {
     const name = s.partition.name;
     switch (errorCode) {
       case ErrorCode.NONE:
+        s.starting = false;
         try {
           await s.partition.appendRecordsAsFollower(wholeBatches(records), Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
         } catch (err) {
@@ -280,10 +320,18 @@ export class ReplicaFetcher {
       case ErrorCode.OFFSET_OUT_OF_RANGE:
         await this.onOutOfRange(client, s);
         return;
-      case ErrorCode.FENCED_LEADER_EPOCH:
       case ErrorCode.UNKNOWN_LEADER_EPOCH:
       case ErrorCode.NOT_LEADER_OR_FOLLOWER:
       case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+        if (s.starting && s.quickRetries > 0) {
+          s.quickRetries--;
+          this.delay(s, Math.min(STARTING_RETRY_MS, this.settings.backoffMs));
+          return;
+        }
+        this.say('INFO', `Error ${errorCode} fetching ${name} at leader epoch ${s.leaderEpoch}; retrying after ${this.settings.backoffMs} ms`);
+        this.delay(s);
+        return;
+      case ErrorCode.FENCED_LEADER_EPOCH:
         this.say('INFO', `Error ${errorCode} fetching ${name} at leader epoch ${s.leaderEpoch}; retrying after ${this.settings.backoffMs} ms`);
         this.delay(s);
         return;
