@@ -101,6 +101,35 @@ export class BatchWriter {
     this.count++;
   }
 
+  /**
+   * append() for a record of only a value (no key, no headers), copied from bytes [start, end) of `source`: the
+   * console producer's lines, written without a Buffer object per line.
+   */
+  appendValue(source: Uint8Array, start: number, end: number, timestamp: number): void {
+    if (this.count === 0) this.baseTimestamp = timestamp;
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    const timestampDelta = timestamp - this.baseTimestamp;
+    const offsetDelta = this.count;
+    const n = end - start;
+    // attributes, key length -1 and header count 0 take a byte each.
+    const body = 3 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfVarint(n) + n;
+    const need = sizeOfVarint(body) + body;
+    if (this.pos + need > this.buf.length) this.grow(this.pos + need);
+    const buf = this.buf;
+    let pos = writeVarint(buf, this.pos, body);
+    buf[pos++] = 0;
+    pos = writeVarlong(buf, pos, timestampDelta);
+    pos = writeVarint(buf, pos, offsetDelta);
+    buf[pos++] = 1; // zigzag(-1): no key
+    pos = writeVarint(buf, pos, n);
+    if (n <= 256) for (let i = 0; i < n; i++) buf[pos + i] = source[start + i]!;
+    else buf.set(source.subarray(start, end), pos);
+    pos += n;
+    buf[pos++] = 0;
+    this.pos = pos;
+    this.count++;
+  }
+
   private grow(atLeast: number): void {
     const next = Buffer.allocUnsafe(Math.max(atLeast, this.buf.length * 2));
     this.buf.copy(next, 0, 0, this.pos);
