@@ -166,7 +166,7 @@ export class KafkaProducer {
    * [start, end) of `source`, copied into its batch before this returns, so the caller may reuse `source`. False
    * when the caller must use append(), as for tryAppend().
    */
-  tryAppendValue(topic: string, source: Uint8Array, start: number, end: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): boolean {
+  tryAppendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): boolean {
     if (this.closed || !this.connected || this.appending.has(topic)) return false;
     if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return false;
     const partitionCount = this.cluster.metadata.partitionCount(topic);

@@ -68,7 +68,7 @@ export class ProducerBatch {
   }
 
   /** add() for a record of only a value: bytes [start, end) of `source`, copied. */
-  addValue(source: Uint8Array, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+  addValue(source: Buffer, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
     this.writer.appendValue(source, start, end, timestamp);
     this.track(bytes, timestamp, resolve, reject);
   }

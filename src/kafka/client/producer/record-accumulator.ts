@@ -104,7 +104,7 @@ export class RecordAccumulator {
   }
 
   /** append() for a record of only a value, bytes [start, end) of `source` (copied); `nowMs` is read when a batch starts. */
-  appendValue(topic: string, partition: number, source: Uint8Array, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+  appendValue(topic: string, partition: number, source: Buffer, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
     const q = this.queue(topic, partition);
     const batch = this.batchFor(q, bytes);
     batch.addValue(source, start, end, bytes, timestamp, resolve, reject);
