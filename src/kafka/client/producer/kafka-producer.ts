@@ -161,6 +161,25 @@ export class KafkaProducer {
     return true;
   }
 
+  /**
+   * tryAppend() for a record of only a value (no key, headers or partition; the partitioner picks one): bytes
+   * [start, end) of `source`, copied into its batch before this returns, so the caller may reuse `source`. False
+   * when the caller must use append(), as for tryAppend().
+   */
+  tryAppendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): boolean {
+    if (this.closed || !this.connected || this.appending.has(topic)) return false;
+    if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return false;
+    const partitionCount = this.cluster.metadata.partitionCount(topic);
+    if (partitionCount === undefined || partitionCount <= 0) return false;
+    const bytes = 21 + end - start;
+    // append() reports a record over max.request.size.
+    if (bytes > this.options.maxRequestSizeBytes || !this.memory.tryReserve(bytes)) return false;
+    const partition = this.partitionFor(topic, null, bytes, partitionCount);
+    this.accumulator.appendValue(topic, partition, source, start, end, bytes, timestamp, resolve, reject);
+    this.sender.wakeup();
+    return true;
+  }
+
   private async appendInOrder(record: ProducerRecord, deadline: number): Promise<{ delivered: Promise<RecordMetadata> }> {
     if (this.closed) throw new KafkaClosedError('the producer');
     await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
@@ -196,23 +215,26 @@ export class KafkaProducer {
 
   /** Picks the partition (after the buffer space is taken, so the sticky choice sees the batches as they are) and appends. */
   private place(record: ProducerRecord, p: Prepared, resolve: ResolveRecord, reject: RejectRecord): void {
-    let partition = record.partition ?? -1;
-    if (record.partition === undefined) {
-      const available = this.cluster.metadata.availablePartitions(record.topic);
-      // One input object, refilled per record: partitioners read it during the call only.
-      const input = this.partitionerInput;
-      input.topic = record.topic;
-      input.key = p.key;
-      input.partitionCount = p.partitionCount;
-      input.availablePartitions = available;
-      partition = this.partitioner.partition(input);
-      if (p.key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(record.topic, partition, p.bytes)) {
-        this.partitioner.onNewBatch(record.topic, available, p.partitionCount, partition);
-        partition = this.partitioner.partition(input);
-      }
-    }
+    const partition = record.partition ?? this.partitionFor(record.topic, p.key, p.bytes, p.partitionCount);
     this.accumulator.append(record.topic, partition, p.key, p.value, p.headers, p.bytes, p.timestamp, Date.now(), resolve, reject);
     this.sender.wakeup();
+  }
+
+  /** The partitioner's choice for a record with no explicit partition. */
+  private partitionFor(topic: string, key: Buffer | null, bytes: number, partitionCount: number): number {
+    const available = this.cluster.metadata.availablePartitions(topic);
+    // One input object, refilled per record: partitioners read it during the call only.
+    const input = this.partitionerInput;
+    input.topic = topic;
+    input.key = key;
+    input.partitionCount = partitionCount;
+    input.availablePartitions = available;
+    let partition = this.partitioner.partition(input);
+    if (key === null && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch(topic, partition, bytes)) {
+      this.partitioner.onNewBatch(topic, available, partitionCount, partition);
+      partition = this.partitioner.partition(input);
+    }
+    return partition;
   }
 
   private async withinBlock<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {

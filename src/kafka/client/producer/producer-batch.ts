@@ -64,6 +64,16 @@ export class ProducerBatch {
 
   add(key: Buffer | null, value: Buffer | null, headers: readonly WrittenHeader[] | undefined, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
     this.writer.append(key, value, headers, timestamp);
+    this.track(bytes, timestamp, resolve, reject);
+  }
+
+  /** add() for a record of only a value: bytes [start, end) of `source`, copied. */
+  addValue(source: Buffer, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+    this.writer.appendValue(source, start, end, timestamp);
+    this.track(bytes, timestamp, resolve, reject);
+  }
+
+  private track(bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
     const last = this.runs.length === 0 ? undefined : this.runs[this.runs.length - 1]!;
     if (last !== undefined && last.resolve === resolve && last.reject === reject && last.timestamp === timestamp) last.count++;
     else this.runs.push({ resolve, reject, timestamp, count: 1 });

@@ -97,19 +97,37 @@ export class RecordAccumulator {
     reject: RejectRecord,
   ): ProducerBatch {
     const q = this.queue(topic, partition);
+    const batch = this.batchFor(q, bytes, nowMs);
+    batch.add(key, value, headers, bytes, timestamp, resolve, reject);
+    this.added(q, batch);
+    return batch;
+  }
+
+  /** append() for a record of only a value, bytes [start, end) of `source` (copied); `nowMs` is read when a batch starts. */
+  appendValue(topic: string, partition: number, source: Buffer, start: number, end: number, bytes: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): void {
+    const q = this.queue(topic, partition);
+    const batch = this.batchFor(q, bytes);
+    batch.addValue(source, start, end, bytes, timestamp, resolve, reject);
+    this.added(q, batch);
+  }
+
+  /** The partition's last batch when the record fits in it, else a new one behind it. */
+  private batchFor(q: PartitionQueue, bytes: number, nowMs?: number): ProducerBatch {
     let batch = q.batches.at(-1);
     if (batch === undefined || !this.fits(q, batch, bytes)) {
       if (batch !== undefined) batch.closed = true;
       const behind = q.inFlight > 0 || q.batches.length > 0;
       // A batch that may grow gets its whole allowance at once (untouched pages of it cost nothing) rather than
       // being copied at every doubling.
-      batch = new ProducerBatch(topic, partition, nowMs, behind ? this.options.growLimitBytes : this.options.batchSizeBytes);
+      batch = new ProducerBatch(q.topic, q.partition, nowMs ?? Date.now(), behind ? this.options.growLimitBytes : this.options.batchSizeBytes);
       q.batches.push(batch);
       this.batchCount++;
     }
-    batch.add(key, value, headers, bytes, timestamp, resolve, reject);
-    if (batch.sizeBytes >= (this.growing(q, batch) ? this.options.growLimitBytes : this.options.batchSizeBytes)) batch.closed = true;
     return batch;
+  }
+
+  private added(q: PartitionQueue, batch: ProducerBatch): void {
+    if (batch.sizeBytes >= (this.growing(q, batch) ? this.options.growLimitBytes : this.options.batchSizeBytes)) batch.closed = true;
   }
 
   /** The first batch of each partition with a free slot that may go now: full, lingered, retry due, or flushing. */

@@ -9,7 +9,7 @@ import { javaExceptionLine, toolLogLine, usageText, versionLine } from '../comma
 import { producerOptionsFromProperties, ProducerConfigError } from '../producer-properties.js';
 import { parseToolOptions, ToolOptionError, type ToolOptions } from '../tool-options.js';
 import { CONSOLE_PRODUCER_EXAMPLES, CONSOLE_PRODUCER_MESSAGE, CONSOLE_PRODUCER_OPTIONS, consoleProducerConfig } from './console-producer-options.js';
-import { fdSource, forEachLine, streamSource, type ByteSource } from './input-lines.js';
+import { fdSource, forEachLineSpan, streamSource, type ByteSource } from './input-lines.js';
 import { LineFormatError, LineMessageReader, lineReaderConfig } from './line-message-reader.js';
 
 export interface ConsoleProducerIo {
@@ -79,18 +79,15 @@ async function produceLines(producer: KafkaProducer, topic: string, sync: boolea
   const onFailure = (err: Error, record: RecordInput) => logFailure(err, record);
   const plain = reader.plain;
 
-  // tryAppend copies the record into its batch and keeps nothing: one object serves every line that goes that way.
-  const scratch: ProducerRecord = { topic, value: null, timestamp: now };
-  const onLine = (line: Buffer): void | Promise<void> => {
+  const onLine = (block: Buffer, start: number, end: number): void | Promise<void> => {
     lineNumber++;
-    let record: ProducerRecord;
-    if (plain) {
-      scratch.value = line;
-      scratch.timestamp = now;
-      record = scratch;
-    } else {
-      record = { topic, ...reader.parse(line, lineNumber), timestamp: now };
+    // A plain line is copied into its batch straight from the read buffer.
+    if (plain && !sync && producer.tryAppendValue(topic, block, start, end, now, delivered, onFailure)) {
+      if (prompt) io.stdout.write('>');
+      return;
     }
+    const line = block.subarray(start, end);
+    const record: ProducerRecord = plain ? { topic, value: line, timestamp: now } : { topic, ...reader.parse(line, lineNumber), timestamp: now };
     if (sync) {
       return producer.send({ ...record }).then(() => {
         if (prompt) io.stdout.write('>');
@@ -126,7 +123,7 @@ async function produceLines(producer: KafkaProducer, topic: string, sync: boolea
   let code = 0;
   try {
     if (prompt) io.stdout.write('>');
-    await forEachLine(source, onLine, () => (now = Date.now()));
+    await forEachLineSpan(source, onLine, () => (now = Date.now()));
   } catch (err) {
     code = 1;
     if (err instanceof LineFormatError) io.stderr.write(`org.apache.kafka.common.KafkaException: ${err.message}\n`);

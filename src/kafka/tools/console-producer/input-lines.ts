@@ -39,7 +39,12 @@ export function streamSource(stream: Readable): ByteSource {
  * before the lines of each block with the time it was read. A line is a view of the read buffer, valid until
  * `onLine` returns (or its promise settles): the buffer is read into again once its lines are handled.
  */
-export async function forEachLine(source: ByteSource, onLine: (line: Buffer) => void | Promise<void>, onBlock?: () => void): Promise<void> {
+export function forEachLine(source: ByteSource, onLine: (line: Buffer) => void | Promise<void>, onBlock?: () => void): Promise<void> {
+  return forEachLineSpan(source, (block, start, end) => onLine(block.subarray(start, end)), onBlock);
+}
+
+/** forEachLine() handing on each line as bytes [start, end) of the read buffer: no object per line. */
+export async function forEachLineSpan(source: ByteSource, onLine: (block: Buffer, start: number, end: number) => void | Promise<void>, onBlock?: () => void): Promise<void> {
   let block = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
   let lineStart = 0;
@@ -65,14 +70,14 @@ export async function forEachLine(source: ByteSource, onLine: (line: Buffer) => 
       const nl = data.indexOf(LF, scanFrom);
       if (nl < 0) break;
       const end = nl > lineStart && data[nl - 1] === CR ? nl - 1 : nl;
-      const waiting = onLine(data.subarray(lineStart, end));
+      const waiting = onLine(block, lineStart, end);
       lineStart = scanFrom = nl + 1;
       if (waiting !== undefined) await waiting;
     }
   }
   if (lineStart < filled) {
     onBlock?.();
-    const waiting = onLine(block.subarray(lineStart, filled));
+    const waiting = onLine(block, lineStart, filled);
     if (waiting !== undefined) await waiting;
   }
 }
