@@ -294,3 +294,36 @@ test('appendEncoded logs a serialized txn (a quorum proposal) byte for byte as a
     for (const d of dirs) rmDir(d);
   }
 });
+
+test("the next batch's fdatasync is issued before the flushes of the batch just made durable resolve", async () => {
+  const dir = tmpDir();
+  try {
+    const events: string[] = [];
+    const syncs: (() => void)[] = [];
+    const io: TxnLogIo = {
+      ...defaultTxnLogIo,
+      fdatasync: (fd) => {
+        events.push(`fdatasync ${syncs.length + 1}`);
+        return defaultTxnLogIo.fdatasync(fd).then(() => new Promise<void>((resolve) => syncs.push(resolve)));
+      },
+    };
+    const log = await TxnLog.open(dir, opts({ io }));
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise((r) => setTimeout(r, 1));
+    };
+    log.append(sampleTxn(1n));
+    const first = log.flush().then(() => events.push('flush 1 resolved'));
+    await until(() => syncs.length === 1);
+    log.append(sampleTxn(2n));
+    const second = log.flush().then(() => events.push('flush 2 resolved'));
+    syncs[0]!();
+    await until(() => syncs.length === 2);
+    syncs[1]!();
+    await Promise.all([first, second]);
+    await log.close();
+    assert.deepEqual(events, ['fdatasync 1', 'fdatasync 2', 'flush 1 resolved', 'flush 2 resolved']);
+    assert.equal([...readLoggedTxns(dir)].length, 2);
+  } finally {
+    rmDir(dir);
+  }
+});
