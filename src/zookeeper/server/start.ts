@@ -92,7 +92,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
         }
         const src = snapshotSource(server);
         const snapStartedMs = performance.now();
-        snapshotInFlight = writeSnapshot(snapDir, src, { background: true })
+        snapshotInFlight = writeSnapshot(snapDir, src, { background: true, busy: () => server.outstandingRequests > 0 })
           .then(
             (file) => {
               server.metrics.summary('snapshottime').add(Math.round(performance.now() - snapStartedMs));

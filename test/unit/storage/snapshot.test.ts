@@ -61,6 +61,10 @@ test('a big tree is written in ~1 MiB chunks and reads back', async () => {
     const chunks = serializeSnapshot({ zxid: 9n, sessions: [], nodes });
     assert.ok(chunks.length >= 4);
     const file = await writeSnapshot(dir, { zxid: 9n, sessions: [], nodes });
+    // Written a chunk at a time into reused buffers, the file is the bytes encoded at once.
+    assert.ok(fs.readFileSync(file).equals(Buffer.concat(chunks)));
+    const sliced = await writeSnapshot(path.join(dir, 'sliced'), { zxid: 9n, sessions: [], nodes }, { background: true, busy: () => false });
+    assert.ok(fs.readFileSync(sliced).equals(Buffer.concat(chunks)));
     const loaded = loadSnapshotFile(file);
     assert.equal(loaded.nodes.length, nodes.length);
     assert.deepEqual(loaded.nodes[20000].data, Buffer.alloc(200, 19999 % 256));

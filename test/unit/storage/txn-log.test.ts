@@ -294,3 +294,68 @@ test('appendEncoded logs a serialized txn (a quorum proposal) byte for byte as a
     for (const d of dirs) rmDir(d);
   }
 });
+
+test("the next batch's fdatasync is issued before the flushes of the batch just made durable resolve", async () => {
+  const dir = tmpDir();
+  try {
+    const events: string[] = [];
+    const syncs: (() => void)[] = [];
+    const io: TxnLogIo = {
+      ...defaultTxnLogIo,
+      fdatasync: (fd) => {
+        events.push(`fdatasync ${syncs.length + 1}`);
+        return defaultTxnLogIo.fdatasync(fd).then(() => new Promise<void>((resolve) => syncs.push(resolve)));
+      },
+    };
+    const log = await TxnLog.open(dir, opts({ io }));
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise((r) => setTimeout(r, 1));
+    };
+    log.append(sampleTxn(1n));
+    const first = log.flush().then(() => events.push('flush 1 resolved'));
+    await until(() => syncs.length === 1);
+    log.append(sampleTxn(2n));
+    const second = log.flush().then(() => events.push('flush 2 resolved'));
+    syncs[0]!();
+    await until(() => syncs.length === 2);
+    syncs[1]!();
+    await Promise.all([first, second]);
+    await log.close();
+    assert.deepEqual(events, ['fdatasync 1', 'fdatasync 2', 'flush 1 resolved', 'flush 2 resolved']);
+    assert.equal([...readLoggedTxns(dir)].length, 2);
+  } finally {
+    rmDir(dir);
+  }
+});
+
+test('zeros ahead of the write position grow with each batch by about what it wrote, not a chunk at a time', async () => {
+  const dir = tmpDir();
+  try {
+    // Bytes written (txns and zeros) between one fdatasync and the next: what each sync carries.
+    const perSync: number[] = [];
+    let written = 0;
+    const io: TxnLogIo = {
+      ...defaultTxnLogIo,
+      write: (fd, buf, offset, length, position) => ((written += length), defaultTxnLogIo.write(fd, buf, offset, length, position)),
+      fdatasync: (fd) => (perSync.push(written), (written = 0), defaultTxnLogIo.fdatasync(fd)),
+    };
+    const log = await TxnLog.open(dir, opts({ io, preAllocSizeBytes: 64 * 1024 * 1024 }));
+    let zxid = 0n;
+    let batchBytes = 0;
+    for (let batch = 0; batch < 300; batch++) {
+      const before = log.currentFileBytes;
+      for (let i = 0; i < 50; i++) log.append(sampleTxn(++zxid));
+      batchBytes = Math.max(batchBytes, log.currentFileBytes - before);
+      await log.flush();
+    }
+    await log.close();
+    assert.ok(log.currentFileBytes > 1024 * 1024, 'the log passed the first megabyte of zeros');
+    // The first sync of the file carries the first window of zeros; every later one its data and as much again, in pages.
+    const later = perSync.slice(1);
+    assert.ok(later.length >= 299);
+    assert.ok(Math.max(...later) <= 2 * batchBytes + 2 * 4096, `at most ${Math.max(...later)} bytes per sync for batches of ${batchBytes}`);
+    assert.equal([...readLoggedTxns(dir)].length, 300 * 50);
+  } finally {
+    rmDir(dir);
+  }
+});
