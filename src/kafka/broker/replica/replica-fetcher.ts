@@ -12,6 +12,7 @@ import { BatchScanner } from '../../protocol/records/index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../storage/log.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import type { Partition } from './partition.js';
+import type { ReplicaQuota } from './replication-quota.js';
 import { truncationPoint } from './truncation.js';
 
 export const FETCH_VERSION = 12;
@@ -44,6 +45,8 @@ export interface FetcherSettings {
   backoffMs: number;
   /** Fetch v12 with last_fetched_epoch, truncating on diverging_epoch (default); false: v11 and OffsetsForLeaderEpoch first. */
   truncateOnFetch?: boolean;
+  /** follower.replication.throttled.rate and .replicas: absent, nothing is throttled. */
+  quota?: ReplicaQuota;
   /** A connection to the broker's inter-broker endpoint; undefined while its endpoint is unknown. */
   connect(brokerId: number): LeaderClient | undefined;
   log(level: 'INFO' | 'WARN' | 'ERROR', message: string): void;
@@ -57,6 +60,8 @@ interface FetchState {
   truncating: boolean;
   truncationRounds: number;
   delayedUntilMs: number;
+  /** How far the replica was behind the leader's high watermark after its last append; undefined before one. */
+  lag?: number;
 }
 
 export class ReplicaFetcher {
@@ -138,8 +143,11 @@ export class ReplicaFetcher {
       try {
         const truncating = stillOurs.filter((s) => s.truncating);
         if (truncating.length > 0) await this.truncate(this.client, truncating);
-        const fetching = stillOurs.filter((s) => !s.truncating && this.current(s));
+        const fetchable = stillOurs.filter((s) => !s.truncating && this.current(s));
+        const fetching = fetchable.filter((s) => !this.shouldFollowerThrottle(s));
         if (fetching.length > 0) await this.fetch(this.client, fetching);
+        // Every partition held back by the quota: wait as Kafka's fetcher does when it has nothing to fetch.
+        else if (fetchable.length > 0 && truncating.length === 0) await this.pause(this.settings.backoffMs);
       } catch (err) {
         if (this.stopped) break;
         this.say('WARN', `Error in response for fetch request: ${(err as Error).message}`);
@@ -153,6 +161,13 @@ export class ReplicaFetcher {
   /** Still this fetcher's, at the epoch it was added with. */
   private current(s: FetchState): boolean {
     return this.states.get(tpKey(s.partition.tp)) === s && s.partition.leaderEpoch === s.leaderEpoch && !s.partition.isLeader;
+  }
+
+  /** ReplicaFetcherThread.shouldFollowerThrottle: not caught up, throttled, and the follower quota exceeded. */
+  private shouldFollowerThrottle(s: FetchState): boolean {
+    const quota = this.settings.quota;
+    const inSync = s.lag !== undefined && s.lag <= 0;
+    return quota !== undefined && !inSync && quota.isThrottled(s.partition.tp) && quota.isQuotaExceeded();
   }
 
   private delay(s: FetchState): void {
@@ -271,7 +286,11 @@ export class ReplicaFetcher {
     switch (errorCode) {
       case ErrorCode.NONE:
         try {
-          await s.partition.appendRecordsAsFollower(wholeBatches(records), Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
+          const batches = wholeBatches(records);
+          const quota = this.settings.quota;
+          if (quota?.isThrottled(s.partition.tp)) quota.record(records?.length ?? 0);
+          await s.partition.appendRecordsAsFollower(batches, Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
+          if (batches.length > 0) s.lag = Math.max(0, Number(highWatermark) - s.partition.log.logEndOffset);
         } catch (err) {
           this.say('ERROR', `Unexpected error occurred while processing data for partition ${name}: ${(err as Error).message}`);
           this.delay(s);
