@@ -25,7 +25,7 @@ const SOCKET_BUFFER =
   'Node.js has no API for SO_SNDBUF/SO_RCVBUF on TCP sockets; the kernel sizes (and auto-tunes) the buffers.';
 const KRAFT = 'KRaft mode is not supported (zkafka runs ZooKeeper-mode Kafka 2.8); accepted for compatibility.';
 const NO_SECURITY = 'Only PLAINTEXT listeners are supported, so there is no authentication to configure.';
-const NO_QUOTAS = 'Client and replication quotas are not implemented; no request is throttled.';
+const NO_QUOTAS = 'Client, controller-mutation and log-dir-move quotas are not implemented; only replication is throttled.';
 const NO_METRICS = 'There is no JMX or metrics-reporter plugin system; statistics come from the CLI.';
 const NO_TRANSACTIONS =
   'Transactions are not implemented (no transaction coordinator, __transaction_state is never created).';
@@ -207,11 +207,11 @@ export const KAFKA_KEYS: readonly KafkaKeyDef[] = [
   ignored('quota.producer.default', 'LONG', INT64_MAX, NO_QUOTAS, atLeast(1)),
   ignored('quota.consumer.default', 'LONG', INT64_MAX, NO_QUOTAS, atLeast(1)),
   ignored('quota.window.num', 'INT', 11, NO_QUOTAS, atLeast(1)),
-  ignored('replication.quota.window.num', 'INT', 11, NO_QUOTAS, atLeast(1)),
+  honoured('replication.quota.window.num', 'INT', 11, 'Samples of the replication throttles\' byte rate (leader/follower.replication.throttled.rate).', atLeast(1)),
   ignored('alter.log.dirs.replication.quota.window.num', 'INT', 11, NO_QUOTAS, atLeast(1)),
   ignored('controller.quota.window.num', 'INT', 11, NO_QUOTAS, atLeast(1)),
   ignored('quota.window.size.seconds', 'INT', 1, NO_QUOTAS, atLeast(1)),
-  ignored('replication.quota.window.size.seconds', 'INT', 1, NO_QUOTAS, atLeast(1)),
+  honoured('replication.quota.window.size.seconds', 'INT', 1, 'Length of one sample of the replication throttles\' byte rate.', atLeast(1)),
   ignored('alter.log.dirs.replication.quota.window.size.seconds', 'INT', 1, NO_QUOTAS, atLeast(1)),
   ignored('controller.quota.window.size.seconds', 'INT', 1, NO_QUOTAS, atLeast(1)),
   defaultOnly('client.quota.callback.class', 'CLASS', null, NO_PLUGINS),

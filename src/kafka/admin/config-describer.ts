@@ -34,6 +34,22 @@ export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
   'metric.reporters', 'ssl.keystore.password', 'ssl.key.password', 'ssl.truststore.password', 'sasl.jaas.config',
 ]);
 
+const throttleDoc = (whose: string) =>
+  `A long representing the upper bound (bytes/sec) on replication traffic for ${whose}s enumerated in the property ${whose}.replication.throttled.replicas (for each topic). This property can be only set dynamically. It is suggested that the limit be kept above 1MB/s for accurate behaviour.`;
+
+/**
+ * DynamicConfig.Broker's keys that KafkaConfig does not define: a broker reports them (typed, not sensitive) once a
+ * dynamic layer sets them.
+ */
+const DYNAMIC_ONLY_BROKER_KEYS: ReadonlyMap<string, { type: KafkaConfigType; doc: string }> = new Map([
+  ['leader.replication.throttled.rate', { type: 'LONG', doc: throttleDoc('leader') }],
+  ['follower.replication.throttled.rate', { type: 'LONG', doc: throttleDoc('follower') }],
+  ['replica.alter.log.dirs.io.max.bytes.per.second', {
+    type: 'LONG',
+    doc: 'A long representing the upper bound (bytes/sec) on disk IO used for moving replica between log directories on the same broker. This property can be only set dynamically. It is suggested that the limit be kept above 1MB/s for accurate behaviour.',
+  }],
+]);
+
 /** DynamicBrokerConfig.brokerConfigSynonyms: the keys that stand for one setting, most specific first. */
 export function brokerConfigSynonyms(name: string): string[] {
   switch (name) {
@@ -139,9 +155,10 @@ function currentBrokerValue(layers: BrokerConfigLayers, name: string, first: Con
  * (resource name ""): only the dynamic default layer counts, and only keys set there are listed.
  */
 export function describeBrokerConfigs(layers: BrokerConfigLayers, perBroker: boolean): DescribedConfig[] {
-  const names = perBroker ? KAFKA_KEYS.map((k) => k.name) : Object.keys(layers.dynamicDefault);
+  const dynamicOnly = [...DYNAMIC_ONLY_BROKER_KEYS.keys()].filter((k) => layers.dynamicBroker[k] !== undefined || layers.dynamicDefault[k] !== undefined);
+  const names = perBroker ? [...KAFKA_KEYS.map((k) => k.name), ...dynamicOnly] : Object.keys(layers.dynamicDefault);
   return names.map((name) => {
-    const def = KAFKA_KEYS_BY_NAME.get(name);
+    const def = KAFKA_KEYS_BY_NAME.get(name) ?? DYNAMIC_ONLY_BROKER_KEYS.get(name);
     const sensitive = isSensitiveType(def?.type);
     const all = configSynonyms(layers, name, brokerConfigSynonyms(name), sensitive).filter(
       (s) => perBroker || s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
@@ -155,7 +172,7 @@ export function describeBrokerConfigs(layers: BrokerConfigLayers, perBroker: boo
       isSensitive: sensitive,
       synonyms: all,
       configType: def === undefined ? 0 : CONFIG_TYPE_IDS[def.type],
-      documentation: def?.note ?? null,
+      documentation: def === undefined ? null : 'note' in def ? def.note : def.doc,
     };
   });
 }

@@ -83,6 +83,8 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   private readonly now: () => number;
   private readonly brokerEntity: string | null;
   private brokerDefaults: ReadonlyMap<string, KafkaValue>;
+  /** The raw dynamic broker configs last read (the replication throttle rates are read from them). */
+  private dynamicBroker: { broker: Record<string, string>; clusterDefault: Record<string, string> } = { broker: {}, clusterDefault: {} };
 
   constructor(
     private readonly zk: KafkaZkClient,
@@ -127,6 +129,16 @@ export class ZkTopicConfigSource implements TopicConfigSource {
       this.effective.set(topic, values);
     }
     return values;
+  }
+
+  /** This broker's dynamic configs (/config/brokers/<id>) and the cluster-wide ones (/config/brokers/<default>). */
+  dynamicBrokerConfigs(): { broker: Readonly<Record<string, string>>; clusterDefault: Readonly<Record<string, string>> } {
+    return this.dynamicBroker;
+  }
+
+  /** The topics with overrides of their own. */
+  topicsWithOverrides(): string[] {
+    return [...this.overrides.keys()];
   }
 
   async refresh(topic: string): Promise<LogConfig> {
@@ -184,14 +196,17 @@ export class ZkTopicConfigSource implements TopicConfigSource {
   /** Static values overlaid by /config/brokers/<default> then /config/brokers/<id>; every topic is told when `notify`. */
   private async loadBrokerDefaults(notify: boolean): Promise<void> {
     let next: Map<string, KafkaValue>;
+    let clusterDefault: Record<string, string>;
+    let broker: Record<string, string> = {};
     try {
-      const layers = [await this.entityConfig('<default>')];
-      if (this.brokerEntity !== null) layers.push(await this.entityConfig(this.brokerEntity));
-      next = withDynamicBrokerConfigs(this.brokerValues, ...layers);
+      clusterDefault = await this.entityConfig('<default>');
+      if (this.brokerEntity !== null) broker = await this.entityConfig(this.brokerEntity);
+      next = withDynamicBrokerConfigs(this.brokerValues, clusterDefault, broker);
     } catch (err) {
       return this.fail(err);
     }
     this.brokerDefaults = next;
+    this.dynamicBroker = { broker, clusterDefault };
     this.effective.clear();
     this.defaultsEffective = null;
     if (!notify || this.stopped) return;

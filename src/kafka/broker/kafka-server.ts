@@ -38,6 +38,7 @@ import { controllerRequests } from './zk-controller/controller-requests.js';
 import { ZkMetadataCache } from './zk-metadata-cache.js';
 import type { MetricsEndpoint } from '../../metrics/http-endpoint.js';
 import { RequestMetrics } from './metrics/request-metrics.js';
+import { replicationThrottles } from './replica/replication-throttles.js';
 import type { GroupCoordinatorService } from './groups/group-coordinator-service.js';
 
 /** Unsent response bytes per connection before it is no longer read (Kafka mutes a connection per request instead). */
@@ -372,6 +373,7 @@ export class KafkaServer {
       brokerId, brokerEpoch, metadata: metadataCache, interBrokerListenerName: config.interBrokerListenerName,
       requestTimeoutMs: config.controllerSocketTimeoutMs, retryBackoffMs: Math.max(50, config.replicaFetchBackoffMs), log,
     });
+    const throttles = replicationThrottles(config, brokerId, topicConfigs);
     let replicaManager: ReplicaManager | undefined;
     const logDirMoves = opts.replicaControl
       ? undefined
@@ -383,7 +385,7 @@ export class KafkaServer {
     const replicas = opts.replicaControl
       ? undefined
       : new ReplicaManager({
-          brokerId, dirs: storage.dirs, log, configFor: partitionConfig, logDirMoves,
+          brokerId, dirs: storage.dirs, log, configFor: partitionConfig, logDirMoves, quotas: throttles,
           highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs, fetchMaxBytes: config.fetchMaxBytes,
           isBrokerAlive: (id) => metadataCache.isAlive(id),
           knownPartition: (topic, partition) => served.topic(topic)?.partitions.some((p) => p.partition === partition) ?? false,

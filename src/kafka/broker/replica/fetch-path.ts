@@ -12,6 +12,7 @@ import { divergingEpoch } from './diverging-epoch.js';
 import type { Partition } from './partition.js';
 import { readSlice } from './read-slice.js';
 import { errorCodeOf } from './replica-errors.js';
+import { shouldLeaderThrottle } from './replication-quota.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 export interface FetchPartitionRequest {
@@ -103,7 +104,8 @@ export class FetchPath {
             continue;
           }
           const moved = fromFollower ? now.log.logEndOffset > s.logEndOffset : now.highWatermark > s.highWatermark;
-          if (moved) bytes += Math.max(1, now.bytesAppended - s.bytesAppended);
+          // A partition throttled for this follower brings it nothing (Kafka's DelayedFetch skips it too).
+          if (moved && !(fromFollower && shouldLeaderThrottle(this.rm.quotas.leader, now, params.replicaId))) bytes += Math.max(1, now.bytesAppended - s.bytesAppended);
         }
         return bytes >= params.minBytes ? done() : false;
       };
@@ -183,7 +185,8 @@ export class FetchPath {
         result.highWatermark = found.highWatermark;
         result.lastStableOffset = found.lastStableOffset;
         result.logStartOffset = found.logStartOffset;
-        slice = found.slice;
+        // A follower out of the ISR gets nothing of a throttled partition while the leader's quota is exceeded.
+        slice = params.replicaId >= 0 && shouldLeaderThrottle(this.rm.quotas.leader, p, params.replicaId) ? null : found.slice;
         const size = slice?.length ?? 0;
         if (size > 0) minOneMessage = false;
         limitBytes = Math.max(0, limitBytes - size);

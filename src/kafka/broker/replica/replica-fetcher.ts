@@ -14,6 +14,7 @@ import { BatchScanner } from '../../protocol/records/index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../storage/log.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import type { Partition } from './partition.js';
+import type { ReplicaQuota } from './replication-quota.js';
 import { truncationPoint } from './truncation.js';
 
 export const FETCH_VERSION = 12;
@@ -46,6 +47,8 @@ export interface FetcherSettings {
   backoffMs: number;
   /** Fetch v12 with last_fetched_epoch, truncating on diverging_epoch (default); false: v11 and OffsetsForLeaderEpoch first. */
   truncateOnFetch?: boolean;
+  /** follower.replication.throttled.rate and .replicas: absent, nothing is throttled. */
+  quota?: ReplicaQuota;
   /** A connection to the broker's inter-broker endpoint; undefined while its endpoint is unknown. */
   connect(brokerId: number): LeaderClient | undefined;
   log(level: 'INFO' | 'WARN' | 'ERROR', message: string): void;
@@ -63,6 +66,8 @@ interface FetchState {
   starting: boolean;
   /** Quick retries left while the leader has yet to take the controller's LeaderAndIsr for the partition. */
   quickRetries: number;
+  /** How far the replica was behind the leader's high watermark after its last append; undefined before one. */
+  lag?: number;
 }
 
 /**
@@ -154,8 +159,11 @@ export class ReplicaFetcher {
       try {
         const truncating = stillOurs.filter((s) => s.truncating);
         if (truncating.length > 0) await this.truncate(this.client, truncating);
-        const fetching = stillOurs.filter((s) => !s.truncating && this.current(s));
+        const fetchable = stillOurs.filter((s) => !s.truncating && this.current(s));
+        const fetching = fetchable.filter((s) => !this.shouldFollowerThrottle(s));
         if (fetching.length > 0) await this.fetch(this.client, fetching);
+        // Every partition held back by the quota: wait as Kafka's fetcher does when it has nothing to fetch.
+        else if (fetchable.length > 0 && truncating.length === 0) await this.pause(this.settings.backoffMs);
       } catch (err) {
         if (this.stopped) break;
         this.say('WARN', `Error in response for fetch request: ${(err as Error).message}`);
@@ -169,6 +177,13 @@ export class ReplicaFetcher {
   /** Still this fetcher's, at the epoch it was added with. */
   private current(s: FetchState): boolean {
     return this.states.get(tpKey(s.partition.tp)) === s && s.partition.leaderEpoch === s.leaderEpoch && !s.partition.isLeader;
+  }
+
+  /** ReplicaFetcherThread.shouldFollowerThrottle: not caught up, throttled, and the follower quota exceeded. */
+  private shouldFollowerThrottle(s: FetchState): boolean {
+    const quota = this.settings.quota;
+    const inSync = s.lag !== undefined && s.lag <= 0;
+    return quota !== undefined && !inSync && quota.isThrottled(s.partition.tp) && quota.isQuotaExceeded();
   }
 
   private delay(s: FetchState, ms = this.settings.backoffMs): void {
@@ -311,7 +326,11 @@ export class ReplicaFetcher {
       case ErrorCode.NONE:
         s.starting = false;
         try {
-          await s.partition.appendRecordsAsFollower(wholeBatches(records), Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
+          const batches = wholeBatches(records);
+          const quota = this.settings.quota;
+          if (quota?.isThrottled(s.partition.tp)) quota.record(records?.length ?? 0);
+          await s.partition.appendRecordsAsFollower(batches, Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
+          if (batches.length > 0) s.lag = Math.max(0, Number(highWatermark) - s.partition.log.logEndOffset);
         } catch (err) {
           this.say('ERROR', `Unexpected error occurred while processing data for partition ${name}: ${(err as Error).message}`);
           this.delay(s);

@@ -27,6 +27,7 @@ import type { PartitionConfig } from './partition-config.js';
 import { errorCodeOf, ReplicaError } from './replica-errors.js';
 import { loadProducerState } from './producer-state-loader.js';
 import { ProducePath, type ProduceEntry, type ProducePartitionResult } from './produce-path.js';
+import { recordThrottledBytes, UNBOUNDED_QUOTA, type ReplicaQuota } from './replication-quota.js';
 
 const REPLICA_MANAGER_LOGGER = 'kafka.server.ReplicaManager';
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -90,6 +91,8 @@ export interface ReplicaManagerOptions {
   /** Followers fetch and leaders manage their ISR; absent, partitions are only led (and ISRs change only by LeaderAndIsr). */
   replication?: ReplicationOptions;
   logDirMoves?: LogDirMoveHooks;
+  /** Replication throttles: on what this broker sends followers as leader, and on what it fetches. Absent: none. */
+  quotas?: { leader: ReplicaQuota; follower: ReplicaQuota };
 }
 
 export class ReplicaManager implements ReplicaControl, LocalPartitions {
@@ -112,12 +115,14 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   readonly fetcher: FetchPath;
   /** Bytes and messages in and out, ISR changes: read by the metrics page. */
   readonly stats = new BrokerTopicStats();
+  readonly quotas: { readonly leader: ReplicaQuota; readonly follower: ReplicaQuota };
   private stateChange: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.brokerId = opts.brokerId;
     this.nowMs = opts.nowMs ?? Date.now;
+    this.quotas = opts.quotas ?? { leader: UNBOUNDED_QUOTA, follower: UNBOUNDED_QUOTA };
     this.fetchWaiters = new DelayedOperations('Fetch', opts.maxWaitingFetches ?? 1000);
     this.produceWaiters = new DelayedOperations('Produce', opts.maxWaitingProduces ?? 10_000);
     this.deleteRecordsWaiters = new DelayedOperations('DeleteRecords', opts.maxWaitingDeleteRecords ?? 1000);
@@ -138,6 +143,7 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
       this.fetchers = new ReplicaFetcherManager({
         ...replication.fetcher,
         brokerId: this.brokerId,
+        quota: this.quotas.follower,
         // Backoffs are waited out with real timers, so they are measured on the real clock too.
         nowMs: Date.now,
         log: (level, message) => this.opts.log(level, message, 'kafka.server.ReplicaFetcherThread'),
@@ -372,8 +378,10 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
     return deleteRecords(this, entries, timeoutMs);
   }
 
-  fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
-    return this.fetcher.fetch(params);
+  async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    const results = await this.fetcher.fetch(params);
+    if (params.replicaId >= 0) recordThrottledBytes(this.quotas.leader, results);
+    return results;
   }
 
   /**

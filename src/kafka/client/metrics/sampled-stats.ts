@@ -1,9 +1,18 @@
-// The statistics of Kafka's client metrics (org.apache.kafka.common.metrics.stats) with its default MetricConfig: two
-// samples of 30 s each. A windowed stat keeps per-sample (count, value); measuring drops samples older than the
-// whole window. A rate divides the windowed sum by the elapsed window, which is never shorter than one full sample
-// window plus the time since the oldest sample began, so a short run reports the rate Kafka's tools would print.
+// The statistics of Kafka's metrics (org.apache.kafka.common.metrics.stats), by default with the clients' default
+// MetricConfig: two samples of 30 s each. A windowed stat keeps per-sample (count, value); measuring drops samples
+// older than the whole window. A rate divides the windowed sum by the elapsed window, which is never shorter than one
+// full sample window plus the time since the oldest sample began, so a short run reports the rate Kafka's tools would
+// print; a SimpleRate (the broker's quotas) divides by the time since the oldest sample began, at least one window.
 export const SAMPLE_WINDOW_MS = 30_000;
 export const SAMPLES = 2;
+
+/** MetricConfig's samples and timeWindowMs. */
+export interface SampleConfig {
+  samples: number;
+  windowMs: number;
+}
+
+const DEFAULT_SAMPLE_CONFIG: SampleConfig = { samples: SAMPLES, windowMs: SAMPLE_WINDOW_MS };
 
 export interface MeasurableStat {
   record(value: number, nowMs: number): void;
@@ -20,7 +29,7 @@ abstract class SampledStat implements MeasurableStat {
   protected readonly samples: Sample[] = [];
   private current = 0;
 
-  constructor(private readonly initialValue: number) {}
+  constructor(private readonly initialValue: number, protected readonly config: SampleConfig = DEFAULT_SAMPLE_CONFIG) {}
 
   protected abstract update(sample: Sample, value: number): void;
   protected abstract combine(samples: readonly Sample[], nowMs: number): number;
@@ -30,8 +39,8 @@ abstract class SampledStat implements MeasurableStat {
     if (sample === undefined) {
       sample = { startMs: nowMs, count: 0, value: this.initialValue };
       this.samples.push(sample);
-    } else if (nowMs - sample.startMs >= SAMPLE_WINDOW_MS) {
-      this.current = (this.current + 1) % SAMPLES;
+    } else if (nowMs - sample.startMs >= this.config.windowMs) {
+      this.current = (this.current + 1) % this.config.samples;
       sample = this.samples[this.current];
       if (sample === undefined) this.samples.push((sample = { startMs: nowMs, count: 0, value: this.initialValue }));
       else Object.assign(sample, { startMs: nowMs, count: 0, value: this.initialValue });
@@ -42,7 +51,7 @@ abstract class SampledStat implements MeasurableStat {
 
   measure(nowMs: number): number {
     for (const s of this.samples) {
-      if (nowMs - s.startMs >= SAMPLES * SAMPLE_WINDOW_MS) Object.assign(s, { startMs: nowMs, count: 0, value: this.initialValue });
+      if (nowMs - s.startMs >= this.config.samples * this.config.windowMs) Object.assign(s, { startMs: nowMs, count: 0, value: this.initialValue });
     }
     return this.combine(this.samples, nowMs);
   }
@@ -92,8 +101,8 @@ export class Max extends SampledStat {
 
 /** WindowedSum (values) or WindowedCount (events). */
 class WindowedTotal extends SampledStat {
-  constructor(private readonly countEvents: boolean) {
-    super(0);
+  constructor(private readonly countEvents: boolean, config?: SampleConfig) {
+    super(0, config);
   }
   protected update(sample: Sample, value: number): void {
     sample.value += this.countEvents ? 1 : value;
@@ -105,10 +114,10 @@ class WindowedTotal extends SampledStat {
 
 /** Rate per second of the recorded values (or of the events, countEvents). */
 export class Rate implements MeasurableStat {
-  private readonly total: WindowedTotal;
+  protected readonly total: WindowedTotal;
 
-  constructor(countEvents = false) {
-    this.total = new WindowedTotal(countEvents);
+  constructor(countEvents = false, protected readonly config: SampleConfig = DEFAULT_SAMPLE_CONFIG) {
+    this.total = new WindowedTotal(countEvents, config);
   }
 
   record(value: number, nowMs: number): void {
@@ -117,10 +126,22 @@ export class Rate implements MeasurableStat {
 
   measure(nowMs: number): number {
     const value = this.total.measure(nowMs);
+    return value / (this.windowSizeMs(nowMs) / 1000);
+  }
+
+  protected windowSizeMs(nowMs: number): number {
+    const { samples, windowMs } = this.config;
     let elapsed = nowMs - this.total.oldestStartMs(nowMs);
-    const fullWindows = Math.floor(elapsed / SAMPLE_WINDOW_MS);
-    if (fullWindows < SAMPLES - 1) elapsed += (SAMPLES - 1 - fullWindows) * SAMPLE_WINDOW_MS;
-    return value / (elapsed / 1000);
+    const fullWindows = Math.floor(elapsed / windowMs);
+    if (fullWindows < samples - 1) elapsed += (samples - 1 - fullWindows) * windowMs;
+    return elapsed;
+  }
+}
+
+/** Kafka's SimpleRate: the windowed sum over the time since the oldest sample began, never less than one window. */
+export class SimpleRate extends Rate {
+  protected override windowSizeMs(nowMs: number): number {
+    return Math.max(nowMs - this.total.oldestStartMs(nowMs), this.config.windowMs);
   }
 }
 

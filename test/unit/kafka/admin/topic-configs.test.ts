@@ -67,6 +67,18 @@ test('broker configs: static keys are STATIC_BROKER_CONFIG with the default as t
   assert.equal(describeBrokerConfigs(layers, false).length, 0, 'no cluster-wide dynamic defaults');
 });
 
+test('broker configs: the replication throttle rates set dynamically are listed, typed LONG, read-only and not secret', () => {
+  const dynamic = { ...layers, dynamicBroker: { 'leader.replication.throttled.rate': '20000' }, dynamicDefault: { 'follower.replication.throttled.rate': '300' } };
+  const brief = (c: ReturnType<typeof describeBrokerConfigs>[number] | undefined) =>
+    c && [c.value, c.source, c.readOnly, c.isSensitive, c.configType, c.synonyms.map((s) => `${s.name}=${s.value}@${s.source}`)];
+  const perBroker = describeBrokerConfigs(dynamic, true);
+  assert.deepEqual(brief(perBroker.find((c) => c.name === 'leader.replication.throttled.rate')), ['20000', 2, true, false, 5, ['leader.replication.throttled.rate=20000@2']]);
+  assert.deepEqual(brief(perBroker.find((c) => c.name === 'follower.replication.throttled.rate')), ['300', 3, true, false, 5, ['follower.replication.throttled.rate=300@3']]);
+  assert.equal(perBroker.find((c) => c.name === 'replica.alter.log.dirs.io.max.bytes.per.second'), undefined, 'unset: not listed');
+  assert.deepEqual(brief(describeBrokerConfigs(dynamic, false)[0]), ['300', 3, true, false, 5, ['follower.replication.throttled.rate=300@3']]);
+  assert.equal(describeBrokerConfigs(layers, true).some((c) => c.name.endsWith('.throttled.rate')), false);
+});
+
 test('topic names: Kafka\'s texts and the . / _ collision', () => {
   assert.equal(topicNameProblem('ok.name_1-x'), null);
   assert.equal(topicNameProblem(''), "Topic name is illegal, it can't be empty");
