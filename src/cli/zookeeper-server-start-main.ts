@@ -4,6 +4,7 @@ import { loadOrReport, EXIT_CONFIG } from './config-errors.js';
 import { startedLine, zooKeeperPidFile } from './zookeeper-process.js';
 import { checkDataDir, loadZooKeeperConfig } from '../config/zookeeper-config.js';
 import type { KafkaExportSettings } from '../config/zookeeper-kafka-export.js';
+import { bindClientPort, type ClientPort } from '../zookeeper/server/client-port.js';
 import type { RunningZooKeeperServer } from '../zookeeper/server/start.js';
 
 const CLOSE_TIMEOUT_MS = 30_000;
@@ -38,22 +39,33 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     return startZooKeeperDaemon(config, args.config, args.entry, { out, err });
   }
 
-  const start = config.mode === 'replicated'
-    ? (await import('../zookeeper/ensemble/start-replicated.js')).startReplicatedServer
-    : (await import('../zookeeper/server/start.js')).startZooKeeperServer;
-  const { serveUntilSignal } = await import('./foreground.js');
-  const { removePidFileIfOwned } = await import('./daemon.js');
-  let server: Awaited<ReturnType<typeof start>> | undefined;
+  const replicated = config.mode === 'replicated';
+  // Loaded together, and while a standalone server binds its client port.
+  const modules = Promise.all([
+    replicated ? import('../zookeeper/ensemble/start-replicated.js').then((m) => m.startReplicatedServer) : null,
+    replicated ? null : import('../zookeeper/server/start.js').then((m) => m.startZooKeeperServer),
+    import('./foreground.js'),
+    import('./daemon.js'),
+  ]);
+  // Awaited below; a failed load is reported there.
+  modules.catch(() => {});
+  let server: RunningZooKeeperServer | undefined;
   let metrics: { close(): Promise<void> } | undefined;
+  let clientPort: ClientPort | undefined;
   try {
     // Before clients are served, as Apache starts its metrics provider: a port in use stops the start-up.
     metrics = config.metrics ? await (await import('../zookeeper/server/metrics-endpoint.js')).startZooKeeperMetricsEndpoint(config.metrics, () => server?.server, out) : undefined;
-    server = await start(config, { log: out });
+    // Bound before the data dir is recovered, as Apache's ServerCnxnFactory is: clients that connect meanwhile wait.
+    if (!replicated) clientPort = await bindClientPort(config);
+    const [startReplicated, startStandalone] = await modules;
+    server = startReplicated ? await startReplicated(config, { log: out }) : await startStandalone!(config, { log: out, clientPort });
   } catch (error) {
+    clientPort?.close();
     err(`zkafka: cannot start ZooKeeper server: ${error instanceof Error ? error.message : String(error)}`);
     await metrics?.close();
     return 1;
   }
+  const [, , { serveUntilSignal }, { removePidFileIfOwned }] = await modules;
   const running = config.kafkaExport ? await withKafkaExport(server, config.kafkaExport, out) : server;
   // handlers first: whoever reads the started line may signal at once
   const exit = serveUntilSignal(running, CLOSE_TIMEOUT_MS, err);
