@@ -1,6 +1,6 @@
 // Starts a standalone ZooKeeper server from a parsed zoo.cfg: recover the data dir, take a snapshot,
 // open the txn log, listen on the client port.
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import type { ZooKeeperConfig } from '../../config/zookeeper-config.js';
 import { DataNode } from '../tree/data-node.js';
@@ -10,6 +10,7 @@ import { SnapshotTrigger } from '../storage/snap-count.js';
 import { maxTxnBytesFor } from '../storage/txn-log-reader.js';
 import { writeSnapshot, type SnapshotSource } from '../storage/snapshot.js';
 import { TxnLog } from '../storage/txn-log.js';
+import { bindClientPort, type ClientPort } from './client-port.js';
 import { ServerConnection } from './connection.js';
 import { startContainerReaper } from './container-reaper.js';
 import { runFourLetterWord } from './four-letter-words.js';
@@ -17,6 +18,8 @@ import { ZooKeeperServer } from './zookeeper-server.js';
 
 export interface StartOptions {
   log: (line: string) => void;
+  /** The client port when bound already (bindClientPort); it is closed if the start fails. */
+  clientPort?: ClientPort;
 }
 
 export interface RunningZooKeeperServer {
@@ -44,6 +47,15 @@ function juteExtraSizeBytes(config: ZooKeeperConfig): number | undefined {
 }
 
 export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartOptions): Promise<RunningZooKeeperServer> {
+  try {
+    return await startOnPort(config, opts);
+  } catch (err) {
+    opts.clientPort?.close();
+    throw err;
+  }
+}
+
+async function startOnPort(config: ZooKeeperConfig, opts: StartOptions): Promise<RunningZooKeeperServer> {
   const log = opts.log;
   const snapDir = join(config.dataDir, 'version-2');
   const logDir = join(config.dataLogDir, 'version-2');
@@ -126,7 +138,7 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
     ? (await import('../storage/purge.js')).startAutopurge(snapDir, logDir, config.autopurgeSnapRetainCount, config.autopurgePurgeIntervalHours, log)
     : null;
 
-  const { listener, address } = await listenForClients(config, server, log);
+  const { listener, address } = await listenForClients(config, server, log, opts.clientPort);
   const context = { server, config, version: ZOOKEEPER_VERSION, startedMs, address, listener, snapDir, logDir };
 
   let resolveClosed!: () => void;
@@ -147,10 +159,14 @@ export async function startZooKeeperServer(config: ZooKeeperConfig, opts: StartO
   return { address, dataDir: snapDir, server, close, closed };
 }
 
-/** Opens the client port: each accepted socket becomes a connection of `server` (maxClientCnxns/maxCnxns apply). */
-export async function listenForClients(config: ZooKeeperConfig, server: ZooKeeperServer, log: (line: string) => void): Promise<{ listener: Server; address: { host: string; port: number } }> {
+/**
+ * Serves the client port (bound here unless given): each accepted socket becomes a connection of `server`
+ * (maxClientCnxns/maxCnxns apply).
+ */
+export async function listenForClients(config: ZooKeeperConfig, server: ZooKeeperServer, log: (line: string) => void, bound?: ClientPort): Promise<{ listener: Server; address: { host: string; port: number } }> {
+  const clientPort = bound ?? (await bindClientPort(config));
   const perIp = new Map<string, number>();
-  const listener: Server = createServer({ noDelay: true }, (socket) => {
+  clientPort.serve((socket) => {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const count = (perIp.get(ip) ?? 0) + 1;
     if ((config.maxClientCnxns > 0 && count > config.maxClientCnxns) || (config.maxCnxns > 0 && server.connections.size >= config.maxCnxns)) {
@@ -166,16 +182,5 @@ export async function listenForClients(config: ZooKeeperConfig, server: ZooKeepe
     });
     server.addConnection(new ServerConnection(socket, server));
   });
-  const port = config.clientPort ?? 2181;
-  const host = config.clientPortAddress ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen({ port, host, backlog: config.clientPortListenBacklog > 0 ? config.clientPortListenBacklog : undefined }, () => {
-      listener.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = listener.address();
-  const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host, port };
-  return { listener, address };
+  return { listener: clientPort.listener, address: clientPort.address };
 }

@@ -35,29 +35,130 @@ export class ChildMap extends Map<string, DataNode> {
 
 const NO_CHILDREN: readonly string[] = [];
 
-/** One znode. `cversion` is the stored counter (child creations); clients see cversion*2 - numChildren. */
+/**
+ * Data shorter than this is kept as a one-byte string, a character per byte: 16 bytes of header on the heap, moved
+ * and compacted by the collector like any object. A Buffer costs a hundred bytes of objects, and a small copy lives in
+ * one of Buffer's shared 8 KiB pool slabs, which it keeps alive with whatever else was cut from it (a busy server's
+ * request buffers): about 1 KiB of memory per 100-byte node. At this size a Buffer copy has its own allocation.
+ */
+const STRING_DATA_MAX = 4096;
+
+/** Long values as numbers when exact (a small integer costs nothing beyond its field, others 16 bytes), else bigints. */
+type Long = number | bigint;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_EXACT = -MAX_EXACT;
+
+function compact(v: bigint): Long {
+  return v >= MIN_EXACT && v <= MAX_EXACT ? Number(v) : v;
+}
+
+function long(v: Long): bigint {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/** A node's own copy of data: never a view of a socket chunk or a file, nor a slice of a shared pool slab. */
+function ownData(data: Uint8Array | null): string | Buffer | null {
+  if (data === null) return null;
+  if (data.length === 0) return '';
+  if (data.length >= STRING_DATA_MAX) return Buffer.from(data);
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length)).toString('latin1');
+}
+
+/**
+ * One znode. `cversion` is the stored counter (child creations); clients see cversion*2 - numChildren. The stat's
+ * longs and the data are kept compactly (see Long and STRING_DATA_MAX): a server holds millions of nodes; the
+ * accessors give bigints and Buffers as the records and codecs take them.
+ */
 export class DataNode {
   /** null until the first child: most nodes are leaves. */
   children: ChildMap | null = null;
   /** This node's tree digest as TreeDigestLog last computed it (int32 bits); 0 = not known. */
   digest = 0;
+  private bytes: string | Buffer | null;
+  private cz: Long;
+  private mz: Long;
+  private ct: Long;
+  private mt: Long;
+  private pz: Long;
 
   constructor(
-    public data: Buffer | null,
+    data: Uint8Array | null,
     public acl: ACL[] | null,
-    public czxid: bigint,
-    public mzxid: bigint,
-    public ctime: bigint,
-    public mtime: bigint,
+    czxid: bigint,
+    mzxid: bigint,
+    ctime: bigint,
+    mtime: bigint,
     public version: number,
     public cversion: number,
     public aversion: number,
     public ephemeralOwner: bigint,
-    public pzxid: bigint,
-  ) {}
+    pzxid: bigint,
+  ) {
+    this.bytes = ownData(data);
+    this.cz = compact(czxid);
+    this.mz = mzxid === czxid ? this.cz : compact(mzxid);
+    this.ct = compact(ctime);
+    this.mt = mtime === ctime ? this.ct : compact(mtime);
+    this.pz = pzxid === czxid ? this.cz : compact(pzxid);
+  }
 
-  static fromPersisted(data: Buffer | null, acl: ACL[] | null, s: StatPersisted): DataNode {
+  static fromPersisted(data: Uint8Array | null, acl: ACL[] | null, s: StatPersisted): DataNode {
     return new DataNode(data, acl, s.czxid, s.mzxid, s.ctime, s.mtime, s.version, s.cversion, s.aversion, s.ephemeralOwner, s.pzxid);
+  }
+
+  /** The data, which callers must not change (large data is the node's own buffer). Setting it stores a copy. */
+  get data(): Buffer | null {
+    const b = this.bytes;
+    return typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+  }
+
+  set data(data: Uint8Array | null) {
+    this.bytes = ownData(data);
+  }
+
+  get dataLength(): number {
+    const b = this.bytes;
+    return b === null ? 0 : b.length;
+  }
+
+  get czxid(): bigint {
+    return long(this.cz);
+  }
+
+  set czxid(v: bigint) {
+    this.cz = compact(v);
+  }
+
+  get mzxid(): bigint {
+    return long(this.mz);
+  }
+
+  set mzxid(v: bigint) {
+    this.mz = compact(v);
+  }
+
+  get ctime(): bigint {
+    return long(this.ct);
+  }
+
+  set ctime(v: bigint) {
+    this.ct = compact(v);
+  }
+
+  get mtime(): bigint {
+    return long(this.mt);
+  }
+
+  set mtime(v: bigint) {
+    this.mt = compact(v);
+  }
+
+  get pzxid(): bigint {
+    return long(this.pz);
+  }
+
+  set pzxid(v: bigint) {
+    this.pz = compact(v);
   }
 
   get numChildren(): number {
@@ -94,38 +195,35 @@ export class DataNode {
     return (children.order ??= javaHashSetOrder(children.keys(), children.capacity));
   }
 
-  get dataLength(): number {
-    return this.data === null ? 0 : this.data.length;
-  }
-
   stat(): Stat {
     const owner = this.ephemeralOwner;
+    const numChildren = this.numChildren;
     return {
-      czxid: this.czxid,
-      mzxid: this.mzxid,
-      ctime: this.ctime,
-      mtime: this.mtime,
+      czxid: long(this.cz),
+      mzxid: long(this.mz),
+      ctime: long(this.ct),
+      mtime: long(this.mt),
       version: this.version,
-      cversion: (this.cversion * 2 - this.numChildren) | 0,
+      cversion: (this.cversion * 2 - numChildren) | 0,
       aversion: this.aversion,
       ephemeralOwner: owner === 0n || kindOfOwner(owner) !== 'ephemeral' ? 0n : owner,
       dataLength: this.dataLength,
-      numChildren: this.numChildren,
-      pzxid: this.pzxid,
+      numChildren,
+      pzxid: long(this.pz),
     };
   }
 
   persistedStat(): StatPersisted {
     return {
-      czxid: this.czxid,
-      mzxid: this.mzxid,
-      ctime: this.ctime,
-      mtime: this.mtime,
+      czxid: long(this.cz),
+      mzxid: long(this.mz),
+      ctime: long(this.ct),
+      mtime: long(this.mt),
       version: this.version,
       cversion: this.cversion,
       aversion: this.aversion,
       ephemeralOwner: this.ephemeralOwner,
-      pzxid: this.pzxid,
+      pzxid: long(this.pz),
     };
   }
 }

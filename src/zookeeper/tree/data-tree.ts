@@ -18,14 +18,6 @@ export interface TxnResult {
   multi?: TxnResult[];
 }
 
-/**
- * Decoded data is a view into a socket chunk or a whole log/snapshot file; a long-lived node must not keep that
- * alive, so the tree stores its own copy.
- */
-function ownCopy(data: Buffer | null): Buffer | null {
-  return data === null ? null : Buffer.from(data);
-}
-
 export const ZOOKEEPER_PATH = '/zookeeper';
 export const QUOTA_PATH = '/zookeeper/quota';
 export const CONFIG_PATH = '/zookeeper/config';
@@ -68,7 +60,7 @@ export class DataTree {
     const node = this.nodes.get(CONFIG_PATH);
     if (!node) return;
     this.approximateDataSize += data.length - node.dataLength;
-    node.data = ownCopy(data);
+    node.data = data;
     node.version = -1;
     node.mzxid = configVersion;
     node.mtime = timeMs;
@@ -88,7 +80,6 @@ export class DataTree {
   loadNode(path: string, node: DataNode): void {
     const key = path === '' ? '/' : path;
     node.acl = this.acls.intern(node.acl);
-    node.data = ownCopy(node.data);
     this.nodes.set(key, node);
     if (key !== '/') this.nodes.get(parentOf(key))?.addChild(nameOf(key), node);
     this.track(key, node);
@@ -172,7 +163,7 @@ export class DataTree {
         if (!node) return { type, err: Err.NONODE, path: r.path! };
         const bytesDiff = (r.data?.length ?? 0) - node.dataLength;
         this.approximateDataSize += bytesDiff;
-        node.data = ownCopy(r.data);
+        node.data = r.data;
         this.quotas.onSetData(r.path!, bytesDiff);
         node.version = r.version;
         node.mzxid = zxid;
@@ -232,7 +223,7 @@ export class DataTree {
       parent.cversion = parentCVersion;
       parent.pzxid = zxid;
     }
-    const node = new DataNode(ownCopy(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    const node = new DataNode(data, this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.addChild(name, node);
     this.nodes.set(path, node);
     this.track(path, node);
