@@ -140,7 +140,7 @@ export class LogDirMover {
         return this.opts.knownPartition?.(tp) === false ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.REPLICA_NOT_AVAILABLE;
       }
       const current = this.currentDir(tp);
-      if (!current) return ErrorCode.KAFKA_STORAGE_ERROR;
+      if (!current || p.log.failedWith !== null) return ErrorCode.KAFKA_STORAGE_ERROR;
       if (current === dest) {
         this.say('INFO', `Current log directory ${current.dir} is same as requested log dir ${dest.dir}. Skipping future replica creation.`, 'kafka.cluster.Partition');
         return ErrorCode.NONE;
