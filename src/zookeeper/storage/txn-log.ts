@@ -2,10 +2,10 @@
 //
 // Appends are encoded at once into an in-memory batch; flush() hands everything queued to a single I/O loop,
 // which writes it with one write() and one fdatasync(), and every flush() call made while that runs shares the
-// next batch. The next batch's write and fdatasync are issued before the flushes of the one just made durable
-// resolve, so applying and answering a batch overlaps the next one's fsync (Apache's SyncRequestProcessor hands a
-// batch to the final processor's thread and syncs on); the write itself is synchronous, a copy into the page
-// cache, so the fdatasync does not wait for the event loop to come back from that batch's replies. Files are sized in preAllocSize steps as Apache sizes them (sparse): its padding rule is applied
+// next batch. When more is waiting, the flushes of the batch just made durable resolve only once the next batch's
+// fdatasync is issued, so applying and answering a batch overlaps the next one's fsync (Apache's
+// SyncRequestProcessor hands a batch to the final processor's thread and syncs on), and that fdatasync does not
+// wait for the event loop to come back from the batch's replies. Files are sized in preAllocSize steps as Apache sizes them (sparse): its padding rule is applied
 // before each entry at append time, so the size-based roll and snapshot see the lengths the files will have.
 // Real zeros are kept written about 1 MiB ahead of the write position: overwriting allocated blocks lets
 // fdatasync skip the block-allocation metadata (about 40% more fsyncs/s measured here than writing into
@@ -74,13 +74,7 @@ function cb<T>(run: (done: (err: NodeJS.ErrnoException | null, value?: T) => voi
 
 export const defaultTxnLogIo: TxnLogIo = {
   open: (file) => cb<number>((done) => fs.open(file, 'w', 0o644, done)),
-  write: (fd, buf, offset, length, position) => {
-    try {
-      return Promise.resolve(fs.writeSync(fd, buf, offset, length, position));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  },
+  write: (fd, buf, offset, length, position) => cb<number>((done) => fs.write(fd, buf, offset, length, position, done)),
   ftruncate: (fd, length) => cb<void>((done) => fs.ftruncate(fd, length, done)),
   fdatasync: (fd) => cb<void>((done) => fs.fdatasync(fd, done)),
   close: (fd) => cb<void>((done) => fs.close(fd, done)),
@@ -165,6 +159,8 @@ export class TxnLog {
   private dirNeedsSync = false;
 
   private pumping = false;
+  /** Flushes of the last batch, made durable, resolved once the next batch's fdatasync is issued. */
+  private durableUnresolved: Waiter[] | null = null;
   private idleWaiters: (() => void)[] = [];
   private failed: Error | null = null;
   private closed = false;
@@ -332,8 +328,8 @@ export class TxnLog {
         if (this.failed) break;
         if (this.waiters.length > 0 && this.pending.length > 0) {
           const durable = await this.runBatch();
-          // With more to write, the next batch is issued first (in the microtasks ahead of the immediate).
-          if (this.waiters.length > 0 && this.pending.length > 0 && !this.failed) setImmediate(resolveAll, durable);
+          // With more to write, they resolve once the next batch's fdatasync is on its way (or that batch ends).
+          if (this.waiters.length > 0 && this.pending.length > 0 && !this.failed) this.durableUnresolved = durable;
           else resolveAll(durable);
           continue;
         }
@@ -346,6 +342,7 @@ export class TxnLog {
     } catch (err) {
       this.fail(err);
     } finally {
+      this.resolveDurable();
       this.pumping = false;
       const idle = this.idleWaiters;
       this.idleWaiters = [];
@@ -382,6 +379,7 @@ export class TxnLog {
       this.fail(err);
       return [];
     } finally {
+      this.resolveDurable();
       for (const seg of batch) this.recycle(seg.w);
     }
   }
@@ -449,7 +447,9 @@ export class TxnLog {
   private async sync(): Promise<void> {
     if (!this.opts.forceSync || this.fd === null) return;
     const started = process.hrtime.bigint();
-    await this.io.fdatasync(this.fd);
+    const synced = this.io.fdatasync(this.fd);
+    this.resolveDurable();
+    await synced;
     const elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
     this.stats.fsyncs++;
     this.stats.lastFsyncMs = elapsedMs;
@@ -465,6 +465,13 @@ export class TxnLog {
       await this.io.syncDir(this.logDir);
       this.dirNeedsSync = false;
     }
+  }
+
+  private resolveDurable(): void {
+    const durable = this.durableUnresolved;
+    if (durable === null) return;
+    this.durableUnresolved = null;
+    resolveAll(durable);
   }
 
   private fail(err: unknown): void {
