@@ -3,13 +3,28 @@
 // start-up competes with C clients (console producer and consumer, kafka-topics, producer perf test) from tsc's
 // output into dist/bundle, so that a process loads a handful of files instead of hundreds of ES modules: module
 // resolution and loading were most of a broker's start-up, and a third of a second of a tool's run. Code behind a dynamic import stays in its own chunk and loads only when used. npm packages
-// stay external (native addons among them). src/cli/command-table.ts runs a bundled entry when it exists.
+// stay external (native addons among them), except the small pure-JavaScript ones every start needs (BUNDLED_PACKAGES):
+// loaded from node_modules, ini is a CommonJS module to resolve, read and compile apart, before the config is read.
+// src/cli/command-table.ts runs a bundled entry when it exists.
 // The source maps lead back to the TypeScript sources (through tsc's maps); node --enable-source-maps uses them.
 // Usage: node scripts/bundle-servers.mjs   (after tsc; part of npm run build)
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const BUNDLED_PACKAGES = new Set(['ini']);
+
+/** esbuild's `packages: 'external'`, but for BUNDLED_PACKAGES. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith('@') ? args.path.split('/', 2).join('/') : args.path.split('/', 1)[0];
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
@@ -23,23 +38,28 @@ const ENTRIES = [
 ];
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: ENTRIES.map((path) => `dist/src/${path}.js`),
-  outdir,
-  entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  // Positions and file names are what a stack trace needs; leaving the sources' text out keeps the maps small to load.
-  sourcesContent: false,
-  logLevel: 'warning',
-  metafile: true,
-});
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+const files = [];
+// The ZooKeeper server is bundled on its own: chunks shared with the Kafka entries would split its start path into
+// more files, each one more read and module record before it listens.
+for (const group of [ENTRIES.slice(0, 1), ENTRIES.slice(1)]) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: group.map((path) => `dist/src/${path}.js`),
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    plugins: [externalPackages],
+    sourcemap: 'linked',
+    // Positions and file names are what a stack trace needs; leaving the sources' text out keeps the maps small to load.
+    sourcesContent: false,
+    logLevel: 'warning',
+    metafile: true,
+  });
+  files.push(...Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')));
+}
 console.log(`bundled ${ENTRIES.map((e) => e.split('/').at(-1)).join(', ')} into ${files.length} files under dist/bundle`);

@@ -107,9 +107,9 @@ const HEAP_GROWING_PERCENT = 50;
 /**
  * The young generation doubles from 1 MiB semi-spaces to 16 MiB ones under load: 32 MiB resident for garbage a
  * request leaves, most of which is dead at the next scavenge. At 4 MiB the requests in flight still die young, and
- * the other 24 MiB are a tenth of a loaded server's memory. The maximum is fixed when
- * the process starts, but V8 reads the growth factor each time it grows the space, so once it has reached the size
- * it stops growing. A --max-semi-space-size or --semi-space-growth-factor given to node wins.
+ * the other 24 MiB are a tenth of a loaded server's memory. The maximum is fixed when the process starts, but V8
+ * reads the growth factor each time it grows the space, so once it has reached the size it stops growing. A
+ * --max-semi-space-size or --semi-space-growth-factor given to node wins.
  */
 const SEMI_SPACE_CAP_BYTES = 4 * 1024 * 1024;
 const SEMI_SPACE_CHECK_MS = 100;

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-
-// Loaded as the CommonJS package it is: through the ES module loader it takes about twice as long, which a
-// server pays at every start.
-const ini = createRequire(import.meta.url)('ini') as typeof import('ini');
+// The servers and the bundled tools have ini bundled in (scripts/bundle-servers.mjs), so that they neither resolve
+// nor load a CommonJS package at start-up.
+import ini from 'ini';
 
 /** One key of a Java-style .properties / .cfg file; `line` is where its logical line starts (1-based). */
 export interface PropertyEntry {

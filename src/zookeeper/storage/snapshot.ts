@@ -361,13 +361,14 @@ const yieldTurn = () => new Promise((resolve) => setImmediate(resolve));
  */
 export async function streamSnapshot(src: SnapshotSource, sink: SnapshotSink, opts: StreamSnapshotOptions = {}): Promise<void> {
   const { background = false, sliceMs = 1, restFactor = 4, busy = () => true } = opts;
-  let sliceStarted = performance.now();
+  // performance loads perf_hooks on first use, which a server's start-up snapshot can do without.
+  let sliceStarted = background ? performance.now() : 0;
   const spare: SpareChunks = [];
   for (const chunk of encodeSnapshot(src, spare)) {
     if (chunk !== null) {
       await sink(chunk);
       if (spare.length < 2) spare.push(chunk);
-      sliceStarted = performance.now();
+      if (background) sliceStarted = performance.now();
     } else if (background) {
       const elapsedMs = performance.now() - sliceStarted;
       if (elapsedMs < sliceMs) continue;
