@@ -21,6 +21,8 @@ export interface KafkaBenchOptions {
   /** Directory for a CPU profile of the broker; empty = none. */
   cpuProfDir: string;
   strict: boolean;
+  /** Skip the single-broker part; only the replication part runs. */
+  replicationOnly: boolean;
 }
 
 export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (or npm run bench:kafka -- [options])
@@ -36,7 +38,8 @@ export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (o
   --e2e-ms N              timed part of the end-to-end run (default 5000, quick 2000)
   --startup-runs N        spawns of the broker and of a bare server (default 5, quick 3)
   --cpu-prof DIR          run the broker under node --cpu-prof, write the profile to DIR and print its hot spots
-  --strict                exit 1 when a target is missed`;
+  --strict                exit 1 when a target is missed
+  --replication-only      only the replication part (three brokers): bench-replication.js`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -67,6 +70,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       'startup-runs': { type: 'string' },
       'cpu-prof': { type: 'string' },
       strict: { type: 'boolean' },
+      'replication-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -88,5 +92,6 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 5, 1),
     cpuProfDir: values['cpu-prof'] ?? '',
     strict: values.strict ?? false,
+    replicationOnly: values['replication-only'] ?? false,
   };
 }
