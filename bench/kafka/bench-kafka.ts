@@ -327,7 +327,8 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+const replicationOnly = process.argv.includes('--replication-only');
+if (!replicationOnly) process.exitCode = await main();
 // Then the same options for three brokers with replication (bench-replication.ts), in a process of its own.
 if (!process.argv.some((a) => a === '--help' || a === '-h' || a === '--produce-only')) {
   const replication = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-replication.js', import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });

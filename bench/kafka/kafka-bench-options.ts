@@ -23,6 +23,8 @@ export interface KafkaBenchOptions {
   /** Only the produce shapes: no consume, end-to-end, start-up or replication phases. */
   produceOnly: boolean;
   strict: boolean;
+  /** Skip the single-broker part; only the replication part runs. */
+  replicationOnly: boolean;
 }
 
 export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (or npm run bench:kafka -- [options])
@@ -39,7 +41,8 @@ export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (o
   --startup-runs N        spawns of the broker and of a bare server (default 5, quick 3)
   --cpu-prof DIR          run the broker under node --cpu-prof, write the profile to DIR and print its hot spots
   --produce-only          only the produce shapes (no consume, end-to-end, start-up or replication phases)
-  --strict                exit 1 when a target is missed`;
+  --strict                exit 1 when a target is missed
+  --replication-only      only the replication part (three brokers): bench-replication.js`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -71,6 +74,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       'cpu-prof': { type: 'string' },
       'produce-only': { type: 'boolean' },
       strict: { type: 'boolean' },
+      'replication-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,5 +97,6 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
     cpuProfDir: values['cpu-prof'] ?? '',
     produceOnly: values['produce-only'] ?? false,
     strict: values.strict ?? false,
+    replicationOnly: values['replication-only'] ?? false,
   };
 }

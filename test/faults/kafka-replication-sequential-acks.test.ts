@@ -76,12 +76,27 @@ async function leaderOf(topic: string, partition: number): Promise<number> {
   });
 }
 
+/**
+ * Waits until the leader has taken the controller's LeaderAndIsr for the partitions (the state znode can be ahead of
+ * it): an acks=1 produce to them is accepted. acks=1, so nothing of the followers is waited for yet.
+ */
+async function leaderServes(client: BrokerNetworkClient, topic: string, partitions: readonly number[]): Promise<void> {
+  await waitFor(`the leader serves ${topic}`, async () => {
+    const r = await client.send(ApiKey.Produce, 8, {
+      transactionalId: null, acks: 1, timeoutMs: PRODUCE_TIMEOUT_MS,
+      topicData: [{ name: topic, partitionData: partitions.map((index) => ({ index, records: buildBatch({ count: 1, valueBytes: 10, fill: 90 }) })) }],
+    });
+    return r.responses[0]!.partitionResponses.every((p) => p.errorCode === ErrorCode.NONE);
+  });
+}
+
 test('acks=all produces pipelined on one connection are each answered without waiting out a follower\'s long poll', async () => {
   const topic = 'pipelined-acks';
   await createTopic(topic, 1);
   const leader = await leaderOf(topic, 0);
   const client = new BrokerNetworkClient('127.0.0.1', ports.get(leader)!, 'pipelined-producer', PRODUCE_TIMEOUT_MS * 2);
   try {
+    await leaderServes(client, topic, [0]);
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client.send(ApiKey.Produce, 8, {
       transactionalId: null, acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS,
       topicData: [{ name: topic, partitionData: [{ index: 0, records: buildBatch({ count: 1 + (i % 3), valueBytes: 10, fill: 65 + (i % 26) }) }] }],
@@ -102,7 +117,8 @@ test('sequential acks=all produces over one connection are each answered without
   const leader = await leaderOf(topic, 0);
   const client = new BrokerNetworkClient('127.0.0.1', ports.get(leader)!, 'sequential-producer', PRODUCE_TIMEOUT_MS * 2);
   try {
-    let records = 0;
+    await leaderServes(client, topic, [0]);
+    let records = 1;
     for (let i = 0; i < 20; i++) {
       records += 1 + (i % 3);
       const produced = await client.send(ApiKey.Produce, 8, {
@@ -129,6 +145,7 @@ test('acks=all produces to eight partitions each, pipelined on one connection, a
   const led = leaders.flatMap((l, p) => (l === leader ? [p] : []));
   const client = new BrokerNetworkClient('127.0.0.1', ports.get(leader)!, 'sequential-producer', PRODUCE_TIMEOUT_MS * 2);
   try {
+    await leaderServes(client, topic, led);
     const answers = await Promise.all(Array.from({ length: 20 }, () => client.send(ApiKey.Produce, 8, {
       transactionalId: null, acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS,
       topicData: [{ name: topic, partitionData: led.map((index) => ({ index, records: buildBatch({ count: 2, valueBytes: 100, fill: 66 }) })) }],
