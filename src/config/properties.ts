@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 
 // Loaded as the CommonJS package it is: through the ES module loader it takes about twice as long, which a
 // server pays at every start.
-const ini = createRequire(import.meta.url)('ini') as typeof import('ini');
+// Loaded on first use: a tool given no properties file does not pay for loading the package.
+let iniModule: typeof import('ini') | undefined;
+const ini = () => (iniModule ??= createRequire(import.meta.url)('ini') as typeof import('ini'));
 
 /** One key of a Java-style .properties / .cfg file; `line` is where its logical line starts (1-based). */
 export interface PropertyEntry {
@@ -64,7 +66,7 @@ function decodeWithIni(pairs: PropertyEntry[]): PropertyEntry[] {
     .filter((p) => representable(p.key))
     .map((p) => `${JSON.stringify(p.key)}=${JSON.stringify(p.value)}`)
     .join('\n');
-  const decoded = ini.decode(iniText) as Record<string, unknown>;
+  const decoded = ini().decode(iniText) as Record<string, unknown>;
   const order = new Map<string, number>();
   pairs.forEach((p, i) => {
     if (!order.has(p.key)) order.set(p.key, i);
