@@ -74,7 +74,9 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
 
 async function consoleConsumerMain(): Promise<FastMain> {
   const main = await bundledMain('console-consumer-main', () => import('../kafka/tools/console-consumer/console-consumer-main.js'));
-  return (argv) => main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr });
+  // The consumer has left its group and closed its connections, and its output is written (synchronously, to pipes,
+  // files and terminals on Linux): exiting now spares the wait for the closed sockets' handles.
+  return async (argv) => process.exit(await main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr }));
 }
 
 async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
