@@ -2,6 +2,7 @@
 //   produce: one Produce request template (one batch per partition), resent with a new correlation id, `inflight`
 //            requests outstanding on one connection, for a fixed time;
 //   consume: sequential Fetch requests from offset 0 on one connection, as a consumer with one fetch in flight;
+//            responses tallied as they stream in (fetch-stream-tally.ts), never gathered;
 //   e2e:     a producer at a fixed record rate (acks=1 unless given, one batch per timer tick stamped with its send time) and a
 //            long-polling consumer on another connection; latency is send → received by the consumer, per record.
 //            With latencyOf 'ack' there is no consumer and latency is send → produce response (against the raw
@@ -14,6 +15,7 @@ import { buildRecordBatchSync } from '../../src/kafka/protocol/records/index.js'
 import { RECORD_COUNT_POS, RECORDS_POS } from '../../src/kafka/protocol/records/record-batch.js';
 import { RecordCursor, RecordReader } from '../../src/kafka/protocol/records/record-reader.js';
 import { Histogram } from '../zk/histogram.js';
+import { FetchStreamTally } from './fetch-stream-tally.js';
 import { fetchRequest, produceError, produceRequestTemplate, recordBatch, RECORD_VALUE_BYTES, requestFrame, tallyFetch } from './load-frames.js';
 
 export interface ProduceCommand {
@@ -127,11 +129,13 @@ class FrameAssembler {
 /** One connection: frames out as corked chunk lists, whole response frames in, in order. */
 class Conn {
   onFrame: (frame: Buffer) => void = () => {};
+  /** Set to take the received bytes as they come instead of whole frames. */
+  onBytes: ((chunk: Buffer) => void) | null = null;
   private readonly frames = new FrameAssembler();
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.frames.push(chunk, (f) => this.onFrame(f)));
+    socket.on('data', (chunk: Buffer) => (this.onBytes ? this.onBytes(chunk) : this.frames.push(chunk, (f) => this.onFrame(f))));
   }
 
   static open(port: number, onError: (err: Error) => void): Promise<Conn> {
@@ -234,8 +238,7 @@ async function consume(cmd: ConsumeCommand): Promise<ThroughputResult> {
       const win = new Window(t0 + cmd.warmupMs);
       let correlationId = 0;
       const next = () => conn.send(fetchRequest(++correlationId, cmd.topic, offsets, cmd.partitionMaxBytes, cmd.maxBytes, 0));
-      conn.onFrame = (frame) => {
-        const tally = tallyFetch(frame, offsets);
+      const responses = new FetchStreamTally(offsets, (tally) => {
         win.add(tally.records, tally.bytes, tally.error);
         if (performance.now() >= deadline || (cmd.stopAtEnd && tally.records === 0) || tally.error !== 0) {
           const result = win.result(t0);
@@ -243,6 +246,14 @@ async function consume(cmd: ConsumeCommand): Promise<ThroughputResult> {
           resolve(result);
         } else {
           next();
+        }
+      });
+      conn.onBytes = (chunk) => {
+        try {
+          responses.push(chunk);
+        } catch (err) {
+          conn.close();
+          reject(err as Error);
         }
       };
       next();
