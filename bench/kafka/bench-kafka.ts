@@ -22,8 +22,8 @@ import { table, type Verdicts } from '../zk/report.js';
 import { formatStartup, measureStartup } from './bench-startup.js';
 import { measureDiskWrite } from './disk-limit.js';
 import { KafkaLoadGenerator } from './kafka-load-generator.js';
-import type { ThroughputResult } from './kafka-load-worker.js';
-import { parseKafkaBenchOptions, USAGE, type KafkaBenchOptions } from './kafka-bench-options.js';
+import type { E2eResult, ThroughputResult } from './kafka-load-worker.js';
+import { parseKafkaBenchOptions, PHASES, USAGE, type BenchPhase, type KafkaBenchOptions } from './kafka-bench-options.js';
 import { recordBatch, recordsPerBatch } from './load-frames.js';
 import { startRawServer } from './raw-server-process.js';
 
@@ -155,29 +155,6 @@ function newestProfile(dir: string): string | null {
   return files[0] ?? null;
 }
 
-/** End-to-end latency through the broker, and produce round trips to a raw server at the same rate, as report lines. */
-async function endToEndLines(gen: KafkaLoadGenerator, pid: number, port: number, opts: KafkaBenchOptions, v: Verdicts): Promise<string[]> {
-  log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
-  const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
-  const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
-  const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
-  const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
-  const hist = new Histogram(e2e.result.hist);
-  const rawHist = new Histogram(rawAcks.hist);
-  const p50 = hist.percentile(0.5) / 1000;
-  const p99 = hist.percentile(0.99) / 1000;
-  const r = e2e.result;
-  const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
-  return [
-    `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
-      `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
-    `  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
-      `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
-    `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
-      `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
-  ];
-}
-
 async function main(): Promise<number> {
   const opts = parseKafkaBenchOptions(process.argv.slice(2));
   if (opts === null) {
@@ -195,10 +172,15 @@ async function main(): Promise<number> {
   const gen = new KafkaLoadGenerator();
   let profileText = '';
   try {
-    log(`disk: 1 MiB appends, then 1 MiB appends + fdatasync, ${opts.diskMs} ms each`);
-    const disk = measureDiskWrite(dir, opts.diskMs, 2048 * MiB, false);
+    const has = (phase: BenchPhase) => opts.phases.has(phase);
+    const disk = { bytes: 0, elapsedMs: 0 };
+    const durable = { bytes: 0, elapsedMs: 0 };
+    if (has('produce')) {
+      log(`disk: 1 MiB appends, then 1 MiB appends + fdatasync, ${opts.diskMs} ms each`);
+      Object.assign(disk, measureDiskWrite(dir, opts.diskMs, 2048 * MiB, false));
+      Object.assign(durable, measureDiskWrite(dir, opts.diskMs, 4096 * MiB, true));
+    }
     const diskMBps = disk.bytes / MB / (disk.elapsedMs / 1000);
-    const durable = measureDiskWrite(dir, opts.diskMs, 4096 * MiB, true);
     const durableMBps = durable.bytes / MB / (durable.elapsedMs / 1000);
 
     const { broker, port } = await startBroker(procs, dir, zk, opts);
@@ -211,7 +193,7 @@ async function main(): Promise<number> {
     // keeps its best round, the one least disturbed by whatever else runs on the machine.
     const produceRows: string[][] = [];
     const generatorBehind: string[] = [];
-    for (const kib of opts.batchKiB) {
+    for (const kib of has('produce') ? opts.batchKiB : []) {
       const batchRecords = recordsPerBatch(kib * 1024);
       const batchBytes = recordBatch(batchRecords).length;
       for (const partitions of opts.partitions) {
@@ -249,7 +231,18 @@ async function main(): Promise<number> {
     const consumeRows: string[][] = [];
     const partitionMaxBytes = opts.fetchPartitionKiB * 1024;
     const largestBatchRecords = recordsPerBatch(Math.max(...opts.batchKiB) * 1024);
-    for (const partitions of opts.produceOnly ? [] : opts.partitions) {
+    if (has('consume') && !has('produce')) {
+      // What the produce phases would have written: each batch size in turn, for the length of a round each.
+      for (const kib of opts.batchKiB) {
+        for (const partitions of opts.partitions) {
+          log(`filling bench-p${partitions} with ${kib} KiB batches for ${opts.durationMs} ms`);
+          const batchRecords = recordsPerBatch(kib * 1024);
+          const inflight = Math.min(64, Math.max(5, Math.ceil((4 * MiB) / (recordBatch(batchRecords).length * partitions))));
+          await gen.run({ type: 'produce', port, topic: `bench-p${partitions}`, partitions, batchRecords, acks: 1, inflight, warmupMs: 0, durationMs: opts.durationMs });
+        }
+      }
+    }
+    for (const partitions of has('consume') ? opts.partitions : []) {
       log(`consume ${partitions} partitions, ${opts.rounds} rounds`);
       const phase = { type: 'consume' as const, partitions, partitionMaxBytes, maxBytes: FETCH_MAX_BYTES, warmupMs: opts.warmupMs, durationMs: opts.durationMs };
       const raw = await startRawServer({ topic: 'raw', partitions, fetchPartitionBytes: partitionMaxBytes, fetchBatchRecords: largestBatchRecords });
@@ -274,7 +267,15 @@ async function main(): Promise<number> {
       ]);
     }
 
-    const e2eLines = opts.produceOnly ? [] : await endToEndLines(gen, pid, port, opts, v);
+    const e2eRuns: { broker: Measured<E2eResult>; raw: E2eResult; load: string }[] = [];
+    const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
+    for (let i = 0; i < (has('e2e') ? opts.e2eRepeats : 0); i++) {
+      log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
+      const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
+      const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
+      const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
+      e2eRuns.push({ broker: e2e, raw: rawAcks, load: machineLoad() });
+    }
     const peakRss = rss.stop();
 
     log('stopping the broker');
@@ -285,7 +286,7 @@ async function main(): Promise<number> {
     }
 
     let startupText = '';
-    if (!opts.produceOnly) {
+    if (has('startup')) {
       log(`start-up: ${opts.startupRuns} spawns of the broker and of a bare Node server`);
       const startup = formatStartup(await measureStartup(opts.startupRuns));
       v.lines += 2;
@@ -293,26 +294,42 @@ async function main(): Promise<number> {
       startupText = startup.text.trimEnd();
     }
 
-    out.push(
+    if (has('produce')) out.push(
       '',
       `disk, page cache (1 MiB appends, no sync: how the broker writes produced batches, as Kafka does with log.flush.* at their defaults): ${(disk.bytes / MiB).toFixed(0)} MiB in ${(disk.elapsedMs / 1000).toFixed(1)} s: ${diskMBps.toFixed(0)} MB/s`,
       `disk, durable (1 MiB appends + fdatasync each; for scale): ${(durable.bytes / MiB).toFixed(0)} MiB in ${(durable.elapsedMs / 1000).toFixed(1)} s: ${durableMBps.toFixed(0)} MB/s`,
     );
-    out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection; best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms (target broker ≥ ${TARGETS.produceOfRaw} × raw socket; of disk = of the page-cache figure)`);
-    out.push(table(
+    if (has('produce')) out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection; best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms (target broker ≥ ${TARGETS.produceOfRaw} × raw socket; of disk = of the page-cache figure)`);
+    if (has('produce')) out.push(table(
       ['batch', 'parts', 'in flight', 'acks', 'server', 'MB/s', 'records/s', 'requests/s', 'of raw', 'verdict', 'of disk', 'server CPU', 'gen CPU', 'errors'],
       produceRows, [false, true, true, true, false, true, true, true, true, false, true, true, true, false],
     ));
-    if (consumeRows.length > 0) out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB; best of ${opts.rounds} alternating rounds (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
-    if (consumeRows.length > 0) out.push(table(
+    if (has('consume')) out.push('', `consume: Fetch v11 from offset 0, one in flight, max ${FETCH_MAX_BYTES / MiB} MiB; best of ${opts.rounds} alternating rounds (target broker ≥ ${TARGETS.consumeOfRaw} × raw socket)`);
+    if (has('consume')) out.push(table(
       ['parts', 'partition max', 'server', 'MB/s', 'records/s', 'fetches/s', 'of raw', 'verdict', 'server CPU', 'gen CPU', 'errors'],
       consumeRows, [true, true, false, true, true, true, true, false, true, true, false],
     ));
-    out.push(
+    if (has('produce') || has('consume')) out.push(
       `load generator faster through the raw socket than through the broker in every shape: ${verdict(generatorBehind.length === 0, v)}` +
         (generatorBehind.length > 0 ? ` (not in: ${generatorBehind.join(', ')}; those ratios are not limits)` : ''),
     );
-    if (e2eLines.length > 0) out.push('', ...e2eLines);
+    for (const { broker: e2e, raw, load } of e2eRuns) {
+      const r = e2e.result;
+      const hist = new Histogram(r.hist);
+      const rawHist = new Histogram(raw.hist);
+      const p99 = hist.percentile(0.99) / 1000;
+      const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
+      out.push(
+        '',
+        `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
+          `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
+        `  p50 ${(hist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
+          `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
+        `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
+          `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
+        `  ${load}`,
+      );
+    }
     out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`);
     if (startupText) out.push('', startupText);
     out.push('', ...ANCHORS);
@@ -327,10 +344,10 @@ async function main(): Promise<number> {
   }
 }
 
-const replicationOnly = process.argv.includes('--replication-only');
-if (!replicationOnly) process.exitCode = await main();
+const phaseOpts = process.argv.some((a) => a === '--help' || a === '-h') ? null : parseKafkaBenchOptions(process.argv.slice(2));
+if (phaseOpts === null || PHASES.some((p) => p !== 'replication' && phaseOpts.phases.has(p))) process.exitCode = await main();
 // Then the same options for three brokers with replication (bench-replication.ts), in a process of its own.
-if (!process.argv.some((a) => a === '--help' || a === '-h' || a === '--produce-only')) {
+if (phaseOpts?.phases.has('replication')) {
   const replication = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-replication.js', import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });
   if (replication.status !== 0) process.exitCode = 1;
 }

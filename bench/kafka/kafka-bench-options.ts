@@ -20,12 +20,15 @@ export interface KafkaBenchOptions {
   startupRuns: number;
   /** Directory for a CPU profile of the broker; empty = none. */
   cpuProfDir: string;
-  /** Only the produce shapes: no consume, end-to-end, start-up or replication phases. */
-  produceOnly: boolean;
   strict: boolean;
-  /** Skip the single-broker part; only the replication part runs. */
-  replicationOnly: boolean;
+  /** The phases to run, in their fixed order; all by default. */
+  phases: ReadonlySet<BenchPhase>;
+  /** Repeats of the end-to-end pair (broker, then raw server), each reported. */
+  e2eRepeats: number;
 }
+
+export const PHASES = ['produce', 'consume', 'e2e', 'startup', 'replication'] as const;
+export type BenchPhase = (typeof PHASES)[number];
 
 export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (or npm run bench:kafka -- [options])
   --quick                 short phases (about a minute in all)
@@ -40,9 +43,10 @@ export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (o
   --e2e-ms N              timed part of the end-to-end run (default 5000, quick 2000)
   --startup-runs N        spawns of the broker and of a bare server (default 5, quick 3)
   --cpu-prof DIR          run the broker under node --cpu-prof, write the profile to DIR and print its hot spots
-  --produce-only          only the produce shapes (no consume, end-to-end, start-up or replication phases)
-  --strict                exit 1 when a target is missed
-  --replication-only      only the replication part (three brokers): bench-replication.js`;
+  --phases a,b            only these of ${PHASES.join(',')} (default all); consume without produce
+                          first fills each topic, untimed
+  --e2e-repeats N         end-to-end runs (broker, then raw floor) in turn, each printed (default 1)
+  --strict                exit 1 when a target is missed`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -54,6 +58,13 @@ function int(name: string, value: string | undefined, fallback: number, min: num
 function ints(name: string, value: string | undefined, fallback: number[]): number[] {
   if (value === undefined) return fallback;
   return value.split(',').map((v) => int(name, v.trim(), 0, 1));
+}
+
+function phases(value: string | undefined): ReadonlySet<BenchPhase> {
+  if (value === undefined) return new Set(PHASES);
+  const names = value.split(',').map((v) => v.trim());
+  for (const n of names) if (!(PHASES as readonly string[]).includes(n)) throw new Error(`--phases: unknown phase '${n}' (expected some of ${PHASES.join(',')})`);
+  return new Set(names as BenchPhase[]);
 }
 
 export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null {
@@ -72,9 +83,9 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       'e2e-ms': { type: 'string' },
       'startup-runs': { type: 'string' },
       'cpu-prof': { type: 'string' },
-      'produce-only': { type: 'boolean' },
       strict: { type: 'boolean' },
-      'replication-only': { type: 'boolean' },
+      phases: { type: 'string' },
+      'e2e-repeats': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -95,8 +106,8 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
     diskMs: quick ? 700 : 2000,
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 5, 1),
     cpuProfDir: values['cpu-prof'] ?? '',
-    produceOnly: values['produce-only'] ?? false,
     strict: values.strict ?? false,
-    replicationOnly: values['replication-only'] ?? false,
+    phases: phases(values.phases),
+    e2eRepeats: int('e2e-repeats', values['e2e-repeats'], 1, 1),
   };
 }

@@ -2,7 +2,8 @@
 //   produce: one Produce request template (one batch per partition), resent with a new correlation id, `inflight`
 //            requests outstanding on one connection, for a fixed time;
 //   consume: sequential Fetch requests from offset 0 on one connection, as a consumer with one fetch in flight;
-//   e2e:     a producer at a fixed record rate (acks=1 unless given, one batch per timer tick stamped with its send time) and a
+//            responses tallied as they stream in (fetch-stream-tally.ts), never gathered;
+//   e2e:     from the log's end, a producer at a fixed record rate (acks=1 unless given, one batch per timer tick stamped with its send time) and a
 //            long-polling consumer on another connection; latency is send → received by the consumer, per record.
 //            With latencyOf 'ack' there is no consumer and latency is send → produce response (against the raw
 //            server: the machine's own round-trip tail at that rate).
@@ -14,7 +15,9 @@ import { buildRecordBatchSync } from '../../src/kafka/protocol/records/index.js'
 import { RECORD_COUNT_POS, RECORDS_POS } from '../../src/kafka/protocol/records/record-batch.js';
 import { RecordCursor, RecordReader } from '../../src/kafka/protocol/records/record-reader.js';
 import { Histogram } from '../zk/histogram.js';
-import { fetchRequest, produceError, produceRequestTemplate, recordBatch, RECORD_VALUE_BYTES, requestFrame, tallyFetch } from './load-frames.js';
+import { FetchStreamTally } from './fetch-stream-tally.js';
+import { ApiKey, decodeResponse } from '../../src/kafka/protocol/index.js';
+import { FETCH_VERSION, fetchRequest, produceError, produceRequestTemplate, recordBatch, RECORD_VALUE_BYTES, requestFrame, tallyFetch } from './load-frames.js';
 
 export interface ProduceCommand {
   type: 'produce';
@@ -127,11 +130,13 @@ class FrameAssembler {
 /** One connection: frames out as corked chunk lists, whole response frames in, in order. */
 class Conn {
   onFrame: (frame: Buffer) => void = () => {};
+  /** Set to take the received bytes as they come instead of whole frames. */
+  onBytes: ((chunk: Buffer) => void) | null = null;
   private readonly frames = new FrameAssembler();
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.frames.push(chunk, (f) => this.onFrame(f)));
+    socket.on('data', (chunk: Buffer) => (this.onBytes ? this.onBytes(chunk) : this.frames.push(chunk, (f) => this.onFrame(f))));
   }
 
   static open(port: number, onError: (err: Error) => void): Promise<Conn> {
@@ -234,8 +239,7 @@ async function consume(cmd: ConsumeCommand): Promise<ThroughputResult> {
       const win = new Window(t0 + cmd.warmupMs);
       let correlationId = 0;
       const next = () => conn.send(fetchRequest(++correlationId, cmd.topic, offsets, cmd.partitionMaxBytes, cmd.maxBytes, 0));
-      conn.onFrame = (frame) => {
-        const tally = tallyFetch(frame, offsets);
+      const responses = new FetchStreamTally(offsets, (tally) => {
         win.add(tally.records, tally.bytes, tally.error);
         if (performance.now() >= deadline || (cmd.stopAtEnd && tally.records === 0) || tally.error !== 0) {
           const result = win.result(t0);
@@ -243,6 +247,14 @@ async function consume(cmd: ConsumeCommand): Promise<ThroughputResult> {
           resolve(result);
         } else {
           next();
+        }
+      });
+      conn.onBytes = (chunk) => {
+        try {
+          responses.push(chunk);
+        } catch (err) {
+          conn.close();
+          reject(err as Error);
         }
       };
       next();
@@ -256,9 +268,16 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
   const cursor = new RecordCursor();
   return new Promise((resolve, reject) => {
     void Promise.all([Conn.open(cmd.port, reject), Conn.open(cmd.port, reject)]).then(([producer, consumer]) => {
-      const t0 = performance.now();
-      const measureFrom = t0 + cmd.warmupMs;
-      const stopAt = measureFrom + cmd.durationMs;
+      // Set when the producer starts.
+      let t0 = performance.now();
+      let measureFrom = t0 + cmd.warmupMs;
+      let stopAt = measureFrom + cmd.durationMs;
+      const start = () => {
+        t0 = performance.now();
+        measureFrom = t0 + cmd.warmupMs;
+        stopAt = measureFrom + cmd.durationMs;
+        tick();
+      };
       let produced = 0;
       let received = 0;
       let errors = 0;
@@ -310,7 +329,7 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
       };
 
       const fetchNext = () => consumer.send(fetchRequest(++correlationId, cmd.topic, offsets, 1024 * 1024, 50 * 1024 * 1024, cmd.maxWaitMs));
-      consumer.onFrame = (frame) => {
+      const onFetched = (frame: Buffer) => {
         const arrived = performance.now();
         const tally = tallyFetch(frame, offsets, (r, start, end) => {
           const count = r.readInt32BE(start + RECORD_COUNT_POS);
@@ -326,8 +345,26 @@ async function endToEnd(cmd: E2eCommand): Promise<E2eResult> {
         if (!producing && received >= produced) finish();
         else fetchNext();
       };
-      if (cmd.latencyOf === 'consumer') fetchNext();
-      tick();
+      if (cmd.latencyOf !== 'consumer') {
+        start();
+        return;
+      }
+      // The consumer starts at the log's end: records of earlier runs would have it catch up on them, 1 MiB a fetch,
+      // while this run's records wait behind them.
+      consumer.onFrame = (frame) => {
+        const { body } = decodeResponse(ApiKey.Fetch, FETCH_VERSION, frame);
+        const p = body.responses[0]?.partitions[0];
+        if ((body.errorCode ?? 0) !== 0 || p === undefined || p.errorCode !== 0) {
+          fail(body.errorCode || (p?.errorCode ?? -1));
+          finish();
+          return;
+        }
+        offsets[0] = Number(p.highWatermark);
+        consumer.onFrame = onFetched;
+        fetchNext();
+        start();
+      };
+      consumer.send(fetchRequest(++correlationId, cmd.topic, offsets, 1, 1, 0));
     }, reject);
   });
 }

@@ -2,7 +2,11 @@
 // within the response's byte budget — the first batch of the first partition with data always whole — consumers up
 // to the high watermark, followers up to the log end (their fetch offset advances the high watermark first). When
 // less than min_bytes is there, the request waits up to max_wait_ms, re-checked whenever one of its partitions
-// takes an append or moves its high watermark, then reads again. A follower's fetch naming the epoch of its last
+// takes an append or moves its high watermark, then reads again. What counts as new is measured from each partition's
+// state when its read was bounded (its high watermark or log end, taken in the same synchronous step as the read's
+// limits), not from after the read: a read of the thread pool's or one behind other partitions' reads can take a
+// while, and an append landing meanwhile is neither in the read nor a change after it, so the fetch would sleep
+// through it until the next append or max_wait_ms. A follower's fetch naming the epoch of its last
 // batch (Fetch v12+) is first checked against the leader's epochs: a diverging one is answered at once, without
 // records (diverging-epoch.ts), and does not count as the follower's position.
 import { ErrorCode } from '../../protocol/index.js';
@@ -66,11 +70,7 @@ export class FetchPath {
     // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
     // acks=all produces it covers are answered now, not after the read of what comes next.
     const followerErrors = fromFollower ? this.updateFollowers(params) : [];
-    // Taken before the read, as Kafka's DelayedFetch compares against the fetch offset: an append landing while the
-    // read is under way (the next pipelined produce, dispatched as the acks=all produce this fetch completed is
-    // answered) then wakes the wait at once instead of being taken as its starting point.
-    const snapshots = params.maxWaitMs > 0 ? params.partitions.map((req) => this.snapshot(req)) : [];
-    const first = await this.readFromLocalLog(params, maxBytes);
+    const { results: first, snapshots } = await this.readFromLocalLog(params, maxBytes);
     for (const [i, code] of followerErrors) {
       first[i]!.errorCode = code;
       first[i]!.records = null;
@@ -79,7 +79,7 @@ export class FetchPath {
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
-    return ready ? this.readFromLocalLog(params, maxBytes) : first;
+    return ready ? (await this.readFromLocalLog(params, maxBytes)).results : first;
   }
 
   private snapshot(req: FetchPartitionRequest): Snapshot {
@@ -153,12 +153,15 @@ export class FetchPath {
    * Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. Every
    * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool).
    */
-  private async readFromLocalLog(params: FetchParams, maxBytes: number): Promise<FetchPartitionResult[]> {
+  private async readFromLocalLog(params: FetchParams, maxBytes: number): Promise<{ results: FetchPartitionResult[]; snapshots: Snapshot[] }> {
     const out: FetchPartitionResult[] = [];
     const slices: (FileSlice | null)[] = [];
+    const snapshots: Snapshot[] = [];
     let limitBytes = maxBytes;
     let minOneMessage = true;
     for (const req of params.partitions) {
+      // Taken with no await before locate() fixes the read's upper bound: what comes after it is new.
+      snapshots.push(this.snapshot(req));
       const result: FetchPartitionResult = {
         topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null,
       };
@@ -203,7 +206,7 @@ export class FetchPath {
         this.failed(params.partitions[i]!, result, err);
       }
     }));
-    return out;
+    return { results: out, snapshots };
   }
 
   private failed(req: FetchPartitionRequest, result: FetchPartitionResult, err: unknown): void {
