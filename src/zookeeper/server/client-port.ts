@@ -15,11 +15,18 @@ export interface ClientPort {
 
 function ignoreError(): void {}
 
+/** Connections held unread while the data dir is recovered; more are closed at once, as a full backlog refuses them. */
+const MAX_WAITING = 1024;
+
 export async function bindClientPort(config: Pick<ZooKeeperConfig, 'clientPort' | 'clientPortAddress' | 'clientPortListenBacklog'>): Promise<ClientPort> {
   let waiting: Socket[] | null = [];
   let handler: ((socket: Socket) => void) | null = null;
   const listener = createServer({ noDelay: true }, (socket) => {
     if (handler !== null) return handler(socket);
+    if (waiting!.length >= MAX_WAITING) {
+      socket.destroy();
+      return;
+    }
     // A reset while it waits destroys the socket, which serve() then passes over.
     socket.on('error', ignoreError);
     waiting!.push(socket);
