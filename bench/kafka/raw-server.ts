@@ -17,6 +17,8 @@ export interface RawServerConfig {
   fetchPartitionBytes: number;
   /** Records per batch in the fetch responses. */
   fetchBatchRecords: number;
+  /** Read through the socket's stream ('data' events, a fresh buffer per read) instead of into one reused buffer. */
+  streamReads?: boolean;
 }
 
 const config = JSON.parse(process.argv[2] ?? '') as RawServerConfig;
@@ -53,7 +55,7 @@ function serve(accepted: Socket): void {
     }
     socket.uncork();
   };
-  const direct = directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
+  const direct = config.streamReads ? null : directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
   const socket = direct ?? accepted;
   if (direct === null) socket.on('data', onChunk).resume();
   socket.setNoDelay(true);

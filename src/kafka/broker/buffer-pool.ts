@@ -1,5 +1,5 @@
-// Large buffers the broker hands back and forth many times a second — produce requests split across socket reads,
-// fetch reads from segment files — reused instead of allocated per request. A fresh multi-MiB Buffer costs a page
+// Large buffers the broker hands back and forth many times a second — what connections read requests into, fetch
+// reads from segment files — reused instead of allocated per request. A fresh multi-MiB Buffer costs a page
 // fault per 4 KiB on first touch and drives V8's external-memory GCs; a reused one costs neither. A buffer is
 // returned by whoever knows the last reader is done (the connection, after the request's response is complete or
 // after the socket took the response's bytes); one never returned is simply left to the garbage collector.
@@ -63,5 +63,8 @@ export class BufferPool {
   }
 }
 
-/** The broker process's pool: request frames assembled from several socket reads and fetch reads of segment files. */
+/** The broker process's pool for fetch reads of segment files, returned once the socket took the response. */
 export const brokerBufferPool = new BufferPool(64 * 1024 * 1024);
+
+/** The broker process's pool for what connections read requests into: receive buffers and large request frames. */
+export const brokerReceivePool = new BufferPool(64 * 1024 * 1024);

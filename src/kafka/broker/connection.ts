@@ -7,14 +7,14 @@
 // Kafka's NetworkReceive, a large frame that does not fit in what is left of it into a pooled buffer of the frame's
 // size, the reads going straight there. The receive buffer grows while reads fill it (up to 1 MiB, so that one read
 // and one write of responses serve many pipelined requests) and shrinks back when they do not. A buffer goes back
-// to the pool once no frame in it is read any more: the connection has moved on to another, and every frame handed
+// to its pool once no frame in it is read any more: the connection has moved on to another, and every frame handed
 // out of it had a response complete and was one whose bytes the dispatcher says are not read after that. Responses completed while one callback's microtasks run (the requests
 // of one socket read, say) go out in one corked write; held to the end of the whole event-loop turn instead, they
 // would leave the client idle while the broker works through the turn's reads.
 // Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
 import { directReadSocket } from './direct-read-socket.js';
-import { brokerBufferPool, type BufferPool } from './buffer-pool.js';
+import { brokerBufferPool, brokerReceivePool, type BufferPool } from './buffer-pool.js';
 import { CloseConnection } from './handler.js';
 import type { ConnectionInfo, Dispatched, Dispatcher } from './dispatcher.js';
 import { PROCESSOR_LOGGER, type BrokerLog } from './broker-log.js';
@@ -102,7 +102,13 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly log: BrokerLog,
     private readonly logPrefix: string,
     private readonly onClosed: (conn: KafkaConnection) => void,
+    /** Where pooled buffers in responses (fetch reads) go back once written. */
     private readonly pool: BufferPool = brokerBufferPool,
+    /**
+     * Receive buffers and large frames. A pool of their own: a response may hold views of a request's bytes (group
+     * metadata, say), which must not look like the response pool's buffers and be handed back when written.
+     */
+    private readonly receivePool: BufferPool = brokerReceivePool,
   ) {
     this.clientAddress = `/${(accepted.remoteAddress ?? '').replace(/^::ffff:/, '')}:${accepted.remotePort}`;
     this.receive = this.newReceive(MIN_RECEIVE_BYTES);
@@ -150,7 +156,7 @@ export class KafkaConnection implements ConnectionInfo {
   }
 
   private newReceive(size: number): ReceiveBuffer {
-    return { buf: this.pool.acquire(size), inUse: 0, retired: false, largestRead: 0 };
+    return { buf: this.receivePool.acquire(size), inUse: 0, retired: false, largestRead: 0 };
   }
 
   /** Moves the unhandled bytes to a fresh receive buffer with at least `room` bytes after them. */
@@ -169,7 +175,7 @@ export class KafkaConnection implements ConnectionInfo {
 
   private retire(r: ReceiveBuffer): void {
     r.retired = true;
-    if (r.inUse === 0) this.pool.release(r.buf);
+    if (r.inUse === 0) this.receivePool.release(r.buf);
   }
 
   /** `n` bytes were read into the buffer readTarget returned last. */
@@ -189,7 +195,7 @@ export class KafkaConnection implements ConnectionInfo {
       this.heldFrames.push(frame);
       return;
     }
-    this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
+    this.onFrame(frame, 4, frame.length, () => this.receivePool.release(frame));
     this.processInbox();
   }
 
@@ -208,7 +214,7 @@ export class KafkaConnection implements ConnectionInfo {
   private processInbox(): void {
     while (this.heldFrames.length > 0 && this.pauseReasons.size === 0 && !this.closed) {
       const frame = this.heldFrames.shift()!;
-      this.onFrame(frame, 4, frame.length, () => this.pool.release(frame));
+      this.onFrame(frame, 4, frame.length, () => this.receivePool.release(frame));
     }
     while (this.pauseReasons.size === 0 && !this.closed && this.heldFrames.length === 0 && this.rend - this.rstart >= 4) {
       const buf = this.rbuf;
@@ -231,7 +237,7 @@ export class KafkaConnection implements ConnectionInfo {
         if (pos + 4 + size <= buf.length) return;
         if (4 + size >= LARGE_FRAME_BYTES) {
           // Read straight into a buffer of its own.
-          const frame = this.pool.acquire(4 + size);
+          const frame = this.receivePool.acquire(4 + size);
           buf.copy(frame, 0, pos, this.rend);
           this.frame = frame;
           this.frameFilled = have;
@@ -245,7 +251,7 @@ export class KafkaConnection implements ConnectionInfo {
       const r = this.receive;
       r.inUse++;
       this.onFrame(buf, pos + 4, pos + 4 + size, () => {
-        if (--r.inUse === 0 && r.retired) this.pool.release(r.buf);
+        if (--r.inUse === 0 && r.retired) this.receivePool.release(r.buf);
       });
     }
   }

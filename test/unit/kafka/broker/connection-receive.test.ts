@@ -34,6 +34,19 @@ const produce: ApiHandler<typeof ApiKey.Produce> = {
   },
 };
 
+/** Group-metadata stand-in: keeps each SyncGroup's assignment (a view of the request) and answers with it. */
+const kept: { id: number; view: Buffer; copy: Buffer }[] = [];
+const syncGroup: ApiHandler<typeof ApiKey.SyncGroup> = {
+  apiKey: ApiKey.SyncGroup,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(request, ctx) {
+    const view = request.assignments[0]!.assignment;
+    kept.push({ id: ctx.header.correlationId, view, copy: Buffer.from(view) });
+    return { throttleTimeMs: 0, errorCode: 0, assignment: view };
+  },
+};
+
 let expected = 0;
 let server: SocketServer;
 let port: number;
@@ -42,7 +55,7 @@ before(async () => {
   server = await SocketServer.start({
     brokerId: 1,
     listeners: [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port: 0 }],
-    dispatcher: new Dispatcher([produce]),
+    dispatcher: new Dispatcher([produce, syncGroup]),
     limits: { maxRequestBytes: 8 * 1024 * 1024, maxUnsentBytes: 1024 * 1024, maxInFlightRequests: 100, idleTimeoutMs: 0, closeLingerMs: 1000 },
     maxConnections: 10,
     maxConnectionsPerIp: 10,
@@ -111,4 +124,24 @@ test('many requests that fill receive buffer after receive buffer keep their byt
   await roundTrip(MEDIUM, (s, frames) => {
     for (const f of frames) s.send(f);
   }, 4000);
+});
+
+test('request bytes a handler keeps and answers with stay as they were after the answer is written', async () => {
+  kept.length = 0;
+  const syncGroupRequest = (correlationId: number) => Buffer.concat(
+    encodeRequest({ apiKey: ApiKey.SyncGroup, apiVersion: 3, correlationId, clientId: 'test' }, {
+      groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null, assignments: [{ memberId: 'm', assignment: recordsOf(correlationId, 20_000) }],
+    }),
+  );
+  const s = await FrameSocket.open(port);
+  // Answers of 20 kB carry the kept bytes by reference; the produce round after them reads through buffer after buffer.
+  s.send(Buffer.concat(Array.from({ length: 60 }, (_, i) => syncGroupRequest(5000 + i))));
+  for (let i = 0; i < 60; i++) {
+    assert.ok(await s.waitForFrame(20_000), `only ${i} of 60 responses arrived`);
+    s.take();
+  }
+  s.end();
+  await roundTrip(MEDIUM, (c, frames) => c.send(Buffer.concat(frames)), 6000);
+  assert.equal(kept.length, 60);
+  for (const k of kept) assert.ok(k.view.equals(k.copy), `the bytes kept from request ${k.id} changed`);
 });
