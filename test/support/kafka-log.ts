@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { PartitionConfig } from '../../src/kafka/broker/replica/partition-config.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/kafka/storage/log-config.js';
 import { loadLog, type LoadReport } from '../../src/kafka/storage/log-loader.js';
 import type { Log } from '../../src/kafka/storage/log.js';
@@ -14,6 +15,15 @@ export function kafkaTempDir(prefix = 'kafka-log-'): { path: string; remove(): v
   const p = mkdtempSync(path.join(tmpdir(), prefix));
   return { path: p, remove: () => rmSync(p, { recursive: true, force: true }) };
 }
+
+/** A partition's settings for replica tests: Kafka's log defaults, any timestamp accepted. */
+export const PARTITION_CONFIG: PartitionConfig = {
+  log: { ...DEFAULT_LOG_CONFIG },
+  compressionType: 'producer',
+  minInsyncReplicas: 1,
+  messageTimestampType: 'CreateTime',
+  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
+};
 
 export function testConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, maxIndexSizeBytes: 1024 * 1024, ...overrides };

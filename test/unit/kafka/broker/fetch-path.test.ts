@@ -7,26 +7,18 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-contracts.js';
 import type { FetchParams, FetchPartitionResult } from '../../../../src/kafka/broker/replica/fetch-path.js';
-import type { PartitionConfig } from '../../../../src/kafka/broker/replica/partition-config.js';
 import { ReplicaManager } from '../../../../src/kafka/broker/replica/replica-manager.js';
 import { ErrorCode } from '../../../../src/kafka/protocol/index.js';
-import { DEFAULT_LOG_CONFIG } from '../../../../src/kafka/storage/log-config.js';
 import { LogDir } from '../../../../src/kafka/storage/log-dir.js';
 import { systemClock, TimerScheduler } from '../../../../src/kafka/storage/scheduler.js';
 import { buildBatch, crc32c } from '../../../support/kafka-batches.js';
 import { waitFor } from '../../../support/kafka-broker-process.js';
-import { kafkaTempDir } from '../../../support/kafka-log.js';
+import { kafkaTempDir, PARTITION_CONFIG } from '../../../support/kafka-log.js';
 
 const TOPIC = 'waits';
 /** Long enough that an answer before it is the wake-up's, not the timeout's (a timed-out fetch returns its first read). */
 const MAX_WAIT_MS = 60_000;
-const CONFIG: PartitionConfig = {
-  log: { ...DEFAULT_LOG_CONFIG },
-  compressionType: 'producer',
-  minInsyncReplicas: 1,
-  messageTimestampType: 'CreateTime',
-  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
-};
+const CONFIG = PARTITION_CONFIG;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {

@@ -12,27 +12,19 @@ import { listOffsetsHandler } from '../../../../src/kafka/broker/handlers/02-lis
 import { offsetForLeaderEpochHandler } from '../../../../src/kafka/broker/handlers/23-offset-for-leader-epoch.js';
 import type { AnyApiHandler, RequestContext } from '../../../../src/kafka/broker/handler.js';
 import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-contracts.js';
-import type { PartitionConfig } from '../../../../src/kafka/broker/replica/partition-config.js';
 import type { LeaderClient } from '../../../../src/kafka/broker/replica/replica-fetcher.js';
 import { ReplicaManager, type IsrChange } from '../../../../src/kafka/broker/replica/replica-manager.js';
 import type { FetchResponse } from '../../../../src/kafka/protocol/schemas/fetch.js';
 import { ApiKey, decodeRequest, decodeResponse, encodeRequest, encodeResponse, ErrorCode } from '../../../../src/kafka/protocol/index.js';
-import { DEFAULT_LOG_CONFIG } from '../../../../src/kafka/storage/log-config.js';
 import { LogDir } from '../../../../src/kafka/storage/log-dir.js';
 import { systemClock, TimerScheduler } from '../../../../src/kafka/storage/scheduler.js';
 import { buildBatch, crc32c } from '../../../support/kafka-batches.js';
 import { waitFor } from '../../../support/kafka-broker-process.js';
-import { kafkaTempDir, readStoredBatches } from '../../../support/kafka-log.js';
+import { kafkaTempDir, readStoredBatches, PARTITION_CONFIG } from '../../../support/kafka-log.js';
 
 const TOPIC = 't';
 const LAG_MS = 10_000;
-const CONFIG: PartitionConfig = {
-  log: { ...DEFAULT_LOG_CONFIG },
-  compressionType: 'producer',
-  minInsyncReplicas: 1,
-  messageTimestampType: 'CreateTime',
-  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
-};
+const CONFIG = PARTITION_CONFIG;
 
 interface Node {
   id: number;

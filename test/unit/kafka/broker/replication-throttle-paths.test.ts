@@ -11,26 +11,18 @@ import { listOffsetsHandler } from '../../../../src/kafka/broker/handlers/02-lis
 import { offsetForLeaderEpochHandler } from '../../../../src/kafka/broker/handlers/23-offset-for-leader-epoch.js';
 import type { AnyApiHandler, RequestContext } from '../../../../src/kafka/broker/handler.js';
 import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-contracts.js';
-import type { PartitionConfig } from '../../../../src/kafka/broker/replica/partition-config.js';
 import type { LeaderClient } from '../../../../src/kafka/broker/replica/replica-fetcher.js';
 import { ReplicaManager } from '../../../../src/kafka/broker/replica/replica-manager.js';
 import { ReplicationQuota, UNBOUNDED_QUOTA, type ReplicaQuota } from '../../../../src/kafka/broker/replica/replication-quota.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, ErrorCode } from '../../../../src/kafka/protocol/index.js';
-import { DEFAULT_LOG_CONFIG } from '../../../../src/kafka/storage/log-config.js';
 import { LogDir } from '../../../../src/kafka/storage/log-dir.js';
 import { systemClock, TimerScheduler } from '../../../../src/kafka/storage/scheduler.js';
 import { buildBatch, crc32c } from '../../../support/kafka-batches.js';
 import { waitFor } from '../../../support/kafka-broker-process.js';
-import { kafkaTempDir } from '../../../support/kafka-log.js';
+import { kafkaTempDir, PARTITION_CONFIG } from '../../../support/kafka-log.js';
 
 const TOPIC = 't';
-const CONFIG: PartitionConfig = {
-  log: { ...DEFAULT_LOG_CONFIG },
-  compressionType: 'producer',
-  minInsyncReplicas: 1,
-  messageTimestampType: 'CreateTime',
-  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
-};
+const CONFIG = PARTITION_CONFIG;
 /** Kafka's defaults: 11 samples of 1 s. */
 const WINDOW = { samples: 11, windowSizeSeconds: 1 };
 

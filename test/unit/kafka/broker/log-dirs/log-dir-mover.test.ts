@@ -17,16 +17,10 @@ import { LogDir } from '../../../../../src/kafka/storage/log-dir.js';
 import { systemClock, TimerScheduler } from '../../../../../src/kafka/storage/scheduler.js';
 import { buildBatch, crc32c } from '../../../../support/kafka-batches.js';
 import { waitFor } from '../../../../support/kafka-broker-process.js';
-import { kafkaTempDir, readStoredBatches } from '../../../../support/kafka-log.js';
+import { kafkaTempDir, readStoredBatches, PARTITION_CONFIG } from '../../../../support/kafka-log.js';
 
 const TOPIC = 'moving';
-const CONFIG: PartitionConfig = {
-  log: { ...DEFAULT_LOG_CONFIG, segmentBytes: 4096, fileDeleteDelayMs: 200 },
-  compressionType: 'producer',
-  minInsyncReplicas: 1,
-  messageTimestampType: 'CreateTime',
-  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
-};
+const CONFIG: PartitionConfig = { ...PARTITION_CONFIG, log: { ...DEFAULT_LOG_CONFIG, segmentBytes: 4096, fileDeleteDelayMs: 200 } };
 
 interface Broker {
   rm: ReplicaManager;
