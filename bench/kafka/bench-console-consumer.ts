@@ -14,6 +14,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COUNT = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const KAFKAJS = fileURLToPath(new URL('./kafkajs-consume.js', import.meta.url));
+/** Another build's bin/run.js to time against ours in the same run (A/B), as side "base". */
+const BASE_RUN_JS = process.env.BENCH_BASE_RUN_JS;
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
 function timed(cmd: string, args: string[]): Promise<number> {
@@ -43,15 +45,18 @@ try {
   writeFileSync(file, `${'x'.repeat(99)}\n`.repeat(COUNT));
   if (!hasKcat) throw new Error('kcat is needed to load the topic and as the reference');
   await timed('kcat', ['-P', '-b', kafka.bootstrap, '-t', 'bench', '-p', '0', '-z', 'none', '-X', 'linger.ms=50', '-X', 'batch.num.messages=10000', '-l', file]);
-  const sides = {
-    ours: () => timed(process.execPath, [RUN_JS, 'console-consumer', '--bootstrap-server', kafka.bootstrap, '--topic', 'bench', '--from-beginning', '--max-messages', String(COUNT)]),
+  const consumer = (runJs: string) => () => timed(process.execPath, [runJs, 'console-consumer', '--bootstrap-server', kafka.bootstrap, '--topic', 'bench', '--from-beginning', '--max-messages', String(COUNT)]);
+  const sides: Record<string, () => Promise<number>> = {
+    ...(BASE_RUN_JS ? { base: consumer(BASE_RUN_JS) } : {}),
+    ours: consumer(RUN_JS),
     kafkajs: () => timed(process.execPath, [KAFKAJS, kafka.bootstrap, 'bench', String(COUNT)]),
     kcat: () => timed('kcat', ['-C', '-b', kafka.bootstrap, '-t', 'bench', '-o', 'beginning', '-e', '-q', '-c', String(COUNT)]),
   };
-  const times: Record<string, number[]> = { ours: [], kafkajs: [], kcat: [] };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
   for (let run = 0; run < RUNS; run++) for (const [name, go] of Object.entries(sides)) times[name]!.push(await go());
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   console.log(`${COUNT} records of 100 bytes to /dev/null, median of ${RUNS} (ms): ours ${m.ours!.toFixed(0)}, kafkajs ${m.kafkajs!.toFixed(0)}, kcat ${m.kcat!.toFixed(0)}`);
+  if (m.base !== undefined) console.log(`base ${m.base.toFixed(0)} ms, ours/base ${(m.ours! / m.base).toFixed(2)}, base/kcat ${(m.base / m.kcat!).toFixed(2)}`);
   console.log(`ours/kafkajs ${(m.ours! / m.kafkajs!).toFixed(2)} (target <= 0.50), ours/kcat ${(m.ours! / m.kcat!).toFixed(2)} (target ~1)`);
 } finally {
   await kafka.stop();

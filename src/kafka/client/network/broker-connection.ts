@@ -6,7 +6,8 @@ import { decodeResponse, encodeRequest } from '../../protocol/codec.js';
 import { ApiKey, type ApiMessages } from '../../protocol/schemas/index.js';
 import { KafkaClientError } from '../errors/kafka-protocol-error.js';
 import { KafkaConnectionError, KafkaRequestTimeoutError } from '../errors/client-errors.js';
-import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
+import { FrameTooLargeError } from './frame-decoder.js';
+import { FrameReader } from './frame-reader.js';
 import { apiKeyName, type VersionTable } from './version-table.js';
 
 export interface ConnectionOptions {
@@ -57,7 +58,6 @@ interface Pending {
 
 export class BrokerConnection {
   private readonly socket: Socket;
-  private readonly decoder: FrameDecoder;
   private readonly inFlight = new Map<number, Pending>();
   private readonly queue: Pending[] = [];
   private nextCorrelationId = 0;
@@ -72,12 +72,14 @@ export class BrokerConnection {
   private constructor(
     readonly options: ConnectionOptions,
     socket: Socket,
+    reader: { onFrame: (frame: Buffer) => void; onRead: () => void; onError: (err: unknown) => void },
   ) {
     this.socket = socket;
-    this.decoder = new FrameDecoder(options.maxResponseBytes);
+    reader.onFrame = (frame) => this.onFrame(frame);
+    reader.onRead = () => this.afterRead();
+    reader.onError = (err) => this.failRead(err);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       this.writable = true;
       this.pump();
@@ -89,7 +91,23 @@ export class BrokerConnection {
   /** Opens a TCP connection (no ApiVersions exchange yet: see negotiateVersions in api-versions.ts). */
   static open(options: ConnectionOptions): Promise<BrokerConnection> {
     return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host: options.host, port: options.port });
+      // Responses are read straight into buffers the FrameReader picks (a large one into a buffer of its size).
+      const sink = { onFrame: (_frame: Buffer) => {}, onRead: () => {}, onError: (_err: unknown) => {} };
+      const reader = new FrameReader(options.maxResponseBytes, (frame) => sink.onFrame(frame));
+      const onread = {
+        buffer: () => reader.buffer(),
+        callback: (n: number) => {
+          try {
+            reader.read(n);
+          } catch (err) {
+            sink.onError(err);
+            return false;
+          }
+          sink.onRead();
+          return true;
+        },
+      };
+      const socket = tcpConnect({ host: options.host, port: options.port, onread });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaConnectionError(`connecting to ${options.host}:${options.port} timed out after ${options.connectTimeoutMs} ms`));
@@ -102,7 +120,7 @@ export class BrokerConnection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
-        resolve(new BrokerConnection(options, socket));
+        resolve(new BrokerConnection(options, socket, sink));
       });
     });
   }
@@ -212,28 +230,29 @@ export class BrokerConnection {
     this.fail(new KafkaRequestTimeoutError(`${apiKeyName(pending.apiKey)} v${pending.version} to ${this.address} got no response within ${pending.timeoutMs} ms`));
   }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
+  private failRead(err: unknown): void {
+    const message = err instanceof FrameTooLargeError ? err.message : String(err);
+    this.fail(new KafkaConnectionError(`${this.address}: ${message}`));
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.closedError !== undefined) return;
+    if (frame.length < 4) return this.fail(new KafkaConnectionError(`${this.address} sent a ${frame.length}-byte response`));
+    const correlationId = frame.readInt32BE(0);
+    const pending = this.inFlight.get(correlationId);
+    if (pending === undefined) return this.fail(new KafkaConnectionError(`${this.address} answered unknown correlation id ${correlationId}`));
+    this.inFlight.delete(correlationId);
+    clearTimeout(pending.timer);
     try {
-      frames = this.decoder.push(chunk);
+      pending.resolve(decodeResponseBody(pending.apiKey, pending.version, frame));
     } catch (err) {
-      const message = err instanceof FrameTooLargeError ? err.message : String(err);
-      this.fail(new KafkaConnectionError(`${this.address}: ${message}`));
-      return;
+      pending.reject(new KafkaClientError(`cannot decode ${apiKeyName(pending.apiKey)} v${pending.version} response from ${this.address}: ${(err as Error).message}`, false, { cause: err }));
     }
-    for (const frame of frames) {
-      if (frame.length < 4) return this.fail(new KafkaConnectionError(`${this.address} sent a ${frame.length}-byte response`));
-      const correlationId = frame.readInt32BE(0);
-      const pending = this.inFlight.get(correlationId);
-      if (pending === undefined) return this.fail(new KafkaConnectionError(`${this.address} answered unknown correlation id ${correlationId}`));
-      this.inFlight.delete(correlationId);
-      clearTimeout(pending.timer);
-      try {
-        pending.resolve(decodeResponseBody(pending.apiKey, pending.version, frame));
-      } catch (err) {
-        pending.reject(new KafkaClientError(`cannot decode ${apiKeyName(pending.apiKey)} v${pending.version} response from ${this.address}: ${(err as Error).message}`, false, { cause: err }));
-      }
-    }
+  }
+
+  /** After the frames of one socket read: write what waited for a slot, wake those waiting for idle. */
+  private afterRead(): void {
+    if (this.closedError !== undefined) return;
     this.pump();
     if (this.load === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
