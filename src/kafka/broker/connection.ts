@@ -8,9 +8,10 @@
 // size, the reads going straight there. The receive buffer grows while reads fill it (up to 1 MiB, so that one read
 // and one write of responses serve many pipelined requests) and shrinks back when they do not. A buffer goes back
 // to its pool once no frame in it is read any more: the connection has moved on to another, and every frame handed
-// out of it had a response complete and was one whose bytes the dispatcher says are not read after that. Responses completed while one callback's microtasks run (the requests
-// of one socket read, say) go out in one corked write; held to the end of the whole event-loop turn instead, they
-// would leave the client idle while the broker works through the turn's reads.
+// out of it had a response complete and was one whose bytes the dispatcher says are not read after that.
+// Responses completed while one callback's microtasks run (the requests of one socket read, say) go out in one corked
+// write; held to the end of the whole event-loop turn instead, they would leave the client idle while the broker
+// works through the turn's reads.
 // Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
 import { directReadSocket } from './direct-read-socket.js';
