@@ -70,7 +70,7 @@ export class FetchPath {
     // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
     // acks=all produces it covers are answered now, not after the read of what comes next.
     const followerErrors = fromFollower ? this.updateFollowers(params) : [];
-    const { results: first, snapshots } = await this.readFromLocalLog(params, maxBytes);
+    const { results: first, snapshots } = await this.readFromLocalLog(params, maxBytes, params.maxWaitMs > 0);
     for (const [i, code] of followerErrors) {
       first[i]!.errorCode = code;
       first[i]!.records = null;
@@ -79,7 +79,7 @@ export class FetchPath {
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
-    return ready ? (await this.readFromLocalLog(params, maxBytes)).results : first;
+    return ready ? (await this.readFromLocalLog(params, maxBytes, false)).results : first;
   }
 
   private snapshot(req: FetchPartitionRequest): Snapshot {
@@ -152,8 +152,9 @@ export class FetchPath {
   /**
    * Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. Every
    * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool).
+   * With `snapshot`, what each partition holds as its read is bounded is kept, for a wait on new data that may follow.
    */
-  private async readFromLocalLog(params: FetchParams, maxBytes: number): Promise<{ results: FetchPartitionResult[]; snapshots: Snapshot[] }> {
+  private async readFromLocalLog(params: FetchParams, maxBytes: number, snapshot: boolean): Promise<{ results: FetchPartitionResult[]; snapshots: Snapshot[] }> {
     const out: FetchPartitionResult[] = [];
     const slices: (FileSlice | null)[] = [];
     const snapshots: Snapshot[] = [];
@@ -161,7 +162,7 @@ export class FetchPath {
     let minOneMessage = true;
     for (const req of params.partitions) {
       // Taken with no await before locate() fixes the read's upper bound: what comes after it is new.
-      snapshots.push(this.snapshot(req));
+      if (snapshot) snapshots.push(this.snapshot(req));
       const result: FetchPartitionResult = {
         topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null,
       };
