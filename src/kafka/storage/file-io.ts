@@ -1,6 +1,9 @@
 // Positional file I/O on raw descriptors (no FileHandle objects on the hot path), and durable small-file
-// writes: write `<name>.tmp`, fsync, rename over the old file, as Kafka writes its checkpoints.
+// writes: write `<name>.tmp`, fsync, rename over the old file, as Kafka writes its checkpoints, then fsync the
+// directory so the rename itself survives a crash.
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { fsyncDirSync } from '../../zookeeper/storage/data-dir.js';
 import { LogDirError } from './errors.js';
 
 function cb<T>(run: (done: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
@@ -60,6 +63,7 @@ export async function writeFileDurably(file: string, data: string | Buffer): Pro
     await closeFile(fd);
   }
   await fs.promises.rename(tmp, file);
+  await fsyncDir(dirname(file));
 }
 
 /** Synchronous variant for start-up and shutdown paths that run before or after serving. */
@@ -73,6 +77,7 @@ export function writeFileDurablySync(file: string, data: string | Buffer): void 
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+  fsyncDirSync(dirname(file));
 }
 
 /** Makes renames and creations in `dir` durable. */
