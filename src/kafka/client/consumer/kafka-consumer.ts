@@ -3,7 +3,8 @@
 // buffered), and poll() hands out buffered records. While a partition's answer is being handed out, the next one is
 // fetched (double buffering keeps the wire busy), so buffered data stays within two answers per partition.
 // Answers are kept as they arrived and decoded by poll() when their turn comes; pollFetched() hands them out whole
-// instead, for a reader that works on the record bytes without an object per record.
+// instead, for a reader that works on the record bytes without an object per record; such a reader gives them back
+// (releaseFetched) so that the connection reads a later response into the same memory.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/schemas/index.js';
 import type { FetchResponse } from '../../protocol/schemas/fetch.js';
@@ -15,6 +16,7 @@ import { OffsetSpec } from '../admin/admin-requests.js';
 import { decodeFetchedRecords, fetchedNextOffset, type ConsumerRecord, type FetchedChunk } from './fetched-records.js';
 import { FetchMetrics, completeBatchBytes } from './fetch-metrics.js';
 import type { MetricReading } from '../metrics/client-metrics.js';
+import type { BrokerConnection } from '../network/broker-connection.js';
 import { fetchRequest, IsolationLevel } from './fetch-request.js';
 
 export type { ConsumerRecord, FetchedChunk } from './fetched-records.js';
@@ -47,6 +49,15 @@ interface BufferedAnswer {
   /** Its records once poll() decoded it, handed out from `index` on. */
   records: ConsumerRecord[] | null;
   index: number;
+  /** The response it came in, while its memory may be used again once all of its answers are given back. */
+  lease: ResponseLease | null;
+}
+
+/** A fetch response whose answers were buffered: `holders` of them not given back yet. */
+interface ResponseLease {
+  conn: BrokerConnection;
+  bytes: Buffer;
+  holders: number;
 }
 
 interface PartitionState {
@@ -83,6 +94,8 @@ export class KafkaConsumer {
   private wokenUp = false;
   private nextPollStart = 0;
   private readonly fetchMetrics: FetchMetrics;
+  /** Answers handed out whole by pollFetched(), until given back with releaseFetched(). */
+  private readonly lent = new WeakMap<FetchedChunk, ResponseLease>();
 
   constructor(options: ConsumerOptions) {
     this.cluster = new KafkaCluster(options, options.allowAutoCreateTopics ?? false);
@@ -163,11 +176,24 @@ export class KafkaConsumer {
 
   /**
    * Whole fetched answers, one per partition that has one (each partition's position moves past its answer), waiting
-   * up to timeoutMs for some. An answer's bytes stay valid while the caller holds it; to stop inside one, seek() the
-   * partition to the first offset not used.
+   * up to timeoutMs for some. An answer's bytes stay valid while the caller holds it, or until it gives them back
+   * with releaseFetched(); to stop inside one, seek() the partition to the first offset not used.
    */
   pollFetched(timeoutMs = 1000): Promise<FetchedChunk[]> {
     return this.pollWith(timeoutMs, async () => this.drainFetched());
+  }
+
+  /**
+   * Answers from pollFetched() whose bytes (and anything viewing them) are no longer used: the memory of a response
+   * all of whose answers are given back is used again for a later response.
+   */
+  releaseFetched(chunks: readonly FetchedChunk[]): void {
+    for (const chunk of chunks) {
+      const lease = this.lent.get(chunk);
+      if (lease === undefined) continue;
+      this.lent.delete(chunk);
+      if (--lease.holders === 0) lease.conn.recycle(lease.bytes);
+    }
   }
 
   private async pollWith<T>(timeoutMs: number, take: () => Promise<T[]>): Promise<T[]> {
@@ -279,7 +305,10 @@ export class KafkaConsumer {
       const head = s.head;
       if (head === null) continue;
       // Part of it may have gone out through poll(): the rest starts at the position.
-      out.push(head.index === 0 ? head.fetched : { ...head.fetched, from: s.position! });
+      const chunk = head.index === 0 ? head.fetched : { ...head.fetched, from: s.position! };
+      // Records poll() decoded view the response's bytes: then they are never used again.
+      if (head.lease !== null && head.records === null) this.lent.set(chunk, head.lease);
+      out.push(chunk);
       this.moveToNextAnswer(s);
     }
     this.nextPollStart++;
@@ -345,6 +374,7 @@ export class KafkaConsumer {
   private async fetchFrom(leader: number, list: PartitionState[]): Promise<void> {
     this.fetching.add(leader);
     const epochs = new Map(list.map((s) => [s, s.epoch]));
+    let answered = false;
     try {
       const conn = await this.cluster.nodeConnection(leader);
       const version = conn.versionFor(ApiKey.Fetch);
@@ -355,8 +385,9 @@ export class KafkaConsumer {
         version,
         timeoutMs: this.cluster.options.requestTimeoutMs + settings.maxWaitMs,
       });
-      const received = await this.handleFetch(response, list, epochs);
+      const received = await this.handleFetch(response, list, epochs, conn);
       this.fetchMetrics.fetched(Date.now() - sentMs, received.bytes, received.records, Date.now());
+      answered = true;
     } catch (err) {
       this.backoffUntil.set(leader, Date.now() + this.cluster.options.retryBackoffMs);
       setTimeout(() => this.notify(), this.cluster.options.retryBackoffMs).unref();
@@ -364,16 +395,20 @@ export class KafkaConsumer {
       else if (!isRetriable(err)) for (const s of list) if (s.epoch === epochs.get(s)) s.error = err as Error;
     } finally {
       this.fetching.delete(leader);
+      // The next fetch of a partition with room behind its answer goes now, not at the next poll: it is on its way
+      // while the caller works through this answer.
+      if (answered) this.pump();
       this.notify();
     }
   }
 
   /** Settles each partition's answer; returns the batch bytes and records the response brought. */
-  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>): Promise<{ bytes: number; records: number }> {
+  private async handleFetch(response: FetchResponse, list: PartitionState[], epochs: Map<PartitionState, number>, conn: BrokerConnection): Promise<{ bytes: number; records: number }> {
     if (response.errorCode !== undefined && response.errorCode !== 0) throw kafkaError(response.errorCode, null, 'Fetch');
     const byKey = new Map(list.map((s) => [partitionKey(s), s]));
     const received = { bytes: 0, records: 0 };
     let stale = false;
+    let lease: ResponseLease | null = null;
     for (const t of response.responses) {
       for (const p of t.partitions) {
         const s = byKey.get(`${t.topic}-${p.partitionIndex}`);
@@ -404,7 +439,9 @@ export class KafkaConsumer {
           topic: s.topic, partition: s.partition, records: p.records!, from, nextOffset,
           readCommitted: this.isolationLevel === IsolationLevel.READ_COMMITTED, aborted: p.abortedTransactions,
         };
-        const answer: BufferedAnswer = { fetched, records: null, index: 0 };
+        lease ??= { conn, bytes: p.records!, holders: 0 };
+        lease.holders++;
+        const answer: BufferedAnswer = { fetched, records: null, index: 0, lease };
         if (s.head === null) s.head = answer;
         else s.next = answer;
       }

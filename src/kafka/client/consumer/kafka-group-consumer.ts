@@ -159,6 +159,11 @@ export class KafkaGroupConsumer {
     return this.pollWith(timeoutMs, (ms) => this.consumer.pollFetched(ms));
   }
 
+  /** Answers from pollFetched() no longer used (KafkaConsumer.releaseFetched). */
+  releaseFetched(chunks: readonly FetchedChunk[]): void {
+    this.consumer.releaseFetched(chunks);
+  }
+
   private async pollWith<T>(timeoutMs: number, take: (ms: number) => Promise<T[]>): Promise<T[]> {
     this.checkOpen();
     if (this.subscription === null) throw new KafkaArgumentError('subscribe before poll');

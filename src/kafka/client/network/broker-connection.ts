@@ -73,6 +73,7 @@ export class BrokerConnection {
     readonly options: ConnectionOptions,
     socket: Socket,
     reader: { onFrame: (frame: Buffer) => void; onRead: () => void; onError: (err: unknown) => void },
+    private readonly frames: FrameReader,
   ) {
     this.socket = socket;
     reader.onFrame = (frame) => this.onFrame(frame);
@@ -120,9 +121,17 @@ export class BrokerConnection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
-        resolve(new BrokerConnection(options, socket, sink));
+        resolve(new BrokerConnection(options, socket, sink, reader));
       });
     });
+  }
+
+  /**
+   * The bytes of a response (a view of them: a fetch response's records) are no longer read by anyone: a large
+   * response's buffer is used again for a later one (FrameReader.recycle).
+   */
+  recycle(bytes: Uint8Array): void {
+    this.frames.recycle(bytes);
   }
 
   get address(): string {

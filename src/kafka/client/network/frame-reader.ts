@@ -2,7 +2,9 @@
 // reads them (net.Socket's `onread`). Small responses land in a receive buffer that is only ever filled forward, so
 // a frame handed out stays a valid view of it; a response too large for what is left of that buffer gets a buffer
 // of exactly its size and the reads go straight there, so a fetch response is never assembled from 64 KiB pieces.
-// A size over the cap is an error before any of the frame is buffered.
+// A size over the cap is an error before any of the frame is buffered. A large frame's owner may hand its buffer
+// back (recycle) once nothing reads it any more: the next large frame is read into it, as a fresh buffer costs the
+// kernel a page fault per 4 KiB it fills (a consumer reads a megabyte per fetch).
 import { FrameTooLargeError } from './frame-decoder.js';
 
 /** Size of a receive buffer for small responses. */
@@ -11,6 +13,10 @@ const RECEIVE_BYTES = 64 * 1024;
 const MIN_READ_BYTES = 4 * 1024;
 /** A frame at least this large that does not fit in the receive buffer gets a buffer of its own. */
 const LARGE_FRAME_BYTES = 16 * 1024;
+/** Large frame buffers are allocated in multiples of this, so that the next frame of about the same size fits. */
+const LARGE_FRAME_ROUNDING = 256 * 1024;
+/** Recycled large frame buffers kept for the next frames. */
+const SPARE_FRAMES = 4;
 
 export class FrameReader {
   private rbuf = Buffer.allocUnsafe(RECEIVE_BYTES);
@@ -20,6 +26,9 @@ export class FrameReader {
   /** A large frame (without its size prefix) being read into a buffer of its own, and how much of it is read. */
   private frame: Buffer | null = null;
   private frameFilled = 0;
+  /** Buffers of large frames handed out and not recycled yet, and those recycled, ready for the next large frames. */
+  private readonly lent = new WeakSet<ArrayBufferLike>();
+  private readonly spare: ArrayBuffer[] = [];
 
   /**
    * @param onFrame called with each complete frame (without its size prefix), in order
@@ -74,7 +83,7 @@ export class FrameReader {
       }
       if (4 + size <= this.rbuf.length - this.rstart) return;
       if (size >= LARGE_FRAME_BYTES) {
-        const frame = Buffer.allocUnsafe(size);
+        const frame = this.largeFrame(size);
         this.frameFilled = this.rbuf.copy(frame, 0, this.rstart + 4, this.rend);
         this.frame = frame;
         this.rstart = this.rend;
@@ -83,6 +92,25 @@ export class FrameReader {
       }
       return;
     }
+  }
+
+  /**
+   * The owner of a large frame handed out no longer reads it (nor anything that views its bytes): the next large
+   * frames may be read into its buffer. Any other buffer (a small frame's, one recycled already) is left alone.
+   */
+  recycle(frame: Uint8Array): void {
+    const memory = frame.buffer;
+    if (!this.lent.has(memory)) return;
+    this.lent.delete(memory);
+    if (this.spare.length < SPARE_FRAMES) this.spare.push(memory as ArrayBuffer);
+  }
+
+  /** A buffer of exactly `size` bytes for a large frame: a recycled one when one is large enough. */
+  private largeFrame(size: number): Buffer {
+    const i = this.spare.findIndex((m) => m.byteLength >= size);
+    const memory = i >= 0 ? this.spare.splice(i, 1)[0]! : Buffer.allocUnsafe(Math.ceil(size / LARGE_FRAME_ROUNDING) * LARGE_FRAME_ROUNDING).buffer;
+    this.lent.add(memory);
+    return Buffer.from(memory, 0, size);
   }
 
   /** Bytes of the frame cut off at the end of rbuf (all of it once its size is known). */

@@ -1,5 +1,5 @@
-// Copies of short byte ranges (record values of a few dozen to a few hundred bytes) between Buffers, a 32-bit word at
-// a time through DataViews. Measured on 100-byte copies: about 3× faster than a byte loop, and faster than
+// Copies of short byte ranges (record values of a few dozen to a few hundred bytes) between Buffers, 32-bit words
+// at a time through DataViews. Measured on 100-byte copies: about 3× faster than a byte loop, and faster than
 // Buffer.copy(), which also makes a Uint8Array view per call (garbage at a million records a second). Long ranges
 // go to Buffer.copy, whose fixed cost no longer matters there.
 
@@ -26,6 +26,14 @@ export function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, 
   }
   const from = viewOf(src);
   let i = 0;
-  for (; i + 4 <= n; i += 4) dstView.setInt32(pos + i, from.getInt32(start + i));
+  // Little-endian words are the machine's (x64, arm64): no byte swaps. Two words a turn halve the loop's overhead.
+  for (; i + 8 <= n; i += 8) {
+    dstView.setInt32(pos + i, from.getInt32(start + i, true), true);
+    dstView.setInt32(pos + i + 4, from.getInt32(start + i + 4, true), true);
+  }
+  if (i + 4 <= n) {
+    dstView.setInt32(pos + i, from.getInt32(start + i, true), true);
+    i += 4;
+  }
   for (; i < n; i++) dst[pos + i] = src[start + i]!;
 }

@@ -26,6 +26,7 @@ export function includePattern(raw: string): RegExp {
 interface Source {
   poll(timeoutMs: number): Promise<ConsumerRecord[]>;
   pollFetched(timeoutMs: number): Promise<FetchedChunk[]>;
+  releaseFetched(chunks: readonly FetchedChunk[]): void;
   seek(topic: string, partition: number, offset: bigint): void;
   wakeup(): void;
   close(): Promise<void>;
@@ -37,13 +38,14 @@ function openSource(c: ConsoleConsumerConfig): Source {
   if (c.partition !== undefined) {
     const consumer = new KafkaConsumer(options);
     consumer.assign([{ topic: c.topic!, partition: c.partition, offset: c.offset === -2n ? 'earliest' : c.offset === -1n ? 'latest' : c.offset }]);
-    return { poll: (t) => consumer.poll(t), pollFetched: (t) => consumer.pollFetched(t), seek: (t, p, o) => consumer.seek(t, p, o), wakeup: () => consumer.wakeup(), close: () => consumer.close() };
+    return { poll: (t) => consumer.poll(t), pollFetched: (t) => consumer.pollFetched(t), releaseFetched: (c) => consumer.releaseFetched(c), seek: (t, p, o) => consumer.seek(t, p, o), wakeup: () => consumer.wakeup(), close: () => consumer.close() };
   }
   const consumer = new KafkaGroupConsumer({ ...options, groupId: c.groupId });
   consumer.subscribe(c.topic !== undefined ? [c.topic] : includePattern(c.include!));
   return {
     poll: (t) => consumer.poll(t),
     pollFetched: (t) => consumer.pollFetched(t),
+    releaseFetched: (c) => consumer.releaseFetched(c),
     seek: (t, p, o) => consumer.seek(t, p, o),
     wakeup: () => consumer.consumer.wakeup(),
     close: () => consumer.close(),
@@ -228,6 +230,8 @@ async function consumeFetched(
       }
       seekQuietly(source, chunk.topic, chunk.partition, resumeAt);
     }
+    // Printing copied what it needed out of the fetched bytes.
+    source.releaseFetched(chunks);
     await out.flush();
     if (out.closed) {
       io.stderr.write('Unable to write to standard out, closing consumer.\n');

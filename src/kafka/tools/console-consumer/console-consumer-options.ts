@@ -1,6 +1,5 @@
 // kafka-console-consumer's options (Kafka 2.8's ConsoleConsumer, plus 3.0's --include) and their checks, in
 // the order and with the messages the real tool uses.
-import { randomInt } from 'node:crypto';
 import { parseToolOptions, ToolOptionError, type OptionSpec } from '../tool-options.js';
 import { loadPropertiesFile, parseKeyValueArgs, type ConsumerProperties } from '../consumer-properties.js';
 import { HELP_SPEC, VERSION_SPEC } from '../tool-usage.js';
@@ -117,7 +116,8 @@ export function parseConsoleConsumerArgs(argv: readonly string[]): ParsedConsole
   let groupId = groups[0];
   const groupIdPassed = groupId !== undefined;
   if (groupId === undefined) {
-    groupId = `console-consumer-${randomInt(100000)}`;
+    // Kafka draws it with java.util.Random; Math.random spares loading node:crypto at every start.
+    groupId = `console-consumer-${Math.floor(Math.random() * 100000)}`;
     // The generated group is not meant to be used again: do not commit for it unless asked.
     if (!props.has('enable.auto.commit')) props.set('enable.auto.commit', 'false');
   }

@@ -77,8 +77,33 @@ test('a large response is read into a buffer of its size, between small ones, at
     assertFrames(frames, bodies);
     const large = frames[1]!;
     assert.equal(large.byteOffset, 0, 'the large frame has a buffer of its own');
-    assert.equal(large.buffer.byteLength, bodies[1]!.length);
+    assert.ok(large.buffer.byteLength >= bodies[1]!.length);
+    assert.notEqual(large.buffer, frames[3]!.buffer);
   }
+});
+
+test('a recycled large frame buffer takes a later large response, and only then', () => {
+  const frames: Buffer[] = [];
+  const reader = new FrameReader(64 * 1024 * 1024, (f) => frames.push(f));
+  const first = [body(1_000_000, 1), body(12, 2)];
+  feed(reader, framed(first), () => 65_536);
+  assertFrames(frames, first);
+  // Not recycled: the next large response gets other memory, and the first stays intact.
+  const second = body(1_000_100, 3);
+  feed(reader, framed([second]), () => 65_536);
+  assert.notEqual(frames[2]!.buffer, frames[0]!.buffer);
+  assertFrames(frames, [...first, second]);
+  const firstMemory = frames[0]!.buffer;
+  reader.recycle(frames[0]!.subarray(10, 20));
+  reader.recycle(frames[0]!);
+  reader.recycle(frames[1]!); // a small frame's buffer is not the reader's to reuse
+  const third = body(1_000_050, 4);
+  const fourth = body(1_000_070, 5);
+  feed(reader, framed([third, body(7, 6), fourth]), (i) => (i % 2 === 0 ? 65_536 : 3_001));
+  assert.equal(frames[3]!.buffer, firstMemory, 'the recycled memory takes the next large response');
+  assert.equal(frames[3]!.length, third.length);
+  assert.notEqual(frames[5]!.buffer, firstMemory, 'recycled twice, it is still used once');
+  assert.ok(frames[3]!.equals(third) && frames[5]!.equals(fourth) && frames[2]!.equals(second));
 });
 
 test('a size over the cap is refused before the frame is read', () => {
