@@ -172,6 +172,14 @@ async function main(): Promise<number> {
 
   if (opts.startupRuns > 0) log(`start-up: ${opts.startupRuns} spawns per server, alternating`);
   const startups = await measureStartups(servers, opts);
+  if (opts.startupOnly) {
+    const v: Verdicts = { lines: 0, failed: 0 };
+    const out = [resourceTable({ startup: startups.ours ?? null, run: null }, { startup: startups.apache ?? null, run: null }, v), ''];
+    for (const which of servers) if (startups[which]) out.push(`start-up samples, ${startupSamples(startups[which]!)}`);
+    out.push(`verdict: ${v.lines - v.failed} of ${v.lines} target lines pass; total run ${((Date.now() - began) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(2)} at the end`);
+    process.stdout.write(`${out.join('\n')}\n`);
+    return opts.strict && v.failed > 0 ? 1 : 0;
+  }
 
   log('generator ceiling: against a stub server that answers at once');
   const ceiling = await measureGeneratorCeiling(opts);

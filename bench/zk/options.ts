@@ -21,6 +21,8 @@ export interface BenchOptions {
   ensemble: boolean;
   /** Only the ensemble comparison. */
   ensembleOnly: boolean;
+  /** Only the start-up comparison (no load phases). */
+  startupOnly: boolean;
 }
 
 export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm run bench:zk -- [options])
@@ -36,7 +38,8 @@ export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm 
   --strict            exit 1 when a target is missed (ZK_BENCH_STRICT=1)
   --ensemble          also compare three-server ensembles: create/setData/reads spread over the members, then
                       SIGKILL the leader and time until a write succeeds again (ZK_BENCH_ENSEMBLE=1)
-  --ensemble-only     the ensemble comparison alone (ZK_BENCH_ENSEMBLE=only)`;
+  --ensemble-only     the ensemble comparison alone (ZK_BENCH_ENSEMBLE=only)
+  --startup-only      the start-up comparison alone: --startup-runs spawns of each server, no load (ZK_BENCH_STARTUP_ONLY=1)`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       strict: { type: 'boolean' },
       ensemble: { type: 'boolean' },
       'ensemble-only': { type: 'boolean' },
+      'startup-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -88,5 +92,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     strict: values.strict ?? env['ZK_BENCH_STRICT'] === '1',
     ensemble: values.ensemble ?? values['ensemble-only'] ?? (env['ZK_BENCH_ENSEMBLE'] === '1' || env['ZK_BENCH_ENSEMBLE'] === 'only'),
     ensembleOnly: values['ensemble-only'] ?? env['ZK_BENCH_ENSEMBLE'] === 'only',
+    startupOnly: values['startup-only'] ?? env['ZK_BENCH_STARTUP_ONLY'] === '1',
   };
 }

@@ -19,13 +19,8 @@ async function bundledMain<T>(name: string, unbundled: () => Promise<T>): Promis
 }
 
 const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
-  'zookeeper-server-start': async () => {
-    const main = await bundledMain('zookeeper-server-start-main', () => import('./zookeeper-server-start-main.js'));
-    return async (argv) => {
-      const args = main.parseZooKeeperStartArgv(argv);
-      return args ? main.runZooKeeperServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka zookeeper-server-start' }) : null;
-    };
-  },
+  // bin/run.js imports the bundle's entry itself when it is built.
+  'zookeeper-server-start': async () => (await bundledMain('zookeeper-server-start-main', () => import('./zookeeper-server-start-main.js'))).zooKeeperServerStartFromArgv,
   'kafka-server-start': async () => {
     const main = await bundledMain('kafka-server-start-main', () => import('./kafka-server-start-main.js'));
     return async (argv) => {

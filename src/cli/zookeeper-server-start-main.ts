@@ -1,11 +1,16 @@
 // What `zkafka zookeeper-server-start [-daemon] <config>` does, callable without oclif: the binary takes this
 // path directly for the plain invocations, because a server's start-up time is part of the product.
+// A standalone server's start path is imported statically: in the bundle it then loads with this module, in one
+// round of module loading, where dynamic imports would add a second round after the config is read. Replicated
+// mode, -daemon, metrics and the Kafka export stay behind dynamic imports.
 import { loadOrReport, EXIT_CONFIG } from './config-errors.js';
+import { removePidFileIfOwned } from './daemon.js';
+import { serveUntilSignal } from './foreground.js';
 import { startedLine, zooKeeperPidFile } from './zookeeper-process.js';
 import { checkDataDir, loadZooKeeperConfig } from '../config/zookeeper-config.js';
 import type { KafkaExportSettings } from '../config/zookeeper-kafka-export.js';
 import { bindClientPort, type ClientPort } from '../zookeeper/server/client-port.js';
-import type { RunningZooKeeperServer } from '../zookeeper/server/start.js';
+import { startZooKeeperServer, ZOOKEEPER_VERSION, type RunningZooKeeperServer } from '../zookeeper/server/start.js';
 
 const CLOSE_TIMEOUT_MS = 30_000;
 
@@ -40,25 +45,23 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
   }
 
   const replicated = config.mode === 'replicated';
-  // Loaded together, and while a standalone server binds its client port.
-  const modules = Promise.all([
-    replicated ? import('../zookeeper/ensemble/start-replicated.js').then((m) => m.startReplicatedServer) : null,
-    replicated ? null : import('../zookeeper/server/start.js').then((m) => m.startZooKeeperServer),
-    import('./foreground.js'),
-    import('./daemon.js'),
-  ]);
+  // Loaded while the metrics endpoint starts (when there is one).
+  const startReplicated = replicated ? import('../zookeeper/ensemble/start-replicated.js').then((m) => m.startReplicatedServer) : null;
   // Awaited below; a failed load is reported there.
-  modules.catch(() => {});
+  startReplicated?.catch(() => {});
   let server: RunningZooKeeperServer | undefined;
   let metrics: { close(): Promise<void> } | undefined;
   let clientPort: ClientPort | undefined;
   try {
     // Before clients are served, as Apache starts its metrics provider: a port in use stops the start-up.
     metrics = config.metrics ? await (await import('../zookeeper/server/metrics-endpoint.js')).startZooKeeperMetricsEndpoint(config.metrics, () => server?.server, out) : undefined;
-    // Bound before the data dir is recovered, as Apache's ServerCnxnFactory is: clients that connect meanwhile wait.
-    if (!replicated) clientPort = await bindClientPort(config);
-    const [startReplicated, startStandalone] = await modules;
-    server = startReplicated ? await startReplicated(config, { log: out }) : await startStandalone!(config, { log: out, clientPort });
+    if (startReplicated) {
+      server = await (await startReplicated)(config, { log: out });
+    } else {
+      // Bound before the data dir is recovered, as Apache's ServerCnxnFactory is: clients that connect meanwhile wait.
+      clientPort = await bindClientPort(config);
+      server = await startZooKeeperServer(config, { log: out, clientPort });
+    }
     if (config.metrics) server.server.metrics.prometheus = { exportProcessInfo: config.metrics.exportJvmInfo };
   } catch (error) {
     clientPort?.close();
@@ -66,13 +69,14 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
     await metrics?.close();
     return 1;
   }
-  const [, , { serveUntilSignal }, { removePidFileIfOwned }] = await modules;
   const running = config.kafkaExport ? await withKafkaExport(server, config.kafkaExport, out) : server;
   // handlers first: whoever reads the started line may signal at once
   const exit = serveUntilSignal(running, CLOSE_TIMEOUT_MS, err);
   out(startedLine(config.mode, server.address, server.dataDir));
-  // Once serving: node:v8 takes a few milliseconds to load, and the heap is small until clients write.
-  await limitHeapGrowth();
+  // A moment after serving starts: node:v8 takes a few milliseconds to load, which would delay the first requests
+  // (clients that connected while the data dir was recovered, a supervisor's ruok), and the heap is small until
+  // clients write.
+  setTimeout(() => void limitHeapGrowth(), HEAP_LIMITS_DELAY_MS).unref();
   const status = await exit;
   removePidFileIfOwned(zooKeeperPidFile(config.dataDir), process.pid);
   process.exit(status);
@@ -80,7 +84,7 @@ export async function runZooKeeperServerStart(args: ZooKeeperStartArgs): Promise
 
 /** The server with its events published to Kafka: serverStop goes out first, the producer closes last (briefly). */
 async function withKafkaExport(server: RunningZooKeeperServer, settings: KafkaExportSettings, log: (line: string) => void): Promise<RunningZooKeeperServer> {
-  const [{ startKafkaExport }, { ZOOKEEPER_VERSION }] = await Promise.all([import('./zookeeper-kafka-export.js'), import('../zookeeper/server/start.js')]);
+  const { startKafkaExport } = await import('./zookeeper-kafka-export.js');
   const exporter = startKafkaExport(server.server, settings, ZOOKEEPER_VERSION, log);
   return {
     ...server,
@@ -112,6 +116,7 @@ const HEAP_GROWING_PERCENT = 50;
  * --max-semi-space-size or --semi-space-growth-factor given to node wins.
  */
 const SEMI_SPACE_CAP_BYTES = 4 * 1024 * 1024;
+const HEAP_LIMITS_DELAY_MS = 250;
 const SEMI_SPACE_CHECK_MS = 100;
 
 async function limitHeapGrowth(): Promise<void> {
@@ -128,6 +133,12 @@ async function limitHeapGrowth(): Promise<void> {
     clearInterval(timer);
   }, SEMI_SPACE_CHECK_MS);
   timer.unref();
+}
+
+/** `zkafka zookeeper-server-start` on the argv after the subcommand: the exit code, or null when oclif must handle it. */
+export async function zooKeeperServerStartFromArgv(argv: readonly string[]): Promise<number | null> {
+  const args = parseZooKeeperStartArgv(argv);
+  return args ? runZooKeeperServerStart({ ...args, entry: process.argv[1]!, usageName: 'zkafka zookeeper-server-start' }) : null;
 }
 
 /** argv after the subcommand → args, or null when it needs oclif (help, unknown flags). */

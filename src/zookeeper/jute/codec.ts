@@ -111,15 +111,37 @@ function compile(schema: RecordSchema): RecordCodec<unknown> {
   return { read, write };
 }
 
+/**
+ * The record's codec. Its code is generated at its first read or write, which then replace themselves with the
+ * generated functions: modules keep codecs in constants, and a process that never uses one (a server answering
+ * its first ruok, a tool that exits early) does not compile it.
+ */
 export function codecOf<K extends RecordName>(name: K): RecordCodec<RecordTypes[K]> {
   let c = compiled.get(name);
   if (!c) {
     const schema = SCHEMAS[name];
     if (!schema) throw new Error(`unknown jute record ${name}`);
-    c = compile(schema);
+    c = lazyCodec(schema);
     compiled.set(name, c);
   }
   return c as RecordCodec<RecordTypes[K]>;
+}
+
+function lazyCodec(schema: RecordSchema): RecordCodec<unknown> {
+  const codec: RecordCodec<unknown> = {
+    read: (r) => generate().read(r),
+    write: (w, v) => generate().write(w, v),
+  };
+  let generated: RecordCodec<unknown> | undefined;
+  const generate = () => {
+    if (!generated) {
+      generated = compile(schema);
+      codec.read = generated.read;
+      codec.write = generated.write;
+    }
+    return generated;
+  };
+  return codec;
 }
 
 /** Decodes one record from buf[start, end); with exact=true, trailing bytes are an error. */
