@@ -3,7 +3,7 @@
 // buffer). Kafka's loaders read to the log end too: a broker that just became leader may still have a high watermark
 // below records that every in-sync replica acknowledged, and loading only to it would lose them.
 import { ErrorCode, errorInfo } from '../../protocol/index.js';
-import { recordBatches } from '../../protocol/records/index.js';
+import { readRecords, recordBatches } from '../../protocol/records/index.js';
 import type { LocalPartitions } from '../broker-contracts.js';
 
 /** No batch of an internal topic may exceed this (message.max.bytes cannot be set above it either). */
@@ -70,4 +70,28 @@ export async function readInternalPartition<T>(
     offset = decoded.nextOffset;
   }
   return records;
+}
+
+/**
+ * A BatchDecoder for a coordinator's plain key/value records: control and transactional batches are skipped, a record
+ * without a key is an error.
+ */
+export function keyedRecordDecoder<T>(topic: string, decodeRecord: (key: Uint8Array, value: Uint8Array | null) => T): BatchDecoder<T> {
+  return async (blob, fromOffset) => {
+    const records: T[] = [];
+    let nextOffset = fromOffset;
+    for (const batch of wholeBatches(blob)) {
+      const next = BigInt(batch.nextOffset);
+      if (next <= nextOffset) continue;
+      if (!batch.isControl && !batch.isTransactional) {
+        for (const record of await readRecords(batch)) {
+          if (BigInt(record.offset) < nextOffset) continue;
+          if (record.key === null) throw new InternalTopicLoadError(`record at offset ${record.offset} of ${topic} has no key`);
+          records.push(decodeRecord(record.key, record.value));
+        }
+      }
+      nextOffset = next;
+    }
+    return { records, nextOffset };
+  };
 }
