@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TransactionCoordinator } from '../../src/kafka/coordinator/txn/txn-coordinator.js';
 import { decodeTxnLogRecord, TRANSACTION_STATE_TOPIC, type TxnLogRecord } from '../../src/kafka/coordinator/txn/txn-log-records.js';
 import { txnStateOf } from '../../src/kafka/coordinator/txn/txn-metadata.js';
+import { partitionForGroup } from '../../src/kafka/coordinator/group-partition.js';
 import { keyedRecordDecoder, readInternalPartition } from '../../src/kafka/broker/internal-topics/internal-topic-reader.js';
 import { ApiKey, ErrorCode } from '../../src/kafka/protocol/index.js';
 import { waitFor } from '../support/kafka-broker-process.js';
@@ -86,19 +87,22 @@ test('raw FindCoordinator, InitProducerId, AddPartitionsToTxn and EndTxn write O
     });
     assert.equal(fenced.resultsByTopicV3AndBelow![0]!.resultsByPartition[0]!.partitionErrorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
 
+    const offsets = await client.request(ApiKey.AddOffsetsToTxn, 1, { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, groupId: 'txn-group' });
+    assert.equal(offsets.errorCode, ErrorCode.NONE);
     const end = await client.request(ApiKey.EndTxn, 1, { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, committed: true });
     assert.equal(end.errorCode, ErrorCode.NONE);
 
-    const expected = markersServed ? ['Empty', 'Ongoing', 'PrepareCommit', 'CompleteCommit'] : ['Empty', 'Ongoing', 'PrepareCommit'];
+    const expected = markersServed ? ['Empty', 'Ongoing', 'Ongoing', 'PrepareCommit', 'CompleteCommit'] : ['Empty', 'Ongoing', 'Ongoing', 'PrepareCommit'];
     const records = await waitFor(`records ${expected.join(' → ')}`, async () => {
       const r = await txnStateRecords(transactionalId);
       return statesOf(r).length >= expected.length ? r : undefined;
     });
     assert.deepEqual(statesOf(records), expected);
-    const prepare = records[2]!.value!;
+    const prepare = records[3]!.value!;
     assert.equal(prepare.producerId, init.producerId);
-    assert.deepEqual(prepare.transactionPartitions, [{ topic: TOPIC, partitionIds: [0, 1] }]);
-    if (markersServed) assert.equal(records[3]!.value!.transactionPartitions!.length, 0);
+    // AddOffsetsToTxn added the group's __consumer_offsets partition (offsets.topic.num.partitions 50).
+    assert.deepEqual(prepare.transactionPartitions, [{ topic: TOPIC, partitionIds: [0, 1] }, { topic: '__consumer_offsets', partitionIds: [partitionForGroup('txn-group', 50)] }]);
+    if (markersServed) assert.equal(records[4]!.value!.transactionPartitions!.length, 0);
     else {
       // Until the markers are written the transaction stays prepared: another EndTxn is told to retry.
       const again = await client.request(ApiKey.EndTxn, 1, { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, committed: true });
@@ -117,12 +121,21 @@ test('a kafkajs transactional producer commits and aborts', { skip: false }, asy
     const first = await producer.transaction();
     await first.send({ topic: TOPIC, messages: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
     if (!markersServed) {
-      // The commit is acknowledged once PrepareCommit is written; without markers the next InitProducerId-free step
-      // (another transaction) would wait on CONCURRENT_TRANSACTIONS, so only the commit itself is checked here.
+      // Without markers the commit stays prepared, so this id's next transaction would wait on it: the abort is
+      // checked with another transactional id.
       await first.commit();
-      t.diagnostic('WriteTxnMarkers is not served by this broker: abort and the CompleteCommit are not checked');
-      const records = await txnStateRecords('kafkajs-txn');
-      assert.deepEqual(statesOf(records).slice(-2), ['Ongoing', 'PrepareCommit']);
+      t.diagnostic('WriteTxnMarkers is not served by this broker: CompleteCommit/CompleteAbort are not checked');
+      assert.deepEqual(statesOf(await txnStateRecords('kafkajs-txn')).slice(-2), ['Ongoing', 'PrepareCommit']);
+      const aborting = client.producer({ transactionalId: 'kafkajs-txn-abort', idempotent: true, maxInFlightRequests: 1 });
+      await aborting.connect();
+      try {
+        const txn = await aborting.transaction();
+        await txn.send({ topic: TOPIC, messages: [{ key: 'c', value: '3' }] });
+        await txn.abort();
+      } finally {
+        await aborting.disconnect();
+      }
+      assert.deepEqual(statesOf(await txnStateRecords('kafkajs-txn-abort')).slice(-2), ['Ongoing', 'PrepareAbort']);
       return;
     }
     await first.commit();
