@@ -2,6 +2,7 @@
 // replica manager's LocalPartitions, the admin side's TopicCreator, the metadata, the producer id manager), on the
 // system clock and Node timers; markers go to the partition leaders over the inter-broker listener.
 import type { KafkaConfig } from '../../../config/kafka-config.js';
+import { transactionStateTopicConfigs, type TransactionStateTopicConfig } from '../../admin/auto-create.js';
 import { partitionForGroup } from '../../coordinator/group-partition.js';
 import { TRANSACTION_STATE_TOPIC } from '../../coordinator/txn/txn-log-records.js';
 import { systemClock, TimerScheduler } from '../../storage/scheduler.js';
@@ -19,19 +20,13 @@ export interface TxnCoordinatorParts {
   shutdown(): void;
 }
 
-/** __transaction_state as Kafka 2.8 creates it (TransactionStateManager.transactionTopicConfigs). */
-export function transactionStateTopicSpec(config: Pick<KafkaConfig, 'transactionStateLogNumPartitions' | 'transactionStateLogReplicationFactor' | 'transactionStateLogMinIsr' | 'transactionStateLogSegmentBytes'>): InternalTopicSpec {
+/** __transaction_state as Kafka 2.8 creates it (TransactionStateManager.transactionTopicConfigs), once rf brokers are alive. */
+export function transactionStateTopicSpec(config: TransactionStateTopicConfig): InternalTopicSpec {
   return {
     name: TRANSACTION_STATE_TOPIC,
     numPartitions: config.transactionStateLogNumPartitions,
     replicationFactor: config.transactionStateLogReplicationFactor,
-    configs: {
-      'unclean.leader.election.enable': 'false',
-      'compression.type': 'uncompressed',
-      'cleanup.policy': 'compact',
-      'min.insync.replicas': String(config.transactionStateLogMinIsr),
-      'segment.bytes': String(config.transactionStateLogSegmentBytes),
-    },
+    configs: transactionStateTopicConfigs(config),
     minAliveBrokers: config.transactionStateLogReplicationFactor,
   };
 }

@@ -66,6 +66,8 @@ export class TxnMarkerSender {
   /** The live send of each transactional id; cancelled or superseded sends are skipped. */
   private readonly live = new Map<string, { generation: number; txnPartition: number }>();
   private readonly timers = new Set<() => void>();
+  /** The failure last logged per broker, so a broker failing the same way is logged once until it recovers. */
+  private readonly lastFailure = new Map<number, string>();
   private nextGeneration = 1;
   private stopped = false;
 
@@ -180,7 +182,10 @@ export class TxnMarkerSender {
   }
 
   private retryBroker(batch: readonly Queued[], why: string, brokerId: number): void {
-    this.opts.log('WARN', `Sending transaction markers to broker ${brokerId} failed (${why}); retrying in ${MARKER_BROKER_BACKOFF_MS} ms`, TXN_MARKER_LOGGER);
+    if (this.lastFailure.get(brokerId) !== why) {
+      this.lastFailure.set(brokerId, why);
+      this.opts.log('WARN', `Sending transaction markers to broker ${brokerId} failed (${why}); retrying every ${MARKER_BROKER_BACKOFF_MS} ms`, TXN_MARKER_LOGGER);
+    }
     this.later(MARKER_BROKER_BACKOFF_MS, () => batch.forEach((q) => this.route(q)));
   }
 
@@ -214,6 +219,7 @@ export class TxnMarkerSender {
       this.retryBroker(batch, (err as Error)?.message ?? String(err), brokerId);
       return;
     }
+    this.lastFailure.delete(brokerId);
     const used = new Set<number>();
     for (const q of batch) this.handleAnswer(q, response, used);
   }
