@@ -202,6 +202,10 @@ export class TransactionCoordinator {
     this.nowMs = nowMs;
     try {
       body();
+    } catch (err) {
+      // A broken invariant: nothing of this call is carried out.
+      this.effects = [];
+      throw err;
     } finally {
       const deadline = this.timers.nextDeadlineMs();
       if (deadline !== this.emittedDeadlineMs) {
