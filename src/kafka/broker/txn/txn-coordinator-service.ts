@@ -62,8 +62,8 @@ export class TxnCoordinatorService {
       ...opts.markers,
       scheduler: opts.scheduler,
       log: opts.log,
-      onWritten: (id, epoch, partitions) => this.apply(this.coordinator.markersWritten(this.now(), id, epoch, partitions)),
-      onFenced: (id, epoch, errorName) => this.apply(this.coordinator.markersFenced(this.now(), id, epoch, errorName)),
+      onWritten: (id, epoch, partitions) => this.guarded('completing markers', () => this.coordinator.markersWritten(this.now(), id, epoch, partitions)),
+      onFenced: (id, epoch, errorName) => this.guarded('fencing markers', () => this.coordinator.markersFenced(this.now(), id, epoch, errorName)),
     });
     this.apply(this.coordinator.startup(this.now()));
     this.unsubscribe = opts.partitions.onLeadershipChange((change) => this.onLeadershipChange(change));
@@ -122,6 +122,15 @@ export class TxnCoordinatorService {
     return answer;
   }
 
+  /** A call made from a callback (an append or a marker answer): a broken invariant is logged, not thrown at the caller. */
+  private guarded(what: string, call: () => TxnEffect[]): void {
+    try {
+      this.apply(call());
+    } catch (err) {
+      this.opts.log('ERROR', `[Transaction Coordinator ${this.opts.brokerId}]: Error ${what}: ${(err as Error)?.stack ?? String(err)}`, TXN_COORDINATOR_LOGGER);
+    }
+  }
+
   private answer(requestId: number, answer: Answer): void {
     const waiter = this.waiting.get(requestId);
     this.waiting.delete(requestId);
@@ -140,7 +149,7 @@ export class TxnCoordinatorService {
           break;
         case 'append':
           this.appender.append({ partition: e.partition, records: e.records, timestampMs: e.timestampMs, awaited: true, timeoutMs: e.timeoutMs }, (errorCode) =>
-            this.apply(this.coordinator.appendCompleted(this.now(), e.appendId, errorCode)),
+            this.guarded('completing an append', () => this.coordinator.appendCompleted(this.now(), e.appendId, errorCode)),
           );
           break;
         case 'sendMarkers':

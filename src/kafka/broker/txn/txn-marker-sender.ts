@@ -160,6 +160,8 @@ export class TxnMarkerSender {
         if (batch.length === 0 || this.stopped) return;
         await this.sendBatch(brokerId, batch);
       }
+    } catch (err) {
+      this.opts.log('ERROR', `Error sending transaction markers to broker ${brokerId}: ${(err as Error)?.stack ?? String(err)}`, TXN_MARKER_LOGGER);
     } finally {
       this.sending.delete(brokerId);
     }
