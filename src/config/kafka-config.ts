@@ -134,6 +134,12 @@ export interface KafkaConfig extends KafkaDerivedSettings {
   transactionStateLogReplicationFactor: number;
   transactionStateLogMinIsr: number;
   transactionStateLogNumPartitions: number;
+  transactionStateLogSegmentBytes: number;
+  transactionStateLogLoadBufferSize: number;
+  transactionMaxTimeoutMs: number;
+  transactionalIdExpirationMs: number;
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  transactionRemoveExpiredTransactionCleanupIntervalMs: number;
 
   maxIncrementalFetchSessionCacheSlots: number;
   fetchMaxBytes: number;
@@ -286,6 +292,12 @@ export function parseKafkaConfig(text: string, fileName: string, overrides: read
     transactionStateLogReplicationFactor: get.int('transaction.state.log.replication.factor'),
     transactionStateLogMinIsr: get.int('transaction.state.log.min.isr'),
     transactionStateLogNumPartitions: get.int('transaction.state.log.num.partitions'),
+    transactionStateLogSegmentBytes: get.int('transaction.state.log.segment.bytes'),
+    transactionStateLogLoadBufferSize: get.int('transaction.state.log.load.buffer.size'),
+    transactionMaxTimeoutMs: get.int('transaction.max.timeout.ms'),
+    transactionalIdExpirationMs: get.int('transactional.id.expiration.ms'),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: get.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    transactionRemoveExpiredTransactionCleanupIntervalMs: get.int('transaction.remove.expired.transaction.cleanup.interval.ms'),
     maxIncrementalFetchSessionCacheSlots: get.int('max.incremental.fetch.session.cache.slots'),
     fetchMaxBytes: get.int('fetch.max.bytes'),
     numNetworkThreads: get.int('num.network.threads'),

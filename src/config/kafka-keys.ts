@@ -27,8 +27,6 @@ const KRAFT = 'KRaft mode is not supported (zkafka runs ZooKeeper-mode Kafka 2.8
 const NO_SECURITY = 'Only PLAINTEXT listeners are supported, so there is no authentication to configure.';
 const NO_QUOTAS = 'Client, controller-mutation and log-dir-move quotas are not implemented; only replication is throttled.';
 const NO_METRICS = 'There is no JMX or metrics-reporter plugin system; statistics come from the CLI.';
-const NO_TRANSACTIONS =
-  'Transactions are not implemented (no transaction coordinator, __transaction_state is never created).';
 const NO_PURGATORY = 'Delayed requests are removed as soon as they complete; there is no purgatory to purge.';
 const PASSWORD_ENCODER = 'Dynamic broker configs with encoded passwords are not supported.';
 const NO_PLUGINS = 'Java plugin classes cannot be loaded, and running without the requested policy would be unsafe.';
@@ -189,15 +187,15 @@ export const KAFKA_KEYS: readonly KafkaKeyDef[] = [
   honoured('compression.type', 'STRING', 'producer', 'Final codec of stored batches: producer, uncompressed, gzip, snappy, lz4, zstd (topic: compression.type).'),
 
   // Transactions
-  ignored('transactional.id.expiration.ms', 'INT', 604800000, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.max.timeout.ms', 'INT', 900000, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.state.log.min.isr', 'INT', 2, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.state.log.load.buffer.size', 'INT', 5242880, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.state.log.replication.factor', 'SHORT', 3, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.state.log.num.partitions', 'INT', 50, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.state.log.segment.bytes', 'INT', 104857600, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', 10000, NO_TRANSACTIONS, atLeast(1)),
-  ignored('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', 3600000, NO_TRANSACTIONS, atLeast(1)),
+  honoured('transactional.id.expiration.ms', 'INT', 604800000, 'A transactional id unused this long (and not in a transaction) is removed from __transaction_state.', atLeast(1)),
+  honoured('transaction.max.timeout.ms', 'INT', 900000, 'Largest transaction timeout a producer may ask for; above it InitProducerId gets INVALID_TRANSACTION_TIMEOUT.', atLeast(1)),
+  honoured('transaction.state.log.min.isr', 'INT', 2, 'min.insync.replicas of __transaction_state.', atLeast(1)),
+  honoured('transaction.state.log.load.buffer.size', 'INT', 5242880, 'Read size while loading __transaction_state.', atLeast(1)),
+  honoured('transaction.state.log.replication.factor', 'SHORT', 3, 'Replication factor of __transaction_state; it is created only once this many brokers are alive.', atLeast(1)),
+  honoured('transaction.state.log.num.partitions', 'INT', 50, 'Partitions of __transaction_state (fixed once created).', atLeast(1)),
+  honoured('transaction.state.log.segment.bytes', 'INT', 104857600, 'segment.bytes of __transaction_state.', atLeast(1)),
+  honoured('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', 10000, 'How often transactions past their timeout are aborted (with a producer epoch bump).', atLeast(1)),
+  honoured('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', 3600000, 'How often expired transactional ids are removed.', atLeast(1)),
 
   // Fetch sessions
   honoured('max.incremental.fetch.session.cache.slots', 'INT', 1000, 'Incremental fetch sessions kept (KIP-227).', atLeast(0)),

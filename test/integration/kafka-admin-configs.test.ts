@@ -168,7 +168,7 @@ test('IncrementalAlterConfigs: SET, DELETE, APPEND to a list, and the cluster-wi
   ]);
 });
 
-test('Metadata auto-creates unknown topics when allowed (LEADER_NOT_AVAILABLE first), never internal ones', async () => {
+test('Metadata auto-creates unknown topics when allowed (LEADER_NOT_AVAILABLE first), internal ones only with enough brokers alive', async () => {
   const first = await b.call(ApiKey.Metadata, 9, {
     topics: [
       { name: 'auto-1', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -182,8 +182,8 @@ test('Metadata auto-creates unknown topics when allowed (LEADER_NOT_AVAILABLE fi
   });
   assert.deepEqual(first.topics.map((t) => [t.name, t.errorCode, t.isInternal]), [
     ['auto-1', ErrorCode.LEADER_NOT_AVAILABLE, false],
-    ['__transaction_state', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, true],
-    // offsets.topic.replication.factor=3 with one broker alive.
+    // transaction.state.log.replication.factor=3 and offsets.topic.replication.factor=3 with one broker alive.
+    ['__transaction_state', ErrorCode.INVALID_REPLICATION_FACTOR, true],
     ['__consumer_offsets', ErrorCode.INVALID_REPLICATION_FACTOR, true],
     ['bad/name', ErrorCode.INVALID_TOPIC_EXCEPTION, false],
   ]);

@@ -353,14 +353,14 @@ test('StopReplica: a stale leader epoch is fenced; with deletion the partition g
   assert.equal((await produce(c, 'doomed', batch([{ value: 'y' }]))).errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
 });
 
-test('InitProducerId takes a producer id from the block claimed in ZooKeeper; a transactional id is COORDINATOR_NOT_AVAILABLE', async () => {
+test('InitProducerId takes a producer id from the block claimed in ZooKeeper; a transactional id whose __transaction_state partition is not led here is NOT_COORDINATOR', async () => {
   const c = await client();
   const plain = await c.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
   assert.equal(plain.errorCode, 0);
   assert.ok(plain.producerId >= 0n, String(plain.producerId));
   assert.equal(plain.producerEpoch, 0);
   const txn = await c.request(ApiKey.InitProducerId, 4, { transactionalId: 'txn-1', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
-  assert.deepEqual([txn.errorCode, txn.producerId, txn.producerEpoch], [ErrorCode.COORDINATOR_NOT_AVAILABLE, -1n, -1]);
+  assert.deepEqual([txn.errorCode, txn.producerId, txn.producerEpoch], [ErrorCode.NOT_COORDINATOR, -1n, -1]);
 });
 
 test('Fetch v13 names topics by id: the id LeaderAndIsr gave the partition; an unknown id is UNKNOWN_TOPIC_ID', async () => {

@@ -1,6 +1,7 @@
 // What the admin handlers share: the ZooKeeper admin client, the broker's config, the metadata cache (to wait for
 // topics to show or go) and whether this broker is the active controller (Kafka answers NOT_CONTROLLER otherwise).
 import type { KafkaConfig } from '../../config/kafka-config.js';
+import type { TransactionStateTopicConfig } from './auto-create.js';
 import type { BrokerMetadata } from '../broker/broker-metadata.js';
 import type { MetadataUpdates } from '../broker/broker-contracts.js';
 import { NoNodeError } from '../../zookeeper/client/index.js';
@@ -14,7 +15,9 @@ import type { BrokerConfigLayers } from './config-describer.js';
 export interface AdminContext {
   admin: AdminZk;
   brokerId: number;
-  config: Pick<KafkaConfig, 'values' | 'sources' | 'deleteTopicEnable' | 'autoCreateTopicsEnable' | 'numPartitions' | 'defaultReplicationFactor' | 'offsetsTopicReplicationFactor' | 'offsetsTopicNumPartitions' | 'offsetsTopicSegmentBytes'>;
+  config: Pick<KafkaConfig, 'values' | 'sources' | 'deleteTopicEnable' | 'autoCreateTopicsEnable' | 'numPartitions' | 'defaultReplicationFactor' | 'offsetsTopicReplicationFactor' | 'offsetsTopicNumPartitions' | 'offsetsTopicSegmentBytes'> &
+    /** Without them __transaction_state is not auto-created. */
+    Partial<TransactionStateTopicConfig>;
   metadata: BrokerMetadata;
   updates: MetadataUpdates;
   isActiveController: () => boolean;

@@ -20,6 +20,7 @@ import { ControlRequestFence } from './control-request-fence.js';
 import { controlledShutdown } from './controlled-shutdown.js';
 import { Dispatcher, apiName } from './dispatcher.js';
 import { startGroupCoordinator } from './groups/group-coordinator-wiring.js';
+import { startTxnCoordinator } from './txn/txn-coordinator-wiring.js';
 import { brokerHandlers } from './handlers/index.js';
 import { brokerPartitionConfig, partitionConfigOf, type PartitionConfig } from './replica/partition-config.js';
 import { ZkTopicConfigSource } from '../admin/topic-config-source.js';
@@ -182,6 +183,7 @@ interface Parts {
   replicas: ReplicaManager | undefined;
   alterIsr: AlterIsrManager;
   groups: { shutdown(): void; deps: { groups: GroupCoordinatorService } } | undefined;
+  txn: { shutdown(): void } | undefined;
   topicConfigs: ZkTopicConfigSource;
   requestMetrics: RequestMetrics;
 }
@@ -421,6 +423,7 @@ export class KafkaServer {
     const groupPartitions = opts.localPartitions ?? replicas;
     const topicCreator = opts.topicCreator ?? adminDeps.admin.admin;
     const groups = groupPartitions ? startGroupCoordinator({ config, brokerId, partitions: groupPartitions, topics: topicCreator, metadata: served, log }) : undefined;
+    const txn = groupPartitions ? startTxnCoordinator({ config, brokerId, partitions: groupPartitions, topics: topicCreator, metadata: served, producerIds, log }) : undefined;
     let dispatcher: Dispatcher | undefined;
     const requestMetrics = new RequestMetrics();
     const handlers = brokerHandlers({
@@ -435,6 +438,7 @@ export class KafkaServer {
       ...adminDeps,
       logDirMoves,
       groups: groups?.deps,
+      txn: txn?.deps,
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),
@@ -459,6 +463,7 @@ export class KafkaServer {
       });
     } catch (err) {
       groups?.shutdown();
+      txn?.shutdown();
       await replicas?.shutdown();
       alterIsr.close();
       await replicaControl.close?.();
@@ -471,7 +476,7 @@ export class KafkaServer {
     const advertised = resolveAdvertisedHosts(config.advertisedListeners, hostName).map((l) =>
       l.port === 0 ? { ...l, port: bound.find((b) => b.name === l.name)?.port ?? 0 } : l,
     );
-    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, alterIsr, groups, topicConfigs, requestMetrics };
+    const parts: Parts = { brokerId, clusterId, listeners: bound, advertised, dispatcher, socketServer, storage, registration, metadataCache, controller, replicaControl, replicas, alterIsr, groups, txn, topicConfigs, requestMetrics };
     const server = new KafkaServer(parts, config, log);
     try {
       await server.startMetrics();
@@ -505,6 +510,7 @@ export class KafkaServer {
         if (this.started && config.controlledShutdownEnable) await this.controlledShutdown();
         // Requests waiting on a rebalance would hold the drain: their connections are closed instead.
         parts.groups?.shutdown();
+        parts.txn?.shutdown();
         // Waiting fetches and produces are answered first, so draining the connections does not wait for them.
         await this.shutdownStep('the replica manager', async () => {
           await parts.replicas?.shutdown();

@@ -1,70 +1,27 @@
-// Where FindCoordinator sends a group: the broker leading its __consumer_offsets partition, on the listener the
-// request came in on. A missing __consumer_offsets is created (once at a time) with offsets.topic.num.partitions and
-// offsets.topic.replication.factor, and COORDINATOR_NOT_AVAILABLE is answered until the metadata shows its leaders,
-// as Kafka 2.8's KafkaApis.handleFindCoordinatorRequest does.
+// Where FindCoordinator sends a group: the leader of its __consumer_offsets partition. A missing __consumer_offsets
+// is created with offsets.topic.num.partitions, offsets.topic.replication.factor and GroupMetadataManager's topic
+// configs.
 import type { KafkaConfig } from '../../../config/kafka-config.js';
-import { ErrorCode } from '../../protocol/index.js';
 import type { TopicCreator } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
 import type { BrokerMetadata } from '../broker-metadata.js';
+import { InternalTopicLocator } from '../internal-topics/internal-topic-locator.js';
 import { OFFSETS_TOPIC } from './offsets-batches.js';
 
-export interface CoordinatorNode {
-  errorCode: number;
-  nodeId: number;
-  host: string;
-  port: number;
-}
-
-/** Kafka's Node.noNode(). */
-export const NO_NODE = { nodeId: -1, host: '', port: -1 } as const;
+export { NO_NODE, type CoordinatorNode } from '../internal-topics/internal-topic-locator.js';
 
 export type LocatorConfig = Pick<KafkaConfig, 'offsetsTopicNumPartitions' | 'offsetsTopicReplicationFactor' | 'offsetsTopicSegmentBytes'>;
 
-export class CoordinatorLocator {
-  private creating = false;
-
-  constructor(
-    private readonly metadata: BrokerMetadata,
-    private readonly topics: TopicCreator,
-    private readonly config: LocatorConfig,
-    private readonly log: BrokerLog,
-  ) {}
-
-  /** The leader of __consumer_offsets partition `partition` as seen on `listenerName`. */
-  locate(partition: number, listenerName: string): CoordinatorNode {
-    const topic = this.metadata.topic(OFFSETS_TOPIC);
-    if (topic === undefined) {
-      this.createOffsetsTopic();
-      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-    }
-    const leaderId = topic.partitions.find((p) => p.partition === partition)?.leaderId ?? -1;
-    const leader = leaderId === -1 ? undefined : this.metadata.aliveBrokers(listenerName).find((b) => b.id === leaderId);
-    if (leader === undefined) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-    return { errorCode: ErrorCode.NONE, nodeId: leader.id, host: leader.host, port: leader.port };
-  }
-
-  private createOffsetsTopic(): void {
-    if (this.creating) return;
-    this.creating = true;
-    const request = {
+export class CoordinatorLocator extends InternalTopicLocator {
+  constructor(metadata: BrokerMetadata, topics: TopicCreator, config: LocatorConfig, log: BrokerLog) {
+    super(metadata, topics, {
       name: OFFSETS_TOPIC,
-      numPartitions: this.config.offsetsTopicNumPartitions,
-      replicationFactor: this.config.offsetsTopicReplicationFactor,
-      assignments: new Map<number, readonly number[]>(),
+      numPartitions: config.offsetsTopicNumPartitions,
+      replicationFactor: config.offsetsTopicReplicationFactor,
       // GroupMetadataManager.offsetsTopicConfigs.
-      configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(this.config.offsetsTopicSegmentBytes), 'compression.type': 'producer' },
-    };
-    this.topics
-      .createTopic(request, false)
-      .then(
-        (result) => {
-          if (result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-            this.log('WARN', `Could not create internal topic ${OFFSETS_TOPIC}: error code ${result.errorCode}${result.errorMessage ? ` (${result.errorMessage})` : ''}`, 'kafka.server.ZkAdminManager');
-          }
-        },
-        (err: unknown) => this.log('ERROR', `Could not create internal topic ${OFFSETS_TOPIC}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.ZkAdminManager'),
-      )
-      .finally(() => (this.creating = false));
+      configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(config.offsetsTopicSegmentBytes), 'compression.type': 'producer' },
+      // Left to the topic creation, which refuses a replication factor above the brokers alive.
+      minAliveBrokers: 0,
+    }, log);
   }
 }

@@ -3,16 +3,15 @@
 // records when the partition is loaded.
 import { decodeOffsetsLogRecord, type OffsetsLogRecord } from '../../coordinator/offsets-records.js';
 import type { AppendRecord } from '../../coordinator/types.js';
-import { buildRecordBatch, readRecords, recordBatches } from '../../protocol/records/index.js';
+import { readRecords } from '../../protocol/records/index.js';
+import { encodeCoordinatorBatch } from '../internal-topics/internal-topic-appender.js';
+import { wholeBatches } from '../internal-topics/internal-topic-reader.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
 /** The coordinator's records as one create-time batch stamped `timestampMs`. */
 export function encodeOffsetsBatch(records: readonly AppendRecord[], timestampMs: number, compression: number): Promise<Buffer> {
-  return buildRecordBatch(
-    records.map((r) => ({ key: r.key, value: r.value, timestamp: timestampMs })),
-    { compression, now: timestampMs },
-  );
+  return encodeCoordinatorBatch(records, timestampMs, compression);
 }
 
 export interface DecodedOffsetsRead {
@@ -41,16 +40,4 @@ export async function decodeOffsetsBatches(blob: Buffer, fromOffset: bigint): Pr
     nextOffset = next;
   }
   return { records, nextOffset };
-}
-
-/** The batches of `blob` that are complete (a read may end inside the last one). */
-function* wholeBatches(blob: Buffer) {
-  // Each batch is baseOffset (8) + length (4) + `length` bytes; cut the blob after the last complete one.
-  let end = 0;
-  while (end + 12 <= blob.length) {
-    const size = 12 + blob.readInt32BE(end + 8);
-    if (end + size > blob.length) break;
-    end += size;
-  }
-  yield* recordBatches(blob.subarray(0, end));
 }

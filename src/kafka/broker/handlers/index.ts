@@ -53,6 +53,10 @@ import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
+import type { TxnHandlerDeps } from '../txn/txn-handler-deps.js';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
+import { endTxnHandler } from './26-end-txn.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -72,13 +76,15 @@ export interface HandlerDeps {
   logDirMoves?: ReplicaDirChanger;
   /** The group coordinator's parts; without them the group APIs are not served. */
   groups?: GroupHandlerDeps;
+  /** The transaction coordinator's parts; without them transactional ids get COORDINATOR_NOT_AVAILABLE. */
+  txn?: TxnHandlerDeps;
 }
 
-function groupHandlers(deps: GroupHandlerDeps): AnyApiHandler[] {
+function groupHandlers(deps: GroupHandlerDeps, txn: TxnHandlerDeps | undefined): AnyApiHandler[] {
   return [
     offsetCommitHandler(deps),
     offsetFetchHandler(deps),
-    findCoordinatorHandler(deps),
+    findCoordinatorHandler(deps, txn),
     joinGroupHandler(deps),
     heartbeatHandler(deps),
     leaveGroupHandler(deps),
@@ -120,7 +126,7 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       fetchHandler(r),
       listOffsetsHandler(r),
       deleteRecordsHandler(r),
-      initProducerIdHandler(deps.producerIds),
+      initProducerIdHandler(deps.producerIds, deps.txn),
       offsetForLeaderEpochHandler(r),
     );
   }
@@ -145,6 +151,7 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       handlers.push(electLeadersHandler(admin, deps.controllerRequests), alterPartitionReassignmentsHandler(admin, deps.controllerRequests));
     }
   }
-  if (deps.groups) handlers.push(...groupHandlers(deps.groups));
+  if (deps.groups) handlers.push(...groupHandlers(deps.groups, deps.txn));
+  if (deps.txn) handlers.push(addPartitionsToTxnHandler(deps.txn), addOffsetsToTxnHandler(deps.txn), endTxnHandler(deps.txn));
   return handlers;
 }
