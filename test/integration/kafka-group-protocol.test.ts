@@ -323,8 +323,8 @@ test('once this broker stops leading a group partition, each API answers NOT_COO
 
 test('ApiVersions advertises the group APIs with Kafka 2.8.2 ranges, and FindCoordinator v4, OffsetFetch v8', async () => {
   const answer = await call(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
-  const groupKeys = new Set<number>([8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47]);
+  const groupKeys = new Set<number>([8, 9, 10, 11, 12, 13, 14, 15, 16, 28, 42, 47]);
   assert.deepEqual(answer.apiKeys.filter((k) => groupKeys.has(k.apiKey)).map((k) => [k.apiKey, k.minVersion, k.maxVersion]), [
-    [8, 0, 8], [9, 0, 8], [10, 0, 4], [11, 0, 7], [12, 0, 4], [13, 0, 4], [14, 0, 5], [15, 0, 5], [16, 0, 4], [42, 0, 2], [47, 0, 0],
+    [8, 0, 8], [9, 0, 8], [10, 0, 4], [11, 0, 7], [12, 0, 4], [13, 0, 4], [14, 0, 5], [15, 0, 5], [16, 0, 4], [28, 0, 3], [42, 0, 2], [47, 0, 0],
   ]);
 });

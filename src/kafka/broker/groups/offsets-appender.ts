@@ -1,8 +1,9 @@
 // Writes the group coordinator's appends to __consumer_offsets through the local leader. Batches are built (and
 // compressed) off the caller's path, so appends are handed to the partition in the order the coordinator emitted
 // them; an append that is not acknowledged within offsets.commit.timeout.ms completes as REQUEST_TIMED_OUT, as
-// Kafka's delayed produce does.
-import type { AppendRecord } from '../../coordinator/types.js';
+// Kafka's delayed produce does. Every append is the coordinator's own (Kafka's AppendOrigin.Coordinator): a
+// TxnOffsetCommit's transactional batch carries no sequence number.
+import type { AppendRecord, TxnProducer } from '../../coordinator/types.js';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Scheduler } from '../../storage/scheduler.js';
 import type { LocalPartitions } from '../broker-contracts.js';
@@ -23,6 +24,8 @@ export interface OffsetsAppend {
   timestampMs: number;
   /** True when the coordinator waits for the outcome (offset commits, group metadata). */
   awaited: boolean;
+  /** A TxnOffsetCommit's append: written as this producer's transactional batch. */
+  producer?: TxnProducer;
 }
 
 /** The error code a failed append reports: the Kafka error carried by the failure, else UNKNOWN_SERVER_ERROR. */
@@ -54,7 +57,7 @@ export class OffsetsAppender {
     const submitted = previous.then(async () => {
       let batch: Buffer;
       try {
-        batch = await encodeOffsetsBatch(request.records, request.timestampMs, this.config.compression);
+        batch = await encodeOffsetsBatch(request.records, request.timestampMs, this.config.compression, request.producer);
       } catch (err) {
         finish(appendFailureCode(err));
         return;
@@ -65,7 +68,7 @@ export class OffsetsAppender {
       let appended: Promise<{ errorCode: number }>;
       try {
         // Called here, in queue order, so the partition sees the appends in the order the coordinator made them.
-        appended = this.partitions.appendAsLeader(OFFSETS_TOPIC, request.partition, batch, acks);
+        appended = this.partitions.appendAsLeader(OFFSETS_TOPIC, request.partition, batch, acks, 'coordinator');
       } catch (err) {
         finish(appendFailureCode(err));
         return;

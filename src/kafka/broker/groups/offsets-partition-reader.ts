@@ -2,7 +2,7 @@
 // offsets.load.buffer.size bytes (grown when a single batch is larger, as Kafka grows its load buffer). Kafka's loader
 // reads to the log end too: a broker that just became leader may still have a high watermark below commits that
 // every in-sync replica acknowledged, and loading only to it would lose them.
-import type { OffsetsLogRecord } from '../../coordinator/offsets-records.js';
+import type { OffsetsLogEntry } from '../../coordinator/offsets-records.js';
 import { ErrorCode, errorInfo } from '../../protocol/index.js';
 import type { LocalPartitions } from '../broker-contracts.js';
 import { decodeOffsetsBatches, OFFSETS_TOPIC } from './offsets-batches.js';
@@ -20,8 +20,8 @@ export async function readOffsetsPartition(
   loadBufferBytes: number,
   /** Checked between reads: false stops the load (leadership moved on). */
   stillWanted: () => boolean = () => true,
-): Promise<OffsetsLogRecord[]> {
-  const records: OffsetsLogRecord[] = [];
+): Promise<OffsetsLogEntry[]> {
+  const records: OffsetsLogEntry[] = [];
   let offset = 0n;
   let maxBytes = Math.max(1, loadBufferBytes);
   let started = false;

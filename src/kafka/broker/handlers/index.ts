@@ -1,5 +1,5 @@
 // The handler registry: one file per API key, named by key. The ApiVersions table is exactly what is listed here.
-import type { ReplicaControl } from '../broker-contracts.js';
+import type { ReplicaControl, TxnMarkerListener } from '../broker-contracts.js';
 import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ControlRequestFence } from '../control-request-fence.js';
 import type { ApiVersionRange } from '../dispatcher.js';
@@ -53,6 +53,7 @@ import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -72,6 +73,7 @@ export interface HandlerDeps {
   logDirMoves?: ReplicaDirChanger;
   /** The group coordinator's parts; without them the group APIs are not served. */
   groups?: GroupHandlerDeps;
+  txnMarkers?: TxnMarkerListener;
 }
 
 function groupHandlers(deps: GroupHandlerDeps): AnyApiHandler[] {
@@ -87,6 +89,7 @@ function groupHandlers(deps: GroupHandlerDeps): AnyApiHandler[] {
     listGroupsHandler(deps),
     deleteGroupsHandler(deps),
     offsetDeleteHandler(deps),
+    txnOffsetCommitHandler(deps),
   ];
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { GroupCoordinatorService, type GroupServiceConfig } from '../../../../../src/kafka/broker/groups/group-coordinator-service.js';
 import { decodeOffsetsBatches, OFFSETS_TOPIC } from '../../../../../src/kafka/broker/groups/offsets-batches.js';
 import type { GroupCoordinator } from '../../../../../src/kafka/coordinator/coordinator.js';
-import type { OffsetsLogRecord } from '../../../../../src/kafka/coordinator/offsets-records.js';
+import { isTxnMarker, type OffsetsLogEntry, type OffsetsLogRecord } from '../../../../../src/kafka/coordinator/offsets-records.js';
 import type {
   CoordinatorResponse,
   DescribeGroupsResponse,
@@ -123,10 +123,14 @@ const commit = (r: Rig, groupId: string, generationId: number, memberId: string,
 
 const fetchOffsets = (r: Rig, groupId: string) => call<OffsetFetchResponse>(r, (c, now, id) => c.fetchOffsets(now, id, [{ groupId, topics: null }], false));
 
-async function storedRecords(r: Rig): Promise<OffsetsLogRecord[]> {
+async function storedEntries(r: Rig): Promise<OffsetsLogEntry[]> {
   const log = r.partitions.log(OFFSETS_TOPIC, 0)!;
   const read = await log.read(0, { maxBytes: 1 << 20 });
   return read.slice ? (await decodeOffsetsBatches(readSlice(read.slice), 0n)).records : [];
+}
+
+async function storedRecords(r: Rig): Promise<OffsetsLogRecord[]> {
+  return (await storedEntries(r)).filter((e): e is OffsetsLogRecord => !isTxnMarker(e));
 }
 
 async function stableGroup(r: Rig, groupId: string): Promise<{ memberId: string; generationId: number }> {
