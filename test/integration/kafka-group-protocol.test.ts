@@ -269,6 +269,25 @@ test('a consumer group through the flexible versions: join (MEMBER_ID_REQUIRED f
   assert.deepEqual(gone.results, [{ groupId: 'never-existed', errorCode: ErrorCode.GROUP_ID_NOT_FOUND }, { groupId, errorCode: 0 }]);
 });
 
+test('TxnOffsetCommit v0-v3 write pending offsets: OffsetFetch v7 require_stable answers UNSTABLE_OFFSET_COMMIT until the marker', async () => {
+  const groupId = 'txn-wire-group';
+  const partition = partitionForGroup(groupId, 5);
+  const before = broker.partitions.appendCalls.length;
+  const commit = (version: number, offset: bigint, topic = 'known-topic') =>
+    call(ApiKey.TxnOffsetCommit, version, {
+      transactionalId: 'txn-1', groupId, producerId: 7000n, producerEpoch: 1, generationId: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: 2, committedMetadata: null }] }],
+    });
+  for (const version of [0, 1, 2, 3]) {
+    assert.deepEqual((await commit(version, BigInt(10 + version))).topics, [{ name: 'known-topic', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.NONE }] }], `v${version}`);
+  }
+  assert.deepEqual((await commit(3, 1n, 'missing-topic')).topics, [{ name: 'missing-topic', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] }]);
+  assert.deepEqual(broker.partitions.appendCalls.slice(before).map((c) => [c.topic, c.partition, c.origin]), Array(4).fill([OFFSETS_TOPIC, partition, 'coordinator']));
+  const fetch = (requireStable: boolean) => call(ApiKey.OffsetFetch, 7, { groupId, topics: [{ name: 'known-topic', partitionIndexes: [0] }], requireStable });
+  assert.deepEqual((await fetch(true)).topics, [{ name: 'known-topic', partitions: [{ partitionIndex: 0, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }] }]);
+  assert.deepEqual((await fetch(false)).topics, [{ name: 'known-topic', partitions: [{ partitionIndex: 0, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
+});
+
 test('FindCoordinator answers COORDINATOR_NOT_AVAILABLE while __consumer_offsets is missing, asking for its creation each time none is in flight', async () => {
   const lone = await startGroupBroker({ offsetsTopicExists: false, offsetsPartitions: 7, creationResult: ErrorCode.INVALID_REPLICATION_FACTOR });
   const raw = await FrameSocket.open(lone.port);
@@ -323,8 +342,8 @@ test('once this broker stops leading a group partition, each API answers NOT_COO
 
 test('ApiVersions advertises the group APIs with Kafka 2.8.2 ranges, and FindCoordinator v4, OffsetFetch v8', async () => {
   const answer = await call(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
-  const groupKeys = new Set<number>([8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47]);
+  const groupKeys = new Set<number>([8, 9, 10, 11, 12, 13, 14, 15, 16, 28, 42, 47]);
   assert.deepEqual(answer.apiKeys.filter((k) => groupKeys.has(k.apiKey)).map((k) => [k.apiKey, k.minVersion, k.maxVersion]), [
-    [8, 0, 8], [9, 0, 8], [10, 0, 4], [11, 0, 7], [12, 0, 4], [13, 0, 4], [14, 0, 5], [15, 0, 5], [16, 0, 4], [42, 0, 2], [47, 0, 0],
+    [8, 0, 8], [9, 0, 8], [10, 0, 4], [11, 0, 7], [12, 0, 4], [13, 0, 4], [14, 0, 5], [15, 0, 5], [16, 0, 4], [28, 0, 3], [42, 0, 2], [47, 0, 0],
   ]);
 });

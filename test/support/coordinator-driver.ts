@@ -2,7 +2,7 @@
 // in-memory log per __consumer_offsets partition (completed at once unless held), and due timers fire.
 
 import { GroupCoordinator } from '../../src/kafka/coordinator/coordinator.js';
-import { decodeOffsetsLogRecord, type OffsetsLogRecord } from '../../src/kafka/coordinator/offsets-records.js';
+import { decodeOffsetsLogRecord, type OffsetsLogEntry, type OffsetsLogRecord } from '../../src/kafka/coordinator/offsets-records.js';
 import type {
   AppendRecord,
   CoordinatorConfig,
@@ -10,7 +10,9 @@ import type {
   Effect,
   JoinGroupRequest,
   JoinGroupResponse,
+  OffsetFetchPartition,
   SyncGroupResponse,
+  TxnOffsetCommitRequest,
 } from '../../src/kafka/coordinator/types.js';
 
 export const TEST_CONFIG: CoordinatorConfig = {
@@ -35,6 +37,8 @@ export class CoordinatorDriver {
   readonly forgotten = new Set<number>();
   /** Records each partition's log received, in append order. */
   readonly log = new Map<number, AppendRecord[]>();
+  /** The same as a load reads it: records of transactional appends carry their producer id; markers in between. */
+  readonly entries = new Map<number, OffsetsLogEntry[]>();
   /** Appends awaiting completion while holdAppends is set. */
   readonly heldAppends: AppendEffect[] = [];
   holdAppends = false;
@@ -50,7 +54,7 @@ export class CoordinatorDriver {
     }
   }
 
-  loadPartition(partition: number, leaderEpoch: number, records: OffsetsLogRecord[] = []): void {
+  loadPartition(partition: number, leaderEpoch: number, records: OffsetsLogEntry[] = []): void {
     this.apply(this.c.beginLoad(this.nowMs, partition, leaderEpoch));
     this.apply(this.c.completeLoad(this.nowMs, partition, leaderEpoch, records));
   }
@@ -103,6 +107,20 @@ export class CoordinatorDriver {
     const list = this.log.get(e.partition) ?? [];
     list.push(...e.records);
     this.log.set(e.partition, list);
+    const entries = this.entries.get(e.partition) ?? [];
+    for (const r of e.records) {
+      const decoded = decodeOffsetsLogRecord(r.key, r.value);
+      entries.push(e.producer ? { ...decoded, producerId: e.producer.producerId } : decoded);
+    }
+    this.entries.set(e.partition, entries);
+  }
+
+  /** A transaction marker is written to the partition's log and reported to the coordinator. */
+  marker(partition: number, producerId: number, commit: boolean): void {
+    const entries = this.entries.get(partition) ?? [];
+    entries.push({ type: 'txn-marker', producerId, commit });
+    this.entries.set(partition, entries);
+    this.apply(this.c.txnMarkerWritten(this.nowMs, partition, producerId, commit));
   }
 
   /** Completes held appends in order; a non-zero errorCode fails them (nothing reaches the log). */
@@ -217,6 +235,46 @@ export class CoordinatorDriver {
       }),
     );
     return id;
+  }
+
+  txnCommit(groupId: string, producerId: number, offsets: Record<string, bigint>, opts: Partial<Omit<TxnOffsetCommitRequest, 'groupId' | 'producerId' | 'topics'>> & { metadata?: string } = {}): number {
+    const byTopic = new Map<string, TxnOffsetCommitRequest['topics'][number]['partitions']>();
+    for (const [tp, offset] of Object.entries(offsets)) {
+      const at = tp.lastIndexOf('-');
+      const topic = tp.slice(0, at);
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partitionIndex: Number(tp.slice(at + 1)), committedOffset: offset, committedLeaderEpoch: 3, committedMetadata: opts.metadata ?? 'txn' });
+      byTopic.set(topic, list);
+    }
+    const id = this.newRequestId();
+    this.apply(
+      this.c.txnCommitOffsets(this.nowMs, id, {
+        groupId,
+        producerId,
+        producerEpoch: opts.producerEpoch ?? 0,
+        generationId: opts.generationId ?? -1,
+        memberId: opts.memberId ?? '',
+        groupInstanceId: opts.groupInstanceId ?? null,
+        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+      }),
+    );
+    return id;
+  }
+
+  /** OffsetFetch of these `topic-partition`s: each one's answer. */
+  fetch(groupId: string, tps: string[], requireStable: boolean): Map<string, OffsetFetchPartition> {
+    const byTopic = new Map<string, number[]>();
+    for (const tp of tps) {
+      const at = tp.lastIndexOf('-');
+      byTopic.set(tp.slice(0, at), [...(byTopic.get(tp.slice(0, at)) ?? []), Number(tp.slice(at + 1))]);
+    }
+    const id = this.newRequestId();
+    this.apply(this.c.fetchOffsets(this.nowMs, id, [{ groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) }], requireStable));
+    const r = this.responses.get(id);
+    if (!r || r.api !== 'OffsetFetch') throw new Error('fetch not answered');
+    const out = new Map<string, OffsetFetchPartition>();
+    for (const t of r.groups[0]!.topics) for (const p of t.partitions) out.set(`${t.name}-${p.partitionIndex}`, p);
+    return out;
   }
 
   /** Committed offsets as `topic-partition → offset` (only the ones the coordinator reports). */

@@ -2,8 +2,9 @@
 // replica, so the high watermark follows each append; leadership is moved by hand (lead/resign) and announced to the
 // listeners as the replica manager does. Appends can be held to test what waits on them.
 import * as path from 'node:path';
-import type { LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult } from '../../src/kafka/broker/broker-contracts.js';
+import type { AppendOrigin, LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult } from '../../src/kafka/broker/broker-contracts.js';
 import { ErrorCode } from '../../src/kafka/protocol/index.js';
+import { buildEndTxnMarker } from '../../src/kafka/protocol/records/index.js';
 import { OffsetOutOfRangeError } from '../../src/kafka/storage/errors.js';
 import type { Log } from '../../src/kafka/storage/log.js';
 import { openTestLog, readSlice, testConfig } from './kafka-log.js';
@@ -19,8 +20,8 @@ export class LogBackedPartitions implements LocalPartitions {
   private readonly listeners = new Set<(change: LeadershipChange) => void>();
   private readonly held: (() => void)[] = [];
   holdAppends = false;
-  /** Every append call, in order: topic, partition, acks. */
-  readonly appendCalls: { topic: string; partition: number; requiredAcks: number }[] = [];
+  /** Every append call, in order: topic, partition, acks, origin. */
+  readonly appendCalls: { topic: string; partition: number; requiredAcks: number; origin: AppendOrigin | undefined }[] = [];
   /** Every read call, in order. */
   readonly readCalls: { topic: string; partition: number; fetchOffset: bigint; maxBytes: number }[] = [];
 
@@ -71,8 +72,16 @@ export class LogBackedPartitions implements LocalPartitions {
     for (const l of [...this.listeners]) l(change);
   }
 
-  async appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number): Promise<LeaderAppendResult> {
-    this.appendCalls.push({ topic, partition, requiredAcks });
+  /** Writes a transaction marker (as WriteTxnMarkers does) to a partition this broker leads. */
+  async appendMarker(topic: string, partition: number, producerId: number, producerEpoch: number, commit: boolean): Promise<void> {
+    const hosted = this.hosted.get(this.key(topic, partition));
+    if (!hosted?.isLeader) throw new Error(`${topic}-${partition} is not led here`);
+    await hosted.log.appendAsLeader(buildEndTxnMarker({ producerId, producerEpoch, commit, coordinatorEpoch: 0, timestamp: Date.now() }), hosted.leaderEpoch);
+    hosted.log.updateHighWatermark(hosted.log.logEndOffset);
+  }
+
+  async appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number, origin?: AppendOrigin): Promise<LeaderAppendResult> {
+    this.appendCalls.push({ topic, partition, requiredAcks, origin });
     const hosted = this.hosted.get(this.key(topic, partition));
     if (!hosted?.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n };
     const info = await hosted.log.appendAsLeader(records, hosted.leaderEpoch);

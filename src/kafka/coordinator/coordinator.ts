@@ -10,7 +10,8 @@ import * as admin from './admin-ops.js';
 import * as loader from './loader.js';
 import * as membership from './membership.js';
 import * as offsets from './offset-ops.js';
-import type { OffsetsLogRecord } from './offsets-records.js';
+import * as txnOffsets from './txn-offset-ops.js';
+import type { OffsetsLogEntry } from './offsets-records.js';
 import type {
   AppendRecord,
   CoordinatorConfig,
@@ -23,6 +24,8 @@ import type {
   OffsetDeleteRequest,
   OffsetFetchGroup,
   SyncGroupRequest,
+  TxnOffsetCommitRequest,
+  TxnProducer,
 } from './types.js';
 
 /** Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: how long a new member's first JoinGroup may wait. */
@@ -34,6 +37,7 @@ export type GroupApi =
   | 'Heartbeat'
   | 'LeaveGroup'
   | 'OffsetCommit'
+  | 'TxnOffsetCommit'
   | 'OffsetFetch'
   | 'OffsetDelete'
   | 'DescribeGroups'
@@ -49,6 +53,8 @@ export interface PartitionOwnership {
 export class GroupCoordinator {
   readonly groups = new Map<string, GroupMetadata>();
   readonly partitions = new Map<number, PartitionOwnership>();
+  /** Transaction markers written to a partition while it loads, applied once it is loaded. */
+  readonly deferredTxnMarkers = new Map<number, { producerId: number; commit: boolean }[]>();
   private readonly timers = new TimerQueue();
   private readonly appendHandlers = new Map<number, (errorCode: number) => void>();
   private effects: Effect[] = [];
@@ -85,6 +91,16 @@ export class GroupCoordinator {
 
   commitOffsets(nowMs: number, requestId: number, req: OffsetCommitRequest): Effect[] {
     return this.run(nowMs, () => offsets.handleCommitOffsets(this, requestId, req));
+  }
+
+  /** TxnOffsetCommit: the offsets are written as the producer's transactional batch and pending until its marker. */
+  txnCommitOffsets(nowMs: number, requestId: number, req: TxnOffsetCommitRequest): Effect[] {
+    return this.run(nowMs, () => txnOffsets.handleTxnCommitOffsets(this, requestId, req));
+  }
+
+  /** A COMMIT or ABORT marker of this producer was written to __consumer_offsets partition p. */
+  txnMarkerWritten(nowMs: number, partition: number, producerId: number, commit: boolean): Effect[] {
+    return this.run(nowMs, () => txnOffsets.completeTxn(this, partition, producerId, commit));
   }
 
   /** OffsetFetch for one group (v0-v7) or several (v8). requireStable is v7+. */
@@ -133,8 +149,8 @@ export class GroupCoordinator {
     return this.run(nowMs, () => loader.beginLoad(this, partition, leaderEpoch));
   }
 
-  /** The partition's records from log start to log end, in order; ignored if the epoch is stale. */
-  completeLoad(nowMs: number, partition: number, leaderEpoch: number, records: Iterable<OffsetsLogRecord>): Effect[] {
+  /** The partition's records and transaction markers from log start to log end, in order; ignored if the epoch is stale. */
+  completeLoad(nowMs: number, partition: number, leaderEpoch: number, records: Iterable<OffsetsLogEntry>): Effect[] {
     return this.run(nowMs, () => loader.completeLoad(this, partition, leaderEpoch, records));
   }
 
@@ -180,11 +196,14 @@ export class GroupCoordinator {
     if (requestId !== null) this.effects.push({ kind: 'forget', requestId });
   }
 
-  /** Appends one batch; onDone runs with the (raw) produce error code when acks is 'all'. */
-  append(partition: number, records: AppendRecord[], onDone: ((errorCode: number) => void) | null): void {
+  /**
+   * Appends one batch (a transactional one of `producer` when given); onDone runs with the (raw) produce error code
+   * when acks is 'all'.
+   */
+  append(partition: number, records: AppendRecord[], onDone: ((errorCode: number) => void) | null, producer?: TxnProducer): void {
     const appendId = this.nextAppendId++;
     const acks = onDone ? 'all' : 'none';
-    this.effects.push({ kind: 'append', appendId, partition, acks, timestampMs: this.nowMs, records });
+    this.effects.push({ kind: 'append', appendId, partition, acks, timestampMs: this.nowMs, records, ...(producer ? { producer } : {}) });
     if (onDone) this.appendHandlers.set(appendId, onDone);
   }
 

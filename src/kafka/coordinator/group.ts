@@ -48,6 +48,12 @@ export interface CommittedOffset {
   appendSeq: number;
 }
 
+/** A transactional commit: `appended` once its record is in the log (only then may a COMMIT marker apply it). */
+export interface PendingTxnOffset {
+  offset: CommittedOffset;
+  appended: boolean;
+}
+
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${partition}:${topic}`;
 }
@@ -72,6 +78,8 @@ export class GroupMetadata {
   readonly offsets = new Map<string, CommittedOffset>();
   /** Commits appended but not yet acknowledged, by topic-partition. */
   readonly pendingOffsetCommits = new Map<string, CommittedOffset>();
+  /** Transactional commits by producer id, then topic-partition: kept until the producer's marker ends them. */
+  readonly pendingTxnOffsetCommits = new Map<number, Map<string, PendingTxnOffset>>();
   numMembersAwaitingJoin = 0;
   newMemberAdded = false;
   subscribedTopics: Set<string> | null = null;
@@ -287,6 +295,50 @@ export class GroupMetadata {
   }
 
   hasOffsets(): boolean {
-    return this.offsets.size > 0 || this.pendingOffsetCommits.size > 0;
+    return this.offsets.size > 0 || this.pendingOffsetCommits.size > 0 || this.pendingTxnOffsetCommits.size > 0;
+  }
+
+  /** A commit of this partition is being written, or written by a transaction not yet ended. */
+  hasPendingOffsetCommitsForTopicPartition(key: string): boolean {
+    if (this.pendingOffsetCommits.has(key)) return true;
+    for (const byTp of this.pendingTxnOffsetCommits.values()) if (byTp.has(key)) return true;
+    return false;
+  }
+
+  prepareTxnOffsetCommit(producerId: number, key: string, offset: CommittedOffset, appended = false): void {
+    let byTp = this.pendingTxnOffsetCommits.get(producerId);
+    if (!byTp) this.pendingTxnOffsetCommits.set(producerId, (byTp = new Map()));
+    byTp.set(key, { offset, appended });
+  }
+
+  /** The record of this commit is in the log (a newer commit of the same producer may have replaced it meanwhile). */
+  onTxnOffsetCommitAppend(producerId: number, key: string, offset: CommittedOffset): void {
+    const pending = this.pendingTxnOffsetCommits.get(producerId)?.get(key);
+    if (pending?.offset === offset) pending.appended = true;
+  }
+
+  /** Its record could not be written: the client is told and retries. */
+  failPendingTxnOffsetCommit(producerId: number, key: string, offset: CommittedOffset): void {
+    const byTp = this.pendingTxnOffsetCommits.get(producerId);
+    if (!byTp || byTp.get(key)?.offset !== offset) return;
+    byTp.delete(key);
+    if (byTp.size === 0) this.pendingTxnOffsetCommits.delete(producerId);
+  }
+
+  /**
+   * The producer's transaction ended: on commit its offsets replace the committed ones they were written after
+   * (a plain commit written later stays); on abort they are dropped.
+   */
+  completePendingTxnOffsetCommit(producerId: number, commit: boolean): void {
+    const byTp = this.pendingTxnOffsetCommits.get(producerId);
+    if (!byTp) return;
+    this.pendingTxnOffsetCommits.delete(producerId);
+    if (!commit) return;
+    for (const [key, pending] of byTp) {
+      // Kafka fails here (the coordinator never sends a marker before the commit's answer); the commit is dropped.
+      if (!pending.appended) continue;
+      const current = this.offsets.get(key);
+      if (!current || current.appendSeq < pending.offset.appendSeq) this.offsets.set(key, pending.offset);
+    }
   }
 }

@@ -1,13 +1,16 @@
 // Loading a __consumer_offsets partition's groups and offsets when this broker becomes its leader, and
 // dropping them when leadership moves away (GroupMetadataManager.loadGroupsAndOffsets /
-// removeGroupsForPartition). Transaction markers and transactional batches are not handled: the adapter
-// passes only non-transactional records.
+// removeGroupsForPartition). Offsets of transactional batches stay pending until their producer's marker:
+// COMMIT applies them (unless a later plain commit is already loaded), ABORT drops them, and a transaction
+// still open at the log end leaves them pending. Markers written while the partition loads are applied
+// once it is loaded (the load may have read them already: applying one twice does nothing).
 
 import type { GroupCoordinator } from './coordinator.js';
 import { ErrorCode } from './error-codes.js';
 import { GroupMetadata, topicPartitionKey, type CommittedOffset, type MemberMetadata } from './group.js';
 import { invokeJoin, prepareRebalance } from './membership.js';
-import type { GroupMetadataValue, OffsetsLogRecord } from './offsets-records.js';
+import { isTxnMarker, type GroupMetadataValue, type OffsetCommitValue, type OffsetsLogEntry } from './offsets-records.js';
+import { completeTxn } from './txn-offset-ops.js';
 
 export function beginLoad(c: GroupCoordinator, partition: number, leaderEpoch: number): void {
   const current = c.partitions.get(partition);
@@ -15,52 +18,89 @@ export function beginLoad(c: GroupCoordinator, partition: number, leaderEpoch: n
   c.partitions.set(partition, { state: 'loading', leaderEpoch });
 }
 
-export function completeLoad(c: GroupCoordinator, partition: number, leaderEpoch: number, records: Iterable<OffsetsLogRecord>): void {
+type OffsetsByGroup = Map<string, Map<string, CommittedOffset>>;
+
+function entryOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = create()));
+  return v;
+}
+
+function loadedOffset(c: GroupCoordinator, v: OffsetCommitValue): CommittedOffset {
+  return {
+    offset: v.offset,
+    leaderEpoch: v.leaderEpoch,
+    metadata: v.metadata,
+    commitTimestampMs: Number(v.commitTimestampMs),
+    expireTimestampMs: Number(v.expireTimestampMs),
+    // In log order, and below every commit made after the load.
+    appendSeq: c.nextAppendSeq(),
+  };
+}
+
+export function completeLoad(c: GroupCoordinator, partition: number, leaderEpoch: number, entries: Iterable<OffsetsLogEntry>): void {
   const owned = c.partitions.get(partition);
   if (!owned || owned.state !== 'loading' || owned.leaderEpoch !== leaderEpoch) return;
-  const offsets = new Map<string, Map<string, CommittedOffset>>();
+  const offsets: OffsetsByGroup = new Map();
+  /** Offsets of open transactions: producer id → group → topic-partition. */
+  const pending = new Map<number, OffsetsByGroup>();
   const groups = new Map<string, GroupMetadataValue>();
-  let seq = 0;
+  const newMap = () => new Map();
   // Last write wins; a tombstone removes.
-  for (const r of records) {
-    if (r.key.type === 'offset') {
-      const byTp = offsets.get(r.key.group) ?? new Map<string, CommittedOffset>();
-      offsets.set(r.key.group, byTp);
+  for (const r of entries) {
+    if (isTxnMarker(r)) {
+      const ended = pending.get(r.producerId);
+      pending.delete(r.producerId);
+      if (!r.commit || !ended) continue;
+      for (const [groupId, byTp] of ended) {
+        const committed = entryOf(offsets, groupId, newMap);
+        for (const [key, o] of byTp) {
+          const current = committed.get(key);
+          if (!current || current.appendSeq < o.appendSeq) committed.set(key, o);
+        }
+      }
+    } else if (r.key.type === 'offset') {
+      const target = r.producerId === undefined ? offsets : entryOf(pending, r.producerId, newMap);
+      const byTp = entryOf(target, r.key.group, newMap);
       const key = topicPartitionKey(r.key.topic, r.key.partition);
       if (r.value === null) byTp.delete(key);
-      else {
-        const v = r.value as Exclude<typeof r.value, GroupMetadataValue>;
-        byTp.set(key, {
-          offset: v.offset,
-          leaderEpoch: v.leaderEpoch,
-          metadata: v.metadata,
-          commitTimestampMs: Number(v.commitTimestampMs),
-          expireTimestampMs: Number(v.expireTimestampMs),
-          appendSeq: -++seq,
-        });
-      }
+      else byTp.set(key, loadedOffset(c, r.value as OffsetCommitValue));
     } else if (r.value === null) {
       groups.delete(r.key.group);
     } else {
       groups.set(r.key.group, r.value as GroupMetadataValue);
     }
   }
+  const pendingByGroup = new Map<string, Map<number, Map<string, CommittedOffset>>>();
+  for (const [producerId, byGroup] of pending) {
+    for (const [groupId, byTp] of byGroup) if (byTp.size > 0) entryOf(pendingByGroup, groupId, newMap).set(producerId, byTp);
+  }
+  const fill = (group: GroupMetadata) => {
+    for (const [k, o] of offsets.get(group.groupId) ?? []) group.offsets.set(k, o);
+    for (const [producerId, byTp] of pendingByGroup.get(group.groupId) ?? []) {
+      for (const [k, o] of byTp) group.prepareTxnOffsetCommit(producerId, k, o, true);
+    }
+  };
   const loaded: GroupMetadata[] = [];
   for (const [groupId, value] of groups) {
     if (c.groups.has(groupId)) continue;
     const group = groupFromValue(c, groupId, value);
-    for (const [k, o] of offsets.get(groupId) ?? []) group.offsets.set(k, o);
+    fill(group);
     loaded.push(c.addGroup(group));
   }
   // Offsets without group metadata (standalone commits, or metadata tombstoned) make Empty groups.
-  for (const [groupId, byTp] of offsets) {
-    if (groups.has(groupId) || byTp.size === 0 || c.groups.has(groupId)) continue;
+  const offsetsOnly = new Set([...[...offsets].filter(([, byTp]) => byTp.size > 0).map(([g]) => g), ...pendingByGroup.keys()]);
+  for (const groupId of offsetsOnly) {
+    if (groups.has(groupId) || c.groups.has(groupId)) continue;
     const group = new GroupMetadata(groupId, c.nowMs);
-    for (const [k, o] of byTp) group.offsets.set(k, o);
+    fill(group);
     c.addGroup(group);
   }
   c.partitions.set(partition, { state: 'loaded', leaderEpoch });
   for (const group of loaded) onGroupLoaded(c, group);
+  const deferred = c.deferredTxnMarkers.get(partition) ?? [];
+  c.deferredTxnMarkers.delete(partition);
+  for (const m of deferred) completeTxn(c, partition, m.producerId, m.commit);
 }
 
 function groupFromValue(c: GroupCoordinator, groupId: string, v: GroupMetadataValue): GroupMetadata {
@@ -105,6 +145,7 @@ export function unload(c: GroupCoordinator, partition: number, leaderEpoch: numb
   const owned = c.partitions.get(partition);
   if (owned && leaderEpoch !== null && owned.leaderEpoch > leaderEpoch) return;
   c.partitions.delete(partition);
+  c.deferredTxnMarkers.delete(partition);
   for (const group of [...c.groups.values()]) {
     if (c.partitionFor(group.groupId) !== partition) continue;
     const previous = group.state;

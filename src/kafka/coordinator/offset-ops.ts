@@ -1,5 +1,6 @@
 // OffsetCommit, OffsetFetch, OffsetDelete and offset expiry (GroupCoordinator + GroupMetadataManager, 2.8).
-// Transactional offset commits (TxnOffsetCommit, markers) are not handled here.
+// Transactional offset commits (TxnOffsetCommit, markers) are in txn-offset-ops.ts; OffsetFetch require_stable
+// answers UNSTABLE_OFFSET_COMMIT for partitions they leave pending.
 
 import type { GroupCoordinator } from './coordinator.js';
 import { ErrorCode, offsetAppendError } from './error-codes.js';
@@ -58,6 +59,11 @@ export function handleCommitOffsets(c: GroupCoordinator, requestId: number, req:
   }
 }
 
+/** Longer than offset.metadata.max.bytes (in UTF-8). */
+export function metadataTooLarge(c: GroupCoordinator, metadata: string): boolean {
+  return Buffer.byteLength(metadata, 'utf8') > c.config.offsetMetadataMaxBytes;
+}
+
 function storeOffsets(c: GroupCoordinator, group: GroupMetadata, requestId: number, req: OffsetCommitRequest): void {
   const errors: PartitionErrors = new Map();
   const accepted: { topic: string; partition: number; offset: CommittedOffset }[] = [];
@@ -65,7 +71,7 @@ function storeOffsets(c: GroupCoordinator, group: GroupMetadata, requestId: numb
     for (const p of t.partitions) {
       const key = topicPartitionKey(t.name, p.partitionIndex);
       const metadata = p.committedMetadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > c.config.offsetMetadataMaxBytes) {
+      if (metadataTooLarge(c, metadata)) {
         errors.set(key, ErrorCode.OFFSET_METADATA_TOO_LARGE);
         continue;
       }
@@ -126,7 +132,8 @@ function fetchGroup(c: GroupCoordinator, req: OffsetFetchGroup, requireStable: b
     for (const [key, o] of live?.offsets ?? []) {
       const { topic, partition } = splitTopicPartitionKey(key);
       const list = byTopic.get(topic) ?? [];
-      list.push({ partitionIndex: partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE });
+      if (requireStable && live!.hasPendingOffsetCommitsForTopicPartition(key)) list.push(noOffset(partition, ErrorCode.UNSTABLE_OFFSET_COMMIT));
+      else list.push({ partitionIndex: partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE });
       byTopic.set(topic, list);
     }
     return { groupId: req.groupId, errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
@@ -136,7 +143,7 @@ function fetchGroup(c: GroupCoordinator, req: OffsetFetchGroup, requireStable: b
     partitions: t.partitionIndexes.map((p) => {
       if (!live) return noOffset(p);
       const key = topicPartitionKey(t.name, p);
-      if (requireStable && live.pendingOffsetCommits.has(key)) return noOffset(p, ErrorCode.UNSTABLE_OFFSET_COMMIT);
+      if (requireStable && live.hasPendingOffsetCommitsForTopicPartition(key)) return noOffset(p, ErrorCode.UNSTABLE_OFFSET_COMMIT);
       const o = live.offsets.get(key);
       if (!o) return noOffset(p);
       return { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE };
@@ -190,6 +197,8 @@ function removeOffsets(group: GroupMetadata, keys: Iterable<string>): Map<string
     if (o) removed.set(key, o);
     group.offsets.delete(key);
     group.pendingOffsetCommits.delete(key);
+    // As Kafka, a producer left without pending offsets keeps its (empty) entry until its marker.
+    for (const byTp of group.pendingTxnOffsetCommits.values()) byTp.delete(key);
   }
   return removed;
 }

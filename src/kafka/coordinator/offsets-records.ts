@@ -250,3 +250,20 @@ export function decodeOffsetsLogRecord(key: Uint8Array, value: Uint8Array | null
   if (k.type === 'offset') return { key: k, value: value === null ? null : decodeOffsetCommitValue(value) };
   return { key: k, value: value === null ? null : decodeGroupMetadataValue(value) };
 }
+
+/** A transaction marker (the record of a control batch) as a load reads it. */
+export interface OffsetsTxnMarker {
+  type: 'txn-marker';
+  producerId: number;
+  commit: boolean;
+}
+
+/**
+ * What a load reads from a partition, in log order: records (with the producer id when their batch is
+ * transactional: pending until that producer's marker) and transaction markers.
+ */
+export type OffsetsLogEntry = (OffsetsLogRecord & { producerId?: number }) | OffsetsTxnMarker;
+
+export function isTxnMarker(entry: OffsetsLogEntry): entry is OffsetsTxnMarker {
+  return 'type' in entry && entry.type === 'txn-marker';
+}

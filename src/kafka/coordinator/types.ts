@@ -7,15 +7,16 @@
 //            never be answered (Kafka drops the older callback too); the adapter may release it
 //   append   append these key/value records (value null = tombstone) to __consumer_offsets partition p
 //            as one batch; when acks is 'all' report appendCompleted(appendId, errorCode) once the write
-//            is replicated or failed; 'none' appends (expiry and deletion tombstones) are fire-and-forget
+//            is replicated or failed; 'none' appends (expiry and deletion tombstones) are fire-and-forget;
+//            with `producer` the batch is that producer's transactional batch (TxnOffsetCommit)
 //   timer    the coordinator's earliest deadline changed: call tick(nowMs) at or after deadlineMs
 //            (null = nothing scheduled). tick() with an earlier time is harmless.
 //
 // Everything else (sockets, the log, FindCoordinator's metadata lookup) lives in the adapter. Its duties:
 //   - call startup() once, beginLoad/completeLoad when it becomes leader of a __consumer_offsets
-//     partition (records from log start to log end, decoded with decodeOffsetsLogRecord; skip control and
-//     transactional batches: transactional offset commits are not supported), unload() when it stops
-//     being leader;
+//     partition (records from log start to log end, decoded with decodeOffsetsLogRecord, those of
+//     transactional batches with their producer id, and the transaction markers of control batches),
+//     unload() when it stops being leader; txnMarkerWritten() when a marker is written to a partition;
 //   - FindCoordinator (key type 0): the leader of partition partitionFor(groupId);
 //   - fill version-dependent fields: OffsetCommit v1 per-partition commit timestamps, v2-v4
 //     retentionTimeMs (-1 otherwise), committedLeaderEpoch -1 below v6; OffsetCommit v0, which Kafka 2.8
@@ -37,6 +38,12 @@ export type CoordinatorConfig = Pick<
   | 'offsetsRetentionCheckIntervalMs'
 >;
 
+/** The transactional producer a TxnOffsetCommit writes for. */
+export interface TxnProducer {
+  producerId: number;
+  producerEpoch: number;
+}
+
 export interface AppendRecord {
   key: Buffer;
   value: Buffer | null;
@@ -45,7 +52,7 @@ export interface AppendRecord {
 export type Effect =
   | { kind: 'respond'; requestId: number; response: CoordinatorResponse }
   | { kind: 'forget'; requestId: number }
-  | { kind: 'append'; appendId: number; partition: number; acks: 'all' | 'none'; timestampMs: number; records: AppendRecord[] }
+  | { kind: 'append'; appendId: number; partition: number; acks: 'all' | 'none'; timestampMs: number; records: AppendRecord[]; producer?: TxnProducer }
   | { kind: 'timer'; deadlineMs: number | null };
 
 export interface JoinGroupProtocol {
@@ -156,6 +163,32 @@ export interface OffsetCommitResponse {
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
 }
 
+export interface TxnOffsetCommitRequest {
+  groupId: string;
+  producerId: number;
+  producerEpoch: number;
+  /** v3+; -1 (not checked) below. */
+  generationId: number;
+  /** v3+; '' (not checked) below. */
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: {
+    name: string;
+    partitions: {
+      partitionIndex: number;
+      committedOffset: bigint;
+      /** v2+; -1 = none. */
+      committedLeaderEpoch: number;
+      committedMetadata: string | null;
+    }[];
+  }[];
+}
+
+export interface TxnOffsetCommitResponse {
+  api: 'TxnOffsetCommit';
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
+}
+
 export interface OffsetFetchGroup {
   groupId: string;
   /** null = every partition the group has an offset for. */
@@ -234,6 +267,7 @@ export type CoordinatorResponse =
   | HeartbeatResponse
   | LeaveGroupResponse
   | OffsetCommitResponse
+  | TxnOffsetCommitResponse
   | OffsetFetchResponse
   | OffsetDeleteResponse
   | ListGroupsResponse

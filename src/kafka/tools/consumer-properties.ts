@@ -57,7 +57,8 @@ export function consumerOptionsOf(props: ConsumerProperties): Omit<GroupConsumer
     clientId: props.get('client.id') || undefined,
     groupInstanceId: props.get('group.instance.id') || undefined,
     autoOffsetReset: oneOf(props, 'auto.offset.reset', ['earliest', 'latest', 'none'] as const),
-    isolationLevel: oneOf(props, 'isolation.level', ['read_uncommitted', 'read_committed'] as const),
+    // In ConsumerConfig's order, which its error message lists.
+    isolationLevel: oneOf(props, 'isolation.level', ['read_committed', 'read_uncommitted'] as const),
     enableAutoCommit: bool(props, 'enable.auto.commit'),
     autoCommitIntervalMs: int(props, 'auto.commit.interval.ms'),
     sessionTimeoutMs: int(props, 'session.timeout.ms'),

@@ -3,14 +3,15 @@
 // resolve those promises, appends go to __consumer_offsets through the local leader, and one scheduler task fires
 // at the coordinator's earliest deadline (session expiries, delayed joins, offset expiry), so no group waits on
 // another. Leadership changes of __consumer_offsets partitions load (one partition at a time, as Kafka's
-// single-threaded loader) or unload their groups.
+// single-threaded loader) or unload their groups. Transaction markers written to __consumer_offsets partitions
+// (TxnMarkerListener) complete the transactional offset commits pending there.
 import { randomUUID } from 'node:crypto';
 import type { KafkaConfig } from '../../../config/kafka-config.js';
 import { GroupCoordinator } from '../../coordinator/coordinator.js';
-import type { OffsetsLogRecord } from '../../coordinator/offsets-records.js';
+import type { OffsetsLogEntry } from '../../coordinator/offsets-records.js';
 import type { CoordinatorConfig, CoordinatorResponse, Effect } from '../../coordinator/types.js';
 import type { Clock, Scheduler } from '../../storage/scheduler.js';
-import type { LeadershipChange, LocalPartitions } from '../broker-contracts.js';
+import type { LeadershipChange, LocalPartitions, TxnMarkerListener } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
 import { CloseConnection } from '../handler.js';
 import { OffsetsAppender } from './offsets-appender.js';
@@ -35,7 +36,7 @@ export interface GroupServiceOptions {
 /** Kafka's member ids end in a java.util.UUID's text. */
 const defaultUuid = (): string => randomUUID();
 
-export class GroupCoordinatorService {
+export class GroupCoordinatorService implements TxnMarkerListener {
   readonly coordinator: GroupCoordinator;
   private readonly waiting = new Map<number, { resolve: (response: CoordinatorResponse) => void; reject: (err: Error) => void }>();
   private readonly appender: OffsetsAppender;
@@ -77,6 +78,12 @@ export class GroupCoordinatorService {
       return Promise.reject(err);
     }
     return answer;
+  }
+
+  /** A COMMIT or ABORT marker is in a local leader partition: on __consumer_offsets, the producer's pending offsets end. */
+  onTxnMarkerWritten(topic: string, partition: number, producerId: number, _producerEpoch: number, commit: boolean): void {
+    if (topic !== OFFSETS_TOPIC || this.stopped) return;
+    this.apply(this.coordinator.txnMarkerWritten(this.now(), partition, producerId, commit));
   }
 
   /** The __consumer_offsets partition of a group. */
@@ -122,7 +129,7 @@ export class GroupCoordinatorService {
           this.waiting.delete(e.requestId);
           break;
         case 'append':
-          this.appender.append({ partition: e.partition, records: e.records, timestampMs: e.timestampMs, awaited: e.acks === 'all' }, (errorCode) => {
+          this.appender.append({ partition: e.partition, records: e.records, timestampMs: e.timestampMs, awaited: e.acks === 'all', producer: e.producer }, (errorCode) => {
             if (e.acks === 'all') this.apply(this.coordinator.appendCompleted(this.now(), e.appendId, errorCode));
             else if (errorCode !== 0) this.opts.log('WARN', `${this.prefix} Failed to append ${e.records.length} tombstones to ${OFFSETS_TOPIC}-${e.partition}: error code ${errorCode}`, GROUP_METADATA_LOGGER);
           });
@@ -169,7 +176,7 @@ export class GroupCoordinatorService {
   private async load(partition: number, leaderEpoch: number, scheduledAt: number): Promise<void> {
     if (!this.isLoading(partition, leaderEpoch)) return;
     const started = this.now();
-    let records: OffsetsLogRecord[] = [];
+    let records: OffsetsLogEntry[] = [];
     try {
       records = await readOffsetsPartition(this.opts.partitions, partition, this.opts.config.offsetsLoadBufferSizeBytes, () =>
         this.isLoading(partition, leaderEpoch),

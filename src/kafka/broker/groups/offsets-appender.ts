@@ -1,5 +1,6 @@
 // Writes the group coordinator's appends to __consumer_offsets through the local leader, compressed with
 // offsets.topic.compression.codec, awaited appends with offsets.commit.required.acks within offsets.commit.timeout.ms.
+// A TxnOffsetCommit's append is its producer's transactional batch.
 import type { Scheduler } from '../../storage/scheduler.js';
 import type { LocalPartitions } from '../broker-contracts.js';
 import { InternalTopicAppender, type InternalTopicAppend } from '../internal-topics/internal-topic-appender.js';

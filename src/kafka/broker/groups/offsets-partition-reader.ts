@@ -1,6 +1,6 @@
 // Reads a __consumer_offsets partition from its log start to its log end (offsets.load.buffer.size per read), decoded
 // into offsets-log records.
-import type { OffsetsLogRecord } from '../../coordinator/offsets-records.js';
+import type { OffsetsLogEntry } from '../../coordinator/offsets-records.js';
 import type { LocalPartitions } from '../broker-contracts.js';
 import { InternalTopicLoadError, readInternalPartition } from '../internal-topics/internal-topic-reader.js';
 import { decodeOffsetsBatches, OFFSETS_TOPIC } from './offsets-batches.js';
@@ -15,6 +15,6 @@ export function readOffsetsPartition(
   loadBufferBytes: number,
   /** Checked between reads: false stops the load (leadership moved on). */
   stillWanted: () => boolean = () => true,
-): Promise<OffsetsLogRecord[]> {
+): Promise<OffsetsLogEntry[]> {
   return readInternalPartition(partitions, OFFSETS_TOPIC, partition, loadBufferBytes, decodeOffsetsBatches, stillWanted, OffsetsLoadError);
 }

@@ -2,8 +2,8 @@
 // answers each with its own error. v1 reads __consumer_offsets; v0, which Kafka 2.8 serves from ZooKeeper, is served
 // from __consumer_offsets too. v2+ accept a null topic list (every committed partition) and answer a group error
 // at top level with no partitions; v0-v1 answer it on every requested partition. v5+ answer the committed leader
-// epoch, v7 may ask for stable offsets only (UNSTABLE_OFFSET_COMMIT while a commit is being written). v9 (member
-// epochs of the new consumer protocol) is not advertised.
+// epoch, v7 may ask for stable offsets only (UNSTABLE_OFFSET_COMMIT while a commit is being written or a
+// transaction's offsets await its marker). v9 (member epochs of the new consumer protocol) is not advertised.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type {
   OffsetFetchRequest,

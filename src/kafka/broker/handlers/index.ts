@@ -1,5 +1,5 @@
 // The handler registry: one file per API key, named by key. The ApiVersions table is exactly what is listed here.
-import type { ReplicaControl } from '../broker-contracts.js';
+import type { ReplicaControl, TxnMarkerListener } from '../broker-contracts.js';
 import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ControlRequestFence } from '../control-request-fence.js';
 import type { ApiVersionRange } from '../dispatcher.js';
@@ -57,6 +57,7 @@ import type { TxnHandlerDeps } from '../txn/txn-handler-deps.js';
 import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
 import { endTxnHandler } from './26-end-txn.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
 
 export interface HandlerDeps {
   metadata: BrokerMetadata;
@@ -78,6 +79,7 @@ export interface HandlerDeps {
   groups?: GroupHandlerDeps;
   /** The transaction coordinator's parts; without them transactional ids get COORDINATOR_NOT_AVAILABLE. */
   txn?: TxnHandlerDeps;
+  txnMarkers?: TxnMarkerListener;
 }
 
 function groupHandlers(deps: GroupHandlerDeps, txn: TxnHandlerDeps | undefined): AnyApiHandler[] {
@@ -93,6 +95,7 @@ function groupHandlers(deps: GroupHandlerDeps, txn: TxnHandlerDeps | undefined):
     listGroupsHandler(deps),
     deleteGroupsHandler(deps),
     offsetDeleteHandler(deps),
+    txnOffsetCommitHandler(deps),
   ];
 }
 

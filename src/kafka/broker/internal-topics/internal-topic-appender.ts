@@ -1,8 +1,9 @@
 // Writes a coordinator's appends to its internal topic (__consumer_offsets, __transaction_state) through the local
 // leader. Batches are built (and compressed) off the caller's path, so appends are handed to the partition in the
 // order the coordinator emitted them; an append that is not acknowledged within its timeout completes as
-// REQUEST_TIMED_OUT, as Kafka's delayed produce does.
-import type { AppendRecord } from '../../coordinator/types.js';
+// REQUEST_TIMED_OUT, as Kafka's delayed produce does. Every append is the coordinator's own (Kafka's
+// AppendOrigin.Coordinator), so the partition does not check sequence numbers on it.
+import type { AppendRecord, TxnProducer } from '../../coordinator/types.js';
 import { ErrorCode } from '../../protocol/index.js';
 import { buildRecordBatch } from '../../protocol/records/index.js';
 import type { Scheduler } from '../../storage/scheduler.js';
@@ -26,13 +27,19 @@ export interface InternalTopicAppend {
   awaited: boolean;
   /** This append's wait instead of the configured one (a transaction's timeout, as Kafka's appendTransactionToLog). */
   timeoutMs?: number;
+  /** A TxnOffsetCommit's append: written as this producer's transactional batch. */
+  producer?: TxnProducer;
 }
 
-/** The coordinator's records as one create-time batch stamped `timestampMs`. */
-export function encodeCoordinatorBatch(records: readonly AppendRecord[], timestampMs: number, compression: number): Promise<Buffer> {
+/**
+ * The coordinator's records as one create-time batch stamped `timestampMs`; with a producer, that producer's
+ * transactional batch at base sequence 0, as Kafka's GroupMetadataManager.storeOffsets builds it.
+ */
+export function encodeCoordinatorBatch(records: readonly AppendRecord[], timestampMs: number, compression: number, producer?: TxnProducer): Promise<Buffer> {
+  const txn = producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: 0, isTransactional: true } : {};
   return buildRecordBatch(
     records.map((r) => ({ key: r.key, value: r.value, timestamp: timestampMs })),
-    { compression, now: timestampMs },
+    { compression, now: timestampMs, ...txn },
   );
 }
 
@@ -65,7 +72,7 @@ export class InternalTopicAppender {
     const submitted = previous.then(async () => {
       let batch: Buffer;
       try {
-        batch = await encodeCoordinatorBatch(request.records, request.timestampMs, this.config.compression);
+        batch = await encodeCoordinatorBatch(request.records, request.timestampMs, this.config.compression, request.producer);
       } catch (err) {
         finish(appendFailureCode(err));
         return;
@@ -76,7 +83,7 @@ export class InternalTopicAppender {
       let appended: Promise<{ errorCode: number }>;
       try {
         // Called here, in queue order, so the partition sees the appends in the order the coordinator made them.
-        appended = this.partitions.appendAsLeader(this.config.topic, request.partition, batch, acks);
+        appended = this.partitions.appendAsLeader(this.config.topic, request.partition, batch, acks, 'coordinator');
       } catch (err) {
         finish(appendFailureCode(err));
         return;

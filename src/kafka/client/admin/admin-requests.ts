@@ -145,11 +145,14 @@ export interface TopicPartitions {
   partitions: number[];
 }
 
-/** OffsetFetch for one group; `topics` null for every partition the group has offsets for (v2+). */
-export function offsetFetchRequest(groupId: string, topics: readonly TopicPartitions[] | null, version: number): OffsetFetchRequest {
+/**
+ * OffsetFetch for one group; `topics` null for every partition the group has offsets for (v2+). `requireStable` (v7+)
+ * asks for UNSTABLE_OFFSET_COMMIT where a transaction's offsets are pending.
+ */
+export function offsetFetchRequest(groupId: string, topics: readonly TopicPartitions[] | null, version: number, requireStable = false): OffsetFetchRequest {
   const list = topics === null ? null : topics.map((t) => ({ name: t.topic, partitionIndexes: t.partitions }));
-  if (version >= 8) return { groups: [{ groupId, topics: list }], requireStable: false };
-  return { groupId, topics: list, requireStable: version >= 7 ? false : undefined } as OffsetFetchRequest;
+  if (version >= 8) return { groups: [{ groupId, topics: list }], requireStable };
+  return { groupId, topics: list, requireStable: version >= 7 ? requireStable : undefined } as OffsetFetchRequest;
 }
 
 export interface PartitionOffset {

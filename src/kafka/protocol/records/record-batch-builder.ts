@@ -91,7 +91,8 @@ function checkProducerState(options: RecordBatchOptions, producerId: number, pro
   if (options.isTransactional && producerId === NO_PRODUCER_ID) throw new RangeError('a transactional batch needs a producer id');
   if (producerId !== NO_PRODUCER_ID) {
     if (producerEpoch === NO_PRODUCER_EPOCH) throw new RangeError('a producer id needs a producer epoch');
-    if (baseSequence < 0 && !options.isControl) throw new RangeError('a producer id needs a non-negative base sequence');
+    // Control batches and a coordinator's transactional batches (TxnOffsetCommit) carry no sequence.
+    if (baseSequence < 0 && !options.isControl && !options.isTransactional) throw new RangeError('a producer id needs a non-negative base sequence');
   }
 }
 

@@ -19,9 +19,10 @@ const RETRY: ReadonlySet<number> = new Set([
 /** The commit belongs to a generation the coordinator has moved past: the member must rejoin. */
 const STALE_GENERATION: ReadonlySet<number> = new Set([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
 
-async function retrying<T>(membership: GroupMembership, op: () => Promise<T | number>): Promise<T> {
+/** Retries `op` while it answers a retriable error code; UNSTABLE_OFFSET_COMMIT is not counted until `unstableUntilMs`. */
+async function retrying<T>(membership: GroupMembership, op: () => Promise<T | number>, unstableUntilMs = 0): Promise<T> {
   const retries = Math.max(5, membership.cluster.retry.retries);
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0, counted = 0; ; attempt++) {
     let code: number;
     try {
       const r = await op();
@@ -29,15 +30,21 @@ async function retrying<T>(membership: GroupMembership, op: () => Promise<T | nu
       code = r;
       membership.noteCoordinatorError(code);
     } catch (err) {
-      if (!(err instanceof KafkaConnectionError || err instanceof KafkaRequestTimeoutError) || attempt >= retries) throw err;
+      if (!(err instanceof KafkaConnectionError || err instanceof KafkaRequestTimeoutError) || counted >= retries) throw err;
       code = -2;
     }
-    if (code >= 0 && (!RETRY.has(code) || attempt >= retries)) throw kafkaError(code, null, `group ${membership.options.groupId}`);
+    const waitingForTxn = code === ErrorCode.UNSTABLE_OFFSET_COMMIT && Date.now() < unstableUntilMs;
+    if (code >= 0 && !waitingForTxn && (!RETRY.has(code) || counted >= retries)) throw kafkaError(code, null, `group ${membership.options.groupId}`);
+    if (!waitingForTxn) counted++;
     await sleep(backoffMs(attempt, membership.cluster.retry));
   }
 }
 
-/** Committed offsets of the partitions (null where the group has none). */
+/**
+ * Committed offsets of the partitions (null where the group has none). As the Java consumer, only stable ones are
+ * asked for: while a transaction's offsets for a partition await its marker the fetch is retried, for up to
+ * max.poll.interval.ms.
+ */
 export async function fetchCommittedOffsets(membership: GroupMembership, partitions: readonly PartitionRef[]): Promise<Map<string, bigint | null>> {
   const out = new Map<string, bigint | null>(partitions.map((p) => [partitionKey(p), null]));
   if (partitions.length === 0) return out;
@@ -46,7 +53,7 @@ export async function fetchCommittedOffsets(membership: GroupMembership, partiti
   const topics = [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
   const groupId = membership.options.groupId;
   return retrying(membership, async () => {
-    const r = await membership.send(ApiKey.OffsetFetch, (v) => offsetFetchRequest(groupId, topics, v));
+    const r = await membership.send(ApiKey.OffsetFetch, (v) => offsetFetchRequest(groupId, topics, v, true));
     const group = r.groups !== undefined && r.groups.length > 0 ? r.groups[0] : undefined;
     const topLevel = group?.errorCode ?? r.errorCode ?? 0;
     if (topLevel !== 0) return topLevel;
@@ -57,7 +64,7 @@ export async function fetchCommittedOffsets(membership: GroupMembership, partiti
       }
     }
     return out;
-  });
+  }, Date.now() + membership.options.rebalanceTimeoutMs);
 }
 
 /** Commits as a member of the current generation; a stale generation asks for a rejoin and throws. */

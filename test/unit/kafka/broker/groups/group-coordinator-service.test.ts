@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { GroupCoordinatorService, type GroupServiceConfig } from '../../../../../src/kafka/broker/groups/group-coordinator-service.js';
 import { decodeOffsetsBatches, OFFSETS_TOPIC } from '../../../../../src/kafka/broker/groups/offsets-batches.js';
 import type { GroupCoordinator } from '../../../../../src/kafka/coordinator/coordinator.js';
-import type { OffsetsLogRecord } from '../../../../../src/kafka/coordinator/offsets-records.js';
+import { isTxnMarker, type OffsetsLogEntry, type OffsetsLogRecord } from '../../../../../src/kafka/coordinator/offsets-records.js';
 import type {
   CoordinatorResponse,
   DescribeGroupsResponse,
@@ -16,6 +16,7 @@ import type {
   OffsetCommitResponse,
   OffsetFetchResponse,
   SyncGroupResponse,
+  TxnOffsetCommitResponse,
 } from '../../../../../src/kafka/coordinator/types.js';
 import { ErrorCode } from '../../../../../src/kafka/protocol/index.js';
 import { recordBatches } from '../../../../../src/kafka/protocol/records/index.js';
@@ -123,10 +124,14 @@ const commit = (r: Rig, groupId: string, generationId: number, memberId: string,
 
 const fetchOffsets = (r: Rig, groupId: string) => call<OffsetFetchResponse>(r, (c, now, id) => c.fetchOffsets(now, id, [{ groupId, topics: null }], false));
 
-async function storedRecords(r: Rig): Promise<OffsetsLogRecord[]> {
+async function storedEntries(r: Rig): Promise<OffsetsLogEntry[]> {
   const log = r.partitions.log(OFFSETS_TOPIC, 0)!;
   const read = await log.read(0, { maxBytes: 1 << 20 });
   return read.slice ? (await decodeOffsetsBatches(readSlice(read.slice), 0n)).records : [];
+}
+
+async function storedRecords(r: Rig): Promise<OffsetsLogRecord[]> {
+  return (await storedEntries(r)).filter((e): e is OffsetsLogRecord => !isTxnMarker(e));
 }
 
 async function stableGroup(r: Rig, groupId: string): Promise<{ memberId: string; generationId: number }> {
@@ -336,4 +341,60 @@ test('shutdown closes the connections of requests still waiting', async () => {
   r.service.shutdown();
   await assert.rejects(joining, { name: 'CloseConnection' });
   await assert.rejects(fetchOffsets(r, 'waiting'), { name: 'CloseConnection' });
+});
+
+const txnCommit = (r: Rig, groupId: string, producerId: number, offsets: Record<number, bigint>) =>
+  call<TxnOffsetCommitResponse>(r, (c, now, id) =>
+    c.txnCommitOffsets(now, id, {
+      groupId,
+      producerId,
+      producerEpoch: 2,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 'orders', partitions: Object.entries(offsets).map(([p, o]) => ({ partitionIndex: Number(p), committedOffset: o, committedLeaderEpoch: -1, committedMetadata: null })) }],
+    }),
+  );
+
+const stableFetch = async (r: Rig, groupId: string) => {
+  const answer = await call<OffsetFetchResponse>(r, (c, now, id) => c.fetchOffsets(now, id, [{ groupId, topics: [{ name: 'orders', partitionIndexes: [0, 1, 2] }] }], true));
+  return answer.groups[0]!.topics[0]!.partitions.map((p) => `${p.partitionIndex}:${p.committedOffset}/${p.errorCode}`);
+};
+
+test('transactional commits: the producer\'s batch as a coordinator append, markers through the listener, and a reload that keeps them', async () => {
+  const r = rig();
+  await lead(r, 0);
+  await settle(commit(r, 'tx', -1, '', 5n), 'OffsetCommit');
+  const written = await settle(txnCommit(r, 'tx', 4000, { 0: 10n, 1: 11n }), 'TxnOffsetCommit');
+  assert.deepEqual(written.topics[0]!.partitions.map((p) => p.errorCode), [0, 0]);
+  assert.ok(r.partitions.appendCalls.every((c) => c.origin === 'coordinator'), 'every coordinator append is a coordinator append');
+  const log = r.partitions.log(OFFSETS_TOPIC, 0)!;
+  const batches = [...recordBatches(readSlice((await log.read(0, { maxBytes: 1 << 20 })).slice!))];
+  assert.deepEqual(batches.map((b) => [b.isTransactional, b.producerId, b.producerEpoch, b.baseSequence]), [[false, -1, -1, -1], [true, 4000, 2, -1]]);
+  assert.deepEqual(await stableFetch(r, 'tx'), [`0:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, `1:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, '2:-1/0']);
+
+  // Markers of other topics are ignored; the COMMIT on __consumer_offsets-0 makes the offsets committed.
+  r.service.onTxnMarkerWritten('orders', 0, 4000, 2, false);
+  assert.deepEqual(await stableFetch(r, 'tx'), [`0:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, `1:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, '2:-1/0']);
+  await r.partitions.appendMarker(OFFSETS_TOPIC, 0, 4000, 2, true);
+  r.service.onTxnMarkerWritten(OFFSETS_TOPIC, 0, 4000, 2, true);
+  assert.deepEqual(await stableFetch(r, 'tx'), ['0:10/0', '1:11/0', '2:-1/0']);
+
+  // An aborted transaction and one still open at the log end.
+  await settle(txnCommit(r, 'tx', 4001, { 0: 20n }), 'TxnOffsetCommit');
+  await r.partitions.appendMarker(OFFSETS_TOPIC, 0, 4001, 2, false);
+  r.service.onTxnMarkerWritten(OFFSETS_TOPIC, 0, 4001, 2, false);
+  await settle(txnCommit(r, 'tx', 4002, { 2: 30n }), 'TxnOffsetCommit');
+  const before = await stableFetch(r, 'tx');
+  assert.deepEqual(before, ['0:10/0', '1:11/0', `2:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`]);
+
+  r.partitions.resign(OFFSETS_TOPIC, 0, 1);
+  await lead(r, 2);
+  assert.deepEqual(await stableFetch(r, 'tx'), before, 'the reload reads the markers and keeps the open transaction pending');
+  await r.partitions.appendMarker(OFFSETS_TOPIC, 0, 4002, 2, true);
+  r.service.onTxnMarkerWritten(OFFSETS_TOPIC, 0, 4002, 2, true);
+  assert.deepEqual(await stableFetch(r, 'tx'), ['0:10/0', '1:11/0', '2:30/0']);
+  r.partitions.resign(OFFSETS_TOPIC, 0, 3);
+  await lead(r, 4);
+  assert.deepEqual(await stableFetch(r, 'tx'), ['0:10/0', '1:11/0', '2:30/0']);
 });

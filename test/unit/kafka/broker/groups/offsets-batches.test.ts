@@ -1,5 +1,6 @@
 // The batches the coordinator writes to __consumer_offsets and how a load reads them back: records before the fetch
-// offset, control and transactional batches and a partial batch at the end of a read are left out.
+// offset and a partial batch at the end of a read are left out, records of transactional batches carry their
+// producer id and control batches become markers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeOffsetsBatches, encodeOffsetsBatch } from '../../../../../src/kafka/broker/groups/offsets-batches.js';
@@ -33,7 +34,7 @@ test('one create-time batch per append, stamped with the append time, compressed
   }
 });
 
-test('decoding starts at the fetch offset, skips control and transactional batches, and stops before a partial batch', async () => {
+test('decoding starts at the fetch offset, tags transactional records, reads markers, and stops before a partial batch', async () => {
   const first = withBaseOffset(await encodeOffsetsBatch([
     { key: encodeOffsetCommitKey('g', 't', 0), value: commitValue(1n) },
     { key: encodeOffsetCommitKey('g', 't', 1), value: commitValue(2n) },
@@ -47,11 +48,29 @@ test('decoding starts at the fetch offset, skips control and transactional batch
   assert.equal(all.nextOffset, 15n);
   assert.deepEqual(all.records, [
     decodeOffsetsLogRecord(encodeOffsetCommitKey('g', 't', 1), commitValue(2n)),
+    { ...decodeOffsetsLogRecord(encodeOffsetCommitKey('g', 't', 2), commitValue(9n)), producerId: 7 },
+    { type: 'txn-marker', producerId: 7, commit: true },
     decodeOffsetsLogRecord(encodeOffsetCommitKey('g', 't', 0), null),
   ]);
+  const aborted = buildEndTxnMarker({ commit: false, coordinatorEpoch: 0, baseOffset: 20, producerId: 9, producerEpoch: 3, timestamp: 1 });
+  assert.deepEqual((await decodeOffsetsBatches(aborted, 0n)).records, [{ type: 'txn-marker', producerId: 9, commit: false }]);
+  assert.deepEqual((await decodeOffsetsBatches(blob, 14n)).records, [decodeOffsetsLogRecord(encodeOffsetCommitKey('g', 't', 0), null)], 'a marker before the fetch offset is left out');
 
   const cut = await decodeOffsetsBatches(blob.subarray(0, blob.length - 5), 10n);
   assert.equal(cut.nextOffset, 14n);
-  assert.equal(cut.records.length, 2);
+  assert.equal(cut.records.length, 4);
   assert.deepEqual(await decodeOffsetsBatches(blob.subarray(0, 30), 10n), { records: [], nextOffset: 10n });
+});
+
+test("a TxnOffsetCommit's batch is the producer's transactional batch without a sequence", async () => {
+  const records = [{ key: encodeOffsetCommitKey('g', 't', 0), value: commitValue(3n) }];
+  for (const compression of [0, 1]) {
+    const [view] = [...recordBatches(await encodeOffsetsBatch(records, 99, compression, { producerId: 4000, producerEpoch: 7 }))];
+    assert.deepEqual(
+      [view!.isTransactional, view!.isControl, view!.producerId, view!.producerEpoch, view!.baseSequence, view!.compression],
+      [true, false, 4000, 7, -1, compression],
+    );
+    const decoded = await decodeOffsetsBatches(withBaseOffset(view!.bytes(), 5), 0n);
+    assert.deepEqual(decoded.records, [{ ...decodeOffsetsLogRecord(records[0]!.key, records[0]!.value), producerId: 4000 }]);
+  }
 });
