@@ -65,13 +65,21 @@ export interface LeadershipChange {
   leaderEpoch: number;
 }
 
+/** Who is appending: a client's Produce, or a coordinator of this broker (control batches allowed, no sequence checks). */
+export type AppendOrigin = 'client' | 'coordinator';
+
+/** Told once a transaction marker written through WriteTxnMarkers is acknowledged on a local leader partition. */
+export interface TxnMarkerListener {
+  onTxnMarkerWritten(topic: string, partition: number, producerId: number, producerEpoch: number, commit: boolean): void;
+}
+
 /** What other parts of the broker (the group coordinator) use of the partitions this broker hosts. */
 export interface LocalPartitions {
   /**
    * Appends record batches (magic 2) as leader: offsets assigned, CRC and size checked. Resolves once the records are
    * acknowledged for `requiredAcks` (-1: every in-sync replica has them).
    */
-  appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number): Promise<LeaderAppendResult>;
+  appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number, origin?: AppendOrigin): Promise<LeaderAppendResult>;
   /**
    * Reads from the local leader up to its log end (Kafka's FetchLogEnd, as the group coordinator loads): a new leader's
    * high watermark can trail records every in-sync replica already acknowledged.

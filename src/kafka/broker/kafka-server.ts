@@ -435,6 +435,7 @@ export class KafkaServer {
       ...adminDeps,
       logDirMoves,
       groups: groups?.deps,
+      requestTimeoutMs: config.requestTimeoutMs,
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),

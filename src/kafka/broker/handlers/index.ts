@@ -1,5 +1,5 @@
 // The handler registry: one file per API key, named by key. The ApiVersions table is exactly what is listed here.
-import type { ReplicaControl } from '../broker-contracts.js';
+import type { ReplicaControl, TxnMarkerListener } from '../broker-contracts.js';
 import type { BrokerMetadata } from '../broker-metadata.js';
 import type { ControlRequestFence } from '../control-request-fence.js';
 import type { ApiVersionRange } from '../dispatcher.js';
@@ -26,6 +26,7 @@ import { deleteTopicsHandler } from './20-delete-topics.js';
 import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
+import { writeTxnMarkersHandler } from './27-write-txn-markers.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { alterReplicaLogDirsHandler, type ReplicaDirChanger } from './34-alter-replica-log-dirs.js';
@@ -72,6 +73,10 @@ export interface HandlerDeps {
   logDirMoves?: ReplicaDirChanger;
   /** The group coordinator's parts; without them the group APIs are not served. */
   groups?: GroupHandlerDeps;
+  /** Told of every transaction marker WriteTxnMarkers wrote on a local leader. */
+  txnMarkers?: TxnMarkerListener;
+  /** request.timeout.ms: how long WriteTxnMarkers waits for the in-sync replicas. */
+  requestTimeoutMs?: number;
 }
 
 function groupHandlers(deps: GroupHandlerDeps): AnyApiHandler[] {
@@ -122,6 +127,7 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       deleteRecordsHandler(r),
       initProducerIdHandler(deps.producerIds),
       offsetForLeaderEpochHandler(r),
+      writeTxnMarkersHandler(r, deps.txnMarkers, deps.requestTimeoutMs),
     );
   }
   if (deps.logDirs !== undefined) handlers.push(describeLogDirsHandler(deps.logDirs));
