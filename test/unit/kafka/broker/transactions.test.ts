@@ -135,6 +135,42 @@ test('transactional batches hold the LSO; markers move it once replicated; read_
   await broker.close();
 });
 
+test('a follower applies the same from the batches it appends, and a truncation below a marker reopens its transaction', async () => {
+  broker = await startBroker();
+  const read = await broker.rm.readAsLeader(TOPIC, 0, 0n, 1 << 20);
+  const leaderIndex = txnIndexFiles();
+  await broker.close();
+  const followerTmp = kafkaTempDir('transactions-follower-');
+  const scheduler = new TimerScheduler(() => {});
+  const dir = await LogDir.open({ dir: followerTmp.path, clock: systemClock, scheduler, crc32c, configFor: () => PARTITION_CONFIG.log });
+  const rm = new ReplicaManager({ brokerId: 2, dirs: [dir], configFor: () => PARTITION_CONFIG, log: () => {}, nowMs: () => Date.now(), highWatermarkCheckpointIntervalMs: 0 });
+  try {
+    await rm.becomeLeaderOrFollower(0, 1, [{
+      topic: TOPIC, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partition: 0, controllerEpoch: 1, leader: 1, leaderEpoch: 0, isr: [1, 2], zkVersion: 0, replicas: [1, 2],
+      addingReplicas: [], removingReplicas: [], isNew: true,
+    }]);
+    await rm.appendRecordsAsFollower(TOPIC, 0, read.records, 4);
+    const p = rm.getPartition(TOPIC, 0)!;
+    assert.equal(p.lastStableOffset, 0, 'the ABORT at 4 is not below the high watermark yet');
+    await rm.appendRecordsAsFollower(TOPIC, 0, Buffer.alloc(0), 5);
+    assert.equal(p.lastStableOffset, 2, 'the COMMIT at 6 is not below it yet');
+    await rm.appendRecordsAsFollower(TOPIC, 0, Buffer.alloc(0), 7);
+    assert.equal(p.lastStableOffset, 7);
+    const followerDir = join(followerTmp.path, `${TOPIC}-0`);
+    const files = Object.fromEntries(fs.readdirSync(followerDir).filter((n) => n.endsWith('.txnindex')).map((f) => [f, fs.readFileSync(join(followerDir, f)).toString('hex')]));
+    assert.deepEqual(files, leaderIndex);
+    await p.truncateAsFollower(4, 0);
+    assert.equal(p.log.logEndOffset, 4);
+    assert.equal(fs.statSync(join(followerDir, '00000000000000000000.txnindex')).size, 0, 'the entry of the removed marker is gone');
+    assert.equal(p.lastStableOffset, 0, 'producer 100 is open again');
+  } finally {
+    await rm.shutdown();
+    await dir.close();
+    scheduler.shutdown();
+    followerTmp.remove();
+  }
+});
+
 test('a read_committed fetch waiting for data wakes when the LSO moves, not when uncommitted data arrives', async () => {
   broker = await startBroker();
   const { rm } = broker;
