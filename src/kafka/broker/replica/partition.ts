@@ -6,7 +6,7 @@
 // leadership changes run one at a time per partition, so each sees the log as it is. Decisions are synchronous over
 // the in-memory state (isr-decisions.ts); only the log does I/O.
 import { ErrorCode } from '../../protocol/index.js';
-import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readEndTxnMarker, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
+import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
 import type { AbortedTxn } from '../../storage/transaction-index.js';
 import type { FileSlice } from '../../storage/log-segment.js';
@@ -14,7 +14,7 @@ import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
 import { ReplicaError } from './replica-errors.js';
-import { ProducerStateManager } from './producer-state.js';
+import { applyAppendedBatches, ProducerStateManager } from './producer-state.js';
 import { loadProducerState } from './producer-state-loader.js';
 import type { ValidatedRecords, ValidationOrigin } from './validate-produce.js';
 import { afterFollowerFetch, canJoinIsr, followerOnLeadership, leaderHighWatermark, outOfSyncReplicas, UNKNOWN_FOLLOWER, type FollowerFetchState } from './isr-decisions.js';
@@ -421,31 +421,8 @@ export class Partition {
     }
   }
 
-  /**
-   * Advances the producer state over appended batches (offsets assigned): transactional batches open transactions,
-   * markers end them. Runs inside the log's append; returns the aborted transactions for the segment's `.txnindex`.
-   */
   private applyProducerState(blob: Buffer): AbortedTxn[] {
-    const now = this.nowMs();
-    const aborted: AbortedTxn[] = [];
-    for (const b of recordBatches(blob, { reuseView: true })) {
-      if (!b.hasProducerId) continue;
-      if (b.isControl) {
-        const marker = readEndTxnMarker(blob, b.start, b.sizeInBytes);
-        if (!marker) continue;
-        const entry = this.producers.endTxn({
-          producerId: b.producerId, producerEpoch: b.producerEpoch, coordinatorEpoch: marker.coordinatorEpoch, commit: marker.commit,
-          offset: b.lastOffset, timestamp: b.maxTimestamp,
-        }, now);
-        if (entry) aborted.push(entry);
-        continue;
-      }
-      this.producers.update({
-        producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, lastSequence: b.lastSequence,
-        firstOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp, isTransactional: b.isTransactional,
-      }, now);
-    }
-    return aborted;
+    return applyAppendedBatches(this.producers, blob, this.nowMs());
   }
 
   /**

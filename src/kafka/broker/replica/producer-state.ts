@@ -7,6 +7,7 @@
 // it (`<offset>.snapshot`) at every roll and clean close; a partition being loaded starts from the newest snapshot
 // and replays the batches after it. Pure: no I/O, no clock.
 import { ErrorCode } from '../../protocol/index.js';
+import { readEndTxnMarker, recordBatches } from '../../protocol/records/index.js';
 import type { ProducerSnapshotEntry } from '../../storage/producer-snapshot.js';
 import type { AbortedTxn } from '../../storage/transaction-index.js';
 
@@ -330,4 +331,30 @@ export class ProducerStateManager {
     const open = entries.filter((e) => e.currentTxnFirstOffset >= 0).sort((a, b) => a.currentTxnFirstOffset - b.currentTxnFirstOffset);
     for (const e of open) this.ongoing.set(e.currentTxnFirstOffset, { producerId: e.producerId, firstOffset: e.currentTxnFirstOffset, lastOffset: -1 });
   }
+}
+
+/**
+ * Advances `state` over appended batches (offsets assigned), as Kafka's Log.append does with its ProducerStateManager:
+ * transactional batches open transactions, markers end them. Returns the aborted transactions for the `.txnindex`.
+ */
+export function applyAppendedBatches(state: ProducerStateManager, blob: Buffer, nowMs: number): AbortedTxn[] {
+  const aborted: AbortedTxn[] = [];
+  for (const b of recordBatches(blob, { reuseView: true })) {
+    if (!b.hasProducerId) continue;
+    if (b.isControl) {
+      const marker = readEndTxnMarker(blob, b.start, b.sizeInBytes);
+      if (!marker) continue;
+      const entry = state.endTxn({
+        producerId: b.producerId, producerEpoch: b.producerEpoch, coordinatorEpoch: marker.coordinatorEpoch, commit: marker.commit,
+        offset: b.lastOffset, timestamp: b.maxTimestamp,
+      }, nowMs);
+      if (entry) aborted.push(entry);
+      continue;
+    }
+    state.update({
+      producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, lastSequence: b.lastSequence,
+      firstOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp, isTransactional: b.isTransactional,
+    }, nowMs);
+  }
+  return aborted;
 }
