@@ -209,3 +209,22 @@ test('a restart keeps the open transaction; without snapshots and .txnindex the 
   assert.deepEqual((await readCommitted(rm, 0)).abortedTransactions, [{ producerId: 100, firstOffset: 0 }, { producerId: 500, firstOffset: 9 }]);
   await broker.close();
 });
+
+test("a coordinator's transactional batch with sequence -1 is taken and holds the LSO; a client's is refused", async () => {
+  broker = await startBroker();
+  const { rm } = broker;
+  const p = rm.getPartition(TOPIC, 0)!;
+  const stable = p.lastStableOffset;
+  // As the group coordinator writes transactional offset commits: sequence -1 (the builder refuses it; set and re-sign).
+  const offsets = buildRecordBatchSync([{ key: 'group', value: 'offset' }], { producerId: 600, producerEpoch: 2, baseSequence: 0, isTransactional: true });
+  offsets.writeInt32BE(-1, 53);
+  offsets.writeUInt32BE(crc32c(offsets, 21, offsets.length), 17);
+  assert.equal((await rm.appendAsLeader(TOPIC, 0, Buffer.from(offsets), -1)).errorCode, ErrorCode.INVALID_RECORD);
+  const appended = await rm.appendAsLeader(TOPIC, 0, offsets, -1, 'coordinator');
+  assert.equal(appended.errorCode, ErrorCode.NONE);
+  assert.equal(p.lastStableOffset, Math.min(stable, Number(appended.baseOffset)));
+  assert.equal(p.producers.txnState(600)?.currentTxnFirstOffset, Number(appended.baseOffset));
+  assert.equal(await marker(rm, 600, true, 0, 2), ErrorCode.NONE);
+  assert.equal(p.lastStableOffset, p.log.logEndOffset);
+  await broker.close();
+});
