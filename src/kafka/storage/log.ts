@@ -1,6 +1,8 @@
 // A partition's log (Kafka's Log): ordered segments, the offsets that bound it (log start, log end, recovery
 // point, high watermark), appends as leader (offsets assigned in place) or follower (offsets kept), fetch reads
-// as file slices, timestamp lookups, DeleteRecords, retention, flush, truncation and the leader-epoch cache.
+// as file slices, timestamp lookups, DeleteRecords, retention, flush, truncation and the leader-epoch cache. With its
+// owner's producer state attached it knows the last stable offset, and its segments' `.txnindex` files answer which
+// aborted transactions a read_committed fetch overlaps.
 // Appends and everything that changes the segment list run one at a time; reads run alongside them on the
 // committed state (offsets and sizes advance only after the bytes are written).
 import * as fs from 'node:fs';
