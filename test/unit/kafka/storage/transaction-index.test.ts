@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { TransactionIndex, TXN_INDEX_ENTRY_BYTES } from '../../../../src/kafka/storage/transaction-index.js';
-import { kafkaTempDir } from '../../../support/kafka-log.js';
+import { applyAppendedBatches, ProducerStateManager } from '../../../../src/kafka/broker/replica/producer-state.js';
+import { loadProducerState } from '../../../../src/kafka/broker/replica/producer-state-loader.js';
+import { buildEndTxnMarker, buildRecordBatchSync } from '../../../../src/kafka/protocol/records/index.js';
+import { kafkaTempDir, openTestLog, testConfig } from '../../../support/kafka-log.js';
 
 test('entries are 34 bytes in Kafka layout: int16 version 0, producerId, firstOffset, lastOffset, lastStableOffset', async () => {
   const tmp = kafkaTempDir('txnindex-');
@@ -58,6 +61,38 @@ test("collect is Kafka's collectAbortedTxns: overlapping entries, complete once 
     assert.deepEqual(index.collect(0, 3).aborted.map((e) => e.producerId), [1, 2]);
     assert.deepEqual(index.collect(9, 30), { aborted: [{ producerId: 3, firstOffset: 20, lastOffset: 25, lastStableOffset: 26 }], complete: false });
     await index.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
+test("a segment's .txnindex is written by its ABORT markers and goes with the segment: retention and truncation", async () => {
+  const tmp = kafkaTempDir('txnindex-log-');
+  try {
+    const dir = join(tmp.path, 'txn-0');
+    const { log, scheduler } = await openTestLog(dir, testConfig());
+    const state = new ProducerStateManager();
+    await loadProducerState(log, state, 0);
+    const put = (batch: Buffer) => log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, 0));
+    await put(buildRecordBatchSync([{ value: 'a' }], { producerId: 5, producerEpoch: 0, baseSequence: 0, isTransactional: true }));
+    await put(buildEndTxnMarker({ producerId: 5, producerEpoch: 0, commit: false, coordinatorEpoch: 0, timestamp: 0 }));
+    await log.roll();
+    await put(buildRecordBatchSync([{ value: 'b' }], { producerId: 6, producerEpoch: 0, baseSequence: 0, isTransactional: true }));
+    await put(buildEndTxnMarker({ producerId: 6, producerEpoch: 0, commit: false, coordinatorEpoch: 0, timestamp: 0 }));
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.txnindex')).sort(), ['00000000000000000000.txnindex', '00000000000000000002.txnindex']);
+    assert.deepEqual(log.collectAbortedTxns(0, 4).map((t) => [t.producerId, t.firstOffset, t.lastOffset, t.lastStableOffset]), [[5, 0, 1, 2], [6, 2, 3, 4]]);
+    // Truncation below the second marker drops its entry.
+    await log.truncateTo(3);
+    assert.deepEqual(log.collectAbortedTxns(0, 4).map((t) => t.producerId), [5]);
+    assert.equal(fs.statSync(join(dir, '00000000000000000002.txnindex')).size, 0);
+    // Retention of the first segment takes its .txnindex along (renamed .deleted, then removed).
+    log.updateHighWatermark(log.logEndOffset);
+    await log.deleteRecordsTo(2);
+    assert.equal(await log.deleteOldSegments(), 1);
+    assert.ok(fs.existsSync(join(dir, '00000000000000000000.txnindex.deleted')));
+    await scheduler.advance(log.config.fileDeleteDelayMs);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.txnindex')), ['00000000000000000002.txnindex']);
+    await log.close();
   } finally {
     tmp.remove();
   }
