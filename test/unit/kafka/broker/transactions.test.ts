@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { PartitionStateUpdate } from '../../../../src/kafka/broker/broker-contracts.js';
 import { writeTxnMarkersHandler } from '../../../../src/kafka/broker/handlers/27-write-txn-markers.js';
 import { listOffsetsHandler } from '../../../../src/kafka/broker/handlers/02-list-offsets.js';
+import { produceHandler } from '../../../../src/kafka/broker/handlers/00-produce.js';
+import type { ProduceResponse } from '../../../../src/kafka/protocol/schemas/produce.js';
 import type { RequestContext } from '../../../../src/kafka/broker/handler.js';
 import { ReplicaManager } from '../../../../src/kafka/broker/replica/replica-manager.js';
 import { ErrorCode } from '../../../../src/kafka/protocol/index.js';
@@ -226,5 +228,12 @@ test("a coordinator's transactional batch with sequence -1 is taken and holds th
   assert.equal(p.producers.txnState(600)?.currentTxnFirstOffset, Number(appended.baseOffset));
   assert.equal(await marker(rm, 600, true, 0, 2), ErrorCode.NONE);
   assert.equal(p.lastStableOffset, p.log.logEndOffset);
+  // Through Produce, transactional batches need the request's transactional id, as Kafka's authorization check.
+  const records = buildRecordBatchSync([{ value: 'v' }], { producerId: 700, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+  const produced = (id: string | null) => produceHandler(rm).handle({
+    transactionalId: id, acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }],
+  }, { apiVersion: 8 } as RequestContext) as Promise<ProduceResponse>;
+  assert.equal((await produced(null)).responses[0]!.partitionResponses[0]!.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  assert.equal((await produced('t')).responses[0]!.partitionResponses[0]!.errorCode, ErrorCode.NONE);
   await broker.close();
 });
