@@ -440,6 +440,7 @@ export class KafkaServer {
       groups: groups?.deps,
       txn: txn?.deps,
       txnMarkers: groups?.deps.groups,
+      requestTimeoutMs: config.requestTimeoutMs,
     });
     dispatcher = new Dispatcher(handlers, opts.hooks, (err, apiKey, conn) =>
       log('ERROR', `${prefix} Error when handling request: ${apiName(apiKey)} from ${conn.clientAddress}: ${(err as Error)?.stack ?? String(err)}`, 'kafka.server.KafkaApis'),

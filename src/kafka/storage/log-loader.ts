@@ -42,11 +42,16 @@ function deleteIndexes(dir: string, baseOffset: number, extra = ''): void {
   for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX]) rmIfExists(segmentFile(dir, baseOffset, suffix, extra));
 }
 
-/** Step 1: `.deleted` and `.cleaned` files go, index `.swap` files go, log `.swap` files are returned for completion. */
+/**
+ * Step 1: `.deleted` and `.cleaned` files go, offset and time index `.swap` files go (they are rebuilt), log `.swap`
+ * files are returned for completion. A `.txnindex.swap` cannot be rebuilt from its segment alone: it is kept for its
+ * swap's completion, or takes its final name when the log file already has its own.
+ */
 function removeLeftovers(dir: string, report: LoadReport): number[] {
   let minCleanedOffset = Number.MAX_SAFE_INTEGER;
   const swapBases: number[] = [];
   const cleaned: string[] = [];
+  const txnIndexSwaps: number[] = [];
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name);
     if (name.endsWith('.tmp')) rmIfExists(file);
@@ -56,7 +61,8 @@ function removeLeftovers(dir: string, report: LoadReport): number[] {
       cleaned.push(file);
     } else if (name.endsWith(SWAP_SUFFIX)) {
       const base = name.slice(0, -SWAP_SUFFIX.length);
-      if (isIndexName(base)) rmIfExists(file);
+      if (base.endsWith(TXN_INDEX_SUFFIX)) txnIndexSwaps.push(offsetFromFileName(name));
+      else if (isIndexName(base)) rmIfExists(file);
       else if (base.endsWith(LOG_SUFFIX)) {
         deleteIndexes(dir, offsetFromFileName(name));
         swapBases.push(offsetFromFileName(name));
@@ -73,6 +79,11 @@ function removeLeftovers(dir: string, report: LoadReport): number[] {
     } else valid.push(base);
   }
   for (const file of cleaned) rmIfExists(file);
+  for (const base of txnIndexSwaps) {
+    const swapped = segmentFile(dir, base, TXN_INDEX_SUFFIX, SWAP_SUFFIX);
+    if (swapBases.includes(base) || !fs.existsSync(swapped)) continue;
+    fs.renameSync(swapped, segmentFile(dir, base, TXN_INDEX_SUFFIX));
+  }
   return valid.sort((a, b) => a - b);
 }
 
@@ -113,6 +124,8 @@ async function completeSwap(dir: string, base: number, report: LoadReport): Prom
     }
   }
   fs.renameSync(swapFile, segmentFile(dir, base, LOG_SUFFIX));
+  const txnIndexSwap = segmentFile(dir, base, TXN_INDEX_SUFFIX, SWAP_SUFFIX);
+  if (fs.existsSync(txnIndexSwap)) fs.renameSync(txnIndexSwap, segmentFile(dir, base, TXN_INDEX_SUFFIX));
   for (const name of fs.readdirSync(dir)) if (name.endsWith(DELETED_SUFFIX)) rmIfExists(path.join(dir, name));
   report.problems.push(`completed swap of segment ${base} (replacing offsets up to ${end})`);
 }

@@ -1,4 +1,4 @@
-// One segment: `<base>.log` with its `.index` and `.timeindex` (Kafka's LogSegment). Appends take batches as
+// One segment: `<base>.log` with its `.index`, `.timeindex` and `.txnindex` (Kafka's LogSegment). Appends take batches as
 // bytes; reads hand back a file slice (fd, position, length) for the broker to send without copying through
 // JavaScript; lookups go index → bounded forward scan of headers. Positions are int32 within a segment.
 import * as fs from 'node:fs';
@@ -9,8 +9,9 @@ import { closeFile, fileSize, fsyncFile, openFile, truncateFile, writeAt, writeA
 import { DEFAULT_CHUNK_BYTES, FileBatchReader, LOOKUP_CHUNK_BYTES } from './file-batch-reader.js';
 import type { LogConfig } from './log-config.js';
 import { OffsetIndex, type OffsetPosition } from './offset-index.js';
-import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, segmentFile, TIME_INDEX_SUFFIX } from './segment-files.js';
+import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, segmentFile, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from './segment-files.js';
 import { TimeIndex, type TimestampOffset } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 const INT32_MAX = 0x7fffffff;
 /**
@@ -93,6 +94,7 @@ export class LogSegment {
     size: number,
     readonly offsetIndex: OffsetIndex,
     readonly timeIndex: TimeIndex,
+    readonly txnIndex: TransactionIndex,
     private readonly config: LogConfig,
     nowMs: number,
     readonly rollJitterMs: number,
@@ -111,7 +113,8 @@ export class LogSegment {
     const fd = await openFile(logFile, 'w+');
     const offsetIndex = await OffsetIndex.open(segmentFile(dir, baseOffset, INDEX_SUFFIX, fileSuffix), baseOffset, opts.config.maxIndexSizeBytes, true);
     const timeIndex = await TimeIndex.open(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX, fileSuffix), baseOffset, opts.config.maxIndexSizeBytes, true);
-    return new LogSegment(dir, baseOffset, logFile, fd, 0, offsetIndex, timeIndex, opts.config, opts.nowMs, opts.rollJitterMs);
+    const txnIndex = await TransactionIndex.create(segmentFile(dir, baseOffset, TXN_INDEX_SUFFIX, fileSuffix));
+    return new LogSegment(dir, baseOffset, logFile, fd, 0, offsetIndex, timeIndex, txnIndex, opts.config, opts.nowMs, opts.rollJitterMs);
   }
 
   /** Opens the files of an existing segment; missing index files are created (empty). */
@@ -122,7 +125,8 @@ export class LogSegment {
     const indexMissing = !fs.existsSync(indexFile);
     const offsetIndex = await OffsetIndex.open(indexFile, baseOffset, opts.config.maxIndexSizeBytes);
     const timeIndex = await TimeIndex.open(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, opts.config.maxIndexSizeBytes);
-    const segment = new LogSegment(dir, baseOffset, logFile, fd, await fileSize(fd), offsetIndex, timeIndex, opts.config, opts.nowMs, opts.rollJitterMs);
+    const txnIndex = await TransactionIndex.open(segmentFile(dir, baseOffset, TXN_INDEX_SUFFIX));
+    const segment = new LogSegment(dir, baseOffset, logFile, fd, await fileSize(fd), offsetIndex, timeIndex, txnIndex, opts.config, opts.nowMs, opts.rollJitterMs);
     await segment.loadLargestTimestamp();
     return { segment, indexMissing };
   }
@@ -311,6 +315,9 @@ export class LogSegment {
     }
     const truncatedBytes = this.sizeBytes - validBytes;
     if (truncatedBytes > 0) await truncateFile(this.fd, validBytes);
+    // Entries whose marker did not survive go; a marker whose entry was not written yet gets it back when the
+    // producer state is replayed over the segment (producer-state-loader.ts).
+    await this.txnIndex.truncateTo(lastOffset + 1);
     this.sizeBytes = validBytes;
     this.bytesSinceLastIndexEntry = validBytes - lastIndexEntry;
     this.rollingBasedTimestamp = undefined;
@@ -351,6 +358,7 @@ export class LogSegment {
     await this.loadIndexes();
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    await this.txnIndex.truncateTo(mapping ? await this.firstOffsetAt(mapping.position) : offset);
     await this.offsetIndex.resize(this.config.maxIndexSizeBytes);
     await this.timeIndex.resize(this.config.maxIndexSizeBytes);
     let truncated = 0;
@@ -409,7 +417,7 @@ export class LogSegment {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([fsyncFile(this.fd), this.offsetIndex.flush(), this.timeIndex.flush()]);
+    await Promise.all([fsyncFile(this.fd), this.offsetIndex.flush(), this.timeIndex.flush(), this.txnIndex.flush()]);
   }
 
   /** Final time entry, trimmed indexes, closed files. */
@@ -421,6 +429,7 @@ export class LogSegment {
     if (this.timeIndex.loaded) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
     await this.offsetIndex.close();
     await this.timeIndex.close();
+    await this.txnIndex.close();
     await closeFile(this.fd);
   }
 
@@ -435,6 +444,7 @@ export class LogSegment {
     this.logFile = logFile;
     await this.offsetIndex.renameTo(renamed(this.offsetIndex.file));
     await this.timeIndex.renameTo(renamed(this.timeIndex.file));
+    await this.txnIndex.renameTo(renamed(this.txnIndex.file));
   }
 
   /** Modification time of the .log file (Kafka's segment lastModified, which delete.retention.ms counts from). */
@@ -449,6 +459,7 @@ export class LogSegment {
     this.logFile += DELETED_SUFFIX;
     await this.offsetIndex.renameTo(this.offsetIndex.file + DELETED_SUFFIX);
     await this.timeIndex.renameTo(this.timeIndex.file + DELETED_SUFFIX);
+    await this.txnIndex.renameTo(this.txnIndex.file + DELETED_SUFFIX);
   }
 
   /** Closes the descriptors and removes the files (after markDeleted and the delete delay). */
@@ -456,5 +467,12 @@ export class LogSegment {
     this.deleted = true;
     await Promise.allSettled([closeFile(this.fd), this.offsetIndex.closeHandle(), this.timeIndex.closeHandle()]);
     for (const file of [this.logFile, this.offsetIndex.file, this.timeIndex.file]) await fs.promises.rm(file, { force: true });
+    await this.txnIndex.deleteFile();
+  }
+
+  /** The base offset of the batch at `position` (the first offset a truncation there removes). */
+  private async firstOffsetAt(position: number): Promise<number> {
+    const r = await this.reader().at(position, false);
+    return r.kind === 'batch' ? readBatchHeader(r.buf, r.at, this.header).baseOffset : this.baseOffset;
   }
 }

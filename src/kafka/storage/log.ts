@@ -1,6 +1,8 @@
 // A partition's log (Kafka's Log): ordered segments, the offsets that bound it (log start, log end, recovery
 // point, high watermark), appends as leader (offsets assigned in place) or follower (offsets kept), fetch reads
-// as file slices, timestamp lookups, DeleteRecords, retention, flush, truncation and the leader-epoch cache.
+// as file slices, timestamp lookups, DeleteRecords, retention, flush, truncation and the leader-epoch cache. With its
+// owner's producer state attached it knows the last stable offset, and its segments' `.txnindex` files answer which
+// aborted transactions a read_committed fetch overlaps.
 // Appends and everything that changes the segment list run one at a time; reads run alongside them on the
 // committed state (offsets and sizes advance only after the bytes are written).
 import * as fs from 'node:fs';
@@ -17,6 +19,7 @@ import {
 import type { Clock, Scheduler } from './scheduler.js';
 import { CLEANED_SUFFIX, SWAP_SUFFIX } from './segment-files.js';
 import type { TopicPartition } from './topic-partition.js';
+import type { AbortedTxn } from './transaction-index.js';
 
 /** ListOffsets special timestamps. */
 export const EARLIEST_TIMESTAMP = -2;
@@ -67,10 +70,21 @@ export interface TimestampAndOffset {
   leaderEpoch: number | null;
 }
 
-/** The idempotent-producer state kept for a log (its owner's ProducerStateManager), as snapshot entries. */
+/** The producer state kept for a log (its owner's ProducerStateManager): snapshot entries and open transactions. */
 export interface ProducerStateSource {
   snapshotEntries(): ProducerSnapshotEntry[];
+  /** Kafka's firstUnstableOffset: the first offset of an open transaction or of one whose marker the HW has not passed. */
+  firstUnstableOffset?(highWatermark: number): number | null;
 }
+
+/**
+ * Told, inside the append and before the log end moves, what was appended (offsets assigned); returns the aborted
+ * transactions whose ABORT markers the append wrote, for the segment's `.txnindex`.
+ */
+export type AppendObserver = (blob: Buffer, info: AppendInfo) => readonly AbortedTxn[];
+
+/** Most aborted transactions one read_committed fetch answers with (each entry is 16 bytes on the wire). */
+export const MAX_ABORTED_TXNS_PER_FETCH = 10_000;
 
 interface OffsetMetadata {
   offset: number;
@@ -236,7 +250,7 @@ export class Log {
    * their partitionLeaderEpoch set to `leaderEpoch` (neither is covered by the CRC), then the bytes go to disk
    * unchanged. The caller has validated the batches (CRC, sizes, records).
    */
-  appendAsLeader(blob: Buffer, leaderEpoch: number): Promise<AppendInfo> {
+  appendAsLeader(blob: Buffer, leaderEpoch: number, observe?: AppendObserver): Promise<AppendInfo> {
     return this.exclusive(async () => {
       this.checkAppendSize(blob);
       assignOffsets(blob, this.logEndOffset, this.config.maxMessageBytes, leaderEpoch);
@@ -244,7 +258,7 @@ export class Log {
       if (leaderEpoch >= 0 && (this.leaderEpochCache.latestEpoch() ?? -1) < leaderEpoch) {
         await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
       }
-      await this.appendInternal(blob, info);
+      await this.appendInternal(blob, info, observe);
       return info;
     });
   }
@@ -253,7 +267,7 @@ export class Log {
    * Appends a leader's batches verbatim as a follower: CRCs are checked, offsets must increase and start at or
    * after the log end offset, and each new partitionLeaderEpoch enters the epoch cache.
    */
-  appendAsFollower(blob: Buffer): Promise<AppendInfo> {
+  appendAsFollower(blob: Buffer, observe?: AppendObserver): Promise<AppendInfo> {
     return this.exclusive(async () => {
       this.checkAppendSize(blob);
       const epochs: Array<[number, number]> = [];
@@ -269,7 +283,7 @@ export class Log {
         throw new StorageError('INVALID_RECORD', `${this.dir}: first offset ${info.firstOffset} is below the log end offset ${this.logEndOffset}`);
       }
       for (const [epoch, start] of epochs) await this.leaderEpochCache.assign(epoch, start);
-      await this.appendInternal(blob, info);
+      await this.appendInternal(blob, info, observe);
       return info;
     });
   }
@@ -280,9 +294,11 @@ export class Log {
     }
   }
 
-  private async appendInternal(blob: Buffer, info: AppendInfo): Promise<void> {
+  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver): Promise<void> {
     const segment = await this.maybeRoll(blob.length, info);
     await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob);
+    // Kafka's segment.updateTxnIndex: written before the log end moves, so a reader that sees a marker finds its entry.
+    if (observe) for (const aborted of observe(blob, info)) await segment.txnIndex.append(aborted);
     this.endOffset = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };
     if (this.unflushedMessages >= this.config.flushIntervalMessages) await this.flushTo(this.logEndOffset);
   }
@@ -441,6 +457,55 @@ export class Log {
       if (found) return { ...found, leaderEpoch: epochOf(found.offset) };
     }
     return null;
+  }
+
+  /**
+   * Kafka's lastStableOffset: the first unstable offset (open transactions, and completed ones whose marker is not
+   * below the high watermark yet) when below the high watermark, else the high watermark.
+   */
+  get lastStableOffset(): number {
+    const hw = this._highWatermark;
+    const first = this.producerState?.firstUnstableOffset?.(hw) ?? null;
+    if (first === null) return hw;
+    const unstable = Math.max(first, this._logStartOffset);
+    return unstable < hw ? unstable : hw;
+  }
+
+  /**
+   * Records an aborted transaction in the `.txnindex` of the segment holding its marker, unless that index has it
+   * already (a replay after a restart meets markers written before). False when not written.
+   */
+  addAbortedTxn(aborted: AbortedTxn): Promise<boolean> {
+    return this.exclusive(async () => {
+      const i = this.floorSegmentIndex(aborted.lastOffset);
+      if (i < 0) return false;
+      return this.segments[i]!.txnIndex.appendIfNew(aborted);
+    });
+  }
+
+  /**
+   * Kafka's collectAbortedTransactions: the aborted transactions overlapping [fetchOffset, upperBoundOffset), from
+   * the segment holding fetchOffset on, until an entry's last stable offset reaches the bound; at most `limit`.
+   */
+  collectAbortedTxns(fetchOffset: number, upperBoundOffset: number, limit = MAX_ABORTED_TXNS_PER_FETCH): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    const segments = this.segments;
+    for (let i = Math.max(this.floorSegmentIndex(fetchOffset), 0); i < segments.length; i++) {
+      const found = segments[i]!.txnIndex.collect(fetchOffset, upperBoundOffset);
+      for (const e of found.aborted) {
+        if (out.length >= limit) return out;
+        out.push(e);
+      }
+      if (found.complete) break;
+    }
+    return out;
+  }
+
+  /** The aborted transactions whose markers are in [fromOffset, toOffset) (a copy of the log takes them along). */
+  abortedTxnsBetween(fromOffset: number, toOffset: number): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    for (const s of this.segments) for (const e of s.txnIndex.entries) if (e.lastOffset >= fromOffset && e.lastOffset < toOffset) out.push(e);
+    return out;
   }
 
   /** The leader epoch `offset` was written in, from the epoch cache. */

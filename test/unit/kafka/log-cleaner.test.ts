@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildRecordBatch, Compression, RecordBatchView, readRecords, type RecordInput } from '../../../src/kafka/protocol/records/index.js';
+import { buildEndTxnMarker, buildRecordBatch, buildRecordBatchSync, Compression, RecordBatchView, readRecords, type RecordInput } from '../../../src/kafka/protocol/records/index.js';
+import { applyAppendedBatches, ProducerStateManager } from '../../../src/kafka/broker/replica/producer-state.js';
+import { loadProducerState } from '../../../src/kafka/broker/replica/producer-state-loader.js';
 import { cleanableRange, cleanLog, dirtyRatio, type CompactionSettings } from '../../../src/kafka/storage/cleaner/log-cleaner.js';
 import { LogCleanerManager } from '../../../src/kafka/storage/cleaner/cleaner-manager.js';
 import { OffsetMap } from '../../../src/kafka/storage/cleaner/offset-map.js';
@@ -310,6 +312,46 @@ test('stopping the cleaners wakes one sleeping in the throttle: its pass gives u
     assert.ok(!listFiles(path.join(tmp.path, 'slow-0')).some((f) => f.includes('.cleaned')));
   } finally {
     await dir.close();
+    tmp.remove();
+  }
+});
+
+test('transactions: nothing from the last stable offset on is cleaned, aborted records go, markers and the .txnindex stay', async () => {
+  const tmp = kafkaTempDir();
+  try {
+    const dir = path.join(tmp.path, 'txn-0');
+    const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
+    const state = new ProducerStateManager();
+    await loadProducerState(log, state, OPTIONS.nowMs);
+    const put = async (batch: Buffer) => {
+      await log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, OPTIONS.nowMs));
+      log.updateHighWatermark(log.logEndOffset);
+    };
+    const txn = (producerId: number, value: string) =>
+      buildRecordBatchSync([{ key: 'k', value }], { producerId, producerEpoch: 0, baseSequence: 0, isTransactional: true, now: OPTIONS.nowMs });
+    const marker = (producerId: number, commit: boolean) => buildEndTxnMarker({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: OPTIONS.nowMs });
+    await put(txn(1, 'committed')); // 0
+    await put(marker(1, true)); // 1
+    await put(txn(2, 'aborted')); // 2
+    await put(marker(2, false)); // 3
+    await log.roll();
+    await put(txn(3, 'open')); // 4: its transaction stays open
+    await log.roll();
+    await put(buildRecordBatchSync([{ key: 'other', value: 'x' }], { now: OPTIONS.nowMs })); // 5
+    assert.equal(log.lastStableOffset, 4);
+
+    const range = await cleanableRange(log, undefined, SETTINGS, OPTIONS.nowMs);
+    assert.equal(range.firstUncleanableOffset, 4, 'the open transaction stops the cleaning');
+    await cleanLog(log, range, SETTINGS, OPTIONS);
+    const stored = readStoredBatches(dir).map((b) => {
+      const view = new RecordBatchView(b.bytes, 0);
+      return [b.baseOffset, view.isControl];
+    });
+    assert.deepEqual(stored, [[0, false], [1, true], [3, true], [4, false], [5, false]], 'the aborted record went; both markers stayed');
+    assert.equal(fs.readFileSync(path.join(dir, '00000000000000000000.txnindex')).toString('hex'),
+      '0000' + [2, 2, 3, 4].map((n) => n.toString(16).padStart(16, '0')).join(''), "the cleaned segment keeps the aborted transaction's entry");
+    await log.close();
+  } finally {
     tmp.remove();
   }
 });

@@ -3,7 +3,10 @@
 // v9 is flexible. acks must be -1, 0 or 1 (else INVALID_REQUIRED_ACKS everywhere). acks=0 gets no answer, and when a
 // partition failed the connection is closed instead, as Kafka does, so the producer refreshes its metadata.
 // Duplicates of an idempotent producer's last five batches are answered with their first offsets and no error.
+// Transactional batches need the request's transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere,
+// as Kafka's authorization check answers).
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
+import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView } from '../../protocol/records/index.js';
 import type { ProduceRequest, ProduceResponse } from '../../protocol/schemas/produce.js';
 import { CloseConnection, NO_RESPONSE, type ApiHandler } from '../handler.js';
 import type { ProducePartitionResult } from '../replica/produce-path.js';
@@ -25,6 +28,14 @@ function response(request: ProduceRequest, resultFor: (topic: string, partition:
   };
 }
 
+/** Kafka's RequestUtils.hasTransactionalRecords (the first batch of each partition's records). */
+function hasTransactionalRecords(request: ProduceRequest): boolean {
+  return request.topicData.some((t) => t.partitionData.some((p) => {
+    const r = p.records;
+    return r !== null && r.length >= BATCH_HEADER_BYTES && r[MAGIC_POS] === MAGIC_V2 && new RecordBatchView(r, 0).isTransactional;
+  }));
+}
+
 const failed = (errorCode: number) => ({ errorCode, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
 
 export function produceHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey.Produce> {
@@ -37,6 +48,10 @@ export function produceHandler(replicas: ReplicaManager): ApiHandler<typeof ApiK
       if (acks !== -1 && acks !== 0 && acks !== 1) {
         if (acks === 0) throw new CloseConnection('invalid acks');
         return response(request, () => failed(ErrorCode.INVALID_REQUIRED_ACKS));
+      }
+      if (hasTransactionalRecords(request) && request.transactionalId == null) {
+        if (acks === 0) throw new CloseConnection('transactional records without a transactional id');
+        return response(request, () => failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
       }
       const entries = request.topicData.flatMap((t) => t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records })));
       const results = await replicas.appendRecords(entries, acks, request.timeoutMs, ctx.apiVersion);

@@ -3,8 +3,8 @@
 // storage, replica state, endpoints) are not advertised.
 // v0-3 answer in the old message formats (magic 0 for v0-1, magic 1 for v2-3), down-converted from the stored v2
 // batches; zstd data goes only to v10+ (older versions get UNSUPPORTED_COMPRESSION_TYPE for that partition). v3 adds
-// the response byte limit, v4 the isolation level (no transactions here: the last stable offset is the high
-// watermark, read_committed gets an empty aborted list), v5 the log start offset, v9 the current leader epoch
+// the response byte limit, v4 the isolation level and the last stable offset (read_committed reads up to it and gets
+// the aborted transactions overlapping the records returned), v5 the log start offset, v9 the current leader epoch
 // (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), v11 the preferred read replica (-1), v12 is flexible and takes the
 // follower's last fetched epoch, answering diverging_epoch when the follower's log parted from the leader's.
 // Fetch sessions (v7+) are declined: a full fetch is answered with session id 0, as Kafka does when its session
@@ -63,7 +63,9 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
       highWatermark: BigInt(r.highWatermark),
       lastStableOffset: BigInt(r.lastStableOffset),
       logStartOffset: BigInt(r.logStartOffset),
-      abortedTransactions: isolation === READ_COMMITTED && converted.errorCode === ErrorCode.NONE ? [] : null,
+      abortedTransactions: isolation === READ_COMMITTED && converted.errorCode === ErrorCode.NONE
+        ? (r.abortedTransactions ?? []).map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }))
+        : null,
       preferredReadReplica: -1,
       ...(r.divergingEpoch && version >= 12 ? { divergingEpoch: { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) } } : {}),
       // Kafka sends empty records, never null: librdkafka refuses a size of -1.
@@ -96,6 +98,7 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey
         minBytes: request.minBytes,
         maxBytes: version >= 3 ? (request.maxBytes ?? INT32_MAX) : INT32_MAX,
         partitions: wanted,
+        isolationLevel: version >= 4 ? isolation : 0,
       });
       const fromFollower = (request.replicaId ?? -1) >= 0;
       for (const r of results) replicas.stats.fetched(r.topic, r.records?.length ?? 0, r.errorCode !== ErrorCode.NONE, fromFollower);

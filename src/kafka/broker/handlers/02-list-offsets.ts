@@ -1,8 +1,8 @@
 // ListOffsets (key 2), versions 0-7: Kafka 2.8.2 advertises 0-6; v7 (KIP-734, same layout) adds MAX_TIMESTAMP (-3).
 // v0 answers the old list of offsets (latest: high watermark then segment base offsets, newest first, up to
 // max_num_offsets; earliest: the log start); v1+ one offset and its timestamp, -1/-1 when no record has a timestamp
-// at or after the one asked for. v2 adds the isolation level (read_committed reads to the last stable offset, which
-// without transactions is the high watermark), v4 the leader epoch both ways (FENCED_LEADER_EPOCH /
+// at or after the one asked for. v2 adds the isolation level (read_committed: latest is the last stable offset, and
+// timestamps are searched below it), v4 the leader epoch both ways (FENCED_LEADER_EPOCH /
 // UNKNOWN_LEADER_EPOCH), v6 is flexible. A consumer (replica id -1) sees offsets below the high watermark only; a
 // partition named twice in a v1+ request gets INVALID_REQUEST.
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
@@ -13,6 +13,7 @@ import type {
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP } from '../../storage/log.js';
 import type { ApiHandler } from '../handler.js';
 import { errorCodeOf } from '../replica/replica-errors.js';
+import { READ_COMMITTED } from '../replica/fetch-path.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
 const FIRST_MAX_TIMESTAMP_VERSION = 7;
@@ -25,11 +26,11 @@ function failed(partitionIndex: number, errorCode: number): ResponsePartition {
 }
 
 export function listOffsetsHandler(replicas: ReplicaManager): ApiHandler<typeof ApiKey.ListOffsets> {
-  const answer = async (topic: string, req: RequestPartition, version: number, replicaId: number): Promise<ResponsePartition> => {
+  const answer = async (topic: string, req: RequestPartition, version: number, replicaId: number, isolation: number): Promise<ResponsePartition> => {
     const p = replicas.leaderPartition(topic, req.partitionIndex, req.currentLeaderEpoch);
     const log = p.log;
     const ts = Number(req.timestamp);
-    const limit = replicaId >= 0 ? log.logEndOffset : p.highWatermark;
+    const limit = replicaId >= 0 ? log.logEndOffset : isolation === READ_COMMITTED ? p.lastStableOffset : p.highWatermark;
     if (version === 0) {
       const max = Math.max(0, req.maxNumOffsets ?? 1);
       let offsets: number[];
@@ -65,7 +66,7 @@ export function listOffsetsHandler(replicas: ReplicaManager): ApiHandler<typeof 
         partitions: await Promise.all(t.partitions.map(async (p) => {
           if (version >= 1 && seen.get(`${t.name}\u0000${p.partitionIndex}`)! > 1) return failed(p.partitionIndex, ErrorCode.INVALID_REQUEST);
           try {
-            return await answer(t.name, p, version, replicaId);
+            return await answer(t.name, p, version, replicaId, version >= 2 ? (request.isolationLevel ?? 0) : 0);
           } catch (err) {
             const code = errorCodeOf(err);
             if (code === null) throw err;

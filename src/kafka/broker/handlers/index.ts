@@ -26,6 +26,7 @@ import { deleteTopicsHandler } from './20-delete-topics.js';
 import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
+import { writeTxnMarkersHandler } from './27-write-txn-markers.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { alterReplicaLogDirsHandler, type ReplicaDirChanger } from './34-alter-replica-log-dirs.js';
@@ -79,7 +80,10 @@ export interface HandlerDeps {
   groups?: GroupHandlerDeps;
   /** The transaction coordinator's parts; without them transactional ids get COORDINATOR_NOT_AVAILABLE. */
   txn?: TxnHandlerDeps;
+  /** Told of every transaction marker WriteTxnMarkers wrote on a local leader. */
   txnMarkers?: TxnMarkerListener;
+  /** request.timeout.ms: how long WriteTxnMarkers waits for the in-sync replicas. */
+  requestTimeoutMs?: number;
 }
 
 function groupHandlers(deps: GroupHandlerDeps, txn: TxnHandlerDeps | undefined): AnyApiHandler[] {
@@ -131,6 +135,7 @@ export function brokerHandlers(deps: HandlerDeps & Partial<ClusterHandlerDeps>):
       deleteRecordsHandler(r),
       initProducerIdHandler(deps.producerIds, deps.txn),
       offsetForLeaderEpochHandler(r),
+      writeTxnMarkersHandler(r, deps.txnMarkers, deps.requestTimeoutMs),
     );
   }
   if (deps.logDirs !== undefined) handlers.push(describeLogDirsHandler(deps.logDirs));

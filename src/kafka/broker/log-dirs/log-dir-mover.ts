@@ -273,6 +273,12 @@ export class LogDirMover {
 
   private async appendToFuture(current: Log, future: Log, bytes: Buffer): Promise<void> {
     const baseOffset = Number(bytes.readBigInt64BE(0));
+    await this.copyBatches(current, future, baseOffset, bytes);
+    // The aborted transactions whose markers came along go to the future log's `.txnindex` too.
+    for (const aborted of current.abortedTxnsBetween(baseOffset, future.logEndOffset)) await future.addAbortedTxn(aborted);
+  }
+
+  private async copyBatches(current: Log, future: Log, baseOffset: number, bytes: Buffer): Promise<void> {
     if (baseOffset < future.logEndOffset && future.logEndOffset === future.logStartOffset) {
       // The current log starts inside this batch (DeleteRecords): the future log starts at the batch, as Kafka's does.
       const start = future.logStartOffset;

@@ -8,8 +8,11 @@
 // while, and an append landing meanwhile is neither in the read nor a change after it, so the fetch would sleep
 // through it until the next append or max_wait_ms. A follower's fetch naming the epoch of its last
 // batch (Fetch v12+) is first checked against the leader's epochs: a diverging one is answered at once, without
-// records (diverging-epoch.ts), and does not count as the follower's position.
+// records (diverging-epoch.ts), and does not count as the follower's position. A read_committed consumer reads up to
+// the last stable offset, is told the aborted transactions overlapping what it gets (from the segments' `.txnindex`),
+// and its wait completes when the last stable offset moves.
 import { ErrorCode } from '../../protocol/index.js';
+import { BatchScanner, MAGIC_V2, RecordBatchView } from '../../protocol/records/index.js';
 import type { FileSlice } from '../../storage/log-segment.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import { divergingEpoch } from './diverging-epoch.js';
@@ -39,6 +42,15 @@ export interface FetchParams {
   minBytes: number;
   maxBytes: number;
   partitions: readonly FetchPartitionRequest[];
+  /** 1: read_committed (consumers only); 0 or absent: read_uncommitted. */
+  isolationLevel?: number;
+}
+
+export const READ_COMMITTED = 1;
+
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
 }
 
 export interface FetchPartitionResult {
@@ -49,6 +61,8 @@ export interface FetchPartitionResult {
   lastStableOffset: number;
   logStartOffset: number;
   records: Buffer | null;
+  /** read_committed: the aborted transactions overlapping the records returned. */
+  abortedTransactions?: AbortedTransaction[];
   /** Set when the follower's last fetched epoch diverges from the leader's log: the leader's end of that epoch. */
   divergingEpoch?: { epoch: number; endOffset: number };
 }
@@ -57,8 +71,17 @@ interface Snapshot {
   partition: Partition | undefined;
   leaderEpoch: number;
   highWatermark: number;
+  lastStableOffset: number;
   logEndOffset: number;
   bytesAppended: number;
+}
+
+/** The offset after the last whole batch of `records`, or `fetchOffset` when there is none. */
+function endOfRecords(records: Buffer, fetchOffset: number): number {
+  const scanner = new BatchScanner(records);
+  let last = -1;
+  while (scanner.next()) if (scanner.magic === MAGIC_V2) last = scanner.batchStart;
+  return last < 0 ? fetchOffset : new RecordBatchView(records, last).lastOffset + 1;
 }
 
 export class FetchPath {
@@ -85,13 +108,15 @@ export class FetchPath {
   private snapshot(req: FetchPartitionRequest): Snapshot {
     const p = this.rm.getPartition(req.topic, req.partition);
     return {
-      partition: p, leaderEpoch: p?.leaderEpoch ?? -1, highWatermark: p?.highWatermark ?? -1, logEndOffset: p?.log.logEndOffset ?? -1,
+      partition: p, leaderEpoch: p?.leaderEpoch ?? -1, highWatermark: p?.highWatermark ?? -1, lastStableOffset: p?.lastStableOffset ?? -1,
+      logEndOffset: p?.log.logEndOffset ?? -1,
       bytesAppended: p?.bytesAppended ?? 0,
     };
   }
 
   /** Resolves true once min_bytes is (estimated to be) readable or a partition changed leadership; false on timeout. */
   private waitForBytes(params: FetchParams, snapshots: Snapshot[], bytesAtStart: number, fromFollower: boolean): Promise<boolean> {
+    const readCommitted = !fromFollower && params.isolationLevel === READ_COMMITTED;
     return new Promise((resolve) => {
       const tryComplete = (): boolean => {
         let bytes = bytesAtStart;
@@ -103,7 +128,9 @@ export class FetchPath {
             if (s.partition !== undefined || now !== undefined) return done();
             continue;
           }
-          const moved = fromFollower ? now.log.logEndOffset > s.logEndOffset : now.highWatermark > s.highWatermark;
+          const moved = fromFollower
+            ? now.log.logEndOffset > s.logEndOffset
+            : readCommitted ? now.lastStableOffset > s.lastStableOffset : now.highWatermark > s.highWatermark;
           // A partition throttled for this follower brings it nothing (Kafka's DelayedFetch skips it too).
           if (moved && !(fromFollower && shouldLeaderThrottle(this.rm.quotas.leader, now, params.replicaId))) bytes += Math.max(1, now.bytesAppended - s.bytesAppended);
         }
@@ -184,7 +211,7 @@ export class FetchPath {
           fetchOffset: req.fetchOffset,
           maxBytes: Math.max(0, Math.min(req.partitionMaxBytes, limitBytes)),
           minOneMessage,
-          upTo: params.replicaId >= 0 ? 'logEnd' : 'highWatermark',
+          upTo: params.replicaId >= 0 ? 'logEnd' : params.isolationLevel === READ_COMMITTED ? 'lastStable' : 'highWatermark',
         });
         result.highWatermark = found.highWatermark;
         result.lastStableOffset = found.lastStableOffset;
@@ -203,11 +230,22 @@ export class FetchPath {
     await Promise.all(out.map(async (result, i) => {
       try {
         result.records = await readSlice(slices[i]!);
+        if (params.replicaId < 0 && params.isolationLevel === READ_COMMITTED && result.errorCode === ErrorCode.NONE) {
+          result.abortedTransactions = this.abortedTransactions(params.partitions[i]!, result.records);
+        }
       } catch (err) {
         this.failed(params.partitions[i]!, result, err);
       }
     }));
     return { results: out, snapshots };
+  }
+
+  /** Kafka's addAbortedTransactions: those overlapping [fetchOffset, the end of the records returned). */
+  private abortedTransactions(req: FetchPartitionRequest, records: Buffer | null): AbortedTransaction[] {
+    if (records === null || records.length === 0) return [];
+    const p = this.rm.getPartition(req.topic, req.partition);
+    if (!p) return [];
+    return p.log.collectAbortedTxns(req.fetchOffset, endOfRecords(records, req.fetchOffset)).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
   }
 
   private failed(req: FetchPartitionRequest, result: FetchPartitionResult, err: unknown): void {

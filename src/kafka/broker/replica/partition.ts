@@ -6,15 +6,17 @@
 // leadership changes run one at a time per partition, so each sees the log as it is. Decisions are synchronous over
 // the in-memory state (isr-decisions.ts); only the log does I/O.
 import { ErrorCode } from '../../protocol/index.js';
-import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, recordBatches, TimestampType } from '../../protocol/records/index.js';
+import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
+import type { AbortedTxn } from '../../storage/transaction-index.js';
 import type { FileSlice } from '../../storage/log-segment.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
 import { ReplicaError } from './replica-errors.js';
-import { ProducerStateManager } from './producer-state.js';
-import type { ValidatedRecords } from './validate-produce.js';
+import { applyAppendedBatches, ProducerStateManager } from './producer-state.js';
+import { loadProducerState } from './producer-state-loader.js';
+import type { ValidatedRecords, ValidationOrigin } from './validate-produce.js';
 import { afterFollowerFetch, canJoinIsr, followerOnLeadership, leaderHighWatermark, outOfSyncReplicas, UNKNOWN_FOLLOWER, type FollowerFetchState } from './isr-decisions.js';
 
 export interface LeaderAppend {
@@ -42,8 +44,8 @@ export interface ReadOptions {
   maxBytes: number;
   /** Return the first batch whole even when larger than maxBytes. */
   minOneMessage: boolean;
-  /** Consumers read up to the high watermark, followers up to the log end. */
-  upTo: 'highWatermark' | 'logEnd';
+  /** read_uncommitted consumers read up to the high watermark, read_committed ones to the last stable offset, followers to the log end. */
+  upTo: 'highWatermark' | 'lastStable' | 'logEnd';
 }
 
 export interface PartitionListener {
@@ -142,6 +144,11 @@ export class Partition {
     return this.log.highWatermark;
   }
 
+  /** Kafka's lastStableOffset: below it every transaction is decided and replicated. */
+  get lastStableOffset(): number {
+    return this.log.lastStableOffset;
+  }
+
   /**
    * Takes the controller's state as leader: the epoch's start offset (the log end) goes to the leader-epoch cache
    * before any write at this epoch; followers count as caught up now if in the ISR. A new leader knows no follower's
@@ -227,7 +234,7 @@ export class Partition {
    * Appends a client's batches as leader once validated: the ISR must be large enough for acks=-1, each idempotent batch
    * must follow its producer's sequence (a retried batch gets its earlier offsets back and is not written again).
    */
-  appendRecordsToLeader(validation: Promise<ValidatedRecords>, requiredAcks: number, minInsyncReplicas: number): Promise<LeaderAppend> {
+  appendRecordsToLeader(validation: Promise<ValidatedRecords>, requiredAcks: number, minInsyncReplicas: number, origin: ValidationOrigin = 'client'): Promise<LeaderAppend> {
     // Queued before validation finishes: requests reach the log in the order they arrived, however long each takes
     // to validate (a client pipelines produces to one partition and counts on that order).
     validation.catch(() => undefined);
@@ -242,23 +249,15 @@ export class Partition {
       }
       for (const b of records.batches) {
         if (b.producerId < 0) continue;
-        const check = this.producers.check(b);
+        const check = b.marker ? this.producers.checkMarker(b.producerId, b.producerEpoch, b.marker.coordinatorEpoch) : this.producers.check(b, origin);
         if (check.kind === 'error') throw new ReplicaError(check.errorCode, check.message);
         if (check.kind === 'duplicate') {
           // Kafka answers a retry of one of the last five batches with the offsets it was given, without an error.
           return { firstOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true };
         }
       }
-      const info = await this.log.appendAsLeader(records.blob, this.leaderEpoch);
+      const info = await this.log.appendAsLeader(records.blob, this.leaderEpoch, (blob) => this.applyProducerState(blob));
       this.bytesAppended += records.blob.length;
-      const now = this.nowMs();
-      let offset = info.firstOffset;
-      for (const b of records.batches) {
-        if (b.producerId >= 0) {
-          this.producers.update({ ...b, firstOffset: offset, lastOffset: offset + b.lastOffsetDelta }, now);
-        }
-        offset += b.lastOffsetDelta + 1;
-      }
       const logAppendTime = new RecordBatchView(records.blob, 0).timestampType === TimestampType.LOG_APPEND_TIME;
       this.listener.onAppend(this);
       this.maybeIncrementHighWatermark();
@@ -383,11 +382,9 @@ export class Partition {
   appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch, leaderLogStartOffset = -1): Promise<void> {
     return this.serially(async () => {
       this.requireFollowerAt(leaderEpoch);
-      const before = this.log.logEndOffset;
       if (records.length > 0) {
-        await this.log.appendAsFollower(records);
+        await this.log.appendAsFollower(records, (blob) => this.applyProducerState(blob));
         this.bytesAppended += records.length;
-        this.replayProducerState(records, before);
       }
       this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
       if (leaderLogStartOffset > this.log.logStartOffset && leaderLogStartOffset <= this.log.highWatermark) {
@@ -403,7 +400,8 @@ export class Partition {
   truncateAsFollower(offset: number, leaderEpoch: number): Promise<void> {
     return this.serially(async () => {
       this.requireFollowerAt(leaderEpoch);
-      if (await this.log.truncateTo(offset)) this.producers.truncateFrom(this.log.logEndOffset);
+      // As Kafka's truncateAndReload: the state at the new end is rebuilt from the snapshots and the log.
+      if (await this.log.truncateTo(offset)) await loadProducerState(this.log, this.producers, this.nowMs());
       await this.log.leaderEpochCache.truncateFromEnd(Math.max(0, Math.min(offset, this.log.logEndOffset)));
     });
   }
@@ -423,15 +421,8 @@ export class Partition {
     }
   }
 
-  private replayProducerState(records: Buffer, fromOffset: number): void {
-    const now = this.nowMs();
-    for (const b of recordBatches(records, { reuseView: true })) {
-      if (!b.hasProducerId || b.baseOffset < fromOffset) continue;
-      this.producers.update({
-        producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, lastSequence: b.lastSequence,
-        firstOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp,
-      }, now);
-    }
+  private applyProducerState(blob: Buffer): AbortedTxn[] {
+    return applyAppendedBatches(this.producers, blob, this.nowMs());
   }
 
   /**
@@ -469,16 +460,16 @@ export class Partition {
   /** What read returns, with the records as the file slice that holds them (for readSlice), not yet read. */
   async locate(opts: ReadOptions): Promise<PartitionSlice> {
     const highWatermark = this.log.highWatermark;
+    const lastStableOffset = this.log.lastStableOffset;
     const result = await this.log.read(opts.fetchOffset, {
       maxBytes: opts.maxBytes,
-      maxOffset: opts.upTo === 'highWatermark' ? highWatermark : undefined,
+      maxOffset: opts.upTo === 'highWatermark' ? highWatermark : opts.upTo === 'lastStable' ? lastStableOffset : undefined,
       minOneMessage: opts.minOneMessage,
     });
     return {
       slice: result.slice,
       highWatermark,
-      // No transactions: every record below the high watermark is stable.
-      lastStableOffset: highWatermark,
+      lastStableOffset,
       logStartOffset: result.logStartOffset,
       logEndOffset: result.logEndOffset,
     };

@@ -6,7 +6,7 @@ import { tpKey } from '../../storage/topic-partition.js';
 import type { Partition } from './partition.js';
 import { errorCodeOf } from './replica-errors.js';
 import type { ReplicaManager } from './replica-manager.js';
-import { validateProduceRecords } from './validate-produce.js';
+import { validateProduceRecords, type ValidationOrigin } from './validate-produce.js';
 
 export interface ProduceEntry {
   topic: string;
@@ -34,23 +34,26 @@ interface Pending {
 export class ProducePath {
   constructor(private readonly rm: ReplicaManager) {}
 
-  async appendRecords(entries: readonly { topic: string; partition: number; records: Buffer | null }[], requiredAcks: number, timeoutMs: number, apiVersion: number): Promise<ProducePartitionResult[]> {
+  async appendRecords(
+    entries: readonly { topic: string; partition: number; records: Buffer | null }[], requiredAcks: number, timeoutMs: number, apiVersion: number,
+    origin: ValidationOrigin = 'client',
+  ): Promise<ProducePartitionResult[]> {
     const pending: Pending[] = [];
-    const results = await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending)));
+    const results = await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending, origin)));
     if (requiredAcks !== -1 || pending.length === 0) return results;
     await this.awaitReplication(pending, timeoutMs);
     return results;
   }
 
-  private async appendOne(entry: ProduceEntry, requiredAcks: number, apiVersion: number, pending: Pending[]): Promise<ProducePartitionResult> {
+  private async appendOne(entry: ProduceEntry, requiredAcks: number, apiVersion: number, pending: Pending[], origin: ValidationOrigin): Promise<ProducePartitionResult> {
     const result: ProducePartitionResult = {
       topic: entry.topic, partition: entry.partition, errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1,
     };
     try {
       const partition = this.rm.leaderPartition(entry.topic, entry.partition);
       const config = this.rm.configFor(entry.topic);
-      const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs());
-      const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas);
+      const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs(), origin);
+      const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas, origin);
       this.rm.stats.appended(entry.topic, entry.records?.length ?? 0, append.lastOffset - append.firstOffset + 1);
       result.baseOffset = append.firstOffset;
       result.logAppendTimeMs = append.logAppendTimeMs;

@@ -3,8 +3,11 @@
 // base); the newest readable snapshot is loaded (an unreadable one is deleted and the next older one tried) and the
 // batch headers after it are replayed, read in bounded windows; then the log snapshots the state at its end from now
 // on. A log with no snapshot at all (written before snapshots existed) has all of its batch headers replayed.
+// Transactional batches reopen their producers' transactions and markers end them; an ABORT marker whose entry is
+// missing from its segment's `.txnindex` (cut by recovery, or never written before a kill) gets it back.
 import { DEFAULT_CHUNK_BYTES } from '../../storage/file-batch-reader.js';
 import { emptyHeader, readBatchHeader } from '../../storage/batch-header.js';
+import { readEndTxnMarker } from '../../protocol/records/index.js';
 import type { Log } from '../../storage/log.js';
 import {
   CorruptSnapshotError, deleteProducerSnapshot, listSnapshotOffsets, readProducerSnapshot, type ProducerSnapshotEntry,
@@ -12,6 +15,8 @@ import {
 import type { ProducerStateManager } from './producer-state.js';
 
 const INT32_MAX = 0x7fffffff;
+const TRANSACTIONAL_ATTRIBUTE = 0x10;
+const CONTROL_ATTRIBUTE = 0x20;
 /** transactional.id.expiration.ms (7 days): Kafka 2.8 drops snapshot entries this old, when not in a transaction. */
 export const SNAPSHOT_PRODUCER_EXPIRATION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -73,13 +78,26 @@ async function replayBatches(log: Log, state: ProducerStateManager, fromOffset: 
       const h = readBatchHeader(r.buf, r.at, header);
       position += r.size;
       if (h.magic !== 2 || h.producerId < 0 || h.lastOffset < fromOffset || h.lastOffset < log.logStartOffset) continue;
-      let lastSequence = h.baseSequence + h.lastOffsetDelta;
+      replayed++;
+      if ((h.attributes & CONTROL_ATTRIBUTE) !== 0) {
+        const full = await reader.at(position - r.size, true);
+        if (full.kind !== 'batch') break;
+        const marker = readEndTxnMarker(full.buf, full.at, full.size);
+        if (!marker) continue;
+        const aborted = state.endTxn({
+          producerId: h.producerId, producerEpoch: h.producerEpoch, coordinatorEpoch: marker.coordinatorEpoch, commit: marker.commit,
+          offset: h.lastOffset, timestamp: h.maxTimestamp,
+        }, nowMs);
+        if (aborted) await log.addAbortedTxn(aborted);
+        continue;
+      }
+      let lastSequence = h.baseSequence < 0 ? -1 : h.baseSequence + h.lastOffsetDelta;
       if (lastSequence > INT32_MAX) lastSequence -= INT32_MAX + 1;
       state.update({
         producerId: h.producerId, producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, lastSequence,
         firstOffset: h.baseOffset, lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp,
+        isTransactional: (h.attributes & TRANSACTIONAL_ATTRIBUTE) !== 0,
       }, nowMs);
-      replayed++;
     }
   }
   return replayed;

@@ -13,7 +13,7 @@ import type { Log } from '../../storage/log.js';
 import { PARTITION_METADATA, readPartitionMetadata, topicIdFromString, writePartitionMetadata } from '../../storage/partition-metadata.js';
 import { tpKey, type TopicPartition } from '../../storage/topic-partition.js';
 import type {
-  LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult, PartitionError,
+  AppendOrigin, LeaderAppendResult, LeadershipChange, LocalPartitions, LocalReadResult, PartitionError,
   PartitionStateUpdate, ReplicaControl, StopReplicaPartition,
 } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
@@ -402,8 +402,8 @@ export class ReplicaManager implements ReplicaControl, LocalPartitions {
   // ---------------------------------------------------------------------------------------------------------------
   // LocalPartitions (the group coordinator's view)
 
-  async appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number): Promise<LeaderAppendResult> {
-    const [result] = await this.produce.appendRecords([{ topic, partition, records }], requiredAcks, 30_000, Number.MAX_SAFE_INTEGER);
+  async appendAsLeader(topic: string, partition: number, records: Buffer, requiredAcks: number, origin: AppendOrigin = 'client', timeoutMs = 30_000): Promise<LeaderAppendResult> {
+    const [result] = await this.produce.appendRecords([{ topic, partition, records }], requiredAcks, timeoutMs, Number.MAX_SAFE_INTEGER, origin);
     return {
       errorCode: result!.errorCode,
       baseOffset: BigInt(result!.baseOffset),

@@ -7,7 +7,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import {
   BatchScanner, buildRecordBatch, Compression, decodeRecords, invalid, MAGIC_V2, RecordBatchView, RecordCursor,
-  RecordReader, recordsData, TimestampType, upConvert, unsupportedCompression,
+  RecordReader, readEndTxnMarker, recordsData, TimestampType, upConvert, unsupportedCompression,
 } from '../../protocol/records/index.js';
 import { targetCodec, type PartitionConfig } from './partition-config.js';
 import { ReplicaError } from './replica-errors.js';
@@ -25,7 +25,13 @@ export interface ValidatedBatch {
   lastSequence: number;
   lastOffsetDelta: number;
   maxTimestamp: number;
+  isTransactional: boolean;
+  /** A control batch's transaction marker (coordinator appends only). */
+  marker: { commit: boolean; coordinatorEpoch: number } | null;
 }
+
+/** Who sends the records: a client's Produce, or a coordinator of this broker (control batches, no sequences). */
+export type ValidationOrigin = 'client' | 'coordinator';
 
 export interface ValidatedRecords {
   /** v2 batches with base offset 0, ready for the log to assign offsets. */
@@ -44,7 +50,7 @@ function tooLarge(size: number, max: number): ReplicaError {
 }
 
 export async function validateProduceRecords(
-  records: Buffer | null, apiVersion: number, config: PartitionConfig, nowMs: number,
+  records: Buffer | null, apiVersion: number, config: PartitionConfig, nowMs: number, origin: ValidationOrigin = 'client',
 ): Promise<ValidatedRecords> {
   if (records === null || records.length === 0) throw invalid(`Produce requests with version ${apiVersion} must have at least one record batch`);
   const maxBytes = config.log.maxMessageBytes;
@@ -90,10 +96,15 @@ export async function validateProduceRecords(
     }
     // As Kafka: the CRC first, so damaged bytes are CORRUPT_MESSAGE whatever their fields say.
     batch.ensureValid();
-    checkBatch(batch);
+    checkBatch(batch, origin);
     await checkRecords(batch, config, nowMs, maxBytes);
     let bytes = batch.bytes();
-    if (codec !== null && batch.compression !== codec) {
+    const marker = batch.isControl ? readEndTxnMarker(bytes) : null;
+    if (batch.isControl && (marker === null || batch.compression !== Compression.NONE || !batch.hasProducerId)) {
+      throw invalid('A control batch must hold one uncompressed COMMIT or ABORT marker of a producer');
+    }
+    // Kafka leaves control batches as they are whatever the topic's compression.type.
+    if (codec !== null && batch.compression !== codec && !batch.isControl) {
       bytes = await recompress(batch, codec, maxBytes);
       batch = new RecordBatchView(bytes, 0);
     }
@@ -106,6 +117,8 @@ export async function validateProduceRecords(
       lastSequence: batch.lastSequence,
       lastOffsetDelta: batch.lastOffsetDelta,
       maxTimestamp: batch.maxTimestamp,
+      isTransactional: batch.isTransactional,
+      marker,
     });
     recordCount += batch.recordCount;
     parts.push(bytes);
@@ -118,15 +131,15 @@ export async function validateProduceRecords(
   return { blob: out, batches, recordCount };
 }
 
-/** Kafka's LogValidator.validateBatch for a client's v2 batch. */
-function checkBatch(batch: RecordBatchView): void {
+/** Kafka's LogValidator.validateBatch for a v2 batch: a coordinator's may be a control batch and carry no sequence. */
+function checkBatch(batch: RecordBatchView, origin: ValidationOrigin): void {
   if (batch.baseOffset !== 0) throw invalid(`The baseOffset of the record batch in the append should be 0, but it is ${batch.baseOffset}`);
   if (batch.lastOffsetDelta < 0) throw invalid(`Batch has an invalid offset range: [0, ${batch.lastOffsetDelta}]`);
   const count = batch.recordCount;
   if (count <= 0) throw invalid(`Invalid record count ${count}`);
   if (count !== batch.lastOffsetDelta + 1) throw invalid(`Inconsistent batch offset range [0, ${batch.lastOffsetDelta}] and count of records ${count}`);
-  if (batch.isControl) throw invalid('Clients are not allowed to write control records');
-  if (batch.hasProducerId && batch.baseSequence < 0) throw invalid(`Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}`);
+  if (batch.isControl && origin === 'client') throw invalid('Clients are not allowed to write control records');
+  if (batch.hasProducerId && batch.baseSequence < 0 && origin === 'client') throw invalid(`Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}`);
 }
 
 /**

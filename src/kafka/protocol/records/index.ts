@@ -4,7 +4,7 @@ export * from './record-batch.js';
 export { BatchScanner, recordBatches } from './batch-scanner.js';
 export { RecordCursor, RecordReader, readRecords, decodeRecords, iterateRecords, openRecords, recordsData, readHeaders, type KafkaRecord, type RecordHeader } from './record-reader.js';
 export { buildRecordBatch, buildRecordBatchSync, type RecordInput, type RecordBatchOptions, type RecordHeaderInput } from './record-batch-builder.js';
-export { buildEndTxnMarker, controlRecordType, parseEndTxnMarkerValue, ControlRecordType } from './control-records.js';
+export { buildEndTxnMarker, controlRecordType, parseEndTxnMarkerValue, readEndTxnMarker, ControlRecordType } from './control-records.js';
 export { LegacyEntryView, readLegacyRecords, buildLegacyMessageSet, type LegacyRecord, type LegacyRecordInput } from './legacy-records.js';
 export { downConvert, type DownConvertOptions } from './down-convert.js';
 export { upConvert, type UpConvertOptions, type UpConverted } from './up-convert.js';

@@ -4,12 +4,16 @@
 // records that are the latest for their key; tombstones are kept until delete.retention.ms after the segment that
 // holds them was cleaned. Batches whose records all survive are copied byte for byte; the others are rebuilt with
 // the same base offset, offsets, timestamps, producer fields and compression. The cleaned segment is swapped in
-// through `.swap` files, which a restart completes (log-loader.ts) if it is interrupted.
+// through `.swap` files, which a restart completes (log-loader.ts) if it is interrupted. Transactions: nothing at or
+// after the last stable offset is cleaned (an open transaction's records stay as they are); records of aborted
+// transactions (from the `.txnindex`) neither enter the offset map nor survive the copy, as in Kafka; control
+// batches are always kept, and the aborted-transaction entries of the source segments go to the cleaned one.
 import {
   buildRecordBatch, iterateRecords, MAGIC_V2, RecordBatchView, RecordCursor, RecordReader, recordsData, type KafkaRecord, type RecordInput,
 } from '../../protocol/records/index.js';
 import type { Log } from '../log.js';
 import type { LogSegment } from '../log-segment.js';
+import type { AbortedTxn } from '../transaction-index.js';
 import { OffsetMap, OFFSET_MAP_SLOT_BYTES } from './offset-map.js';
 
 const INT32_MAX = 0x7fffffff;
@@ -71,7 +75,8 @@ export async function cleanableRange(log: Log, checkpointed: number | undefined,
   const segments = log.logSegments();
   let firstDirty = checkpointed ?? log.logStartOffset;
   if (firstDirty < log.logStartOffset || firstDirty > log.activeSegment.baseOffset) firstDirty = log.logStartOffset;
-  let uncleanable = Math.min(log.activeSegment.baseOffset, log.highWatermark);
+  // The last stable offset is at most the high watermark: an open or unreplicated transaction stops the cleaning.
+  let uncleanable = Math.min(log.activeSegment.baseOffset, log.highWatermark, log.lastStableOffset);
   if (settings.minCompactionLagMs > 0) {
     for (const s of segments) {
       if (s.baseOffset >= uncleanable) break;
@@ -116,6 +121,26 @@ async function dataBatch(batch: Buffer): Promise<{ view: RecordBatchView; data: 
   return { view, data: await recordsData(view) };
 }
 
+/** The aborted transactions of the log's segments, by producer: a transactional batch inside one of them is aborted. */
+class AbortedRanges {
+  private readonly byProducer = new Map<number, AbortedTxn[]>();
+
+  constructor(log: Log, upToOffset: number) {
+    for (const t of log.abortedTxnsBetween(0, Number.MAX_SAFE_INTEGER)) {
+      if (t.firstOffset >= upToOffset) continue;
+      let list = this.byProducer.get(t.producerId);
+      if (!list) this.byProducer.set(t.producerId, (list = []));
+      list.push(t);
+    }
+  }
+
+  isAborted(view: RecordBatchView): boolean {
+    if (!view.isTransactional || view.isControl) return false;
+    const list = this.byProducer.get(view.producerId);
+    return list !== undefined && list.some((t) => t.firstOffset <= view.baseOffset && view.baseOffset < t.lastOffset);
+  }
+}
+
 function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
   return r.keyLength < 0 ? null : data.subarray(r.keyStart, r.keyStart + r.keyLength);
 }
@@ -125,7 +150,7 @@ function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
  * a segment boundary; stopping inside one only leaves that segment's rest dirty for the next pass). Returns the
  * offset the map covers up to (exclusive).
  */
-async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats, throttle: Throttle): Promise<number> {
+async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats, throttle: Throttle, aborted: AbortedRanges): Promise<number> {
   const segments = log.logSegments();
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -137,7 +162,7 @@ async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, s
       stats.bytesRead += batch.length;
       await throttle(batch.length);
       const decoded = await dataBatch(batch);
-      if (!decoded) continue;
+      if (!decoded || aborted.isAborted(decoded.view)) continue;
       const { view, data } = decoded;
       const reader = new RecordReader(data, view.recordCount);
       while (reader.next(r)) {
@@ -217,10 +242,14 @@ async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise
 }
 
 /** Copies one group of segments into a `.cleaned` segment and swaps it in. */
-async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteHorizonMs: number, stats: CleanStats, throttle: Throttle): Promise<void> {
+async function cleanGroup(
+  log: Log, group: LogSegment[], map: OffsetMap, deleteHorizonMs: number, stats: CleanStats, throttle: Throttle, aborted: AbortedRanges,
+): Promise<void> {
   const base = group[0]!.baseOffset;
   const cleaned = await log.createCleanedSegment(base);
   try {
+    // Every control batch is kept, so every aborted transaction's marker stays and with it its index entry.
+    for (const source of group) for (const t of source.txnIndex.entries) await cleaned.txnIndex.append(t);
     for (const source of group) {
       const retainDeletes = (await source.lastModifiedMs()) > deleteHorizonMs;
       for await (const batch of segmentBatches(source)) {
@@ -229,7 +258,7 @@ async function cleanGroup(log: Log, group: LogSegment[], map: OffsetMap, deleteH
         const decoded = await dataBatch(batch);
         let out = batch;
         if (decoded) {
-          const keep = retained(decoded.view, decoded.data, map, retainDeletes);
+          const keep = aborted.isAborted(decoded.view) ? new Array<boolean>(decoded.view.recordCount).fill(false) : retained(decoded.view, decoded.data, map, retainDeletes);
           const kept = keep.filter(Boolean).length;
           stats.recordsRead += keep.length;
           stats.recordsRetained += kept;
@@ -271,14 +300,15 @@ export async function cleanLog(log: Log, range: CleanableRange, settings: Compac
   const wanted = Math.max(OFFSET_MAP_SLOT_BYTES * 1024, Math.ceil((range.dirtyBytes / 8 / opts.loadFactor) * OFFSET_MAP_SLOT_BYTES));
   const map = new OffsetMap(Math.min(opts.dedupeBufferBytes, wanted), opts.loadFactor);
   const throttle: Throttle = opts.throttle ?? (() => Promise.resolve());
-  const endOffset = await buildOffsetMap(log, range, map, stats, throttle);
+  const aborted = new AbortedRanges(log, range.firstUncleanableOffset);
+  const endOffset = await buildOffsetMap(log, range, map, stats, throttle, aborted);
   stats.mapEntries = map.size;
   if (endOffset <= range.firstDirtyOffset) return stats;
   // Tombstones go from segments last modified before (the last cleaned segment's time - delete.retention.ms).
   const segments = log.logSegments();
   const lastClean = segments.filter((s) => s.baseOffset < range.firstDirtyOffset).at(-1);
   const deleteHorizonMs = lastClean ? (await lastClean.lastModifiedMs()) - settings.deleteRetentionMs : 0;
-  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, group, map, deleteHorizonMs, stats, throttle);
+  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, group, map, deleteHorizonMs, stats, throttle, aborted);
   stats.endOffset = endOffset;
   return stats;
 }

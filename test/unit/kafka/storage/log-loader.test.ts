@@ -41,8 +41,14 @@ test('a log .swap below the smallest .cleaned base is completed: it replaces the
   const merged = Buffer.concat(batches.filter((b) => b.baseOffset < 6).map((b) => b.bytes));
   fs.writeFileSync(path.join(dir, '00000000000000000000.log.swap'), merged);
   fs.writeFileSync(path.join(dir, '00000000000000000000.index.swap'), Buffer.alloc(8));
+  // The cleaned segment's aborted transactions (a .txnindex is not rebuilt from the segment alone) take the final name.
+  const txnEntry = Buffer.concat([Buffer.from('0000', 'hex'), ...[9, 1, 4, 5].map((n) => Buffer.from(n.toString(16).padStart(16, '0'), 'hex'))]);
+  fs.writeFileSync(path.join(dir, '00000000000000000000.txnindex.swap'), txnEntry);
+  fs.writeFileSync(path.join(dir, '00000000000000000003.txnindex'), Buffer.alloc(34));
   const { log, report } = await openTestLog(dir, config, { hadCleanShutdown: true });
   assert.deepEqual(log.logSegments().map((s) => s.baseOffset), [0, 6]);
+  assert.deepEqual(log.collectAbortedTxns(0, 8), [{ producerId: 9, firstOffset: 1, lastOffset: 4, lastStableOffset: 5 }]);
+  assert.ok(fs.readFileSync(path.join(dir, '00000000000000000000.txnindex')).equals(txnEntry));
   assert.equal(log.logEndOffset, 8);
   assert.ok(fs.readFileSync(path.join(dir, '00000000000000000000.log')).equals(merged));
   assert.ok(report.problems.some((p) => p.includes('completed swap of segment 0')));

@@ -12,6 +12,7 @@ import type { PartitionConfig } from '../../../../../src/kafka/broker/replica/pa
 import { ReplicaManager } from '../../../../../src/kafka/broker/replica/replica-manager.js';
 import { storageLogDirs } from '../../../../../src/kafka/broker/storage-log-dirs.js';
 import { ErrorCode } from '../../../../../src/kafka/protocol/index.js';
+import { buildEndTxnMarker, buildRecordBatchSync } from '../../../../../src/kafka/protocol/records/index.js';
 import { DEFAULT_LOG_CONFIG } from '../../../../../src/kafka/storage/log-config.js';
 import { LogDir } from '../../../../../src/kafka/storage/log-dir.js';
 import { systemClock, TimerScheduler } from '../../../../../src/kafka/storage/scheduler.js';
@@ -188,4 +189,32 @@ test('a move back to the current dir cancels it, and deleting the partition drop
   assert.deepEqual(broker.mover.moving(), []);
   assert.ok(entries(to).every((n) => n.endsWith('-delete')));
   assert.ok(entries(from).every((n) => n.endsWith('-delete')));
+});
+
+test('a moved replica takes its aborted transactions along: the same .txnindex files, and an open transaction stays open', async (t) => {
+  const open: { close?: () => Promise<void> } = {};
+  const [a, b] = twoDirs(t, open);
+  const broker = await openBroker([a, b]);
+  open.close = () => broker.close();
+  await broker.rm.becomeLeaderOrFollower(0, 1, [leaderState()]);
+  const [from, to] = broker.dirs[0]!.getLog({ topic: TOPIC, partition: 0 }) ? [a, b] : [b, a];
+  for (let i = 0; i < 12; i++) {
+    const records = buildRecordBatchSync([{ value: 'x'.repeat(300) }], { producerId: 1000 + i, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    const [r] = await broker.rm.appendRecords([{ topic: TOPIC, partition: 0, records }], 1, 5000, 8);
+    assert.equal(r!.errorCode, ErrorCode.NONE);
+    if (i === 11) break; // left open
+    const end = await broker.rm.appendAsLeader(TOPIC, 0, buildEndTxnMarker({ producerId: 1000 + i, producerEpoch: 0, commit: i % 2 === 0, coordinatorEpoch: 0, timestamp: Date.now() }), 1, 'coordinator');
+    assert.equal(end.errorCode, ErrorCode.NONE);
+  }
+  const txnIndexes = (dir: string) => Object.fromEntries(fs.readdirSync(dir).filter((n) => n.endsWith('.txnindex')).map((n) => [n, fs.readFileSync(path.join(dir, n)).toString('hex')]));
+  const before = txnIndexes(path.join(from, `${TOPIC}-0`));
+  assert.ok(Object.keys(before).length > 1, 'the aborted transactions are spread over several segments');
+  const p = broker.rm.getPartition(TOPIC, 0)!;
+  const lso = p.lastStableOffset;
+  assert.equal(lso, p.log.logEndOffset - 1);
+  assert.deepEqual(await broker.mover.alterReplicaLogDirs([{ topic: TOPIC, partition: 0, path: to }]), [ErrorCode.NONE]);
+  await waitFor('the move to finish', () => fs.existsSync(path.join(to, `${TOPIC}-0`)) && broker.mover.moving().length === 0);
+  assert.equal(p.log.dir, path.join(to, `${TOPIC}-0`));
+  assert.deepEqual(txnIndexes(path.join(to, `${TOPIC}-0`)), before);
+  assert.equal(p.lastStableOffset, lso);
 });
