@@ -26,7 +26,7 @@ let broker: BrokerProcess;
 let port: number;
 let client: RawKafkaClient;
 
-const brokerLines = () => ['broker.id=1', `zookeeper.connect=${zk.connectString}`, 'offsets.topic.replication.factor=1', 'zookeeper.session.timeout.ms=6000', 'group.initial.rebalance.delay.ms=0'];
+const brokerLines = () => ['broker.id=1', `zookeeper.connect=${zk.connectString}`, 'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=1', 'zookeeper.session.timeout.ms=6000', 'group.initial.rebalance.delay.ms=0'];
 
 async function startBroker(): Promise<void> {
   broker = processes.spawn(dir, brokerLines(), 60_000);
@@ -154,7 +154,7 @@ test('WriteTxnMarkers ends them; read_committed Fetch, kcat and kafkajs see only
     assert.deepEqual(await read('read_uncommitted'), ['aborted-0', 'aborted-1', 'committed-0', 'plain-0']);
   }
 
-  const kafka = new Kafka({ clientId: 'txn-log-test', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50, maxRetryTime: 500 } });
+  const kafka = new Kafka({ clientId: 'txn-log-test', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 12, initialRetryTime: 100, maxRetryTime: 1000 } });
   const consumer = kafka.consumer({ groupId: 'committed-readers' });
   const seen: string[] = [];
   try {

@@ -370,7 +370,7 @@ test('transactional commits: the producer\'s batch as a coordinator append, mark
   assert.ok(r.partitions.appendCalls.every((c) => c.origin === 'coordinator'), 'every coordinator append is a coordinator append');
   const log = r.partitions.log(OFFSETS_TOPIC, 0)!;
   const batches = [...recordBatches(readSlice((await log.read(0, { maxBytes: 1 << 20 })).slice!))];
-  assert.deepEqual(batches.map((b) => [b.isTransactional, b.producerId, b.producerEpoch, b.baseSequence]), [[false, -1, -1, -1], [true, 4000, 2, -1]]);
+  assert.deepEqual(batches.map((b) => [b.isTransactional, b.producerId, b.producerEpoch, b.baseSequence]), [[false, -1, -1, -1], [true, 4000, 2, 0]]);
   assert.deepEqual(await stableFetch(r, 'tx'), [`0:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, `1:-1/${ErrorCode.UNSTABLE_OFFSET_COMMIT}`, '2:-1/0']);
 
   // Markers of other topics are ignored; the COMMIT on __consumer_offsets-0 makes the offsets committed.

@@ -62,13 +62,13 @@ test('decoding starts at the fetch offset, tags transactional records, reads mar
   assert.deepEqual(await decodeOffsetsBatches(blob.subarray(0, 30), 10n), { records: [], nextOffset: 10n });
 });
 
-test("a TxnOffsetCommit's batch is the producer's transactional batch without a sequence", async () => {
+test("a TxnOffsetCommit's batch is the producer's transactional batch at base sequence 0, as Kafka writes it", async () => {
   const records = [{ key: encodeOffsetCommitKey('g', 't', 0), value: commitValue(3n) }];
   for (const compression of [0, 1]) {
     const [view] = [...recordBatches(await encodeOffsetsBatch(records, 99, compression, { producerId: 4000, producerEpoch: 7 }))];
     assert.deepEqual(
       [view!.isTransactional, view!.isControl, view!.producerId, view!.producerEpoch, view!.baseSequence, view!.compression],
-      [true, false, 4000, 7, -1, compression],
+      [true, false, 4000, 7, 0, compression],
     );
     const decoded = await decodeOffsetsBatches(withBaseOffset(view!.bytes(), 5), 0n);
     assert.deepEqual(decoded.records, [{ ...decodeOffsetsLogRecord(records[0]!.key, records[0]!.value), producerId: 4000 }]);
