@@ -14,6 +14,7 @@ import type { Clock, Scheduler } from '../../storage/scheduler.js';
 import type { LeadershipChange, LocalPartitions, TxnMarkerListener } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
 import { CloseConnection } from '../handler.js';
+import { DeadlineTask, PendingAnswers } from '../internal-topics/coordinator-calls.js';
 import { OffsetsAppender } from './offsets-appender.js';
 import { OFFSETS_TOPIC } from './offsets-batches.js';
 import { readOffsetsPartition } from './offsets-partition-reader.js';
@@ -38,11 +39,10 @@ const defaultUuid = (): string => randomUUID();
 
 export class GroupCoordinatorService implements TxnMarkerListener {
   readonly coordinator: GroupCoordinator;
-  private readonly waiting = new Map<number, { resolve: (response: CoordinatorResponse) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new PendingAnswers<CoordinatorResponse>();
   private readonly appender: OffsetsAppender;
   private readonly unsubscribe: () => void;
-  private nextRequestId = 1;
-  private cancelTick: (() => void) | undefined;
+  private readonly deadline: DeadlineTask;
   private loads: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -54,6 +54,7 @@ export class GroupCoordinatorService implements TxnMarkerListener {
       requiredAcks: config.offsetsCommitRequiredAcks,
       timeoutMs: config.offsetsCommitTimeoutMs,
     });
+    this.deadline = new DeadlineTask(opts.scheduler, 'group-coordinator-deadline', () => this.now(), () => this.apply(this.coordinator.tick(this.now())), () => this.coordinator.nextDeadlineMs());
     this.apply(this.coordinator.startup(this.now()));
     this.unsubscribe = opts.partitions.onLeadershipChange((change) => this.onLeadershipChange(change));
   }
@@ -69,15 +70,7 @@ export class GroupCoordinatorService implements TxnMarkerListener {
   /** Calls the coordinator for one request; resolves with its answer, which may come from a later call or timer. */
   request<R extends CoordinatorResponse>(call: (c: GroupCoordinator, nowMs: number, requestId: number) => Effect[]): Promise<R> {
     if (this.stopped) return Promise.reject(new CloseConnection('the group coordinator is shut down'));
-    const requestId = this.nextRequestId++;
-    const answer = new Promise<R>((resolve, reject) => this.waiting.set(requestId, { resolve: resolve as (r: CoordinatorResponse) => void, reject }));
-    try {
-      this.apply(call(this.coordinator, this.now(), requestId));
-    } catch (err) {
-      this.waiting.delete(requestId);
-      return Promise.reject(err);
-    }
-    return answer;
+    return this.waiting.request<R>((requestId) => this.apply(call(this.coordinator, this.now(), requestId)));
   }
 
   /** A COMMIT or ABORT marker is in a local leader partition: on __consumer_offsets, the producer's pending offsets end. */
@@ -107,26 +100,21 @@ export class GroupCoordinatorService implements TxnMarkerListener {
    */
   shutdown(): void {
     this.stopped = true;
-    for (const { reject } of this.waiting.values()) reject(new CloseConnection('the group coordinator is shutting down'));
-    this.waiting.clear();
+    this.waiting.closeAll('the group coordinator is shutting down');
     this.unsubscribe();
-    this.cancelTick?.();
-    this.cancelTick = undefined;
+    this.deadline.stop();
   }
 
   private apply(effects: Effect[]): void {
     if (this.stopped) return;
     for (const e of effects) {
       switch (e.kind) {
-        case 'respond': {
-          const waiter = this.waiting.get(e.requestId);
-          this.waiting.delete(e.requestId);
-          waiter?.resolve(e.response);
+        case 'respond':
+          this.waiting.answer(e.requestId, e.response);
           break;
-        }
         case 'forget':
           // Superseded by a newer JoinGroup/SyncGroup of the same member: Kafka never answers it either.
-          this.waiting.delete(e.requestId);
+          this.waiting.forget(e.requestId);
           break;
         case 'append':
           this.appender.append({ partition: e.partition, records: e.records, timestampMs: e.timestampMs, awaited: e.acks === 'all', producer: e.producer }, (errorCode) => {
@@ -135,23 +123,10 @@ export class GroupCoordinatorService implements TxnMarkerListener {
           });
           break;
         case 'timer':
-          this.armTick(e.deadlineMs);
+          this.deadline.arm(e.deadlineMs);
           break;
       }
     }
-  }
-
-  private armTick(deadlineMs: number | null): void {
-    this.cancelTick?.();
-    this.cancelTick = undefined;
-    if (deadlineMs === null) return;
-    const delay = Math.max(0, deadlineMs - this.now());
-    this.cancelTick = this.opts.scheduler.schedule('group-coordinator-deadline', () => {
-      this.cancelTick = undefined;
-      this.apply(this.coordinator.tick(this.now()));
-      // tick() reports a deadline only when it changed; re-arm for one still pending.
-      if (this.cancelTick === undefined) this.armTick(this.coordinator.nextDeadlineMs());
-    }, delay);
   }
 
   private onLeadershipChange(change: LeadershipChange): void {

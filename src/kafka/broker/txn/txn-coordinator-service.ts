@@ -12,6 +12,7 @@ import type { Clock, Scheduler } from '../../storage/scheduler.js';
 import type { LeadershipChange, LocalPartitions } from '../broker-contracts.js';
 import type { BrokerLog } from '../broker-log.js';
 import { CloseConnection } from '../handler.js';
+import { DeadlineTask, PendingAnswers } from '../internal-topics/coordinator-calls.js';
 import { InternalTopicAppender } from '../internal-topics/internal-topic-appender.js';
 import { keyedRecordDecoder, readInternalPartition } from '../internal-topics/internal-topic-reader.js';
 import { TxnMarkerSender, type MarkerSenderOptions } from './txn-marker-sender.js';
@@ -45,11 +46,10 @@ const decodeTxnBatches = keyedRecordDecoder<TxnLogRecord>(TRANSACTION_STATE_TOPI
 export class TxnCoordinatorService {
   readonly coordinator: TransactionCoordinator;
   readonly markers: TxnMarkerSender;
-  private readonly waiting = new Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new PendingAnswers<Answer>();
   private readonly appender: InternalTopicAppender;
   private readonly unsubscribe: () => void;
-  private nextRequestId = 1;
-  private cancelTick: (() => void) | undefined;
+  private readonly deadline: DeadlineTask;
   private loads: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -65,6 +65,7 @@ export class TxnCoordinatorService {
       onWritten: (id, epoch, partitions) => this.guarded('completing markers', () => this.coordinator.markersWritten(this.now(), id, epoch, partitions)),
       onFenced: (id, epoch, errorName) => this.guarded('fencing markers', () => this.coordinator.markersFenced(this.now(), id, epoch, errorName)),
     });
+    this.deadline = new DeadlineTask(opts.scheduler, 'transaction-coordinator-deadline', () => this.now(), () => this.apply(this.coordinator.tick(this.now())), () => this.coordinator.nextDeadlineMs());
     this.apply(this.coordinator.startup(this.now()));
     this.unsubscribe = opts.partitions.onLeadershipChange((change) => this.onLeadershipChange(change));
   }
@@ -101,25 +102,15 @@ export class TxnCoordinatorService {
 
   shutdown(): void {
     this.stopped = true;
-    for (const { reject } of this.waiting.values()) reject(new CloseConnection('the transaction coordinator is shutting down'));
-    this.waiting.clear();
+    this.waiting.closeAll('the transaction coordinator is shutting down');
     this.unsubscribe();
-    this.cancelTick?.();
-    this.cancelTick = undefined;
+    this.deadline.stop();
     this.markers.shutdown();
   }
 
   private request(call: (c: TransactionCoordinator, nowMs: number, requestId: number) => TxnEffect[]): Promise<Answer> {
     if (this.stopped) return Promise.reject(new CloseConnection('the transaction coordinator is shut down'));
-    const requestId = this.nextRequestId++;
-    const answer = new Promise<Answer>((resolve, reject) => this.waiting.set(requestId, { resolve, reject }));
-    try {
-      this.apply(call(this.coordinator, this.now(), requestId));
-    } catch (err) {
-      this.waiting.delete(requestId);
-      return Promise.reject(err);
-    }
-    return answer;
+    return this.waiting.request((requestId) => this.apply(call(this.coordinator, this.now(), requestId)));
   }
 
   /** A call made from a callback (an append or a marker answer): a broken invariant is logged, not thrown at the caller. */
@@ -131,21 +122,15 @@ export class TxnCoordinatorService {
     }
   }
 
-  private answer(requestId: number, answer: Answer): void {
-    const waiter = this.waiting.get(requestId);
-    this.waiting.delete(requestId);
-    waiter?.resolve(answer);
-  }
-
   private apply(effects: TxnEffect[]): void {
     if (this.stopped) return;
     for (const e of effects) {
       switch (e.kind) {
         case 'respond':
-          this.answer(e.requestId, e.response);
+          this.waiting.answer(e.requestId, e.response);
           break;
         case 'needProducerId':
-          this.answer(e.requestId, NEED_PRODUCER_ID);
+          this.waiting.answer(e.requestId, NEED_PRODUCER_ID);
           break;
         case 'append':
           this.appender.append({ partition: e.partition, records: e.records, timestampMs: e.timestampMs, awaited: true, timeoutMs: e.timeoutMs }, (errorCode) =>
@@ -162,25 +147,13 @@ export class TxnCoordinatorService {
           this.markers.cancelTxnPartition(e.txnPartition);
           break;
         case 'timer':
-          this.armTick(e.deadlineMs);
+          this.deadline.arm(e.deadlineMs);
           break;
         case 'log':
           this.opts.log(e.level, `[Transaction Coordinator ${this.opts.brokerId}]: ${e.message}`, TXN_COORDINATOR_LOGGER);
           break;
       }
     }
-  }
-
-  private armTick(deadlineMs: number | null): void {
-    this.cancelTick?.();
-    this.cancelTick = undefined;
-    if (deadlineMs === null) return;
-    const delay = Math.max(0, deadlineMs - this.now());
-    this.cancelTick = this.opts.scheduler.schedule('transaction-coordinator-deadline', () => {
-      this.cancelTick = undefined;
-      this.apply(this.coordinator.tick(this.now()));
-      if (this.cancelTick === undefined) this.armTick(this.coordinator.nextDeadlineMs());
-    }, delay);
   }
 
   private get prefix(): string {
