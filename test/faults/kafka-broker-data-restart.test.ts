@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
-import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
+import { waitForRegistrationGone } from '../support/kafka-broker-process.js';
 
 const main = fileURLToPath(new URL('../support/data-broker-main.js', import.meta.url));
 const skip = kcatAvailable ? false : 'kcat is not installed';
@@ -95,16 +95,7 @@ test('a clean restart keeps every record and the high watermark checkpoint; a ki
   await second.exited;
   assert.equal(existsSync(join(logDir, '.kafka_cleanshutdown')), false);
   // As with Kafka, the restarted broker can register only once the killed one's session has expired.
-  const zkc = await connectZooKeeper(zk!.connectString);
-  try {
-    const deadline = Date.now() + 20_000;
-    while ((await zkc.exists('/brokers/ids/1')) !== null) {
-      if (Date.now() > deadline) throw new Error('the killed broker\'s registration outlived its session timeout');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await zkc.close();
-  }
+  await waitForRegistrationGone(zk!.connectString, 1);
   // A write torn by the crash: half a batch header after the last whole batch.
   appendFileSync(join(partitionDir, '00000000000000000000.log'), Buffer.from('00000000000000500000004b000000', 'hex'));
 

@@ -1,9 +1,8 @@
 // The transaction coordinator in a cluster of three real broker processes on our ZooKeeper: __transaction_state is
 // not created while fewer brokers than transaction.state.log.replication.factor (3) are alive, then is; a raw
-// client commits a transaction over partitions led by every broker; the coordinator is killed with -9 and the new
-// leader of the transactional id's partition loads it and completes the prepared commit. The steps that need the
-// partitions to write markers (CompleteCommit, InitProducerId succeeding after the failover) are checked only when
-// the brokers advertise WriteTxnMarkers; before that the loaded transaction stays prepared (CONCURRENT_TRANSACTIONS).
+// client commits a transaction over partitions led by every broker (PrepareCommit, the markers, CompleteCommit); the
+// coordinator is killed with -9 and the new leader of the transactional id's partition loads the transactional id,
+// whose next InitProducerId gets the same producer id at the next epoch.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerNetworkClient } from '../../src/kafka/broker/network-client.js';
@@ -90,11 +89,6 @@ async function txnRecords(leaderId: number): Promise<TxnLogRecord[]> {
 
 const statesOf = (records: TxnLogRecord[]) => records.map((r) => (r.value === null ? 'tombstone' : txnStateOf(r.value.transactionStatus)));
 
-async function servesMarkers(id: number): Promise<boolean> {
-  const r = await client(id).send(ApiKey.ApiVersions, 0, {});
-  return r.apiKeys.some((k) => k.apiKey === ApiKey.WriteTxnMarkers);
-}
-
 test('__transaction_state waits for three brokers; a committed transaction survives the coordinator being killed', async () => {
   await spawnBroker(1).started;
   await waitFor('broker 1 registered', async () => (await kafkaZk.getAllBrokers()).length === 1, 30_000);
@@ -110,7 +104,6 @@ test('__transaction_state waits for three brokers; a committed transaction survi
   const coordinator = await findCoordinator(1);
   const assignment = await waitFor(`${TRANSACTION_STATE_TOPIC}-${txnPartition} in ZooKeeper`, async () => (await kafkaZk.getTopicAssignment(TRANSACTION_STATE_TOPIC))?.partitions.get(txnPartition));
   assert.equal(assignment.replicas.length, 3);
-  const markers = await servesMarkers(coordinator);
 
   const init = await waitFor('InitProducerId', async () => {
     const r = await client(coordinator).send(ApiKey.InitProducerId, 1, { transactionalId: TXN_ID, transactionTimeoutMs: 120_000 });
@@ -128,7 +121,7 @@ test('__transaction_state waits for three brokers; a committed transaction survi
   assert.deepEqual(added, [ErrorCode.NONE, ErrorCode.NONE, ErrorCode.NONE]);
   const end = await client(coordinator).send(ApiKey.EndTxn, 1, { transactionalId: TXN_ID, producerId: init.producerId, producerEpoch: init.producerEpoch, committed: true });
   assert.equal(end.errorCode, ErrorCode.NONE);
-  const expected = markers ? ['Empty', 'Ongoing', 'PrepareCommit', 'CompleteCommit'] : ['Empty', 'Ongoing', 'PrepareCommit'];
+  const expected = ['Empty', 'Ongoing', 'PrepareCommit', 'CompleteCommit'];
   assert.deepEqual(statesOf(await waitFor('the records', async () => {
     const r = await txnRecords(coordinator);
     return r.length >= expected.length ? r : undefined;
@@ -142,17 +135,12 @@ test('__transaction_state waits for three brokers; a committed transaction survi
     const id = await findCoordinator(survivor);
     return id !== coordinator ? id : undefined;
   }, 60_000);
-  // The new coordinator loaded the prepared (or completed) commit: InitProducerId waits for it to be completed.
+  // The new coordinator loaded the completed commit: InitProducerId bumps the epoch.
   const after = await waitFor('InitProducerId at the new coordinator', async () => {
     const r = await client(next).send(ApiKey.InitProducerId, 1, { transactionalId: TXN_ID, transactionTimeoutMs: 120_000 });
     if (r.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || r.errorCode === ErrorCode.NOT_COORDINATOR) return undefined;
-    if (markers && r.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS) return undefined;
+    if (r.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS) return undefined;
     return r;
   }, 60_000);
-  if (markers) {
-    assert.deepEqual([after.errorCode, after.producerId, after.producerEpoch], [ErrorCode.NONE, init.producerId, 1]);
-  } else {
-    assert.equal(after.errorCode, ErrorCode.CONCURRENT_TRANSACTIONS);
-    assert.deepEqual(statesOf(await txnRecords(next)), ['Empty', 'Ongoing', 'PrepareCommit']);
-  }
+  assert.deepEqual([after.errorCode, after.producerId, after.producerEpoch], [ErrorCode.NONE, init.producerId, 1]);
 });

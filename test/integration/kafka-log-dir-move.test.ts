@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { KafkaAdmin } from '../../src/kafka/client/admin/kafka-admin.js';
 import { describeReplicaLogDirs } from '../../src/kafka/client/admin/admin-log-dirs.js';
-import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { BrokerProcesses, waitFor, waitForRegistrationGone, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
-import { connectZooKeeper, type ZooKeeperClient } from '../../src/zookeeper/client/index.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
 
 const { Kafka, logLevel } = kafkajs;
@@ -24,7 +23,6 @@ const DURING = 200;
 const AFTER = 20;
 
 let zk: OurZk;
-let zkClient: ZooKeeperClient;
 const processes = new BrokerProcesses();
 let workDir: string;
 let dirA: string;
@@ -43,7 +41,6 @@ function startBroker(): BrokerProcess {
 
 before(async () => {
   zk = await startOurZooKeeper({ extraConfig: { tickTime: '500' } });
-  zkClient = await connectZooKeeper(zk.connectString, { sessionTimeoutMs: 6000 });
   workDir = processes.workDir('zkafka-log-dir-move-');
   dirA = join(workDir, 'logs-a');
   dirB = join(workDir, 'logs-b');
@@ -55,7 +52,6 @@ before(async () => {
 after(async () => {
   if (process.env.ZKAFKA_KEEP_BROKER_OUTPUT) writeFileSync(join(process.env.ZKAFKA_KEEP_BROKER_OUTPUT, 'log-dir-move-broker.log'), [...outputs, broker?.output() ?? ''].join('\n'));
   await processes.cleanup();
-  await zkClient?.close();
   await zk?.stop();
 });
 
@@ -133,7 +129,7 @@ test('a partition moves to the other log dir under produce load, through a kill 
   assert.deepEqual(partitionEntries(from), [`${TOPIC}-0`]);
 
   // The killed broker's registration goes with its session.
-  await waitFor('the old session expired', async () => !(await zkClient.exists('/brokers/ids/1')), 60_000);
+  await waitForRegistrationGone(zk.connectString, 1);
   broker = startBroker();
   await broker.started;
   // The restarted broker resumes the move from the -future log; lifting the throttle lets it finish.

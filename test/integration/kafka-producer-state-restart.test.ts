@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { ApiKey, ErrorCode } from '../../src/kafka/protocol/index.js';
 import { buildRecordBatchSync } from '../../src/kafka/protocol/records/index.js';
 import { listSnapshotOffsets, readProducerSnapshot } from '../../src/kafka/storage/producer-snapshot.js';
-import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { BrokerProcesses, waitFor, waitForRegistrationGone, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { RawKafkaClient } from '../support/kafka-raw-client.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { runTool } from '../support/run-tool.js';
-import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
 
 const PRODUCER_ID = 77;
 const EPOCH = 3;
@@ -104,12 +103,7 @@ test('after kill -9 the newest snapshot and the batches after it give the state 
   client.close();
   await processes.kill9(broker);
   // The killed broker's registration lasts until its ZooKeeper session expires; a new one cannot register before.
-  const zkClient = await connectZooKeeper(zk.connectString);
-  try {
-    await waitFor('the killed broker\'s session to expire', async () => (await zkClient.exists('/brokers/ids/1')) === null, 60_000);
-  } finally {
-    await zkClient.close();
-  }
+  await waitForRegistrationGone(zk.connectString, 1);
   await startBroker();
   assert.deepEqual(await produceSeq(8), [ErrorCode.NONE, 8n], 'the retry after kill -9 gets its original offset');
   assert.deepEqual(await latestOffset(), { errorCode: ErrorCode.NONE, offset: 9n });

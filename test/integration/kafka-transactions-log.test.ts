@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKey, ErrorCode } from '../../src/kafka/protocol/index.js';
 import { buildRecordBatchSync, recordBatches, RecordBatchView } from '../../src/kafka/protocol/records/index.js';
-import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
-import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { BrokerProcesses, waitFor, waitForRegistrationGone, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { RawKafkaClient } from '../support/kafka-raw-client.js';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
@@ -100,12 +99,7 @@ test('open transactions hold the last stable offset, through a kill -9 and a res
 
   client.close();
   await processes.kill9(broker);
-  const zkClient = await connectZooKeeper(zk.connectString);
-  try {
-    await waitFor('the killed broker\'s session to expire', async () => (await zkClient.exists('/brokers/ids/1')) === null, 60_000);
-  } finally {
-    await zkClient.close();
-  }
+  await waitForRegistrationGone(zk.connectString, 1);
   await startBroker();
   assert.deepEqual(await latest(1), { errorCode: ErrorCode.NONE, offset: 0n }, 'the open transactions were rebuilt');
   const p = await fetchCommitted();

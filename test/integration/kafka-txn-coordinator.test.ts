@@ -1,8 +1,7 @@
 // The transaction coordinator in a real broker (with its own ZooKeeper): a raw client runs FindCoordinator(1) →
 // InitProducerId → AddPartitionsToTxn → EndTxn(commit) and the transactional id's __transaction_state partition holds
-// Ongoing → PrepareCommit (→ CompleteCommit once the broker serves WriteTxnMarkers, which the partitions answer);
-// a kafkajs transactional producer commits and aborts without errors (its commit and abort waiting for the markers
-// only where the broker serves WriteTxnMarkers).
+// Ongoing → PrepareCommit → CompleteCommit (the partitions answer the coordinator's WriteTxnMarkers); a kafkajs
+// transactional producer commits and aborts, and the records show both completed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
@@ -19,14 +18,12 @@ import { startOurKafka, type OurKafka } from '../support/our-kafka.js';
 const TXN_PARTITIONS = 5;
 const TOPIC = 'txn-orders';
 let kafka: OurKafka;
-let markersServed = false;
 
 before(async () => {
   kafka = await startOurKafka(1, [
     'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1', `transaction.state.log.num.partitions=${TXN_PARTITIONS}`,
     'num.partitions=2', 'auto.create.topics.enable=true',
   ]);
-  markersServed = kafka.supports(ApiKey.WriteTxnMarkers);
 });
 
 after(async () => {
@@ -92,7 +89,7 @@ test('raw FindCoordinator, InitProducerId, AddPartitionsToTxn and EndTxn write O
     const end = await client.request(ApiKey.EndTxn, 1, { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, committed: true });
     assert.equal(end.errorCode, ErrorCode.NONE);
 
-    const expected = markersServed ? ['Empty', 'Ongoing', 'Ongoing', 'PrepareCommit', 'CompleteCommit'] : ['Empty', 'Ongoing', 'Ongoing', 'PrepareCommit'];
+    const expected = ['Empty', 'Ongoing', 'Ongoing', 'PrepareCommit', 'CompleteCommit'];
     const records = await waitFor(`records ${expected.join(' → ')}`, async () => {
       const r = await txnStateRecords(transactionalId);
       return statesOf(r).length >= expected.length ? r : undefined;
@@ -102,42 +99,19 @@ test('raw FindCoordinator, InitProducerId, AddPartitionsToTxn and EndTxn write O
     assert.equal(prepare.producerId, init.producerId);
     // AddOffsetsToTxn added the group's __consumer_offsets partition (offsets.topic.num.partitions 50).
     assert.deepEqual(prepare.transactionPartitions, [{ topic: TOPIC, partitionIds: [0, 1] }, { topic: '__consumer_offsets', partitionIds: [partitionForGroup('txn-group', 50)] }]);
-    if (markersServed) assert.equal(records[4]!.value!.transactionPartitions!.length, 0);
-    else {
-      // Until the markers are written the transaction stays prepared: another EndTxn is told to retry.
-      const again = await client.request(ApiKey.EndTxn, 1, { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, committed: true });
-      assert.equal(again.errorCode, ErrorCode.CONCURRENT_TRANSACTIONS);
-    }
+    assert.equal(records[4]!.value!.transactionPartitions!.length, 0);
   } finally {
     client.close();
   }
 });
 
-test('a kafkajs transactional producer commits and aborts', { skip: false }, async (t) => {
+test('a kafkajs transactional producer commits and aborts', async () => {
   const client = new Kafka({ clientId: 'txn-test', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } });
   const producer = client.producer({ transactionalId: 'kafkajs-txn', idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const first = await producer.transaction();
     await first.send({ topic: TOPIC, messages: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
-    if (!markersServed) {
-      // Without markers the commit stays prepared, so this id's next transaction would wait on it: the abort is
-      // checked with another transactional id.
-      await first.commit();
-      t.diagnostic('WriteTxnMarkers is not served by this broker: CompleteCommit/CompleteAbort are not checked');
-      assert.deepEqual(statesOf(await txnStateRecords('kafkajs-txn')).slice(-2), ['Ongoing', 'PrepareCommit']);
-      const aborting = client.producer({ transactionalId: 'kafkajs-txn-abort', idempotent: true, maxInFlightRequests: 1 });
-      await aborting.connect();
-      try {
-        const txn = await aborting.transaction();
-        await txn.send({ topic: TOPIC, messages: [{ key: 'c', value: '3' }] });
-        await txn.abort();
-      } finally {
-        await aborting.disconnect();
-      }
-      assert.deepEqual(statesOf(await txnStateRecords('kafkajs-txn-abort')).slice(-2), ['Ongoing', 'PrepareAbort']);
-      return;
-    }
     await first.commit();
     const second = await producer.transaction();
     await second.send({ topic: TOPIC, messages: [{ key: 'c', value: '3' }] });

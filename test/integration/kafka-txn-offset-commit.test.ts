@@ -1,6 +1,5 @@
 // TxnOffsetCommit (key 28) against a real broker of ours: the group checks of v3 (generation, member id,
-// group.instance.id), the shapes of v0-v3, and, where the broker also serves WriteTxnMarkers (key 27), the whole
-// path: offsets pending (OffsetFetch v7 require_stable answers UNSTABLE_OFFSET_COMMIT) until the COMMIT marker makes
+// group.instance.id), the shapes of v0-v3, and the whole path with WriteTxnMarkers (key 27): offsets pending (OffsetFetch v7 require_stable answers UNSTABLE_OFFSET_COMMIT) until the COMMIT marker makes
 // them committed or the ABORT marker drops them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,11 +92,7 @@ test('TxnOffsetCommit v3 checks generation, member id and group.instance.id of a
   assert.deepEqual(await stableOffsets(groupId, true), ['0:-1/0', '1:-1/0']);
 });
 
-test('TxnOffsetCommit v3 offsets stay pending until the COMMIT marker; an ABORT marker drops them', async (t) => {
-  if (!kafka.supports(ApiKey.WriteTxnMarkers)) {
-    t.skip('this broker does not serve WriteTxnMarkers (key 27): transactional appends by the coordinator and markers come with the partition-log transaction support');
-    return;
-  }
+test('TxnOffsetCommit v3 offsets stay pending until the COMMIT marker; an ABORT marker drops them', async () => {
   const groupId = 'txn-app-group';
   const { memberId, generationId } = await joinGroup(groupId, null);
   const plain = await raw.request(ApiKey.OffsetCommit, 8, { groupId, generationIdOrMemberEpoch: generationId, memberId, groupInstanceId: null, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: '' }] }] });

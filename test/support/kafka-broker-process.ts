@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
 
 export const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 export const STARTED = /INFO \[KafkaServer id=(-?\d+)\] started \(kafka\.server\.KafkaServer\)/;
@@ -89,5 +90,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Waits until a killed broker's registration (/brokers/ids/N) is gone with its ZooKeeper session: a restarted broker
+ * with the same id cannot register before, as with Kafka.
+ */
+export async function waitForRegistrationGone(connectString: string, brokerId: number, timeoutMs = 60_000): Promise<void> {
+  const zk = await connectZooKeeper(connectString);
+  try {
+    await waitFor(`broker ${brokerId}'s registration to go with its session`, async () => (await zk.exists(`/brokers/ids/${brokerId}`)) === null, timeoutMs);
+  } finally {
+    await zk.close();
   }
 }
