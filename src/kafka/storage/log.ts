@@ -504,7 +504,12 @@ export class Log {
   /** The aborted transactions whose markers are in [fromOffset, toOffset) (a copy of the log takes them along). */
   abortedTxnsBetween(fromOffset: number, toOffset: number): AbortedTxn[] {
     const out: AbortedTxn[] = [];
-    for (const s of this.segments) for (const e of s.txnIndex.entries) if (e.lastOffset >= fromOffset && e.lastOffset < toOffset) out.push(e);
+    for (const s of this.segments) {
+      for (const e of s.txnIndex.entries(fromOffset)) {
+        if (e.lastOffset >= toOffset) break;
+        out.push(e);
+      }
+    }
     return out;
   }
 

@@ -2,10 +2,13 @@
 // the segment, in marker order, 34 bytes each: int16 version (0), int64 producerId, int64 firstOffset, int64
 // lastOffset (the marker's offset), int64 lastStableOffset (the LSO right after the marker was written). A
 // read_committed fetch collects the entries overlapping what it returns, so the consumer can drop aborted records.
-// As in Kafka the file is created by its first entry. The entries are few and kept in memory; a torn tail (a kill
-// during an append) is cut when the file is opened.
+// As in Kafka the file is created by its first entry. Only the count and the last entry stay in memory: the entries
+// are read from the file in bounded chunks (transactions a producer aborts must not grow the broker's heap), found
+// by binary search on their marker offsets, which only grow. A torn tail (a kill during an append) is cut when the
+// file is opened. Reads are synchronous: they come from the page cache, in one turn, so the descriptor cannot be
+// closed under them.
 import * as fs from 'node:fs';
-import { closeFile, fsyncFile, openFile, truncateFile, writeAt } from './file-io.js';
+import { closeFile, fileSize, fsyncFile, openFile, readAt, readAtSync, truncateFile, writeAt } from './file-io.js';
 
 export const TXN_INDEX_ENTRY_BYTES = 34;
 const TXN_INDEX_VERSION = 0;
@@ -33,61 +36,70 @@ export function encodeAbortedTxn(e: AbortedTxn): Buffer {
   return buf;
 }
 
-/** The entries of a file's bytes, up to the first torn or unreadable one; `validBytes` is where that one starts. */
-export function decodeTxnIndex(buf: Buffer): { entries: AbortedTxn[]; validBytes: number } {
-  const entries: AbortedTxn[] = [];
-  let at = 0;
-  while (at + TXN_INDEX_ENTRY_BYTES <= buf.length && buf.readInt16BE(at) === TXN_INDEX_VERSION) {
-    entries.push({
-      producerId: Number(buf.readBigInt64BE(at + 2)),
-      firstOffset: Number(buf.readBigInt64BE(at + 10)),
-      lastOffset: Number(buf.readBigInt64BE(at + 18)),
-      lastStableOffset: Number(buf.readBigInt64BE(at + 26)),
-    });
-    at += TXN_INDEX_ENTRY_BYTES;
-  }
-  return { entries, validBytes: at };
+const CHUNK_ENTRIES = 1024;
+
+function decodeEntry(buf: Buffer, at: number): AbortedTxn {
+  return {
+    producerId: Number(buf.readBigInt64BE(at + 2)),
+    firstOffset: Number(buf.readBigInt64BE(at + 10)),
+    lastOffset: Number(buf.readBigInt64BE(at + 18)),
+    lastStableOffset: Number(buf.readBigInt64BE(at + 26)),
+  };
+}
+
+/** How many whole entries of version 0 `buf` starts with. */
+function validEntries(buf: Buffer): number {
+  let n = 0;
+  while ((n + 1) * TXN_INDEX_ENTRY_BYTES <= buf.length && buf.readInt16BE(n * TXN_INDEX_ENTRY_BYTES) === TXN_INDEX_VERSION) n++;
+  return n;
 }
 
 export class TransactionIndex {
   private fd: number | null = null;
-  private list: AbortedTxn[];
+  private count = 0;
+  private last: AbortedTxn | undefined;
 
-  private constructor(public file: string, entries: AbortedTxn[]) {
-    this.list = entries;
-  }
+  private constructor(public file: string) {}
 
-  /** Reads the file if there is one, cutting a torn or unreadable tail. */
+  /** Reads the file through once if there is one, cutting a torn or unreadable tail. */
   static async open(file: string): Promise<TransactionIndex> {
-    let buf: Buffer;
+    const index = new TransactionIndex(file);
+    let fd: number;
     try {
-      buf = await fs.promises.readFile(file);
+      fd = await openFile(file, 'r+');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new TransactionIndex(file, []);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return index;
       throw err;
     }
-    const { entries, validBytes } = decodeTxnIndex(buf);
-    const index = new TransactionIndex(file, entries);
-    if (validBytes < buf.length) {
-      const fd = await index.handle();
-      await truncateFile(fd, validBytes);
+    index.fd = fd;
+    const size = await fileSize(fd);
+    const chunk = Buffer.allocUnsafe(CHUNK_ENTRIES * TXN_INDEX_ENTRY_BYTES);
+    let valid = 0;
+    while (valid * TXN_INDEX_ENTRY_BYTES < size) {
+      const n = await readAt(fd, chunk, 0, Math.min(chunk.length, size - valid * TXN_INDEX_ENTRY_BYTES), valid * TXN_INDEX_ENTRY_BYTES);
+      const whole = validEntries(chunk.subarray(0, n));
+      valid += whole;
+      if (whole < CHUNK_ENTRIES) break;
     }
+    index.count = valid;
+    if (valid > 0) index.last = index.readEntry(valid - 1);
+    if (valid * TXN_INDEX_ENTRY_BYTES < size) await truncateFile(fd, valid * TXN_INDEX_ENTRY_BYTES);
     return index;
   }
 
   /** A new, empty index (an existing file of that name is removed). */
   static async create(file: string): Promise<TransactionIndex> {
     await fs.promises.rm(file, { force: true });
-    return new TransactionIndex(file, []);
+    return new TransactionIndex(file);
   }
 
-  get entries(): readonly AbortedTxn[] {
-    return this.list;
+  get entryCount(): number {
+    return this.count;
   }
 
   /** The last entry's marker offset, -1 when empty. */
   get lastOffset(): number {
-    return this.list.at(-1)?.lastOffset ?? -1;
+    return this.last?.lastOffset ?? -1;
   }
 
   private async handle(): Promise<number> {
@@ -95,13 +107,52 @@ export class TransactionIndex {
     return this.fd;
   }
 
+  private readEntry(i: number): AbortedTxn {
+    const buf = Buffer.allocUnsafe(TXN_INDEX_ENTRY_BYTES);
+    this.readEntries(buf, i, 1);
+    return decodeEntry(buf, 0);
+  }
+
+  /** Entries [first, first + n) into `buf`; only called for entries below the count, which the file holds. */
+  private readEntries(buf: Buffer, first: number, n: number): void {
+    this.fd ??= fs.openSync(this.file, 'r+');
+    const bytes = n * TXN_INDEX_ENTRY_BYTES;
+    if (readAtSync(this.fd, buf, 0, bytes, first * TXN_INDEX_ENTRY_BYTES) < bytes) throw new Error(`${this.file}: shorter than its ${this.count} entries`);
+  }
+
+  /** The first entry whose marker is at or after `offset` (the count when none is). */
+  private firstAtOrAfter(offset: number): number {
+    if (this.count === 0 || this.lastOffset < offset) return this.count;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.readEntry(mid).lastOffset >= offset) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** Entries from the first whose marker is at or after `fromOffset`, in order, read a chunk at a time. */
+  *entries(fromOffset = 0): Generator<AbortedTxn> {
+    const end = this.count;
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_ENTRIES, Math.max(1, end)) * TXN_INDEX_ENTRY_BYTES);
+    for (let i = this.firstAtOrAfter(fromOffset); i < end; ) {
+      const n = Math.min(CHUNK_ENTRIES, end - i);
+      this.readEntries(chunk, i, n);
+      for (let k = 0; k < n; k++) yield decodeEntry(chunk, k * TXN_INDEX_ENTRY_BYTES);
+      i += n;
+    }
+  }
+
   async append(e: AbortedTxn): Promise<void> {
     if (e.lastOffset <= this.lastOffset) {
       throw new RangeError(`${this.file}: the last offset ${e.lastOffset} of an aborted transaction is not above the index's last ${this.lastOffset}`);
     }
     const fd = await this.handle();
-    await writeAt(fd, encodeAbortedTxn(e), 0, TXN_INDEX_ENTRY_BYTES, this.list.length * TXN_INDEX_ENTRY_BYTES);
-    this.list.push(e);
+    await writeAt(fd, encodeAbortedTxn(e), 0, TXN_INDEX_ENTRY_BYTES, this.count * TXN_INDEX_ENTRY_BYTES);
+    this.count++;
+    this.last = e;
   }
 
   /** Appends unless an entry at or after its marker is already there (replays after a restart repeat markers). */
@@ -113,23 +164,26 @@ export class TransactionIndex {
 
   /** Drops the entries whose marker is at or after `offset`. */
   async truncateTo(offset: number): Promise<void> {
-    const keep = this.list.findIndex((e) => e.lastOffset >= offset);
-    if (keep < 0) return;
-    this.list = this.list.slice(0, keep);
-    if (this.fd === null && !fs.existsSync(this.file)) return;
+    const keep = this.firstAtOrAfter(offset);
+    if (keep === this.count) return;
+    this.last = keep > 0 ? this.readEntry(keep - 1) : undefined;
+    this.count = keep;
     await truncateFile(await this.handle(), keep * TXN_INDEX_ENTRY_BYTES);
   }
 
-  /** Kafka's collectAbortedTxns: entries overlapping [fetchOffset, upperBoundOffset). */
+  /**
+   * Kafka's collectAbortedTxns: entries overlapping [fetchOffset, upperBoundOffset). Entries whose marker is before
+   * fetchOffset neither overlap nor end the search (their last stable offset is at most the marker's offset + 1), so
+   * the scan starts at the first marker at or after it.
+   */
   collect(fetchOffset: number, upperBoundOffset: number): TxnIndexSearch {
     const aborted: AbortedTxn[] = [];
-    for (const e of this.list) {
-      if (e.lastOffset >= fetchOffset && e.firstOffset < upperBoundOffset) aborted.push(e);
+    for (const e of this.entries(fetchOffset)) {
+      if (e.firstOffset < upperBoundOffset) aborted.push(e);
       if (e.lastStableOffset >= upperBoundOffset) return { aborted, complete: true };
     }
     return { aborted, complete: false };
   }
-
   async flush(): Promise<void> {
     if (this.fd !== null) await fsyncFile(this.fd);
   }

@@ -249,7 +249,7 @@ async function cleanGroup(
   const cleaned = await log.createCleanedSegment(base);
   try {
     // Every control batch is kept, so every aborted transaction's marker stays and with it its index entry.
-    for (const source of group) for (const t of source.txnIndex.entries) await cleaned.txnIndex.append(t);
+    for (const source of group) for (const t of source.txnIndex.entries()) await cleaned.txnIndex.append(t);
     for (const source of group) {
       const retainDeletes = (await source.lastModifiedMs()) > deleteHorizonMs;
       for await (const batch of segmentBatches(source)) {

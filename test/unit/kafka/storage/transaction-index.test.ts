@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { TransactionIndex, TXN_INDEX_ENTRY_BYTES } from '../../../../src/kafka/storage/transaction-index.js';
+import { encodeAbortedTxn, TransactionIndex, TXN_INDEX_ENTRY_BYTES } from '../../../../src/kafka/storage/transaction-index.js';
 import { applyAppendedBatches, ProducerStateManager } from '../../../../src/kafka/broker/replica/producer-state.js';
 import { loadProducerState } from '../../../../src/kafka/broker/replica/producer-state-loader.js';
 import { buildEndTxnMarker, buildRecordBatchSync } from '../../../../src/kafka/protocol/records/index.js';
@@ -37,10 +37,12 @@ test('a torn tail is cut when opened; truncation drops entries whose marker is a
     await index.close();
     fs.appendFileSync(file, Buffer.alloc(20, 1));
     const reopened = await TransactionIndex.open(file);
-    assert.equal(reopened.entries.length, 3);
+    assert.equal(reopened.entryCount, 3);
+    assert.equal(reopened.lastOffset, 25);
     assert.equal(fs.statSync(file).size, 3 * 34);
     await reopened.truncateTo(16);
-    assert.deepEqual(reopened.entries.map((e) => e.producerId), [0, 1]);
+    assert.deepEqual([...reopened.entries()].map((e) => e.producerId), [0, 1]);
+    assert.equal(reopened.lastOffset, 15);
     assert.equal(fs.statSync(file).size, 2 * 34);
     assert.equal(await reopened.appendIfNew({ producerId: 1, firstOffset: 10, lastOffset: 15, lastStableOffset: 16 }), false);
     await reopened.close();
@@ -61,6 +63,40 @@ test("collect is Kafka's collectAbortedTxns: overlapping entries, complete once 
     assert.deepEqual(index.collect(0, 3).aborted.map((e) => e.producerId), [1, 2]);
     assert.deepEqual(index.collect(9, 30), { aborted: [{ producerId: 3, firstOffset: 20, lastOffset: 25, lastStableOffset: 26 }], complete: false });
     await index.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('thousands of entries across read chunks: found by marker offset, truncated and reopened, read from the file', async () => {
+  const tmp = kafkaTempDir('txnindex-');
+  try {
+    const file = join(tmp.path, '00000000000000000000.txnindex');
+    const index = await TransactionIndex.create(file);
+    const entry = (i: number) => ({ producerId: i, firstOffset: i * 3, lastOffset: i * 3 + 1, lastStableOffset: i * 3 + 2 });
+    for (let i = 0; i < 5000; i++) await index.append(entry(i));
+    assert.deepEqual(index.collect(3000, 3010), { aborted: [entry(1000), entry(1001), entry(1002), entry(1003)], complete: true });
+    assert.deepEqual(index.collect(14_998, 20_000), { aborted: [entry(4999)], complete: false });
+    assert.deepEqual([...index.entries(6145)].map((e) => e.producerId).slice(0, 2), [2048, 2049]);
+    // The entries live in the file: one rewritten there is what a search returns.
+    const changed = { ...entry(2500), producerId: 77 };
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from(encodeAbortedTxn(changed)), 0, TXN_INDEX_ENTRY_BYTES, 2500 * TXN_INDEX_ENTRY_BYTES);
+    fs.closeSync(fd);
+    assert.deepEqual(index.collect(7501, 7502).aborted, [changed]);
+    await index.truncateTo(3001);
+    assert.equal(index.entryCount, 1000);
+    assert.equal(index.lastOffset, 2998);
+    await index.close();
+    // A torn entry behind the 1000 whole ones is cut when the file is opened again.
+    fs.appendFileSync(file, Buffer.alloc(TXN_INDEX_ENTRY_BYTES, 0xff));
+    const reopened = await TransactionIndex.open(file);
+    assert.equal(reopened.entryCount, 1000);
+    assert.equal(fs.statSync(file).size, 1000 * TXN_INDEX_ENTRY_BYTES);
+    assert.deepEqual([...reopened.entries(2998)], [entry(999)]);
+    await reopened.append(entry(1000));
+    assert.equal(reopened.entryCount, 1001);
+    await reopened.close();
   } finally {
     tmp.remove();
   }
