@@ -77,6 +77,12 @@ export interface ProducerStateSource {
   firstUnstableOffset?(highWatermark: number): number | null;
 }
 
+/** Kafka's LastRecord of an active producer: its last data batch's last offset (null when it has only markers) and epoch. */
+export interface ProducerLastRecord {
+  lastDataOffset: number | null;
+  producerEpoch: number;
+}
+
 /**
  * Told, inside the append and before the log end moves, what was appended (offsets assigned); returns the aborted
  * transactions whose ABORT markers the append wrote, for the segment's `.txnindex`.
@@ -498,6 +504,13 @@ export class Log {
       }
       if (found.complete) break;
     }
+    return out;
+  }
+
+  /** Kafka's lastRecordsOfActiveProducers, from the attached producer state (none before it is attached). */
+  lastRecordsOfActiveProducers(): Map<number, ProducerLastRecord> {
+    const out = new Map<number, ProducerLastRecord>();
+    for (const e of this.producerState?.snapshotEntries() ?? []) out.set(e.producerId, { lastDataOffset: e.lastOffset >= 0 ? e.lastOffset : null, producerEpoch: e.producerEpoch });
     return out;
   }
 

@@ -36,6 +36,14 @@ async function storedRecords(dir: string): Promise<Array<[number, string, string
   return out;
 }
 
+/** Every stored batch as [base offset, last offset, data or control, record count]. */
+function storedBatches(dir: string): Array<[number, number, string, number]> {
+  return readStoredBatches(dir).map((b) => {
+    const view = new RecordBatchView(b.bytes, 0);
+    return [view.baseOffset, view.lastOffset, view.isControl ? 'control' : 'data', view.recordCount];
+  });
+}
+
 test('the offset map keeps the latest offset per key in fixed memory, probing past hash collisions', () => {
   const map = new OffsetMap(24 * 8);
   assert.equal(map.capacity, 8);
@@ -316,7 +324,7 @@ test('stopping the cleaners wakes one sleeping in the throttle: its pass gives u
   }
 });
 
-test('transactions: nothing from the last stable offset on is cleaned, aborted records go, markers and the .txnindex stay', async () => {
+test('transactions: nothing from the last stable offset on is cleaned, aborted records go, markers and the .txnindex stay before the horizon', async () => {
   const tmp = kafkaTempDir();
   try {
     const dir = path.join(tmp.path, 'txn-0');
@@ -343,13 +351,84 @@ test('transactions: nothing from the last stable offset on is cleaned, aborted r
     const range = await cleanableRange(log, undefined, SETTINGS, OPTIONS.nowMs);
     assert.equal(range.firstUncleanableOffset, 4, 'the open transaction stops the cleaning');
     await cleanLog(log, range, SETTINGS, OPTIONS);
-    const stored = readStoredBatches(dir).map((b) => {
-      const view = new RecordBatchView(b.bytes, 0);
-      return [b.baseOffset, view.isControl];
-    });
-    assert.deepEqual(stored, [[0, false], [1, true], [3, true], [4, false], [5, false]], 'the aborted record went; both markers stayed');
+    assert.deepEqual(storedBatches(dir), [[0, 0, 'data', 1], [1, 1, 'control', 1], [2, 2, 'data', 0], [3, 3, 'control', 1], [4, 4, 'data', 1], [5, 5, 'data', 1]],
+      "the aborted record went, its batch kept empty as producer 2's last; both markers stayed (newer than the delete horizon)");
+    const empty = new RecordBatchView(readStoredBatches(dir)[2]!.bytes, 0);
+    assert.deepEqual([empty.producerId, empty.producerEpoch, empty.baseSequence, empty.lastOffset, empty.isTransactional, empty.sizeInBytes], [2, 0, 0, 2, true, 61]);
+    assert.equal(empty.buffer.readUInt32BE(17), crc32c(empty.buffer.subarray(21)), 'a valid CRC');
     assert.equal(fs.readFileSync(path.join(dir, '00000000000000000000.txnindex')).toString('hex'),
       '0000' + [2, 2, 3, 4].map((n) => n.toString(16).padStart(16, '0')).join(''), "the cleaned segment keeps the aborted transaction's entry");
+    await log.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('transaction markers go once no batch of their transaction is left and their segment is past the delete horizon', async () => {
+  const tmp = kafkaTempDir();
+  try {
+    const dir = path.join(tmp.path, 'markers-0');
+    const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
+    const state = new ProducerStateManager();
+    await loadProducerState(log, state, OPTIONS.nowMs);
+    const put = async (batch: Buffer) => {
+      await log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, OPTIONS.nowMs));
+      log.updateHighWatermark(log.logEndOffset);
+    };
+    const txn = (producerId: number, baseSequence: number, value: string) =>
+      buildRecordBatchSync([{ key: 'k', value }], { producerId, producerEpoch: 0, baseSequence, isTransactional: true, now: OPTIONS.nowMs });
+    const marker = (producerId: number, commit: boolean) => buildEndTxnMarker({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: OPTIONS.nowMs });
+    await put(txn(1, 0, 'v1')); // 0
+    await put(marker(1, true)); // 1
+    await put(txn(2, 0, 'aborted')); // 2
+    await put(marker(2, false)); // 3
+    await log.roll();
+    await put(txn(1, 1, 'v2')); // 4: producer 1's last data batch
+    await put(marker(1, true)); // 5
+    await put(txn(2, 1, 'v3')); // 6: the latest of key k
+    await put(marker(2, true)); // 7
+    await log.roll();
+    await put(buildRecordBatchSync([{ key: 'other', value: 'x' }], { now: OPTIONS.nowMs })); // 8
+    await log.roll();
+
+    // Newer than the horizon: every marker stays; the batches met in this pass make their markers stay in any case.
+    const first = await cleanLog(log, await cleanableRange(log, undefined, SETTINGS, OPTIONS.nowMs), SETTINGS, OPTIONS);
+    assert.deepEqual(storedBatches(dir), [
+      [1, 1, 'control', 1], [3, 3, 'control', 1], [4, 4, 'data', 0], [5, 5, 'control', 1], [6, 6, 'data', 1], [7, 7, 'control', 1], [8, 8, 'data', 1],
+    ], "v1 and the aborted record go; v2's batch stays empty, producer 1's last");
+    assert.equal(fs.readFileSync(path.join(dir, '00000000000000000000.txnindex')).length, 34, 'the abort marker stays with its entry');
+
+    // A later pass with the horizon behind every cleaned segment: the markers whose transactions have no batch left go.
+    await put(buildRecordBatchSync([{ key: 'z', value: 'x' }], { now: OPTIONS.nowMs })); // 9
+    await log.roll();
+    const noRetention = { ...SETTINGS, deleteRetentionMs: 0 };
+    await cleanLog(log, await cleanableRange(log, first.endOffset, noRetention, OPTIONS.nowMs), noRetention, OPTIONS);
+    assert.deepEqual(storedBatches(dir), [[4, 4, 'data', 0], [5, 5, 'control', 1], [6, 6, 'data', 1], [7, 7, 'control', 1], [8, 8, 'data', 1], [9, 9, 'data', 1]],
+      "the COMMIT at 1 and the ABORT at 3 went; the markers after batches still there stayed");
+    assert.deepEqual(log.collectAbortedTxns(0, 10), [], "the ABORT marker's .txnindex entry went with it");
+    // Read back from the cleaned log alone (no snapshot), producer 1's last sequence comes from the empty batch.
+    for (const name of listFiles(dir).filter((n) => n.endsWith('.snapshot'))) fs.rmSync(path.join(dir, name));
+    const reloaded = new ProducerStateManager();
+    await loadProducerState(log, reloaded, OPTIONS.nowMs);
+    assert.equal(reloaded.snapshotEntries().find((e) => e.producerId === 1)?.lastSequence, 1);
+    await log.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('a rebuilt batch keeps its last offset when its last record goes', async () => {
+  const tmp = kafkaTempDir();
+  try {
+    const dir = path.join(tmp.path, 'last-0');
+    const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
+    await append(log, [{ key: 'a', value: '1' }, { key: 'b', value: '1' }]);
+    await append(log, [{ key: 'b', value: '2' }]);
+    await log.roll();
+    await cleanLog(log, await cleanableRange(log, undefined, SETTINGS, OPTIONS.nowMs), SETTINGS, OPTIONS);
+    assert.deepEqual(storedBatches(dir), [[0, 1, 'data', 1], [2, 2, 'data', 1]]);
+    const rebuilt = new RecordBatchView(readStoredBatches(dir)[0]!.bytes, 0);
+    assert.equal(rebuilt.buffer.readUInt32BE(17), crc32c(rebuilt.buffer.subarray(21)), 'a valid CRC');
     await log.close();
   } finally {
     tmp.remove();

@@ -4,16 +4,21 @@
 // records that are the latest for their key; tombstones are kept until delete.retention.ms after the segment that
 // holds them was cleaned. Batches whose records all survive are copied byte for byte; the others are rebuilt with
 // the same base offset, offsets, timestamps, producer fields and compression. The cleaned segment is swapped in
-// through `.swap` files, which a restart completes (log-loader.ts) if it is interrupted. Transactions: nothing at or
-// after the last stable offset is cleaned (an open transaction's records stay as they are); records of aborted
-// transactions (from the `.txnindex`) neither enter the offset map nor survive the copy, as in Kafka; control
-// batches are always kept, and the aborted-transaction entries of the source segments go to the cleaned one.
+// through `.swap` files, which a restart completes (log-loader.ts) if it is interrupted. A rebuilt batch keeps its
+// original last offset, and the last batch of every active producer stays even when none of its records does (an
+// empty batch), so the producer's last sequence and epoch survive in the log, as in Kafka. Transactions: nothing at
+// or after the last stable offset is cleaned (an open transaction's records stay as they are); records of aborted
+// transactions (from the `.txnindex`) neither enter the offset map nor survive the copy; transaction markers go
+// once their transaction has no batch left and their segment is past the delete horizon (cleaned-transactions.ts).
 import {
-  buildRecordBatch, iterateRecords, MAGIC_V2, RecordBatchView, RecordCursor, RecordReader, recordsData, type KafkaRecord, type RecordInput,
+  buildRecordBatch, iterateRecords, MAGIC_V2, readEndTxnMarker, RecordBatchView, RecordCursor, RecordReader, recordsData, type KafkaRecord, type RecordInput,
 } from '../../protocol/records/index.js';
-import type { Log } from '../log.js';
+import { crc32c } from '../../protocol/records/crc32c.js';
+import { ATTRIBUTES_POS, BATCH_HEADER_BYTES, CRC_POS, LAST_OFFSET_DELTA_POS, LOG_OVERHEAD } from '../../protocol/records/record-batch.js';
+import { writeInt64 } from '../../protocol/records/int64.js';
+import type { Log, ProducerLastRecord } from '../log.js';
 import type { LogSegment } from '../log-segment.js';
-import type { AbortedTxn } from '../transaction-index.js';
+import { CleanedTransactions } from './cleaned-transactions.js';
 import { OffsetMap, OFFSET_MAP_SLOT_BYTES } from './offset-map.js';
 
 const INT32_MAX = 0x7fffffff;
@@ -121,24 +126,9 @@ async function dataBatch(batch: Buffer): Promise<{ view: RecordBatchView; data: 
   return { view, data: await recordsData(view) };
 }
 
-/** The aborted transactions of the log's segments, by producer: a transactional batch inside one of them is aborted. */
-class AbortedRanges {
-  private readonly byProducer = new Map<number, AbortedTxn[]>();
-
-  constructor(log: Log, upToOffset: number) {
-    for (const t of log.abortedTxnsBetween(0, Number.MAX_SAFE_INTEGER)) {
-      if (t.firstOffset >= upToOffset) continue;
-      let list = this.byProducer.get(t.producerId);
-      if (!list) this.byProducer.set(t.producerId, (list = []));
-      list.push(t);
-    }
-  }
-
-  isAborted(view: RecordBatchView): boolean {
-    if (!view.isTransactional || view.isControl) return false;
-    const list = this.byProducer.get(view.producerId);
-    return list !== undefined && list.some((t) => t.firstOffset <= view.baseOffset && view.baseOffset < t.lastOffset);
-  }
+/** The aborted transactions overlapping `segment` (Kafka's collectAbortedTransactions for a cleaning stretch). */
+function abortedIn(log: Log, segments: readonly LogSegment[], i: number) {
+  return log.collectAbortedTxns(segments[i]!.baseOffset, segments[i + 1]?.baseOffset ?? log.logEndOffset, Infinity);
 }
 
 function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
@@ -150,19 +140,26 @@ function keyOf(data: Buffer, r: RecordCursor): Buffer | null {
  * a segment boundary; stopping inside one only leaves that segment's rest dirty for the next pass). Returns the
  * offset the map covers up to (exclusive).
  */
-async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats, throttle: Throttle, aborted: AbortedRanges): Promise<number> {
+async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, stats: CleanStats, throttle: Throttle): Promise<number> {
   const segments = log.logSegments();
+  const txns = new CleanedTransactions();
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const segmentEnd = segments[i + 1]?.baseOffset ?? log.logEndOffset;
     if (segmentEnd <= range.firstDirtyOffset) continue;
     if (segment.baseOffset >= range.firstUncleanableOffset) break;
+    txns.addAborted(abortedIn(log, segments, i));
     const r = new RecordCursor();
     for await (const batch of segmentBatches(segment)) {
       stats.bytesRead += batch.length;
       await throttle(batch.length);
+      const header = new RecordBatchView(batch, 0);
+      if (header.magic === MAGIC_V2 && header.isControl) {
+        await txns.onControlBatchRead(header, readEndTxnMarker(batch));
+        continue;
+      }
       const decoded = await dataBatch(batch);
-      if (!decoded || aborted.isAborted(decoded.view)) continue;
+      if (!decoded || txns.onBatchRead(decoded.view)) continue;
       const { view, data } = decoded;
       const reader = new RecordReader(data, view.recordCount);
       while (reader.next(r)) {
@@ -227,8 +224,9 @@ function rebuildInput(view: RecordBatchView, record: KafkaRecord): RecordInput {
   };
 }
 
+/** The batch with only `kept` of its records, its last offset (so its last sequence) unchanged, as Kafka's overrideLastOffset. */
 async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise<Buffer> {
-  return buildRecordBatch(kept.map((r) => rebuildInput(view, r)), {
+  const batch = await buildRecordBatch(kept.map((r) => rebuildInput(view, r)), {
     baseOffset: view.baseOffset,
     partitionLeaderEpoch: view.partitionLeaderEpoch,
     compression: view.compression,
@@ -239,33 +237,61 @@ async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise
     baseSequence: view.baseSequence,
     isTransactional: view.isTransactional,
   });
+  const rebuilt = new RecordBatchView(batch, 0);
+  if (rebuilt.lastOffsetDelta !== view.lastOffsetDelta) {
+    batch.writeInt32BE(view.lastOffsetDelta, LAST_OFFSET_DELTA_POS);
+    batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_POS)), CRC_POS);
+  }
+  return batch;
+}
+
+/**
+ * Kafka's writeEmptyHeader: the batch's header with no records (no compression, no first timestamp), kept so that
+ * its producer's last sequence and epoch stay in the log.
+ */
+function emptyBatch(view: RecordBatchView): Buffer {
+  const out = Buffer.from(view.buffer.subarray(view.start, view.start + BATCH_HEADER_BYTES));
+  out.writeInt32BE(BATCH_HEADER_BYTES - LOG_OVERHEAD, 8);
+  out.writeUInt16BE(out.readUInt16BE(ATTRIBUTES_POS) & ~0x07, ATTRIBUTES_POS);
+  writeInt64(out, 27, -1);
+  out.writeInt32BE(0, 57);
+  out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_POS)), CRC_POS);
+  return out;
+}
+
+/** Kafka's isBatchLastRecordOfProducer: the last data batch of an active producer, or its last marker when it has none. */
+function isLastOfProducer(view: RecordBatchView, lastRecords: ReadonlyMap<number, ProducerLastRecord>): boolean {
+  if (!view.hasProducerId) return false;
+  const last = lastRecords.get(view.producerId);
+  if (last === undefined) return false;
+  return last.lastDataOffset !== null ? view.lastOffset === last.lastDataOffset : view.isControl && view.producerEpoch === last.producerEpoch;
+}
+
+/** What a cleaning pass carries from group to group. */
+interface PassState {
+  map: OffsetMap;
+  deleteHorizonMs: number;
+  stats: CleanStats;
+  throttle: Throttle;
+  txns: CleanedTransactions;
+  lastRecords: ReadonlyMap<number, ProducerLastRecord>;
 }
 
 /** Copies one group of segments into a `.cleaned` segment and swaps it in. */
-async function cleanGroup(
-  log: Log, group: LogSegment[], map: OffsetMap, deleteHorizonMs: number, stats: CleanStats, throttle: Throttle, aborted: AbortedRanges,
-): Promise<void> {
-  const base = group[0]!.baseOffset;
-  const cleaned = await log.createCleanedSegment(base);
+async function cleanGroup(log: Log, segments: readonly LogSegment[], group: LogSegment[], pass: PassState): Promise<void> {
+  const { map, stats, throttle, txns, lastRecords } = pass;
+  const cleaned = await log.createCleanedSegment(group[0]!.baseOffset);
+  txns.cleanedIndex = cleaned.txnIndex;
   try {
-    // Every control batch is kept, so every aborted transaction's marker stays and with it its index entry.
-    for (const source of group) for (const t of source.txnIndex.entries()) await cleaned.txnIndex.append(t);
     for (const source of group) {
-      const retainDeletes = (await source.lastModifiedMs()) > deleteHorizonMs;
+      txns.addAborted(abortedIn(log, segments, segments.indexOf(source)));
+      // Tombstones and transaction markers stay while their segment is newer than the horizon.
+      const retainDeletes = (await source.lastModifiedMs()) > pass.deleteHorizonMs;
       for await (const batch of segmentBatches(source)) {
         stats.bytesRead += batch.length;
         await throttle(batch.length);
-        const decoded = await dataBatch(batch);
-        let out = batch;
-        if (decoded) {
-          const keep = aborted.isAborted(decoded.view) ? new Array<boolean>(decoded.view.recordCount).fill(false) : retained(decoded.view, decoded.data, map, retainDeletes);
-          const kept = keep.filter(Boolean).length;
-          stats.recordsRead += keep.length;
-          stats.recordsRetained += kept;
-          if (kept === 0) continue;
-          // Only a batch that loses some of its records is decoded into objects and built again.
-          if (kept !== keep.length) out = await rebuiltBatch(decoded.view, [...iterateRecords(decoded.view, decoded.data)].filter((_, i) => keep[i]));
-        }
+        const out = await cleanedBatch(batch, map, retainDeletes, txns, lastRecords, stats);
+        if (out === null) continue;
         const view = new RecordBatchView(out, 0);
         await cleaned.append(view.lastOffset, view.maxTimestamp, view.lastOffset, out);
         stats.bytesWritten += out.length;
@@ -279,7 +305,36 @@ async function cleanGroup(
   } catch (err) {
     await discard(cleaned);
     throw err;
+  } finally {
+    txns.cleanedIndex = null;
   }
+}
+
+/**
+ * What of one batch goes to the cleaned segment (Kafka's checkBatchRetention and shouldRetainRecord): the batch as
+ * it is, rebuilt with fewer records, an empty batch for a producer's last one, or nothing.
+ */
+async function cleanedBatch(
+  batch: Buffer, map: OffsetMap, retainDeletes: boolean, txns: CleanedTransactions, lastRecords: ReadonlyMap<number, ProducerLastRecord>, stats: CleanStats,
+): Promise<Buffer | null> {
+  const view = new RecordBatchView(batch, 0);
+  if (view.magic !== MAGIC_V2) return batch;
+  const keepEmpty = isLastOfProducer(view, lastRecords);
+  if (view.isControl) {
+    const discard = (await txns.onControlBatchRead(view, readEndTxnMarker(batch))) && !retainDeletes;
+    if (!discard) return batch;
+    return keepEmpty ? emptyBatch(view) : null;
+  }
+  const discard = txns.onBatchRead(view);
+  const data = await recordsData(view);
+  const keep = discard ? new Array<boolean>(view.recordCount).fill(false) : retained(view, data, map, retainDeletes);
+  const kept = keep.filter(Boolean).length;
+  stats.recordsRead += keep.length;
+  stats.recordsRetained += kept;
+  if (kept === keep.length) return batch;
+  if (kept === 0) return keepEmpty ? emptyBatch(view) : null;
+  // Only a batch that loses some of its records is decoded into objects and built again.
+  return rebuiltBatch(view, [...iterateRecords(view, data)].filter((_, i) => keep[i]));
 }
 
 async function discard(segment: LogSegment): Promise<void> {
@@ -300,15 +355,15 @@ export async function cleanLog(log: Log, range: CleanableRange, settings: Compac
   const wanted = Math.max(OFFSET_MAP_SLOT_BYTES * 1024, Math.ceil((range.dirtyBytes / 8 / opts.loadFactor) * OFFSET_MAP_SLOT_BYTES));
   const map = new OffsetMap(Math.min(opts.dedupeBufferBytes, wanted), opts.loadFactor);
   const throttle: Throttle = opts.throttle ?? (() => Promise.resolve());
-  const aborted = new AbortedRanges(log, range.firstUncleanableOffset);
-  const endOffset = await buildOffsetMap(log, range, map, stats, throttle, aborted);
+  const endOffset = await buildOffsetMap(log, range, map, stats, throttle);
   stats.mapEntries = map.size;
   if (endOffset <= range.firstDirtyOffset) return stats;
   // Tombstones go from segments last modified before (the last cleaned segment's time - delete.retention.ms).
   const segments = log.logSegments();
   const lastClean = segments.filter((s) => s.baseOffset < range.firstDirtyOffset).at(-1);
   const deleteHorizonMs = lastClean ? (await lastClean.lastModifiedMs()) - settings.deleteRetentionMs : 0;
-  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, group, map, deleteHorizonMs, stats, throttle, aborted);
+  const pass: PassState = { map, deleteHorizonMs, stats, throttle, txns: new CleanedTransactions(), lastRecords: log.lastRecordsOfActiveProducers() };
+  for (const group of groupSegments(segments, endOffset, log)) await cleanGroup(log, segments, group, pass);
   stats.endOffset = endOffset;
   return stats;
 }
