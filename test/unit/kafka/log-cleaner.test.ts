@@ -324,20 +324,38 @@ test('stopping the cleaners wakes one sleeping in the throttle: its pass gives u
   }
 });
 
-test('transactions: nothing from the last stable offset on is cleaned, aborted records go, markers and the .txnindex stay before the horizon', async () => {
+/** A compacted log in a temporary dir for `body`, removed after it. */
+async function withCompactedLog(name: string, body: (log: Log, dir: string) => Promise<void>): Promise<void> {
   const tmp = kafkaTempDir();
   try {
-    const dir = path.join(tmp.path, 'txn-0');
+    const dir = path.join(tmp.path, `${name}-0`);
     const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
-    const state = new ProducerStateManager();
-    await loadProducerState(log, state, OPTIONS.nowMs);
-    const put = async (batch: Buffer) => {
-      await log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, OPTIONS.nowMs));
-      log.updateHighWatermark(log.logEndOffset);
-    };
-    const txn = (producerId: number, value: string) =>
-      buildRecordBatchSync([{ key: 'k', value }], { producerId, producerEpoch: 0, baseSequence: 0, isTransactional: true, now: OPTIONS.nowMs });
-    const marker = (producerId: number, commit: boolean) => buildEndTxnMarker({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: OPTIONS.nowMs });
+    await body(log, dir);
+    await log.close();
+  } finally {
+    tmp.remove();
+  }
+}
+
+/** Appends as a leader whose producer state follows the log, the high watermark at the log end. */
+async function producerStateWriter(log: Log): Promise<(batch: Buffer) => Promise<void>> {
+  const state = new ProducerStateManager();
+  await loadProducerState(log, state, OPTIONS.nowMs);
+  return async (batch) => {
+    await log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, OPTIONS.nowMs));
+    log.updateHighWatermark(log.logEndOffset);
+  };
+}
+
+const txnBatch = (producerId: number, value: string, baseSequence = 0) =>
+  buildRecordBatchSync([{ key: 'k', value }], { producerId, producerEpoch: 0, baseSequence, isTransactional: true, now: OPTIONS.nowMs });
+const txnMarker = (producerId: number, commit: boolean) => buildEndTxnMarker({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: OPTIONS.nowMs });
+
+test('transactions: nothing from the last stable offset on is cleaned, aborted records go, markers and the .txnindex stay before the horizon', async () => {
+  await withCompactedLog('txn', async (log, dir) => {
+    const put = await producerStateWriter(log);
+    const txn = (producerId: number, value: string) => txnBatch(producerId, value);
+    const marker = txnMarker;
     await put(txn(1, 'committed')); // 0
     await put(marker(1, true)); // 1
     await put(txn(2, 'aborted')); // 2
@@ -358,26 +376,14 @@ test('transactions: nothing from the last stable offset on is cleaned, aborted r
     assert.equal(empty.buffer.readUInt32BE(17), crc32c(empty.buffer.subarray(21)), 'a valid CRC');
     assert.equal(fs.readFileSync(path.join(dir, '00000000000000000000.txnindex')).toString('hex'),
       '0000' + [2, 2, 3, 4].map((n) => n.toString(16).padStart(16, '0')).join(''), "the cleaned segment keeps the aborted transaction's entry");
-    await log.close();
-  } finally {
-    tmp.remove();
-  }
+  });
 });
 
 test('transaction markers go once no batch of their transaction is left and their segment is past the delete horizon', async () => {
-  const tmp = kafkaTempDir();
-  try {
-    const dir = path.join(tmp.path, 'markers-0');
-    const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
-    const state = new ProducerStateManager();
-    await loadProducerState(log, state, OPTIONS.nowMs);
-    const put = async (batch: Buffer) => {
-      await log.appendAsLeader(batch, 0, (blob) => applyAppendedBatches(state, blob, OPTIONS.nowMs));
-      log.updateHighWatermark(log.logEndOffset);
-    };
-    const txn = (producerId: number, baseSequence: number, value: string) =>
-      buildRecordBatchSync([{ key: 'k', value }], { producerId, producerEpoch: 0, baseSequence, isTransactional: true, now: OPTIONS.nowMs });
-    const marker = (producerId: number, commit: boolean) => buildEndTxnMarker({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: OPTIONS.nowMs });
+  await withCompactedLog('markers', async (log, dir) => {
+    const put = await producerStateWriter(log);
+    const txn = (producerId: number, baseSequence: number, value: string) => txnBatch(producerId, value, baseSequence);
+    const marker = txnMarker;
     await put(txn(1, 0, 'v1')); // 0
     await put(marker(1, true)); // 1
     await put(txn(2, 0, 'aborted')); // 2
@@ -411,17 +417,11 @@ test('transaction markers go once no batch of their transaction is left and thei
     const reloaded = new ProducerStateManager();
     await loadProducerState(log, reloaded, OPTIONS.nowMs);
     assert.equal(reloaded.snapshotEntries().find((e) => e.producerId === 1)?.lastSequence, 1);
-    await log.close();
-  } finally {
-    tmp.remove();
-  }
+  });
 });
 
 test('a rebuilt batch keeps its last offset when its last record goes', async () => {
-  const tmp = kafkaTempDir();
-  try {
-    const dir = path.join(tmp.path, 'last-0');
-    const { log } = await openTestLog(dir, testConfig({ cleanupPolicy: ['compact'] }));
+  await withCompactedLog('last', async (log, dir) => {
     await append(log, [{ key: 'a', value: '1' }, { key: 'b', value: '1' }]);
     await append(log, [{ key: 'b', value: '2' }]);
     await log.roll();
@@ -429,8 +429,5 @@ test('a rebuilt batch keeps its last offset when its last record goes', async ()
     assert.deepEqual(storedBatches(dir), [[0, 1, 'data', 1], [2, 2, 'data', 1]]);
     const rebuilt = new RecordBatchView(readStoredBatches(dir)[0]!.bytes, 0);
     assert.equal(rebuilt.buffer.readUInt32BE(17), crc32c(rebuilt.buffer.subarray(21)), 'a valid CRC');
-    await log.close();
-  } finally {
-    tmp.remove();
-  }
+  });
 });
