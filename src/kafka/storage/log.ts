@@ -109,6 +109,8 @@ export class Log {
   private closed = false;
   /** The first I/O error of an exclusive operation: the files may no longer match the in-memory state. */
   private failure: Error | null = null;
+  /** The deferred write whose failure is being watched for. */
+  private watchedWrite: Promise<void> | null = null;
 
   constructor(readonly ctx: LogContext, state: LogState) {
     if (state.segments.length === 0) throw new Error(`${ctx.dir}: a log needs at least one segment`);
@@ -249,8 +251,11 @@ export class Log {
    * Appends batches as the leader: their baseOffsets are rewritten in place to follow the log end offset and
    * their partitionLeaderEpoch set to `leaderEpoch` (neither is covered by the CRC), then the bytes go to disk
    * unchanged. The caller has validated the batches (CRC, sizes, records).
+   * With `deferWrite` the bytes may reach the file later in this turn of the event loop, together with other
+   * appends (LogSegment.append): the log and its reads behave as if they were written, and whenWritten() tells
+   * when they are (what an acknowledgement waits for). `blob` must not change until then.
    */
-  appendAsLeader(blob: Buffer, leaderEpoch: number, observe?: AppendObserver): Promise<AppendInfo> {
+  appendAsLeader(blob: Buffer, leaderEpoch: number, observe?: AppendObserver, deferWrite = false): Promise<AppendInfo> {
     return this.exclusive(async () => {
       this.checkAppendSize(blob);
       assignOffsets(blob, this.logEndOffset, this.config.maxMessageBytes, leaderEpoch);
@@ -258,9 +263,14 @@ export class Log {
       if (leaderEpoch >= 0 && (this.leaderEpochCache.latestEpoch() ?? -1) < leaderEpoch) {
         await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
       }
-      await this.appendInternal(blob, info, observe);
+      await this.appendInternal(blob, info, observe, deferWrite);
       return info;
     });
+  }
+
+  /** Resolves once every append so far is in the file; rejects when the write of a deferred one failed. */
+  whenWritten(): Promise<void> {
+    return this.activeSegment.whenWritten();
   }
 
   /**
@@ -294,9 +304,19 @@ export class Log {
     }
   }
 
-  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver): Promise<void> {
+  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver, deferWrite = false): Promise<void> {
     const segment = await this.maybeRoll(blob.length, info);
-    await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob);
+    await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    if (deferWrite) {
+      const written = segment.whenWritten();
+      if (written !== this.watchedWrite) {
+        this.watchedWrite = written;
+        // A deferred write that fails fails the log, as a failed write inside the append would.
+        written.catch((err: unknown) => {
+          this.failure ??= err as Error;
+        });
+      }
+    }
     // Kafka's segment.updateTxnIndex: written before the log end moves, so a reader that sees a marker finds its entry.
     if (observe) for (const aborted of observe(blob, info)) await segment.txnIndex.append(aborted);
     this.endOffset = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };

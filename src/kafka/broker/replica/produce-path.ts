@@ -54,6 +54,7 @@ export class ProducePath {
       const config = this.rm.configFor(entry.topic);
       const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs(), origin);
       const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas, origin);
+      await append.written;
       this.rm.stats.appended(entry.topic, entry.records?.length ?? 0, append.lastOffset - append.firstOffset + 1);
       result.baseOffset = append.firstOffset;
       result.logAppendTimeMs = append.logAppendTimeMs;
