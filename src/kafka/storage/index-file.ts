@@ -111,8 +111,8 @@ export abstract class IndexFile {
    * Appends one entry already encoded at mirror[entries * entrySize] by the subclass; it reaches the file with
    * the others of this turn of the event loop (writeDirty).
    */
-  protected commitEntry(): Promise<void> {
-    if (this.writeError !== null) return Promise.reject(this.takeWriteError());
+  protected commitEntry(): void {
+    if (this.writeError !== null) throw this.takeWriteError();
     if (this.dirtyFrom < 0) this.dirtyFrom = this.entryCount;
     this.entryCount++;
     this.loadedEntries = this.entryCount;
@@ -120,7 +120,6 @@ export abstract class IndexFile {
       this.writeScheduled = true;
       setImmediate(this.scheduledWrite);
     }
-    return Promise.resolve();
   }
 
   private readonly scheduledWrite = (): void => {

@@ -19,7 +19,7 @@ const INT32_MAX = 0x7fffffff;
  * through libuv's thread pool (a hand-off, a wake-up and a callback), which dominated small produce requests.
  * Larger appends still go through the pool, where their copy runs beside the event loop.
  */
-const SYNC_APPEND_MAX_BYTES = 64 * 1024;
+export const SYNC_APPEND_MAX_BYTES = 64 * 1024;
 /** Deferred appends (see append) are written at once when this many bytes or buffers wait. */
 const MAX_DEFERRED_BYTES = 1024 * 1024;
 const MAX_DEFERRED_BUFFERS = 256;
@@ -189,19 +189,53 @@ export class LogSegment {
    * Appends batches (the bytes unchanged) whose offsets run up to `largestOffset`, adding index entries by the
    * sparse rule: an entry for the appended chunk when more than index.interval.bytes went in since the last one.
    */
-  async append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, deferWrite = false): Promise<void> {
-    if (blob.length === 0) return;
+  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, deferWrite = false): Promise<void> {
+    try {
+      if (blob.length > SYNC_APPEND_MAX_BYTES) return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, blob);
+      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, blob, deferWrite);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * append for a blob of at most SYNC_APPEND_MAX_BYTES, done when it returns (the bytes written, or deferred with
+   * `deferWrite`): no promise to wait for on the produce path.
+   */
+  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, deferWrite = false): void {
+    if (blob.length > SYNC_APPEND_MAX_BYTES) throw new RangeError(`a ${blob.length}-byte append is not done synchronously`);
+    const position = this.checkAppend(largestOffset, blob);
+    if (position < 0) return;
+    if (deferWrite) this.defer(blob, position);
+    else {
+      this.writeDeferred();
+      writeAtSync(this.fd, blob, 0, blob.length, position);
+    }
+    this.appended(largestOffset, largestTimestamp, offsetOfMaxTimestamp, blob, position);
+  }
+
+  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer): Promise<void> {
+    const position = this.checkAppend(largestOffset, blob);
+    if (position < 0) return;
+    this.writeDeferred();
+    await writeAt(this.fd, blob, 0, blob.length, position);
+    this.appended(largestOffset, largestTimestamp, offsetOfMaxTimestamp, blob, position);
+  }
+
+  /** Where `blob` goes, -1 when it is empty; throws when it does not fit the segment. */
+  private checkAppend(largestOffset: number, blob: Buffer): number {
+    if (blob.length === 0) return -1;
     if (!this.canConvertToRelativeOffset(largestOffset)) {
       throw new Error(`offset ${largestOffset} cannot be stored in the segment at base ${this.baseOffset}`);
     }
     const position = this.sizeBytes;
     if (position + blob.length > INT32_MAX) throw new Error(`segment ${this.logFile} would pass 2^31 - 1 bytes`);
-    if (deferWrite && blob.length <= SYNC_APPEND_MAX_BYTES) this.defer(blob, position);
-    else {
-      this.writeDeferred();
-      if (blob.length <= SYNC_APPEND_MAX_BYTES) writeAtSync(this.fd, blob, 0, blob.length, position);
-      else await writeAt(this.fd, blob, 0, blob.length, position);
-    }
+    return position;
+  }
+
+  /** The bookkeeping of an append written (or deferred) at `position`, index entries included. */
+  private appended(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, position: number): void {
     this.sizeBytes += blob.length;
     if (position === 0) this.rollingBasedTimestamp = largestTimestamp;
     if (largestTimestamp > this.maxTimestampSoFar) {
@@ -209,10 +243,8 @@ export class LogSegment {
       this.offsetOfMaxTimestampSoFar = offsetOfMaxTimestamp;
     }
     if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
-      await Promise.all([
-        this.offsetIndex.append(largestOffset, position),
-        this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar),
-      ]);
+      this.offsetIndex.append(largestOffset, position);
+      this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
       this.bytesSinceLastIndexEntry = 0;
     }
     this.bytesSinceLastIndexEntry += blob.length;
@@ -476,12 +508,20 @@ export class LogSegment {
 
   /** Kafka's shouldRoll: size, time since the first batch's timestamp (or creation), full index, offset overflow. */
   async shouldRoll(p: RollParams): Promise<boolean> {
+    return this.shouldRollKnown(p) ?? this.rollAfter(p, await this.firstBatchTimestamp());
+  }
+
+  /** shouldRoll when it needs no read of the file (the first batch's timestamp is known); else null. */
+  shouldRollKnown(p: RollParams): boolean | null {
     if (this.sizeBytes > p.maxSegmentBytes - p.appendBytes) return true;
     if (this.offsetIndex.isFull() || this.timeIndex.isFull()) return true;
     if (!this.canConvertToRelativeOffset(p.maxOffsetInMessages)) return true;
     if (this.sizeBytes === 0) return false;
-    const first = await this.firstBatchTimestamp();
-    const waitedMs = first >= 0 ? p.maxTimestampInMessages - first : p.nowMs - this.createdMs;
+    return this.rollingBasedTimestamp === undefined ? null : this.rollAfter(p, this.rollingBasedTimestamp);
+  }
+
+  private rollAfter(p: RollParams, firstBatchTimestamp: number): boolean {
+    const waitedMs = firstBatchTimestamp >= 0 ? p.maxTimestampInMessages - firstBatchTimestamp : p.nowMs - this.createdMs;
     return waitedMs > p.maxSegmentMs - this.rollJitterMs;
   }
 

@@ -12,7 +12,7 @@ import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { logConfigProblem, rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
-import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
+import { LogSegment, SYNC_APPEND_MAX_BYTES, type FileSlice, type RollParams, type TimestampLocator } from './log-segment.js';
 import {
   deleteProducerSnapshot, listSnapshotOffsets, markProducerSnapshotDeleted, writeProducerSnapshot, type ProducerSnapshotEntry,
 } from './producer-snapshot.js';
@@ -305,8 +305,13 @@ export class Log {
   }
 
   private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver, deferWrite = false): Promise<void> {
-    const segment = await this.maybeRoll(blob.length, info);
-    await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    // Without a roll, a file read or a large write, the append runs through without waiting on a promise.
+    const params = this.rollParams(blob.length, info);
+    const active = this.activeSegment;
+    const roll = active.shouldRollKnown(params) ?? (await active.shouldRoll(params));
+    const segment = roll ? await this.rollLocked(info.firstOffset) : active;
+    if (blob.length <= SYNC_APPEND_MAX_BYTES) segment.appendSync(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    else await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
     if (deferWrite) {
       const written = segment.whenWritten();
       if (written !== this.watchedWrite) {
@@ -323,17 +328,15 @@ export class Log {
     if (this.unflushedMessages >= this.config.flushIntervalMessages) await this.flushTo(this.logEndOffset);
   }
 
-  private async maybeRoll(appendBytes: number, info: AppendInfo): Promise<LogSegment> {
-    const segment = this.activeSegment;
-    const roll = await segment.shouldRoll({
+  private rollParams(appendBytes: number, info: AppendInfo): RollParams {
+    return {
       maxSegmentBytes: this.config.segmentBytes,
       maxSegmentMs: this.config.segmentMs,
       appendBytes,
       maxTimestampInMessages: info.maxTimestamp,
       maxOffsetInMessages: info.lastOffset,
       nowMs: this.ctx.clock.nowMs(),
-    });
-    return roll ? this.rollLocked(info.firstOffset) : segment;
+    };
   }
 
   /** Starts a new segment at the log end offset (or `expectedNextOffset` when larger). */

@@ -39,7 +39,9 @@ export class ProducePath {
     origin: ValidationOrigin = 'client',
   ): Promise<ProducePartitionResult[]> {
     const pending: Pending[] = [];
-    const results = await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending, origin)));
+    const results = entries.length === 1
+      ? [await this.appendOne(entries[0]!, requiredAcks, apiVersion, pending, origin)]
+      : await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending, origin)));
     if (requiredAcks !== -1 || pending.length === 0) return results;
     await this.awaitReplication(pending, timeoutMs);
     return results;
