@@ -2,9 +2,12 @@
 // on disk to the index size limit while its segment is active and trimmed to its entries on roll and close.
 // Kafka mmaps the file; here the entries are mirrored in a Buffer that is read from the file on first use and
 // grows with the entries (never to the pre-allocated size), and each appended entry is also written to the
-// file at once, so the file and the mirror agree whenever no append is in flight. That write is synchronous: an
-// 8- or 12-byte pwrite into the page cache (what Kafka's store into the mmap amounts to) costs far less than a
-// round trip through libuv's thread pool, which the append would otherwise wait for.
+// file soon after: entries appended in one turn of the event loop go out together in one synchronous pwrite (at
+// the end of the turn, or before anything else touches the file), so the file and the mirror agree whenever no
+// append is in flight. A pwrite into the page cache is what Kafka's store into the mmap amounts to; one per entry
+// cost as much as the write of a whole 16 KiB batch, and a round trip through libuv's thread pool more still. An
+// entry lost with the process before its write is rebuilt by recovery, as it would be after a crash between the
+// log write and the entry's.
 import * as fs from 'node:fs';
 import { closeFile, fileSize, fsyncFile, openFile, readAt, truncateFile, writeAtSync } from './file-io.js';
 
@@ -21,6 +24,11 @@ export abstract class IndexFile {
   private loading: Promise<void> | null = null;
   /** Length of the file when it was opened (what the start-up sanity check looks at). */
   openedLengthBytes = 0;
+  /** Entries [dirtyFrom, entryCount) are in the mirror and not yet in the file; -1 = none. */
+  private dirtyFrom = -1;
+  private writeScheduled = false;
+  /** A failed write of entries, reported by the next operation on the index. */
+  private writeError: unknown = null;
 
   protected constructor(
     public file: string,
@@ -99,17 +107,45 @@ export abstract class IndexFile {
     return this.loadedEntries >= this.entryCount;
   }
 
-  /** Appends one entry already encoded at mirror[entries * entrySize] by the subclass; writes it to the file. */
-  protected commitEntry(): Promise<void> {
-    const pos = this.entryCount * this.entrySize;
+  /**
+   * Appends one entry already encoded at mirror[entries * entrySize] by the subclass; it reaches the file with
+   * the others of this turn of the event loop (writeDirty).
+   */
+  protected commitEntry(): void {
+    if (this.writeError !== null) throw this.takeWriteError();
+    if (this.dirtyFrom < 0) this.dirtyFrom = this.entryCount;
     this.entryCount++;
     this.loadedEntries = this.entryCount;
-    try {
-      writeAtSync(this.fd, this.mirror, pos, this.entrySize, pos);
-    } catch (err) {
-      return Promise.reject(err);
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(this.scheduledWrite);
     }
-    return Promise.resolve();
+  }
+
+  private readonly scheduledWrite = (): void => {
+    this.writeScheduled = false;
+    try {
+      this.writeDirty();
+    } catch (err) {
+      this.writeError ??= err;
+    }
+  };
+
+  private takeWriteError(): unknown {
+    const err = this.writeError;
+    this.writeError = null;
+    return err;
+  }
+
+  /** Writes the entries appended since the last write to the file (synchronously; a no-op when there are none). */
+  writeDirty(): void {
+    if (this.writeError !== null) throw this.takeWriteError();
+    const from = this.dirtyFrom;
+    if (from < 0) return;
+    this.dirtyFrom = -1;
+    if (from >= this.entryCount) return;
+    const pos = from * this.entrySize;
+    writeAtSync(this.fd, this.mirror, pos, (this.entryCount - from) * this.entrySize, pos);
   }
 
   /** Makes room in the mirror for one more entry and returns its byte position. */
@@ -126,6 +162,7 @@ export abstract class IndexFile {
 
   /** Drops entries from `n` on (the file keeps its length, as Kafka's mmap does). */
   protected truncateToEntries(n: number): void {
+    this.writeDirty();
     this.entryCount = Math.min(this.entryCount, n);
     this.loadedEntries = Math.min(this.loadedEntries, this.entryCount);
   }
@@ -138,6 +175,7 @@ export abstract class IndexFile {
 
   /** Sets the file length to `maxIndexSizeBytes` rounded down to whole entries (never below the entries in use). */
   async resize(maxIndexSizeBytes: number): Promise<void> {
+    this.writeDirty();
     const slots = Math.max(this.entryCount, Math.floor(maxIndexSizeBytes / this.entrySize));
     await truncateFile(this.fd, slots * this.entrySize);
     this.capacity = slots;
@@ -145,12 +183,14 @@ export abstract class IndexFile {
 
   /** Cuts the file to the entries in use (on roll and close). */
   async trimToValidSize(): Promise<void> {
+    this.writeDirty();
     await truncateFile(this.fd, this.entryCount * this.entrySize);
     this.capacity = this.entryCount;
   }
 
-  flush(): Promise<void> {
-    return fsyncFile(this.fd);
+  async flush(): Promise<void> {
+    this.writeDirty();
+    await fsyncFile(this.fd);
   }
 
   /** Trims, then closes the file. */
@@ -161,10 +201,13 @@ export abstract class IndexFile {
 
   /** Closes without trimming (the file is going away). */
   closeHandle(): Promise<void> {
+    this.dirtyFrom = -1;
+    this.writeError = null;
     return closeFile(this.fd);
   }
 
   async renameTo(file: string): Promise<void> {
+    this.writeDirty();
     await fs.promises.rename(this.file, file);
     this.file = file;
   }
@@ -172,6 +215,7 @@ export abstract class IndexFile {
   /** Reads the last entry from the file without loading the rest (for start-up sanity checks). */
   protected async readLastEntry(): Promise<Buffer | null> {
     if (this.entryCount === 0) return null;
+    this.writeDirty();
     const entry = Buffer.alloc(this.entrySize);
     const n = await readAt(this.fd, entry, 0, this.entrySize, (this.entryCount - 1) * this.entrySize);
     return n === this.entrySize ? entry : null;

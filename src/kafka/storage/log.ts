@@ -12,7 +12,7 @@ import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { logConfigProblem, rollJitterMs, type LogConfig } from './log-config.js';
 import { logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionView, type SegmentSummary } from './log-retention.js';
-import { LogSegment, type FileSlice, type TimestampLocator } from './log-segment.js';
+import { LogSegment, SYNC_APPEND_MAX_BYTES, type FileSlice, type RollParams, type TimestampLocator } from './log-segment.js';
 import {
   deleteProducerSnapshot, listSnapshotOffsets, markProducerSnapshotDeleted, writeProducerSnapshot, type ProducerSnapshotEntry,
 } from './producer-snapshot.js';
@@ -115,6 +115,8 @@ export class Log {
   private closed = false;
   /** The first I/O error of an exclusive operation: the files may no longer match the in-memory state. */
   private failure: Error | null = null;
+  /** The deferred write whose failure is being watched for. */
+  private watchedWrite: Promise<void> | null = null;
 
   constructor(readonly ctx: LogContext, state: LogState) {
     if (state.segments.length === 0) throw new Error(`${ctx.dir}: a log needs at least one segment`);
@@ -255,8 +257,11 @@ export class Log {
    * Appends batches as the leader: their baseOffsets are rewritten in place to follow the log end offset and
    * their partitionLeaderEpoch set to `leaderEpoch` (neither is covered by the CRC), then the bytes go to disk
    * unchanged. The caller has validated the batches (CRC, sizes, records).
+   * With `deferWrite` the bytes may reach the file later in this turn of the event loop, together with other
+   * appends (LogSegment.append): the log and its reads behave as if they were written, and whenWritten() tells
+   * when they are (what an acknowledgement waits for). `blob` must not change until then.
    */
-  appendAsLeader(blob: Buffer, leaderEpoch: number, observe?: AppendObserver): Promise<AppendInfo> {
+  appendAsLeader(blob: Buffer, leaderEpoch: number, observe?: AppendObserver, deferWrite = false): Promise<AppendInfo> {
     return this.exclusive(async () => {
       this.checkAppendSize(blob);
       assignOffsets(blob, this.logEndOffset, this.config.maxMessageBytes, leaderEpoch);
@@ -264,9 +269,14 @@ export class Log {
       if (leaderEpoch >= 0 && (this.leaderEpochCache.latestEpoch() ?? -1) < leaderEpoch) {
         await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
       }
-      await this.appendInternal(blob, info, observe);
+      await this.appendInternal(blob, info, observe, deferWrite);
       return info;
     });
+  }
+
+  /** Resolves once every append so far is in the file; rejects when the write of a deferred one failed. */
+  whenWritten(): Promise<void> {
+    return this.activeSegment.whenWritten();
   }
 
   /**
@@ -300,26 +310,39 @@ export class Log {
     }
   }
 
-  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver): Promise<void> {
-    const segment = await this.maybeRoll(blob.length, info);
-    await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob);
+  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver, deferWrite = false): Promise<void> {
+    // Without a roll, a file read or a large write, the append runs through without waiting on a promise.
+    const params = this.rollParams(blob.length, info);
+    const active = this.activeSegment;
+    const roll = active.shouldRollKnown(params) ?? (await active.shouldRoll(params));
+    const segment = roll ? await this.rollLocked(info.firstOffset) : active;
+    if (blob.length <= SYNC_APPEND_MAX_BYTES) segment.appendSync(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    else await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    if (deferWrite) {
+      const written = segment.whenWritten();
+      if (written !== this.watchedWrite) {
+        this.watchedWrite = written;
+        // A deferred write that fails fails the log, as a failed write inside the append would.
+        written.catch((err: unknown) => {
+          this.failure ??= err as Error;
+        });
+      }
+    }
     // Kafka's segment.updateTxnIndex: written before the log end moves, so a reader that sees a marker finds its entry.
     if (observe) for (const aborted of observe(blob, info)) await segment.txnIndex.append(aborted);
     this.endOffset = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };
     if (this.unflushedMessages >= this.config.flushIntervalMessages) await this.flushTo(this.logEndOffset);
   }
 
-  private async maybeRoll(appendBytes: number, info: AppendInfo): Promise<LogSegment> {
-    const segment = this.activeSegment;
-    const roll = await segment.shouldRoll({
+  private rollParams(appendBytes: number, info: AppendInfo): RollParams {
+    return {
       maxSegmentBytes: this.config.segmentBytes,
       maxSegmentMs: this.config.segmentMs,
       appendBytes,
       maxTimestampInMessages: info.maxTimestamp,
       maxOffsetInMessages: info.lastOffset,
       nowMs: this.ctx.clock.nowMs(),
-    });
-    return roll ? this.rollLocked(info.firstOffset) : segment;
+    };
   }
 
   /** Starts a new segment at the log end offset (or `expectedNextOffset` when larger). */

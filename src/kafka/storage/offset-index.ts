@@ -38,7 +38,7 @@ export class OffsetIndex extends IndexFile {
   }
 
   /** Appends (offset, position); offsets must strictly increase and the index must not be full. */
-  append(offset: number, position: number): Promise<void> {
+  append(offset: number, position: number): void {
     if (this.isFull()) throw new Error(`${this.file}: index is full (${this.entryCount} entries)`);
     if (this.entryCount > 0 && offset <= this.lastOffset) {
       throw new Error(`${this.file}: offset ${offset} is not larger than the last indexed offset ${this.lastOffset}`);
@@ -46,7 +46,7 @@ export class OffsetIndex extends IndexFile {
     const pos = this.slotForAppend();
     this.mirror.writeInt32BE(offset - this.baseOffset, pos);
     this.mirror.writeInt32BE(position, pos + 4);
-    return this.commitEntry();
+    this.commitEntry();
   }
 
   /** Removes the entries whose offset is ≥ `offset`. Needs the entries loaded. */

@@ -53,7 +53,7 @@ export class TimeIndex extends IndexFile {
    * Appends (timestamp, offset) when the timestamp is larger than the last one (Kafka's maybeAppend). `skipFullCheck`
    * is for the entry written on roll, which may take the reserved last slot.
    */
-  maybeAppend(timestamp: number, offset: number, skipFullCheck = false): Promise<void> | null {
+  maybeAppend(timestamp: number, offset: number, skipFullCheck = false): void {
     if (!skipFullCheck && this.isFull()) throw new Error(`${this.file}: time index is full (${this.entryCount} entries)`);
     const last = this.lastEntry();
     if (this.entryCount > 0 && offset < last.offset) {
@@ -62,12 +62,12 @@ export class TimeIndex extends IndexFile {
     if (this.entryCount > 0 && timestamp < last.timestamp) {
       throw new Error(`${this.file}: timestamp ${timestamp} is before the last indexed timestamp ${last.timestamp}`);
     }
-    if (timestamp <= last.timestamp) return null;
-    if (this.entryCount >= this.capacity) return null;
+    if (timestamp <= last.timestamp) return;
+    if (this.entryCount >= this.capacity) return;
     const pos = this.slotForAppend();
     this.mirror.writeBigInt64BE(BigInt(timestamp), pos);
     this.mirror.writeInt32BE(offset - this.baseOffset, pos + 8);
-    return this.commitEntry();
+    this.commitEntry();
   }
 
   /** Removes the entries whose offset is ≥ `offset`. Needs the entries loaded. */

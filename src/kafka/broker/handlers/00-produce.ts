@@ -9,16 +9,20 @@ import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView } from '../../protocol/records/index.js';
 import type { ProduceRequest, ProduceResponse } from '../../protocol/schemas/produce.js';
 import { CloseConnection, NO_RESPONSE, type ApiHandler } from '../handler.js';
-import type { ProducePartitionResult } from '../replica/produce-path.js';
+import type { ProduceEntry, ProducePartitionResult } from '../replica/produce-path.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 
-function response(request: ProduceRequest, resultFor: (topic: string, partition: number) => Pick<ProducePartitionResult, 'errorCode' | 'errorMessage' | 'baseOffset' | 'logAppendTimeMs' | 'logStartOffset'>): ProduceResponse {
+type PartitionOutcome = Pick<ProducePartitionResult, 'errorCode' | 'errorMessage' | 'baseOffset' | 'logAppendTimeMs' | 'logStartOffset'>;
+
+/** The answer; `resultFor` gets each partition's position in the request (topics in order, their partitions in order). */
+function response(request: ProduceRequest, resultFor: (i: number) => PartitionOutcome): ProduceResponse {
+  let i = 0;
   return {
     throttleTimeMs: 0,
     responses: request.topicData.map((t) => ({
       name: t.name,
       partitionResponses: t.partitionData.map((p) => {
-        const r = resultFor(t.name, p.index);
+        const r = resultFor(i++);
         return {
           index: p.index, errorCode: r.errorCode, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTimeMs),
           logStartOffset: BigInt(r.logStartOffset), recordErrors: [], errorMessage: r.errorMessage,
@@ -53,7 +57,8 @@ export function produceHandler(replicas: ReplicaManager): ApiHandler<typeof ApiK
         if (acks === 0) throw new CloseConnection('transactional records without a transactional id');
         return response(request, () => failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
       }
-      const entries = request.topicData.flatMap((t) => t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records })));
+      const entries: ProduceEntry[] = [];
+      for (const t of request.topicData) for (const p of t.partitionData) entries.push({ topic: t.name, partition: p.index, records: p.records });
       const results = await replicas.appendRecords(entries, acks, request.timeoutMs, ctx.apiVersion);
       if (acks === 0) {
         const error = results.find((r) => r.errorCode !== ErrorCode.NONE);
@@ -62,8 +67,11 @@ export function produceHandler(replicas: ReplicaManager): ApiHandler<typeof ApiK
         }
         return NO_RESPONSE;
       }
+      // One partition: its result. Several: by name, so that a partition named twice gets the last result for it.
+      if (results.length === 1) return response(request, () => results[0]!);
       const byKey = new Map(results.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
-      return response(request, (topic, partition) => byKey.get(`${topic}\u0000${partition}`)!);
+      const keys = entries.map((e) => `${e.topic}\u0000${e.partition}`);
+      return response(request, (i) => byKey.get(keys[i]!)!);
     },
     errorResponse(request, errorCode) {
       if (request.acks === 0) throw new CloseConnection(`produce with acks=0 failed with error code ${errorCode}`);

@@ -27,6 +27,8 @@ export interface LeaderAppend {
   logStartOffset: number;
   /** The batch was already in the log (a producer's retry): nothing was appended. */
   duplicate: boolean;
+  /** Resolves once the appended bytes (and all before them) are in the log's files: what an answer waits for. */
+  written: Promise<void>;
 }
 
 export interface PartitionRead {
@@ -253,17 +255,22 @@ export class Partition {
         if (check.kind === 'error') throw new ReplicaError(check.errorCode, check.message);
         if (check.kind === 'duplicate') {
           // Kafka answers a retry of one of the last five batches with the offsets it was given, without an error.
-          return { firstOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true };
+          return {
+            firstOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true,
+            written: this.log.whenWritten(),
+          };
         }
       }
-      const info = await this.log.appendAsLeader(records.blob, this.leaderEpoch, (blob) => this.applyProducerState(blob));
+      // The write may join those of the other requests of this turn (Log.appendAsLeader); the answer waits for it.
+      const info = await this.log.appendAsLeader(records.blob, this.leaderEpoch, (blob) => this.applyProducerState(blob), true);
+      const written = this.log.whenWritten();
       this.bytesAppended += records.blob.length;
       const logAppendTime = new RecordBatchView(records.blob, 0).timestampType === TimestampType.LOG_APPEND_TIME;
       this.listener.onAppend(this);
       this.maybeIncrementHighWatermark();
       return {
         firstOffset: info.firstOffset, lastOffset: info.lastOffset, logAppendTimeMs: logAppendTime ? info.maxTimestamp : -1,
-        logStartOffset: this.log.logStartOffset, duplicate: false,
+        logStartOffset: this.log.logStartOffset, duplicate: false, written,
       };
     });
     this.appendQueue = run.catch(() => undefined);

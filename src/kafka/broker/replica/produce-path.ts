@@ -39,7 +39,9 @@ export class ProducePath {
     origin: ValidationOrigin = 'client',
   ): Promise<ProducePartitionResult[]> {
     const pending: Pending[] = [];
-    const results = await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending, origin)));
+    const results = entries.length === 1
+      ? [await this.appendOne(entries[0]!, requiredAcks, apiVersion, pending, origin)]
+      : await Promise.all(entries.map((e) => this.appendOne(e, requiredAcks, apiVersion, pending, origin)));
     if (requiredAcks !== -1 || pending.length === 0) return results;
     await this.awaitReplication(pending, timeoutMs);
     return results;
@@ -54,6 +56,7 @@ export class ProducePath {
       const config = this.rm.configFor(entry.topic);
       const validation = validateProduceRecords(entry.records, apiVersion, config, this.rm.nowMs(), origin);
       const append = await partition.appendRecordsToLeader(validation, requiredAcks, config.minInsyncReplicas, origin);
+      await append.written;
       this.rm.stats.appended(entry.topic, entry.records?.length ?? 0, append.lastOffset - append.firstOffset + 1);
       result.baseOffset = append.firstOffset;
       result.logAppendTimeMs = append.logAppendTimeMs;

@@ -97,7 +97,8 @@ export async function validateProduceRecords(
     // As Kafka: the CRC first, so damaged bytes are CORRUPT_MESSAGE whatever their fields say.
     batch.ensureValid();
     checkBatch(batch, origin);
-    await checkRecords(batch, config, nowMs, maxBytes);
+    // An uncompressed batch's records are checked where they are, without waiting on a promise.
+    checkRecords(batch, batch.compression === Compression.NONE ? batch.recordsBytes() : await recordsData(batch, { maxBytes: decompressedLimit(maxBytes) }), config, nowMs);
     let bytes = batch.bytes();
     const marker = batch.isControl ? readEndTxnMarker(bytes) : null;
     if (batch.isControl && (marker === null || batch.compression !== Compression.NONE || !batch.hasProducerId)) {
@@ -143,11 +144,10 @@ function checkBatch(batch: RecordBatchView, origin: ValidationOrigin): void {
 }
 
 /**
- * Walks every record (a compressed batch is inflated within decompressedLimit): the structure must parse, offset deltas of a compressed batch must count 0, 1, 2, ... (Kafka rewrites
+ * Walks every record of `data`, the batch's records area (a compressed batch inflated within decompressedLimit): the structure must parse, offset deltas of a compressed batch must count 0, 1, 2, ... (Kafka rewrites
  * those that do not; we refuse them), and CreateTime timestamps must be within message.timestamp.difference.max.ms.
  */
-async function checkRecords(batch: RecordBatchView, config: PartitionConfig, nowMs: number, maxBytes: number): Promise<void> {
-  const data = await recordsData(batch, { maxBytes: decompressedLimit(maxBytes) });
+function checkRecords(batch: RecordBatchView, data: Buffer, config: PartitionConfig, nowMs: number): void {
   const reader = new RecordReader(data, batch.recordCount);
   const record = new RecordCursor();
   const compressed = batch.compression !== Compression.NONE;

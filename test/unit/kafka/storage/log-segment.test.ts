@@ -97,3 +97,39 @@ test('reopened segment passes the sanity check; recovery rebuilds identical inde
   assert.equal(again.maxTimestamp, T0 + 100);
   await again.close();
 });
+
+test('deferred appends: one write later in the turn (index entries with it), read at once by whoever reads the file, and waited for', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const config = testConfig({ indexIntervalBytes: 250, maxIndexSizeBytes: 4096 });
+  const segment = await LogSegment.create(tmp.path, BASE, { config, nowMs: T0, rollJitterMs: 0 });
+  t.after(() => segment.close());
+  const logFile = path.join(tmp.path, '00000000000000001000.log');
+  const indexFile = path.join(tmp.path, '00000000000000001000.index');
+  const batches = STAMPS.slice(0, 4).map((s, i) => buildBatch({ baseOffset: BASE + i, firstTimestamp: s, valueBytes: 32 }));
+  for (const [i, b] of batches.entries()) segment.appendSync(BASE + i, STAMPS[i]!, BASE + i, b, true);
+  // Counted at once, not in the file yet; the entry for the fourth append is in memory only.
+  assert.equal(segment.size, 400);
+  assert.equal(fs.statSync(logFile).size, 0);
+  assert.deepEqual(segment.offsetIndex.lookup(1003), { offset: 1003, position: 300 });
+  assert.deepEqual(entries(fs.readFileSync(indexFile).subarray(0, 8), 8), [[0, 0]]);
+  await segment.whenWritten();
+  assert.deepEqual(fs.readFileSync(logFile), Buffer.concat(batches));
+  assert.deepEqual(entries(fs.readFileSync(indexFile).subarray(0, 8), 8), [[3, 300]]);
+
+  // A read before the turn ends finds the bytes: it writes them first.
+  const more = buildBatch({ baseOffset: BASE + 4, firstTimestamp: STAMPS[4], valueBytes: 32 });
+  segment.appendSync(BASE + 4, STAMPS[4]!, BASE + 4, more, true);
+  const read = await segment.read(BASE + 4, 1000);
+  assert.ok(read);
+  assert.deepEqual(await readSlice(read.slice), more);
+  assert.equal(fs.statSync(logFile).size, 500);
+  await segment.whenWritten();
+
+  // An append that is not deferred goes after the deferred ones, in order.
+  const deferred = buildBatch({ baseOffset: BASE + 5, firstTimestamp: STAMPS[5], valueBytes: 32 });
+  const direct = buildBatch({ baseOffset: BASE + 6, firstTimestamp: STAMPS[6], valueBytes: 32 });
+  segment.appendSync(BASE + 5, STAMPS[5]!, BASE + 5, deferred, true);
+  await segment.append(BASE + 6, STAMPS[6]!, BASE + 6, direct);
+  assert.deepEqual(fs.readFileSync(logFile).subarray(500), Buffer.concat([deferred, direct]));
+});
