@@ -2,7 +2,7 @@
 // `zkServer.sh` gives it by default (ZK_SERVER_HEAP=1000 → -Xmx1000m).
 import { apacheZooKeeperAvailable, startApacheZooKeeper } from '../../test/support/apache-zk.js';
 import { rssBytes } from './proc-stats.js';
-import type { BenchServer } from './server-process.js';
+import { STARTUP_POLL_MS, type BenchServer } from './server-process.js';
 
 export const APACHE_JVM_ARGS = ['-Xmx1000m'];
 
@@ -12,7 +12,7 @@ export function apacheUnavailable(): string | null {
 }
 
 export async function startApacheServer(): Promise<BenchServer> {
-  const zk = await startApacheZooKeeper({ jvmArgs: APACHE_JVM_ARGS, extraConfig: { maxClientCnxns: '0' } });
+  const zk = await startApacheZooKeeper({ jvmArgs: APACHE_JVM_ARGS, extraConfig: { maxClientCnxns: '0' }, pollIntervalMs: STARTUP_POLL_MS });
   return {
     name: 'Apache ZooKeeper',
     host: zk.host,

@@ -12,13 +12,15 @@ import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { startOurServer } from './our-server.js';
 import { cpuTimeMs, RssSampler } from './proc-stats.js';
 import { readSyncCounters, syncDelta } from './sync-counters.js';
-import { loadTable, resourceTable, syncTable, rssByPhase, startupSamples, TARGETS, type ServerRun, type StartupRun, type Verdicts } from './report.js';
-import { killAllStartedServers, launchServer, type BenchServer } from './server-process.js';
+import { loadTable, resourceTable, syncTable, rssByPhase, startupLines, TARGETS, type ServerRun, type StartupRun, type Verdicts } from './report.js';
+import { killAllStartedServers, launchServer, nodeFloorMs, STARTUP_POLL_MS, type BenchServer } from './server-process.js';
 import { freePort } from '../../test/support/ports.js';
 import { NODE_DATA_BYTES, PHASES, phaseInfo, type PhaseName } from './workload.js';
 
 type Which = 'ours' | 'apache';
+type StartupWhich = Which | 'compare' | 'floor';
 const LABEL: Record<Which, string> = { ours: 'zkafka', apache: 'Apache ZooKeeper 3.8' };
+const FLOOR_LABEL = '`node -e 0` (spawn → exit)';
 const STUB_PHASE_MS = 2000;
 
 function log(line: string): void {
@@ -30,13 +32,26 @@ function start(which: Which, opts: BenchOptions, profiled = false): Promise<Benc
   return startOurServer(profiled && opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {});
 }
 
-/** Spawns, times to the first imok, reads RSS, stops; the servers take turns so drift hits both alike. */
-async function measureStartups(servers: Which[], opts: BenchOptions): Promise<Partial<Record<Which, StartupRun>>> {
-  const runs: Partial<Record<Which, StartupRun>> = {};
+/**
+ * Spawns, times to the first imok, reads RSS, stops; the servers take turns so drift hits both alike. With our
+ * server, each round also times `node -e 0` (the floor of any Node program) and, given --compare-bin, another build.
+ */
+async function measureStartups(servers: Which[], opts: BenchOptions): Promise<Partial<Record<StartupWhich, StartupRun>>> {
+  const runs: Partial<Record<StartupWhich, StartupRun>> = {};
+  const order: StartupWhich[] = [...servers];
+  if (servers.includes('ours')) {
+    if (opts.compareBin) order.splice(order.indexOf('ours') + 1, 0, 'compare');
+    order.push('floor');
+  }
   for (let i = 0; i < opts.startupRuns; i++) {
-    for (const which of servers) {
-      const run = (runs[which] ??= { label: LABEL[which], samplesMs: [], idleRssBytes: [] });
-      const server = await start(which, opts);
+    for (const which of order) {
+      const label = which === 'floor' ? FLOOR_LABEL : which === 'compare' ? `zkafka at ${opts.compareBin}` : LABEL[which];
+      const run = (runs[which] ??= { label, samplesMs: [], idleRssBytes: [] });
+      if (which === 'floor') {
+        run.samplesMs.push(await nodeFloorMs());
+        continue;
+      }
+      const server = which === 'compare' ? await startOurServer({ bin: resolve(opts.compareBin) }) : await start(which, opts);
       run.samplesMs.push(server.startMs);
       run.idleRssBytes.push(server.rssBytes());
       await server.stop();
@@ -170,12 +185,12 @@ async function main(): Promise<number> {
     return opts.strict && v.failed > 0 ? 1 : 0;
   }
 
-  if (opts.startupRuns > 0) log(`start-up: ${opts.startupRuns} spawns per server, alternating`);
+  if (opts.startupRuns > 0) log(`start-up: ${opts.startupRuns} spawns per server, alternating, \`ruok\` every ${STARTUP_POLL_MS} ms until \`imok\``);
   const startups = await measureStartups(servers, opts);
   if (opts.startupOnly) {
     const v: Verdicts = { lines: 0, failed: 0 };
     const out = [resourceTable({ startup: startups.ours ?? null, run: null }, { startup: startups.apache ?? null, run: null }, v), ''];
-    for (const which of servers) if (startups[which]) out.push(`start-up samples, ${startupSamples(startups[which]!)}`);
+    out.push(...startupLines(startups));
     out.push(`verdict: ${v.lines - v.failed} of ${v.lines} target lines pass; total run ${((Date.now() - began) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(2)} at the end`);
     process.stdout.write(`${out.join('\n')}\n`);
     return opts.strict && v.failed > 0 ? 1 : 0;
@@ -195,7 +210,7 @@ async function main(): Promise<number> {
   out.push(loadTable(loads.ours ?? null, loads.apache ?? null, phases, v), '');
   out.push(syncTable(loads.ours ?? null, loads.apache ?? null, phases), '');
   out.push(resourceTable({ startup: startups.ours ?? null, run: loads.ours ?? null }, { startup: startups.apache ?? null, run: loads.apache ?? null }, v), '');
-  for (const which of servers) if (startups[which]) out.push(`start-up samples, ${startupSamples(startups[which]!)}`);
+  out.push(...startupLines(startups));
   for (const which of servers) if (loads[which]) out.push(`peak RSS by phase, ${rssByPhase(loads[which]!)}`);
   const best = Math.max(bestRate(loads.ours ?? null), bestRate(loads.apache ?? null));
   out.push(

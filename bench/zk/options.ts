@@ -23,6 +23,8 @@ export interface BenchOptions {
   ensembleOnly: boolean;
   /** Only the start-up comparison (no load phases). */
   startupOnly: boolean;
+  /** Another build's bin/run.js, timed in turn with ours in the start-up comparison; empty = none. */
+  compareBin: string;
 }
 
 export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm run bench:zk -- [options])
@@ -39,7 +41,9 @@ export const USAGE = `Usage: node dist/bench/zk/bench-zk.js [options]   (or npm 
   --ensemble          also compare three-server ensembles: create/setData/reads spread over the members, then
                       SIGKILL the leader and time until a write succeeds again (ZK_BENCH_ENSEMBLE=1)
   --ensemble-only     the ensemble comparison alone (ZK_BENCH_ENSEMBLE=only)
-  --startup-only      the start-up comparison alone: --startup-runs spawns of each server, no load (ZK_BENCH_STARTUP_ONLY=1)`;
+  --startup-only      the start-up comparison alone: --startup-runs spawns of each server, no load (ZK_BENCH_STARTUP_ONLY=1)
+  --compare-bin PATH  another build's bin/run.js, started in turn with ours in the start-up comparison, for an A/B of
+                      two builds on a loaded machine (ZK_BENCH_COMPARE_BIN)`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -72,6 +76,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       ensemble: { type: 'boolean' },
       'ensemble-only': { type: 'boolean' },
       'startup-only': { type: 'boolean' },
+      'compare-bin': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,5 +98,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     ensemble: values.ensemble ?? values['ensemble-only'] ?? (env['ZK_BENCH_ENSEMBLE'] === '1' || env['ZK_BENCH_ENSEMBLE'] === 'only'),
     ensembleOnly: values['ensemble-only'] ?? env['ZK_BENCH_ENSEMBLE'] === 'only',
     startupOnly: values['startup-only'] ?? env['ZK_BENCH_STARTUP_ONLY'] === '1',
+    compareBin: values['compare-bin'] ?? env['ZK_BENCH_COMPARE_BIN'] ?? '',
   };
 }

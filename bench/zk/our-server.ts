@@ -12,6 +12,8 @@ const HOST = '127.0.0.1';
 export interface OurServerOptions {
   /** When set, the server runs under `node --cpu-prof` and writes its profile here on exit. */
   cpuProfDir?: string;
+  /** The binary to start (another build's bin/run.js); this checkout's by default. */
+  bin?: string;
 }
 
 /** The zoo.cfg both servers get, apart from paths and ports. */
@@ -50,7 +52,7 @@ async function startOnce(opts: OurServerOptions): Promise<BenchServer> {
   return launchServer({
     name: 'zkafka',
     command: process.execPath,
-    args: [...profArgs, BIN, 'zookeeper-server-start', cfg],
+    args: [...profArgs, opts.bin ?? BIN, 'zookeeper-server-start', cfg],
     host: HOST,
     port,
     startTimeoutMs: 30_000,

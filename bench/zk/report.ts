@@ -139,8 +139,20 @@ export function rssByPhase(run: ServerRun | null): string {
   return `${run.label}: ${[...run.phases.entries()].map(([name, p]) => `${name} ${Math.round(mb(p.peakRssBytes))}`).join(', ')} MB`;
 }
 
-export function startupSamples(run: StartupRun | null): string {
-  return run ? `${run.label}: ${run.samplesMs.map((ms) => Math.round(ms)).join(', ')} ms` : '';
+/**
+ * One line per process timed at start-up: min and median, then the samples in the order taken. Our server's line
+ * also gives its median above the `node -e 0` floor, the part of its start-up that is its own.
+ */
+export function startupLines(runs: { ours?: StartupRun; apache?: StartupRun; compare?: StartupRun; floor?: StartupRun }): string[] {
+  const lines: string[] = [];
+  const floor = runs.floor ? median(runs.floor.samplesMs) : Number.NaN;
+  for (const run of [runs.ours, runs.compare, runs.apache, runs.floor]) {
+    if (!run || run.samplesMs.length === 0) continue;
+    const med = median(run.samplesMs);
+    const own = run !== runs.floor && run !== runs.apache && Number.isFinite(floor) ? `, ${Math.round(med - floor)} ms above the node floor` : '';
+    lines.push(`start-up, ${run.label}: min ${Math.round(Math.min(...run.samplesMs))}, median ${Math.round(med)} ms${own} (${run.samplesMs.map((ms) => Math.round(ms)).join(', ')})`);
+  }
+  return lines;
 }
 
 /** Group commit per write phase: fsyncs per second and transactions per fsync, both servers as `mntr` counts them. */
