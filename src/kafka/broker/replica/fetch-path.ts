@@ -178,7 +178,8 @@ export class FetchPath {
 
   /**
    * Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. Every
-   * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool).
+   * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool;
+   * a follower's reads of the log's recent tail are copied at once instead, see read-slice.ts).
    * With `snapshot`, what each partition holds as its read is bounded is kept, for a wait on new data that may follow.
    */
   private async readFromLocalLog(params: FetchParams, maxBytes: number, snapshot: boolean): Promise<{ results: FetchPartitionResult[]; snapshots: Snapshot[] }> {
@@ -229,7 +230,7 @@ export class FetchPath {
     }
     await Promise.all(out.map(async (result, i) => {
       try {
-        result.records = await readSlice(slices[i]!);
+        result.records = await readSlice(slices[i]!, params.replicaId >= 0);
         if (params.replicaId < 0 && params.isolationLevel === READ_COMMITTED && result.errorCode === ErrorCode.NONE) {
           result.abortedTransactions = this.abortedTransactions(params.partitions[i]!, result.records);
         }
