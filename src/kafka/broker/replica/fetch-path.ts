@@ -47,6 +47,8 @@ export interface FetchParams {
 }
 
 export const READ_COMMITTED = 1;
+/** Bytes of one follower fetch read from the log's recent tail without the thread pool (read-slice.ts). */
+const FOLLOWER_SYNC_READ_MAX_BYTES = 2 * 1024 * 1024;
 
 export interface AbortedTransaction {
   producerId: number;
@@ -228,9 +230,16 @@ export class FetchPath {
       out.push(result);
       slices.push(slice);
     }
+    // A follower's recent slices are copied at once, up to a bound that keeps the event loop's stall short.
+    let syncBytes = params.replicaId >= 0 ? FOLLOWER_SYNC_READ_MAX_BYTES : 0;
+    const readAtOnce = slices.map((s) => {
+      if (!s?.recent || s.length > syncBytes) return false;
+      syncBytes -= s.length;
+      return true;
+    });
     await Promise.all(out.map(async (result, i) => {
       try {
-        result.records = await readSlice(slices[i]!, params.replicaId >= 0);
+        result.records = await readSlice(slices[i]!, readAtOnce[i]);
         if (params.replicaId < 0 && params.isolationLevel === READ_COMMITTED && result.errorCode === ErrorCode.NONE) {
           result.abortedTransactions = this.abortedTransactions(params.partitions[i]!, result.records);
         }
