@@ -13,6 +13,8 @@ import { ApiKey, decodeResponse, encodeRequest, type ApiMessages } from '../prot
 const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
 /** What a read takes when no large frame is being received (size prefixes, small frames). */
 const READ_BYTES = 64 * 1024;
+/** Large frame buffers kept for reuse are sized in these steps, so that one fits the next responses of about its size. */
+const FRAME_GRANULE = 256 * 1024;
 
 export class BrokerConnectionError extends Error {
   override readonly name = 'BrokerConnectionError';
@@ -38,6 +40,11 @@ export class BrokerNetworkClient {
   private frame: Buffer | null = null;
   private frameFilled = 0;
   private closed = false;
+  /** The caller recycles: the whole buffers of large frames received since its last recycleFrames(). */
+  private recycling = false;
+  private issuedFrames: Buffer[] = [];
+  /** A large frame's buffer the caller is done with, for the next large frame that fits. */
+  private spareFrame: Buffer | null = null;
 
   constructor(
     readonly host: string,
@@ -180,10 +187,36 @@ export class BrokerNetworkClient {
         pos += size;
         this.onFrame(chunk.subarray(pos - size, pos));
       } else {
-        this.frame = Buffer.allocUnsafe(size);
+        this.frame = this.frameBuffer(size);
         this.frameFilled = 0;
       }
     }
+  }
+
+  /** A buffer for a frame received across reads: the spare one when it fits and the caller recycles. */
+  private frameBuffer(size: number): Buffer {
+    if (!this.recycling) return Buffer.allocUnsafe(size);
+    const spare = this.spareFrame;
+    const whole = spare !== null && spare.length >= size ? spare : Buffer.allocUnsafeSlow(Math.ceil(size / FRAME_GRANULE) * FRAME_GRANULE);
+    if (whole === spare) this.spareFrame = null;
+    this.issuedFrames.push(whole);
+    return whole.subarray(0, size);
+  }
+
+  /**
+   * The caller holds nothing of the responses received so far (a follower has appended a fetch's records): the
+   * buffers their large frames were read into may take the next ones. A follower's fetch responses are up to
+   * megabytes each, many a second; allocated fresh each time, they drove most of its garbage collection.
+   */
+  recycleFrames(): void {
+    this.recycling = true;
+    const receiving = this.frame?.buffer;
+    const keep: Buffer[] = [];
+    for (const b of this.issuedFrames) {
+      if (b.buffer === receiving) keep.push(b);
+      else if (this.spareFrame === null || b.length > this.spareFrame.length) this.spareFrame = b;
+    }
+    this.issuedFrames = keep;
   }
 
   private onFrame(frame: Buffer): void {

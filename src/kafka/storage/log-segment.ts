@@ -40,6 +40,8 @@ export interface FileSlice {
   fd: number;
   position: number;
   length: number;
+  /** The slice starts among the last bytes written to the log (the active segment's tail), still in the page cache. */
+  recent?: boolean;
 }
 
 export interface SegmentFetch {

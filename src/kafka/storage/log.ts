@@ -91,6 +91,11 @@ export type AppendObserver = (blob: Buffer, info: AppendInfo) => readonly Aborte
 
 /** Most aborted transactions one read_committed fetch answers with (each entry is 16 bytes on the wire). */
 export const MAX_ABORTED_TXNS_PER_FETCH = 10_000;
+/**
+ * A read slice that starts within this many bytes of the active segment's end is marked recent: those bytes were
+ * just written and are in the page cache, so copying them costs about what a hop through the thread pool does.
+ */
+export const RECENT_TAIL_BYTES = 4 * 1024 * 1024;
 
 interface OffsetMetadata {
   offset: number;
@@ -455,7 +460,9 @@ export class Log {
       const maxPosition = segment.baseOffset === max.segmentBaseOffset ? max.position : segment.size;
       const fetched = await segment.read(fetchOffset, opts.maxBytes, maxPosition, opts.minOneMessage ?? false);
       if (fetched) {
-        result.slice = fetched.slice.length > 0 ? fetched.slice : null;
+        const slice = fetched.slice;
+        if (segment === this.activeSegment && segment.size - slice.position <= RECENT_TAIL_BYTES) slice.recent = true;
+        result.slice = slice.length > 0 ? slice : null;
         result.firstEntryIncomplete = fetched.firstEntryIncomplete;
         return result;
       }

@@ -47,6 +47,8 @@ export interface FetchParams {
 }
 
 export const READ_COMMITTED = 1;
+/** Bytes of one follower fetch read from the log's recent tail without the thread pool (read-slice.ts). */
+const FOLLOWER_SYNC_READ_MAX_BYTES = 2 * 1024 * 1024;
 
 export interface AbortedTransaction {
   producerId: number;
@@ -178,7 +180,8 @@ export class FetchPath {
 
   /**
    * Kafka's readFromLocalLog: the byte budget shrinks as partitions return data; only the first may exceed it. Every
-   * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool).
+   * partition's slice is found first, then all are read from their files at once (the reads overlap in the thread pool;
+   * a follower's reads of the log's recent tail are copied at once instead, see read-slice.ts).
    * With `snapshot`, what each partition holds as its read is bounded is kept, for a wait on new data that may follow.
    */
   private async readFromLocalLog(params: FetchParams, maxBytes: number, snapshot: boolean): Promise<{ results: FetchPartitionResult[]; snapshots: Snapshot[] }> {
@@ -227,9 +230,16 @@ export class FetchPath {
       out.push(result);
       slices.push(slice);
     }
+    // A follower's recent slices are copied at once, up to a bound that keeps the event loop's stall short.
+    let syncBytes = params.replicaId >= 0 ? FOLLOWER_SYNC_READ_MAX_BYTES : 0;
+    const readAtOnce = slices.map((s) => {
+      if (!s?.recent || s.length > syncBytes) return false;
+      syncBytes -= s.length;
+      return true;
+    });
     await Promise.all(out.map(async (result, i) => {
       try {
-        result.records = await readSlice(slices[i]!);
+        result.records = await readSlice(slices[i]!, readAtOnce[i]);
         if (params.replicaId < 0 && params.isolationLevel === READ_COMMITTED && result.errorCode === ErrorCode.NONE) {
           result.abortedTransactions = this.abortedTransactions(params.partitions[i]!, result.records);
         }

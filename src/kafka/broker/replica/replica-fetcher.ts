@@ -31,6 +31,8 @@ const MAX_TRUNCATION_ROUNDS = 1000;
 export interface LeaderClient {
   send<K extends ApiKey>(apiKey: K, apiVersion: number, body: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']>;
   close(): void;
+  /** Nothing of the responses received so far is used any more: their buffers may be reused. */
+  recycleFrames?(): void;
 }
 
 export interface FetcherSettings {
@@ -317,7 +319,11 @@ export class ReplicaFetcher {
         appends.push(this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records));
       }
     }
-    await Promise.all(appends);
+    // Every append has settled (written or failed) before the response's buffer goes back to the client.
+    const settled = await Promise.allSettled(appends);
+    client.recycleFrames?.();
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async onPartitionData(client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null): Promise<void> {

@@ -90,3 +90,30 @@ test('pipelined responses cut anywhere, a 3 MiB one over many reads: each reques
     client.close();
   }
 });
+
+test('a caller that recycles gets its next large responses read into the buffer of the earlier ones, each byte for byte', async () => {
+  const recycling = new BrokerNetworkClient('127.0.0.1', port, 'network-client-test', 30_000);
+  const fresh = new BrokerNetworkClient('127.0.0.1', port, 'network-client-test', 30_000);
+  try {
+    const backing = async (client: BrokerNetworkClient, recycle: boolean) => {
+      const large: ArrayBufferLike[] = [];
+      // Correlation ids 0..12, one at a time: ids 2, 7 and 12 are answered with 3 MiB of records.
+      for (let id = 0; id <= 12; id++) {
+        const p = (await fetch(client)).responses[0]!.partitions[0]!;
+        assert.equal(p.highWatermark, BigInt(id));
+        assert.ok(p.records!.equals(records(id, SIZES[id % SIZES.length]!)), `records of response ${id}`);
+        if (p.records!.length > 1024 * 1024) large.push(p.records!.buffer);
+        if (recycle) client.recycleFrames();
+      }
+      return large;
+    };
+    const reused = await backing(recycling, true);
+    assert.equal(reused.length, 3);
+    assert.equal(new Set(reused).size, 1, 'every large response after the first recycling reuses one buffer');
+    const allocated = await backing(fresh, false);
+    assert.equal(new Set(allocated).size, 3, 'without recycling every large response has a buffer of its own');
+  } finally {
+    recycling.close();
+    fresh.close();
+  }
+});

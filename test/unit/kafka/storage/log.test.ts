@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP } from '../../../../src/kafka/storage/log.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, RECENT_TAIL_BYTES } from '../../../../src/kafka/storage/log.js';
 import { OffsetOutOfRangeError } from '../../../../src/kafka/storage/errors.js';
 import { buildBatch } from '../../../support/kafka-batches.js';
 import { kafkaTempDir, listFiles, openTestLog, readSlice, testConfig } from '../../../support/kafka-log.js';
@@ -217,5 +217,24 @@ test('updateConfig: the open active segment rolls by the new segment.ms and segm
   assert.equal(fs.statSync(path.join(tmp.path, 'u-0', '00000000000000000002.index')).size, 3 * 8, 'every batch after the first indexed');
   assert.throws(() => log.updateConfig({ ...log.config, segmentBytes: 5 }), /segment\.bytes/);
   assert.equal(log.config.segmentBytes, batch * 4, 'a config the format cannot take is refused');
+  await log.close();
+});
+
+test('a read starting among the last RECENT_TAIL_BYTES of the active segment is marked recent; older bytes are not', async (t) => {
+  const tmp = kafkaTempDir();
+  t.after(() => tmp.remove());
+  const big = buildBatch({ valueBytes: 512 * 1024 });
+  const perSegment = Math.ceil(RECENT_TAIL_BYTES / big.length) + 2;
+  const { log } = await openTestLog(path.join(tmp.path, 'tail-0'), testConfig({ segmentBytes: big.length * perSegment }));
+  // A rolled segment, then an active one holding more than RECENT_TAIL_BYTES.
+  for (let i = 0; i < 2 * perSegment; i++) await log.appendAsLeader(buildBatch({ valueBytes: 512 * 1024 }), 0);
+  assert.equal(log.logSegments().length, 2);
+  const end = log.logEndOffset;
+  const read = async (offset: number) => (await log.read(offset, { maxBytes: 1 << 19, minOneMessage: true })).slice!;
+  assert.ok(!(await read(0)).recent, 'a rolled segment');
+  assert.ok(!(await read(perSegment)).recent, 'the active segment\'s start, more than RECENT_TAIL_BYTES from its end');
+  const last = await read(end - 1);
+  assert.equal(last.recent, true, 'the active segment\'s last batch');
+  assert.equal(last.length, big.length);
   await log.close();
 });
