@@ -343,6 +343,8 @@ export class LogSegment {
    */
   async read(startOffset: number, maxBytes: number, maxPosition = this.sizeBytes, minOneMessage = false): Promise<SegmentFetch | null> {
     if (maxBytes < 0) throw new RangeError(`maxBytes ${maxBytes} is negative`);
+    // The slice is read later, from the file: whatever it may cover must be there by then.
+    this.writeDeferred();
     const start = await this.translateOffset(startOffset);
     if (!start) return null;
     const adjustedMaxBytes = minOneMessage ? Math.max(maxBytes, start.size) : maxBytes;
