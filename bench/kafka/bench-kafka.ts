@@ -277,6 +277,15 @@ async function main(): Promise<number> {
 
     const e2eRuns: { broker: Measured<E2eResult>; raw: E2eResult; load: string }[] = [];
     const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
+    // A broker that has served no load yet runs its request path in V8's first tiers while the compiler threads work
+    // beside it (a third of a core): its first seconds measure start-up, not the latency at this rate. The produce and
+    // consume phases warm it (as the replication bench's produce rounds do its brokers); without them, one untimed
+    // run of the same shape does.
+    const e2eColdBroker = has('e2e') && !has('produce') && !has('consume');
+    if (e2eColdBroker) {
+      log(`end-to-end warm-up: one untimed run at ${opts.e2eRate} records/s for ${opts.e2eMs} ms (the broker has served no load yet)`);
+      await gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' });
+    }
     for (let i = 0; i < (has('e2e') ? opts.e2eRepeats : 0); i++) {
       log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
       const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
@@ -330,7 +339,7 @@ async function main(): Promise<number> {
       const e2eOk = p99 <= TARGETS.e2eP99Ms && r.errors === 0 && r.received >= r.produced;
       out.push(
         '',
-        `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms): ` +
+        `end-to-end (acks=1 producer at ${fmtInt(opts.e2eRate)} records/s, one batch per 1 ms tick; consumer long-polls with max wait ${E2E_MAX_WAIT_MS} ms${e2eColdBroker ? '; after one untimed run of the same shape' : ''}): ` +
           `${fmtInt(hist.total)} records measured after ${opts.e2eWarmupMs} ms warm-up, ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}`,
         `  p50 ${(hist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  p99.9 ${(hist.percentile(0.999) / 1000).toFixed(2)} ms  max ${(hist.percentile(1) / 1000).toFixed(2)} ms` +
           `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,

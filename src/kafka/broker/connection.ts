@@ -11,9 +11,12 @@
 // out of it had a response complete and was one whose bytes the dispatcher says are not read after that.
 // Responses completed while one callback's microtasks run (the requests of one socket read, say) go out in one corked
 // write; held to the end of the whole event-loop turn instead, they would leave the client idle while the broker
-// works through the turn's reads.
+// works through the turn's reads. Of the connections with responses gathered so, those answering fetches are written
+// first: a consumer or a follower waits on their records (a follower's next fetch is what moves the high watermark),
+// and each write wakes its client, which on a busy machine may take the broker's CPU before the next write is made.
 // Pooled buffers in responses (fetch reads) return to the pool once the socket took them.
 import type { Socket } from 'node:net';
+import { ApiKey } from '../protocol/index.js';
 import { directReadSocket } from './direct-read-socket.js';
 import { brokerBufferPool, brokerReceivePool, type BufferPool } from './buffer-pool.js';
 import { CloseConnection } from './handler.js';
@@ -40,6 +43,8 @@ interface Slot {
   chunks: Buffer[] | null;
   /** Close the connection here instead of answering. */
   closeReason?: string;
+  /** The response to a Fetch. */
+  fetch?: boolean;
   /** Pooled buffers in the response may go back to the pool once written (no test hook may still look at them). */
   recycle: boolean;
 }
@@ -50,6 +55,15 @@ const MAX_RECEIVE_BYTES = 1024 * 1024;
 const LARGE_FRAME_BYTES = 256 * 1024;
 /** A receive buffer with less room than this left is replaced before the next read. */
 const MIN_READ_BYTES = 4 * 1024;
+/** Connections corked while the current callback's microtasks run; uncorked together once they have. */
+const corkedConnections: KafkaConnection[] = [];
+
+function uncorkAll(): void {
+  const conns = corkedConnections.splice(0);
+  for (const conn of conns) if (conn.corkedFetch) conn.uncork();
+  for (const conn of conns) conn.uncork();
+}
+
 /** Where reads go once the connection is closed (read and dropped). */
 const DISCARD = Buffer.allocUnsafe(MIN_RECEIVE_BYTES);
 
@@ -85,6 +99,8 @@ export class KafkaConnection implements ConnectionInfo {
   private readonly heldFrames: Buffer[] = [];
   /** The socket is corked until the current callback's microtasks have run, gathering the responses completed in them. */
   private corked = false;
+  /** A fetch response is among those gathered. */
+  corkedFetch = false;
   private readonly slots: Slot[] = [];
   private readonly pauseReasons = new Set<'output' | 'in-flight' | 'closing'>();
   private inboxRunQueued = false;
@@ -272,7 +288,7 @@ export class KafkaConnection implements ConnectionInfo {
       this.sendReady();
       return;
     }
-    const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false };
+    const slot: Slot = { correlationId: dispatched.correlationId, done: false, chunks: null, recycle: dispatched.hooked === false, fetch: dispatched.apiKey === ApiKey.Fetch };
     this.slots.push(slot);
     if (this.slots.length >= this.limits.maxInFlightRequests) this.pauseReading('in-flight');
     const release = dispatched.frameFreeAfterResponse ? free : null;
@@ -308,8 +324,9 @@ export class KafkaConnection implements ConnectionInfo {
       if (!this.corked) {
         this.corked = true;
         this.socket.cork();
-        process.nextTick(this.uncork);
+        if (corkedConnections.push(this) === 1) process.nextTick(uncorkAll);
       }
+      if (slot.fetch) this.corkedFetch = true;
       for (const chunk of slot.chunks) {
         if (slot.recycle && this.pool.owns(chunk)) this.socket.write(chunk, () => this.pool.release(chunk));
         else this.socket.write(chunk);
@@ -321,10 +338,12 @@ export class KafkaConnection implements ConnectionInfo {
   }
 
   /** Ends this turn's cork: the responses written since go out in one writev. */
-  private readonly uncork = (): void => {
+  uncork(): void {
+    if (!this.corked) return;
     this.corked = false;
+    this.corkedFetch = false;
     this.socket.uncork();
-  };
+  }
 
   private pauseReading(reason: 'output' | 'in-flight' | 'closing'): void {
     if (this.pauseReasons.size === 0) this.socket.pause();

@@ -9,6 +9,7 @@ import { closeFile, fileSize, fsyncFile, openFile, truncateFile, writeAt, writeA
 import { DEFAULT_CHUNK_BYTES, FileBatchReader, LOOKUP_CHUNK_BYTES } from './file-batch-reader.js';
 import type { LogConfig } from './log-config.js';
 import { OffsetIndex, type OffsetPosition } from './offset-index.js';
+import { RecentBatches } from './recent-batches.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, segmentFile, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from './segment-files.js';
 import { TimeIndex, type TimestampOffset } from './time-index.js';
 import { TransactionIndex } from './transaction-index.js';
@@ -103,6 +104,8 @@ export class LogSegment {
   private createdMs: number;
   private readonly header = emptyHeader();
   private deleted = false;
+  /** The last batches appended: a lookup of one of them reads no file. */
+  private readonly recent = new RecentBatches();
 
   private constructor(
     readonly dir: string,
@@ -239,6 +242,7 @@ export class LogSegment {
   /** The bookkeeping of an append written (or deferred) at `position`, index entries included. */
   private appended(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, position: number): void {
     this.sizeBytes += blob.length;
+    this.recent.add(blob, position);
     if (position === 0) this.rollingBasedTimestamp = largestTimestamp;
     if (largestTimestamp > this.maxTimestampSoFar) {
       this.maxTimestampSoFar = largestTimestamp;
@@ -332,6 +336,8 @@ export class LogSegment {
 
   /** Where the batch holding `offset` (or the first one after it) starts (Kafka's translateOffset). */
   async translateOffset(offset: number, startingFilePosition = 0): Promise<BatchLocation | null> {
+    const recent = this.recent.find(offset, startingFilePosition);
+    if (recent !== null) return recent;
     await this.offsetIndex.ensureLoaded();
     const mapping: OffsetPosition = this.offsetIndex.lookup(offset);
     return this.searchForOffset(offset, Math.max(mapping.position, startingFilePosition));
@@ -432,6 +438,7 @@ export class LogSegment {
       hooks.onBatch?.(h);
     }
     const truncatedBytes = this.sizeBytes - validBytes;
+    this.recent.clear();
     if (truncatedBytes > 0) await truncateFile(this.fd, validBytes);
     // Entries whose marker did not survive go; a marker whose entry was not written yet gets it back when the
     // producer state is replayed over the segment (producer-state-loader.ts).
@@ -481,6 +488,7 @@ export class LogSegment {
     await this.offsetIndex.resize(this.config.maxIndexSizeBytes);
     await this.timeIndex.resize(this.config.maxIndexSizeBytes);
     let truncated = 0;
+    this.recent.clear();
     if (mapping) {
       truncated = this.sizeBytes - mapping.position;
       await truncateFile(this.fd, mapping.position);
