@@ -252,13 +252,13 @@ test('SIGTERM runs a controlled shutdown: leadership moves to the other broker b
   assert.equal(await brokers.stop(leaving.process), 0);
   assert.match(leaving.process.output(), new RegExp(`INFO \\[KafkaServer id=${leaving.id}\\] Starting controlled shutdown[^]*INFO \\[KafkaServer id=${leaving.id}\\] Controlled shutdown succeeded[^]*shut down completed`));
   for (const p of ledBefore) {
-    const path = `/trio/brokers/topics/events/partitions/${p.partitionIndex}/state`;
-    const state = JSON.parse((await znode(path)).data);
+    const stateZnode = `/trio/brokers/topics/events/partitions/${p.partitionIndex}/state`;
+    const state = JSON.parse((await znode(stateZnode)).data);
     assert.equal(state.leader, staying.id, `events-${p.partitionIndex} led by ${staying.id}`);
     // As in Kafka 2.8, the leaving broker gets the LeaderAndIsr too and may fetch and rejoin the ISR before it exits;
     // its registration going takes it out again.
     await waitFor(`events-${p.partitionIndex}'s ISR to be ${staying.id} alone`, async () => {
-      const isr = JSON.parse((await znode(path)).data).isr as number[];
+      const isr = JSON.parse((await znode(stateZnode)).data).isr as number[];
       return isr.length === 1 && isr[0] === staying.id;
     });
   }
