@@ -56,6 +56,11 @@ export interface RecordBatchOptions {
   baseSequence?: number;
   isTransactional?: boolean;
   isControl?: boolean;
+  /**
+   * The batch's last offset delta when it is past its last record's (a batch rebuilt without its last records keeps
+   * its last offset, as Kafka's overrideLastOffset).
+   */
+  lastOffsetDelta?: number;
   /** Timestamp for records that carry none; defaults to Date.now(). */
   now?: number;
 }
@@ -142,7 +147,10 @@ function prepare(inputs: readonly RecordInput[], options: RecordBatchOptions): P
   header.writeInt32BE(options.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, 12);
   header.writeInt8(MAGIC_V2, 16);
   header.writeUInt16BE(attributes, ATTRIBUTES_POS);
-  header.writeInt32BE(lastOffsetDelta, 23);
+  if (options.lastOffsetDelta !== undefined && options.lastOffsetDelta < lastOffsetDelta) {
+    throw new RangeError(`last offset delta ${options.lastOffsetDelta} is before the last record's ${lastOffsetDelta}`);
+  }
+  header.writeInt32BE(options.lastOffsetDelta ?? lastOffsetDelta, 23);
   writeInt64(header, 27, firstTimestamp);
   writeInt64(header, 35, timestampType === TimestampType.LOG_APPEND_TIME ? options.logAppendTime ?? now : maxTimestamp);
   writeInt64(header, 43, producerId);

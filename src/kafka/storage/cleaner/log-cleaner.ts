@@ -14,7 +14,9 @@ import {
   buildRecordBatch, iterateRecords, MAGIC_V2, readEndTxnMarker, RecordBatchView, RecordCursor, RecordReader, recordsData, type KafkaRecord, type RecordInput,
 } from '../../protocol/records/index.js';
 import { crc32c } from '../../protocol/records/crc32c.js';
-import { ATTRIBUTES_POS, BATCH_HEADER_BYTES, CRC_POS, LAST_OFFSET_DELTA_POS, LOG_OVERHEAD } from '../../protocol/records/record-batch.js';
+import {
+  ATTRIBUTES_POS, BASE_TIMESTAMP_POS, BATCH_HEADER_BYTES, CRC_POS, LENGTH_POS, LOG_OVERHEAD, RECORD_COUNT_POS,
+} from '../../protocol/records/record-batch.js';
 import { writeInt64 } from '../../protocol/records/int64.js';
 import type { Log, ProducerLastRecord } from '../log.js';
 import type { LogSegment } from '../log-segment.js';
@@ -119,13 +121,6 @@ async function* segmentBatches(segment: LogSegment): AsyncGenerator<Buffer> {
   }
 }
 
-/** A v2 data batch with its records area (decompressed), or null for batches kept as they are (legacy, control). */
-async function dataBatch(batch: Buffer): Promise<{ view: RecordBatchView; data: Buffer } | null> {
-  const view = new RecordBatchView(batch, 0);
-  if (view.magic !== MAGIC_V2 || view.isControl) return null;
-  return { view, data: await recordsData(view) };
-}
-
 /** The aborted transactions overlapping `segment` (Kafka's collectAbortedTransactions for a cleaning stretch). */
 function abortedIn(log: Log, segments: readonly LogSegment[], i: number) {
   return log.collectAbortedTxns(segments[i]!.baseOffset, segments[i + 1]?.baseOffset ?? log.logEndOffset, Infinity);
@@ -153,14 +148,14 @@ async function buildOffsetMap(log: Log, range: CleanableRange, map: OffsetMap, s
     for await (const batch of segmentBatches(segment)) {
       stats.bytesRead += batch.length;
       await throttle(batch.length);
-      const header = new RecordBatchView(batch, 0);
-      if (header.magic === MAGIC_V2 && header.isControl) {
-        await txns.onControlBatchRead(header, readEndTxnMarker(batch));
+      const view = new RecordBatchView(batch, 0);
+      if (view.magic !== MAGIC_V2) continue;
+      if (view.isControl) {
+        await txns.onControlBatchRead(view, readEndTxnMarker(batch));
         continue;
       }
-      const decoded = await dataBatch(batch);
-      if (!decoded || txns.onBatchRead(decoded.view)) continue;
-      const { view, data } = decoded;
+      if (txns.onBatchRead(view)) continue;
+      const data = await recordsData(view);
       const reader = new RecordReader(data, view.recordCount);
       while (reader.next(r)) {
         const offset = view.baseOffset + r.offsetDelta;
@@ -226,7 +221,7 @@ function rebuildInput(view: RecordBatchView, record: KafkaRecord): RecordInput {
 
 /** The batch with only `kept` of its records, its last offset (so its last sequence) unchanged, as Kafka's overrideLastOffset. */
 async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise<Buffer> {
-  const batch = await buildRecordBatch(kept.map((r) => rebuildInput(view, r)), {
+  return buildRecordBatch(kept.map((r) => rebuildInput(view, r)), {
     baseOffset: view.baseOffset,
     partitionLeaderEpoch: view.partitionLeaderEpoch,
     compression: view.compression,
@@ -236,13 +231,8 @@ async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise
     producerEpoch: view.producerEpoch,
     baseSequence: view.baseSequence,
     isTransactional: view.isTransactional,
+    lastOffsetDelta: view.lastOffsetDelta,
   });
-  const rebuilt = new RecordBatchView(batch, 0);
-  if (rebuilt.lastOffsetDelta !== view.lastOffsetDelta) {
-    batch.writeInt32BE(view.lastOffsetDelta, LAST_OFFSET_DELTA_POS);
-    batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_POS)), CRC_POS);
-  }
-  return batch;
 }
 
 /**
@@ -251,10 +241,10 @@ async function rebuiltBatch(view: RecordBatchView, kept: KafkaRecord[]): Promise
  */
 function emptyBatch(view: RecordBatchView): Buffer {
   const out = Buffer.from(view.buffer.subarray(view.start, view.start + BATCH_HEADER_BYTES));
-  out.writeInt32BE(BATCH_HEADER_BYTES - LOG_OVERHEAD, 8);
+  out.writeInt32BE(BATCH_HEADER_BYTES - LOG_OVERHEAD, LENGTH_POS);
   out.writeUInt16BE(out.readUInt16BE(ATTRIBUTES_POS) & ~0x07, ATTRIBUTES_POS);
-  writeInt64(out, 27, -1);
-  out.writeInt32BE(0, 57);
+  writeInt64(out, BASE_TIMESTAMP_POS, -1);
+  out.writeInt32BE(0, RECORD_COUNT_POS);
   out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_POS)), CRC_POS);
   return out;
 }
