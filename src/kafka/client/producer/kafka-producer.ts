@@ -3,6 +3,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { KafkaArgumentError, KafkaBlockTimeoutError, KafkaClosedError, kafkaError } from '../errors/index.js';
 import { KafkaCluster } from '../cluster/kafka-cluster.js';
+import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
 import { sleep, backoffMs } from '../cluster/retry.js';
 import { BufferMemory } from './buffer-memory.js';
 import { ProducerIdentity } from './idempotence.js';
@@ -32,19 +33,18 @@ export interface ProducerRecord {
 
 const toBuffer = (b: Bytes | null | undefined): Buffer | null => (b === null || b === undefined ? null : typeof b === 'string' ? Buffer.from(b) : b);
 
-interface Prepared {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: WrittenHeader[] | undefined;
-  timestamp: number;
-  bytes: number;
-  partitionCount: number;
-}
 
 function headersOf(h: ProducerRecord['headers']): WrittenHeader[] | undefined {
   if (h === undefined) return undefined;
   const list = Array.isArray(h) ? (h as readonly { key: string; value: Bytes | null }[]) : Object.entries(h).map(([key, value]) => ({ key, value }));
   return list.map((x) => ({ key: Buffer.from(x.key), value: toBuffer(x.value) }));
+}
+
+/** Bytes a record adds to a batch, as batch.size and buffer.memory count them. */
+function recordBytes(key: Buffer | null, value: Buffer | null, headers: readonly WrittenHeader[] | undefined): number {
+  let bytes = 21 + (key === null ? 0 : key.length) + (value === null ? 0 : value.length);
+  if (headers !== undefined) for (const h of headers) bytes += 2 + h.key.length + (h.value?.length ?? 0);
+  return bytes;
 }
 
 export class KafkaProducer {
@@ -60,6 +60,10 @@ export class KafkaProducer {
   private connected = false;
   private fastAppends = 0;
   private readonly partitionerInput: PartitionerInput = { topic: '', key: null, partitionCount: 0, availablePartitions: [] };
+  /** The partition count last looked up, of `countedTopic` in `countedIn` (metadata is replaced, never changed, on refresh). */
+  private countedTopic = '';
+  private countedIn: ClusterMetadata | undefined;
+  private counted = 0;
   /** Per topic, the last append still waiting (for metadata or buffer space): later appends queue behind it. */
   private readonly appending = new Map<string, { count: number; tail: Promise<void> }>();
   private closed = false;
@@ -150,15 +154,33 @@ export class KafkaProducer {
    * The fast path of a writer with many records (no promise per record: the callbacks settle the delivery).
    */
   tryAppend(record: ProducerRecord, resolve: ResolveRecord, reject: RejectRecord): boolean {
-    if (this.closed || !this.connected || this.appending.has(record.topic)) return false;
-    // Metadata age is looked at every 256th record: reading the clock per record costs more than the append.
-    if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return false;
-    const partitionCount = this.cluster.metadata.partitionCount(record.topic);
-    if (partitionCount === undefined || partitionCount <= 0) return false;
-    const prepared = this.prepare(record, partitionCount);
-    if (!this.memory.tryReserve(prepared.bytes)) return false;
-    this.place(record, prepared, resolve, reject);
+    const partitionCount = this.fastPathPartitionCount(record.topic);
+    if (partitionCount <= 0) return false;
+    const key = toBuffer(record.key);
+    const value = toBuffer(record.value);
+    const headers = headersOf(record.headers);
+    const bytes = recordBytes(key, value, headers);
+    this.check(record, bytes, partitionCount);
+    if (!this.memory.tryReserve(bytes)) return false;
+    this.place(record, key, value, headers, bytes, record.timestamp ?? Date.now(), partitionCount, resolve, reject);
     return true;
+  }
+
+  /**
+   * The topic's partition count when an append need not wait: connected, the count known and fresh, no earlier
+   * append of the topic pending; else 0. Looked up again only when the topic or the metadata changes.
+   */
+  private fastPathPartitionCount(topic: string): number {
+    if (this.closed || !this.connected || (this.appending.size > 0 && this.appending.has(topic))) return 0;
+    // Metadata age is looked at every 256th record: reading the clock per record costs more than the append.
+    if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return 0;
+    const metadata = this.cluster.metadata;
+    if (topic !== this.countedTopic || metadata !== this.countedIn) {
+      this.counted = metadata.partitionCount(topic) ?? 0;
+      this.countedTopic = topic;
+      this.countedIn = metadata;
+    }
+    return this.counted;
   }
 
   /**
@@ -167,10 +189,8 @@ export class KafkaProducer {
    * when the caller must use append(), as for tryAppend().
    */
   tryAppendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, resolve: ResolveRecord, reject: RejectRecord): boolean {
-    if (this.closed || !this.connected || this.appending.has(topic)) return false;
-    if ((++this.fastAppends & 255) === 0 && this.cluster.metadataExpired) return false;
-    const partitionCount = this.cluster.metadata.partitionCount(topic);
-    if (partitionCount === undefined || partitionCount <= 0) return false;
+    const partitionCount = this.fastPathPartitionCount(topic);
+    if (partitionCount <= 0) return false;
     const bytes = 21 + end - start;
     // append() reports a record over max.request.size.
     if (bytes > this.options.maxRequestSizeBytes || !this.memory.tryReserve(bytes)) return false;
@@ -184,39 +204,49 @@ export class KafkaProducer {
     if (this.closed) throw new KafkaClosedError('the producer');
     await this.withinBlock(this.connect(), deadline, `connecting to the cluster took longer than max.block.ms (${this.options.maxBlockMs} ms)`);
     const partitionCount = await this.partitionCount(record.topic, deadline);
-    const prepared = this.prepare(record, partitionCount);
-    await this.memory.reserve(prepared.bytes, Math.max(0, deadline - Date.now()));
+    const key = toBuffer(record.key);
+    const value = toBuffer(record.value);
+    const headers = headersOf(record.headers);
+    const bytes = recordBytes(key, value, headers);
+    this.check(record, bytes, partitionCount);
+    const timestamp = record.timestamp ?? Date.now();
+    await this.memory.reserve(bytes, Math.max(0, deadline - Date.now()));
     if (this.closed) {
-      this.memory.release(prepared.bytes);
+      this.memory.release(bytes);
       throw new KafkaClosedError('the producer');
     }
     let resolve!: (md: RecordMetadata) => void;
     let reject!: (err: Error) => void;
     const delivered = new Promise<RecordMetadata>((res, rej) => ((resolve = res), (reject = rej)));
-    this.place(record, prepared, resolve, reject);
+    this.place(record, key, value, headers, bytes, timestamp, partitionCount, resolve, reject);
     return { delivered };
   }
 
-  /** The record's bytes, its size, and its explicit partition checked against the topic's count. */
-  private prepare(record: ProducerRecord, partitionCount: number): Prepared {
-    const key = toBuffer(record.key);
-    const value = toBuffer(record.value);
-    const headers = headersOf(record.headers);
-    let bytes = 21 + (key === null ? 0 : key.length) + (value === null ? 0 : value.length);
-    if (headers !== undefined) for (const h of headers) bytes += 2 + h.key.length + (h.value?.length ?? 0);
+  /** Throws for a record over max.request.size, or with an explicit partition not in the topic's count. */
+  private check(record: ProducerRecord, bytes: number, partitionCount: number): void {
     if (bytes > this.options.maxRequestSizeBytes) {
       throw kafkaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${bytes} bytes, over max.request.size (${this.options.maxRequestSizeBytes})`);
     }
-    if (record.partition !== undefined && (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitionCount)) {
-      throw new KafkaArgumentError(`partition ${record.partition} is not in ${record.topic}'s ${partitionCount} partitions`);
+    const partition = record.partition;
+    if (partition !== undefined && (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount)) {
+      throw new KafkaArgumentError(`partition ${partition} is not in ${record.topic}'s ${partitionCount} partitions`);
     }
-    return { key, value, headers, timestamp: record.timestamp ?? Date.now(), bytes, partitionCount };
   }
 
   /** Picks the partition (after the buffer space is taken, so the sticky choice sees the batches as they are) and appends. */
-  private place(record: ProducerRecord, p: Prepared, resolve: ResolveRecord, reject: RejectRecord): void {
-    const partition = record.partition ?? this.partitionFor(record.topic, p.key, p.bytes, p.partitionCount);
-    this.accumulator.append(record.topic, partition, p.key, p.value, p.headers, p.bytes, p.timestamp, Date.now(), resolve, reject);
+  private place(
+    record: ProducerRecord,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: WrittenHeader[] | undefined,
+    bytes: number,
+    timestamp: number,
+    partitionCount: number,
+    resolve: ResolveRecord,
+    reject: RejectRecord,
+  ): void {
+    const partition = record.partition ?? this.partitionFor(record.topic, key, bytes, partitionCount);
+    this.accumulator.append(record.topic, partition, key, value, headers, bytes, timestamp, undefined, resolve, reject);
     this.sender.wakeup();
   }
 

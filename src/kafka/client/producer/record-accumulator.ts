@@ -38,6 +38,7 @@ export class RecordAccumulator {
   private readonly queues = new Map<string, PartitionQueue[]>();
   private batchCount = 0;
   private readonly maxInFlight: number;
+  private lastQueue: PartitionQueue | undefined;
 
   constructor(private readonly options: AccumulatorOptions) {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
@@ -59,10 +60,14 @@ export class RecordAccumulator {
   }
 
   private queue(topic: string, partition: number): PartitionQueue {
+    // A writer appends to one partition many times in a row: its queue is found without a map lookup.
+    const last = this.lastQueue;
+    if (last !== undefined && last.partition === partition && last.topic === topic) return last;
     let byPartition = this.queues.get(topic);
     if (byPartition === undefined) this.queues.set(topic, (byPartition = []));
     let q = byPartition[partition];
     if (q === undefined) byPartition[partition] = q = { topic, partition, batches: [], inFlight: 0, retrying: false, nextOrder: 0 };
+    this.lastQueue = q;
     return q;
   }
 
@@ -92,7 +97,8 @@ export class RecordAccumulator {
     headers: readonly WrittenHeader[] | undefined,
     bytes: number,
     timestamp: number,
-    nowMs: number,
+    /** The time, if the caller has read it; otherwise the clock is read only if a batch starts. */
+    nowMs: number | undefined,
     resolve: ResolveRecord,
     reject: RejectRecord,
   ): ProducerBatch {
@@ -113,7 +119,7 @@ export class RecordAccumulator {
 
   /** The partition's last batch when the record fits in it, else a new one behind it. */
   private batchFor(q: PartitionQueue, bytes: number, nowMs?: number): ProducerBatch {
-    let batch = q.batches.at(-1);
+    let batch = q.batches[q.batches.length - 1];
     if (batch === undefined || !this.fits(q, batch, bytes)) {
       if (batch !== undefined) batch.closed = true;
       const behind = q.inFlight > 0 || q.batches.length > 0;
