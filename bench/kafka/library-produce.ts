@@ -1,6 +1,6 @@
 // The client library's own produce path at full speed, as an application process: a KafkaProducer (acks=1, no
-// compression) sending 1 KiB records to one partition as fast as it takes them, through tryAppend (waiting on
-// append() when buffer.memory is full). Counts acknowledged records in a window after a warm-up and prints
+// compression, buffer.memory as given or the default) sending 1 KiB records to one partition as fast as it takes
+// them, through tryAppend (waiting on append() when buffer.memory is full). Counts acknowledged records in a window after a warm-up and prints
 // {records, bytes, elapsedMs, errors} as JSON: bytes are record-batch bytes, estimated per record as the load
 // generator's batches of the same records measure them.
 // Usage: node library-produce.js '{"bootstrap":"127.0.0.1:9092","topic":"t","warmupMs":300,"durationMs":2000,"batchSizeBytes":262144}'
@@ -14,6 +14,8 @@ export interface LibraryProduceConfig {
   warmupMs: number;
   durationMs: number;
   batchSizeBytes: number;
+  /** buffer.memory; the producer's default (32 MiB, as Java's) when absent. */
+  bufferMemoryBytes?: number;
 }
 
 const config = JSON.parse(process.argv[2]!) as LibraryProduceConfig;
@@ -22,7 +24,7 @@ const producer = new KafkaProducer({
   acks: 1,
   lingerMs: 5,
   batchSizeBytes: config.batchSizeBytes,
-  bufferMemoryBytes: 64 * 1024 * 1024,
+  bufferMemoryBytes: config.bufferMemoryBytes,
 });
 await producer.connect();
 const record: ProducerRecord = { topic: config.topic, partition: 0, value: Buffer.alloc(RECORD_VALUE_BYTES, 0x61) };
