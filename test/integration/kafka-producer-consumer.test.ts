@@ -8,7 +8,7 @@ import { RecordBatchView, compressionName } from '../../src/kafka/protocol/recor
 import type { ProduceRequest } from '../../src/kafka/protocol/schemas/produce.js';
 import { CloseConnection } from '../../src/kafka/broker/handler.js';
 import type { HookDecision } from '../../src/kafka/broker/request-hooks.js';
-import { KafkaAdmin, KafkaBlockTimeoutError, KafkaConsumer, KafkaProducer, OffsetOutOfRangeError } from '../../src/kafka/client/index.js';
+import { KafkaAdmin, KafkaArgumentError, KafkaBlockTimeoutError, KafkaConsumer, KafkaProducer, OffsetOutOfRangeError, type RecordMetadata } from '../../src/kafka/client/index.js';
 import { startOurKafka, type OurKafka } from '../support/our-kafka.js';
 
 let kafka: OurKafka;
@@ -195,6 +195,41 @@ test('buffer.memory full: send() waits, then fails after max.block.ms', async ()
   await assert.rejects(p.append({ topic: 'full', value: 'y'.repeat(200) }), KafkaBlockTimeoutError);
   assert.ok(Date.now() - started >= 100);
   await p.close({ force: true });
+});
+
+test('tryAppend takes records without waiting only once the topic is known, and follows the partition count as metadata changes', async () => {
+  await topic('fast-a', 1);
+  await topic('fast-b', 2);
+  const p = producer({ lingerMs: 0 });
+  const delivered: RecordMetadata[] = [];
+  const failed: Error[] = [];
+  const ok = (md: RecordMetadata) => void delivered.push(md);
+  const bad = (err: Error) => void failed.push(err);
+  assert.equal(p.tryAppend({ topic: 'fast-a', value: 'early' }, ok, bad), false, 'not connected yet');
+  await p.send({ topic: 'fast-a', value: 'a0' });
+  assert.equal(p.tryAppend({ topic: 'fast-a', partition: 0, value: 'a1' }, ok, bad), true);
+  assert.throws(() => p.tryAppend({ topic: 'fast-a', partition: 1, value: 'nowhere' }, ok, bad), KafkaArgumentError);
+  assert.equal(p.tryAppend({ topic: 'fast-b', value: 'unknown yet' }, ok, bad), false, 'fast-b is not in the metadata yet');
+  await p.send({ topic: 'fast-b', partition: 0, value: 'b0' });
+  assert.equal(p.tryAppend({ topic: 'fast-b', partition: 1, value: 'b1' }, ok, bad), true);
+  assert.equal(p.tryAppend({ topic: 'fast-a', partition: 0, value: 'a2' }, ok, bad), true, 'back to the first topic');
+  assert.throws(() => p.tryAppend({ topic: 'fast-b', partition: 2, value: 'nowhere' }, ok, bad), KafkaArgumentError);
+
+  await admin.createPartitions([{ topic: 'fast-a', count: 3 }]);
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const md = await p.cluster.refreshMetadata(['fast-a']);
+    const t = md.topic('fast-a');
+    if (t !== undefined && t.partitions.length === 3 && t.partitions.every((x) => x.leader === 21)) break;
+    if (Date.now() > deadline) throw new Error('fast-a did not grow to 3 partitions');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(p.tryAppend({ topic: 'fast-a', partition: 2, value: 'a3' }, ok, bad), true, 'a partition added since the last append');
+  await p.flush();
+  assert.deepEqual(failed, []);
+  assert.deepEqual(
+    delivered.map((md) => `${md.topic}-${md.partition}@${md.offset}`).sort(),
+    ['fast-a-0@1', 'fast-a-0@2', 'fast-a-2@0', 'fast-b-1@0'],
+  );
 });
 
 test('a topic that never appears fails send() after max.block.ms', async () => {
