@@ -33,7 +33,6 @@ export interface ProducerRecord {
 
 const toBuffer = (b: Bytes | null | undefined): Buffer | null => (b === null || b === undefined ? null : typeof b === 'string' ? Buffer.from(b) : b);
 
-
 function headersOf(h: ProducerRecord['headers']): WrittenHeader[] | undefined {
   if (h === undefined) return undefined;
   const list = Array.isArray(h) ? (h as readonly { key: string; value: Bytes | null }[]) : Object.entries(h).map(([key, value]) => ({ key, value }));
