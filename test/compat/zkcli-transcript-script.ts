@@ -1,6 +1,7 @@
-// The zkCli session the transcript test runs through Apache's zkCli and through ours: every zkCli 3.8 command,
-// their option and argument errors, watch events of every kind, quoting, and the shell's own history, redo,
-// printwatches, close/connect and quit. Nothing here may make Apache's zkCli exit early (no uncaught exceptions).
+// The zkCli session the transcript and behaviour tests run, through Apache's zkCli and ours, against Apache's server
+// and ours: every zkCli 3.8 command, their option and argument errors, watch events of every kind, quoting, and the
+// shell's own history, redo, printwatches, close/connect and quit. Nothing here may make Apache's zkCli exit early (no
+// uncaught exceptions).
 
 const USER2_DIGEST = 'user2:bpD4uPzrrsGNcJsBFLRErJIlBog='; // generateDigest("user2:pw2")
 const USER1_DIGEST = 'user1:GMJqCvSAmNfv41XqBotWHO0HsNc='; // generateDigest("user1:pw1")
