@@ -1,8 +1,8 @@
 // The client library's own produce path at full speed, as an application process: a KafkaProducer (acks=1, no
 // compression, buffer.memory as given or the default) sending 1 KiB records to one partition as fast as it takes
-// them, through tryAppend (waiting on append() when buffer.memory is full). Counts acknowledged records in a window after a warm-up and prints
-// {records, bytes, elapsedMs, errors} as JSON: bytes are record-batch bytes, estimated per record as the load
-// generator's batches of the same records measure them.
+// them, through tryAppend (waiting on append() when buffer.memory is full). Counts acknowledged records in a window
+// after a warm-up and prints {records, bytes, elapsedMs, errors} as JSON: bytes are record-batch bytes, estimated
+// per record as the load generator's batches of the same records measure them.
 // Usage: node library-produce.js '{"bootstrap":"127.0.0.1:9092","topic":"t","warmupMs":300,"durationMs":2000,"batchSizeBytes":262144}'
 import { setImmediate as tick } from 'node:timers/promises';
 import { KafkaProducer, type ProducerRecord } from '../../src/kafka/client/index.js';
