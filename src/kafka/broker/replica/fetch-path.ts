@@ -104,7 +104,13 @@ export class FetchPath {
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
-    return ready ? (await this.readFromLocalLog(params, maxBytes, false)).results : first;
+    if (!ready) return first;
+    // A follower woken by an append reads at the end of this turn of the event loop: the produce requests of one
+    // socket read are appended in turn, and the first would otherwise wake it with only its own batch (and write the
+    // turn's deferred appends one by one, see LogSegment.append). Read after them, one response carries them all:
+    // fewer leader→follower→leader round trips, each of which costs both sides a wake-up, a read and a write.
+    if (fromFollower) await new Promise<void>((resolve) => setImmediate(resolve));
+    return (await this.readFromLocalLog(params, maxBytes, false)).results;
   }
 
   private snapshot(req: FetchPartitionRequest): Snapshot {

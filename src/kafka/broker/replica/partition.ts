@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
 import type { AbortedTxn } from '../../storage/transaction-index.js';
-import type { FileSlice } from '../../storage/log-segment.js';
+import { FOLLOWER_SYNC_APPEND_MAX_BYTES, type FileSlice } from '../../storage/log-segment.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
@@ -390,7 +390,7 @@ export class Partition {
     return this.serially(async () => {
       this.requireFollowerAt(leaderEpoch);
       if (records.length > 0) {
-        await this.log.appendAsFollower(records, (blob) => this.applyProducerState(blob));
+        await this.log.appendAsFollower(records, (blob) => this.applyProducerState(blob), FOLLOWER_SYNC_APPEND_MAX_BYTES);
         this.bytesAppended += records.length;
       }
       this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
