@@ -86,6 +86,28 @@ function endOfRecords(records: Buffer, fetchOffset: number): number {
   return last < 0 ? fetchOffset : new RecordBatchView(records, last).lastOffset + 1;
 }
 
+/**
+ * A follower's fetch reads at the end of the event loop's turn (its check phase), both when it arrives and when an
+ * append wakes it: the produce requests read from the sockets in this turn are appended one after another, and a
+ * read among them would carry only those before it (and write the turn's deferred appends in pieces, see
+ * LogSegment.append). Read after them all, one response carries them: fewer leader→follower→leader round trips,
+ * each of which costs both sides a wake-up, a read and a write. The follower's position (and so the high watermark
+ * and the acks=all produces it completes) is taken before, as the fetch arrives. Every fetch waiting goes on in the
+ * same step, so the followers' responses are complete together and written back to back (connection.ts): written
+ * one per step, the write to the first follower wakes it, and on a busy machine it may take this broker's CPU
+ * before the second follower's read is made, holding back the high watermark, which waits for both.
+ */
+let turnEnd: Promise<void> | null = null;
+function endOfTurn(): Promise<void> {
+  turnEnd ??= new Promise((resolve) => {
+    setImmediate(() => {
+      turnEnd = null;
+      resolve();
+    });
+  });
+  return turnEnd;
+}
+
 export class FetchPath {
   constructor(private readonly rm: ReplicaManager, private readonly fetchMaxBytes: number) {}
 
@@ -95,6 +117,7 @@ export class FetchPath {
     // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
     // acks=all produces it covers are answered now, not after the read of what comes next.
     const followerErrors = fromFollower ? this.updateFollowers(params) : [];
+    if (fromFollower) await endOfTurn();
     const { results: first, snapshots } = await this.readFromLocalLog(params, maxBytes, params.maxWaitMs > 0);
     for (const [i, code] of followerErrors) {
       first[i]!.errorCode = code;
@@ -105,11 +128,7 @@ export class FetchPath {
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
     if (!ready) return first;
-    // A follower woken by an append reads at the end of this turn of the event loop: the produce requests of one
-    // socket read are appended in turn, and the first would otherwise wake it with only its own batch (and write the
-    // turn's deferred appends one by one, see LogSegment.append). Read after them, one response carries them all:
-    // fewer leader→follower→leader round trips, each of which costs both sides a wake-up, a read and a write.
-    if (fromFollower) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (fromFollower) await endOfTurn();
     return (await this.readFromLocalLog(params, maxBytes, false)).results;
   }
 
