@@ -87,15 +87,16 @@ function endOfRecords(records: Buffer, fetchOffset: number): number {
 }
 
 /**
- * A follower's fetch reads at the end of the event loop's turn (its check phase), both when it arrives and when an
- * append wakes it: the produce requests read from the sockets in this turn are appended one after another, and a
- * read among them would carry only those before it (and write the turn's deferred appends in pieces, see
- * LogSegment.append). Read after them all, one response carries them: fewer leader→follower→leader round trips,
- * each of which costs both sides a wake-up, a read and a write. The follower's position (and so the high watermark
- * and the acks=all produces it completes) is taken before, as the fetch arrives. Every fetch waiting goes on in the
- * same step, so the followers' responses are complete together and written back to back (connection.ts): written
- * one per step, the write to the first follower wakes it, and on a busy machine it may take this broker's CPU
- * before the second follower's read is made, holding back the high watermark, which waits for both.
+ * A follower's fetch woken by an append reads at the end of the event loop's turn (its check phase): the produce
+ * requests read from the sockets in this turn are appended one after another, and the first would wake it with only
+ * its own batch (and write the turn's deferred appends in pieces, see LogSegment.append). Read after them all, one
+ * response carries them: fewer leader→follower→leader round trips, each of which costs both sides a wake-up, a read
+ * and a write. Every fetch woken goes on in the same step, so the followers' responses are complete together and
+ * written back to back (connection.ts) rather than one per step, where the write to the first follower wakes it and,
+ * on a busy machine, it may take this broker's CPU before the second follower's read is made, holding back the high
+ * watermark, which waits for both. A fetch that finds records as it arrives is answered at once: it is the one whose
+ * offset just moved the high watermark, and at the log's tail it often takes replica.fetch.max.bytes, so waiting for
+ * the rest of the turn would only lengthen the cycle.
  */
 let turnEnd: Promise<void> | null = null;
 function endOfTurn(): Promise<void> {
@@ -117,7 +118,6 @@ export class FetchPath {
     // A follower's fetch offset proves what it holds before anything is read: the high watermark moves and the
     // acks=all produces it covers are answered now, not after the read of what comes next.
     const followerErrors = fromFollower ? this.updateFollowers(params) : [];
-    if (fromFollower) await endOfTurn();
     const { results: first, snapshots } = await this.readFromLocalLog(params, maxBytes, params.maxWaitMs > 0);
     for (const [i, code] of followerErrors) {
       first[i]!.errorCode = code;
