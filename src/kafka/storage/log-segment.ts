@@ -212,8 +212,8 @@ export class LogSegment {
   }
 
   /**
-   * append for a blob of at most `maxBytes` (SYNC_APPEND_MAX_BYTES unless the caller knows better), done when it returns (the bytes written, or deferred with
-   * `deferWrite`): no promise to wait for on the produce path.
+   * append for a blob of at most `maxBytes` (SYNC_APPEND_MAX_BYTES; a follower's appends FOLLOWER_SYNC_APPEND_MAX_BYTES),
+   * done when it returns (the bytes written, or deferred with `deferWrite`): no promise to wait for on the produce path.
    */
   appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, blob: Buffer, deferWrite = false, maxBytes = SYNC_APPEND_MAX_BYTES): void {
     if (blob.length > maxBytes) throw new RangeError(`a ${blob.length}-byte append is not done synchronously`);

@@ -304,8 +304,9 @@ export class ReplicaFetcher {
     }
     if ((response.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
     const byKey = new Map(states.map((s) => [tpKey(s.partition.tp), s]));
-    // Partitions are appended side by side: each log writes on its own, and the next fetch, which tells the leader
-    // how far this replica got (and so completes its acks=all produces), waits for the slowest rather than the sum.
+    // Partitions are appended side by side: each log writes on its own (those up to FOLLOWER_SYNC_APPEND_MAX_BYTES at
+    // once, larger ones through the thread pool), and the next fetch, which tells the leader how far this replica got
+    // (and so completes its acks=all produces), waits for the slowest of the large ones rather than their sum.
     const appends: Promise<void>[] = [];
     for (const t of response.responses) {
       for (const p of t.partitions) {
