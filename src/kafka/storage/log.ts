@@ -286,9 +286,10 @@ export class Log {
 
   /**
    * Appends a leader's batches verbatim as a follower: CRCs are checked, offsets must increase and start at or
-   * after the log end offset, and each new partitionLeaderEpoch enters the epoch cache.
+   * after the log end offset, and each new partitionLeaderEpoch enters the epoch cache. `syncWriteMaxBytes`: the
+   * largest write done without the thread pool (a replica fetcher passes FOLLOWER_SYNC_APPEND_MAX_BYTES).
    */
-  appendAsFollower(blob: Buffer, observe?: AppendObserver): Promise<AppendInfo> {
+  appendAsFollower(blob: Buffer, observe?: AppendObserver, syncWriteMaxBytes = SYNC_APPEND_MAX_BYTES): Promise<AppendInfo> {
     return this.exclusive(async () => {
       this.checkAppendSize(blob);
       const epochs: Array<[number, number]> = [];
@@ -304,7 +305,7 @@ export class Log {
         throw new StorageError('INVALID_RECORD', `${this.dir}: first offset ${info.firstOffset} is below the log end offset ${this.logEndOffset}`);
       }
       for (const [epoch, start] of epochs) await this.leaderEpochCache.assign(epoch, start);
-      await this.appendInternal(blob, info, observe);
+      await this.appendInternal(blob, info, observe, false, syncWriteMaxBytes);
       return info;
     });
   }
@@ -315,13 +316,13 @@ export class Log {
     }
   }
 
-  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver, deferWrite = false): Promise<void> {
+  private async appendInternal(blob: Buffer, info: AppendInfo, observe?: AppendObserver, deferWrite = false, syncMaxBytes = SYNC_APPEND_MAX_BYTES): Promise<void> {
     // Without a roll, a file read or a large write, the append runs through without waiting on a promise.
     const params = this.rollParams(blob.length, info);
     const active = this.activeSegment;
     const roll = active.shouldRollKnown(params) ?? (await active.shouldRoll(params));
     const segment = roll ? await this.rollLocked(info.firstOffset) : active;
-    if (blob.length <= SYNC_APPEND_MAX_BYTES) segment.appendSync(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
+    if (blob.length <= syncMaxBytes) segment.appendSync(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite, syncMaxBytes);
     else await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, blob, deferWrite);
     if (deferWrite) {
       const written = segment.whenWritten();

@@ -86,6 +86,29 @@ function endOfRecords(records: Buffer, fetchOffset: number): number {
   return last < 0 ? fetchOffset : new RecordBatchView(records, last).lastOffset + 1;
 }
 
+/**
+ * A follower's fetch woken by an append reads at the end of the event loop's turn (its check phase): the produce
+ * requests read from the sockets in this turn are appended one after another, and the first would wake it with only
+ * its own batch (and write the turn's deferred appends in pieces, see LogSegment.append). Read after them all, one
+ * response carries them: fewer leader→follower→leader round trips, each of which costs both sides a wake-up, a read
+ * and a write. Every fetch woken goes on in the same step, so the followers' responses are complete together and
+ * written back to back (connection.ts) rather than one per step, where the write to the first follower wakes it and,
+ * on a busy machine, it may take this broker's CPU before the second follower's read is made, holding back the high
+ * watermark, which waits for both. A fetch that finds records as it arrives is answered at once: it is the one whose
+ * offset just moved the high watermark, and at the log's tail it often takes replica.fetch.max.bytes, so waiting for
+ * the rest of the turn would only lengthen the cycle.
+ */
+let turnEnd: Promise<void> | null = null;
+function endOfTurn(): Promise<void> {
+  turnEnd ??= new Promise((resolve) => {
+    setImmediate(() => {
+      turnEnd = null;
+      resolve();
+    });
+  });
+  return turnEnd;
+}
+
 export class FetchPath {
   constructor(private readonly rm: ReplicaManager, private readonly fetchMaxBytes: number) {}
 
@@ -104,7 +127,9 @@ export class FetchPath {
     const anyError = first.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const ready = await this.waitForBytes(params, snapshots, bytes, fromFollower);
-    return ready ? (await this.readFromLocalLog(params, maxBytes, false)).results : first;
+    if (!ready) return first;
+    if (fromFollower) await endOfTurn();
+    return (await this.readFromLocalLog(params, maxBytes, false)).results;
   }
 
   private snapshot(req: FetchPartitionRequest): Snapshot {

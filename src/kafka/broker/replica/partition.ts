@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { BATCH_HEADER_BYTES, MAGIC_POS, MAGIC_V2, RecordBatchView, readRecords, TimestampType } from '../../protocol/records/index.js';
 import { MAX_TIMESTAMP, type Log } from '../../storage/log.js';
 import type { AbortedTxn } from '../../storage/transaction-index.js';
-import type { FileSlice } from '../../storage/log-segment.js';
+import { FOLLOWER_SYNC_APPEND_MAX_BYTES, type FileSlice } from '../../storage/log-segment.js';
 import type { TopicPartition } from '../../storage/topic-partition.js';
 import type { PartitionStateUpdate } from '../broker-contracts.js';
 import { readSlice } from './read-slice.js';
@@ -384,13 +384,14 @@ export class Partition {
    * The fetcher's entry point as follower: the leader's batches appended with their offsets, the producer state
    * advanced from their headers, and the high watermark taken from the leader's (never past our own log end); records
    * the leader deleted (its log start offset moved) go here too once the high watermark covers them. `leaderEpoch` is
-   * the epoch the fetch was made under: if the partition moved on meanwhile nothing is appended.
+   * the epoch the fetch was made under: if the partition moved on meanwhile nothing is appended. The write is done
+   * without the thread pool up to `syncWriteMaxBytes`.
    */
-  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch, leaderLogStartOffset = -1): Promise<void> {
+  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderEpoch = this.leaderEpoch, leaderLogStartOffset = -1, syncWriteMaxBytes = FOLLOWER_SYNC_APPEND_MAX_BYTES): Promise<void> {
     return this.serially(async () => {
       this.requireFollowerAt(leaderEpoch);
       if (records.length > 0) {
-        await this.log.appendAsFollower(records, (blob) => this.applyProducerState(blob));
+        await this.log.appendAsFollower(records, (blob) => this.applyProducerState(blob), syncWriteMaxBytes);
         this.bytesAppended += records.length;
       }
       this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));

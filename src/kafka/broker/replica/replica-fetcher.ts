@@ -12,6 +12,7 @@
 import { ApiKey, ErrorCode, type ApiMessages } from '../../protocol/index.js';
 import { BatchScanner } from '../../protocol/records/index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../storage/log.js';
+import { FOLLOWER_SYNC_APPEND_MAX_BYTES, SYNC_APPEND_MAX_BYTES } from '../../storage/log-segment.js';
 import { tpKey } from '../../storage/topic-partition.js';
 import type { Partition } from './partition.js';
 import type { ReplicaQuota } from './replication-quota.js';
@@ -306,7 +307,11 @@ export class ReplicaFetcher {
     const byKey = new Map(states.map((s) => [tpKey(s.partition.tp), s]));
     // Partitions are appended side by side: each log writes on its own, and the next fetch, which tells the leader
     // how far this replica got (and so completes its acks=all produces), waits for the slowest rather than the sum.
+    // The first FOLLOWER_SYNC_APPEND_MAX_BYTES of the response are written at once (a thread pool round trip would
+    // cost more than the copy); the rest go through the thread pool, where the copies overlap the checksums of the
+    // partitions after them instead of adding to them.
     const appends: Promise<void>[] = [];
+    let syncBytes = FOLLOWER_SYNC_APPEND_MAX_BYTES;
     for (const t of response.responses) {
       for (const p of t.partitions) {
         const s = byKey.get(tpKey({ topic: t.topic ?? '', partition: p.partitionIndex }));
@@ -316,7 +321,10 @@ export class ReplicaFetcher {
           appends.push(this.truncateToEpochEnd(s, { epoch: divergingEpoch.epoch, endOffset: Number(divergingEpoch.endOffset) }));
           continue;
         }
-        appends.push(this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records));
+        const size = p.records?.length ?? 0;
+        const syncWriteMaxBytes = size <= syncBytes ? Math.max(size, SYNC_APPEND_MAX_BYTES) : SYNC_APPEND_MAX_BYTES;
+        if (size <= syncBytes) syncBytes -= size;
+        appends.push(this.onPartitionData(client, s, p.errorCode, p.highWatermark, p.logStartOffset ?? -1n, p.records, syncWriteMaxBytes));
       }
     }
     // Every append has settled (written or failed) before the response's buffer goes back to the client.
@@ -326,7 +334,9 @@ export class ReplicaFetcher {
     if (failed) throw failed.reason;
   }
 
-  private async onPartitionData(client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null): Promise<void> {
+  private async onPartitionData(
+    client: LeaderClient, s: FetchState, errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null, syncWriteMaxBytes: number,
+  ): Promise<void> {
     const name = s.partition.name;
     switch (errorCode) {
       case ErrorCode.NONE:
@@ -335,7 +345,7 @@ export class ReplicaFetcher {
           const batches = wholeBatches(records);
           const quota = this.settings.quota;
           if (quota?.isThrottled(s.partition.tp)) quota.record(records?.length ?? 0);
-          await s.partition.appendRecordsAsFollower(batches, Number(highWatermark), s.leaderEpoch, Number(logStartOffset));
+          await s.partition.appendRecordsAsFollower(batches, Number(highWatermark), s.leaderEpoch, Number(logStartOffset), syncWriteMaxBytes);
           if (batches.length > 0) s.lag = Math.max(0, Number(highWatermark) - s.partition.log.logEndOffset);
         } catch (err) {
           this.say('ERROR', `Unexpected error occurred while processing data for partition ${name}: ${(err as Error).message}`);

@@ -25,7 +25,7 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function leaderOf(partitions: number): Promise<ReplicaManager> {
+async function leaderOf(partitions: number, replicas: number[] = [1]): Promise<ReplicaManager> {
   const tmp = kafkaTempDir('fetch-path-');
   const scheduler = new TimerScheduler(() => {});
   const dir = await LogDir.open({ dir: tmp.path, clock: systemClock, scheduler, crc32c, configFor: () => CONFIG.log });
@@ -37,7 +37,7 @@ async function leaderOf(partitions: number): Promise<ReplicaManager> {
     tmp.remove();
   });
   const states: PartitionStateUpdate[] = Array.from({ length: partitions }, (_, partition) => ({
-    topic: TOPIC, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partition, controllerEpoch: 1, leader: 1, leaderEpoch: 0, isr: [1], zkVersion: 0, replicas: [1],
+    topic: TOPIC, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partition, controllerEpoch: 1, leader: 1, leaderEpoch: 0, isr: [...replicas], zkVersion: 0, replicas: [...replicas],
     addingReplicas: [], removingReplicas: [], isNew: true,
   }));
   const errors = await rm.becomeLeaderOrFollower(0, 1, states);
@@ -108,4 +108,19 @@ test('a fetch whose first read has min_bytes is answered at once, and a caught-u
   await append(rm, 0, batch);
   const results = await caughtUp;
   assert.deepEqual([bytesOf(results), results[0]!.highWatermark], [[batch.length], 4]);
+});
+
+test("a follower's parked fetch woken by an append carries every append of that turn of the event loop", async () => {
+  const rm = await leaderOf(1, [1, 2]);
+  const batch = buildBatch({ count: 1, valueBytes: 100 });
+  const fetch = rm.fetchMessages({
+    replicaId: 2, maxWaitMs: MAX_WAIT_MS, minBytes: 1, maxBytes: 50 << 20,
+    partitions: [{ topic: TOPIC, partition: 0, fetchOffset: 0, partitionMaxBytes: 10 << 20, currentLeaderEpoch: 0 }],
+  });
+  await parked(rm, 1);
+  // Three produce requests read in one turn (as from one socket read): the first wakes the fetch.
+  const appends = [0, 1, 2].map(() => rm.appendRecords([{ topic: TOPIC, partition: 0, records: Buffer.from(batch) }], 1, 5000, 8));
+  const results = await fetch;
+  assert.ok((await Promise.all(appends)).every(([r]) => r!.errorCode === ErrorCode.NONE));
+  assert.deepEqual(bytesOf(results), [3 * batch.length]);
 });
