@@ -41,6 +41,10 @@ export function handleAlterIsr(env: MachineEnv, event: AlterIsrEvent): AlterIsrR
       const replicas = ctx.replicas(p);
       const distinct = new Set(req.newIsr).size === req.newIsr.length;
       if (!distinct || !req.newIsr.includes(event.brokerId) || req.newIsr.some((b) => !replicas.includes(b))) return fail(Errors.INVALID_REQUEST);
+      // A broker whose registration is gone is not added (Kafka 3.3's check, KIP-841; 2.8 takes it): the leader may
+      // propose it from a fetch made just before it left, and once its removal from the ISR has been written, nothing
+      // would take it out of an idle partition's ISR again.
+      if (req.newIsr.some((b) => !l.state.isr.includes(b) && !ctx.liveBrokers.has(b))) return fail(Errors.INELIGIBLE_REPLICA);
       env.updateLeadership(p, { ...l.state, isr: [...req.newIsr] });
       changed.push(p);
       return current();

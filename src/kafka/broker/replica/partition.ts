@@ -360,13 +360,13 @@ export class Partition {
 
   /**
    * The controller answered the proposal sent at `sentLeaderEpoch`. Success: the ISR it wrote is taken (unless a
-   * LeaderAndIsr has moved the partition on since). OPERATION_NOT_ATTEMPTED drops the proposal; other errors
-   * (fenced epoch, stale ISR version, unknown partition) keep it pending until the controller's LeaderAndIsr comes,
-   * as Kafka does.
+   * LeaderAndIsr has moved the partition on since). OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA (a replica added
+   * whose broker is gone) drop the proposal, leaving the ISR as it was; other errors (fenced epoch, stale ISR version,
+   * unknown partition) keep it pending until the controller's LeaderAndIsr comes, as Kafka does.
    */
   onAlterIsrResult(sentLeaderEpoch: number, result: AlterIsrResult): void {
     if (!this.isLeader || sentLeaderEpoch !== this.leaderEpoch || this.pendingIsr === null) return;
-    if (result.errorCode === ErrorCode.OPERATION_NOT_ATTEMPTED) {
+    if (result.errorCode === ErrorCode.OPERATION_NOT_ATTEMPTED || result.errorCode === ErrorCode.INELIGIBLE_REPLICA) {
       this.pendingIsr = null;
       return;
     }

@@ -119,6 +119,26 @@ test('AlterIsr: epochs, versions and the write', () => {
   assert.deepEqual(zk.violations, []);
 });
 
+test('AlterIsr does not add a broker whose registration is gone; it still drops one', () => {
+  const { controller, zk, run } = setup();
+  run(controller.handle({ type: 'TopicChange', topics: ['t'], assignments: [topicSnapshot('t', [[1, 2, 3]])] }));
+  const alter = (newIsr: number[], currentIsrVersion: number) => {
+    const effects = run(controller.handle({ type: 'AlterIsr', requestId: 9, brokerId: 1, brokerEpoch: 101n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr, currentIsrVersion }] }] }));
+    const r = effects.find((e) => e.type === 'reply');
+    assert.ok(r && r.type === 'reply' && r.reply.api === 'AlterIsr');
+    return r.reply.topics[0]!.partitions[0]!;
+  };
+  assert.equal(alter([1], 0).errorCode, Errors.NONE);
+  // Broker 3 leaves while the leader's proposal to add it back is on its way.
+  run(controller.handle({ type: 'BrokerChange', brokers: [broker(1, 101n), broker(2, 102n)] }));
+  const version = zk.partitionStates.get('t:0')!.zkVersion;
+  assert.equal(alter([1, 3], version).errorCode, Errors.INELIGIBLE_REPLICA);
+  assert.equal(alter([1, 2, 3], version).errorCode, Errors.INELIGIBLE_REPLICA);
+  assert.deepEqual(zk.partitionStates.get('t:0')?.state.isr, [1]);
+  assert.deepEqual(alter([1, 2], version).isr, [1, 2], 'a live broker is added');
+  assert.deepEqual(zk.violations, []);
+});
+
 test('controlled shutdown moves leadership, stops followers, answers remaining partitions', () => {
   const { controller, zk, run } = setup();
   run(controller.handle({ type: 'TopicChange', topics: ['t', 'solo'], assignments: [topicSnapshot('t', [[2, 1], [1, 2]]), topicSnapshot('solo', [[2]])] }));
