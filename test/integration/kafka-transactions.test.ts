@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
-import { BrokerProcesses, waitFor, type BrokerProcess } from '../support/kafka-broker-process.js';
+import { BrokerProcesses, waitFor, waitForRegistrationGone, type BrokerProcess } from '../support/kafka-broker-process.js';
 import { freePort } from '../support/ports.js';
 import { startOurZooKeeper, type OurZk } from '../support/our-zk.js';
 import { kcat, kcatAvailable } from '../support/kcat.js';
@@ -155,6 +155,8 @@ test('a partition leader killed with SIGKILL mid-transaction: the commit complet
   await waitFor('the killed broker to exit', () => victim.process!.child.exitCode !== null || victim.process!.child.signalCode !== null);
   await txn.commit();
   await producer.disconnect();
+  // As with Kafka, a broker restarted before its old session expired finds its registration taken and exits.
+  await waitForRegistrationGone(zkServer.connectString, leader0);
   await startBroker(leader0);
 
   if (!kcatAvailable) return;
