@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
 # Kafka's bin/kafka-consumer-perf-test.sh, served by the zkafka binary beside this script.
 self="$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")"
-exec "$(dirname -- "$self")/run.js" kafka-consumer-perf-test "$@"
+exec "$(dirname -- "$self")/zkafka" kafka-consumer-perf-test "$@"

@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
 # Apache ZooKeeper's bin/zkCli.sh, served by the zkafka binary beside this script.
 self="$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")"
-exec "$(dirname -- "$self")/run.js" zkcli "$@"
+exec "$(dirname -- "$self")/zkafka" zkcli "$@"

@@ -2,4 +2,4 @@
 # Kafka's bin/zookeeper-server-stop.sh, served by the zkafka binary beside this script.
 self="$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")"
 export ZKAFKA_SCRIPT="$0"
-exec "$(dirname -- "$self")/run.js" zookeeper-server-stop "$@"
+exec "$(dirname -- "$self")/zkafka" zookeeper-server-stop "$@"

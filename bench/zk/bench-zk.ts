@@ -20,7 +20,7 @@ import { NODE_DATA_BYTES, PHASES, phaseInfo, type PhaseName } from './workload.j
 type Which = 'ours' | 'apache';
 type StartupWhich = Which | 'compare' | 'floor';
 const LABEL: Record<Which, string> = { ours: 'zkafka', apache: 'Apache ZooKeeper 3.8' };
-const FLOOR_LABEL = '`node -e 0` (spawn → exit)';
+const FLOOR_LABEL = '`node -e 0` (spawn → exit, environment as bin/zkafka gives node)';
 const STUB_PHASE_MS = 2000;
 
 function log(line: string): void {

@@ -1,8 +1,10 @@
-// Starts the project's ZooKeeper server the way a user does: `zkafka zookeeper-server-start zoo.cfg`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Starts the project's ZooKeeper server the way a user does: `zkafka zookeeper-server-start zoo.cfg`, through the
+// bin/zkafka launcher; under --cpu-prof, `node --cpu-prof bin/run.js …` in the environment the launcher gives node.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeStartEnv } from '../../src/cli/node-start-env.js';
 import { freePort } from '../../test/support/ports.js';
 import { launchServer, type BenchServer } from './server-process.js';
 
@@ -12,7 +14,7 @@ const HOST = '127.0.0.1';
 export interface OurServerOptions {
   /** When set, the server runs under `node --cpu-prof` and writes its profile here on exit. */
   cpuProfDir?: string;
-  /** The binary to start (another build's bin/run.js); this checkout's by default. */
+  /** The binary to start (another build's bin/run.js, started through the bin/zkafka beside it when there is one); this checkout's by default. */
   bin?: string;
 }
 
@@ -48,11 +50,15 @@ async function startOnce(opts: OurServerOptions): Promise<BenchServer> {
   const cfg = join(dir, 'zoo.cfg');
   const port = await freePort(HOST);
   writeFileSync(cfg, benchZooCfg(join(dir, 'data'), port));
+  const runJs = opts.bin ?? BIN;
+  const launcher = join(dirname(runJs), 'zkafka');
+  const direct = opts.cpuProfDir !== undefined || basename(runJs) !== 'run.js' || !existsSync(launcher);
   const profArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   return launchServer({
     name: 'zkafka',
-    command: process.execPath,
-    args: [...profArgs, opts.bin ?? BIN, 'zookeeper-server-start', cfg],
+    command: direct ? process.execPath : launcher,
+    args: [...(direct ? [...profArgs, runJs] : []), 'zookeeper-server-start', cfg],
+    env: nodeStartEnv(),
     host: HOST,
     port,
     startTimeoutMs: 30_000,

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeStartEnv } from '../../src/cli/node-start-env.js';
 import { sendFourLetterWord } from '../../src/cli/four-letter-word.js';
 import { rssBytes } from './proc-stats.js';
 
@@ -118,13 +119,13 @@ export async function launchServer(spec: LaunchSpec): Promise<BenchServer> {
 }
 
 /**
- * Spawn to exit of `node -e 0`, spawned as the servers are (same environment, piped output): the least any Node
- * program takes to start, so that a Node server's start-up can be read as this floor plus its own time.
+ * Spawn to exit of `node -e 0`, spawned as our server is (the environment bin/zkafka gives node, piped output): the
+ * least any Node program takes to start, so that a Node server's start-up can be read as this floor plus its own time.
  */
 export function nodeFloorMs(): Promise<number> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: nodeStartEnv() });
     child.stdout!.resume();
     child.stderr!.resume();
     child.once('error', reject);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeStartEnv } from './node-start-env.js';
 
 /** Where `-daemon` puts a server's console output: `$LOG_DIR`, else `<cwd>/logs` (as kafka-run-class.sh). */
 export function logDirectory(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
@@ -114,9 +115,10 @@ export interface SpawnedDaemon {
 
 /**
  * Starts `node <args>` detached in its own session, with stdin from /dev/null and stdout and stderr
- * truncated into `logFile`, like `nohup … > file 2>&1 < /dev/null &`.
+ * truncated into `logFile`, like `nohup … > file 2>&1 < /dev/null &`; by default in this process's environment
+ * as node-start-env.ts gives it.
  */
-export function spawnDaemon(args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env): SpawnedDaemon {
+export function spawnDaemon(args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = nodeStartEnv()): SpawnedDaemon {
   mkdirSync(resolve(logFile, '..'), { recursive: true });
   const fd = openSync(logFile, 'w');
   let exited: string | number | undefined;

@@ -79,6 +79,28 @@ test('-daemon starts in the background, answers ruok, and zookeeper-server-stop 
   assert.equal(none.code, 1);
 });
 
+// Node reports a NODE_EXTRA_CA_CERTS file it cannot load when it starts: the server process must not read it
+// (src/cli/node-start-env.ts), while the zkafka process that spawns it, started by node directly, does.
+test('-daemon starts the server without NODE_EXTRA_CA_CERTS', async (t) => {
+  const dir = workDir(t);
+  writeFileSync(join(dir, 'zoo.cfg'), `dataDir=${dir}/data\nclientPort=0\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=ruok\n`);
+  const env = { ...process.env, LOG_DIR: join(dir, 'logs'), NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') };
+  const started = await run(['zookeeper-server-start', '-daemon', 'zoo.cfg'], dir, env);
+  assert.equal(started.code, 0, started.stderr);
+  const pid = Number(readFileSync(join(dir, 'data', 'zookeeper_server.pid'), 'utf8'));
+  t.after(() => {
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  assert.match(started.stderr, /Ignoring extra certs from .*missing\.pem/);
+  const match = STARTED.exec(started.stdout);
+  assert.ok(match, started.stdout);
+  assert.equal(await sendFourLetterWord('127.0.0.1', Number(match[1]), 'ruok', 15_000), 'imok');
+  const out = readFileSync(join(dir, 'logs', 'zookeeper.out'), 'utf8');
+  assert.ok(out.includes(match[0]), out);
+  assert.doesNotMatch(out, /extra certs/);
+  assert.equal((await run(['zookeeper-server-stop', 'zoo.cfg'], dir)).code, 0);
+});
+
 test('-daemon reports a server that dies while starting, with the end of its output', async (t) => {
   const dir = workDir(t);
   const taken = createServer();
