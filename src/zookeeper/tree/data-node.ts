@@ -56,6 +56,19 @@ function long(v: Long): bigint {
   return typeof v === 'bigint' ? v : BigInt(v);
 }
 
+const TWO_32 = 2 ** 32;
+
+/** `v` as a big-endian 64-bit integer at `at`, with no bigint made for a number. */
+function setLong(view: DataView, at: number, v: Long): void {
+  if (typeof v === 'bigint') {
+    view.setBigInt64(at, v);
+    return;
+  }
+  const high = Math.floor(v / TWO_32);
+  view.setInt32(at, high);
+  view.setUint32(at + 4, v - high * TWO_32);
+}
+
 /** A node's own copy of data: never a view of a socket chunk or a file, nor a slice of a shared pool slab. */
 function ownData(data: Uint8Array | null): string | Buffer | null {
   if (data === null) return null;
@@ -159,6 +172,18 @@ export class DataNode {
 
   set pzxid(v: bigint) {
     this.pz = compact(v);
+  }
+
+  /**
+   * czxid, mzxid, pzxid, ctime and mtime as big-endian longs from `at`, 8 bytes each, in that order (the tree
+   * digest's): what the getters give, without the five bigints they make.
+   */
+  writeZxidsAndTimes(view: DataView, at: number): void {
+    setLong(view, at, this.cz);
+    setLong(view, at + 8, this.mz);
+    setLong(view, at + 16, this.pz);
+    setLong(view, at + 24, this.ct);
+    setLong(view, at + 32, this.mt);
   }
 
   get numChildren(): number {

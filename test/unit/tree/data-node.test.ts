@@ -70,3 +70,14 @@ test('the tree stores what a create and a setData carried, and digests the bytes
   assert.equal(tree.get('/n')!.mzxid, 2n);
   assert.equal(tree.get('/n')!.czxid, 1n);
 });
+
+test('writeZxidsAndTimes writes the five longs the getters give, numbers and bigints alike', () => {
+  const values = [0n, 1n, 0xffffffffn, 0x100000000n, 0x1_0000_0001_2345n, -1n, -5n, -0x100000001n, 1_765_000_000_123n, (1n << 53n) - 1n, 1n << 53n, (1n << 63n) - 1n, -(1n << 63n)];
+  for (let i = 0; i < values.length; i++) {
+    const [cz, mz, ct, mt, pz] = [0, 1, 2, 3, 4].map((k) => values[(i + k) % values.length]!);
+    const n = new DataNode(null, null, cz, mz, ct, mt, 0, 0, 0, 0n, pz);
+    const view = new DataView(new ArrayBuffer(44));
+    n.writeZxidsAndTimes(view, 4);
+    assert.deepEqual([0, 1, 2, 3, 4].map((k) => view.getBigInt64(4 + 8 * k)), [n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime], `values from ${i}`);
+  }
+});

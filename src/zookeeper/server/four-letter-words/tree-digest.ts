@@ -49,11 +49,7 @@ const stat = new DataView(statBytes.buffer);
 /** DigestCalculator.calculateDigest(path, data, stat). "/" counts as "", as Apache keys the root. */
 export function nodeDigest(path: string, node: DataNode): number {
   if (path.startsWith('/zookeeper/')) return 0;
-  stat.setBigInt64(0, node.czxid);
-  stat.setBigInt64(8, node.mzxid);
-  stat.setBigInt64(16, node.pzxid);
-  stat.setBigInt64(24, node.ctime);
-  stat.setBigInt64(32, node.mtime);
+  node.writeZxidsAndTimes(stat, 0);
   stat.setInt32(40, node.version);
   stat.setInt32(44, node.cversion);
   stat.setInt32(48, node.aversion);
