@@ -1,5 +1,5 @@
 // console-consumer throughput: N records of 100 bytes (default 1,000,000) read from the beginning of a topic and
-// written to /dev/null by `zkafka console-consumer` (a group of its own), by a kafkajs group consumer writing per
+// written to /dev/null by `zkafka console-consumer` (bin/zkafka, a group of its own), by a kafkajs group consumer writing per
 // batch, and by kcat (librdkafka, assign mode). Whole processes, alternating, median wall time of each and the
 // ratios ours/kafkajs (target ≤ 0.5) and ours/kcat (target ≈ 1). The broker runs in this process.
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
+import { ZKAFKA_BIN } from '../../test/support/kafka-broker-process.js';
 import { startOurKafka } from '../../test/support/our-kafka.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COUNT = Number(process.env.BENCH_RECORDS ?? 1_000_000);
-const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const KAFKAJS = fileURLToPath(new URL('./kafkajs-consume.js', import.meta.url));
-/** Another build's bin/run.js to time against ours in the same run (A/B), as side "base". */
+/** Another build's bin/zkafka (or bin/run.js, run by node) to time against ours in the same run (A/B), as side "base". */
 const BASE_RUN_JS = process.env.BENCH_BASE_RUN_JS;
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
@@ -45,10 +45,11 @@ try {
   writeFileSync(file, `${'x'.repeat(99)}\n`.repeat(COUNT));
   if (!hasKcat) throw new Error('kcat is needed to load the topic and as the reference');
   await timed('kcat', ['-P', '-b', kafka.bootstrap, '-t', 'bench', '-p', '0', '-z', 'none', '-X', 'linger.ms=50', '-X', 'batch.num.messages=10000', '-l', file]);
-  const consumer = (runJs: string) => () => timed(process.execPath, [runJs, 'console-consumer', '--bootstrap-server', kafka.bootstrap, '--topic', 'bench', '--from-beginning', '--max-messages', String(COUNT)]);
+  const args = ['console-consumer', '--bootstrap-server', kafka.bootstrap, '--topic', 'bench', '--from-beginning', '--max-messages', String(COUNT)];
+  const consumer = (bin: string) => () => (bin.endsWith('.js') ? timed(process.execPath, [bin, ...args]) : timed(bin, args));
   const sides: Record<string, () => Promise<number>> = {
     ...(BASE_RUN_JS ? { base: consumer(BASE_RUN_JS) } : {}),
-    ours: consumer(RUN_JS),
+    ours: consumer(ZKAFKA_BIN),
     kafkajs: () => timed(process.execPath, [KAFKAJS, kafka.bootstrap, 'bench', String(COUNT)]),
     kcat: () => timed('kcat', ['-C', '-b', kafka.bootstrap, '-t', 'bench', '-o', 'beginning', '-e', '-q', '-c', String(COUNT)]),
   };

@@ -11,7 +11,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
-import { BrokerProcesses, RUN_JS } from '../../test/support/kafka-broker-process.js';
+import { BrokerProcesses, ZKAFKA_BIN } from '../../test/support/kafka-broker-process.js';
 import { startOurZooKeeper } from '../../test/support/our-zk.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -105,13 +105,13 @@ async function main(): Promise<void> {
       return name;
     };
     const times: Record<string, number[]> = { zkafka: [], kcat: [], kafkajs: [], 'zkafka-pipe': [], 'kcat-pipe': [] };
-    const ours = (t: string) => [RUN_JS, 'console-producer', '--bootstrap-server', bootstrap, '--topic', t];
+    const ours = (t: string) => ['console-producer', '--bootstrap-server', bootstrap, '--topic', t];
     const kcat = (t: string) => ['-P', '-b', bootstrap, '-t', t];
     for (let run = 0; run < RUNS; run++) {
-      times.zkafka!.push(await timeProcess(process.execPath, ours(await topic(`ours-${run}`)), input, 'file'));
+      times.zkafka!.push(await timeProcess(ZKAFKA_BIN, ours(await topic(`ours-${run}`)), input, 'file'));
       if (kcatPresent) times.kcat!.push(await timeProcess('kcat', kcat(await topic(`kcat-${run}`)), input, 'file'));
       times.kafkajs!.push(await timeProcess(process.execPath, ['-e', KAFKAJS_SCRIPT, bootstrap, await topic(`kafkajs-${run}`)], input, 'file'));
-      times['zkafka-pipe']!.push(await timeProcess(process.execPath, ours(await topic(`ours-pipe-${run}`)), input, 'pipe'));
+      times['zkafka-pipe']!.push(await timeProcess(ZKAFKA_BIN, ours(await topic(`ours-pipe-${run}`)), input, 'pipe'));
       if (kcatPresent) times['kcat-pipe']!.push(await timeProcess('kcat', kcat(await topic(`kcat-pipe-${run}`)), input, 'pipe'));
     }
     for (const t of topics) {

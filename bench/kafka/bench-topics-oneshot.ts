@@ -1,13 +1,14 @@
 // npm run bench:kafka-topics — one-shot `kafka-topics --bootstrap-server … --list`, whole-process wall time, against
 // a bare Node script that connects and sends ApiVersions + Metadata by hand (bare-metadata-client.ts: the floor of
-// any Node tool doing this), both listing the same topics of one broker (a `kafka-server-start` process registered
+// any Node tool doing this, started in the environment bin/zkafka gives node), both listing the same topics of one broker (a `kafka-server-start` process registered
 // in a ZooKeeper run here). Runs alternate so machine noise falls on both; medians and the median of per-pair
 // ratios are compared. Target: kafka-topics ≤ 1.5 × the bare script. BENCH_RUNS (default 11).
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
-import { BrokerProcesses, RUN_JS } from '../../test/support/kafka-broker-process.js';
+import { nodeStartEnv } from '../../src/cli/node-start-env.js';
+import { BrokerProcesses, ZKAFKA_BIN } from '../../test/support/kafka-broker-process.js';
 import { startOurZooKeeper } from '../../test/support/our-zk.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
@@ -18,16 +19,17 @@ const TOPICS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function timed(args: readonly string[]): Promise<{ ms: number; out: string }> {
+/** `command` is bin/zkafka or node. */
+function timed([command, ...args]: readonly string[]): Promise<{ ms: number; out: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: nodeStartEnv() });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, out }) : reject(new Error(`${args.join(' ')} exited ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, out }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`))));
   });
 }
 
@@ -41,8 +43,8 @@ async function main(): Promise<void> {
     const admin = new KafkaAdmin({ bootstrapServers: bootstrap });
     await admin.createTopics(TOPICS.map((name) => ({ name, numPartitions: 1, replicationFactor: 1 })));
     await admin.close();
-    const ours = [RUN_JS, 'kafka-topics', '--bootstrap-server', bootstrap, '--list'];
-    const bare = [BARE_JS, bootstrap];
+    const ours = [ZKAFKA_BIN, 'kafka-topics', '--bootstrap-server', bootstrap, '--list'];
+    const bare = [process.execPath, BARE_JS, bootstrap];
     const expected = `${[...TOPICS].sort().join('\n')}\n`;
     const loadAtStart = load();
     // One warm-up of each (file cache), not counted.
