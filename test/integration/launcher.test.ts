@@ -2,23 +2,10 @@
 // from any directory and through a symbolic link, as npm links it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN_DIR, type ToolRun } from '../support/run-tool.js';
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { BIN_DIR, runCommand } from '../support/run-tool.js';
 
 test('bin/zkafka runs bin/run.js without reading NODE_EXTRA_CA_CERTS, also through a link from elsewhere', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'zkafka-launcher-'));
@@ -27,16 +14,16 @@ test('bin/zkafka runs bin/run.js without reading NODE_EXTRA_CA_CERTS, also throu
   const VERSION = /^zkafka\/\S+ \S+ node-v\S+\n$/;
 
   // Node itself reports the file it cannot load: what the launcher avoids.
-  const direct = await run(process.execPath, [join(BIN_DIR, 'run.js'), '--version'], env, dir);
+  const direct = await runCommand(process.execPath, [join(BIN_DIR, 'run.js'), '--version'], { env, cwd: dir });
   assert.equal(direct.code, 0);
   assert.match(direct.stdout, VERSION);
   assert.match(direct.stderr, /Ignoring extra certs from .*missing\.pem/);
 
   symlinkSync(join(BIN_DIR, 'zkafka'), join(dir, 'zkafka'));
   for (const launcher of [join(BIN_DIR, 'zkafka'), join(dir, 'zkafka')]) {
-    const r = await run(launcher, ['--version'], env, dir);
+    const r = await runCommand(launcher, ['--version'], { env, cwd: dir });
     assert.deepEqual(r, { code: 0, stdout: direct.stdout, stderr: '' }, launcher);
   }
-  const shim = await run(join(BIN_DIR, 'zookeeper-shell.sh'), [], env, dir);
+  const shim = await runCommand(join(BIN_DIR, 'zookeeper-shell.sh'), [], { env, cwd: dir });
   assert.match(shim.stderr, /^USAGE: zookeeper-shell [^\n]*\n$/);
 });

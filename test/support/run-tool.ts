@@ -12,10 +12,22 @@ export interface ToolRun {
   stderr: string;
 }
 
-function collect(command: string, args: readonly string[], timeoutMs: number): Promise<ToolRun> {
+export interface CommandOptions {
+  /** This process's environment with NO_COLOR set by default. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Any command's exit code and output. */
+export function runCommand(command: string, args: readonly string[], opts: CommandOptions = {}): Promise<ToolRun> {
+  return collect(command, args, opts.timeoutMs ?? 60_000, opts.env, opts.cwd);
+}
+
+function collect(command: string, args: readonly string[], timeoutMs: number, env?: NodeJS.ProcessEnv, cwd?: string): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     // NO_COLOR and pipes: the tool prints exactly what Kafka's would, without spinners or colour.
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
