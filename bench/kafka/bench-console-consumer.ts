@@ -1,7 +1,7 @@
 // console-consumer throughput: N records of 100 bytes (default 1,000,000) read from the beginning of a topic and
-// written to /dev/null by `zkafka console-consumer` (bin/zkafka, a group of its own), by a kafkajs group consumer writing per
-// batch, and by kcat (librdkafka, assign mode). Whole processes, alternating, median wall time of each and the
-// ratios ours/kafkajs (target ≤ 0.5) and ours/kcat (target ≈ 1). The broker runs in this process.
+// written to /dev/null by `zkafka console-consumer` (bin/zkafka, a group of its own), by a kafkajs group consumer
+// writing per batch, and by kcat (librdkafka, assign mode). Whole processes, alternating, median wall time of each
+// and the ratios ours/kafkajs (target ≤ 0.5) and ours/kcat (target ≈ 1). The broker runs in this process.
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
-// npm run bench:kafka-topics — one-shot `kafka-topics --bootstrap-server … --list`, whole-process wall time, against
-// a bare Node script that connects and sends ApiVersions + Metadata by hand (bare-metadata-client.ts: the floor of
-// any Node tool doing this, started in the environment bin/zkafka gives node), both listing the same topics of one broker (a `kafka-server-start` process registered
-// in a ZooKeeper run here). Runs alternate so machine noise falls on both; medians and the median of per-pair
+// npm run bench:kafka-topics — one-shot `bin/zkafka kafka-topics --bootstrap-server … --list`, whole-process wall
+// time, against a bare Node script that connects and sends ApiVersions + Metadata by hand (bare-metadata-client.ts:
+// the floor of any Node tool doing this, started in the environment bin/zkafka gives node), both listing the same
+// topics of one broker (a `kafka-server-start` process registered in a ZooKeeper run here). Runs alternate so machine noise falls on both; medians and the median of per-pair
 // ratios are compared. Target: kafka-topics ≤ 1.5 × the bare script. BENCH_RUNS (default 11).
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';

@@ -1,5 +1,5 @@
-// bin/zkafka, the installed binary: bin/run.js under Node started without NODE_EXTRA_CA_CERTS (src/cli/node-start-env.ts),
-// from any directory and through a symbolic link, as npm links it.
+// bin/zkafka, the installed binary: bin/run.js under Node started without NODE_EXTRA_CA_CERTS
+// (src/cli/node-start-env.ts), from any directory and through a symbolic link, as npm links it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { connectZooKeeper } from '../../src/zookeeper/client/index.js';
 
 export const RUN_JS = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-/** bin/zkafka, the installed binary (bin/run.js under node, started as src/cli/node-start-env.ts says): how users run the tools. */
+/** bin/zkafka, the installed binary (bin/run.js under node, in the environment node-start-env.ts gives): as users run it. */
 export const ZKAFKA_BIN = fileURLToPath(new URL('../../../bin/zkafka', import.meta.url));
 export const STARTED = /INFO \[KafkaServer id=(-?\d+)\] started \(kafka\.server\.KafkaServer\)/;
 const AWAITING = /Awaiting socket connections on [^\s]+:(\d+)\. \(kafka\.network\.Acceptor\)/;
