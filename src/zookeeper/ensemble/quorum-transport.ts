@@ -245,16 +245,28 @@ export interface LearnerConnectionOptions {
 
 /** Learner.connectToLeader's pause between attempts (zookeeper.leaderConnectDelayDuringRetryMs, default 100). */
 const LEADER_CONNECT_RETRY_MS = 100;
+const FIRST_RETRY_MS = 10;
 
 /**
- * A learner's connection to its leader. A failed attempt is retried every 100 ms, as Learner.connectToLeader does (the
- * leader may not listen yet when its followers learn the election's outcome), until the connection opens or close().
+ * The pause before the next attempt after `failures` failed ones in a row: 10 ms, doubling up to Apache's 100 ms. A
+ * follower often learns the election's outcome a few milliseconds before its leader listens on the quorum port, and
+ * a fixed 100 ms kept such a follower out of a new ensemble for that long.
+ */
+export function leaderConnectRetryMs(failures: number): number {
+  return Math.min(LEADER_CONNECT_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, Math.min(failures - 1, 4)));
+}
+
+/**
+ * A learner's connection to its leader. A failed attempt is retried after leaderConnectRetryMs (the leader may not
+ * listen yet when its followers learn the election's outcome), until the connection opens or close().
  */
 export class LearnerConnection {
   private socket: Socket | null = null;
   private dialing = false;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  /** Failed attempts since the last connection opened. */
+  private failures = 0;
 
   constructor(private readonly opts: LearnerConnectionOptions) {}
 
@@ -271,7 +283,7 @@ export class LearnerConnection {
       this.retry = setTimeout(() => {
         this.retry = null;
         this.connect();
-      }, LEADER_CONNECT_RETRY_MS);
+      }, leaderConnectRetryMs(++this.failures));
     };
     socket.once('timeout', fail);
     socket.once('error', fail);
@@ -281,6 +293,7 @@ export class LearnerConnection {
       socket.setTimeout(0);
       this.dialing = false;
       if (this.closed) return void socket.destroy();
+      this.failures = 0;
       this.socket = socket;
       const reader = new PacketReader(true, this.opts.maxDataBytes, (m) => this.opts.onMessage(m));
       socket.on('data', (chunk: Buffer) => {
