@@ -10,7 +10,7 @@ const ATTEMPTS = 50;
  * The first port of the range the kernel takes ephemeral ports from: those of outgoing connections and of
  * listen(0). A port below it is never given to either.
  */
-function ephemeralLow(): number {
+function readEphemeralLow(): number {
   try {
     const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > LOWEST + 1000 ? low : DEFAULT_EPHEMERAL_LOW;
@@ -18,6 +18,9 @@ function ephemeralLow(): number {
     return DEFAULT_EPHEMERAL_LOW;
   }
 }
+
+let ephemeralLowRead: number | undefined;
+const ephemeralLow = () => (ephemeralLowRead ??= readEphemeralLow());
 
 /** Listens on `port` (0: any) and closes again: the port it got, or null when that port is taken. */
 function probe(host: string, port: number): Promise<number | null> {

@@ -253,7 +253,7 @@ const FIRST_RETRY_MS = 10;
  * a fixed 100 ms kept such a follower out of a new ensemble for that long.
  */
 export function leaderConnectRetryMs(failures: number): number {
-  return Math.min(LEADER_CONNECT_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, Math.min(failures - 1, 4)));
+  return Math.min(LEADER_CONNECT_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
 }
 
 /**
