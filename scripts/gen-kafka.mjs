@@ -66,8 +66,9 @@ const j = (v) => JSON.stringify(v);
 
 /**
  * The JSON of one field list, a field a line (nested struct fields inline, common structs inlined where used).
- * The schemas are JSON text for JSON.parse, not object literals: V8 parses JSON several times faster than it
- * compiles literals, and the schemas are the largest part of the code a broker loads at start-up.
+ * The field lists are JSON text for JSON.parse, not object literals: V8 parses JSON several times faster than it
+ * compiles literals, and the schemas are the largest part of the code a broker loads at start-up. Each is parsed when
+ * its message is first encoded or decoded (see messageSchema).
  */
 function emitFields(fields, ctx, indent) {
   const pad = ' '.repeat(indent);
@@ -135,10 +136,9 @@ function emitSpec(spec) {
   facts.push(`"validVersions": ${j(spec.validVersions)}`, `"flexibleVersions": ${j(spec.flexibleVersions ?? 'none')}`);
   if (spec.listeners) facts.push(`"listeners": [${spec.listeners.map(j).join(', ')}]`);
   if (spec.latestVersionUnstable) facts.push('"latestVersionUnstable": true');
-  facts.push(`"fields": ${emitFields(spec.fields ?? [], ctx, 2)}`);
-  const json = `{\n  ${facts.join(',\n  ')}\n}`;
-  JSON.parse(json); // malformed output fails here, not when a broker first loads it
-  let out = `export const ${spec.name}Schema: MessageSchema = JSON.parse(\`${inTemplate(json)}\`);\n\n`;
+  const fields = emitFields(spec.fields ?? [], ctx, 0);
+  JSON.parse(fields); // malformed output fails here, not when a broker first loads it
+  let out = `export const ${spec.name}Schema: MessageSchema = messageSchema({ ${facts.join(', ')} }, \`${inTemplate(fields)}\`);\n\n`;
   out += emitTypes(spec, ctx);
   return out;
 }
@@ -159,7 +159,7 @@ for (const [file, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) 
   group.sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'request' ? -1 : 1));
   const needsTagged = group.some((s) => parseRange(s.flexibleVersions) !== null);
   let out = HEADER;
-  out += `import type { MessageSchema${needsTagged ? ', RawTaggedField' : ''} } from '../schema.js';\n\n`;
+  out += `import { messageSchema, type MessageSchema${needsTagged ? ', type RawTaggedField' : ''} } from '../schema.js';\n\n`;
   out += group.map(emitSpec).join('\n');
   writeFileSync(join(outDir, `${file}.ts`), out);
   longest = Math.max(longest, out.split('\n').length);

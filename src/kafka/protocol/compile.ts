@@ -234,17 +234,44 @@ function writeTags(w: KafkaWriter, known: TaggedWriter[], v: Record<string, unkn
   }
 }
 
-/** Compiles `fields` at `shape.version` into a reader and writer. */
+/**
+ * Compiles `fields` at `shape.version` into a reader and writer, each on first use: a client only writes requests and
+ * reads responses, a broker the reverse, and a one-shot tool's run is short enough for compiling to show.
+ */
 export function compileStruct(fields: FieldSchema[], shape: Shape, structOf: StructCompiler, where: string): StructCodec {
   for (const f of fields) if (!/^[A-Za-z_$][\w$]*$/.test(f.name)) throw new Error(`Kafka field name '${f.name}' is not an identifier`);
-  const consts = new Consts();
-  const v = shape.version;
-  const key = (name: string) => JSON.stringify(name);
-  const tagged = fields.filter((f) => shape.flexible && f.tag !== undefined && inVersions(f.taggedVersions, v) && inVersions(f.versions, v));
-  const positional = fields.filter((f) => inVersions(f.versions, v) && !tagged.includes(f));
+  const tagged = fields.filter((f) => shape.flexible && f.tag !== undefined && inVersions(f.taggedVersions, shape.version) && inVersions(f.versions, shape.version));
+  const positional = fields.filter((f) => inVersions(f.versions, shape.version) && !tagged.includes(f));
+  const layout: Layout = { fields, shape, structOf, where, tagged, positional };
+  let read: Read | undefined;
+  let write: Write | undefined;
+  return {
+    get read() {
+      return (read ??= compileReader(layout));
+    },
+    get write() {
+      return (write ??= compileWriter(layout));
+    },
+  };
+}
 
-  // Reader: each field into a local (wire order), then one object literal with every field in
-  // schema order so all versions of a struct share one hidden class.
+interface Layout {
+  fields: FieldSchema[];
+  shape: Shape;
+  structOf: StructCompiler;
+  where: string;
+  /** Tagged at this version (flexible versions only). */
+  tagged: FieldSchema[];
+  /** In the fixed part at this version, in wire order. */
+  positional: FieldSchema[];
+}
+
+const key = (name: string) => JSON.stringify(name);
+
+// Each field into a local (wire order), then one object literal with every field in schema order so all versions of
+// a struct share one hidden class.
+function compileReader({ fields, shape, structOf, where, tagged, positional }: Layout): Read {
+  const consts = new Consts();
   let read = '';
   fields.forEach((f, i) => {
     if (positional.includes(f)) read += readField(f, shape, consts, structOf, `f${i}`);
@@ -263,8 +290,13 @@ export function compileStruct(fields: FieldSchema[], shape: Shape, structOf: Str
   read = decl + read + `const o = {${fields.map((f, i) => `${key(f.name)}: f${i}`).join(', ')}};\n`;
   if (shape.flexible) read += 'if (u !== undefined) o.unknownTaggedFields = u;\n';
   read += 'return o;';
+  return new Function('C', `return function read(r) {\n${read}\n};`)(consts.values) as Read;
+}
 
-  // Writer: undefined means "the default"; absent non-ignorable fields must hold their default.
+// Undefined means "the default"; absent non-ignorable fields must hold their default.
+function compileWriter({ fields, shape, structOf, tagged, positional }: Layout): Write {
+  const consts = new Consts();
+  const v = shape.version;
   let write = '';
   const knownTags: TaggedWriter[] = [];
   fields.forEach((f, i) => {
@@ -288,7 +320,5 @@ export function compileStruct(fields: FieldSchema[], shape: Shape, structOf: Str
       write += `${consts.ref(writeTags)}(w, ${consts.ref(knownTags)}, v);\n`;
     }
   }
-  const readFn = new Function('C', `return function read(r) {\n${read}\n};`)(consts.values) as Read;
-  const writeFn = new Function('C', `return function write(w, v) {\n${write}};`)(consts.values) as Write;
-  return { read: readFn, write: writeFn };
+  return new Function('C', `return function write(w, v) {\n${write}};`)(consts.values) as Write;
 }
