@@ -1,21 +1,28 @@
 // Subcommands that run without oclif (about a quarter of a second of module loading): a server must answer within a
 // fraction of a second of being started, and a one-shot tool competes with a JVM and with C clients. `bin/run.js`
-// looks a subcommand up here first; the oclif command of the same name calls the same entry. Each entry imports
-// only its own main module: for the servers and the busiest Kafka tools, the bundle of it that `npm run build` makes
-// (scripts/bundle-servers.mjs) when there is one, as loading a dozen files costs a fraction of loading a few hundred modules one by one. Stack
-// traces then name the bundle's files; `node --enable-source-maps` (or NODE_OPTIONS) maps them back to src/**/*.ts.
+// looks a subcommand up here first (after the cached tools, cached-tools.ts); the oclif command of the same name calls
+// the same entry. Each entry imports only its own main module: for the servers and the busiest Kafka tools, the bundle
+// of it that `npm run build` makes (scripts/bundle-servers.mjs) when there is one, as loading a dozen files costs a
+// fraction of loading a few hundred modules one by one. Stack traces then name the bundle's files;
+// `node --enable-source-maps` (or NODE_OPTIONS) maps them back to src/**/*.ts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { consoleConsumerMain, consoleProducerMain, perfTestMain, topicsMain, type FastMain } from './tool-mains.js';
 
-/** Runs the subcommand on its argv (after the subcommand name): the exit code, or null when oclif must handle it (help, flags it parses). */
-export type FastMain = (argv: readonly string[]) => Promise<number | null>;
+export type { FastMain } from './tool-mains.js';
 
 const ENTRY = () => process.argv[1]!;
+const BUNDLE_DIR = fileURLToPath(new URL('../../bundle/', import.meta.url));
 
 /** A main module: its bundle under dist/bundle when built, else the module itself (same exports). */
 async function bundledMain<T>(name: string, unbundled: () => Promise<T>): Promise<T> {
   const bundled = new URL(`../../bundle/${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(bundled)) ? ((await import(bundled.href)) as T) : unbundled();
+}
+
+/** A one-shot tool's entry from its cached bundle when built (bin/run.js tries that first), else from its modules. */
+async function cachedOr(subcommand: string, unbundled: () => Promise<FastMain>): Promise<FastMain> {
+  return (await import('./cached-tools.js')).cachedToolMain(subcommand, BUNDLE_DIR) ?? unbundled();
 }
 
 const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
@@ -28,12 +35,7 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
       return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
     };
   },
-  'kafka-topics': async () => {
-    const { runKafkaTopics } = await bundledMain('topics-main', () => import('../kafka/tools/topics/topics-main.js'));
-    // The tool has closed what it opened and its output is written (synchronously, to pipes and files on Linux):
-    // exiting now spares a one-shot command the wait for its sockets to finish closing.
-    return async (argv) => process.exit(await runKafkaTopics(argv));
-  },
+  'kafka-topics': async () => cachedOr('kafka-topics', async () => topicsMain(await import('../kafka/tools/topics/topics-main.js'))),
   'kafka-configs': async () => {
     const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');
     return (argv) => runKafkaConfigs(argv);
@@ -46,8 +48,8 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const { runLeaderElection } = await import('../kafka/tools/leader-election/leader-election-main.js');
     return (argv) => runLeaderElection(argv);
   },
-  'console-consumer': async () => consoleConsumerMain(),
-  'kafka-console-consumer': async () => consoleConsumerMain(),
+  'console-consumer': consoleConsumer,
+  'kafka-console-consumer': consoleConsumer,
   'kafka-consumer-groups': async () => {
     const main = await import('../kafka/tools/consumer-groups/consumer-groups-main.js');
     return (argv) => main.runConsumerGroups(argv, { stdout: process.stdout, stderr: process.stderr });
@@ -56,10 +58,10 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const main = await import('../kafka/tools/consumer-perf/consumer-perf-main.js');
     return (argv) => main.runConsumerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr });
   },
-  'console-producer': consoleProducerMain,
-  'kafka-console-producer': consoleProducerMain,
-  'producer-perf-test': perfTestMain,
-  'kafka-producer-perf-test': perfTestMain,
+  'console-producer': consoleProducer,
+  'kafka-console-producer': consoleProducer,
+  'producer-perf-test': perfTest,
+  'kafka-producer-perf-test': perfTest,
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
   quickstart: async () => (await import('../cluster/cluster-main.js')).runQuickstartMain,
@@ -67,11 +69,8 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   cluster: async () => (await import('../cluster/cluster-main.js')).runClusterMain,
 };
 
-async function consoleConsumerMain(): Promise<FastMain> {
-  const main = await bundledMain('console-consumer-main', () => import('../kafka/tools/console-consumer/console-consumer-main.js'));
-  // The consumer has left its group and closed its connections, and its output is written (synchronously, to pipes,
-  // files and terminals on Linux): exiting now spares the wait for the closed sockets' handles.
-  return async (argv) => process.exit(await main.runConsoleConsumer(argv, { stdout: process.stdout, stderr: process.stderr }));
+async function consoleConsumer(): Promise<FastMain> {
+  return cachedOr('console-consumer', async () => consoleConsumerMain(await import('../kafka/tools/console-consumer/console-consumer-main.js')));
 }
 
 async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
@@ -98,32 +97,17 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
   };
 }
 
-async function perfTestMain(): Promise<FastMain> {
-  const main = await bundledMain('producer-perf-test-main', () => import('../kafka/tools/producer-perf-test/producer-perf-test-main.js'));
-  return async (argv) => process.exit(await main.runProducerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr }));
+async function perfTest(): Promise<FastMain> {
+  return cachedOr('producer-perf-test', async () => perfTestMain(await import('../kafka/tools/producer-perf-test/producer-perf-test-main.js')));
 }
 
-async function consoleProducerMain(): Promise<FastMain> {
-  const main = await bundledMain('console-producer-main', () => import('../kafka/tools/console-producer/console-producer-main.js'));
-  const { isatty } = await import('node:tty');
-  return async (argv) => {
-    const code = await main.runConsoleProducer(argv, {
-      get stdin() {
-        return process.stdin;
-      },
-      stdinFd: 0,
-      stdinIsTTY: isatty(0),
-      stdout: process.stdout,
-      stderr: process.stderr,
-    });
-    // Output to pipes and files is written synchronously on Linux; nothing the tool started is left to wait for.
-    process.exit(code);
-  };
+async function consoleProducer(): Promise<FastMain> {
+  return cachedOr('console-producer', async () => consoleProducerMain(await import('../kafka/tools/console-producer/console-producer-main.js')));
 }
 
 /** The subcommand's fast entry, or undefined when only oclif has it. */
 export async function fastCommand(subcommand: string | undefined): Promise<FastMain | undefined> {
-  const load = subcommand === undefined ? undefined : FAST_COMMANDS[subcommand];
+  const load = subcommand !== undefined && Object.hasOwn(FAST_COMMANDS, subcommand) ? FAST_COMMANDS[subcommand] : undefined;
   return load ? load() : undefined;
 }
 
