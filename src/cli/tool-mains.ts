@@ -1,6 +1,7 @@
 // How each one-shot Kafka tool runs as a process, from its loaded main module: shared by the command table (the
 // modules themselves) and the cached tools (their CommonJS bundles). Imports no tool module, so that bundling this
 // file bundles none.
+import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type * as ConsoleConsumerMain from '../kafka/tools/console-consumer/console-consumer-main.js';
 import type * as ConsoleProducerMain from '../kafka/tools/console-producer/console-producer-main.js';
@@ -33,7 +34,10 @@ export const consoleProducerMain =
       get stdin() {
         return process.stdin;
       },
-      stdinFd: 0,
+      // A file is read in large blocks from its descriptor. A pipe is read by process.stdin, which libuv drains 64 KB
+      // at a time without a thread pool round trip for each: a million lines through `cat |` took 1.15 s so, 1.37 s
+      // read from the descriptor (kcat: 1.06 s).
+      stdinFd: fstatSync(0).isFile() ? 0 : undefined,
       stdinIsTTY: isatty(0),
       stdout: process.stdout,
       stderr: process.stderr,
