@@ -1,7 +1,8 @@
-// One generic codec for every Kafka message: each (schema, version) is compiled once, on first use, into a
-// straight-line reader and writer (see compile.ts) and cached.
-import { compileStruct, inVersions, parseVersions, type StructCodec } from './compile.js';
+// One generic codec for every Kafka message: each (schema, version) is read and written by interpreting its schema
+// for its first few uses (interpret.ts), then compiled into a straight-line reader and writer (compile.ts), cached.
+import { compileStruct, inVersions, parseVersions, type Read, type StructCodec, type Write } from './compile.js';
 import { KafkaDecodeError, KafkaEncodeError } from './decode-error.js';
+import { interpretStruct } from './interpret.js';
 import { KafkaReader } from './reader.js';
 import type { FieldSchema, MessageSchema } from './schema.js';
 import {
@@ -38,14 +39,52 @@ export function isFlexible(schema: MessageSchema, version: number): boolean {
   return inVersions(schema.flexibleVersions, version);
 }
 
+/**
+ * Reads (and, apart, writes) of a message at one version that interpret its schema before it is compiled: a one-shot
+ * tool uses most messages once or twice, where compiling costs more than interpreting; a server or a running client
+ * compiles what it keeps using.
+ */
+export const INTERPRETED_USES = 4;
+
 /** The compiled reader/writer of a message at a version; throws RangeError for a version the schema lacks. */
+export function compiledCodec(schema: MessageSchema, version: number): StructCodec {
+  if (!isValidVersion(schema, version)) throw new RangeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
+  return structOf(schema.fields, { version, flexible: isFlexible(schema, version) }, `${schema.name} v${version}`);
+}
+
+/** The interpreting reader/writer of a message at a version; throws RangeError for a version the schema lacks. */
+export function interpretedCodec(schema: MessageSchema, version: number): StructCodec {
+  if (!isValidVersion(schema, version)) throw new RangeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
+  return interpretStruct(schema.fields, { version, flexible: isFlexible(schema, version) }, `${schema.name} v${version}`);
+}
+
+/** A message's reader and writer: interpreted for INTERPRETED_USES calls each, then the compiled ones in their place. */
+function tieredCodec(schema: MessageSchema, version: number): StructCodec {
+  const interpreted = interpretedCodec(schema, version);
+  let reads = 0;
+  let writes = 0;
+  const read: Read = (r) => {
+    if (++reads <= INTERPRETED_USES) return interpreted.read(r);
+    codec.read = compiledCodec(schema, version).read;
+    return codec.read(r);
+  };
+  const write: Write = (w, v) => {
+    if (++writes <= INTERPRETED_USES) return interpreted.write(w, v);
+    codec.write = compiledCodec(schema, version).write;
+    return codec.write(w, v);
+  };
+  const codec: StructCodec = { read, write };
+  return codec;
+}
+
+/** The reader/writer of a message at a version (see tieredCodec); throws RangeError for a version the schema lacks. */
 export function messageCodec(schema: MessageSchema, version: number): StructCodec {
   let byVersion = messageCache.get(schema);
   if (byVersion === undefined) messageCache.set(schema, (byVersion = []));
   let codec = byVersion[version];
   if (codec === undefined) {
     if (!isValidVersion(schema, version)) throw new RangeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
-    codec = structOf(schema.fields, { version, flexible: isFlexible(schema, version) }, `${schema.name} v${version}`);
+    codec = tieredCodec(schema, version);
     byVersion[version] = codec;
   }
   return codec;

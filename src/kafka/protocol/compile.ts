@@ -203,7 +203,7 @@ function writeField(f: FieldSchema, shape: Shape, consts: Consts, structOf: Stru
   return nullable ? `w.${name}(${x});\n` : `if (${x} === null) ${nonNull}\nw.${name}(${x});\n`;
 }
 
-interface TaggedWriter {
+export interface TaggedWriter {
   tag: number;
   name: string;
   isDefault: (x: unknown) => boolean;
@@ -211,7 +211,7 @@ interface TaggedWriter {
 }
 
 /** Writes a tag section: known tagged fields that differ from their default, plus preserved unknown ones, by tag. */
-function writeTags(w: KafkaWriter, known: TaggedWriter[], v: Record<string, unknown>): void {
+export function writeTags(w: KafkaWriter, known: TaggedWriter[], v: Record<string, unknown>): void {
   const unknown = v.unknownTaggedFields as RawTaggedField[] | undefined;
   let out: { tag: number; data: Uint8Array }[] | undefined;
   for (const k of known) {

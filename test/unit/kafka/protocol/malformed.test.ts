@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { decodeMessage, decodeRequest, encodeMessage, encodeRequest } from '../../../../src/kafka/protocol/codec.js';
+import { compiledCodec, decodeMessage, decodeRequest, encodeMessage, encodeRequest, interpretedCodec } from '../../../../src/kafka/protocol/codec.js';
 import { KafkaDecodeError } from '../../../../src/kafka/protocol/decode-error.js';
+import { KafkaReader } from '../../../../src/kafka/protocol/reader.js';
 import type { MessageSchema } from '../../../../src/kafka/protocol/schema.js';
 import { ApiKey, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from '../../../../src/kafka/protocol/schemas/index.js';
 
@@ -118,4 +119,41 @@ test('seeded random corruption of valid messages only ever throws KafkaDecodeErr
     }
   }
   assert.ok(decoded > 0, 'some corruptions (inside values) still decode');
+});
+
+/** A reader's outcome on bytes: the value and where it stopped, or the error and its offset. */
+function outcome(read: (r: KafkaReader) => unknown, bytes: Buffer): unknown {
+  const r = new KafkaReader(bytes, 0, bytes.length);
+  try {
+    return { value: read(r), pos: r.pos };
+  } catch (err) {
+    return { error: (err as Error).name, message: (err as Error).message, offset: (err as KafkaDecodeError).offset };
+  }
+}
+
+test('the interpreted and the compiled readers fail alike on corrupt input', () => {
+  // ApiVersions v3 response: zkMigrationReady (tag 3, a bool) declared 2 bytes long.
+  const apiVersions = RESPONSE_SCHEMAS[ApiKey.ApiVersions];
+  const short = hex('0000 02 0000 0000 0009 00 | 00000000 | 01 03 02 01 00');
+  for (const codec of [compiledCodec(apiVersions, 3), interpretedCodec(apiVersions, 3)]) {
+    assert.throws(() => codec.read(new KafkaReader(short, 0, short.length)), /tagged field 3 of ApiVersionsResponse v3 used 1 of 2 bytes/);
+  }
+  let state = 0x9e3779b9;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+  for (const [name, schema, version, value] of samples) {
+    const compiled = compiledCodec(schema, version);
+    const interpreted = interpretedCodec(schema, version);
+    const clean = encodeMessage(schema, version, value);
+    for (let round = 0; round < 500; round++) {
+      const bytes = Buffer.from(clean);
+      const flips = 1 + Math.floor(random() * 4);
+      for (let i = 0; i < flips; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      assert.deepStrictEqual(outcome(interpreted.read, bytes), outcome(compiled.read, bytes), `${name} round ${round}`);
+    }
+  }
 });
