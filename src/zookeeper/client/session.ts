@@ -47,6 +47,10 @@ export const MIN_PING_RW_TIMEOUT_MS = 100;
 export const MAX_PING_RW_TIMEOUT_MS = 60_000;
 /** pingRwServer's connect and read timeout. */
 const PING_RW_SOCKET_TIMEOUT_MS = 1000;
+/** How long a client without a session yet retries quickly, and the bound on its pauses meanwhile: 10 ms doubling to 100. */
+const STARTUP_MS = 5000;
+const STARTUP_PAUSE_MS = 10;
+const STARTUP_PAUSE_CAP_MS = 100;
 
 export class Session {
   state: ClientState = 'CONNECTING';
@@ -65,6 +69,8 @@ export class Session {
   private authSent: AuthEntry[] = [];
   private closing = false;
   private seenRwServerBefore = false;
+  /** A server has given this client a session (any: reconnects after that pause as Java's do). */
+  private hadSession = false;
   private connectTimeoutMs: number;
   private xid = 1;
   /** Read-only: the pause before the next `isro` probe of another server (pingRwTimeout). */
@@ -176,12 +182,22 @@ export class Session {
 
   private async run(): Promise<void> {
     let firstConnect = true;
+    // For STARTUP_MS, until its first session, a client retries after 10 ms, then 20, up to 100: started with its
+    // ensemble (a broker in a fresh cluster), it finds servers that accept connections but do not serve until they have
+    // a leader, and Java's pauses (spin and jitter, up to a second each) would keep it waiting long after they do.
+    // Then, and once it has had a session, every pause is Java's, which spreads out clients reconnecting at once.
+    const startedAt = Date.now();
+    let startupBound = STARTUP_PAUSE_MS;
     while (this.alive && !this.closing) {
       const rw = this.rwServer;
       this.rwServer = null;
       const next = rw ? { ...rw, delayMs: 0 } : this.hosts.next(this.opts.spinDelayMs);
-      const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * this.opts.reconnectJitterMs);
-      await this.sleep(next.delayMs + jitter);
+      const early = !this.hadSession && Date.now() - startedAt < STARTUP_MS;
+      const jitterBound = early ? Math.min(this.opts.reconnectJitterMs, startupBound) : this.opts.reconnectJitterMs;
+      const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * jitterBound);
+      const spin = early ? Math.min(next.delayMs, startupBound) : next.delayMs;
+      if (!firstConnect) startupBound = Math.min(startupBound * 2, STARTUP_PAUSE_CAP_MS);
+      await this.sleep(spin + jitter);
       if (!this.alive || this.closing) break;
       this.state = 'CONNECTING';
       this.server = { host: next.host, port: next.port };
@@ -236,6 +252,7 @@ export class Session {
     const timeoutMs = response.timeOut;
     const readOnly = response.readOnly === true;
     this.negotiatedTimeoutMs = timeoutMs;
+    this.hadSession = true;
     this.connectTimeoutMs = Math.floor(timeoutMs / this.hosts.size);
     this.hosts.onConnected();
     this.sessionId = response.sessionId;

@@ -14,6 +14,8 @@ const TIMER_SLACK_MS = 10;
 
 class FakeConnection {
   connect: ConnectRequest | null = null;
+  /** When the server accepted it (performance.now()). */
+  readonly openedAtMs = performance.now();
   /** Requests in arrival order, with when they arrived (performance.now()). */
   readonly requests: { header: RequestHeader; body: unknown; atMs: number }[] = [];
   private waiters: (() => void)[] = [];
@@ -238,3 +240,25 @@ test('a read-only server: ConnectedReadOnly; its session id is not offered to th
 function zeroStat() {
   return { czxid: 0n, mzxid: 0n, ctime: 0n, mtime: 0n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 0, numChildren: 0, pzxid: 0n };
 }
+
+test('before its first session a client retries a server that turns it away within 10 to 100 ms; after one, with Java pauses', { timeout: 10_000 }, async () => {
+  // Java's pauses, at their longest: a second of spin and of jitter before each reconnect.
+  const { fake, client } = await setup({ spinDelayMs: 1000, reconnectJitterMs: 1000, random: () => 0.999 });
+  const connected = new Promise<void>((resolve) => client.on('state', (e: WatchedEvent) => e.state === 'SyncConnected' && resolve()));
+  // Seven connections closed unanswered, as servers without a leader close them.
+  for (let i = 0; i < 7; i++) (await fake.connection(i)).socket.destroy();
+  const eighth = await fake.connection(7);
+  const attempts = fake.connections.map((c) => c.openedAtMs);
+  const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!).map((g) => Math.round(g));
+  // Spin and jitter each at most 10, 20, 40, 80, then 100 ms (Java: a second each).
+  assert.ok(gaps[0]! < 100 && gaps.every((g) => g < 300), `gaps ${gaps.join(', ')} ms`);
+  assert.ok(gaps.at(-1)! >= 200 - TIMER_SLACK_MS, `gaps grow to 200 ms: ${gaps.join(', ')} ms`);
+  await eighth.connected();
+  eighth.accept(0x51n, 3000);
+  await connected;
+  // With a session had, a lost connection is followed by Java's pause: jitter 999 ms here (spin only after a full pass).
+  const lostAt = performance.now();
+  eighth.socket.destroy();
+  await fake.connection(8);
+  assert.ok(fake.connections[8]!.openedAtMs - lostAt >= 999 - TIMER_SLACK_MS, `reconnected after ${(fake.connections[8]!.openedAtMs - lostAt).toFixed(0)} ms`);
+});
