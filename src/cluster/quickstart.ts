@@ -100,9 +100,10 @@ export async function runQuickstart(opts: QuickstartOptions, io: QuickstartIo): 
       throw new QuickstartError(`${sig} while starting`);
     });
     aborted.catch(() => undefined);
-    // The ZooKeeper servers first: brokers started with them would reach them before the ensemble serves, be turned
-    // away, and wait out the ZooKeeper client's reconnect pauses (up to a second each). Started once the servers'
-    // processes answer, the brokers load while the ensemble elects its leader.
+    // The ZooKeeper servers first: brokers started with them take the processors the servers need to come up (on two
+    // cores, the servers answered 0.2 s later and the cluster was ready no sooner). Started once the servers'
+    // processes answer, the brokers load while the ensemble elects its leader, and their ZooKeeper clients, which
+    // have no session yet, retry within 100 ms once it serves.
     trace('starting the ZooKeeper servers');
     for (const z of layout.zookeepers) processes.set(z, startNode(z));
     // What waits for the brokers loads meanwhile (the ZooKeeper client, the admin code).
