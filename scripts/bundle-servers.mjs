@@ -12,7 +12,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const BUNDLED_PACKAGES = new Set(['ini']);
 
@@ -49,14 +49,10 @@ const outdir = join(root, 'dist', 'bundle');
 const ENTRIES = ['cli/zookeeper-server-start-main', 'cli/kafka-server-start-main'];
 // One-shot tools built as one CommonJS file each, which src/cli/cached-bundle.ts compiles through V8's code cache:
 // Node 20 caches the code of no ES module, and compiling was a third of a one-shot kafka-topics --list. Their dynamic
-// imports are inlined.
-const CACHED = [
-  'kafka/tools/topics/topics-main',
-  'kafka/tools/console-producer/console-producer-main',
-  'kafka/tools/console-consumer/console-consumer-main',
-  'kafka/tools/producer-perf-test/producer-perf-test-main',
-];
-// The table bin/run.js looks them up in, with the loader: CommonJS that require() loads. It bundles none of them.
+// imports are inlined. The tools are those of the table bin/run.js looks them up in (src/cli/cached-tools.ts), which
+// is bundled too, as CommonJS that require() loads (it bundles none of them).
+const { CACHED_TOOLS } = await import(pathToFileURL(join(root, 'dist/src/cli/cached-tools.js')).href);
+const CACHED = [...new Set(Object.values(CACHED_TOOLS).map((tool) => tool.module))];
 const CACHED_TABLE = 'cli/cached-tools';
 
 /** esbuild options shared by every bundle. */

@@ -1,13 +1,13 @@
 // Subcommands that run without oclif (about a quarter of a second of module loading): a server must answer within a
 // fraction of a second of being started, and a one-shot tool competes with a JVM and with C clients. `bin/run.js`
-// looks a subcommand up here first (after the cached tools, cached-tools.ts); the oclif command of the same name calls
-// the same entry. Each entry imports only its own main module: for the servers and the busiest Kafka tools, the bundle
+// looks a subcommand up here first (fastCommand: this table, then the cached tools' part of it, cached-tools.ts); the
+// oclif command of the same name calls the same entry. Each entry imports only its own main module: for the servers and the busiest Kafka tools, the bundle
 // of it that `npm run build` makes (scripts/bundle-servers.mjs) when there is one, as loading a dozen files costs a
 // fraction of loading a few hundred modules one by one. Stack traces then name the bundle's files;
 // `node --enable-source-maps` (or NODE_OPTIONS) maps them back to src/**/*.ts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consoleConsumerMain, consoleProducerMain, perfTestMain, topicsMain, type FastMain } from './tool-mains.js';
+import type { FastMain } from './tool-mains.js';
 
 export type { FastMain } from './tool-mains.js';
 
@@ -20,11 +20,6 @@ async function bundledMain<T>(name: string, unbundled: () => Promise<T>): Promis
   return existsSync(fileURLToPath(bundled)) ? ((await import(bundled.href)) as T) : unbundled();
 }
 
-/** A one-shot tool's entry from its cached bundle when built (bin/run.js tries that first), else from its modules. */
-async function cachedOr(subcommand: string, unbundled: () => Promise<FastMain>): Promise<FastMain> {
-  return (await import('./cached-tools.js')).cachedToolMain(subcommand, BUNDLE_DIR) ?? unbundled();
-}
-
 const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
   // bin/run.js imports the bundle's entry itself when it is built.
   'zookeeper-server-start': async () => (await bundledMain('zookeeper-server-start-main', () => import('./zookeeper-server-start-main.js'))).zooKeeperServerStartFromArgv,
@@ -35,7 +30,6 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
       return args ? main.runKafkaServerStart({ ...args, entry: ENTRY(), usageName: 'zkafka kafka-server-start' }) : null;
     };
   },
-  'kafka-topics': async () => cachedOr('kafka-topics', async () => topicsMain(await import('../kafka/tools/topics/topics-main.js'))),
   'kafka-configs': async () => {
     const { runKafkaConfigs } = await import('../kafka/tools/configs/configs-main.js');
     return (argv) => runKafkaConfigs(argv);
@@ -48,8 +42,6 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const { runLeaderElection } = await import('../kafka/tools/leader-election/leader-election-main.js');
     return (argv) => runLeaderElection(argv);
   },
-  'console-consumer': consoleConsumer,
-  'kafka-console-consumer': consoleConsumer,
   'kafka-consumer-groups': async () => {
     const main = await import('../kafka/tools/consumer-groups/consumer-groups-main.js');
     return (argv) => main.runConsumerGroups(argv, { stdout: process.stdout, stderr: process.stderr });
@@ -58,20 +50,12 @@ const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastMain>>> = {
     const main = await import('../kafka/tools/consumer-perf/consumer-perf-main.js');
     return (argv) => main.runConsumerPerfTest(argv, { stdout: process.stdout, stderr: process.stderr });
   },
-  'console-producer': consoleProducer,
-  'kafka-console-producer': consoleProducer,
-  'producer-perf-test': perfTest,
-  'kafka-producer-perf-test': perfTest,
   zkcli: async () => zkCliMain(false),
   'zookeeper-shell': async () => zkCliMain(true),
   quickstart: async () => (await import('../cluster/cluster-main.js')).runQuickstartMain,
   init: async () => (await import('../cluster/cluster-main.js')).runInitMain,
   cluster: async () => (await import('../cluster/cluster-main.js')).runClusterMain,
 };
-
-async function consoleConsumer(): Promise<FastMain> {
-  return cachedOr('console-consumer', async () => consoleConsumerMain(await import('../kafka/tools/console-consumer/console-consumer-main.js')));
-}
 
 async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
   return async (argv) => {
@@ -97,18 +81,14 @@ async function zkCliMain(asZookeeperShell: boolean): Promise<FastMain> {
   };
 }
 
-async function perfTest(): Promise<FastMain> {
-  return cachedOr('producer-perf-test', async () => perfTestMain(await import('../kafka/tools/producer-perf-test/producer-perf-test-main.js')));
-}
-
-async function consoleProducer(): Promise<FastMain> {
-  return cachedOr('console-producer', async () => consoleProducerMain(await import('../kafka/tools/console-producer/console-producer-main.js')));
-}
-
 /** The subcommand's fast entry, or undefined when only oclif has it. */
 export async function fastCommand(subcommand: string | undefined): Promise<FastMain | undefined> {
-  const load = subcommand !== undefined && Object.hasOwn(FAST_COMMANDS, subcommand) ? FAST_COMMANDS[subcommand] : undefined;
-  return load ? load() : undefined;
+  if (subcommand !== undefined && Object.hasOwn(FAST_COMMANDS, subcommand)) return FAST_COMMANDS[subcommand]!();
+  const { cachedTool, cachedToolMain } = await import('./cached-tools.js');
+  const tool = cachedTool(subcommand);
+  if (tool === undefined) return undefined;
+  // Its bundle when built (bin/run.js tries that first), else its modules.
+  return cachedToolMain(subcommand, BUNDLE_DIR) ?? tool.main((await import(`../${tool.module}.js`)) as never);
 }
 
 /** For oclif commands that are only a shell around a fast entry: runs it and sets the exit code. */
