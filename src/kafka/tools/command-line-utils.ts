@@ -3,16 +3,13 @@
 import { KafkaProtocolError } from '../client/errors/kafka-protocol-error.js';
 import { KafkaArgumentError, KafkaBlockTimeoutError, KafkaClosedError, KafkaConnectionError, KafkaRequestTimeoutError, KafkaUnsupportedApiError } from '../client/errors/client-errors.js';
 import { formatToolUsage, type OptionSpec } from './tool-options.js';
+import { KAFKA_TOOLS_VERSION } from './tool-version.js';
 
-/** The Kafka release whose tools these are. */
-export const KAFKA_TOOLS_VERSION = '2.8.2';
+export { HELP_OPTION, VERSION_OPTION } from './kafka-tool-common.js';
 
-export const HELP_OPTION: OptionSpec = { name: 'help', description: 'Print usage information.' };
-export const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Display Kafka version.' };
-
-/** `--version`: the release and, where Kafka prints its commit, what built it. */
+/** `--version` (tool-version.ts). */
 export function versionLine(): string {
-  return `${KAFKA_TOOLS_VERSION} (Commit:zkafka)`;
+  return KAFKA_TOOLS_VERSION;
 }
 
 /** printUsageAndDie: the message, then the option table; examples (ours) after it. */

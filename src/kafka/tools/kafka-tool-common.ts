@@ -1,9 +1,10 @@
 // What Kafka's command-line tools share (CommandDefaultOptions and CommandLineUtils): --help and --version, the
 // usage-and-die exit, Java's way of reporting an exception that leaves main, and the output streams a tool writes.
 import { formatToolUsage, ToolOptionError, type OptionSpec } from './tool-options.js';
+import { KAFKA_TOOLS_VERSION } from './tool-version.js';
 
-/** AppInfoParser's version and commit id as `--version` prints them (VersionInfo.getVersionString). */
-export const KAFKA_VERSION_STRING = '2.8.2 (Commit:3146c6ff4a24)';
+/** What `--version` prints (tool-version.ts). */
+export const KAFKA_VERSION_STRING = KAFKA_TOOLS_VERSION;
 
 export const HELP_OPTION: OptionSpec = { name: 'help', description: 'Print usage information.' };
 export const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Display Kafka version.' };

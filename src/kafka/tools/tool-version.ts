@@ -1,2 +1,3 @@
-// What `--version` prints for the Kafka tools: the Kafka release whose tools these mirror, then ours.
-export const KAFKA_TOOLS_VERSION = '2.8.2 (Commit:zkafka-0.1.0)';
+// What `--version` prints for every Kafka tool: AppInfoParser's version and commit id of the Kafka release whose tools
+// these mirror, as VersionInfo.getVersionString prints them.
+export const KAFKA_TOOLS_VERSION = '2.8.2 (Commit:3146c6ff4a24)';
