@@ -88,27 +88,31 @@ function allSchemas(): MessageSchema[] {
   ];
 }
 
-test('every version of every schema round-trips with nulls/defaults and with full values', () => {
-  let versions = 0;
+/** Every valid version of every schema, with whether it is flexible. */
+function* everyVersion(): Generator<{ schema: MessageSchema; v: number; flexible: boolean }> {
   for (const schema of allSchemas()) {
     const [min, max] = parseVersions(schema.validVersions)!;
-    for (let v = min; v <= max; v++) {
-      const flexible = isFlexible(schema, v);
-      for (const variant of ['empty', 'full'] as const) {
-        const value = sample(schema.fields, v, flexible, variant, true);
-        const where = `${schema.name} v${v} (${variant})`;
-        let bytes: Buffer;
-        try {
-          bytes = Buffer.from(encodeMessage(schema, v, value));
-        } catch (err) {
-          assert.fail(`${where} does not encode: ${(err as Error).message}`);
-        }
-        const decoded = decodeMessage(schema, v, bytes);
-        assert.deepStrictEqual(decoded, value, where);
-        assert.ok(encodeMessage(schema, v, decoded).equals(bytes), `${where} re-encodes differently`);
+    for (let v = min; v <= max; v++) yield { schema, v, flexible: isFlexible(schema, v) };
+  }
+}
+
+test('every version of every schema round-trips with nulls/defaults and with full values', () => {
+  let versions = 0;
+  for (const { schema, v, flexible } of everyVersion()) {
+    for (const variant of ['empty', 'full'] as const) {
+      const value = sample(schema.fields, v, flexible, variant, true);
+      const where = `${schema.name} v${v} (${variant})`;
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(encodeMessage(schema, v, value));
+      } catch (err) {
+        assert.fail(`${where} does not encode: ${(err as Error).message}`);
       }
-      versions++;
+      const decoded = decodeMessage(schema, v, bytes);
+      assert.deepStrictEqual(decoded, value, where);
+      assert.ok(encodeMessage(schema, v, decoded).equals(bytes), `${where} re-encodes differently`);
     }
+    versions++;
   }
   assert.ok(versions >= 650, `only ${versions} message versions exercised`);
 });
@@ -135,31 +139,27 @@ function writeOutcome(write: (w: KafkaWriter, v: unknown) => void, value: unknow
 
 test('the interpreted codec writes and reads every version of every schema exactly as the compiled one', () => {
   let compared = 0;
-  for (const schema of allSchemas()) {
-    const [min, max] = parseVersions(schema.validVersions)!;
-    for (let v = min; v <= max; v++) {
-      const flexible = isFlexible(schema, v);
-      const compiled = compiledCodec(schema, v);
-      const interpreted = interpretedCodec(schema, v);
-      for (const variant of ['empty', 'full'] as const) {
-        const value = sample(schema.fields, v, flexible, variant, true);
-        const where = `${schema.name} v${v} (${variant})`;
-        const bytes = writeOutcome(compiled.write, value) as Buffer;
-        assert.deepStrictEqual(writeOutcome(interpreted.write, value), bytes, `${where}: written`);
-        // Every prefix too: both fail at the same offset with the same message, or read the same value.
-        for (let end = 0; end <= bytes.length; end += Math.max(1, bytes.length >> 4)) {
-          assert.deepStrictEqual(readOutcome(interpreted.read, bytes.subarray(0, end)), readOutcome(compiled.read, bytes.subarray(0, end)), `${where}: read of ${end} bytes`);
-        }
-        assert.deepStrictEqual(readOutcome(interpreted.read, bytes), readOutcome(compiled.read, bytes), `${where}: read`);
-        // A field that may not be null set to null, and a field absent at this version set to a non-default.
-        const broken = { ...value };
-        for (const f of schema.fields) {
-          if (!inVersions(f.nullableVersions, v) && f.type !== 'bool' && !/int|float|uuid/.test(f.type)) broken[f.name] = null;
-          else if (!inVersions(f.versions, v) && f.ignorable !== true && f.type === 'int32') broken[f.name] = 7;
-        }
-        assert.deepStrictEqual(writeOutcome(interpreted.write, broken), writeOutcome(compiled.write, broken), `${where}: broken value`);
-        compared++;
+  for (const { schema, v, flexible } of everyVersion()) {
+    const compiled = compiledCodec(schema, v);
+    const interpreted = interpretedCodec(schema, v);
+    for (const variant of ['empty', 'full'] as const) {
+      const value = sample(schema.fields, v, flexible, variant, true);
+      const where = `${schema.name} v${v} (${variant})`;
+      const bytes = writeOutcome(compiled.write, value) as Buffer;
+      assert.deepStrictEqual(writeOutcome(interpreted.write, value), bytes, `${where}: written`);
+      // Every prefix too: both fail at the same offset with the same message, or read the same value.
+      for (let end = 0; end <= bytes.length; end += Math.max(1, bytes.length >> 4)) {
+        assert.deepStrictEqual(readOutcome(interpreted.read, bytes.subarray(0, end)), readOutcome(compiled.read, bytes.subarray(0, end)), `${where}: read of ${end} bytes`);
       }
+      assert.deepStrictEqual(readOutcome(interpreted.read, bytes), readOutcome(compiled.read, bytes), `${where}: read`);
+      // A field that may not be null set to null, and a field absent at this version set to a non-default.
+      const broken = { ...value };
+      for (const f of schema.fields) {
+        if (!inVersions(f.nullableVersions, v) && f.type !== 'bool' && !/int|float|uuid/.test(f.type)) broken[f.name] = null;
+        else if (!inVersions(f.versions, v) && f.ignorable !== true && f.type === 'int32') broken[f.name] = 7;
+      }
+      assert.deepStrictEqual(writeOutcome(interpreted.write, broken), writeOutcome(compiled.write, broken), `${where}: broken value`);
+      compared++;
     }
   }
   assert.ok(compared >= 1300, `only ${compared} values compared`);
