@@ -196,7 +196,7 @@ export class Session {
       const jitterBound = early ? Math.min(this.opts.reconnectJitterMs, startupBound) : this.opts.reconnectJitterMs;
       const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * jitterBound);
       const spin = early ? Math.min(next.delayMs, startupBound) : next.delayMs;
-      if (!firstConnect) startupBound = Math.min(startupBound * 2, STARTUP_PAUSE_CAP_MS);
+      startupBound = Math.min(startupBound * 2, STARTUP_PAUSE_CAP_MS);
       await this.sleep(spin + jitter);
       if (!this.alive || this.closing) break;
       this.state = 'CONNECTING';
