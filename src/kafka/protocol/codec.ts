@@ -58,7 +58,10 @@ export function interpretedCodec(schema: MessageSchema, version: number): Struct
   return interpretStruct(schema.fields, { version, flexible: isFlexible(schema, version) }, `${schema.name} v${version}`);
 }
 
-/** A message's reader and writer: interpreted for INTERPRETED_USES calls each, then the compiled ones in their place. */
+/**
+ * A message's reader and writer: interpreted for INTERPRETED_USES calls each, then the compiled ones in their place.
+ * Throws RangeError for a version the schema lacks.
+ */
 function tieredCodec(schema: MessageSchema, version: number): StructCodec {
   const interpreted = interpretedCodec(schema, version);
   let reads = 0;
@@ -83,7 +86,6 @@ export function messageCodec(schema: MessageSchema, version: number): StructCode
   if (byVersion === undefined) messageCache.set(schema, (byVersion = []));
   let codec = byVersion[version];
   if (codec === undefined) {
-    if (!isValidVersion(schema, version)) throw new RangeError(`${schema.name} has no version ${version} (valid ${schema.validVersions})`);
     codec = tieredCodec(schema, version);
     byVersion[version] = codec;
   }

@@ -52,6 +52,30 @@ const STARTUP_MS = 5000;
 const STARTUP_PAUSE_MS = 10;
 const STARTUP_PAUSE_CAP_MS = 100;
 
+export interface ReconnectPause {
+  /** Attempts made so far (0 before the first). */
+  attempt: number;
+  /** A connection has been accepted before (Java's isFirstConnect is false): jitter applies. */
+  connectedBefore: boolean;
+  /** No session yet, within STARTUP_MS of the client's start. */
+  early: boolean;
+  /** The host provider's pause (spinDelay after a pass over every host, else 0). */
+  spinMs: number;
+  /** reconnectJitterMs, and a draw in [0, 1) from the client's random(). */
+  jitterMs: number;
+  random: number;
+}
+
+/**
+ * The pause before a connection attempt. Java's: the host provider's spin, plus a random jitter once a connection has
+ * been accepted before. Early (see run()), both are capped by a bound of 10 ms that doubles with each attempt to 100.
+ */
+export function reconnectPauseMs(p: ReconnectPause): number {
+  const bound = p.early ? Math.min(STARTUP_PAUSE_CAP_MS, STARTUP_PAUSE_MS * 2 ** p.attempt) : Number.POSITIVE_INFINITY;
+  const jitter = p.connectedBefore ? Math.floor(p.random * Math.min(p.jitterMs, bound)) : 0;
+  return Math.min(p.spinMs, bound) + jitter;
+}
+
 export class Session {
   state: ClientState = 'CONNECTING';
   sessionId: bigint;
@@ -187,17 +211,14 @@ export class Session {
     // a leader, and Java's pauses (spin and jitter, up to a second each) would keep it waiting long after they do.
     // Then, and once it has had a session, every pause is Java's, which spreads out clients reconnecting at once.
     const startedAt = Date.now();
-    let startupBound = STARTUP_PAUSE_MS;
+    let attempt = 0;
     while (this.alive && !this.closing) {
       const rw = this.rwServer;
       this.rwServer = null;
       const next = rw ? { ...rw, delayMs: 0 } : this.hosts.next(this.opts.spinDelayMs);
       const early = !this.hadSession && Date.now() - startedAt < STARTUP_MS;
-      const jitterBound = early ? Math.min(this.opts.reconnectJitterMs, startupBound) : this.opts.reconnectJitterMs;
-      const jitter = firstConnect ? 0 : Math.floor(this.opts.random() * jitterBound);
-      const spin = early ? Math.min(next.delayMs, startupBound) : next.delayMs;
-      startupBound = Math.min(startupBound * 2, STARTUP_PAUSE_CAP_MS);
-      await this.sleep(spin + jitter);
+      const random = firstConnect ? 0 : this.opts.random();
+      await this.sleep(reconnectPauseMs({ attempt: attempt++, connectedBefore: !firstConnect, early, spinMs: next.delayMs, jitterMs: this.opts.reconnectJitterMs, random }));
       if (!this.alive || this.closing) break;
       this.state = 'CONNECTING';
       this.server = { host: next.host, port: next.port };

@@ -7,6 +7,7 @@ import { OpCode, Xid } from '../../../src/zookeeper/jute/constants.js';
 import { decodeClientFrame, encodeServerFrame, type ClientFrame } from '../../../src/zookeeper/jute/protocol-frames.js';
 import type { ConnectRequest, RequestHeader } from '../../../src/zookeeper/jute/records.generated.js';
 import { ConnectionLossError, SessionExpiredError, ZooKeeperClient, type WatchedEvent } from '../../../src/zookeeper/client/index.js';
+import { reconnectPauseMs } from '../../../src/zookeeper/client/session.js';
 
 const PASSWORD = Buffer.alloc(16, 9);
 /** How much earlier than asked a timer may be seen to fire (millisecond clocks, rounding). */
@@ -248,11 +249,10 @@ test('before its first session a client retries a server that turns it away with
   // Seven connections closed unanswered, as servers without a leader close them.
   for (let i = 0; i < 7; i++) (await fake.connection(i)).socket.destroy();
   const eighth = await fake.connection(7);
+  // Eight attempts at all within the test's timeout: with Java's pauses (two seconds each here) there would be five.
   const attempts = fake.connections.map((c) => c.openedAtMs);
   const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!).map((g) => Math.round(g));
-  // Spin and jitter each at most 10, 20, 40, 80, then 100 ms (Java: a second each).
-  assert.ok(gaps[0]! < 100 && gaps.every((g) => g < 300), `gaps ${gaps.join(', ')} ms`);
-  assert.ok(gaps.at(-1)! >= 200 - TIMER_SLACK_MS, `gaps grow to 200 ms: ${gaps.join(', ')} ms`);
+  assert.ok(gaps.at(-1)! >= 200 - TIMER_SLACK_MS, `pauses grow to 100 ms of spin and 100 of jitter: ${gaps.join(', ')} ms`);
   await eighth.connected();
   eighth.accept(0x51n, 3000);
   await connected;
@@ -261,4 +261,13 @@ test('before its first session a client retries a server that turns it away with
   eighth.socket.destroy();
   await fake.connection(8);
   assert.ok(fake.connections[8]!.openedAtMs - lostAt >= 999 - TIMER_SLACK_MS, `reconnected after ${(fake.connections[8]!.openedAtMs - lostAt).toFixed(0)} ms`);
+});
+
+test('reconnect pauses: Java spin and jitter; before a first session, capped at 10 ms doubling to 100', () => {
+  const pauses = (p: { connectedBefore: boolean; early: boolean }) =>
+    Array.from({ length: 6 }, (_, attempt) => reconnectPauseMs({ attempt, spinMs: 1000, jitterMs: 1000, random: 0.5, ...p }));
+  assert.deepEqual(pauses({ connectedBefore: true, early: true }), [15, 30, 60, 120, 150, 150]);
+  assert.deepEqual(pauses({ connectedBefore: false, early: true }), [10, 20, 40, 80, 100, 100], 'refused connections: spin only, still capped');
+  assert.deepEqual(pauses({ connectedBefore: true, early: false }), [1500, 1500, 1500, 1500, 1500, 1500]);
+  assert.equal(reconnectPauseMs({ attempt: 9, connectedBefore: false, early: false, spinMs: 0, jitterMs: 1000, random: 0.5 }), 0, 'the first connect waits for nothing');
 });
