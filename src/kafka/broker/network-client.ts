@@ -1,20 +1,16 @@
 // One outgoing connection from this broker to another broker's listener (the controller's channel to each broker,
-// controlled shutdown to the controller): requests encoded with the codec, answers matched by correlation id.
-// Kafka's NetworkClient for a single node, without its selector: Node's socket does the waiting.
-// The socket reads through `onread`: a response frame larger than one read (a follower's fetch of up to megabytes)
-// is read straight into a buffer of the frame's size, each read taking as much of it as the kernel holds, rather
-// than in 64 KiB chunks each allocated, handed through the stream and copied in. The receipt of a fetch response is
-// part of the leader→follower cycle that acks=all produces wait on; on a busy machine its many small reads took
-// tens of milliseconds for a megabyte.
+// a follower's fetches, controlled shutdown to the controller): requests encoded with the codec, answers matched by
+// correlation id. Kafka's NetworkClient for a single node, without its selector: Node's socket does the waiting.
+// Responses are split by the client library's FrameReader, which picks where each read goes: small responses land
+// in a receive buffer filled forward, a large one (a follower's fetch of megabytes) in a buffer of its size. A fresh
+// 64 KiB buffer per read made a follower's garbage: at a thousand fetches a second, a mark-compact every quarter
+// second for the external memory alone, pausing the leader→follower cycle that acks=all produces wait on.
 import { connect, type Socket } from 'node:net';
+import { FrameReader } from '../client/network/frame-reader.js';
 import { ApiKey, decodeResponse, encodeRequest, type ApiMessages } from '../protocol/index.js';
 
 /** Longest response frame accepted from a peer broker (what its socket.request.max.bytes default allows back). */
 const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
-/** What a read takes when no large frame is being received (size prefixes, small frames). */
-const READ_BYTES = 64 * 1024;
-/** Large frame buffers kept for reuse are sized in these steps, so that one fits the next responses of about its size. */
-const FRAME_GRANULE = 256 * 1024;
 
 export class BrokerConnectionError extends Error {
   override readonly name = 'BrokerConnectionError';
@@ -33,18 +29,12 @@ export class BrokerNetworkClient {
   private connecting: Promise<Socket> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
-  /** A size prefix split across reads: its bytes so far. */
-  private readonly sizePrefix = Buffer.alloc(4);
-  private sizePrefixFilled = 0;
-  /** The frame being received across reads, filled as its pieces arrive. */
-  private frame: Buffer | null = null;
-  private frameFilled = 0;
+  /** The current socket's frame splitter. */
+  private reader: FrameReader | null = null;
   private closed = false;
-  /** The caller recycles: the whole buffers of large frames received since its last recycleFrames(). */
+  /** The caller recycles (see recycleFrames): the frames handed to it since it last did. */
   private recycling = false;
   private issuedFrames: Buffer[] = [];
-  /** A large frame's buffer the caller is done with, for the next large frame that fits. */
-  private spareFrame: Buffer | null = null;
 
   constructor(
     readonly host: string,
@@ -79,11 +69,13 @@ export class BrokerNetworkClient {
     if (this.closed) return Promise.reject(new BrokerConnectionError(`connection to ${this.address} closed`));
     if (this.socket) return Promise.resolve(this.socket);
     this.connecting ??= new Promise<Socket>((resolve, reject) => {
+      const reader = new FrameReader(MAX_RESPONSE_BYTES, (frame) => this.onFrame(frame));
       const socket: Socket = connect({
         host: this.host,
         port: this.port,
-        onread: { buffer: () => this.readTarget(), callback: (n: number, buf: Uint8Array) => this.onRead(socket, n, buf) },
+        onread: { buffer: () => reader.buffer(), callback: (n: number) => this.onRead(socket, reader, n) },
       });
+      this.reader = reader;
       socket.setNoDelay(true);
       const timer = setTimeout(() => socket.destroy(new BrokerConnectionError(`connect to ${this.address} timed out after ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
       socket.once('connect', () => {
@@ -115,9 +107,8 @@ export class BrokerNetworkClient {
   private fail(err: Error): void {
     const socket = this.socket;
     this.socket = null;
-    this.sizePrefixFilled = 0;
-    this.frame = null;
-    this.frameFilled = 0;
+    this.reader = null;
+    this.issuedFrames = [];
     socket?.destroy();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -126,81 +117,15 @@ export class BrokerNetworkClient {
     this.pending.clear();
   }
 
-  /**
-   * Where the next read goes: the rest of the frame being received, else a fresh buffer (decoded responses may keep
-   * views of the bytes they were read into, so a read buffer is never reused).
-   */
-  private readTarget(): Uint8Array {
-    const frame = this.frame;
-    return frame !== null ? frame.subarray(this.frameFilled) : Buffer.allocUnsafe(READ_BYTES);
-  }
-
-  private onRead(socket: Socket, n: number, buf: Uint8Array): boolean {
+  private onRead(socket: Socket, reader: FrameReader, n: number): boolean {
     if (n <= 0 || this.socket !== socket) return true;
-    const frame = this.frame;
-    if (frame !== null && buf.buffer === frame.buffer && buf.byteOffset === frame.byteOffset + this.frameFilled) {
-      this.frameFilled += n;
-      if (this.frameFilled === frame.length) {
-        this.frame = null;
-        this.onFrame(frame);
-      }
-      return true;
+    try {
+      reader.read(n);
+    } catch (err) {
+      this.fail(new BrokerConnectionError(`invalid response from ${this.address}: ${(err as Error).message}`, { cause: err }));
+      return false;
     }
-    this.onData(socket, Buffer.from(buf.buffer, buf.byteOffset, n));
     return true;
-  }
-
-  /**
-   * A frame inside one read is decoded in place; one spread over many reads (a follower's fetch of megabytes) is
-   * copied once, piece by piece as each read arrives, into a buffer of its size, so nothing is left to join at its end.
-   */
-  private onData(socket: Socket, chunk: Buffer): void {
-    let pos = 0;
-    while (pos < chunk.length && this.socket === socket) {
-      const frame = this.frame;
-      if (frame !== null) {
-        const n = chunk.copy(frame, this.frameFilled, pos, Math.min(chunk.length, pos + frame.length - this.frameFilled));
-        this.frameFilled += n;
-        pos += n;
-        if (this.frameFilled < frame.length) return;
-        this.frame = null;
-        this.onFrame(frame);
-        continue;
-      }
-      let size: number;
-      if (this.sizePrefixFilled === 0 && chunk.length - pos >= 4) {
-        size = chunk.readInt32BE(pos);
-        pos += 4;
-      } else {
-        const n = chunk.copy(this.sizePrefix, this.sizePrefixFilled, pos, Math.min(chunk.length, pos + 4 - this.sizePrefixFilled));
-        this.sizePrefixFilled += n;
-        pos += n;
-        if (this.sizePrefixFilled < 4) return;
-        this.sizePrefixFilled = 0;
-        size = this.sizePrefix.readInt32BE(0);
-      }
-      if (size < 4 || size > MAX_RESPONSE_BYTES) {
-        this.fail(new BrokerConnectionError(`invalid response size ${size} from ${this.address}`));
-        return;
-      }
-      if (chunk.length - pos >= size) {
-        pos += size;
-        this.onFrame(chunk.subarray(pos - size, pos));
-      } else {
-        this.frame = this.frameBuffer(size);
-        this.frameFilled = 0;
-      }
-    }
-  }
-
-  /** A buffer for a frame received across reads: the spare one when it fits and the caller recycles. */
-  private frameBuffer(size: number): Buffer {
-    if (!this.recycling) return Buffer.allocUnsafe(size);
-    const spare = this.spareFrame;
-    const whole = spare !== null && spare.length >= size ? spare : Buffer.allocUnsafeSlow(Math.ceil(size / FRAME_GRANULE) * FRAME_GRANULE);
-    if (whole === spare) this.spareFrame = null;
-    this.issuedFrames.push(whole);
-    return whole.subarray(0, size);
   }
 
   /**
@@ -210,13 +135,9 @@ export class BrokerNetworkClient {
    */
   recycleFrames(): void {
     this.recycling = true;
-    const receiving = this.frame?.buffer;
-    const keep: Buffer[] = [];
-    for (const b of this.issuedFrames) {
-      if (b.buffer === receiving) keep.push(b);
-      else if (this.spareFrame === null || b.length > this.spareFrame.length) this.spareFrame = b;
-    }
-    this.issuedFrames = keep;
+    const reader = this.reader;
+    if (reader !== null) for (const frame of this.issuedFrames) reader.recycle(frame);
+    this.issuedFrames = [];
   }
 
   private onFrame(frame: Buffer): void {
@@ -228,6 +149,7 @@ export class BrokerNetworkClient {
     }
     this.pending.delete(correlationId);
     clearTimeout(p.timer);
+    if (this.recycling) this.issuedFrames.push(frame);
     try {
       p.resolve(decodeResponse(p.apiKey, p.apiVersion, frame).body);
     } catch (err) {
