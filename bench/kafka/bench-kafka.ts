@@ -9,7 +9,7 @@
 // decide a ratio; the load average and CPU pressure are printed with the figures.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
@@ -22,6 +22,7 @@ import { table, type Verdicts } from '../zk/report.js';
 import { formatStartup, measureStartup } from './bench-startup.js';
 import { measureDiskWrite } from './disk-limit.js';
 import { KafkaLoadGenerator } from './kafka-load-generator.js';
+import { flushPageCache, machineLoad } from './machine-load.js';
 import type { E2eResult, ThroughputResult } from './kafka-load-worker.js';
 import { parseKafkaBenchOptions, PHASES, USAGE, type BenchPhase, type KafkaBenchOptions } from './kafka-bench-options.js';
 import { recordBatch, recordsPerBatch } from './load-frames.js';
@@ -42,19 +43,6 @@ const ANCHORS = [
 ];
 
 /** The share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), or '?' without PSI. */
-function cpuPressure(): string {
-  try {
-    const m = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
-    return m ? `${m[1]}%` : '?';
-  } catch {
-    return '?';
-  }
-}
-
-function machineLoad(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, CPU pressure (PSI some avg10) ${cpuPressure()}`;
-}
-
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -275,7 +263,7 @@ async function main(): Promise<number> {
       ]);
     }
 
-    const e2eRuns: { broker: Measured<E2eResult>; raw: E2eResult; load: string }[] = [];
+    const e2eRuns: { broker: Measured<E2eResult>; raw: E2eResult; load: string; flushed: string }[] = [];
     const e2ePhase = { type: 'e2e' as const, recordsPerSec: opts.e2eRate, warmupMs: opts.e2eWarmupMs, durationMs: opts.e2eMs, maxWaitMs: E2E_MAX_WAIT_MS };
     // A broker that has served no load yet runs its request path in V8's first tiers while the compiler threads work
     // beside it (a third of a core): its first seconds measure start-up, not the latency at this rate. The produce and
@@ -288,10 +276,11 @@ async function main(): Promise<number> {
     }
     for (let i = 0; i < (has('e2e') ? opts.e2eRepeats : 0); i++) {
       log(`end-to-end latency at ${opts.e2eRate} records/s for ${opts.e2eMs} ms, and produce round trips to the raw server at that rate`);
+      const flushed = flushPageCache();
       const e2e = await measured(pid, () => gen.run({ ...e2ePhase, port, topic: 'bench-e2e', latencyOf: 'consumer' }));
       const e2eRaw = await startRawServer({ topic: 'raw', partitions: 1, fetchPartitionBytes: 1024, fetchBatchRecords: 1 });
       const rawAcks = await gen.run({ ...e2ePhase, port: e2eRaw.port, topic: 'raw', latencyOf: 'ack' }).finally(() => e2eRaw.stop());
-      e2eRuns.push({ broker: e2e, raw: rawAcks, load: machineLoad() });
+      e2eRuns.push({ broker: e2e, raw: rawAcks, load: machineLoad(), flushed });
     }
     const peakRss = rss.stop();
 
@@ -331,7 +320,7 @@ async function main(): Promise<number> {
       `load generator faster through the raw socket than through the broker in every shape: ${verdict(generatorBehind.length === 0, v)}` +
         (generatorBehind.length > 0 ? ` (not in: ${generatorBehind.join(', ')}; those ratios are not limits)` : ''),
     );
-    for (const { broker: e2e, raw, load } of e2eRuns) {
+    for (const { broker: e2e, raw, load, flushed } of e2eRuns) {
       const r = e2e.result;
       const hist = new Histogram(r.hist);
       const rawHist = new Histogram(raw.hist);
@@ -345,7 +334,7 @@ async function main(): Promise<number> {
           `  (target p99 ≤ ${TARGETS.e2eP99Ms} ms) ${verdict(e2eOk, v)}   broker CPU ${fmtPct(e2e.serverCpuMs, e2e.wallMs)}`,
         `  the machine's floor, produce → ack from the raw server at the same rate: p50 ${(rawHist.percentile(0.5) / 1000).toFixed(2)} ms  p99 ${(rawHist.percentile(0.99) / 1000).toFixed(2)} ms` +
           `  p99.9 ${(rawHist.percentile(0.999) / 1000).toFixed(2)} ms`,
-        `  ${load}`,
+        `  ${load}; ${flushed}`,
       );
     }
     out.push('', `broker peak RSS under load ${(peakRss / MiB).toFixed(0)} MiB`);

@@ -22,7 +22,7 @@ import { KafkaLoadGenerator } from './kafka-load-generator.js';
 import type { E2eResult, ThroughputResult } from './kafka-load-worker.js';
 import { parseKafkaBenchOptions, USAGE } from './kafka-bench-options.js';
 import { recordBatch, recordsPerBatch } from './load-frames.js';
-import { machineLoad } from './machine-load.js';
+import { flushPageCache, machineLoad } from './machine-load.js';
 import { BROKER_IDS, profileName, ReplicationCluster } from './replication-cluster.js';
 
 const MB = 1e6;
@@ -139,6 +139,7 @@ interface LatencyRun {
   label: string;
   m: Measured<E2eResult>;
   hist: Histogram;
+  flushed: string;
 }
 
 async function latency(cluster: ReplicationCluster, gen: KafkaLoadGenerator, opts: { e2eRate: number; e2eMs: number; e2eWarmupMs: number; partitions: number[] }): Promise<LatencyRun[]> {
@@ -150,8 +151,9 @@ async function latency(cluster: ReplicationCluster, gen: KafkaLoadGenerator, opt
     // see that through, and the backlog of the produce rounds is gone before the clock starts.
     await settle(gen, phase.port, RF3_TOPICS(opts.partitions));
     await settle(gen, phase.port, [{ name: topic, partitions: 1 }], acks);
+    const flushed = flushPageCache();
     const m = await measured(cluster, () => gen.run({ ...phase, topic, acks }));
-    out.push({ label, m, hist: new Histogram(m.result.hist) });
+    out.push({ label, m, hist: new Histogram(m.result.hist), flushed });
   }
   return out;
 }
@@ -296,6 +298,7 @@ async function main(): Promise<number> {
       out.push(
         `  ${run.label.padEnd(13)}  p50 ${ms(run.hist, 0.5)} ms  p99 ${ms(run.hist, 0.99)} ms  p99.9 ${ms(run.hist, 0.999)} ms  max ${ms(run.hist, 1)} ms  ${judged}` +
           `   ${fmtInt(r.received)}/${fmtInt(r.produced)} received, errors ${r.errors}${r.errors > 0 ? ` (first code ${r.firstError})` : ''}; CPU leader ${cpuCells(run.m).join(', followers ')}`,
+        `  ${''.padEnd(13)}  ${run.flushed}`,
       );
     }
     out.push(`  p99 rf=3 acks=all / rf=1 acks=1: ${(rf3.hist.percentile(0.99) / rf1.hist.percentile(0.99)).toFixed(2)}   after the latency runs: ${afterLatency}`);

@@ -41,6 +41,8 @@ export const USAGE = `Usage: node dist/bench/kafka/bench-kafka.js [options]   (o
   --fetch-partition-kib N partition max bytes of each fetch (default 4096)
   --e2e-rate N            records/s of the end-to-end latency run (default 10000)
   --e2e-ms N              timed part of the end-to-end run (default 5000, quick 2000)
+  --e2e-warmup-ms N       untimed lead-in of the end-to-end run (default 5000, quick 3000): the first seconds of a
+                          new load run slower (heaps growing, code being optimized) and are not the steady state
   --startup-runs N        spawns of the broker and of a bare server (default 5, quick 3)
   --cpu-prof DIR          run the broker under node --cpu-prof, write the profile to DIR and print its hot spots
   --phases a,b            only these of ${PHASES.join(',')} (default all); consume without produce
@@ -81,6 +83,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
       'fetch-partition-kib': { type: 'string' },
       'e2e-rate': { type: 'string' },
       'e2e-ms': { type: 'string' },
+      'e2e-warmup-ms': { type: 'string' },
       'startup-runs': { type: 'string' },
       'cpu-prof': { type: 'string' },
       strict: { type: 'boolean' },
@@ -102,7 +105,7 @@ export function parseKafkaBenchOptions(argv: string[]): KafkaBenchOptions | null
     fetchPartitionKiB: int('fetch-partition-kib', values['fetch-partition-kib'], 4096, 1),
     e2eRate: int('e2e-rate', values['e2e-rate'], 10_000, 1),
     e2eMs: int('e2e-ms', values['e2e-ms'], quick ? 2000 : 5000, 1),
-    e2eWarmupMs: quick ? 500 : 1000,
+    e2eWarmupMs: int('e2e-warmup-ms', values['e2e-warmup-ms'], quick ? 3000 : 5000, 0),
     diskMs: quick ? 700 : 2000,
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 5, 1),
     cpuProfDir: values['cpu-prof'] ?? '',
