@@ -277,6 +277,16 @@ test('records without a key sent together stick to one partition; keyed ones fol
   assert.equal(keyed.partition, (-790332482 & 0x7fffffff) % 3);
 });
 
+test('a partitioner given to the producer is asked for every record, also of a topic of one partition', async () => {
+  await topic('asked', 1);
+  const seen: string[] = [];
+  const p = producer({ partitioner: { partition: ({ topic: t, partitionCount }) => (seen.push(`${t}/${partitionCount}`), 0) } });
+  await Promise.all(['a', 'b', 'c'].map((value) => p.send({ topic: 'asked', value })));
+  assert.ok(p.tryAppendValue('asked', Buffer.from('d'), 0, 1, Date.now(), () => {}, () => {}));
+  await p.flush();
+  assert.deepEqual(seen, ['asked/1', 'asked/1', 'asked/1', 'asked/1']);
+});
+
 test('a connection lost after the broker wrote a batch: the idempotent retry on a new connection is not written twice', async () => {
   await topic('lost', 1);
   onProduce = (_body, n) => (n === 1 ? { response: () => { throw new CloseConnection('the answer is lost'); } } : undefined);

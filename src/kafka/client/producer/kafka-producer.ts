@@ -50,6 +50,8 @@ export class KafkaProducer {
   readonly cluster: KafkaCluster;
   private readonly options: ResolvedProducerOptions;
   private readonly partitioner: Partitioner;
+  /** No partitioner was given: the default one, which has no choice to make for a topic of one partition. */
+  private readonly defaultPartitioner: boolean;
   private readonly memory: BufferMemory;
   private readonly accumulator: RecordAccumulator;
   private readonly identity: ProducerIdentity | undefined;
@@ -71,6 +73,7 @@ export class KafkaProducer {
     this.options = resolveProducerOptions(options);
     this.cluster = new KafkaCluster(options, options.allowAutoTopicCreation ?? true);
     this.partitioner = options.partitioner ?? new DefaultPartitioner();
+    this.defaultPartitioner = options.partitioner === undefined;
     this.memory = new BufferMemory(this.options.bufferMemoryBytes);
     this.accumulator = new RecordAccumulator({
       batchSizeBytes: this.options.batchSizeBytes,
@@ -251,6 +254,8 @@ export class KafkaProducer {
 
   /** The partitioner's choice for a record with no explicit partition. */
   private partitionFor(topic: string, key: Buffer | null, bytes: number, partitionCount: number): number {
+    // A topic of one partition (num.partitions' default): the default partitioner's lookups, per record, find 0.
+    if (partitionCount === 1 && this.defaultPartitioner) return 0;
     const available = this.cluster.metadata.availablePartitions(topic);
     // One input object, refilled per record: partitioners read it during the call only.
     const input = this.partitionerInput;
