@@ -15,6 +15,7 @@ import { isAlive } from '../../src/cli/daemon.js';
 import { connectKafkaZk } from '../../src/cluster/kafka-readiness.js';
 import type { ClusterLayout } from '../../src/cluster/layout.js';
 import { zooKeeperMode } from '../../src/cluster/readiness.js';
+import { freePortRuns } from '../support/ports.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { apacheZooKeeperAvailable, runZkCli } from '../support/apache-zk.js';
@@ -34,16 +35,6 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
   });
-}
-
-/** Four bases of three consecutive free ports each (client, quorum, election, broker). */
-async function freeBases(): Promise<number[]> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 3_000) * 10;
-    const bases = [base, base + 100, base + 200, base + 300];
-    const ports = bases.flatMap((b) => [b, b + 1, b + 2]);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return bases;
-  }
 }
 
 /** One zkafka command run to its end (the cluster commands take absolute --dir paths, so any cwd will do). */
@@ -73,7 +64,8 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
     for (const pid of recordedPids(dir)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(root, { recursive: true, force: true });
   });
-  const [zkBase, quorumBase, electionBase, brokerBase] = await freeBases();
+  // Four bases of three consecutive ports each: client, quorum, election, broker.
+  const [zkBase, quorumBase, electionBase, brokerBase] = await freePortRuns(4, 3, 100);
   const portFlags = ['--zookeeper-port', String(zkBase), '--quorum-port', String(quorumBase), '--election-port', String(electionBase), '--broker-port', String(brokerBase)];
   const allPorts = [zkBase!, quorumBase!, electionBase!, brokerBase!].flatMap((b) => [b, b + 1, b + 2]);
   const zkConnect = [0, 1, 2].map((i) => `127.0.0.1:${zkBase! + i}`).join(',');

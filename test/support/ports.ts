@@ -57,3 +57,20 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   if (any === null) throw new Error(`no free TCP port on ${host}`);
   return any;
 }
+
+/**
+ * `count` runs of `width` consecutive ports, the runs `spacing` apart (base, base + spacing, …), all free a moment
+ * ago: for a tool given base ports that it counts up from. Drawn from below the kernel's ephemeral range, as
+ * freePort's are: there a client connecting anywhere on the machine cannot take one of them as its local port.
+ */
+export async function freePortRuns(count: number, width: number, spacing: number, host = '127.0.0.1'): Promise<number[]> {
+  const span = spacing * (count - 1) + width;
+  const high = ephemeralLow() - span;
+  for (let i = 0; i < ATTEMPTS; i++) {
+    const base = LOWEST + Math.floor(Math.random() * (high - LOWEST));
+    const bases = Array.from({ length: count }, (_, k) => base + k * spacing);
+    const ports = bases.flatMap((b) => Array.from({ length: width }, (_, k) => b + k));
+    if ((await Promise.all(ports.map((port) => probe(host, port)))).every((got) => got !== null)) return bases;
+  }
+  throw new Error(`no ${count} runs of ${width} free TCP ports on ${host}`);
+}
