@@ -42,7 +42,6 @@ const ANCHORS = [
   '  Node bulk loopback 2,769 / 1,312 MB/s;  Node append 1 MiB + fdatasync 507 / 346 MB/s (burst 1.5–1.7 GB/s)',
 ];
 
-/** The share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), or '?' without PSI. */
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }

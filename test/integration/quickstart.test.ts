@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { isAlive } from '../../src/cli/daemon.js';
 import { connectKafkaZk } from '../../src/cluster/kafka-readiness.js';
 import type { ClusterLayout } from '../../src/cluster/layout.js';
 import { zooKeeperMode } from '../../src/cluster/readiness.js';
-import { freePortRuns } from '../support/ports.js';
+import { freePortRuns, isPortFree } from '../support/ports.js';
 import { runTool, type ToolRun } from '../support/run-tool.js';
 import { kcat, kcatAvailable } from '../support/kcat.js';
 import { apacheZooKeeperAvailable, runZkCli } from '../support/apache-zk.js';
@@ -28,14 +27,6 @@ const ZOO_TEMPLATE_TAIL = readFileSync(fileURLToPath(new URL('../../../templates
   .replace(/\n$/, '')
   .split('\n')
   .slice(9);
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
 
 /** One zkafka command run to its end (the cluster commands take absolute --dir paths, so any cwd will do). */
 const run = (args: readonly string[]): Promise<ToolRun> => runTool(args[0]!, args.slice(1));
@@ -158,7 +149,7 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.equal(stops[2], `broker ${controllerRow.id}`, 'the controller stops last of the brokers');
   assert.deepEqual(stops.slice(3), ['zookeeper 1', 'zookeeper 2', 'zookeeper 3']);
   for (const r of rows) assert.equal(isAlive(r.pid), false, `${r.kind} ${r.id} (${r.pid}) is gone`);
-  assert.deepEqual(await Promise.all(allPorts.map(isFree)), allPorts.map(() => true), 'every port is free again');
+  assert.deepEqual(await Promise.all(allPorts.map((port) => isPortFree(port))), allPorts.map(() => true), 'every port is free again');
   assert.deepEqual(recordedPids(dir), []);
 
   // The same directory again, in the background: its data (and my-topic) is reused.
@@ -204,7 +195,7 @@ test('quickstart: a 3+3 cluster, status, SIGINT, a second start with --detach, k
   assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
   assert.equal(stopped.stdout.split('\n').filter((l) => l.endsWith(' stopped')).length, 4, stopped.stdout);
   for (const r of pids) assert.equal(isAlive(r.pid), false, `${r.kind} ${r.id} (${r.pid}) is gone`);
-  assert.deepEqual(await Promise.all(allPorts.map(isFree)), allPorts.map(() => true), 'every port is free again');
+  assert.deepEqual(await Promise.all(allPorts.map((port) => isPortFree(port))), allPorts.map(() => true), 'every port is free again');
   const none = await run(['cluster', 'stop', '--dir', dir]);
   assert.equal(none.code, 1);
   assert.equal(none.stdout, `No cluster running from ${dir}\n`);

@@ -58,6 +58,11 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return any;
 }
 
+/** Whether `port` on `host` could be listened on just now. */
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return (await probe(host, port)) !== null;
+}
+
 /**
  * `count` runs of `width` consecutive ports, the runs `spacing` apart (base, base + spacing, …), all free a moment
  * ago: for a tool given base ports that it counts up from. Drawn from below the kernel's ephemeral range, as
@@ -70,7 +75,7 @@ export async function freePortRuns(count: number, width: number, spacing: number
     const base = LOWEST + Math.floor(Math.random() * (high - LOWEST));
     const bases = Array.from({ length: count }, (_, k) => base + k * spacing);
     const ports = bases.flatMap((b) => Array.from({ length: width }, (_, k) => b + k));
-    if ((await Promise.all(ports.map((port) => probe(host, port)))).every((got) => got !== null)) return bases;
+    if ((await Promise.all(ports.map((port) => isPortFree(port, host)))).every(Boolean)) return bases;
   }
   throw new Error(`no ${count} runs of ${width} free TCP ports on ${host}`);
 }

@@ -1,16 +1,10 @@
 // What Kafka's tools share (kafka.utils.CommandLineUtils, CommandDefaultOptions and the tools' log4j layout): the
-// --help/--version options, the usage text, the version line, log lines and the Java names of client errors.
+// --help/--version options, the usage text, log lines and the Java names of client errors.
 import { KafkaProtocolError } from '../client/errors/kafka-protocol-error.js';
 import { KafkaArgumentError, KafkaBlockTimeoutError, KafkaClosedError, KafkaConnectionError, KafkaRequestTimeoutError, KafkaUnsupportedApiError } from '../client/errors/client-errors.js';
 import { formatToolUsage, type OptionSpec } from './tool-options.js';
-import { KAFKA_TOOLS_VERSION } from './tool-version.js';
 
 export { HELP_OPTION, VERSION_OPTION } from './kafka-tool-common.js';
-
-/** `--version` (tool-version.ts). */
-export function versionLine(): string {
-  return KAFKA_TOOLS_VERSION;
-}
 
 /** printUsageAndDie: the message, then the option table; examples (ours) after it. */
 export function usageText(message: string, specs: readonly OptionSpec[], examples: readonly string[] = []): string {

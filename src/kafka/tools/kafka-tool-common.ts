@@ -1,10 +1,6 @@
 // What Kafka's command-line tools share (CommandDefaultOptions and CommandLineUtils): --help and --version, the
 // usage-and-die exit, Java's way of reporting an exception that leaves main, and the output streams a tool writes.
 import { formatToolUsage, ToolOptionError, type OptionSpec } from './tool-options.js';
-import { KAFKA_TOOLS_VERSION } from './tool-version.js';
-
-/** What `--version` prints (tool-version.ts). */
-export const KAFKA_VERSION_STRING = KAFKA_TOOLS_VERSION;
 
 export const HELP_OPTION: OptionSpec = { name: 'help', description: 'Print usage information.' };
 export const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Display Kafka version.' };

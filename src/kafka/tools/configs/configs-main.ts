@@ -2,7 +2,8 @@
 // through the admin API or (deprecated, as in 2.8) ZooKeeper, with Kafka's lines and exit codes. --output json and
 // table are zkafka's renderings of --describe.
 import { ToolOptionError, formatToolUsage } from '../tool-options.js';
-import { KAFKA_VERSION_STRING, UncaughtToolError, UsageError, messageOf, processIo, type ToolIo } from '../kafka-tool-common.js';
+import { UncaughtToolError, UsageError, messageOf, processIo, type ToolIo } from '../kafka-tool-common.js';
+import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { CONFIGS_USAGE_SPECS, parseConfigsArgv, type ConfigsArgs } from './configs-options.js';
 import { parseConfigsToAdd } from './config-input.js';
 import { entryLines, describeConfigsJson, describeConfigsTable, describeZkText, type DescribedEntity } from './config-description.js';
@@ -37,7 +38,7 @@ export async function runKafkaConfigs(argv: readonly string[], io: ToolIo = proc
       return 1;
     }
     if (parsed.kind === 'version') {
-      io.out(`${KAFKA_VERSION_STRING}\n`);
+      io.out(`${KAFKA_TOOLS_VERSION}\n`);
       return 0;
     }
     args = parsed.args;

@@ -5,7 +5,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { RecordInput } from '../../protocol/records/index.js';
 import { KafkaProducer, type ProducerRecord } from '../../client/producer/kafka-producer.js';
-import { javaExceptionLine, toolLogLine, usageText, versionLine } from '../command-line-utils.js';
+import { javaExceptionLine, toolLogLine, usageText } from '../command-line-utils.js';
+import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { producerOptionsFromProperties, ProducerConfigError } from '../producer-properties.js';
 import { parseToolOptions, ToolOptionError, type ToolOptions } from '../tool-options.js';
 import { CONSOLE_PRODUCER_EXAMPLES, CONSOLE_PRODUCER_MESSAGE, CONSOLE_PRODUCER_OPTIONS, consoleProducerConfig } from './console-producer-options.js';
@@ -36,7 +37,7 @@ export async function runConsoleProducer(argv: readonly string[], io: ConsolePro
       return 1;
     }
     if (options.has('version')) {
-      io.stdout.write(`${versionLine()}\n`);
+      io.stdout.write(`${KAFKA_TOOLS_VERSION}\n`);
       return 0;
     }
   } catch (err) {

@@ -4,7 +4,8 @@
 // AdminCommandFailedException Kafka lets escape its main (exit status 1).
 import { readFileSync } from 'node:fs';
 import { formatToolUsage, parseToolOptions, ToolOptionError, type OptionSpec } from '../tool-options.js';
-import { HELP_OPTION, KAFKA_VERSION_STRING, UncaughtToolError, VERSION_OPTION, messageOf, processIo, reportStartupError, type ToolIo } from '../kafka-tool-common.js';
+import { HELP_OPTION, UncaughtToolError, VERSION_OPTION, messageOf, processIo, reportStartupError, type ToolIo } from '../kafka-tool-common.js';
+import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { adminOptions } from '../admin-client-config.js';
 import { javaExceptionClass } from '../java-errors.js';
 import { scalaMutableHashOrder, topicPartitionHash } from '../scala-hash-order.js';
@@ -84,7 +85,7 @@ export async function runLeaderElection(argv: readonly string[], io: ToolIo = pr
       return 1;
     }
     if (o.has('version')) {
-      io.out(`${KAFKA_VERSION_STRING}\n`);
+      io.out(`${KAFKA_TOOLS_VERSION}\n`);
       return 0;
     }
     const missing: string[] = [];

@@ -4,7 +4,8 @@
 // message), on stdout as Kafka does, and exits 1.
 import { readFileSync } from 'node:fs';
 import { formatToolUsage } from '../tool-options.js';
-import { KAFKA_VERSION_STRING, messageOf, processIo, reportStartupError, type ToolIo } from '../kafka-tool-common.js';
+import { messageOf, processIo, reportStartupError, type ToolIo } from '../kafka-tool-common.js';
+import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { javaToString } from '../java-errors.js';
 import { KafkaProtocolError } from '../../client/errors/kafka-protocol-error.js';
 import { REASSIGN_OPTION_SPECS, parseReassignArgv, type ReassignArgs } from './reassign-options.js';
@@ -43,7 +44,7 @@ export async function runReassignPartitions(argv: readonly string[], io: ToolIo 
     return 1;
   }
   if (parsed.kind === 'version') {
-    io.out(`${KAFKA_VERSION_STRING}\n`);
+    io.out(`${KAFKA_TOOLS_VERSION}\n`);
     return 0;
   }
   const args = parsed.args;

@@ -3,7 +3,8 @@
 // and table are zkafka's own renderings of --list and --describe.
 import { hasCollisionChars } from '../../admin/topic-name.js';
 import { formatToolUsage } from '../tool-options.js';
-import { KAFKA_VERSION_STRING, messageOf, serverMessageOf, processIo, reportStartupError, UncaughtToolError, type ToolIo } from '../kafka-tool-common.js';
+import { messageOf, serverMessageOf, processIo, reportStartupError, UncaughtToolError, type ToolIo } from '../kafka-tool-common.js';
+import { KAFKA_TOOLS_VERSION } from '../tool-version.js';
 import { parseTopicsArgv, TOPICS_USAGE_SPECS, type TopicsArgs } from './topics-options.js';
 import { commandInput } from './topic-command-input.js';
 import { describeJson, describeTableRows, describeText, selectDescribed } from './topic-description.js';
@@ -33,7 +34,7 @@ export async function runKafkaTopics(argv: readonly string[], io: ToolIo = proce
     return 1;
   }
   if (parsed.kind === 'version') {
-    io.out(`${KAFKA_VERSION_STRING}\n`);
+    io.out(`${KAFKA_TOOLS_VERSION}\n`);
     return 0;
   }
   const args = parsed.args;
