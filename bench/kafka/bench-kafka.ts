@@ -8,7 +8,7 @@
 // and broker take turns in rounds and each keeps its best round, so that a neighbour's burst of CPU use does not
 // decide a ratio; the load average and CPU pressure are printed with the figures.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,25 +191,30 @@ async function main(): Promise<number> {
         const rawConfig = { topic: 'raw', partitions, fetchPartitionBytes: batchBytes, fetchBatchRecords: batchRecords };
         const raw = await startRawServer(rawConfig);
         const streamRaw = await startRawServer({ ...rawConfig, streamReads: true });
-        const best = new Best<ThroughputResult>(4);
+        const storingRaw = await startRawServer({ ...rawConfig, appendFile: join(dir, 'raw-server-append.bin') });
+        const best = new Best<ThroughputResult>(5);
         try {
           for (let round = 0; round < opts.rounds; round++) {
             best.offer(0, await measured(raw.pid, () => gen.run({ ...phase, port: raw.port, topic: 'raw', acks: 1 })));
             best.offer(1, await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, acks: 1 })));
             best.offer(2, await measured(pid, () => gen.run({ ...phase, port, topic: `bench-p${partitions}`, acks: -1 })));
             best.offer(3, await measured(streamRaw.pid, () => gen.run({ ...phase, port: streamRaw.port, topic: 'raw', acks: 1 })));
+            best.offer(4, await measured(storingRaw.pid, () => gen.run({ ...phase, port: storingRaw.port, topic: 'raw', acks: 1 })));
           }
         } finally {
-          await Promise.all([raw.stop(), streamRaw.stop()]);
+          await Promise.all([raw.stop(), streamRaw.stop(), storingRaw.stop()]);
+          rmSync(join(dir, 'raw-server-append.bin'), { force: true });
         }
         const rawRun = best.get(0);
         const rawMBps = mbps(rawRun.result);
         produceRows.push([...shape, '-', 'raw socket', ...throughputCells(rawRun), '', '', '', fmtPct(rawRun.serverCpuMs, rawRun.wallMs), fmtPct(rawRun.genCpuMs, rawRun.wallMs), errorsCell(best.errors(0))]);
-        const streamRun = best.get(3);
-        produceRows.push([
-          ...shape, '-', 'raw, stream', ...throughputCells(streamRun), (mbps(streamRun.result) / rawMBps).toFixed(2), '', '',
-          fmtPct(streamRun.serverCpuMs, streamRun.wallMs), fmtPct(streamRun.genCpuMs, streamRun.wallMs), errorsCell(best.errors(3)),
-        ]);
+        for (const [slot, label] of [[3, 'raw, stream'], [4, 'raw + file']] as const) {
+          const run = best.get(slot);
+          produceRows.push([
+            ...shape, '-', label, ...throughputCells(run), (mbps(run.result) / rawMBps).toFixed(2), '', label === 'raw + file' ? (mbps(run.result) / diskMBps).toFixed(2) : '',
+            fmtPct(run.serverCpuMs, run.wallMs), fmtPct(run.genCpuMs, run.wallMs), errorsCell(best.errors(slot)),
+          ]);
+        }
         for (const [slot, acks] of [[1, 1], [2, -1]] as const) {
           const run = best.get(slot);
           const ratio = mbps(run.result) / rawMBps;
@@ -305,7 +310,10 @@ async function main(): Promise<number> {
       `disk, durable (1 MiB appends + fdatasync each; for scale): ${(durable.bytes / MiB).toFixed(0)} MiB in ${(durable.elapsedMs / 1000).toFixed(1)} s: ${durableMBps.toFixed(0)} MB/s`,
     );
     if (has('produce')) out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection; best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms (target broker ≥ ${TARGETS.produceOfRaw} × raw socket; of disk = of the page-cache figure)`);
-    if (has('produce')) out.push('  raw socket reads into one reused buffer, as the broker reads (the reference); raw, stream: the same server reading through the socket stream, a fresh buffer per 64 KiB read (for scale)');
+    if (has('produce')) out.push(
+      '  raw socket reads into one reused buffer, as the broker reads (the reference); raw, stream: the same server reading through the socket stream, a fresh buffer per 64 KiB read (for scale);',
+      '  raw + file: the raw server also writing each produce payload to a file as it reads it, answering once written (for scale: what a minimal Node server that stores the bytes takes here)',
+    );
     if (has('produce')) out.push(table(
       ['batch', 'parts', 'in flight', 'acks', 'server', 'MB/s', 'records/s', 'requests/s', 'of raw', 'verdict', 'of disk', 'server CPU', 'gen CPU', 'errors'],
       produceRows, [false, true, true, true, false, true, true, true, true, false, true, true, true, false],
