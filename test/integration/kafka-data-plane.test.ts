@@ -28,6 +28,7 @@ const topics: TestTopic[] = [
   { name: 'doomed', partitions: 1 },
   { name: 'clock-checked', partitions: 1, config: { messageTimestampDifferenceMaxMs: 60_000 } },
   { name: 'restamped', partitions: 1, config: { compressionType: 'zstd', messageTimestampType: 'LogAppendTime' } },
+  { name: 'sequential', partitions: 1 },
 ];
 
 let broker: DataBroker;
@@ -398,4 +399,26 @@ test('a topic with its own codec and LogAppendTime: the batch is recompressed ke
   ]);
   // The retry of the same batch is still recognised after recompression.
   assert.deepEqual([(await produce(c, 'restamped', sent, { version: 8 })).baseOffset], [0n]);
+});
+
+test('a consumer reading a long log in order in large fetches gets every batch once, whole and in order', async () => {
+  const c = await client();
+  // 24 batches of one 600 KB record: fetches of 2 MiB from the start are large and end inside a batch.
+  const value = (i: number) => Buffer.alloc(600_000, 0x41 + (i % 26));
+  for (let i = 0; i < 24; i++) assert.equal((await produce(c, 'sequential', batch([{ key: `k${i}`, value: value(i) }]))).errorCode, 0);
+  let offset = 0n;
+  while (offset < 24n) {
+    const { partition } = await fetch(c, 'sequential', offset, { partitionMaxBytes: 2 * 1024 * 1024, maxBytes: 2 * 1024 * 1024 });
+    assert.equal(partition!.errorCode, 0);
+    let got = 0;
+    for (const b of recordBatches(partition!.records!)) {
+      const [r] = await readRecords(b);
+      assert.equal(r!.offset, Number(offset), 'the next offset in order');
+      assert.equal(r!.key?.toString(), `k${offset}`);
+      assert.ok(r!.value?.equals(value(Number(offset))), `the value of offset ${offset}`);
+      offset++;
+      got++;
+    }
+    assert.ok(got > 0, `a fetch at ${offset} returned no whole batch`);
+  }
 });
