@@ -7,7 +7,7 @@
 // read, on the event loop, into the page cache) and answers once a frame is written: what a minimal Node server that
 // stores the bytes takes.
 //   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
-import { openSync, writeSync } from 'node:fs';
+import { constants, openSync, writeSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { ApiKey } from '../../src/kafka/protocol/index.js';
@@ -23,7 +23,7 @@ export interface RawServerConfig {
   fetchBatchRecords: number;
   /** Read through the socket's stream ('data' events, a fresh buffer per read) instead of into one reused buffer. */
   streamReads?: boolean;
-  /** Append every produce payload to this file (created or truncated at start). */
+  /** Append every produce payload to this file (created, or emptied, at start). */
   appendFile?: string;
 }
 
@@ -32,7 +32,8 @@ const produceAnswer = produceResponseTemplate(config.topic, config.partitions);
 const fetchAnswer = fetchResponseTemplate(config.topic, config.partitions, config.fetchPartitionBytes, recordBatch(config.fetchBatchRecords));
 
 const READ_BUFFER_BYTES = 1024 * 1024;
-const appendFd = config.appendFile ? openSync(config.appendFile, 'w') : -1;
+// O_APPEND: whoever truncates the file (the bench, between rounds) has the next payload written at its start.
+const appendFd = config.appendFile ? openSync(config.appendFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND) : -1;
 
 function serve(accepted: Socket): void {
   const head = Buffer.alloc(REQUEST_HEAD_BYTES);
