@@ -3,13 +3,16 @@
 //   throughput: replication factor 3 with acks=all against replication factor 1 with acks=1, the same requests
 //               from the same load generator, in alternating rounds, each keeping its best (as bench-kafka.ts does
 //               against its raw server); rf=3 with acks=1 is shown too, to tell the followers' CPU from the wait;
+//               and in the same rounds the raw references (raw-replication.ts): minimal Node processes that store
+//               each byte once, and three times (a leader and two followers, answered once all three stored it),
+//               for what minimal processes holding three copies reach on this machine;
 //   latency:    produce → consume at a fixed record rate, rf=3 with acks=all beside rf=1 with acks=1 (a consumer
 //               sees a record once the high watermark passes it, so with rf=3 that takes a follower's fetch);
 //   failover:   SIGKILL of a partition's leader (never the controller) → first acks=all produce the new leader
 //               answers without error, tried against both survivors every few ms.
 // The load average is printed with the figures: only ratios measured in the same run are compared.
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerNetworkClient } from '../../src/kafka/broker/network-client.js';
 import { ApiKey, ErrorCode } from '../../src/kafka/protocol/index.js';
@@ -23,6 +26,7 @@ import type { E2eResult, ThroughputResult } from './kafka-load-worker.js';
 import { parseKafkaBenchOptions, USAGE } from './kafka-bench-options.js';
 import { recordBatch, recordsPerBatch } from './load-frames.js';
 import { flushPageCache, machineLoad } from './machine-load.js';
+import { startRawReplication } from './raw-replication.js';
 import { BROKER_IDS, profileName, ReplicationCluster } from './replication-cluster.js';
 
 const MB = 1e6;
@@ -53,21 +57,25 @@ function verdict(ok: boolean, v: Verdicts): string {
 interface Measured<T> {
   result: T;
   wallMs: number;
-  /** CPU time of each broker over the run, by id. */
-  cpuMs: Map<number, number>;
+  /** CPU time over the run of the leader, then of each follower. */
+  cpuMs: number[];
 }
 
-async function measured<T>(cluster: ReplicationCluster, fn: () => Promise<T>): Promise<Measured<T>> {
-  const before = new Map(BROKER_IDS.map((id) => [id, cpuTimeMs(cluster.pid(id))]));
+/** Runs `fn`, timing it and the CPU of the processes `pids` (a leader first, then its followers). */
+async function measured<T>(pids: readonly number[], fn: () => Promise<T>): Promise<Measured<T>> {
+  const before = pids.map((pid) => cpuTimeMs(pid));
   const t0 = performance.now();
   const result = await fn();
   const wallMs = performance.now() - t0;
-  return { result, wallMs, cpuMs: new Map(BROKER_IDS.map((id) => [id, cpuTimeMs(cluster.pid(id)) - before.get(id)!])) };
+  return { result, wallMs, cpuMs: pids.map((pid, i) => cpuTimeMs(pid) - before[i]!) };
 }
 
+/** The leader broker, then its followers. */
+const clusterPids = (cluster: ReplicationCluster) => [LEADER, ...BROKER_IDS.filter((id) => id !== LEADER)].map((id) => cluster.pid(id));
+
 function cpuCells(m: Measured<unknown>): string[] {
-  const followers = BROKER_IDS.filter((id) => id !== LEADER).map((id) => pct(m.cpuMs.get(id)!, m.wallMs));
-  return [pct(m.cpuMs.get(LEADER)!, m.wallMs), followers.join(' ')];
+  const [leader, ...followers] = m.cpuMs;
+  return [pct(leader!, m.wallMs), followers.map((ms) => pct(ms, m.wallMs)).join(' ')];
 }
 
 const errorsOf = (rs: ThroughputResult[]) => {
@@ -100,7 +108,13 @@ async function settle(gen: KafkaLoadGenerator, port: number, topics: readonly { 
   }
 }
 
-async function throughput(cluster: ReplicationCluster, gen: KafkaLoadGenerator, opts: { batchKiB: number[]; partitions: number[]; rounds: number; warmupMs: number; durationMs: number; inflight: number }, v: Verdicts): Promise<string[][]> {
+/** The raw references of a produce shape, run in each round after the brokers: [label, the processes' index]. */
+const RAW_CONFIGS = [
+  { label: 'raw, rf=1', replicated: false },
+  { label: 'raw, rf=3', replicated: true },
+] as const;
+
+async function throughput(cluster: ReplicationCluster, gen: KafkaLoadGenerator, rawDir: string, opts: { batchKiB: number[]; partitions: number[]; rounds: number; warmupMs: number; durationMs: number; inflight: number }, v: Verdicts): Promise<string[][]> {
   const rows: string[][] = [];
   const port = cluster.port(LEADER);
   for (const kib of opts.batchKiB) {
@@ -111,13 +125,35 @@ async function throughput(cluster: ReplicationCluster, gen: KafkaLoadGenerator, 
       const phase = { type: 'produce' as const, port, partitions, batchRecords, inflight, warmupMs: opts.warmupMs, durationMs: opts.durationMs };
       log(`replication produce ${kib} KiB batches × ${partitions} partitions, ${inflight} in flight, ${opts.rounds} rounds`);
       const runs = CONFIGS.map(() => [] as Measured<ThroughputResult>[]);
-      for (let round = 0; round < opts.rounds; round++) {
-        for (const [i, c] of CONFIGS.entries()) {
-          await settle(gen, port, [{ name: `rf3-p${partitions}`, partitions }]);
-          runs[i]!.push(await measured(cluster, () => gen.run({ ...phase, topic: `${c.prefix}-p${partitions}`, acks: c.acks })));
+      const rawRuns = RAW_CONFIGS.map(() => [] as Measured<ThroughputResult>[]);
+      const raw = await startRawReplication(rawDir, { topic: 'raw', partitions, fetchPartitionBytes: batchBytes, fetchBatchRecords: batchRecords });
+      try {
+        for (let round = 0; round < opts.rounds; round++) {
+          for (const [i, c] of CONFIGS.entries()) {
+            await settle(gen, port, [{ name: `rf3-p${partitions}`, partitions }]);
+            runs[i]!.push(await measured(clusterPids(cluster), () => gen.run({ ...phase, topic: `${c.prefix}-p${partitions}`, acks: c.acks })));
+          }
+          for (const [i, c] of RAW_CONFIGS.entries()) {
+            const [server, ...followers] = c.replicated ? raw.replicated : [raw.single];
+            rawRuns[i]!.push(await measured([server!.pid, ...followers.map((f) => f.pid)], () => gen.run({ ...phase, port: server!.port, topic: 'raw', acks: -1 })));
+          }
+          raw.truncate();
         }
+      } finally {
+        await raw.stop();
       }
-      const best = runs.map((rs) => rs.reduce((a, b) => (mbps(b.result) > mbps(a.result) ? b : a)));
+      const bestOf = (rs: Measured<ThroughputResult>[]) => rs.reduce((a, b) => (mbps(b.result) > mbps(a.result) ? b : a));
+      const best = runs.map(bestOf);
+      const rawBest = rawRuns.map(bestOf);
+      const shape = [`${kib} KiB (${batchRecords} rec)`, String(partitions), String(inflight)];
+      const rawRf1 = mbps(rawBest[0]!.result);
+      for (const [i, c] of RAW_CONFIGS.entries()) {
+        const m = rawBest[i]!;
+        rows.push([
+          ...shape, c.label, mbps(m.result).toFixed(0), fmtInt((m.result.records * 1000) / m.result.elapsedMs),
+          i === 0 ? '' : (mbps(m.result) / rawRf1).toFixed(2), '', '', ...cpuCells(m), errorsOf(rawRuns[i]!.map((x) => x.result)),
+        ]);
+      }
       const reference = mbps(best[0]!.result);
       for (const [i, c] of CONFIGS.entries()) {
         const m = best[i]!;
@@ -125,9 +161,11 @@ async function throughput(cluster: ReplicationCluster, gen: KafkaLoadGenerator, 
         const ratio = mbps(r) / reference;
         const errors = runs[i]!.map((x) => x.result);
         const judged = c.prefix === 'rf3' && c.acks === -1 ? verdict(ratio >= TARGETS.rf3OfRf1 && errors.every((e) => e.errors === 0), v) : '';
+        // Each broker configuration beside the raw reference that stores as many copies.
+        const ofRaw = c.acks === 1 && c.prefix === 'rf3' ? '' : (mbps(r) / mbps(rawBest[c.prefix === 'rf3' ? 1 : 0]!.result)).toFixed(2);
         rows.push([
-          `${kib} KiB (${batchRecords} rec)`, String(partitions), String(inflight), c.label, mbps(r).toFixed(0), fmtInt((r.records * 1000) / r.elapsedMs),
-          i === 0 ? '' : ratio.toFixed(2), judged, ...cpuCells(m), errorsOf(errors),
+          ...shape, c.label, mbps(r).toFixed(0), fmtInt((r.records * 1000) / r.elapsedMs),
+          i === 0 ? '' : ratio.toFixed(2), judged, ofRaw, ...cpuCells(m), errorsOf(errors),
         ]);
       }
     }
@@ -152,7 +190,7 @@ async function latency(cluster: ReplicationCluster, gen: KafkaLoadGenerator, opt
     await settle(gen, phase.port, RF3_TOPICS(opts.partitions));
     await settle(gen, phase.port, [{ name: topic, partitions: 1 }], acks);
     const flushed = flushPageCache();
-    const m = await measured(cluster, () => gen.run({ ...phase, topic, acks }));
+    const m = await measured(clusterPids(cluster), () => gen.run({ ...phase, topic, acks }));
     out.push({ label, m, hist: new Histogram(m.result.hist), flushed });
   }
   return out;
@@ -252,6 +290,7 @@ async function main(): Promise<number> {
   log('replication: starting ZooKeeper and three brokers');
   const cluster = await ReplicationCluster.start({ sessionTimeoutMs: SESSION_TIMEOUT_MS, cpuProfDir });
   const gen = new KafkaLoadGenerator();
+  const rawDir = mkdtempSync(join(tmpdir(), 'zkafka-bench-raw-replication-'));
   let stopped = false;
   try {
     const others = BROKER_IDS.filter((id) => id !== LEADER);
@@ -262,7 +301,7 @@ async function main(): Promise<number> {
     await cluster.createTopic('e2e-rf1', [[LEADER]]);
     await cluster.createTopic('e2e-rf3', [[LEADER, ...others]]);
 
-    const produceRows = await throughput(cluster, gen, { ...opts, batchKiB }, v);
+    const produceRows = await throughput(cluster, gen, rawDir, { ...opts, batchKiB }, v);
     const afterThroughput = machineLoad();
     const e2e = await latency(cluster, gen, opts);
     const afterLatency = machineLoad();
@@ -281,9 +320,13 @@ async function main(): Promise<number> {
       `replication: brokers ${BROKER_IDS.join(', ')} as kafka-server-start processes on our ZooKeeper, min.insync.replicas=2, replica.fetch.wait.max.ms 500 (default); every measured partition led by broker ${LEADER}`,
       `produce: the same Produce v7 requests (one batch of 1 KiB records per partition, pipelined on one connection); best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms ` +
         `(target rf=3 acks=all ≥ ${TARGETS.rf3OfRf1} × rf=1 acks=1); CPU = share of one core`,
+      '  raw, rf=1: a raw server writing each produce payload to a file, answering once written; raw, rf=3: the same server also sending each payload to two raw',
+      '  followers that write it to their files, answering once all three wrote it (for scale: what minimal Node processes reach here holding one copy and',
+      '  three, each writing on its event loop);',
+      '  of raw = a broker row beside the raw row that stores as many copies',
       table(
-        ['batch', 'parts', 'in flight', 'replication', 'MB/s', 'records/s', 'of rf=1', 'verdict', 'leader CPU', 'followers CPU', 'errors'],
-        produceRows, [false, true, true, false, true, true, true, false, true, true, false],
+        ['batch', 'parts', 'in flight', 'replication', 'MB/s', 'records/s', 'of rf=1', 'verdict', 'of raw', 'leader CPU', 'followers CPU', 'errors'],
+        produceRows, [false, true, true, false, true, true, true, false, true, true, true, false],
       ),
       `  after the produce rounds: ${afterThroughput}`,
     );
@@ -318,6 +361,7 @@ async function main(): Promise<number> {
       await gen.close();
       await cluster.stop();
     }
+    rmSync(rawDir, { recursive: true, force: true });
   }
 }
 

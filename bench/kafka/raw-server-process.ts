@@ -1,6 +1,7 @@
-// Starts raw-server.js as its own process (as the broker is), waits for its port, and stops it.
+// Starts raw-server.js or raw-follower.js as its own process (as the broker is), waits for its port, and stops it.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RawFollowerConfig } from './raw-follower.js';
 import type { RawServerConfig } from './raw-server.js';
 
 export interface RawServerProcess {
@@ -9,11 +10,23 @@ export interface RawServerProcess {
   stop(): Promise<void>;
 }
 
+/** A raw follower's answer after each read: the bytes it has stored so far, as a big-endian float64. */
+export const RAW_FOLLOWER_ACK_BYTES = 8;
+
 const RAW_SERVER_JS = fileURLToPath(new URL('./raw-server.js', import.meta.url));
+const RAW_FOLLOWER_JS = fileURLToPath(new URL('./raw-follower.js', import.meta.url));
 const START_TIMEOUT_MS = 10_000;
 
 export function startRawServer(config: RawServerConfig): Promise<RawServerProcess> {
-  const child = spawn(process.execPath, [RAW_SERVER_JS, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startProcess(RAW_SERVER_JS, config);
+}
+
+export function startRawFollower(config: RawFollowerConfig): Promise<RawServerProcess> {
+  return startProcess(RAW_FOLLOWER_JS, config);
+}
+
+function startProcess(script: string, config: object): Promise<RawServerProcess> {
+  const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -23,7 +36,7 @@ export function startRawServer(config: RawServerConfig): Promise<RawServerProces
     let out = '';
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`raw server printed no port within ${START_TIMEOUT_MS} ms`));
+      reject(new Error(`${script} printed no port within ${START_TIMEOUT_MS} ms`));
     }, START_TIMEOUT_MS);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -35,7 +48,7 @@ export function startRawServer(config: RawServerConfig): Promise<RawServerProces
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`raw server exited (${code}) before listening`));
+      reject(new Error(`${script} exited (${code}) before listening`));
     });
   });
 }

@@ -6,11 +6,15 @@
 // With `appendFile` it also writes every produce payload to that file as it reads it (a write per frame's share of each
 // read, on the event loop, into the page cache) and answers once a frame is written: what a minimal Node server that
 // stores the bytes takes.
+// With `replicateTo` as well (the raw replication reference) it sends every stored piece on to each raw follower
+// (raw-follower.js, ports given), which store it too, and answers a produce once every follower has stored it: what a
+// minimal Node leader and two followers take to hold each byte three times, as replication factor 3 with acks=all does.
 //   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
 import { constants, openSync, writeSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { ApiKey } from '../../src/kafka/protocol/index.js';
+import { RAW_FOLLOWER_ACK_BYTES as ACK_BYTES } from './raw-server-process.js';
 import { fetchResponseTemplate, produceResponseTemplate, recordBatch, REQUEST_HEAD_BYTES, responseFrame, type FrameTemplate } from './load-frames.js';
 
 export interface RawServerConfig {
@@ -25,6 +29,8 @@ export interface RawServerConfig {
   streamReads?: boolean;
   /** Append every produce payload to this file (created, or emptied, at start). */
   appendFile?: string;
+  /** With appendFile: ports of raw followers that store every payload too before it is answered. */
+  replicateTo?: number[];
 }
 
 const config = JSON.parse(process.argv[2] ?? '') as RawServerConfig;
@@ -34,6 +40,78 @@ const fetchAnswer = fetchResponseTemplate(config.topic, config.partitions, confi
 const READ_BUFFER_BYTES = 1024 * 1024;
 // O_APPEND: whoever truncates the file (the bench, between rounds) has the next payload written at its start.
 const appendFd = config.appendFile ? openSync(config.appendFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND) : -1;
+
+/** A produce stored here, answered once every follower has stored `end` bytes of the replicated stream. */
+interface Unanswered {
+  end: number;
+  socket: Socket;
+  correlationId: number;
+}
+
+/** The followers and what each has stored; the produces waiting for them, in stream order. */
+class Replication {
+  /** Bytes sent to the followers so far, of every connection's payloads in the order they were read. */
+  sent = 0;
+  private readonly stored: number[];
+  private readonly waiting: Unanswered[] = [];
+  private next = 0;
+
+  constructor(private readonly followers: Socket[]) {
+    this.stored = followers.map(() => 0);
+    followers.forEach((f, i) => {
+      const ack = Buffer.alloc(ACK_BYTES);
+      let fill = 0;
+      f.on('data', (d: Buffer) => {
+        for (let pos = 0; pos < d.length; ) {
+          const n = Math.min(ACK_BYTES - fill, d.length - pos);
+          d.copy(ack, fill, pos, pos + n);
+          fill += n;
+          pos += n;
+          if (fill === ACK_BYTES) {
+            this.stored[i] = ack.readDoubleBE(0);
+            fill = 0;
+          }
+        }
+        this.answerStored();
+      });
+    });
+  }
+
+  send(piece: Buffer): void {
+    for (const f of this.followers) f.write(piece);
+    this.sent += piece.length;
+  }
+
+  answerWhenStored(socket: Socket, correlationId: number): void {
+    this.waiting.push({ end: this.sent, socket, correlationId });
+  }
+
+  private answerStored(): void {
+    const everywhere = Math.min(...this.stored);
+    while (this.next < this.waiting.length && this.waiting[this.next]!.end <= everywhere) {
+      const w = this.waiting[this.next++]!;
+      for (const part of responseFrame(produceAnswer, w.correlationId)) w.socket.write(part);
+    }
+    if (this.next === this.waiting.length) {
+      this.waiting.length = 0;
+      this.next = 0;
+    }
+  }
+}
+
+function connectFollower(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => {
+      s.off('error', reject);
+      s.setNoDelay(true);
+      resolve(s);
+    });
+    s.once('error', reject);
+  });
+}
+
+const replication = config.replicateTo?.length ? new Replication(await Promise.all(config.replicateTo.map(connectFollower))) : null;
+const MIN_READ_ROOM = 64 * 1024;
 
 function serve(accepted: Socket): void {
   const head = Buffer.alloc(REQUEST_HEAD_BYTES);
@@ -50,10 +128,16 @@ function serve(accepted: Socket): void {
     while (pos < chunk.length) {
       if (skip > 0) {
         const n = Math.min(skip, chunk.length - pos);
-        if (store) for (let w = 0; w < n; ) w += writeSync(appendFd, chunk, pos + w, n - w);
+        if (store) {
+          for (let w = 0; w < n; ) w += writeSync(appendFd, chunk, pos + w, n - w);
+          replication?.send(chunk.subarray(pos, pos + n));
+        }
         skip -= n;
         pos += n;
-        if (store && skip === 0) for (const part of responseFrame(produceAnswer, correlationId)) socket.write(part);
+        if (store && skip === 0) {
+          if (replication) replication.answerWhenStored(socket, correlationId);
+          else for (const part of responseFrame(produceAnswer, correlationId)) socket.write(part);
+        }
         continue;
       }
       const n = Math.min(REQUEST_HEAD_BYTES - headFill, chunk.length - pos);
@@ -71,7 +155,25 @@ function serve(accepted: Socket): void {
     }
     socket.uncork();
   };
-  const direct = config.streamReads ? null : directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
+  // Replicated reads go into fresh regions of a block, since the followers' sockets may still hold earlier ones.
+  let block = Buffer.allocUnsafe(0);
+  let blockUsed = 0;
+  const replicatedRead = () => {
+    if (block.length - blockUsed < MIN_READ_ROOM) {
+      block = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      blockUsed = 0;
+    }
+    return block.subarray(blockUsed);
+  };
+  const onReplicatedRead = (n: number, buf: Buffer) => {
+    blockUsed += n;
+    onChunk(buf.subarray(0, n));
+  };
+  const direct = config.streamReads
+    ? null
+    : replication
+      ? directReadSocket(accepted, { buffer: replicatedRead, callback: onReplicatedRead })
+      : directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
   const socket = direct ?? accepted;
   if (direct === null) socket.on('data', onChunk).resume();
   socket.setNoDelay(true);

@@ -1,13 +1,36 @@
 // The bench's raw server with appendFile stores every produce payload, whole and in order, and answers each request
-// under its own correlation id, also when a request arrives split across reads or several in one.
+// under its own correlation id, also when a request arrives split across reads or several in one. With replicateTo it
+// answers only once both raw followers have stored the payload too.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { produceRequestTemplate, recordBatch, requestFrame } from '../../../bench/kafka/load-frames.js';
-import { startRawServer } from '../../../bench/kafka/raw-server-process.js';
+import { startRawFollower, startRawServer } from '../../../bench/kafka/raw-server-process.js';
+import { waitFor } from '../../support/kafka-broker-process.js';
+
+const frames = (ids: number[]) => {
+  const template = produceRequestTemplate('t', 2, recordBatch(20), 1);
+  return ids.map((id) => Buffer.concat(requestFrame(template, id)));
+};
+/** What a storing server's file holds after `sent`: each frame after its 12-byte head, back to back. */
+const payloads = (sent: Buffer[]) => Buffer.concat(sent.map((f) => f.subarray(12)));
+
+/** The correlation ids of the responses on `socket`, in order. */
+function answers(socket: Socket): number[] {
+  const ids: number[] = [];
+  let received = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => {
+    received = Buffer.concat([received, d]);
+    while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
+      ids.push(received.readInt32BE(4));
+      received = received.subarray(4 + received.readInt32BE(0));
+    }
+  });
+  return ids;
+}
 
 test('the storing raw server writes each produce payload to its file and answers every request', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'zkafka-raw-server-'));
@@ -15,34 +38,55 @@ test('the storing raw server writes each produce payload to its file and answers
   const server = await startRawServer({ topic: 't', partitions: 2, fetchPartitionBytes: 1024, fetchBatchRecords: 1, appendFile: file });
   const socket = connect(server.port, '127.0.0.1');
   try {
-    const template = produceRequestTemplate('t', 2, recordBatch(20), 1);
-    const frames = [101, 102, 103].map((id) => Buffer.concat(requestFrame(template, id)));
-    const answers: number[] = [];
-    let received = Buffer.alloc(0);
-    const answered = new Promise<void>((resolve, reject) => {
-      socket.on('error', reject);
-      socket.on('data', (d: Buffer) => {
-        received = Buffer.concat([received, d]);
-        while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
-          answers.push(received.readInt32BE(4));
-          received = received.subarray(4 + received.readInt32BE(0));
-          if (answers.length === frames.length) resolve();
-        }
-      });
-    });
+    const sent = frames([101, 102, 103]);
+    const ids = answers(socket);
     // The first frame in two writes (split inside its payload), then the other two in one.
     socket.setNoDelay(true);
-    const first = frames[0]!;
+    const first = sent[0]!;
     await new Promise((r) => socket.write(first.subarray(0, 100), r));
     socket.write(first.subarray(100));
-    socket.write(Buffer.concat(frames.slice(1)));
-    await answered;
-    assert.deepEqual(answers, [101, 102, 103]);
-    // The file holds each frame after its 12-byte head (size, api key, version, correlation id), back to back.
-    assert.ok(readFileSync(file).equals(Buffer.concat(frames.map((f) => f.subarray(12)))));
+    socket.write(Buffer.concat(sent.slice(1)));
+    await waitFor('three answers', () => ids.length === 3);
+    assert.deepEqual(ids, [101, 102, 103]);
+    assert.ok(readFileSync(file).equals(payloads(sent)));
   } finally {
     socket.destroy();
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the replicating raw server answers a produce once both raw followers have stored it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zkafka-raw-replication-'));
+  const files = ['leader', 'follower-1', 'follower-2'].map((n) => join(dir, `${n}.bin`));
+  const followers = await Promise.all(files.slice(1).map((appendFile) => startRawFollower({ appendFile })));
+  const server = await startRawServer({
+    topic: 't', partitions: 2, fetchPartitionBytes: 1024, fetchBatchRecords: 1, appendFile: files[0], replicateTo: followers.map((f) => f.port),
+  });
+  const socket = connect(server.port, '127.0.0.1');
+  const stopped = followers[1]!;
+  try {
+    socket.setNoDelay(true);
+    const ids = answers(socket);
+    const sent = frames([201, 202]);
+    socket.write(sent[0]!);
+    await waitFor('the first answer', () => ids.length === 1);
+
+    // With one follower stopped, the second frame is stored by the leader but not answered.
+    process.kill(stopped.pid, 'SIGSTOP');
+    socket.write(sent[1]!);
+    await waitFor('the leader storing the second frame', () => statSync(files[0]!).size === payloads(sent).length);
+    await waitFor('the running follower storing the second frame', () => statSync(files[1]!).size === payloads(sent).length);
+    assert.deepEqual(ids, [201]);
+    process.kill(stopped.pid, 'SIGCONT');
+    await waitFor('the second answer', () => ids.length === 2);
+    assert.deepEqual(ids, [201, 202]);
+    for (const f of files) assert.ok(readFileSync(f).equals(payloads(sent)), f);
+  } finally {
+    process.kill(stopped.pid, 'SIGCONT');
+    socket.destroy();
+    await server.stop();
+    await Promise.all(followers.map((f) => f.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 });
