@@ -3,18 +3,22 @@
 // fetch with prebuilt Fetch response bytes. What the load generator moves through this server is what a Node
 // server can move over loopback with the broker's framing and nothing else. It reads as the broker does, straight
 // into a buffer of its own (direct-read-socket.ts), here one reused for every read, so no read allocates.
-// With `appendFile` it also writes every produce payload to that file as it reads it (a write per frame's share of each
-// read, on the event loop, into the page cache) and answers once a frame is written: what a minimal Node server that
-// stores the bytes takes.
-// With `replicateTo` as well (the raw replication reference) it sends every stored piece on to each raw follower
-// (raw-follower.js, ports given), which store it too, and answers a produce once every follower has stored it: what a
-// minimal Node leader and two followers take to hold each byte three times, as replication factor 3 with acks=all does.
+// With `appendFile` it also writes every produce payload to that file, in one write per frame once it is read (as the
+// broker writes an append: at once up to 64 KiB, through the thread pool above; raw-appender.ts), and answers once it
+// is written: what a minimal Node server that stores the bytes takes. One file, where the broker has one per partition.
+// With `replicateTo` as well (the raw replication reference) it sends every payload on to each raw follower as it
+// reads it (raw-follower.js, ports given), which store it too, and answers a produce once every follower has stored
+// it: what a minimal Node leader and two followers take to hold each byte three times, as replication factor 3 with
+// acks=all does.
 //   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
-import { constants, openSync, writeSync } from 'node:fs';
+import { constants, openSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { ApiKey } from '../../src/kafka/protocol/index.js';
+import { SYNC_APPEND_MAX_BYTES } from '../../src/kafka/storage/log-segment.js';
+import { RawAppender } from './raw-appender.js';
 import { RAW_FOLLOWER_ACK_BYTES as ACK_BYTES } from './raw-server-process.js';
+import { blockReads } from './raw-server-reads.js';
 import { fetchResponseTemplate, produceResponseTemplate, recordBatch, REQUEST_HEAD_BYTES, responseFrame, type FrameTemplate } from './load-frames.js';
 
 export interface RawServerConfig {
@@ -27,7 +31,7 @@ export interface RawServerConfig {
   fetchBatchRecords: number;
   /** Read through the socket's stream ('data' events, a fresh buffer per read) instead of into one reused buffer. */
   streamReads?: boolean;
-  /** Append every produce payload to this file (created, or emptied, at start). */
+  /** Append every produce payload to this file (created, or emptied, at start; the bench may empty it between rounds). */
   appendFile?: string;
   /** With appendFile: ports of raw followers that store every payload too before it is answered. */
   replicateTo?: number[];
@@ -38,26 +42,31 @@ const produceAnswer = produceResponseTemplate(config.topic, config.partitions);
 const fetchAnswer = fetchResponseTemplate(config.topic, config.partitions, config.fetchPartitionBytes, recordBatch(config.fetchBatchRecords));
 
 const READ_BUFFER_BYTES = 1024 * 1024;
-// O_APPEND: whoever truncates the file (the bench, between rounds) has the next payload written at its start.
-const appendFd = config.appendFile ? openSync(config.appendFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND) : -1;
+const appendFd = config.appendFile ? openSync(config.appendFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC) : -1;
 
-/** A produce stored here, answered once every follower has stored `end` bytes of the replicated stream. */
+/** A produce whose payload ends at `end` of the stored stream, answered once stored everywhere. */
 interface Unanswered {
   end: number;
   socket: Socket;
   correlationId: number;
 }
 
-/** The followers and what each has stored; the produces waiting for them, in stream order. */
-class Replication {
-  /** Bytes sent to the followers so far, of every connection's payloads in the order they were read. */
-  sent = 0;
-  private readonly stored: number[];
+/**
+ * Where payloads are stored, here and on the followers; the produces waiting for them, in stream order. Here and on
+ * the followers the stream's bytes are in the same order while one connection produces at a time, as the bench does.
+ */
+class Storage {
+  private readonly local: RawAppender;
+  private readonly followerStored: number[];
   private readonly waiting: Unanswered[] = [];
   private next = 0;
 
-  constructor(private readonly followers: Socket[]) {
-    this.stored = followers.map(() => 0);
+  constructor(
+    fd: number,
+    private readonly followers: Socket[],
+  ) {
+    this.local = new RawAppender(fd, () => this.answerStored());
+    this.followerStored = followers.map(() => 0);
     followers.forEach((f, i) => {
       const ack = Buffer.alloc(ACK_BYTES);
       let fill = 0;
@@ -68,7 +77,7 @@ class Replication {
           fill += n;
           pos += n;
           if (fill === ACK_BYTES) {
-            this.stored[i] = ack.readDoubleBE(0);
+            this.followerStored[i] = ack.readDoubleBE(0);
             fill = 0;
           }
         }
@@ -77,17 +86,34 @@ class Replication {
     });
   }
 
-  send(piece: Buffer): void {
+  private forwarded = 0;
+
+  /** Sends a piece of a frame's payload (which must not change until stored) on to every follower, as it is read. */
+  forward(piece: Buffer): void {
     for (const f of this.followers) f.write(piece);
-    this.sent += piece.length;
+    this.forwarded += piece.length;
   }
 
-  answerWhenStored(socket: Socket, correlationId: number): void {
-    this.waiting.push({ end: this.sent, socket, correlationId });
+  handedOn(): number {
+    return this.forwarded;
+  }
+
+  stored(): number {
+    return Math.min(this.local.stored, ...this.followerStored);
+  }
+
+  /**
+   * Stores a frame's payload here, in one write (through the thread pool when larger than the broker writes at once),
+   * and answers the produce once it is stored here and on every follower.
+   */
+  store(pieces: Buffer[], bytes: number, socket: Socket, correlationId: number): void {
+    this.local.append(pieces, bytes > SYNC_APPEND_MAX_BYTES);
+    this.waiting.push({ end: this.local.appendedBytes, socket, correlationId });
+    this.answerStored();
   }
 
   private answerStored(): void {
-    const everywhere = Math.min(...this.stored);
+    const everywhere = this.stored();
     while (this.next < this.waiting.length && this.waiting[this.next]!.end <= everywhere) {
       const w = this.waiting[this.next++]!;
       for (const part of responseFrame(produceAnswer, w.correlationId)) w.socket.write(part);
@@ -110,8 +136,7 @@ function connectFollower(port: number): Promise<Socket> {
   });
 }
 
-const replication = config.replicateTo?.length ? new Replication(await Promise.all(config.replicateTo.map(connectFollower))) : null;
-const MIN_READ_ROOM = 64 * 1024;
+const storage = appendFd >= 0 ? new Storage(appendFd, await Promise.all((config.replicateTo ?? []).map(connectFollower))) : null;
 
 function serve(accepted: Socket): void {
   const head = Buffer.alloc(REQUEST_HEAD_BYTES);
@@ -121,6 +146,9 @@ function serve(accepted: Socket): void {
   /** The frame being skipped is a produce whose payload goes to appendFile, answered once stored. */
   let store = false;
   let correlationId = 0;
+  /** Bytes of the current frame's body, and those read so far when it is stored. */
+  let frameBytes = 0;
+  let pieces: Buffer[] = [];
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   const onChunk = (chunk: Buffer) => {
     socket.cork();
@@ -129,14 +157,15 @@ function serve(accepted: Socket): void {
       if (skip > 0) {
         const n = Math.min(skip, chunk.length - pos);
         if (store) {
-          for (let w = 0; w < n; ) w += writeSync(appendFd, chunk, pos + w, n - w);
-          replication?.send(chunk.subarray(pos, pos + n));
+          const piece = chunk.subarray(pos, pos + n);
+          pieces.push(piece);
+          storage!.forward(piece);
         }
         skip -= n;
         pos += n;
         if (store && skip === 0) {
-          if (replication) replication.answerWhenStored(socket, correlationId);
-          else for (const part of responseFrame(produceAnswer, correlationId)) socket.write(part);
+          storage!.store(pieces, frameBytes, socket, correlationId);
+          pieces = [];
         }
         continue;
       }
@@ -147,32 +176,19 @@ function serve(accepted: Socket): void {
       if (headFill < REQUEST_HEAD_BYTES) break;
       headFill = 0;
       skip = head.readInt32BE(0) + 4 - REQUEST_HEAD_BYTES;
+      frameBytes = skip;
       const isFetch = head.readInt16BE(4) === ApiKey.Fetch;
-      store = appendFd >= 0 && !isFetch && skip > 0;
+      store = storage !== null && !isFetch && skip > 0;
       correlationId = head.readInt32BE(8);
       const answer: FrameTemplate = isFetch ? fetchAnswer : produceAnswer;
       if (!store) for (const part of responseFrame(answer, correlationId)) socket.write(part);
     }
     socket.uncork();
   };
-  // Replicated reads go into fresh regions of a block, since the followers' sockets may still hold earlier ones.
-  let block = Buffer.allocUnsafe(0);
-  let blockUsed = 0;
-  const replicatedRead = () => {
-    if (block.length - blockUsed < MIN_READ_ROOM) {
-      block = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-      blockUsed = 0;
-    }
-    return block.subarray(blockUsed);
-  };
-  const onReplicatedRead = (n: number, buf: Buffer) => {
-    blockUsed += n;
-    onChunk(buf.subarray(0, n));
-  };
   const direct = config.streamReads
     ? null
-    : replication
-      ? directReadSocket(accepted, { buffer: replicatedRead, callback: onReplicatedRead })
+    : storage
+      ? directReadSocket(accepted, blockReads(storage, (buf, n) => onChunk(buf.subarray(0, n))))
       : directReadSocket(accepted, { buffer: () => readBuffer, callback: (n) => onChunk(readBuffer.subarray(0, n)) });
   const socket = direct ?? accepted;
   if (direct === null) socket.on('data', onChunk).resume();

@@ -11,8 +11,9 @@ import { produceRequestTemplate, recordBatch, requestFrame } from '../../../benc
 import { startRawFollower, startRawServer } from '../../../bench/kafka/raw-server-process.js';
 import { waitFor } from '../../support/kafka-broker-process.js';
 
-const frames = (ids: number[]) => {
-  const template = produceRequestTemplate('t', 2, recordBatch(20), 1);
+/** Produce frames of two partitions; `records` per batch (300 makes pieces over 64 KiB, written through the pool). */
+const frames = (ids: number[], records = 20) => {
+  const template = produceRequestTemplate('t', 2, recordBatch(records), 1);
   return ids.map((id) => Buffer.concat(requestFrame(template, id)));
 };
 /** What a storing server's file holds after `sent`: each frame after its 12-byte head, back to back. */
@@ -38,16 +39,17 @@ test('the storing raw server writes each produce payload to its file and answers
   const server = await startRawServer({ topic: 't', partitions: 2, fetchPartitionBytes: 1024, fetchBatchRecords: 1, appendFile: file });
   const socket = connect(server.port, '127.0.0.1');
   try {
-    const sent = frames([101, 102, 103]);
+    const sent = [...frames([101, 102, 103]), ...frames([104, 105], 300)];
     const ids = answers(socket);
-    // The first frame in two writes (split inside its payload), then the other two in one.
+    // The first frame in two writes (split inside its payload), then the other two in one, then two large ones.
     socket.setNoDelay(true);
     const first = sent[0]!;
     await new Promise((r) => socket.write(first.subarray(0, 100), r));
     socket.write(first.subarray(100));
-    socket.write(Buffer.concat(sent.slice(1)));
-    await waitFor('three answers', () => ids.length === 3);
-    assert.deepEqual(ids, [101, 102, 103]);
+    socket.write(Buffer.concat(sent.slice(1, 3)));
+    socket.write(Buffer.concat(sent.slice(3)));
+    await waitFor('five answers', () => ids.length === 5);
+    assert.deepEqual(ids, [101, 102, 103, 104, 105]);
     assert.ok(readFileSync(file).equals(payloads(sent)));
   } finally {
     socket.destroy();
@@ -68,7 +70,7 @@ test('the replicating raw server answers a produce once both raw followers have 
   try {
     socket.setNoDelay(true);
     const ids = answers(socket);
-    const sent = frames([201, 202]);
+    const sent = [...frames([201]), ...frames([202], 300)];
     socket.write(sent[0]!);
     await waitFor('the first answer', () => ids.length === 1);
 
