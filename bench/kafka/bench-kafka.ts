@@ -316,7 +316,8 @@ async function main(): Promise<number> {
     if (has('produce')) out.push('', `produce: one Produce v7 request = one batch per partition, pipelined on one connection; best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms (target broker ≥ ${TARGETS.produceOfRaw} × raw socket; of disk = of the page-cache figure)`);
     if (has('produce')) out.push(
       '  raw socket reads into one reused buffer, as the broker reads (the reference); raw, stream: the same server reading through the socket stream, a fresh buffer per 64 KiB read (for scale);',
-      '  raw + file: the raw server also writing each produce payload to a file as it reads it, answering once written (for scale: what a minimal Node server that stores the bytes takes here)',
+      '  raw + file: the raw server also writing each produce payload to a file, one write per request as the broker writes (through the thread pool above 64 KiB), answering once',
+      '  written (for scale: what a minimal Node server that stores the bytes takes here, with one file where the broker has one per partition)',
     );
     if (has('produce')) out.push(table(
       ['batch', 'parts', 'in flight', 'acks', 'server', 'MB/s', 'records/s', 'requests/s', 'of raw', 'verdict', 'of disk', 'server CPU', 'gen CPU', 'errors'],
