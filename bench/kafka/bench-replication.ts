@@ -321,8 +321,8 @@ async function main(): Promise<number> {
       `produce: the same Produce v7 requests (one batch of 1 KiB records per partition, pipelined on one connection); best of ${opts.rounds} alternating rounds of ${opts.durationMs} ms ` +
         `(target rf=3 acks=all ≥ ${TARGETS.rf3OfRf1} × rf=1 acks=1); CPU = share of one core`,
       '  raw, rf=1: a raw server writing each produce payload to a file, answering once written; raw, rf=3: the same server also sending each payload to two raw',
-      '  followers that write it to their files, answering once all three wrote it (for scale: what minimal Node processes reach here holding one copy and',
-      '  three, each writing on its event loop);',
+      '  followers that write it to their files, answering once all three wrote it (for scale: what minimal Node processes that write as the broker does',
+      '  reach here holding one copy and three; one file each, where the broker has one per partition);',
       '  of raw = a broker row beside the raw row that stores as many copies',
       table(
         ['batch', 'parts', 'in flight', 'replication', 'MB/s', 'records/s', 'of rf=1', 'verdict', 'of raw', 'leader CPU', 'followers CPU', 'errors'],
