@@ -18,12 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '../../src/kafka/client/index.js';
 import { BrokerProcesses, RUN_JS, waitFor } from '../../test/support/kafka-broker-process.js';
 import { startOurZooKeeper } from '../../test/support/our-zk.js';
+import { cpuTimeMs } from '../zk/proc-stats.js';
+import { ALL_CPUS, pinProcess } from './cpu-pinning.js';
 import { KafkaLoadGenerator } from './kafka-load-generator.js';
 import type { ProduceCommand, ThroughputResult } from './kafka-load-worker.js';
-import { cpuTimeMs } from '../zk/proc-stats.js';
 import type { LibraryProduceConfig } from './library-produce.js';
 import { recordsPerBatch } from './load-frames.js';
-import { ALL_CPUS, pinProcess } from './cpu-pinning.js';
 import { flushPageCache } from './machine-load.js';
 
 const PERF_RECORDS = Number(process.env.BENCH_PERF_RECORDS ?? 5_000_000);
