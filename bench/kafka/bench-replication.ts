@@ -108,7 +108,7 @@ async function settle(gen: KafkaLoadGenerator, port: number, topics: readonly { 
   }
 }
 
-/** The raw references of a produce shape, run in each round after the brokers: [label, the processes' index]. */
+/** The raw references of a produce shape, run in each round after the brokers. */
 const RAW_CONFIGS = [
   { label: 'raw, rf=1', replicated: false },
   { label: 'raw, rf=3', replicated: true },
@@ -323,7 +323,7 @@ async function main(): Promise<number> {
       '  raw, rf=1: a raw server writing each produce payload to a file, answering once written; raw, rf=3: the same server also sending each payload to two raw',
       '  followers that write it to their files, answering once all three wrote it (for scale: what minimal Node processes that write as the broker does',
       '  reach here holding one copy and three; one file each, where the broker has one per partition);',
-      '  of raw = a broker row beside the raw row that stores as many copies',
+      '  of raw = a broker row beside the raw row that stores as many copies; the raw rf=3 row\'s of rf=1 is of the raw rf=1 row',
       table(
         ['batch', 'parts', 'in flight', 'replication', 'MB/s', 'records/s', 'of rf=1', 'verdict', 'of raw', 'leader CPU', 'followers CPU', 'errors'],
         produceRows, [false, true, true, false, true, true, true, false, true, true, true, false],
