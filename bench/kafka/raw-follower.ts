@@ -1,7 +1,7 @@
 // The follower half of the raw replication reference: a Node.js process that appends every byte a replicating raw
-// server (raw-server.js with `replicateTo`) sends it to a file, as a broker's follower writes (raw-appender.ts), and whenever
-// that count grows answers with the count of bytes stored (a float64, big-endian). That is the least a replica can do
-// with what it is sent: no fetch requests, no parsing, no index.
+// server (raw-server.js with `replicateTo`) sends it to a file, as a broker's follower writes (raw-appender.ts), and
+// whenever that count grows answers with the count of bytes stored (a float64, big-endian). That is the least a
+// replica can do with what it is sent: no fetch requests, no parsing, no index. It serves one leader connection.
 //   node raw-follower.js '{"appendFile":"/path"}'   prints "port <n>" once listening
 import { constants, openSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -13,7 +13,6 @@ export interface RawFollowerConfig {
   /** Created, or emptied, at start. The bench may empty it between rounds (what follows is written past a hole). */
   appendFile: string;
 }
-
 
 const config = JSON.parse(process.argv[2] ?? '') as RawFollowerConfig;
 const fd = openSync(config.appendFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);

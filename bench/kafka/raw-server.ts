@@ -60,6 +60,7 @@ class Storage {
   private readonly followerStored: number[];
   private readonly waiting: Unanswered[] = [];
   private next = 0;
+  private forwarded = 0;
 
   constructor(
     fd: number,
@@ -85,8 +86,6 @@ class Storage {
       });
     });
   }
-
-  private forwarded = 0;
 
   /** Sends a piece of a frame's payload (which must not change until stored) on to every follower, as it is read. */
   forward(piece: Buffer): void {
