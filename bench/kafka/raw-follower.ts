@@ -4,10 +4,10 @@
 // replica can do with what it is sent: no fetch requests, no parsing, no index. It serves one leader connection.
 //   node raw-follower.js '{"appendFile":"/path"}'   prints "port <n>" once listening
 import { constants, openSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { RawAppender } from './raw-appender.js';
-import { RAW_FOLLOWER_ACK_BYTES } from './raw-server-process.js';
+import { listenOnLoopback, RAW_FOLLOWER_ACK_BYTES } from './raw-server-process.js';
 
 export interface RawFollowerConfig {
   /** Created, or emptied, at start. The bench may empty it between rounds (what follows is written past a hole). */
@@ -43,8 +43,4 @@ function serve(accepted: Socket): void {
   socket.on('error', () => socket.destroy());
 }
 
-const server = createServer({ pauseOnConnect: true }, serve);
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`port ${(server.address() as { port: number }).port}\n`);
-});
-process.on('SIGTERM', () => process.exit(0));
+listenOnLoopback(serve);

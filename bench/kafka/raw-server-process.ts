@@ -1,5 +1,7 @@
-// Starts raw-server.js or raw-follower.js as its own process (as the broker is), waits for its port, and stops it.
+// Starts raw-server.js or raw-follower.js as its own process (as the broker is), waits for its port, and stops it;
+// and, for those processes, the listening half of that exchange.
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RawFollowerConfig } from './raw-follower.js';
 import type { RawServerConfig } from './raw-server.js';
@@ -16,6 +18,15 @@ export const RAW_FOLLOWER_ACK_BYTES = 8;
 const RAW_SERVER_JS = fileURLToPath(new URL('./raw-server.js', import.meta.url));
 const RAW_FOLLOWER_JS = fileURLToPath(new URL('./raw-follower.js', import.meta.url));
 const START_TIMEOUT_MS = 10_000;
+
+/** In a raw process: serves loopback connections on a free port, prints the `port <n>` line, exits on SIGTERM. */
+export function listenOnLoopback(serve: (accepted: Socket) => void): void {
+  const server = createServer({ pauseOnConnect: true }, serve);
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`port ${(server.address() as { port: number }).port}\n`);
+  });
+  process.on('SIGTERM', () => process.exit(0));
+}
 
 export function startRawServer(config: RawServerConfig): Promise<RawServerProcess> {
   return startProcess(RAW_SERVER_JS, config);

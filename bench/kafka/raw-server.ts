@@ -12,12 +12,12 @@
 // acks=all does.
 //   node raw-server.js '<RawServerConfig as JSON>'   prints "port <n>" once listening
 import { constants, openSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { directReadSocket } from '../../src/kafka/broker/direct-read-socket.js';
 import { ApiKey } from '../../src/kafka/protocol/index.js';
 import { SYNC_APPEND_MAX_BYTES } from '../../src/kafka/storage/log-segment.js';
 import { RawAppender } from './raw-appender.js';
-import { RAW_FOLLOWER_ACK_BYTES as ACK_BYTES } from './raw-server-process.js';
+import { listenOnLoopback, RAW_FOLLOWER_ACK_BYTES as ACK_BYTES } from './raw-server-process.js';
 import { blockReads } from './raw-server-reads.js';
 import { fetchResponseTemplate, produceResponseTemplate, recordBatch, REQUEST_HEAD_BYTES, responseFrame, type FrameTemplate } from './load-frames.js';
 
@@ -195,8 +195,4 @@ function serve(accepted: Socket): void {
   socket.on('error', () => socket.destroy());
 }
 
-const server = createServer({ pauseOnConnect: true }, serve);
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`port ${(server.address() as { port: number }).port}\n`);
-});
-process.on('SIGTERM', () => process.exit(0));
+listenOnLoopback(serve);
