@@ -59,6 +59,17 @@ before(async () => {
   const admin = client.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }, { topic: 'source', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+  // __consumer_offsets is created by the first group lookup; until its leaders have taken their partitions the group
+  // coordinator answers NOT_COORDINATOR, which kafkajs's sendOffsets retries only for a moment. The transactions below
+  // start once the group's coordinator answers.
+  await waitFor('the coordinator of txn-group', async () => {
+    try {
+      await admin.fetchOffsets({ groupId: 'txn-group', topics: ['source'] });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 30_000);
   await admin.disconnect();
 });
 
