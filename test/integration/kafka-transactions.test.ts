@@ -40,8 +40,11 @@ async function startBroker(id: number): Promise<void> {
   await b.process.started;
 }
 
+// Retries for about 30 s. When the killed broker also coordinates the transaction, the commit waits for that broker's
+// ZooKeeper session (6 s) to expire and a new coordinator to take the transaction; in one run the commit still met the
+// dead broker's refused connection after 12 retries (about 10 s).
 function kafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: bootstrap(), logLevel: logLevel.NOTHING, retry: { retries: 12, initialRetryTime: 100, maxRetryTime: 1000 } });
+  return new Kafka({ clientId, brokers: bootstrap(), logLevel: logLevel.NOTHING, retry: { retries: 32, initialRetryTime: 100, maxRetryTime: 1000 } });
 }
 
 /** Every record of a partition as kcat prints its value, under the given isolation level (librdkafka's default is read_committed). */
