@@ -51,6 +51,23 @@ export function writeAtSync(fd: number, buf: Buffer, offset: number, length: num
   for (let done = 0; done < length; ) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
 }
 
+/** writeAt of several buffers, back to back from `position`, in one pool call (pwritev) where the kernel takes them whole. */
+export async function writevAt(fd: number, bufs: readonly Buffer[], position: number): Promise<void> {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const done = await cb<number>((d) => fs.writev(fd, bufs as Buffer[], position, d));
+  if (done === total) return;
+  // A short write: the rest one buffer at a time.
+  let at = 0;
+  for (const b of bufs) {
+    if (done < at + b.length) {
+      const from = Math.max(0, done - at);
+      await writeAt(fd, b, from, b.length - from, position + at + from);
+    }
+    at += b.length;
+  }
+}
+
 /** writeAtSync of several buffers, back to back from `position`, in one call (pwritev) where the kernel takes them whole. */
 export function writevAtSync(fd: number, bufs: readonly Buffer[], position: number): void {
   let total = 0;
