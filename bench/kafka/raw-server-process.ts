@@ -12,7 +12,7 @@ export interface RawServerProcess {
   stop(): Promise<void>;
 }
 
-/** A raw follower's answer after each read: the bytes it has stored so far, as a big-endian float64. */
+/** A raw follower's answer whenever what it has stored grows: the bytes stored so far, as a big-endian float64. */
 export const RAW_FOLLOWER_ACK_BYTES = 8;
 
 const RAW_SERVER_JS = fileURLToPath(new URL('./raw-server.js', import.meta.url));
