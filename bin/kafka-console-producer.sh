@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
 # Kafka's bin/kafka-console-producer.sh, served by the zkafka binary beside this script.
-self="$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")"
-exec "$(dirname -- "$self")/zkafka" kafka-console-producer "$@"
+self=$0
+if [ -L "$self" ]; then self="$(readlink -f -- "$self" 2>/dev/null || printf '%s' "$self")"; fi
+case "$self" in */*) dir="${self%/*}" ;; *) dir=. ;; esac
+exec "$dir/zkafka" kafka-console-producer "$@"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Kafka's bin/zookeeper-server-stop.sh, served by the zkafka binary beside this script.
-self="$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")"
+self=$0
+if [ -L "$self" ]; then self="$(readlink -f -- "$self" 2>/dev/null || printf '%s' "$self")"; fi
+case "$self" in */*) dir="${self%/*}" ;; *) dir=. ;; esac
 export ZKAFKA_SCRIPT="$0"
-exec "$(dirname -- "$self")/zkafka" zookeeper-server-stop "$@"
+exec "$dir/zkafka" zookeeper-server-stop "$@"

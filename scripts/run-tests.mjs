@@ -43,7 +43,7 @@ lines.on('line', (line) => {
   if (/^\s*not ok \d+ /.test(line)) {
     current = [line];
     failures.push(current);
-  } else if (/^\s*(ok \d+ |# Subtest: )/.test(line)) {
+  } else if (/^\s*(ok \d+ |# Subtest: )|^(\d+\.\.\d+$|# )/.test(line)) {
     current = null;
   } else if (current !== null && current.length < MAX_LINES_PER_FAILURE) {
     current.push(line);
@@ -51,7 +51,8 @@ lines.on('line', (line) => {
 });
 const [code, signal] = await new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])));
 if (failures.length > 0) {
-  console.log(`\n# ${failures.length} failing test block(s) (a file's own block repeats its failing test):`);
-  for (const block of failures.slice(-MAX_FAILURES_SHOWN)) console.log(block.join('\n'));
+  const shown = failures.length > MAX_FAILURES_SHOWN ? `, the first ${MAX_FAILURES_SHOWN}` : '';
+  console.log(`\n# the ${failures.length} failing test(s) again${shown}:`);
+  for (const block of failures.slice(0, MAX_FAILURES_SHOWN)) console.log(block.join('\n'));
 }
 process.exit(code ?? (signal ? 1 : 0));

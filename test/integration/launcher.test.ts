@@ -1,8 +1,8 @@
 // bin/zkafka, the installed binary: bin/run.js under Node started without NODE_EXTRA_CA_CERTS
-// (src/cli/node-start-env.ts), from any directory and through a symbolic link, as npm links it.
+// (src/cli/node-start-env.ts), from any directory and through a symbolic link, as npm links it; the bin/*.sh shims too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN_DIR, runCommand } from '../support/run-tool.js';
@@ -24,6 +24,15 @@ test('bin/zkafka runs bin/run.js without reading NODE_EXTRA_CA_CERTS, also throu
     const r = await runCommand(launcher, ['--version'], { env, cwd: dir });
     assert.deepEqual(r, { code: 0, stdout: direct.stdout, stderr: '' }, launcher);
   }
-  const shim = await runCommand(join(BIN_DIR, 'zookeeper-shell.sh'), [], { env, cwd: dir });
-  assert.match(shim.stderr, /^USAGE: zookeeper-shell [^\n]*\n$/);
+  // A shim finds zkafka beside itself: started by path, through a link from elsewhere, and by bare name from its own
+  // directory.
+  const linkDir = join(dir, 'links'); // without a zkafka of its own
+  mkdirSync(linkDir);
+  symlinkSync(join(BIN_DIR, 'zookeeper-shell.sh'), join(linkDir, 'zookeeper-shell.sh'));
+  const shims = [
+    await runCommand(join(BIN_DIR, 'zookeeper-shell.sh'), [], { env, cwd: dir }),
+    await runCommand(join(linkDir, 'zookeeper-shell.sh'), [], { env, cwd: dir }),
+    await runCommand('bash', ['zookeeper-shell.sh'], { env, cwd: BIN_DIR }),
+  ];
+  for (const shim of shims) assert.match(shim.stderr, /^USAGE: zookeeper-shell [^\n]*\n$/);
 });
