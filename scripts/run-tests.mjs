@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const MAX_LINES_PER_FAILURE = 60;
+const MAX_LINES_PER_FAILURE = 150;
 const MAX_FAILURES_SHOWN = 10;
 
 function collect(target, out) {

@@ -136,15 +136,25 @@ export class Ensemble {
     for (const m of this.members) m.start();
   }
 
-  /** Waits until every running member serves, exactly one as leader; returns the leader. */
+  /**
+   * Waits until every running member serves, exactly one as leader; returns the leader. On a timeout the error
+   * carries each running member's mode and the end of its log.
+   */
   async settled(timeoutMs = 30_000): Promise<Member> {
-    return waitFor(async () => {
+    let modes: (string | null)[] = [];
+    try {
+      return await waitFor(async () => {
+        const running = this.members.filter((m) => m.running);
+        modes = await Promise.all(running.map((m) => modeOf(m.clientPort)));
+        if (modes.some((mode) => mode !== 'leader' && mode !== 'follower' && mode !== 'observer')) return null;
+        const leaders = running.filter((_, i) => modes[i] === 'leader');
+        return leaders.length === 1 ? leaders[0] : null;
+      }, 'one leader and every running member serving', timeoutMs);
+    } catch (err) {
       const running = this.members.filter((m) => m.running);
-      const modes = await Promise.all(running.map((m) => modeOf(m.clientPort)));
-      if (modes.some((mode) => mode !== 'leader' && mode !== 'follower' && mode !== 'observer')) return null;
-      const leaders = running.filter((_, i) => modes[i] === 'leader');
-      return leaders.length === 1 ? leaders[0] : null;
-    }, 'one leader and every running member serving', timeoutMs);
+      const states = running.map((m, i) => `server ${m.sid} (${modes[i] ?? 'not serving'}), the end of its log:\n${logTail(m.logText())}`);
+      throw new Error(`${(err as Error).message}\n${states.join('\n')}`);
+    }
   }
 
   /**
@@ -169,6 +179,12 @@ export class Ensemble {
     await Promise.all(this.members.map((m) => m.kill9()));
     if (!process.env.ZKAFKA_KEEP_TMP) rmSync(this.workDir, { recursive: true, force: true });
   }
+}
+
+/** A log's last lines, without the refused-session lines a polling test makes by the hundred. */
+function logTail(log: string, lines = 25): string {
+  const kept = log.split('\n').filter((line) => line !== '' && !line.startsWith('Refusing session request'));
+  return kept.slice(-lines).map((line) => `  ${line}`).join('\n');
 }
 
 export function ourMember(sid: number, dir: string, configFile: string, dataDir: string, clientPort: number): Member {
