@@ -138,21 +138,22 @@ export class Ensemble {
 
   /**
    * Waits until every running member serves, exactly one as leader; returns the leader. On a timeout the error
-   * carries each running member's mode and the end of its log.
+   * carries each member's last seen mode (or how it exited) and the end of its log.
    */
   async settled(timeoutMs = 30_000): Promise<Member> {
-    let modes: (string | null)[] = [];
+    const lastModes = new Map<Member, string | null>();
     try {
       return await waitFor(async () => {
         const running = this.members.filter((m) => m.running);
-        modes = await Promise.all(running.map((m) => modeOf(m.clientPort)));
+        const modes = await Promise.all(running.map((m) => modeOf(m.clientPort)));
+        running.forEach((m, i) => lastModes.set(m, modes[i]!));
         if (modes.some((mode) => mode !== 'leader' && mode !== 'follower' && mode !== 'observer')) return null;
         const leaders = running.filter((_, i) => modes[i] === 'leader');
         return leaders.length === 1 ? leaders[0] : null;
       }, 'one leader and every running member serving', timeoutMs);
     } catch (err) {
-      const running = this.members.filter((m) => m.running);
-      const states = running.map((m, i) => `server ${m.sid} (${modes[i] ?? 'not serving'}), the end of its log:\n${logTail(m.logText())}`);
+      const state = (m: Member) => (m.running ? (lastModes.get(m) ?? 'not serving') : m.exitCode === null ? 'not running' : `exited with code ${m.exitCode}`);
+      const states = this.members.map((m) => `server ${m.sid} (${state(m)}), the end of its log:\n${logTail(m.logText())}`);
       throw new Error(`${(err as Error).message}\n${states.join('\n')}`);
     }
   }
